@@ -1,0 +1,117 @@
+import Type, { type Static } from 'typebox';
+import { Currency, Email, Nullable, Role, ShortText, Timestamp, Uuid } from './common.ts';
+
+const Password = Type.String({ minLength: 1, maxLength: 1024, description: '8–128 characters; not a common password' });
+
+export const SignUp = Type.Object(
+  { name: ShortText({ minLength: 1 }), email: Email, password: Password, workspaceName: ShortText({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+export type SignUp = Static<typeof SignUp>;
+
+export const SignIn = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Password, workspaceId: Type.Optional(Uuid) },
+  { additionalProperties: false },
+);
+export type SignIn = Static<typeof SignIn>;
+
+export const AcceptInvitation = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), name: ShortText({ minLength: 1 }), password: Password },
+  { additionalProperties: false },
+);
+export type AcceptInvitation = Static<typeof AcceptInvitation>;
+
+export const Member = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  email: Type.String(),
+  role: Role,
+  locale: Type.String(),
+  timeZone: Type.String(),
+  createdAt: Timestamp,
+  disabledAt: Nullable(Timestamp),
+});
+export type Member = Static<typeof Member>;
+
+export const Workspace = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  currency: Type.String(),
+  version: Type.Integer(),
+  createdAt: Timestamp,
+});
+export type Workspace = Static<typeof Workspace>;
+
+export const WorkspaceUpdate = Type.Object(
+  {
+    name: Type.Optional(ShortText({ minLength: 1 })),
+    currency: Type.Optional(Currency),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type WorkspaceUpdate = Static<typeof WorkspaceUpdate>;
+
+export const SessionInfo = Type.Object({
+  member: Member,
+  workspace: Workspace,
+  /** Send back as X-CSRF-Token on every write made with the session cookie. */
+  csrfToken: Type.String(),
+  workspaces: Type.Array(Type.Object({ id: Uuid, name: Type.String(), role: Role })),
+});
+export type SessionInfo = Static<typeof SessionInfo>;
+
+export const MemberUpdate = Type.Object(
+  { role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()), name: Type.Optional(ShortText({ minLength: 1 })) },
+  { additionalProperties: false },
+);
+export type MemberUpdate = Static<typeof MemberUpdate>;
+
+export const MyProfileUpdate = Type.Object(
+  {
+    name: Type.Optional(ShortText({ minLength: 1 })),
+    locale: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5 })),
+    timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' })),
+  },
+  { additionalProperties: false },
+);
+export type MyProfileUpdate = Static<typeof MyProfileUpdate>;
+
+const InviteRole = Type.Enum(['admin', 'member', 'read-only'] as const);
+
+export const InvitationCreate = Type.Object({ email: Email, role: InviteRole }, { additionalProperties: false });
+export type InvitationCreate = Static<typeof InvitationCreate>;
+
+export const Invitation = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  role: Type.String(),
+  invitedBy: Uuid,
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  acceptedAt: Nullable(Timestamp),
+  /** The single-use link token; returned only when the invitation is created. */
+  token: Type.Optional(Type.String()),
+});
+export type Invitation = Static<typeof Invitation>;
+
+export const ApiKeyCreate = Type.Object(
+  { name: ShortText({ minLength: 1 }), role: InviteRole, expiresAt: Type.Optional(Timestamp) },
+  { additionalProperties: false },
+);
+export type ApiKeyCreate = Static<typeof ApiKeyCreate>;
+
+export const ApiKey = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String(),
+  role: Type.String(),
+  createdBy: Uuid,
+  createdAt: Timestamp,
+  expiresAt: Nullable(Timestamp),
+  lastUsedAt: Nullable(Timestamp),
+  revokedAt: Nullable(Timestamp),
+  /** The key itself; shown once, at creation, and never stored. */
+  key: Type.Optional(Type.String()),
+});
+export type ApiKey = Static<typeof ApiKey>;

@@ -1,0 +1,93 @@
+import Type, { type Static, type TSchema } from 'typebox';
+
+// Shapes shared by every domain. Every string has a maxLength and every array a maxItems (SECURITY §3).
+
+export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
+export const DateOnly = Type.String({ format: 'date', maxLength: 10 });
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ShortText = (opts: { minLength?: number } = {}) => Type.String({ maxLength: 200, ...opts });
+export const LongText = Type.String({ maxLength: 100_000 });
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const Phone = Type.String({ format: 'phone', maxLength: 40 });
+export const Currency = Type.String({ format: 'iso4217', minLength: 3, maxLength: 3 });
+export const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+
+export const Address = Type.Object(
+  {
+    street: Type.Optional(Nullable(ShortText())),
+    city: Type.Optional(Nullable(ShortText())),
+    region: Type.Optional(Nullable(ShortText())),
+    postalCode: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
+    country: Type.Optional(Nullable(ShortText())),
+  },
+  { additionalProperties: false },
+);
+
+/** Values of custom fields, keyed by the field's key; validated against the field definitions on write. */
+export const CustomValues = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' }), Type.Unknown(), {
+  maxProperties: 200,
+});
+
+/** Optimistic concurrency: the version the client last read (or send `If-Match`). */
+export const VersionField = Type.Integer({ minimum: 1 });
+
+export const RecordMeta = {
+  id: Uuid,
+  version: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  createdBy: Nullable(Uuid),
+  deletedAt: Nullable(Timestamp),
+};
+
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+export const ListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+    filter: Type.Optional(
+      Type.String({ maxLength: 8000, description: 'A JSON filter: {"and":[{"field":"ownerId","op":"eq","value":"$me"}]}' }),
+    ),
+    sort: Type.Optional(Type.String({ maxLength: 300, description: 'Comma-separated fields, `-` for descending: `-updatedAt,name`' })),
+    fields: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated fields to return' })),
+    deleted: Type.Optional(Type.Boolean({ description: 'true lists the trash (soft-deleted records)' })),
+    view: Type.Optional(Type.String({ format: 'uuid', description: 'Apply a saved view: its filter, sort and columns' })),
+  },
+  { additionalProperties: false },
+);
+export type ListQuery = Static<typeof ListQuery>;
+
+export const Page = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.String(),
+    instance: Type.String(),
+    requestId: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', additionalProperties: true },
+);
+
+export const HistoryEntry = Type.Object({
+  id: Uuid,
+  action: Type.String(),
+  field: Nullable(Type.String()),
+  oldValue: Type.Unknown(),
+  newValue: Type.Unknown(),
+  actorType: Type.String(),
+  actorId: Nullable(Uuid),
+  requestId: Nullable(Type.String()),
+  at: Timestamp,
+});
+
+export const Roles = ['owner', 'admin', 'member', 'read-only'] as const;
+export const Role = Type.Enum(Roles);
+export type Role = (typeof Roles)[number];

@@ -1,0 +1,62 @@
+import Type, { type Static } from 'typebox';
+import { Nullable, RecordMeta, ShortText } from './common.ts';
+
+export const customFieldTypes = [
+  'text',
+  'longText',
+  'number',
+  'date',
+  'boolean',
+  'select',
+  'multiSelect',
+  'url',
+  'email',
+  'phone',
+  'currency',
+] as const;
+export type CustomFieldType = (typeof customFieldTypes)[number];
+
+export const customObjectTypes = ['company', 'contact', 'lead', 'deal', 'activity', 'task'] as const;
+
+const Options = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200, uniqueItems: true });
+
+export const FieldDefinition = Type.Object({
+  ...RecordMeta,
+  objectType: Type.Enum(customObjectTypes),
+  key: Type.String(),
+  label: Type.String(),
+  type: Type.Enum(customFieldTypes),
+  options: Nullable(Type.Array(Type.String())),
+  required: Type.Boolean(),
+  position: Type.Integer(),
+});
+export type FieldDefinition = Static<typeof FieldDefinition>;
+
+export const FieldDefinitionCreate = Type.Object(
+  {
+    objectType: Type.Enum(customObjectTypes),
+    key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'snake_case; the key under `custom`' }),
+    label: ShortText({ minLength: 1 }),
+    type: Type.Enum(customFieldTypes),
+    options: Type.Optional(Options),
+    required: Type.Optional(Type.Boolean()),
+    position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+  },
+  { additionalProperties: false },
+);
+export type FieldDefinitionCreate = Static<typeof FieldDefinitionCreate>;
+
+export const FieldDefinitionUpdate = Type.Object(
+  {
+    label: Type.Optional(ShortText({ minLength: 1 })),
+    options: Type.Optional(Options),
+    required: Type.Optional(Type.Boolean()),
+    position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type FieldDefinitionUpdate = Static<typeof FieldDefinitionUpdate>;
+
+/** A money value held in a currency custom field. */
+export const CurrencyValue = Type.Object({ amountMinor: Type.Integer(), currency: Type.String() }, { additionalProperties: false });

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database, Db } from './db/client.ts';
+import { registerAuth } from './http/auth.ts';
+import type { Permission } from './http/context.ts';
+import { AppError, errorHandler, sendProblem } from './http/errors.ts';
+import { databaseRateLimitStore } from './http/rate-limit-store.ts';
+import { validatorCompiler } from './http/validation.ts';
+import { moduleRoutes } from './modules/routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    database: Database;
+    config: Config;
+    /** Every route with its declared permission, for the generated authorisation tests. */
+    routeTable: { method: string; url: string; permission: Permission }[];
+  }
+}
+
+export type App = FastifyInstance;
+
+/** What must never reach a log line (SECURITY §5). */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.secret',
+  '*.key',
+];
+
+export async function buildApp(config: Config, database: Database, opts: { logger?: FastifyServerOptions['logger'] } = {}) {
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } },
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 60_000,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('db', database.db);
+  app.decorate('database', database);
+  app.decorate('config', config);
+  app.decorate('routeTable', []);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, req, new AppError(404, 'route_not_found', `No route ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const permission = route.config?.permission;
+    if (!permission || !route.url.startsWith('/api/v1')) return;
+    for (const method of methods) if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, permission });
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    if (req.url.startsWith('/api/v1')) reply.header('cache-control', 'no-store');
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    hsts: config.baseUrl.startsWith('https://'),
+  });
+  await app.register(rateLimit, {
+    global: false,
+    store: databaseRateLimitStore(database) as never,
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError(429, 'rate_limited', `Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Rapport API',
+        version: '1',
+        description:
+          'The Rapport CRM API. Authenticate with a session cookie (web app; send X-CSRF-Token on writes) or `Authorization: Bearer rpk_…` (API keys). Errors are RFC 9457 problem+json. Lists take `filter` (JSON), `sort`, `fields`, `limit` and `cursor`.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, rpk_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'sid' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: (h) => h });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/health', { schema: { hide: true } }, async () => {
+    await database.query('select 1');
+    return { ok: true };
+  });
+
+  registerAuth(app, { baseUrl: config.baseUrl });
+  await app.register(moduleRoutes, { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/client.ts';
+
+const usage = `rapport — the Rapport CRM
+
+  rapport start                 migrate and serve (what \`npm start\` runs)
+  rapport serve                 the same
+  rapport migrate               apply database migrations and exit
+  rapport seed [--size N]       create a demo workspace (demo@rapport.local / rapport-demo-2026)
+  rapport create-user --email E --password P [--name N] [--workspace W]
+                                create a workspace and its owner (prints the ids)
+
+The database is the embedded one in ./data unless DATABASE_URL=postgres://… is set.
+Other settings: PORT, HOST, RAPPORT_BASE_URL, RAPPORT_DATA_DIR, LOG_LEVEL.`;
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+    case 'serve': {
+      const { serve } = await import('../main.ts');
+      await serve(config);
+      return;
+    }
+    case 'migrate': {
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      await db.migrate();
+      await db.close();
+      console.log('migrations applied');
+      return;
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { size: { type: 'string' } } });
+      const { seedCommand } = await import('./seed.ts');
+      await seedCommand(config, { companies: values.size ? Number(values.size) : undefined });
+      return;
+    }
+    case 'create-user': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, workspace: { type: 'string' } },
+      });
+      if (!values.email || !values.password) throw new Error('create-user needs --email and --password');
+      const { signUp } = await import('../modules/auth/auth.service.ts');
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      await db.migrate();
+      try {
+        const out = await signUp(db.db, config, {
+          email: values.email,
+          password: values.password,
+          name: values.name ?? values.email.split('@')[0],
+          workspaceName: values.workspace ?? 'My company',
+        });
+        console.log(`created workspace ${out.workspaceId} with owner ${values.email} (member ${out.memberId})`);
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    default:
+      console.log(usage);
+      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+  }
+}
+
+main().catch((err) => {
+  // Problems a person can fix (weak password, taken email) print their message, not a stack.
+  const e = err as { message: string; errors?: { field: string; message: string }[] };
+  console.error(`rapport: ${e.message}${e.errors?.length ? `: ${e.errors.map((x) => `${x.field} ${x.message}`).join('; ')}` : ''}`);
+  process.exit(1);
+});

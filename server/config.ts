@@ -1,0 +1,39 @@
+import path from 'node:path';
+
+/** Everything the server reads from its environment, read once at start. */
+export interface Config {
+  /** postgres://… for a PostgreSQL server; empty for the embedded PGlite database. */
+  databaseUrl: string;
+  /** Directory of the embedded database; 'memory://' keeps it in memory (tests). */
+  dataDir: string;
+  host: string;
+  port: number;
+  /** The URL people reach the app at; decides whether cookies are Secure. */
+  baseUrl: string;
+  /** CIDR(s) of a reverse proxy to trust for X-Forwarded-For; never `true`. */
+  trustProxy: string | false;
+  logLevel: string;
+  /** scrypt cost (log2 N). 17 in production; tests lower it, since every test signs people up. */
+  scryptLogN: number;
+  /** Login attempts allowed per IP per minute. */
+  loginRateLimit: number;
+  /** Expose the raw-SQL benchmark routes (never in production). */
+  benchRoutes: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  const host = env.HOST ?? '127.0.0.1';
+  return {
+    databaseUrl: env.DATABASE_URL ?? '',
+    dataDir: env.RAPPORT_DATA_DIR ?? path.resolve('data'),
+    host,
+    port,
+    baseUrl: env.RAPPORT_BASE_URL ?? `http://localhost:${port}`,
+    trustProxy: env.RAPPORT_TRUST_PROXY || false,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    scryptLogN: Number(env.RAPPORT_SCRYPT_LOG_N ?? 17),
+    loginRateLimit: Number(env.RAPPORT_LOGIN_RATE_LIMIT ?? 10),
+    benchRoutes: env.RAPPORT_BENCH_ROUTES === '1',
+  };
+}

@@ -1,0 +1,114 @@
+import { timingSafeEqual } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { resolveSession } from '../modules/auth/auth.service.ts';
+import { apiKeys, members } from '../modules/auth/auth.table.ts';
+import { parseApiKey } from '../modules/auth/tokens.ts';
+import { type Ctx, type Permission, roleAllows } from './context.ts';
+import { AppError, forbidden, unauthorized } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Required on every /api route: an `onRoute` hook refuses to start the server without it. */
+    permission?: Permission;
+  }
+  interface FastifyRequest {
+    ctx: Ctx;
+    /** Set when the request came with a session cookie; the CSRF token of that session. */
+    sessionCsrf: string | null;
+  }
+}
+
+export const cookieName = (secure: boolean) => (secure ? '__Host-sid' : 'sid');
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const sameToken = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * Refuses cross-site writes that ride on the cookie: a browser says where a request came from in
+ * Sec-Fetch-Site (or at least Origin). Applies to sign-in too (login CSRF).
+ */
+function checkSameOrigin(req: FastifyRequest, baseUrl: string) {
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site') throw forbidden('Cross-site requests are refused');
+  const origin = req.headers.origin;
+  if (!site && origin && origin !== new URL(baseUrl).origin) throw forbidden('Requests from another origin are refused');
+}
+
+/** Authenticates every /api request and enforces the route's declared permission (deny by default). */
+export function registerAuth(app: FastifyInstance, opts: { baseUrl: string }) {
+  const secure = opts.baseUrl.startsWith('https://');
+  const cookie = cookieName(secure);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1') && !route.config?.permission) {
+      throw new Error(`${route.method} ${route.url} declares no config.permission`);
+    }
+  });
+  app.decorateRequest('ctx', null as unknown as Ctx);
+  app.decorateRequest('sessionCsrf', null);
+
+  app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
+    const permission = req.routeOptions.config?.permission;
+    if (!permission) return;
+    if (permission === 'public') {
+      if (unsafe.has(req.method)) checkSameOrigin(req, opts.baseUrl);
+      return;
+    }
+    const auth = req.headers.authorization;
+    if (auth) {
+      const m = /^Bearer (\S+)$/.exec(auth);
+      const parsed = parseApiKey(m?.[1]);
+      if (!parsed) throw unauthorized('The API key is malformed');
+      const [key] = await app.db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.workspaceId, parsed.workspaceId), eq(apiKeys.tokenHash, parsed.hash)));
+      if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() < Date.now())) {
+        throw unauthorized('The API key is unknown, revoked or expired');
+      }
+      const [creator] = await app.db
+        .select({ disabledAt: members.disabledAt })
+        .from(members)
+        .where(and(eq(members.workspaceId, key.workspaceId), eq(members.id, key.createdBy)));
+      if (!creator || creator.disabledAt) throw unauthorized('The member who made this API key is disabled');
+      if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
+        await app.db
+          .update(apiKeys)
+          .set({ lastUsedAt: sql`now()` })
+          .where(and(eq(apiKeys.workspaceId, key.workspaceId), eq(apiKeys.id, key.id)));
+      }
+      req.ctx = {
+        workspaceId: key.workspaceId,
+        memberId: key.createdBy,
+        actor: { type: 'api_key', id: key.id },
+        role: key.role,
+        requestId: req.id,
+      };
+    } else {
+      const found = await resolveSession(app.db, req.cookies[cookie]);
+      if (!found) throw unauthorized();
+      if (unsafe.has(req.method)) {
+        checkSameOrigin(req, opts.baseUrl);
+        const sent = req.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !sameToken(sent, found.session.csrfToken)) {
+          throw new AppError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header (GET /api/v1/auth/session gives it)');
+        }
+      }
+      req.sessionCsrf = found.session.csrfToken;
+      req.ctx = {
+        workspaceId: found.member.workspaceId,
+        memberId: found.member.id,
+        actor: { type: 'member', id: found.member.id },
+        role: found.member.role,
+        requestId: req.id,
+      };
+    }
+    if (!roleAllows(req.ctx.role, permission)) throw forbidden();
+  });
+}

@@ -1,0 +1,27 @@
+import type { Role } from '../../contract/common.ts';
+
+/** Who is acting, in which workspace: passed to every service call, never read from the request body. */
+export interface Ctx {
+  workspaceId: string;
+  /** The member acting, or the member who created the API key acting. */
+  memberId: string;
+  actor: { type: 'member' | 'api_key' | 'system'; id: string | null };
+  role: Role;
+  requestId: string | null;
+}
+
+/** The permission a route needs; `public` routes take no credentials at all. */
+export type Permission = 'public' | 'read' | 'write' | 'admin' | 'owner';
+
+const rank: Record<Role, number> = { 'read-only': 0, member: 1, admin: 2, owner: 3 };
+const needed: Record<Exclude<Permission, 'public'>, number> = { read: 0, write: 1, admin: 2, owner: 3 };
+
+export const roleAllows = (role: Role, permission: Exclude<Permission, 'public'>) => rank[role] >= needed[permission];
+
+export const systemCtx = (workspaceId: string, memberId: string): Ctx => ({
+  workspaceId,
+  memberId,
+  actor: { type: 'system', id: null },
+  role: 'owner',
+  requestId: null,
+});

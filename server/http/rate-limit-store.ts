@@ -1,0 +1,30 @@
+import type { Database } from '../db/client.ts';
+
+type Callback = (err: Error | null, result?: { current: number; ttl: number }) => void;
+
+/**
+ * A store for @fastify/rate-limit kept in PostgreSQL, so that every app process shares one
+ * count per key (the default store counts per process). One upsert per hit.
+ */
+export function databaseRateLimitStore(database: Database) {
+  return class DatabaseStore {
+    incr(key: string, cb: Callback, timeWindow: number) {
+      database
+        .query<{ count: number; ttl: number }>(
+          `INSERT INTO rate_limits (key, count, reset_at) VALUES ($1, 1, now() + $2 * interval '1 millisecond')
+           ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN rate_limits.reset_at <= now() THEN 1 ELSE rate_limits.count + 1 END,
+             reset_at = CASE WHEN rate_limits.reset_at <= now() THEN excluded.reset_at ELSE rate_limits.reset_at END
+           RETURNING count, greatest(0, extract(epoch from (reset_at - now())) * 1000)::int AS ttl`,
+          [key, timeWindow],
+        )
+        .then(
+          ([row]) => cb(null, { current: Number(row.count), ttl: Number(row.ttl) }),
+          (err) => cb(err),
+        );
+    }
+    child() {
+      return new DatabaseStore();
+    }
+  };
+}

@@ -1,0 +1,38 @@
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
+import { isValidPhoneNumber } from 'libphonenumber-js';
+
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+/** ISO 4217 codes that Intl knows (it is the list browsers format money with). */
+export const isCurrency = (v: string) => currencies.has(v);
+/** Phone numbers in international form (+49 30 …); local forms are ambiguous without a country. */
+export const isPhone = (v: string) => isValidPhoneNumber(v);
+
+function build(coerce: boolean) {
+  const ajv = new Ajv({
+    // Unknown fields are an error, never silently dropped (mass-assignment guard, SECURITY §3).
+    removeAdditional: false,
+    useDefaults: true,
+    // Query strings are text, so they are coerced; JSON bodies are not: "12" is not a number.
+    coerceTypes: coerce ? 'array' : false,
+    allErrors: false,
+    strict: false,
+  });
+  (formats as unknown as typeof formats.default)(ajv, ['email', 'date', 'date-time', 'uri', 'uuid']);
+  ajv.addFormat('iso4217', isCurrency);
+  ajv.addFormat('phone', isPhone);
+  ajv.addKeyword({ keyword: 'modifier' });
+  ajv.addKeyword({ keyword: 'kind' });
+  return ajv;
+}
+
+const strict = build(false);
+const lenient = build(true);
+
+// Bodies are validated strictly; params, query strings and headers arrive as text and are coerced.
+export function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: string }) {
+  return (httpPart === 'body' ? strict : lenient).compile(schema);
+}
+
+export { strict as bodyAjv };

@@ -1,0 +1,21 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/client.ts';
+
+/** Opens the database, migrates, listens; on SIGTERM/SIGINT stops taking requests, drains, closes the pool. */
+export async function serve(config: Config) {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  const app = await buildApp(config, database);
+  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+  });
+  await app.listen({ host: config.host, port: config.port });
+  const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server';
+  app.log.info(`Rapport is ready at ${config.baseUrl} (${where}); API docs at ${config.baseUrl}/api/docs`);
+  return app;
+}

@@ -1,0 +1,211 @@
+import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type {
+  ApiKey,
+  ApiKeyCreate,
+  Invitation,
+  InvitationCreate,
+  MemberUpdate,
+  MyProfileUpdate,
+  WorkspaceUpdate,
+} from '../../../contract/auth.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
+import { checkVersion } from '../../records/crud.ts';
+import { diff, emitEvent, writeHistory } from '../history/history.service.ts';
+import { workspaces } from '../workspaces/workspaces.table.ts';
+import { INVITATION_TTL_MS, toMember, toWorkspace } from './auth.service.ts';
+import { apiKeys, invitations, members, sessions } from './auth.table.ts';
+import { newApiKey, newToken } from './tokens.ts';
+
+// Security-relevant changes (roles, keys, invitations, workspace settings) are written to the
+// same history as records, under their own record types, so that an admin can audit them.
+
+export async function getWorkspace(conn: Conn, ctx: Ctx) {
+  const [w] = await conn.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+  return toWorkspace(w);
+}
+
+export async function updateWorkspace(conn: Conn, ctx: Ctx, version: number, input: Omit<WorkspaceUpdate, 'version'>) {
+  const [w] = await conn.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId)).for('update');
+  checkVersion('Workspace', { version: w.version, deletedAt: null }, version);
+  const [after] = await conn
+    .update(workspaces)
+    .set({ ...input, version: sql`${workspaces.version} + 1`, updatedAt: sql`now()` })
+    .where(eq(workspaces.id, ctx.workspaceId))
+    .returning();
+  await writeHistory(conn, ctx, 'workspace', w.id, 'update', diff(toWorkspace(w), toWorkspace(after)));
+  return toWorkspace(after);
+}
+
+async function memberRow(conn: Conn, ctx: Ctx, id: string) {
+  const [m] = await conn
+    .select()
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, id)));
+  if (!m) throw notFound('Member');
+  return m;
+}
+
+/** Only an owner grants or takes away owner or admin; the last active owner always stays. */
+export async function updateMember(conn: Conn, ctx: Ctx, id: string, input: MemberUpdate) {
+  const m = await memberRow(conn, ctx, id);
+  const touchesPower =
+    input.role !== undefined && (input.role === 'owner' || input.role === 'admin' || m.role === 'owner' || m.role === 'admin');
+  if ((touchesPower || (m.role === 'owner' && input.disabled)) && ctx.role !== 'owner') {
+    throw forbidden('Only an owner can change owners and admins');
+  }
+  const demotes = m.role === 'owner' && ((input.role && input.role !== 'owner') || input.disabled);
+  if (demotes) {
+    const [others] = await conn
+      .select({ n: sql<number>`count(*)::int` })
+      .from(members)
+      .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.role, 'owner'), isNull(members.disabledAt), ne(members.id, id)));
+    if (others.n === 0) throw conflict('last_owner', 'A workspace keeps at least one active owner');
+  }
+  const [after] = await conn
+    .update(members)
+    .set({
+      ...(input.role ? { role: input.role } : {}),
+      ...(input.name ? { name: input.name } : {}),
+      ...(input.disabled !== undefined ? { disabledAt: input.disabled ? (m.disabledAt ?? new Date()) : null } : {}),
+    })
+    .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, id)))
+    .returning();
+  // A disabled member or a changed role ends every session (ASVS 7.4.2): the next request signs in anew.
+  if (input.disabled || (input.role && input.role !== m.role)) {
+    await conn.delete(sessions).where(and(eq(sessions.workspaceId, ctx.workspaceId), eq(sessions.memberId, id)));
+  }
+  await writeHistory(conn, ctx, 'member', id, 'update', diff(toMember(m), toMember(after)));
+  return toMember(after);
+}
+
+export async function updateMyProfile(conn: Conn, ctx: Ctx, input: MyProfileUpdate) {
+  if (input.timeZone) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: input.timeZone });
+    } catch {
+      throw invalid([{ field: 'body.timeZone', code: 'unknown_time_zone', message: 'is not an IANA time zone' }]);
+    }
+  }
+  const m = await memberRow(conn, ctx, ctx.memberId);
+  const [after] = await conn
+    .update(members)
+    .set(input)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, ctx.memberId)))
+    .returning();
+  await writeHistory(conn, ctx, 'member', m.id, 'update', diff(toMember(m), toMember(after)));
+  return toMember(after);
+}
+
+const toInvitation = (r: typeof invitations.$inferSelect, token?: string): Invitation => ({
+  id: r.id,
+  email: r.email,
+  role: r.role,
+  invitedBy: r.invitedBy,
+  createdAt: r.createdAt.toISOString(),
+  expiresAt: r.expiresAt.toISOString(),
+  acceptedAt: r.acceptedAt?.toISOString() ?? null,
+  ...(token ? { token } : {}),
+});
+
+export async function listInvitations(conn: Conn, ctx: Ctx) {
+  const rows = await conn
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.workspaceId, ctx.workspaceId), isNull(invitations.revokedAt)))
+    .orderBy(desc(invitations.createdAt));
+  return rows.map((r) => toInvitation(r));
+}
+
+export async function createInvitation(conn: Conn, ctx: Ctx, input: InvitationCreate) {
+  if (input.role === 'admin' && ctx.role !== 'owner') throw forbidden('Only an owner can invite admins');
+  const email = input.email.toLowerCase();
+  const [existing] = await conn
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.email, email)));
+  if (existing) throw conflict('already_member', 'This person is already a member');
+  const { token, hash } = newToken(ctx.workspaceId);
+  const [row] = await conn
+    .insert(invitations)
+    .values({
+      workspaceId: ctx.workspaceId,
+      id: uuidv7(),
+      email,
+      role: input.role,
+      tokenHash: hash,
+      invitedBy: ctx.memberId,
+      expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+    })
+    .returning();
+  await writeHistory(conn, ctx, 'invitation', row.id, 'create', [{ field: null, old: null, new: toInvitation(row) }]);
+  await emitEvent(conn, ctx, 'invitation.created', 'invitation', row.id, { email, role: input.role });
+  return toInvitation(row, token);
+}
+
+export async function revokeInvitation(conn: Conn, ctx: Ctx, id: string) {
+  const [row] = await conn
+    .update(invitations)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(invitations.workspaceId, ctx.workspaceId), eq(invitations.id, id), isNull(invitations.revokedAt)))
+    .returning();
+  if (!row) throw notFound('Invitation');
+  await writeHistory(conn, ctx, 'invitation', id, 'delete', [{ field: null, old: null, new: null }]);
+  return toInvitation(row);
+}
+
+const toApiKey = (r: typeof apiKeys.$inferSelect, key?: string): ApiKey => ({
+  id: r.id,
+  name: r.name,
+  prefix: r.prefix,
+  role: r.role,
+  createdBy: r.createdBy,
+  createdAt: r.createdAt.toISOString(),
+  expiresAt: r.expiresAt?.toISOString() ?? null,
+  lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+  revokedAt: r.revokedAt?.toISOString() ?? null,
+  ...(key ? { key } : {}),
+});
+
+export async function listApiKeys(conn: Conn, ctx: Ctx) {
+  const rows = await conn.select().from(apiKeys).where(eq(apiKeys.workspaceId, ctx.workspaceId)).orderBy(desc(apiKeys.createdAt));
+  return rows.map((r) => toApiKey(r));
+}
+
+/** The key is returned once, here; only its hash is kept. A key never outranks the member who made it. */
+export async function createApiKey(conn: Conn, ctx: Ctx, input: ApiKeyCreate) {
+  if (input.role === 'admin' && ctx.role !== 'owner' && ctx.role !== 'admin') throw forbidden();
+  if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) {
+    throw invalid([{ field: 'body.expiresAt', code: 'in_past', message: 'must be in the future' }]);
+  }
+  if (ctx.actor.type === 'api_key') throw new AppError(403, 'forbidden', 'An API key cannot create API keys');
+  const { key, hash, prefix } = newApiKey(ctx.workspaceId);
+  const [row] = await conn
+    .insert(apiKeys)
+    .values({
+      workspaceId: ctx.workspaceId,
+      id: uuidv7(),
+      name: input.name,
+      prefix,
+      tokenHash: hash,
+      role: input.role,
+      createdBy: ctx.memberId,
+      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+    })
+    .returning();
+  await writeHistory(conn, ctx, 'api_key', row.id, 'create', [{ field: null, old: null, new: toApiKey(row) }]);
+  return toApiKey(row, key);
+}
+
+export async function revokeApiKey(conn: Conn, ctx: Ctx, id: string) {
+  const [row] = await conn
+    .update(apiKeys)
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .where(and(eq(apiKeys.workspaceId, ctx.workspaceId), eq(apiKeys.id, id)))
+    .returning();
+  if (!row) throw notFound('API key');
+  await writeHistory(conn, ctx, 'api_key', id, 'delete', [{ field: null, old: null, new: null }]);
+  return toApiKey(row);
+}

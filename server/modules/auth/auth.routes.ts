@@ -1,0 +1,205 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import {
+  AcceptInvitation,
+  ApiKey,
+  ApiKeyCreate,
+  Invitation,
+  InvitationCreate,
+  Member,
+  MemberUpdate,
+  MyProfileUpdate,
+  SessionInfo,
+  SignIn,
+  SignUp,
+  Workspace,
+  WorkspaceUpdate,
+} from '../../../contract/auth.ts';
+import { IdParams, Problem } from '../../../contract/common.ts';
+import { cookieName } from '../../http/auth.ts';
+import { errorResponses, expectedVersion } from '../../records/routes.ts';
+import { listMembers } from '../members/members.service.ts';
+import * as admin from './admin.service.ts';
+import { acceptInvitation, type ClientMeta, SESSION_ABSOLUTE_MS, sessionInfo, signIn, signOut, signUp } from './auth.service.ts';
+
+const meta = (req: FastifyRequest): ClientMeta => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+
+export async function authRoutes(app: FastifyInstance) {
+  const secure = app.config.baseUrl.startsWith('https://');
+  const cookie = cookieName(secure);
+  const setCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(cookie, token, { httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: SESSION_ABSOLUTE_MS / 1000 });
+
+  /** After sign-in the client gets the same description as GET /auth/session. */
+  const describe = async (s: { token: string; csrfToken: string; workspaceId: string; memberId: string }) =>
+    sessionInfo(
+      app.db,
+      { workspaceId: s.workspaceId, memberId: s.memberId, actor: { type: 'member', id: s.memberId }, role: 'read-only', requestId: null },
+      s.csrfToken,
+    );
+
+  const tags = ['Auth'];
+  app.post('/auth/signup', {
+    config: { permission: 'public', rateLimit: { max: app.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Create a workspace and its owner, and sign in',
+      body: SignUp,
+      response: { 201: SessionInfo, ...errorResponses, 429: Problem },
+    },
+    handler: async (req, reply) => {
+      const body = req.body as SignUp;
+      await signUp(app.db, app.config, body);
+      const s = await signIn(app.db, app.config, { email: body.email, password: body.password }, meta(req));
+      setCookie(reply, s.token);
+      return reply.status(201).send(await describe(s));
+    },
+  });
+
+  app.post('/auth/login', {
+    config: { permission: 'public', rateLimit: { max: app.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Sign in with email and password',
+      body: SignIn,
+      response: { 200: SessionInfo, ...errorResponses, 429: Problem },
+    },
+    handler: async (req, reply) => {
+      const s = await signIn(app.db, app.config, req.body as SignIn, meta(req));
+      setCookie(reply, s.token);
+      return describe(s);
+    },
+  });
+
+  app.post('/auth/accept-invitation', {
+    config: { permission: 'public', rateLimit: { max: app.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Join a workspace with an invitation token',
+      body: AcceptInvitation,
+      response: { 200: SessionInfo, ...errorResponses, 429: Problem },
+    },
+    handler: async (req, reply) => {
+      const s = await acceptInvitation(app.db, app.config, req.body as AcceptInvitation, meta(req));
+      setCookie(reply, s.token);
+      return describe(s);
+    },
+  });
+
+  app.post('/auth/logout', {
+    config: { permission: 'read' },
+    schema: { tags, summary: 'Sign out: the session ends on the server', response: { 204: Type.Null(), ...errorResponses } },
+    handler: async (req, reply) => {
+      await signOut(app.db, req.cookies[cookie]);
+      reply.clearCookie(cookie, { path: '/' });
+      return reply.status(204).send();
+    },
+  });
+
+  app.get('/auth/session', {
+    config: { permission: 'read' },
+    schema: { tags, summary: 'Who is signed in, and the CSRF token for writes', response: { 200: SessionInfo, ...errorResponses } },
+    handler: async (req) => sessionInfo(app.db, req.ctx, req.sessionCsrf ?? ''),
+  });
+
+  app.patch('/me', {
+    config: { permission: 'read' },
+    schema: { tags, summary: 'Change my name, language or time zone', body: MyProfileUpdate, response: { 200: Member, ...errorResponses } },
+    handler: async (req) => app.db.transaction((tx) => admin.updateMyProfile(tx, req.ctx, req.body as MyProfileUpdate)),
+  });
+
+  const wsTags = ['Workspace'];
+  app.get('/workspace', {
+    config: { permission: 'read' },
+    schema: { tags: wsTags, summary: 'This workspace', response: { 200: Workspace, ...errorResponses } },
+    handler: async (req) => admin.getWorkspace(app.db, req.ctx),
+  });
+  app.patch('/workspace', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: 'Rename the workspace or change its currency',
+      body: WorkspaceUpdate,
+      response: { 200: Workspace, 428: Problem, ...errorResponses },
+    },
+    handler: async (req) => {
+      const { version, ...patch } = req.body as WorkspaceUpdate;
+      const v = expectedVersion(req, version, true) as number;
+      return app.db.transaction((tx) => admin.updateWorkspace(tx, req.ctx, v, patch));
+    },
+  });
+
+  app.get('/members', {
+    config: { permission: 'read' },
+    schema: {
+      tags: wsTags,
+      summary: 'Members of this workspace',
+      response: { 200: Type.Object({ data: Type.Array(Member) }), ...errorResponses },
+    },
+    handler: async (req) => ({ data: await listMembers(app.db, req.ctx) }),
+  });
+  app.patch('/members/:id', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: "Change a member's role, name, or disable them",
+      params: IdParams,
+      body: MemberUpdate,
+      response: { 200: Member, ...errorResponses },
+    },
+    handler: async (req) =>
+      app.db.transaction((tx) => admin.updateMember(tx, req.ctx, (req.params as { id: string }).id, req.body as MemberUpdate)),
+  });
+
+  app.get('/invitations', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: 'Open and accepted invitations',
+      response: { 200: Type.Object({ data: Type.Array(Invitation) }), ...errorResponses },
+    },
+    handler: async (req) => ({ data: await admin.listInvitations(app.db, req.ctx) }),
+  });
+  app.post('/invitations', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: 'Invite someone; the response holds the single-use link token (until email exists)',
+      body: InvitationCreate,
+      response: { 201: Invitation, ...errorResponses },
+    },
+    handler: async (req, reply) =>
+      reply.status(201).send(await app.db.transaction((tx) => admin.createInvitation(tx, req.ctx, req.body as InvitationCreate))),
+  });
+  app.delete('/invitations/:id', {
+    config: { permission: 'admin' },
+    schema: { tags: wsTags, summary: 'Revoke an invitation', params: IdParams, response: { 200: Invitation, ...errorResponses } },
+    handler: async (req) => app.db.transaction((tx) => admin.revokeInvitation(tx, req.ctx, (req.params as { id: string }).id)),
+  });
+
+  app.get('/api-keys', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: 'API keys (never the keys themselves)',
+      response: { 200: Type.Object({ data: Type.Array(ApiKey) }), ...errorResponses },
+    },
+    handler: async (req) => ({ data: await admin.listApiKeys(app.db, req.ctx) }),
+  });
+  app.post('/api-keys', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: 'Create an API key; the key is shown in this response only',
+      body: ApiKeyCreate,
+      response: { 201: ApiKey, ...errorResponses },
+    },
+    handler: async (req, reply) =>
+      reply.status(201).send(await app.db.transaction((tx) => admin.createApiKey(tx, req.ctx, req.body as ApiKeyCreate))),
+  });
+  app.delete('/api-keys/:id', {
+    config: { permission: 'admin' },
+    schema: { tags: wsTags, summary: 'Revoke an API key, at once', params: IdParams, response: { 200: ApiKey, ...errorResponses } },
+    handler: async (req) => app.db.transaction((tx) => admin.revokeApiKey(tx, req.ctx, (req.params as { id: string }).id)),
+  });
+}

@@ -1,0 +1,255 @@
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { AcceptInvitation, Member, SessionInfo, SignIn, SignUp, Workspace } from '../../../contract/auth.ts';
+import type { Config } from '../../config.ts';
+import type { Conn, Db } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { AppError, conflict, invalid } from '../../http/errors.ts';
+import { createDefaultPipeline } from '../pipelines/pipelines.service.ts';
+import { workspaces } from '../workspaces/workspaces.table.ts';
+import { identities, invitations, loginEvents, members, sessions } from './auth.table.ts';
+import { dummyHash, hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords.ts';
+import { newToken, parseToken } from './tokens.ts';
+
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+export const SESSION_ABSOLUTE_MS = 8 * 60 * 60 * 1000;
+
+export interface ClientMeta {
+  ip: string;
+  userAgent: string | null;
+}
+
+export const toMember = (m: typeof members.$inferSelect): Member => ({
+  id: m.id,
+  name: m.name,
+  email: m.email,
+  role: m.role,
+  locale: m.locale,
+  timeZone: m.timeZone,
+  createdAt: m.createdAt.toISOString(),
+  disabledAt: m.disabledAt?.toISOString() ?? null,
+});
+
+export const toWorkspace = (w: typeof workspaces.$inferSelect): Workspace => ({
+  id: w.id,
+  name: w.name,
+  currency: w.currency,
+  version: w.version,
+  createdAt: w.createdAt.toISOString(),
+});
+
+function checkPassword(password: string, email: string) {
+  const why = passwordProblem(password, email);
+  if (why) throw invalid([{ field: 'body.password', code: 'weak_password', message: `Password ${why}` }]);
+}
+
+const findIdentity = async (conn: Conn, email: string) =>
+  (await conn.select().from(identities).where(sql`lower(${identities.email}) = lower(${email})`))[0];
+
+/**
+ * Sign-up creates a workspace with its owner and a default sales pipeline. Someone who already
+ * has a login may create another workspace by giving the same password.
+ */
+export async function signUp(db: Db, config: Config, input: SignUp) {
+  checkPassword(input.password, input.email);
+  const existing = await findIdentity(db, input.email);
+  if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
+    throw conflict('email_taken', 'This email already has a Rapport login; sign in, or sign up with the same password to add a workspace');
+  }
+  const passwordHash = existing ? null : await hashPassword(input.password, config.scryptLogN);
+  return db.transaction(async (tx) => {
+    const identityId = existing?.id ?? uuidv7();
+    if (!existing) {
+      await tx.insert(identities).values({ id: identityId, email: input.email.toLowerCase(), passwordHash: passwordHash as string });
+    }
+    const workspaceId = uuidv7();
+    await tx.insert(workspaces).values({ id: workspaceId, name: input.workspaceName });
+    const memberId = uuidv7();
+    await tx.insert(members).values({
+      workspaceId,
+      id: memberId,
+      identityId,
+      name: input.name,
+      email: input.email.toLowerCase(),
+      role: 'owner',
+    });
+    await createDefaultPipeline(tx, {
+      workspaceId,
+      memberId,
+      actor: { type: 'member', id: memberId },
+      role: 'owner',
+      requestId: null,
+    });
+    return { workspaceId, memberId };
+  });
+}
+
+async function logAttempt(conn: Conn, email: string, identityId: string | null, meta: ClientMeta, result: string, method = 'password') {
+  await conn.insert(loginEvents).values({
+    id: uuidv7(),
+    identityId,
+    email: email.slice(0, 254),
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 500) ?? null,
+    method,
+    result,
+  });
+}
+
+/** After 5 failures each further one doubles the wait, up to 15 minutes; the account is never locked for good. */
+export const lockoutDelayMs = (failures: number) => (failures < 5 ? 0 : Math.min(2 ** (failures - 5) * 1000, 15 * 60 * 1000));
+
+const wrongCredentials = () => new AppError(401, 'wrong_credentials', 'Email or password is wrong');
+
+export async function signIn(db: Db, config: Config, input: SignIn, meta: ClientMeta) {
+  const identity = await findIdentity(db, input.email);
+  if (!identity) {
+    // Same work and same answer as a wrong password, so that sign-in does not reveal who has a login.
+    await verifyPassword(input.password, await dummyHash(config.scryptLogN));
+    await logAttempt(db, input.email, null, meta, 'unknown_email');
+    throw wrongCredentials();
+  }
+  const wait = lockoutDelayMs(identity.failedLogins);
+  if (wait && identity.lastFailedAt && Date.now() - identity.lastFailedAt.getTime() < wait) {
+    await logAttempt(db, input.email, identity.id, meta, 'throttled');
+    throw new AppError(429, 'too_many_attempts', 'Too many wrong passwords; wait a little and try again', [], {
+      retryAfterSeconds: Math.ceil((wait - (Date.now() - identity.lastFailedAt.getTime())) / 1000),
+    });
+  }
+  if (!(await verifyPassword(input.password, identity.passwordHash))) {
+    await db
+      .update(identities)
+      .set({ failedLogins: sql`${identities.failedLogins} + 1`, lastFailedAt: sql`now()` })
+      .where(eq(identities.id, identity.id));
+    await logAttempt(db, input.email, identity.id, meta, 'wrong_password');
+    throw wrongCredentials();
+  }
+  const memberships = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.identityId, identity.id), isNull(members.disabledAt)))
+    .orderBy(asc(members.createdAt));
+  const member = input.workspaceId ? memberships.find((m) => m.workspaceId === input.workspaceId) : memberships[0];
+  if (!member) {
+    await logAttempt(db, input.email, identity.id, meta, 'no_workspace');
+    throw new AppError(403, 'no_workspace', 'This login has no active membership in that workspace');
+  }
+  const rehash = needsRehash(identity.passwordHash, config.scryptLogN) ? await hashPassword(input.password, config.scryptLogN) : null;
+  return db.transaction(async (tx) => {
+    await tx
+      .update(identities)
+      .set({ failedLogins: 0, lastFailedAt: null, ...(rehash ? { passwordHash: rehash } : {}) })
+      .where(eq(identities.id, identity.id));
+    await logAttempt(tx, input.email, identity.id, meta, 'success');
+    return createSession(tx, member.workspaceId, member.id, meta);
+  });
+}
+
+/** A fresh session id at every sign-in (ASVS 7.2.4); only its hash is stored. */
+export async function createSession(conn: Conn, workspaceId: string, memberId: string, meta: ClientMeta) {
+  const { token, hash } = newToken(workspaceId);
+  const csrfToken = newToken(workspaceId).token.split('.')[1];
+  await conn.insert(sessions).values({
+    workspaceId,
+    id: uuidv7(),
+    tokenHash: hash,
+    memberId,
+    csrfToken,
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 500) ?? null,
+    expiresAt: new Date(Date.now() + SESSION_ABSOLUTE_MS),
+  });
+  return { token, csrfToken, workspaceId, memberId };
+}
+
+/** Finds the live session of a cookie token, sliding its idle window; null when absent, expired or disabled. */
+export async function resolveSession(conn: Conn, token: string | undefined) {
+  const parsed = parseToken(token);
+  if (!parsed) return null;
+  const [row] = await conn
+    .select({ session: sessions, member: members })
+    .from(sessions)
+    .innerJoin(members, and(eq(members.workspaceId, sessions.workspaceId), eq(members.id, sessions.memberId)))
+    .where(and(eq(sessions.workspaceId, parsed.workspaceId), eq(sessions.tokenHash, parsed.hash), gt(sessions.expiresAt, sql`now()`)));
+  if (!row || row.member.disabledAt) return null;
+  const idle = Date.now() - row.session.lastSeenAt.getTime();
+  if (idle > SESSION_IDLE_MS) {
+    await conn.delete(sessions).where(and(eq(sessions.workspaceId, parsed.workspaceId), eq(sessions.id, row.session.id)));
+    return null;
+  }
+  // Touch at most once a minute: a write per request would cost more than it tells.
+  if (idle > 60_000) {
+    await conn
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(and(eq(sessions.workspaceId, parsed.workspaceId), eq(sessions.id, row.session.id)));
+  }
+  return row;
+}
+
+export async function signOut(conn: Conn, token: string | undefined) {
+  const parsed = parseToken(token);
+  if (!parsed) return;
+  await conn.delete(sessions).where(and(eq(sessions.workspaceId, parsed.workspaceId), eq(sessions.tokenHash, parsed.hash)));
+}
+
+export async function sessionInfo(conn: Conn, ctx: Ctx, csrfToken: string): Promise<SessionInfo> {
+  const [row] = await conn
+    .select({ member: members, workspace: workspaces })
+    .from(members)
+    .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
+    .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, ctx.memberId)));
+  const all = await conn
+    .select({ id: workspaces.id, name: workspaces.name, role: members.role })
+    .from(members)
+    .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
+    .where(and(eq(members.identityId, row.member.identityId), isNull(members.disabledAt)))
+    .orderBy(asc(members.createdAt));
+  return { member: toMember(row.member), workspace: toWorkspace(row.workspace), csrfToken, workspaces: all };
+}
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Accepting an invitation joins the workspace; an existing login must give its own password. */
+export async function acceptInvitation(db: Db, config: Config, input: AcceptInvitation, meta: ClientMeta) {
+  const parsed = parseToken(input.token);
+  const badToken = () => new AppError(404, 'invitation_not_found', 'This invitation link is not valid, was used already, or has expired');
+  if (!parsed) throw badToken();
+  const [inv] = await db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.workspaceId, parsed.workspaceId), eq(invitations.tokenHash, parsed.hash)));
+  if (!inv || inv.acceptedAt || inv.revokedAt || inv.expiresAt.getTime() < Date.now()) throw badToken();
+  const existing = await findIdentity(db, inv.email);
+  if (existing) {
+    if (!(await verifyPassword(input.password, existing.passwordHash))) throw wrongCredentials();
+  } else {
+    checkPassword(input.password, inv.email);
+  }
+  const passwordHash = existing ? null : await hashPassword(input.password, config.scryptLogN);
+  return db.transaction(async (tx) => {
+    // Claim the invitation first: of two concurrent accepts only one updates the row.
+    const claimed = await tx
+      .update(invitations)
+      .set({ acceptedAt: sql`now()` })
+      .where(and(eq(invitations.workspaceId, inv.workspaceId), eq(invitations.id, inv.id), isNull(invitations.acceptedAt)))
+      .returning({ id: invitations.id });
+    if (!claimed.length) throw badToken();
+    const identityId = existing?.id ?? uuidv7();
+    if (!existing) await tx.insert(identities).values({ id: identityId, email: inv.email, passwordHash: passwordHash as string });
+    const [already] = await tx
+      .select()
+      .from(members)
+      .where(and(eq(members.workspaceId, inv.workspaceId), eq(members.identityId, identityId)));
+    if (already) throw conflict('already_member', 'You are already a member of this workspace');
+    const memberId = uuidv7();
+    await tx
+      .insert(members)
+      .values({ workspaceId: inv.workspaceId, id: memberId, identityId, name: input.name, email: inv.email, role: inv.role });
+    await tx
+      .update(invitations)
+      .set({ acceptedBy: memberId })
+      .where(and(eq(invitations.workspaceId, inv.workspaceId), eq(invitations.id, inv.id)));
+    return createSession(tx, inv.workspaceId, memberId, meta);
+  });
+}

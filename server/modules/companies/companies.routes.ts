@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { Company, CompanyCreate, CompanyUpdate } from '../../../contract/companies.ts';
+import { registerRecordRoutes } from '../../records/routes.ts';
+import * as companies from './companies.service.ts';
+
+export async function companyRoutes(app: FastifyInstance) {
+  registerRecordRoutes(app, {
+    path: 'companies',
+    tag: 'Companies',
+    def: companies.companyDef,
+    schemas: { record: Company, create: CompanyCreate, update: CompanyUpdate },
+    service: {
+      list: companies.listCompanies,
+      get: companies.getCompany,
+      create: companies.createCompany,
+      update: companies.updateCompany,
+      remove: companies.deleteCompany,
+      restore: companies.restoreCompany,
+    },
+  });
+}

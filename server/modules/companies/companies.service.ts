@@ -1,0 +1,107 @@
+import type { Company, CompanyCreate, CompanyUpdate } from '../../../contract/companies.ts';
+import { companySizes } from '../../../contract/companies.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import { type ListInput, listRecords } from '../../records/list.ts';
+import { addressFields, metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { checkCustom } from '../fields/fields.service.ts';
+import { assertMembers } from '../members/members.service.ts';
+import { companies } from './companies.table.ts';
+
+type Row = typeof companies.$inferSelect;
+
+export const companyDef: ObjectDef = {
+  type: 'company',
+  label: 'Company',
+  table: companies,
+  hasCustom: true,
+  defaultSort: 'name',
+  fields: {
+    ...metaFields(companies),
+    name: { kind: 'text', sql: companies.name, notNull: true },
+    domain: { kind: 'text', sql: companies.domain },
+    industry: { kind: 'text', sql: companies.industry },
+    size: { kind: 'enum', sql: companies.size, options: companySizes },
+    phone: { kind: 'text', sql: companies.phone },
+    ownerId: { kind: 'uuid', sql: companies.ownerId },
+    lastActivityAt: { kind: 'datetime', sql: companies.lastActivityAt },
+    ...addressFields(companies.address),
+  },
+  apiFields: [
+    'name',
+    'domain',
+    'industry',
+    'size',
+    'address',
+    'phone',
+    'ownerId',
+    'lastActivityAt',
+    'custom',
+    'createdAt',
+    'updatedAt',
+    'createdBy',
+    'deletedAt',
+  ],
+};
+
+export const toCompany = (r: Row): Company => ({
+  ...metaToApi(r),
+  name: r.name,
+  domain: r.domain,
+  industry: r.industry,
+  size: r.size as Company['size'],
+  address: r.address ?? null,
+  phone: r.phone,
+  ownerId: r.ownerId,
+  lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
+  custom: r.custom,
+});
+
+export const listCompanies = (conn: Conn, ctx: Ctx, input: ListInput) => listRecords(conn, ctx, companyDef, input, toCompany);
+
+export const getCompany = async (conn: Conn, ctx: Ctx, id: string) => toCompany(await findRow<Row>(conn, ctx, companyDef, id));
+
+export async function createCompany(conn: Conn, ctx: Ctx, input: CompanyCreate) {
+  const ownerId = input.ownerId === undefined ? ctx.memberId : input.ownerId;
+  await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: ownerId }]);
+  const custom = await checkCustom(conn, ctx, 'company', input.custom, null, true);
+  return insertRecord(
+    conn,
+    ctx,
+    companyDef,
+    {
+      name: input.name,
+      domain: input.domain?.toLowerCase() ?? null,
+      industry: input.industry ?? null,
+      size: input.size ?? null,
+      address: input.address ?? null,
+      phone: input.phone ?? null,
+      ownerId,
+      custom,
+    },
+    toCompany,
+  );
+}
+
+export async function updateCompany(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<CompanyUpdate, 'version'>) {
+  await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: input.ownerId }]);
+  return updateRecord(
+    conn,
+    ctx,
+    companyDef,
+    id,
+    version,
+    async (before: Row) => ({
+      ...input,
+      ...(input.domain ? { domain: input.domain.toLowerCase() } : {}),
+      custom: await checkCustom(conn, ctx, 'company', input.custom, before.custom, false),
+    }),
+    toCompany,
+  );
+}
+
+export const deleteCompany = (conn: Conn, ctx: Ctx, id: string, version?: number) =>
+  softDeleteRecord(conn, ctx, companyDef, id, version, toCompany);
+
+export const restoreCompany = (conn: Conn, ctx: Ctx, id: string) => restoreRecord(conn, ctx, companyDef, id, toCompany);

@@ -1,0 +1,29 @@
+import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
+import { memberRef, tenantConstraints } from '../../db/constraints.ts';
+
+export type Address = { street?: string; city?: string; region?: string; postalCode?: string; country?: string };
+
+export const companies = pgTable(
+  'companies',
+  {
+    ...tenantKey(),
+    name: text('name').notNull(),
+    domain: text('domain'),
+    industry: text('industry'),
+    size: text('size'),
+    address: jsonb('address').$type<Address>(),
+    phone: text('phone'),
+    ownerId: uuid('owner_id'),
+    lastActivityAt: ts('last_activity_at'),
+    custom: customColumn(),
+    ...recordColumns(),
+  },
+  (t) => [
+    ...tenantConstraints(t),
+    memberRef(t, t.ownerId),
+    index('companies_owner_updated_idx').on(t.workspaceId, t.ownerId, t.updatedAt, t.id),
+    index('companies_updated_idx').on(t.workspaceId, t.updatedAt, t.id),
+    index('companies_domain_idx').on(t.workspaceId, t.domain),
+  ],
+);

@@ -1,0 +1,56 @@
+import { boolean, foreignKey, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
+import { memberRef, tenantConstraints } from '../../db/constraints.ts';
+import type { Address } from '../companies/companies.table.ts';
+import { companies } from '../companies/companies.table.ts';
+
+export type LabeledValue = { label: string; value: string };
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    ...tenantKey(),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    // Each email is stored lower-cased so that exact lookups (dedupe, email sync) can use the GIN index.
+    emails: jsonb('emails').$type<LabeledValue[]>().notNull().default([]),
+    phones: jsonb('phones').$type<LabeledValue[]>().notNull().default([]),
+    title: text('title'),
+    address: jsonb('address').$type<Address>(),
+    lifecycleStage: text('lifecycle_stage'),
+    source: text('source'),
+    ownerId: uuid('owner_id'),
+    lastActivityAt: ts('last_activity_at'),
+    custom: customColumn(),
+    ...recordColumns(),
+  },
+  (t) => [
+    ...tenantConstraints(t),
+    memberRef(t, t.ownerId),
+    index('contacts_owner_updated_idx').on(t.workspaceId, t.ownerId, t.updatedAt, t.id),
+    index('contacts_updated_idx').on(t.workspaceId, t.updatedAt, t.id),
+    index('contacts_emails_idx').using('gin', t.emails.op('jsonb_path_ops')),
+  ],
+);
+
+/** Contacts ↔ companies, many-to-many, with the person's role at that company. */
+export const contactCompanies = pgTable(
+  'contact_companies',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    companyId: uuid('company_id').notNull(),
+    role: text('role'),
+    isPrimary: boolean('is_primary').notNull().default(false),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.contactId, t.companyId] }),
+    foreignKey({ columns: [t.workspaceId, t.contactId], foreignColumns: [contacts.workspaceId, contacts.id] }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.workspaceId, t.companyId],
+      foreignColumns: [companies.workspaceId, companies.id],
+    }).onDelete('cascade'),
+    index('contact_companies_company_idx').on(t.workspaceId, t.companyId),
+  ],
+);

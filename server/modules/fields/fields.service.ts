@@ -1,0 +1,158 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { FieldDefinition, FieldDefinitionCreate, FieldDefinitionUpdate } from '../../../contract/fields.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { conflict, invalid } from '../../http/errors.ts';
+import { findRow, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import type { FieldSpec, ObjectDef } from '../../records/object-def.ts';
+import { emitEvent, writeHistory } from '../history/history.service.ts';
+import { type CustomDef, customSpec, validateCustom } from './custom-values.ts';
+import { fieldDefinitions } from './fields.table.ts';
+
+type Row = typeof fieldDefinitions.$inferSelect;
+
+export const fieldDefinitionDef: ObjectDef = {
+  type: 'field_definition',
+  label: 'Custom field',
+  table: fieldDefinitions,
+  fields: {},
+  hasCustom: false,
+  defaultSort: 'position',
+};
+
+export const toFieldDefinition = (r: Row): FieldDefinition => ({
+  id: r.id,
+  version: r.version,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+  createdBy: r.createdBy,
+  deletedAt: r.deletedAt?.toISOString() ?? null,
+  objectType: r.objectType as FieldDefinition['objectType'],
+  key: r.key,
+  label: r.label,
+  type: r.type as FieldDefinition['type'],
+  options: r.options,
+  required: r.required,
+  position: r.position,
+});
+
+/** The live custom fields of one object type, in display order. */
+export async function customDefs(conn: Conn, ctx: Ctx, objectType: string): Promise<CustomDef[]> {
+  const rows = await conn
+    .select()
+    .from(fieldDefinitions)
+    .where(
+      and(
+        eq(fieldDefinitions.workspaceId, ctx.workspaceId),
+        eq(fieldDefinitions.objectType, objectType),
+        isNull(fieldDefinitions.deletedAt),
+      ),
+    )
+    .orderBy(asc(fieldDefinitions.position), asc(fieldDefinitions.key));
+  return rows.map((r) => ({ key: r.key, label: r.label, type: r.type as CustomDef['type'], options: r.options, required: r.required }));
+}
+
+/** Resolves field names of an object, built-in and `custom.<key>`, for filters and sorts. */
+export async function fieldResolver(conn: Conn, ctx: Ctx, def: ObjectDef) {
+  const customs = def.hasCustom ? await customDefs(conn, ctx, def.type) : [];
+  const custom = (def.table as unknown as { custom: Parameters<typeof customSpec>[0] }).custom;
+  const specs = new Map(customs.map((d) => [`custom.${d.key}`, customSpec(custom, d)]));
+  return { defs: customs, field: (name: string): FieldSpec | undefined => def.fields[name] ?? specs.get(name) };
+}
+
+export async function listFieldDefinitions(conn: Conn, ctx: Ctx, objectType?: string) {
+  const rows = await conn
+    .select()
+    .from(fieldDefinitions)
+    .where(
+      and(
+        eq(fieldDefinitions.workspaceId, ctx.workspaceId),
+        isNull(fieldDefinitions.deletedAt),
+        objectType ? eq(fieldDefinitions.objectType, objectType) : undefined,
+      ),
+    )
+    .orderBy(asc(fieldDefinitions.objectType), asc(fieldDefinitions.position), asc(fieldDefinitions.key));
+  return rows.map(toFieldDefinition);
+}
+
+export const MAX_FIELDS_PER_OBJECT = 200;
+
+function checkOptions(type: string, options: string[] | undefined) {
+  const needs = type === 'select' || type === 'multiSelect';
+  if (needs && (!options || options.length === 0)) {
+    throw invalid([{ field: 'body.options', code: 'required', message: 'a select field needs at least one option' }]);
+  }
+  if (!needs && options !== undefined) {
+    throw invalid([{ field: 'body.options', code: 'not_allowed', message: `a ${type} field takes no options` }]);
+  }
+}
+
+export async function createFieldDefinition(conn: Conn, ctx: Ctx, input: FieldDefinitionCreate) {
+  checkOptions(input.type, input.options);
+  const existing = await customDefs(conn, ctx, input.objectType);
+  if (existing.length >= MAX_FIELDS_PER_OBJECT) {
+    throw invalid([{ field: 'body.objectType', code: 'too_many', message: `at most ${MAX_FIELDS_PER_OBJECT} custom fields per object` }]);
+  }
+  const [taken] = await conn
+    .select({ id: fieldDefinitions.id })
+    .from(fieldDefinitions)
+    .where(
+      and(
+        eq(fieldDefinitions.workspaceId, ctx.workspaceId),
+        eq(fieldDefinitions.objectType, input.objectType),
+        eq(fieldDefinitions.key, input.key),
+      ),
+    );
+  if (taken) throw conflict('key_taken', `"${input.key}" is already a field of ${input.objectType} (perhaps in the trash)`);
+  const [row] = await conn
+    .insert(fieldDefinitions)
+    .values({
+      workspaceId: ctx.workspaceId,
+      id: uuidv7(),
+      objectType: input.objectType,
+      key: input.key,
+      label: input.label,
+      type: input.type,
+      options: input.options ?? null,
+      required: input.required ?? false,
+      position: input.position ?? existing.length,
+      createdBy: ctx.memberId,
+    })
+    .returning();
+  const api = toFieldDefinition(row);
+  await writeHistory(conn, ctx, 'field_definition', row.id, 'create', [{ field: null, old: null, new: api }]);
+  await emitEvent(conn, ctx, 'field_definition.created', 'field_definition', row.id, { after: api });
+  return api;
+}
+
+export async function updateFieldDefinition(conn: Conn, ctx: Ctx, id: string, version: number, input: FieldDefinitionUpdate) {
+  const current = await findRow<Row>(conn, ctx, fieldDefinitionDef, id);
+  if (input.options !== undefined) checkOptions(current.type, input.options);
+  const { version: _v, ...patch } = input;
+  return updateRecord(conn, ctx, fieldDefinitionDef, id, version, patch, toFieldDefinition);
+}
+
+/** Removing a definition keeps the stored values: restoring the field brings them back. */
+export function deleteFieldDefinition(conn: Conn, ctx: Ctx, id: string, version?: number) {
+  return softDeleteRecord(conn, ctx, fieldDefinitionDef, id, version, toFieldDefinition);
+}
+
+/**
+ * Validates custom values for a write and returns what to store. Other problems found by the
+ * caller (unknown owner …) are reported together, so a form shows every error at once.
+ */
+export async function checkCustom(
+  conn: Conn,
+  ctx: Ctx,
+  objectType: string,
+  input: Record<string, unknown> | undefined,
+  current: Record<string, unknown> | null,
+  creating: boolean,
+) {
+  if (!creating && input === undefined) return current ?? {};
+  const defs = await customDefs(conn, ctx, objectType);
+  const { value, errors } = validateCustom(defs, input, current, creating);
+  if (errors.length) throw invalid(errors);
+  return value;
+}

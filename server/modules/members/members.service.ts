@@ -1,0 +1,27 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { invalid } from '../../http/errors.ts';
+import { toMember } from '../auth/auth.service.ts';
+import { members } from '../auth/auth.table.ts';
+
+export async function listMembers(conn: Conn, ctx: Ctx) {
+  const rows = await conn.select().from(members).where(eq(members.workspaceId, ctx.workspaceId)).orderBy(asc(members.name));
+  return rows.map(toMember);
+}
+
+/**
+ * Checks that ids name members of this workspace (record owners, assignees). A foreign or unknown
+ * id is a 422 naming the field, never a database error.
+ */
+export async function assertMembers(conn: Conn, ctx: Ctx, refs: { field: string; id: string | null | undefined }[]) {
+  const ids = [...new Set(refs.map((r) => r.id).filter((x): x is string => Boolean(x)))];
+  if (!ids.length) return;
+  const found = await conn
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), inArray(members.id, ids)));
+  const known = new Set(found.map((m) => m.id));
+  const bad = refs.filter((r) => r.id && !known.has(r.id));
+  if (bad.length) throw invalid(bad.map((b) => ({ field: b.field, code: 'unknown_member', message: 'is not a member of this workspace' })));
+}

@@ -1,0 +1,200 @@
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Pipeline, PipelineCreate, PipelineUpdate } from '../../../contract/pipelines.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { conflict, invalid } from '../../http/errors.ts';
+import { checkVersion, findRow, metaToApi, restoreRecord, softDeleteRecord } from '../../records/crud.ts';
+import type { ObjectDef } from '../../records/object-def.ts';
+import { deals } from '../deals/deals.table.ts';
+import { diff, emitEvent, writeHistory } from '../history/history.service.ts';
+import { pipelineStages, pipelines } from './pipelines.table.ts';
+
+type Row = typeof pipelines.$inferSelect;
+type StageRow = typeof pipelineStages.$inferSelect;
+type StageInput = PipelineCreate['stages'][number];
+
+export const pipelineDef: ObjectDef = {
+  type: 'pipeline',
+  label: 'Pipeline',
+  table: pipelines,
+  fields: {},
+  hasCustom: false,
+  defaultSort: 'position',
+};
+
+const toPipeline = (r: Row, stages: StageRow[]): Pipeline => ({
+  ...metaToApi(r),
+  name: r.name,
+  position: r.position,
+  stages: stages
+    .filter((s) => s.pipelineId === r.id)
+    .sort((a, b) => a.position - b.position)
+    .map((s) => ({ id: s.id, name: s.name, position: s.position, probability: s.probability, kind: s.kind })),
+});
+
+async function stagesOf(conn: Conn, ctx: Ctx, pipelineIds: string[]) {
+  if (!pipelineIds.length) return [];
+  return conn
+    .select()
+    .from(pipelineStages)
+    .where(and(eq(pipelineStages.workspaceId, ctx.workspaceId), inArray(pipelineStages.pipelineId, pipelineIds)))
+    .orderBy(asc(pipelineStages.position));
+}
+
+export async function listPipelines(conn: Conn, ctx: Ctx, deleted = false) {
+  const rows = await conn
+    .select()
+    .from(pipelines)
+    .where(and(eq(pipelines.workspaceId, ctx.workspaceId), deleted ? sql`${pipelines.deletedAt} is not null` : isNull(pipelines.deletedAt)))
+    .orderBy(asc(pipelines.position), asc(pipelines.createdAt));
+  const stages = await stagesOf(
+    conn,
+    ctx,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toPipeline(r, stages));
+}
+
+export async function getPipeline(conn: Conn, ctx: Ctx, id: string) {
+  const row = await findRow<Row>(conn, ctx, pipelineDef, id);
+  return toPipeline(row, await stagesOf(conn, ctx, [id]));
+}
+
+/** A stage of the workspace with its pipeline; used by deals to place a card. */
+export async function findStage(conn: Conn, ctx: Ctx, stageId: string) {
+  const [s] = await conn
+    .select()
+    .from(pipelineStages)
+    .where(and(eq(pipelineStages.workspaceId, ctx.workspaceId), eq(pipelineStages.id, stageId)));
+  return s;
+}
+
+function checkStages(stages: StageInput[]) {
+  if (!stages.some((s) => (s.kind ?? 'open') === 'open')) {
+    throw invalid([{ field: 'body.stages', code: 'no_open_stage', message: 'a pipeline needs at least one open stage' }]);
+  }
+  const names = new Set<string>();
+  stages.forEach((s, i) => {
+    const n = s.name.trim().toLowerCase();
+    if (names.has(n)) throw invalid([{ field: `body.stages.${i}.name`, code: 'duplicate', message: `two stages are named "${s.name}"` }]);
+    names.add(n);
+  });
+}
+
+/** Writes the stage list in order: keeps, renames and reorders known ids, adds new ones, removes the rest if unused. */
+async function writeStages(conn: Conn, ctx: Ctx, pipelineId: string, stages: StageInput[]) {
+  checkStages(stages);
+  const current = await stagesOf(conn, ctx, [pipelineId]);
+  const known = new Set(current.map((s) => s.id));
+  stages.forEach((s, i) => {
+    if (s.id && !known.has(s.id)) {
+      throw invalid([{ field: `body.stages.${i}.id`, code: 'unknown_stage', message: 'this stage id is not a stage of this pipeline' }]);
+    }
+  });
+  const kept = new Set(stages.map((s) => s.id).filter(Boolean));
+  const removed = current.filter((s) => !kept.has(s.id));
+  if (removed.length) {
+    const [used] = await conn
+      .select({ n: sql<number>`count(*)::int` })
+      .from(deals)
+      .where(
+        and(
+          eq(deals.workspaceId, ctx.workspaceId),
+          inArray(
+            deals.stageId,
+            removed.map((s) => s.id),
+          ),
+        ),
+      );
+    if (used.n > 0) {
+      throw conflict('stage_in_use', `Stage "${removed[0].name}" still holds ${used.n} deal(s); move them before removing it`);
+    }
+    await conn.delete(pipelineStages).where(
+      and(
+        eq(pipelineStages.workspaceId, ctx.workspaceId),
+        inArray(
+          pipelineStages.id,
+          removed.map((s) => s.id),
+        ),
+      ),
+    );
+  }
+  for (const [position, s] of stages.entries()) {
+    const values = { name: s.name, position, probability: s.probability, kind: s.kind ?? 'open' };
+    if (s.id) {
+      await conn
+        .update(pipelineStages)
+        .set(values)
+        .where(and(eq(pipelineStages.workspaceId, ctx.workspaceId), eq(pipelineStages.id, s.id)));
+    } else {
+      await conn.insert(pipelineStages).values({ workspaceId: ctx.workspaceId, id: uuidv7(), pipelineId, ...values });
+    }
+  }
+}
+
+export async function createPipeline(conn: Conn, ctx: Ctx, input: PipelineCreate) {
+  checkStages(input.stages);
+  const id = uuidv7();
+  await conn
+    .insert(pipelines)
+    .values({ workspaceId: ctx.workspaceId, id, name: input.name, position: input.position ?? 0, createdBy: ctx.memberId });
+  await writeStages(conn, ctx, id, input.stages);
+  const api = await getPipeline(conn, ctx, id);
+  await writeHistory(conn, ctx, 'pipeline', id, 'create', [{ field: null, old: null, new: api }]);
+  await emitEvent(conn, ctx, 'pipeline.created', 'pipeline', id, { after: api });
+  return api;
+}
+
+/** Renames, reorders and edits stages as one versioned change; the stage list is one field in history. */
+export async function updatePipeline(conn: Conn, ctx: Ctx, id: string, version: number, input: PipelineUpdate) {
+  const row = await findRow<Row>(conn, ctx, pipelineDef, id, true);
+  if (row.deletedAt) throw conflict('record_deleted', 'This pipeline is in the trash; restore it first');
+  checkVersion(pipelineDef.label, row, version);
+  const before = toPipeline(row, await stagesOf(conn, ctx, [id]));
+  if (input.stages) await writeStages(conn, ctx, id, input.stages);
+  await conn
+    .update(pipelines)
+    .set({
+      name: input.name ?? row.name,
+      position: input.position ?? row.position,
+      version: sql`${pipelines.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(pipelines.workspaceId, ctx.workspaceId), eq(pipelines.id, id)));
+  const after = await getPipeline(conn, ctx, id);
+  const changes = diff(before, after, ['deletedAt']);
+  await writeHistory(conn, ctx, 'pipeline', id, 'update', changes);
+  if (changes.length) await emitEvent(conn, ctx, 'pipeline.updated', 'pipeline', id, { changes, after });
+  return after;
+}
+
+/** A pipeline with open deals cannot go to the trash: the deals would vanish from every board. */
+export async function deletePipeline(conn: Conn, ctx: Ctx, id: string, version?: number) {
+  const [open] = await conn
+    .select({ n: sql<number>`count(*)::int` })
+    .from(deals)
+    .where(and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.pipelineId, id), eq(deals.status, 'open'), isNull(deals.deletedAt)));
+  if (open.n > 0) throw conflict('pipeline_in_use', `This pipeline still has ${open.n} open deal(s); move or close them first`);
+  await softDeleteRecord(conn, ctx, pipelineDef, id, version, (r: Row) => metaToApi(r));
+  return getPipeline(conn, ctx, id);
+}
+
+export async function restorePipeline(conn: Conn, ctx: Ctx, id: string) {
+  await restoreRecord(conn, ctx, pipelineDef, id, (r: Row) => metaToApi(r));
+  return getPipeline(conn, ctx, id);
+}
+
+export function createDefaultPipeline(conn: Conn, ctx: Ctx) {
+  return createPipeline(conn, ctx, {
+    name: 'Sales',
+    stages: [
+      { name: 'Qualification', probability: 10 },
+      { name: 'Discovery', probability: 25 },
+      { name: 'Proposal', probability: 50 },
+      { name: 'Negotiation', probability: 75 },
+      { name: 'Won', probability: 100, kind: 'won' },
+      { name: 'Lost', probability: 0, kind: 'lost' },
+    ],
+  });
+}

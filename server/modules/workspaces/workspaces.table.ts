@@ -1,0 +1,13 @@
+import { sql } from 'drizzle-orm';
+import { char, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { ts } from '../../db/columns.ts';
+
+/** The tenant root. Its `id` is the `workspace_id` every other table is keyed by. */
+export const workspaces = pgTable('workspaces', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  currency: char('currency', { length: 3 }).notNull().default('USD'),
+  version: integer('version').notNull().default(1),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  updatedAt: ts('updated_at').notNull().default(sql`now()`),
+});

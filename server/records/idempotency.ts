@@ -1,0 +1,74 @@
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
+import type { Db, Tx } from '../db/client.ts';
+import { AppError, badRequest } from '../http/errors.ts';
+import { sha256 } from '../modules/auth/tokens.ts';
+import { idempotencyKeys } from '../modules/history/history.table.ts';
+
+export interface Outcome {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const uniqueViolation = (e: unknown) =>
+  (e as { code?: string; cause?: { code?: string } })?.code === '23505' || (e as { cause?: { code?: string } })?.cause?.code === '23505';
+
+/**
+ * Runs a create in a transaction. With an `Idempotency-Key` header the response is saved in the
+ * same transaction, so a retried request gets the first answer and nothing is created twice; the
+ * same key with another payload is refused (422). Keys live 24 hours.
+ */
+export async function idempotent(
+  db: Db,
+  req: FastifyRequest,
+  run: (tx: Tx) => Promise<Outcome>,
+): Promise<Outcome & { replayed?: boolean }> {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return db.transaction(run);
+  if (typeof key !== 'string' || key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw badRequest('headers.idempotency-key', 'bad_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters');
+  }
+  const { ctx } = req;
+  const principal = `${ctx.actor.type}:${ctx.actor.id}`;
+  const fingerprint = sha256(`${req.method} ${req.url} ${JSON.stringify(req.body ?? null)}`);
+  const where = and(
+    eq(idempotencyKeys.workspaceId, ctx.workspaceId),
+    eq(idempotencyKeys.principal, principal),
+    eq(idempotencyKeys.key, key),
+  );
+  const replay = async () => {
+    const [saved] = await db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(where, gt(idempotencyKeys.createdAt, sql`now() - interval '24 hours'`)));
+    if (!saved) return null;
+    if (saved.fingerprint !== fingerprint) {
+      throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
+    }
+    return { status: saved.statusCode, body: saved.response as Record<string, unknown>, replayed: true };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+  await db.delete(idempotencyKeys).where(and(where, lte(idempotencyKeys.createdAt, sql`now() - interval '24 hours'`)));
+  try {
+    return await db.transaction(async (tx) => {
+      const out = await run(tx);
+      await tx.insert(idempotencyKeys).values({
+        workspaceId: ctx.workspaceId,
+        principal,
+        key,
+        fingerprint,
+        statusCode: out.status,
+        response: out.body,
+      });
+      return out;
+    });
+  } catch (e) {
+    // A concurrent request with the same key committed first: answer as it did.
+    if (uniqueViolation(e)) {
+      const other = await replay();
+      if (other) return other;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,156 @@
+import { and, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Conn } from '../db/client.ts';
+import type { Ctx } from '../http/context.ts';
+import { badRequest } from '../http/errors.ts';
+import { fieldResolver } from '../modules/fields/fields.service.ts';
+import { compileFilter, parseFilter } from './filter.ts';
+import type { FieldSpec, ObjectDef } from './object-def.ts';
+
+export interface ListInput {
+  limit?: number;
+  cursor?: string;
+  /** JSON text (from a query string) or an already parsed AST (from a saved view). */
+  filter?: string | unknown;
+  sort?: string;
+  deleted?: boolean;
+  /** Conditions the module adds (e.g. tasks of one assignee); already bound SQL. */
+  where?: SQL;
+}
+
+interface SortKey {
+  name: string;
+  spec: Pick<FieldSpec, 'sql' | 'notNull' | 'kind'>;
+  desc: boolean;
+}
+
+export const MAX_SORT_KEYS = 3;
+
+export function parseSort(def: ObjectDef, text: string | undefined, field: (n: string) => FieldSpec | undefined) {
+  const names = (text || def.defaultSort)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length > MAX_SORT_KEYS) throw badRequest('query.sort', 'sort_too_long', `sort by at most ${MAX_SORT_KEYS} fields`);
+  const keys: SortKey[] = names.map((raw) => {
+    const desc = raw.startsWith('-');
+    const name = desc ? raw.slice(1) : raw;
+    const spec = field(name);
+    if (!spec || spec.sortable === false || spec.kind === 'multiselect' || spec.kind === 'labeledValues') {
+      throw badRequest('query.sort', 'unknown_sort_field', `"${name}" is not a field you can sort by`);
+    }
+    return { name, spec, desc };
+  });
+  // The id breaks ties; it follows the last key's direction so that one index scan serves the query.
+  keys.push({ name: 'id', spec: { sql: def.table.id, notNull: true, kind: 'uuid' }, desc: keys.at(-1)?.desc ?? false });
+  return keys;
+}
+
+function orderBy(k: SortKey): SQL {
+  // A NOT NULL expression keeps plain ASC/DESC so that it matches a b-tree index; otherwise empty values sort last.
+  if (k.spec.notNull) return k.desc ? sql`${k.spec.sql} desc` : sql`${k.spec.sql} asc`;
+  return k.desc ? sql`${k.spec.sql} desc nulls last` : sql`${k.spec.sql} asc nulls last`;
+}
+
+/** The condition "row comes after the cursor" for a keyset over `keys`, with empty values last. */
+function after(keys: SortKey[], values: (string | null)[]): SQL {
+  const uniform = keys.every((k) => k.spec.notNull && k.desc === keys[0].desc);
+  if (uniform && values.every((v) => v !== null)) {
+    // Row comparison: one index range condition, fast on deep pages.
+    const lhs = sql.join(
+      keys.map((k) => sql`${k.spec.sql}`),
+      sql`, `,
+    );
+    const rhs = sql.join(
+      values.map((v, i) => cast(keys[i], v)),
+      sql`, `,
+    );
+    return keys[0].desc ? sql`(${lhs}) < (${rhs})` : sql`(${lhs}) > (${rhs})`;
+  }
+  const ors: SQL[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const eqs = keys
+      .slice(0, i)
+      .map((k, j) => (values[j] === null ? sql`${k.spec.sql} is null` : sql`${k.spec.sql} = ${cast(k, values[j])}`));
+    const k = keys[i];
+    const v = values[i];
+    if (v === null) continue; // nothing sorts after an empty value within the same key
+    const beyond = k.desc ? sql`${k.spec.sql} < ${cast(k, v)}` : sql`${k.spec.sql} > ${cast(k, v)}`;
+    const step = k.spec.notNull ? beyond : sql`(${beyond} or ${k.spec.sql} is null)`;
+    ors.push(eqs.length ? sql`(${sql.join([...eqs, step], sql` and `)})` : step);
+  }
+  return ors.length ? sql`(${sql.join(ors, sql` or `)})` : sql`false`;
+}
+
+const sqlTypes: Partial<Record<FieldSpec['kind'], string>> = {
+  number: 'numeric',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'timestamptz',
+  uuid: 'uuid',
+};
+
+/** Cursor values travel as text and are cast back to the type of the expression they compare with. */
+const cast = (k: SortKey, v: string | null) => sql`${v}::${sql.raw(sqlTypes[k.spec.kind] ?? 'text')}`;
+
+function encodeCursor(values: (string | null)[]) {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+function decodeCursor(text: string, n: number): (string | null)[] {
+  try {
+    const v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === n && v.every((x) => x === null || typeof x === 'string')) return v;
+  } catch {}
+  throw badRequest('query.cursor', 'bad_cursor', 'cursor is not one this list gave out (was the sort changed?)');
+}
+
+/**
+ * One page of a record list: tenant-scoped, trash excluded unless asked, filtered, sorted, and
+ * paged by keyset so that page 1,000 costs what page 1 costs.
+ */
+export async function listRows<Row>(
+  conn: Conn,
+  ctx: Ctx,
+  def: ObjectDef,
+  input: ListInput,
+  field: (n: string) => FieldSpec | undefined,
+): Promise<{ rows: Row[]; nextCursor: string | null }> {
+  const t = def.table;
+  const limit = input.limit ?? 50;
+  const keys = parseSort(def, input.sort, field);
+  const conds: (SQL | undefined)[] = [
+    sql`${t.workspaceId} = ${ctx.workspaceId}`,
+    input.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt),
+    input.where,
+  ];
+  if (input.filter !== undefined && input.filter !== null && input.filter !== '') {
+    const ast = typeof input.filter === 'string' ? parseFilter(input.filter) : input.filter;
+    conds.push(compileFilter(ast, { field, memberId: ctx.memberId }));
+  }
+  if (input.cursor) {
+    const values = decodeCursor(input.cursor, keys.length);
+    conds.push(after(keys, values));
+  }
+  // Sort values are selected as text so that the cursor keeps full precision (timestamps carry microseconds).
+  const cursorCols = Object.fromEntries(keys.map((k, i) => [`_k${i}`, sql<string | null>`(${k.spec.sql})::text`]));
+  const rows = (await conn
+    .select({ row: t, ...cursorCols } as never)
+    .from(t)
+    .where(and(...conds))
+    .orderBy(...keys.map(orderBy))
+    .limit(limit + 1)) as unknown as ({ row: Row } & Record<string, string | null>)[];
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page.at(-1);
+  return {
+    rows: page.map((r) => r.row),
+    nextCursor: more && last ? encodeCursor(keys.map((_, i) => last[`_k${i}`])) : null,
+  };
+}
+
+/** listRows with the object's built-in and custom fields resolved, mapped to the API shape. */
+export async function listRecords<Row, A>(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput, toApi: (r: Row) => A) {
+  const { field } = await fieldResolver(conn, ctx, def);
+  const page = await listRows<Row>(conn, ctx, def, input, field);
+  return { data: page.rows.map(toApi), nextCursor: page.nextCursor };
+}

@@ -1,0 +1,202 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type, { type TSchema } from 'typebox';
+import { HistoryEntry, IdParams, ListQuery, Page, Problem } from '../../contract/common.ts';
+import type { Conn } from '../db/client.ts';
+import type { Ctx } from '../http/context.ts';
+import { AppError, badRequest } from '../http/errors.ts';
+import { listHistory } from '../modules/history/history.service.ts';
+import { resolveView } from '../modules/views/views.service.ts';
+import { idempotent } from './idempotency.ts';
+import type { ListInput } from './list.ts';
+import type { ObjectDef } from './object-def.ts';
+
+type Api = Record<string, unknown> & { id: string; version: number };
+
+export interface RecordService<A extends Api, C, U> {
+  list(conn: Conn, ctx: Ctx, input: ListInput): Promise<{ data: A[]; nextCursor: string | null }>;
+  get(conn: Conn, ctx: Ctx, id: string): Promise<A>;
+  create(conn: Conn, ctx: Ctx, input: C): Promise<A>;
+  update(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<U, 'version'>): Promise<A>;
+  remove(conn: Conn, ctx: Ctx, id: string, version: number | undefined): Promise<A>;
+  restore(conn: Conn, ctx: Ctx, id: string): Promise<A>;
+}
+
+export interface RecordRoutes<A extends Api, C, U> {
+  /** URL segment: `contacts` → /api/v1/contacts */
+  path: string;
+  tag: string;
+  def: ObjectDef;
+  schemas: { record: TSchema; create: TSchema; update: TSchema };
+  service: RecordService<A, C, U>;
+}
+
+export const errorResponses = {
+  400: Problem,
+  401: Problem,
+  403: Problem,
+  404: Problem,
+  409: Problem,
+  422: Problem,
+};
+
+/** The version an update or delete is based on: `version` in the body, or `If-Match: "3"`. */
+export function expectedVersion(req: FastifyRequest, bodyVersion: number | undefined, required: boolean) {
+  if (bodyVersion !== undefined) return bodyVersion;
+  const header = req.headers['if-match'];
+  if (header !== undefined) {
+    const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(String(header).trim());
+    if (!m) throw badRequest('headers.if-match', 'bad_if_match', 'If-Match must be the record version, e.g. "3"');
+    return Number(m[1]);
+  }
+  if (required) {
+    throw new AppError(428, 'version_required', 'Send the version you last read, as `version` in the body or an If-Match header', [
+      { field: 'body.version', code: 'required', message: 'is required (or send If-Match)' },
+    ]);
+  }
+  return undefined;
+}
+
+/** Keeps only the asked-for fields of each record; `id` and `version` always come along. */
+export function pickFields(def: ObjectDef, fields: string | undefined) {
+  if (!fields) return <T>(x: T) => x;
+  const names = fields
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  for (const n of names) {
+    if (!def.apiFields?.includes(n) && !/^custom\.[a-z][a-z0-9_]*$/.test(n)) {
+      throw badRequest('query.fields', 'unknown_field', `"${n}" is not a field of ${def.label.toLowerCase()}`);
+    }
+  }
+  const top = new Set(['id', 'version', ...names.map((n) => n.split('.')[0])]);
+  return <T extends Record<string, unknown>>(x: T) => Object.fromEntries(Object.entries(x).filter(([k]) => top.has(k))) as T;
+}
+
+const etag = (reply: FastifyReply, version: number) => reply.header('etag', `"${version}"`);
+
+/** Registers the standard record routes. Modules add their own (convert, timeline …) beside these. */
+export function registerRecordRoutes<A extends Api, C, U extends { version?: number }>(app: FastifyInstance, r: RecordRoutes<A, C, U>) {
+  const { path, tag, def, schemas, service } = r;
+  const one = `/${path}/:id`;
+  const label = def.label.toLowerCase();
+
+  app.get(`/${path}`, {
+    config: { permission: 'read' },
+    schema: {
+      tags: [tag],
+      summary: `List ${path}`,
+      querystring: ListQuery,
+      response: { 200: Page(Type.Partial(schemas.record as never)), ...errorResponses },
+    },
+    handler: async (req) => {
+      const q = req.query as ListQuery;
+      let { filter, sort, fields } = q as { filter?: unknown; sort?: string; fields?: string };
+      if (q.view) {
+        const view = await resolveView(app.db, req.ctx, def.type, q.view);
+        if (view.filter) filter = filter ? { and: [view.filter, JSON.parse(String(filter))] } : view.filter;
+        sort ??= view.sort ?? undefined;
+        fields ??= view.columns?.join(',') || undefined;
+      }
+      const pick = pickFields(def, fields);
+      const page = await service.list(app.db, req.ctx, { limit: q.limit, cursor: q.cursor, filter, sort, deleted: q.deleted });
+      return { data: page.data.map(pick), nextCursor: page.nextCursor };
+    },
+  });
+
+  app.post(`/${path}`, {
+    config: { permission: 'write' },
+    schema: {
+      tags: [tag],
+      summary: `Create a ${label}`,
+      description: 'Send an `Idempotency-Key` header to make retries safe.',
+      body: schemas.create,
+      response: { 201: schemas.record, ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const out = await idempotent(app.db, req, async (tx) => ({ status: 201, body: await service.create(tx, req.ctx, req.body as C) }));
+      if (out.replayed) reply.header('idempotent-replayed', 'true');
+      etag(reply, Number(out.body.version));
+      return reply.status(out.status).header('location', `/api/v1/${path}/${out.body.id}`).send(out.body);
+    },
+  });
+
+  app.get(one, {
+    config: { permission: 'read' },
+    schema: { tags: [tag], summary: `Get a ${label}`, params: IdParams, response: { 200: schemas.record, ...errorResponses } },
+    handler: async (req, reply) => {
+      const rec = await service.get(app.db, req.ctx, (req.params as { id: string }).id);
+      etag(reply, rec.version);
+      return rec;
+    },
+  });
+
+  app.patch(one, {
+    config: { permission: 'write' },
+    schema: {
+      tags: [tag],
+      summary: `Update a ${label}`,
+      description: 'Send the version you read (`version` in the body or `If-Match`); a stale one gets 409 and changes nothing.',
+      params: IdParams,
+      body: schemas.update,
+      response: { 200: schemas.record, 428: Problem, ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const { version, ...patch } = req.body as U;
+      const v = expectedVersion(req, version, true) as number;
+      const rec = await app.db.transaction((tx) =>
+        service.update(tx, req.ctx, (req.params as { id: string }).id, v, patch as Omit<U, 'version'>),
+      );
+      etag(reply, rec.version);
+      return rec;
+    },
+  });
+
+  app.delete(one, {
+    config: { permission: 'write' },
+    schema: {
+      tags: [tag],
+      summary: `Move a ${label} to the trash`,
+      description: 'Soft delete: the record can be restored. `If-Match` makes it conditional.',
+      params: IdParams,
+      response: { 200: schemas.record, ...errorResponses },
+    },
+    handler: async (req) => {
+      const v = expectedVersion(req, undefined, false);
+      return app.db.transaction((tx) => service.remove(tx, req.ctx, (req.params as { id: string }).id, v));
+    },
+  });
+
+  app.post(`${one}/restore`, {
+    config: { permission: 'write' },
+    schema: {
+      tags: [tag],
+      summary: `Restore a ${label} from the trash`,
+      params: IdParams,
+      response: { 200: schemas.record, ...errorResponses },
+    },
+    handler: async (req) => app.db.transaction((tx) => service.restore(tx, req.ctx, (req.params as { id: string }).id)),
+  });
+
+  app.get(`${one}/history`, {
+    config: { permission: 'read' },
+    schema: {
+      tags: [tag],
+      summary: `Field history of a ${label}`,
+      params: IdParams,
+      querystring: Type.Object(
+        {
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          cursor: Type.Optional(Type.String({ maxLength: 36 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Page(HistoryEntry), ...errorResponses },
+    },
+    handler: async (req) => {
+      const { id } = req.params as { id: string };
+      await service.get(app.db, req.ctx, id); // 404 unless the record is in this workspace
+      const q = req.query as { limit?: number; cursor?: string };
+      return listHistory(app.db, req.ctx, def.type, id, q.limit, q.cursor);
+    },
+  });
+}

@@ -1,0 +1,125 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { type App, buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { type Database, openDatabase } from '../db/client.ts';
+
+// One database and one app per test worker (PGlite takes seconds to start); every test makes its
+// own workspace, so tests never see each other's data — the tenant key isolates them as it does customers.
+
+export const dbKind = process.env.RAPPORT_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+let database: Promise<Database> | undefined;
+let app: Promise<App> | undefined;
+
+export function testDatabase() {
+  database ??= (async () => {
+    const url = dbKind === 'postgres' ? process.env.TEST_DATABASE_URL : undefined;
+    if (dbKind === 'postgres' && !url) throw new Error('RAPPORT_TEST_DB=postgres needs TEST_DATABASE_URL');
+    const d = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 5 });
+    await d.migrate();
+    return d;
+  })();
+  return database;
+}
+
+export const testConfig = () => ({
+  ...loadConfig({}),
+  // Cheap hashing in tests: every test signs people up. Production uses 2^17.
+  scryptLogN: 10,
+  loginRateLimit: 10_000,
+  logLevel: 'silent',
+});
+
+export function testApp() {
+  app ??= (async () => {
+    const a = await buildApp(testConfig(), await testDatabase(), { logger: false });
+    await a.ready();
+    return a;
+  })();
+  return app;
+}
+
+export interface Session {
+  workspaceId: string;
+  memberId: string;
+  email: string;
+  password: string;
+  /** Headers that authenticate as this member, CSRF token included. */
+  headers: Record<string, string>;
+}
+
+let seq = 0;
+export const uniqueEmail = (prefix = 'user') => `${prefix}.${Date.now().toString(36)}.${process.pid}.${++seq}@example.test`;
+
+export function cookieOf(res: LightMyRequestResponse) {
+  const set = res.headers['set-cookie'];
+  const first = (Array.isArray(set) ? set[0] : set) ?? '';
+  return first.split(';')[0];
+}
+
+/** Signs up a new workspace owner and returns their credentials. */
+export async function signUp(opts: { name?: string; workspaceName?: string } = {}): Promise<Session> {
+  const a = await testApp();
+  const email = uniqueEmail();
+  const password = 'correct horse battery';
+  const res = await a.inject({
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { name: opts.name ?? 'Olive Owner', email, password, workspaceName: opts.workspaceName ?? 'Acme Test' },
+  });
+  if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
+  const body = res.json();
+  return {
+    workspaceId: body.workspace.id,
+    memberId: body.member.id,
+    email,
+    password,
+    headers: { cookie: cookieOf(res), 'x-csrf-token': body.csrfToken },
+  };
+}
+
+/** Invites and signs in another member of `owner`'s workspace with the given role. */
+export async function addMember(owner: Session, role: 'admin' | 'member' | 'read-only', name = `${role} person`): Promise<Session> {
+  const a = await testApp();
+  const email = uniqueEmail(role.replace('-', ''));
+  const inv = await a.inject({ method: 'POST', url: '/api/v1/invitations', headers: owner.headers, payload: { email, role } });
+  if (inv.statusCode !== 201) throw new Error(`invite failed: ${inv.statusCode} ${inv.body}`);
+  const password = 'another fine password';
+  const res = await a.inject({
+    method: 'POST',
+    url: '/api/v1/auth/accept-invitation',
+    payload: { token: inv.json().token, name, password },
+  });
+  if (res.statusCode !== 200) throw new Error(`accept failed: ${res.statusCode} ${res.body}`);
+  const body = res.json();
+  return {
+    workspaceId: body.workspace.id,
+    memberId: body.member.id,
+    email,
+    password,
+    headers: { cookie: cookieOf(res), 'x-csrf-token': body.csrfToken },
+  };
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** A small client bound to one session: `api(s).post('/companies', {...})`. */
+export function api(s: Session | null) {
+  const call = async (method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}) => {
+    const a = await testApp();
+    return a.inject({ method, url: `/api/v1${url}`, headers: { ...(s?.headers ?? {}), ...headers }, payload: payload as never });
+  };
+  return {
+    get: (url: string, headers?: Record<string, string>) => call('GET', url, undefined, headers),
+    post: (url: string, body?: unknown, headers?: Record<string, string>) => call('POST', url, body ?? {}, headers),
+    patch: (url: string, body?: unknown, headers?: Record<string, string>) => call('PATCH', url, body ?? {}, headers),
+    delete: (url: string, headers?: Record<string, string>) => call('DELETE', url, undefined, headers),
+  };
+}
+
+/** Rows of a table in one workspace, read straight from the database (to prove nothing was written). */
+export async function countRows(table: string, workspaceId: string) {
+  const d = await testDatabase();
+  const [row] = await d.query<{ n: number }>(`select count(*)::int as n from ${table} where workspace_id = $1`, [workspaceId]);
+  return Number(row.n);
+}

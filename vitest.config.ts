@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// The suite runs on embedded PGlite always, and again on a PostgreSQL server when
+// TEST_DATABASE_URL is set. Under CI a missing server is a failure, never a silent skip.
+const pgUrl = process.env.TEST_DATABASE_URL;
+if (process.env.CI === 'true' && !pgUrl) {
+  throw new Error('CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run would be skipped');
+}
+
+const common = {
+  include: ['server/**/*.test.ts', 'bench/**/*.test.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { extends: true, test: { ...common, name: 'pglite', env: { RAPPORT_TEST_DB: 'pglite' } } },
+      ...(pgUrl ? [{ extends: true as const, test: { ...common, name: 'postgres', env: { RAPPORT_TEST_DB: 'postgres' } } }] : []),
+    ],
+  },
+});
