@@ -1,0 +1,39 @@
+import { api, uniqueEmail } from '../../test/harness.ts';
+import { createOk, type Samples } from '../../test/samples.ts';
+
+const invite = async (s: Parameters<typeof createOk>[0]) => ({
+  id: (await createOk(s, '/invitations', { email: uniqueEmail('inv'), role: 'member' })).id,
+});
+
+export const samples: Samples = {
+  'POST /api/v1/auth/signup': {
+    body: () => ({ name: 'N', email: uniqueEmail(), password: 'a fine long password', workspaceName: 'W' }),
+    ok: 201,
+  },
+  'POST /api/v1/auth/login': { body: (s) => ({ email: s.email, password: s.password }) },
+  'POST /api/v1/auth/accept-invitation': {
+    body: async (s) => {
+      const inv = await api(s).post('/invitations', { email: uniqueEmail('acc'), role: 'member' });
+      return { token: inv.json().token, name: 'Newcomer', password: 'a fine long password' };
+    },
+  },
+  'POST /api/v1/auth/logout': { body: () => ({}), ok: 204 },
+  'GET /api/v1/auth/session': {},
+  'PATCH /api/v1/me': { body: () => ({ timeZone: 'Europe/Berlin' }) },
+  'GET /api/v1/workspace': {},
+  'PATCH /api/v1/workspace': { body: () => ({ name: 'Renamed', version: 1 }) },
+  'GET /api/v1/members': {},
+  'PATCH /api/v1/members/:id': {
+    setup: async (s) => {
+      const { addMember } = await import('../../test/harness.ts');
+      return { id: (await addMember(s, 'member')).memberId };
+    },
+    body: () => ({ name: 'Renamed Member' }),
+  },
+  'GET /api/v1/invitations': { setup: async (s) => ({ invitationId: (await invite(s)).id }) },
+  'POST /api/v1/invitations': { body: () => ({ email: uniqueEmail('inv'), role: 'member' }), ok: 201 },
+  'DELETE /api/v1/invitations/:id': { setup: invite },
+  'GET /api/v1/api-keys': {},
+  'POST /api/v1/api-keys': { body: () => ({ name: 'Zapier', role: 'member' }), ok: 201 },
+  'DELETE /api/v1/api-keys/:id': { setup: async (s) => ({ id: (await createOk(s, '/api-keys', { name: 'k', role: 'member' })).id }) },
+};

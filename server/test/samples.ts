@@ -1,0 +1,38 @@
+import { api, type Session } from './harness.ts';
+
+/**
+ * How to call one route for real: what to create first (in the owner's workspace) and what to
+ * send. The generated authorisation test calls every route in the route table with its sample;
+ * a route without a sample fails the suite, so no route escapes the checks.
+ */
+export interface RouteSample {
+  /** Creates what the route needs and returns its path params (`{ id }`). */
+  setup?: (owner: Session) => Promise<Record<string, string>>;
+  body?: (owner: Session, params: Record<string, string>) => unknown;
+  query?: string;
+  /** Status of a successful call by the owner (default: any 2xx). */
+  ok?: number;
+}
+
+export type Samples = Record<string, RouteSample>;
+
+export async function createOk(s: Session, path: string, body: unknown): Promise<{ id: string; version: number }> {
+  const r = await api(s).post(path, body);
+  if (r.statusCode !== 201) throw new Error(`POST ${path} → ${r.statusCode} ${r.body}`);
+  return r.json();
+}
+
+/** Samples of the seven standard record routes of one object. */
+export function recordSamples(path: string, create: (s: Session) => unknown | Promise<unknown>, update: unknown): Samples {
+  const made = async (s: Session) => ({ id: (await createOk(s, `/${path}`, await create(s))).id });
+  const base = `/api/v1/${path}`;
+  return {
+    [`GET ${base}`]: { setup: async (s) => ({ recordId: (await made(s)).id }) },
+    [`POST ${base}`]: { body: (s) => create(s), ok: 201 },
+    [`GET ${base}/:id`]: { setup: made },
+    [`PATCH ${base}/:id`]: { setup: made, body: () => ({ ...(update as object), version: 1 }) },
+    [`DELETE ${base}/:id`]: { setup: made },
+    [`POST ${base}/:id/restore`]: { setup: made, body: () => ({}) },
+    [`GET ${base}/:id/history`]: { setup: made },
+  };
+}
