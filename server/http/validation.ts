@@ -36,3 +36,10 @@ export function validatorCompiler({ schema, httpPart }: { schema: object; httpPa
 }
 
 export { strict as bodyAjv };
+
+/** A real calendar date `YYYY-MM-DD` (Date.parse accepts 2026-02-30 and rolls it into March). */
+export function isIsoDate(v: unknown): v is string {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}

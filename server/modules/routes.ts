@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { authRoutes } from './auth/auth.routes.ts';
 import { companyRoutes } from './companies/companies.routes.ts';
+import { contactRoutes } from './contacts/contacts.routes.ts';
+import { fieldRoutes } from './fields/fields.routes.ts';
+import { viewRoutes } from './views/views.routes.ts';
 
 /** Every module's routes under /api/v1. A new module adds one line here. */
 export async function moduleRoutes(app: FastifyInstance) {
   await app.register(authRoutes);
   await app.register(companyRoutes);
+  await app.register(contactRoutes);
+  await app.register(fieldRoutes);
+  await app.register(viewRoutes);
 }

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { badRequest } from '../http/errors.ts';
+import { isIsoDate } from '../http/validation.ts';
 import type { FieldKind, FieldSpec } from './object-def.ts';
 
 /**
@@ -40,7 +41,6 @@ export interface FilterEnv {
 }
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const dateRe = /^\d{4}-\d{2}-\d{2}$/;
 
 export function parseFilter(text: string, path = 'query.filter'): Filter {
   try {
@@ -177,7 +177,7 @@ function value(spec: FieldSpec, v: unknown, at: string, env: FilterEnv): string 
       return typeof id === 'string' && uuidRe.test(id) ? id : fail('a UUID or "$me"');
     }
     case 'date':
-      return typeof v === 'string' && dateRe.test(v) && !Number.isNaN(Date.parse(v)) ? v : fail('a date YYYY-MM-DD');
+      return isIsoDate(v) ? v : fail('a date YYYY-MM-DD');
     case 'datetime':
       return typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fail('an ISO date-time');
     case 'enum':

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type TSchema } from 'typebox';
 import { HistoryEntry, IdParams, ListQuery, Page, Problem } from '../../contract/common.ts';
 import type { Conn } from '../db/client.ts';
-import type { Ctx } from '../http/context.ts';
+import type { Ctx, Permission } from '../http/context.ts';
 import { AppError, badRequest } from '../http/errors.ts';
 import { listHistory } from '../modules/history/history.service.ts';
 import { resolveView } from '../modules/views/views.service.ts';
+import { parseFilter } from './filter.ts';
 import { idempotent } from './idempotency.ts';
 import type { ListInput } from './list.ts';
 import type { ObjectDef } from './object-def.ts';
@@ -28,6 +29,8 @@ export interface RecordRoutes<A extends Api, C, U> {
   def: ObjectDef;
   schemas: { record: TSchema; create: TSchema; update: TSchema };
   service: RecordService<A, C, U>;
+  /** The permission for creates, updates, deletes and restores; settings objects such as pipelines use 'admin'. */
+  writePermission?: Permission;
 }
 
 export const errorResponses = {
@@ -77,6 +80,7 @@ const etag = (reply: FastifyReply, version: number) => reply.header('etag', `"${
 /** Registers the standard record routes. Modules add their own (convert, timeline …) beside these. */
 export function registerRecordRoutes<A extends Api, C, U extends { version?: number }>(app: FastifyInstance, r: RecordRoutes<A, C, U>) {
   const { path, tag, def, schemas, service } = r;
+  const write = r.writePermission ?? 'write';
   const one = `/${path}/:id`;
   const label = def.label.toLowerCase();
 
@@ -93,7 +97,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       let { filter, sort, fields } = q as { filter?: unknown; sort?: string; fields?: string };
       if (q.view) {
         const view = await resolveView(app.db, req.ctx, def.type, q.view);
-        if (view.filter) filter = filter ? { and: [view.filter, JSON.parse(String(filter))] } : view.filter;
+        if (view.filter) filter = filter ? { and: [view.filter, parseFilter(String(filter))] } : view.filter;
         sort ??= view.sort ?? undefined;
         fields ??= view.columns?.join(',') || undefined;
       }
@@ -104,7 +108,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
   });
 
   app.post(`/${path}`, {
-    config: { permission: 'write' },
+    config: { permission: write },
     schema: {
       tags: [tag],
       summary: `Create a ${label}`,
@@ -131,7 +135,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
   });
 
   app.patch(one, {
-    config: { permission: 'write' },
+    config: { permission: write },
     schema: {
       tags: [tag],
       summary: `Update a ${label}`,
@@ -152,7 +156,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
   });
 
   app.delete(one, {
-    config: { permission: 'write' },
+    config: { permission: write },
     schema: {
       tags: [tag],
       summary: `Move a ${label} to the trash`,
@@ -167,7 +171,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
   });
 
   app.post(`${one}/restore`, {
-    config: { permission: 'write' },
+    config: { permission: write },
     schema: {
       tags: [tag],
       summary: `Restore a ${label} from the trash`,

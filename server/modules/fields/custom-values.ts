@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { CustomFieldType } from '../../../contract/fields.ts';
 import type { FieldError } from '../../http/errors.ts';
-import { isCurrency, isPhone } from '../../http/validation.ts';
+import { isCurrency, isIsoDate, isPhone } from '../../http/validation.ts';
 import type { FieldSpec } from '../../records/object-def.ts';
 
 export interface CustomDef {
@@ -35,7 +35,6 @@ export function customSpec(custom: PgColumn, d: CustomDef): FieldSpec {
 }
 
 const emailRe = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const dateRe = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Why `v` is not a valid value for `d`, or null when it is. */
 function problem(d: CustomDef, v: unknown): string | null {
@@ -50,7 +49,7 @@ function problem(d: CustomDef, v: unknown): string | null {
     case 'boolean':
       return typeof v === 'boolean' ? null : 'must be true or false';
     case 'date':
-      return typeof v === 'string' && dateRe.test(v) && !Number.isNaN(Date.parse(v)) ? null : 'must be a date YYYY-MM-DD';
+      return isIsoDate(v) ? null : 'must be a date YYYY-MM-DD';
     case 'select':
       return typeof v === 'string' && d.options?.includes(v) ? null : `must be one of ${d.options?.join(', ')}`;
     case 'multiSelect':

@@ -4,7 +4,7 @@ import type { FieldDefinition, FieldDefinitionCreate, FieldDefinitionUpdate } fr
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { conflict, invalid } from '../../http/errors.ts';
-import { findRow, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import { findRow, metaToApi, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import type { FieldSpec, ObjectDef } from '../../records/object-def.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
 import { type CustomDef, customSpec, validateCustom } from './custom-values.ts';
@@ -22,12 +22,7 @@ export const fieldDefinitionDef: ObjectDef = {
 };
 
 export const toFieldDefinition = (r: Row): FieldDefinition => ({
-  id: r.id,
-  version: r.version,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-  createdBy: r.createdBy,
-  deletedAt: r.deletedAt?.toISOString() ?? null,
+  ...metaToApi(r),
   objectType: r.objectType as FieldDefinition['objectType'],
   key: r.key,
   label: r.label,

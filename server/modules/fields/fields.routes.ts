@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { IdParams, Problem } from '../../../contract/common.ts';
+import { customObjectTypes, FieldDefinition, FieldDefinitionCreate, FieldDefinitionUpdate } from '../../../contract/fields.ts';
+import { errorResponses, expectedVersion } from '../../records/routes.ts';
+import * as fields from './fields.service.ts';
+
+export async function fieldRoutes(app: FastifyInstance) {
+  const tags = ['Custom fields'];
+  app.get('/fields', {
+    config: { permission: 'read' },
+    schema: {
+      tags,
+      summary: 'Custom field definitions',
+      querystring: Type.Object({ objectType: Type.Optional(Type.Enum(customObjectTypes)) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ data: Type.Array(FieldDefinition) }), ...errorResponses },
+    },
+    handler: async (req) => ({
+      data: await fields.listFieldDefinitions(app.db, req.ctx, (req.query as { objectType?: string }).objectType),
+    }),
+  });
+  app.post('/fields', {
+    config: { permission: 'admin' },
+    schema: { tags, summary: 'Define a custom field', body: FieldDefinitionCreate, response: { 201: FieldDefinition, ...errorResponses } },
+    handler: async (req, reply) =>
+      reply
+        .status(201)
+        .send(await app.db.transaction((tx) => fields.createFieldDefinition(tx, req.ctx, req.body as FieldDefinitionCreate))),
+  });
+  app.patch('/fields/:id', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Relabel a custom field, change its options or whether it is required (its type and key are fixed)',
+      params: IdParams,
+      body: FieldDefinitionUpdate,
+      response: { 200: FieldDefinition, 428: Problem, ...errorResponses },
+    },
+    handler: async (req) => {
+      const body = req.body as FieldDefinitionUpdate;
+      const v = expectedVersion(req, body.version, true) as number;
+      return app.db.transaction((tx) => fields.updateFieldDefinition(tx, req.ctx, (req.params as { id: string }).id, v, body));
+    },
+  });
+  app.delete('/fields/:id', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Remove a custom field (stored values are kept)',
+      params: IdParams,
+      response: { 200: FieldDefinition, ...errorResponses },
+    },
+    handler: async (req) =>
+      app.db.transaction((tx) =>
+        fields.deleteFieldDefinition(tx, req.ctx, (req.params as { id: string }).id, expectedVersion(req, undefined, false)),
+      ),
+  });
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { api, countRows, signUp } from '../../test/harness.ts';
+
+const f = (filter: unknown) => encodeURIComponent(JSON.stringify(filter));
+
+describe('custom fields', () => {
+  it('validates values of every type on write and names the field', async () => {
+    const s = await signUp();
+    const c = api(s);
+    const defs = [
+      { key: 'tier', type: 'select', options: ['gold', 'silver'] },
+      { key: 'tags', type: 'multiSelect', options: ['a', 'b', 'c'] },
+      { key: 'seats', type: 'number' },
+      { key: 'renewal', type: 'date' },
+      { key: 'vip', type: 'boolean' },
+      { key: 'site', type: 'url' },
+      { key: 'billing', type: 'email' },
+      { key: 'hotline', type: 'phone' },
+      { key: 'arr', type: 'currency' },
+      { key: 'memo', type: 'longText' },
+    ];
+    for (const d of defs) expect((await c.post('/fields', { objectType: 'company', label: d.key, ...d })).statusCode).toBe(201);
+    const bad: [string, unknown][] = [
+      ['tier', 'bronze'],
+      ['tags', ['a', 'z']],
+      ['seats', '12'],
+      ['renewal', '2026-02-30'],
+      ['vip', 'yes'],
+      ['site', 'javascript:alert(1)'],
+      ['billing', 'not-an-email'],
+      ['hotline', '12'],
+      ['arr', { amountMinor: 10, currency: 'XYZ' }],
+      ['nope', 1],
+    ];
+    for (const [key, value] of bad) {
+      const r = await c.post('/companies', { name: 'X', custom: { [key]: value } });
+      expect(r.statusCode, `${key}=${JSON.stringify(value)}`).toBe(422);
+      expect(r.json().errors[0].field).toBe(`body.custom.${key}`);
+    }
+    expect(await countRows('companies', s.workspaceId)).toBe(0);
+    const good = await c.post('/companies', {
+      name: 'Good',
+      custom: {
+        tier: 'gold',
+        tags: ['a', 'c'],
+        seats: 12,
+        renewal: '2027-01-31',
+        vip: true,
+        site: 'https://good.example',
+        billing: 'Billing@Good.example',
+        hotline: '+49 30 1234567',
+        arr: { amountMinor: 1200000, currency: 'EUR' },
+        memo: 'long\ntext',
+      },
+    });
+    expect(good.statusCode, good.body).toBe(201);
+    expect(good.json().custom.billing).toBe('billing@good.example');
+  });
+
+  it('filters and sorts by custom fields exactly like built-in ones', async () => {
+    const s = await signUp();
+    const c = api(s);
+    await c.post('/fields', { objectType: 'company', key: 'seats', label: 'Seats', type: 'number' });
+    await c.post('/fields', { objectType: 'company', key: 'tier', label: 'Tier', type: 'select', options: ['gold', 'silver'] });
+    await c.post('/fields', { objectType: 'company', key: 'tags', label: 'Tags', type: 'multiSelect', options: ['a', 'b'] });
+    const mk = (name: string, custom: object) => c.post('/companies', { name, custom });
+    await mk('A', { seats: 5, tier: 'gold', tags: ['a'] });
+    await mk('B', { seats: 50, tier: 'silver', tags: ['a', 'b'] });
+    await mk('C', { seats: 500, tier: 'gold' });
+    await mk('D', {});
+    const names = async (q: string) => (await c.get(`/companies?${q}`)).json().data.map((x: { name: string }) => x.name);
+    expect(await names(`filter=${f({ field: 'custom.seats', op: 'gte', value: 50 })}&sort=-custom.seats`)).toEqual(['C', 'B']);
+    expect(await names(`filter=${f({ field: 'custom.tier', op: 'eq', value: 'gold' })}&sort=name`)).toEqual(['A', 'C']);
+    expect(await names(`filter=${f({ field: 'custom.tags', op: 'hasAny', value: ['b'] })}`)).toEqual(['B']);
+    expect(await names(`filter=${f({ field: 'custom.seats', op: 'isEmpty' })}`)).toEqual(['D']);
+    // Empty values sort last in both directions.
+    expect(await names('sort=custom.seats')).toEqual(['A', 'B', 'C', 'D']);
+    expect(await names('sort=-custom.seats')).toEqual(['C', 'B', 'A', 'D']);
+    const wrong = await c.get(`/companies?filter=${f({ field: 'custom.seats', op: 'contains', value: 'x' })}`);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors[0].field).toBe('query.filter.op');
+  });
+
+  it('keeps stored values when a field is removed, and refuses a duplicate key', async () => {
+    const s = await signUp();
+    const c = api(s);
+    const def = (await c.post('/fields', { objectType: 'company', key: 'tier', label: 'Tier', type: 'text' })).json();
+    expect((await c.post('/fields', { objectType: 'company', key: 'tier', label: 'Again', type: 'text' })).statusCode).toBe(409);
+    const co = (await c.post('/companies', { name: 'K', custom: { tier: 'gold' } })).json();
+    expect((await c.delete(`/fields/${def.id}`)).statusCode).toBe(200);
+    expect((await c.get('/fields?objectType=company')).json().data).toHaveLength(0);
+    expect((await c.get(`/companies/${co.id}`)).json().custom).toEqual({ tier: 'gold' });
+    // With the definition gone, the field is no longer a valid filter.
+    expect((await c.get(`/companies?filter=${f({ field: 'custom.tier', op: 'eq', value: 'gold' })}`)).statusCode).toBe(400);
+  });
+
+  it('enforces required fields on create and on clearing, but not on unrelated edits', async () => {
+    const s = await signUp();
+    const c = api(s);
+    const old = (await c.post('/companies', { name: 'Before' })).json();
+    await c.post('/fields', { objectType: 'company', key: 'region', label: 'Region', type: 'text', required: true });
+    expect((await c.post('/companies', { name: 'New' })).json().errors[0].field).toBe('body.custom.region');
+    expect((await c.patch(`/companies/${old.id}`, { name: 'Renamed', version: 1 })).statusCode).toBe(200);
+    const ok = (await c.post('/companies', { name: 'New', custom: { region: 'EMEA' } })).json();
+    const cleared = await c.patch(`/companies/${ok.id}`, { custom: { region: null }, version: 1 });
+    expect(cleared.statusCode).toBe(422);
+  });
+
+  it('needs options for select fields and refuses them elsewhere', async () => {
+    const c = api(await signUp());
+    expect((await c.post('/fields', { objectType: 'deal', key: 's', label: 'S', type: 'select' })).json().errors[0].field).toBe(
+      'body.options',
+    );
+    expect((await c.post('/fields', { objectType: 'deal', key: 'n', label: 'N', type: 'number', options: ['x'] })).statusCode).toBe(422);
+    expect((await c.post('/fields', { objectType: 'deal', key: 'Bad Key', label: 'N', type: 'number' })).json().errors[0].field).toBe(
+      'body.key',
+    );
+  });
+});
