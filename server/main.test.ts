@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dbKind } from './test/harness.ts';
+
+// Restart safety: a real server process takes concurrent creates, is killed with SIGKILL in the
+// middle of them, and is started again on the same data. Every create it acknowledged must be there.
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function start(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(root, 'bin/rapport.mjs'), 'serve'], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', RAPPORT_SCRYPT_LOG_N: '10', RAPPORT_LOGIN_RATE_LIMIT: '1000' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 60_000;
+    const poll = async () => {
+      if (child.exitCode !== null) return reject(new Error(`server exited with ${child.exitCode}`));
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return resolve(child);
+      } catch {}
+      if (Date.now() > deadline) return reject(new Error('server did not start'));
+      setTimeout(poll, 200);
+    };
+    poll();
+  });
+}
+
+const killed = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+
+describe('restart safety', () => {
+  it('keeps every acknowledged write across kill -9', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rapport-kill-'));
+    const env: Record<string, string> =
+      dbKind === 'postgres' ? { DATABASE_URL: String(process.env.TEST_DATABASE_URL) } : { RAPPORT_DATA_DIR: path.join(dir, 'data') };
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    try {
+      let server = await start(env, port);
+      const email = `kill.${Date.now()}@example.test`;
+      const password = 'kill test password';
+      const signup = await fetch(`${base}/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'K', email, password, workspaceName: 'Kill' }),
+      });
+      expect(signup.status).toBe(201);
+      const cookie = String(signup.headers.get('set-cookie')).split(';')[0];
+      const csrf = (await signup.json()).csrfToken;
+      const acked: string[] = [];
+      let stop = false;
+      // Eight writers create companies as fast as they can; the server dies under them.
+      const writer = async (w: number) => {
+        for (let i = 0; !stop; i++) {
+          try {
+            const r = await fetch(`${base}/companies`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+              body: JSON.stringify({ name: `W${w}-${i}` }),
+            });
+            if (r.status === 201) acked.push((await r.json()).id);
+          } catch {
+            return; // the connection died with the server
+          }
+        }
+      };
+      const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+      while (acked.length < 40) await new Promise((r) => setTimeout(r, 20));
+      server.kill('SIGKILL');
+      await killed(server);
+      stop = true;
+      await Promise.all(writers);
+      server = await start(env, port);
+      try {
+        const login = await fetch(`${base}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password }),
+        });
+        const cookie2 = String(login.headers.get('set-cookie')).split(';')[0];
+        const missing: string[] = [];
+        for (const id of acked) {
+          const r = await fetch(`${base}/companies/${id}`, { headers: { cookie: cookie2 } });
+          if (r.status !== 200) missing.push(id);
+        }
+        expect(acked.length).toBeGreaterThanOrEqual(40);
+        expect(missing).toEqual([]);
+      } finally {
+        server.kill('SIGTERM');
+        await killed(server);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

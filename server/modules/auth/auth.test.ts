@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.ts';
+import { addMember, api, signUp, testApp, testConfig, testDatabase, uniqueEmail } from '../../test/harness.ts';
+
+const login = async (email: string, password: string, headers: Record<string, string> = {}) =>
+  (await testApp()).inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, headers });
+
+describe('sign-up and sign-in', () => {
+  it('creates a workspace with its owner and a default pipeline', async () => {
+    const s = await signUp({ workspaceName: 'Hooli' });
+    const session = (await api(s).get('/auth/session')).json();
+    expect(session.workspace.name).toBe('Hooli');
+    expect(session.member).toMatchObject({ role: 'owner', email: s.email });
+    const db = await testDatabase();
+    const stages = await db.query('select name from pipeline_stages where workspace_id = $1 order by position', [s.workspaceId]);
+    expect(stages.map((r) => r.name)).toEqual(['Qualification', 'Discovery', 'Proposal', 'Negotiation', 'Won', 'Lost']);
+  });
+
+  it('refuses short and common passwords, and a taken email with another password', async () => {
+    const a = await testApp();
+    const signup = (email: string, password: string) =>
+      a.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { name: 'N', email, password, workspaceName: 'W' } });
+    for (const pw of ['short', 'password1', 'qwertyuiop']) {
+      const r = await signup(uniqueEmail(), pw);
+      expect(r.statusCode, pw).toBe(422);
+      expect(r.json().errors[0].field).toBe('body.password');
+    }
+    const s = await signUp();
+    expect((await signup(s.email, 'a different long password')).statusCode).toBe(409);
+  });
+
+  it('sets an httpOnly SameSite=Lax session cookie and answers unknown emails like wrong passwords', async () => {
+    const s = await signUp();
+    const ok = await login(s.email, s.password);
+    expect(ok.statusCode).toBe(200);
+    const set = String(ok.headers['set-cookie']);
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/SameSite=Lax/);
+    expect(set).toMatch(/Path=\//);
+    const wrong = await login(s.email, 'not the password at all');
+    const unknown = await login(uniqueEmail(), 'not the password at all');
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().detail).toBe(unknown.json().detail);
+    const db = await testDatabase();
+    const events = await db.query('select result from login_events where lower(email) = lower($1) order by created_at', [s.email]);
+    expect(events.map((e) => e.result)).toEqual(['success', 'success', 'wrong_password']);
+  });
+
+  it('slows down an account after five wrong passwords, and never locks it for good', async () => {
+    const s = await signUp();
+    for (let i = 0; i < 5; i++) expect((await login(s.email, `wrong password ${i}`)).statusCode).toBe(401);
+    const throttled = await login(s.email, s.password);
+    expect(throttled.statusCode).toBe(429);
+    expect(throttled.json().retryAfterSeconds).toBeGreaterThan(0);
+    // Once the wait has passed, the right password works again.
+    const db = await testDatabase();
+    await db.query(`update identities set last_failed_at = now() - interval '1 hour' where lower(email) = lower($1)`, [s.email]);
+    expect((await login(s.email, s.password)).statusCode).toBe(200);
+  });
+
+  it('rate-limits sign-in attempts per address across the whole app', async () => {
+    const strict = await buildApp({ ...testConfig(), loginRateLimit: 3 }, await testDatabase(), { logger: false });
+    const ip = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await strict.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: ip,
+        payload: { email: 'x@example.test', password: 'whatever it is' },
+      });
+      codes.push(r.statusCode);
+    }
+    await strict.close();
+    expect(codes).toEqual([401, 401, 401, 429, 429]);
+  });
+});
+
+describe('sessions', () => {
+  it('requires the CSRF token on cookie writes and refuses cross-site requests', async () => {
+    const s = await signUp();
+    const { cookie } = s.headers;
+    expect((await api(null).post('/companies', { name: 'A' }, { cookie })).statusCode).toBe(403);
+    expect((await api(null).post('/companies', { name: 'A' }, { cookie, 'x-csrf-token': 'forged' })).statusCode).toBe(403);
+    expect((await api(s).post('/companies', { name: 'A' }, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    expect((await api(s).post('/companies', { name: 'A' }, { origin: 'https://evil.example' })).statusCode).toBe(403);
+    expect((await api(s).post('/companies', { name: 'A' })).statusCode).toBe(201);
+    // Reads need no token.
+    expect((await api(null).get('/companies', { cookie })).statusCode).toBe(200);
+  });
+
+  it('ends the session on the server at sign-out', async () => {
+    const s = await signUp();
+    expect((await api(s).post('/auth/logout')).statusCode).toBe(204);
+    expect((await api(s).get('/companies')).statusCode).toBe(401);
+  });
+
+  it('expires a session idle for 30 minutes', async () => {
+    const s = await signUp();
+    const db = await testDatabase();
+    await db.query(`update sessions set last_seen_at = now() - interval '31 minutes' where workspace_id = $1`, [s.workspaceId]);
+    expect((await api(s).get('/companies')).statusCode).toBe(401);
+  });
+
+  it('ends every session of a disabled member, and keeps the last owner', async () => {
+    const owner = await signUp();
+    const m = await addMember(owner, 'member');
+    expect((await api(m).get('/companies')).statusCode).toBe(200);
+    expect((await api(owner).patch(`/members/${m.memberId}`, { disabled: true })).statusCode).toBe(200);
+    expect((await api(m).get('/companies')).statusCode).toBe(401);
+    expect((await login(m.email, m.password)).statusCode).toBe(403);
+    const last = await api(owner).patch(`/members/${owner.memberId}`, { role: 'admin' });
+    expect(last.statusCode).toBe(409);
+    const admin = await addMember(owner, 'admin');
+    expect((await api(admin).patch(`/members/${owner.memberId}`, { role: 'member' })).statusCode).toBe(403);
+  });
+});
+
+describe('invitations', () => {
+  it('are single-use links', async () => {
+    const owner = await signUp();
+    const inv = (await api(owner).post('/invitations', { email: uniqueEmail('inv'), role: 'read-only' })).json();
+    const accept = () => api(null).post('/auth/accept-invitation', { token: inv.token, name: 'Reader', password: 'a fine long password' });
+    const first = await accept();
+    expect(first.statusCode).toBe(200);
+    expect(first.json().member.role).toBe('read-only');
+    expect((await accept()).statusCode).toBe(404);
+    expect((await api(owner).get('/invitations')).json().data[0].token).toBeUndefined();
+  });
+
+  it('lets someone with a login join a second workspace with their own password', async () => {
+    const a = await signUp({ workspaceName: 'First' });
+    const b = await signUp({ workspaceName: 'Second' });
+    const inv = (await api(b).post('/invitations', { email: a.email, role: 'member' })).json();
+    const wrong = await api(null).post('/auth/accept-invitation', { token: inv.token, name: 'A', password: 'not my password!' });
+    expect(wrong.statusCode).toBe(401);
+    const ok = await api(null).post('/auth/accept-invitation', { token: inv.token, name: 'A', password: a.password });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().workspaces.map((w: { name: string }) => w.name)).toEqual(['First', 'Second']);
+    const second = await (await testApp()).inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: a.email, password: a.password, workspaceId: b.workspaceId },
+    });
+    expect(second.json().workspace.name).toBe('Second');
+  });
+});
+
+describe('API keys', () => {
+  it('are shown once, stored hashed, scoped by role, and revoked at once', async () => {
+    const owner = await signUp();
+    const created = (await api(owner).post('/api-keys', { name: 'Zapier', role: 'read-only' })).json();
+    expect(created.key).toMatch(/^rpk_[A-Za-z0-9_-]{64}$/);
+    expect((await api(owner).get('/api-keys')).json().data[0].key).toBeUndefined();
+    const db = await testDatabase();
+    const rows = await db.query<{ token_hash: string }>('select token_hash from api_keys where workspace_id = $1', [owner.workspaceId]);
+    expect(rows[0].token_hash).not.toContain(created.key);
+    const bearer = { authorization: `Bearer ${created.key}` };
+    expect((await api(null).get('/companies', bearer)).statusCode).toBe(200);
+    expect((await api(null).post('/companies', { name: 'A' }, bearer)).statusCode).toBe(403);
+    expect((await api(owner).delete(`/api-keys/${created.id}`)).statusCode).toBe(200);
+    expect((await api(null).get('/companies', bearer)).statusCode).toBe(401);
+  });
+
+  it('write without CSRF and act as the key in history', async () => {
+    const owner = await signUp();
+    const { key, id } = (await api(owner).post('/api-keys', { name: 'Sync', role: 'member' })).json();
+    const r = await api(null).post('/companies', { name: 'Via key' }, { authorization: `Bearer ${key}` });
+    expect(r.statusCode).toBe(201);
+    const hist = (await api(owner).get(`/companies/${r.json().id}/history`)).json().data;
+    expect(hist[0]).toMatchObject({ actorType: 'api_key', actorId: id });
+    expect((await api(null).get('/companies', { authorization: 'Bearer rpk_forged' })).statusCode).toBe(401);
+    expect((await api(null).get('/companies', { authorization: `Bearer ${key.slice(0, -2)}xx` })).statusCode).toBe(401);
+  });
+
+  it('refuses an expired key', async () => {
+    const owner = await signUp();
+    const { key } = (
+      await api(owner).post('/api-keys', { name: 'Short', role: 'member', expiresAt: new Date(Date.now() + 60_000).toISOString() })
+    ).json();
+    const db = await testDatabase();
+    await db.query(`update api_keys set expires_at = now() - interval '1 second' where workspace_id = $1`, [owner.workspaceId]);
+    expect((await api(null).get('/companies', { authorization: `Bearer ${key}` })).statusCode).toBe(401);
+  });
+});
