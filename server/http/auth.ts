@@ -65,18 +65,17 @@ export function registerAuth(app: FastifyInstance, opts: { baseUrl: string }) {
       const m = /^Bearer (\S+)$/.exec(auth);
       const parsed = parseApiKey(m?.[1]);
       if (!parsed) throw unauthorized('The API key is malformed');
-      const [key] = await app.db
-        .select()
+      // One round trip: the key and whether the member who made it is still active.
+      const [found] = await app.db
+        .select({ key: apiKeys, creatorDisabledAt: members.disabledAt })
         .from(apiKeys)
+        .innerJoin(members, and(eq(members.workspaceId, apiKeys.workspaceId), eq(members.id, apiKeys.createdBy)))
         .where(and(eq(apiKeys.workspaceId, parsed.workspaceId), eq(apiKeys.tokenHash, parsed.hash)));
+      const key = found?.key;
       if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() < Date.now())) {
         throw unauthorized('The API key is unknown, revoked or expired');
       }
-      const [creator] = await app.db
-        .select({ disabledAt: members.disabledAt })
-        .from(members)
-        .where(and(eq(members.workspaceId, key.workspaceId), eq(members.id, key.createdBy)));
-      if (!creator || creator.disabledAt) throw unauthorized('The member who made this API key is disabled');
+      if (found.creatorDisabledAt) throw unauthorized('The member who made this API key is disabled');
       if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
         await app.db
           .update(apiKeys)

@@ -150,7 +150,9 @@ export async function listRows<Row>(
 
 /** listRows with the object's built-in and custom fields resolved, mapped to the API shape. */
 export async function listRecords<Row, A>(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput, toApi: (r: Row) => A) {
-  const { field } = await fieldResolver(conn, ctx, def);
+  // Custom field definitions cost a query; most lists name no custom field, so load them only when asked.
+  const named = `${typeof input.filter === 'string' ? input.filter : JSON.stringify(input.filter ?? null)} ${input.sort ?? ''}`;
+  const { field } = named.includes('custom.') ? await fieldResolver(conn, ctx, def) : { field: (n: string) => def.fields[n] };
   const page = await listRows<Row>(conn, ctx, def, input, field);
   return { data: page.rows.map(toApi), nextCursor: page.nextCursor };
 }
