@@ -121,6 +121,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     return { ok: true };
   });
 
+  if (config.benchRoutes) await app.register((await import('../bench/raw-routes.ts')).benchRoutes);
   registerAuth(app, { baseUrl: config.baseUrl });
   await app.register(moduleRoutes, { prefix: '/api/v1' });
   return app;
