@@ -26,7 +26,10 @@ export async function loadDataset(db: Database, config: Config, contacts: number
   const owners = [memberId, ...Array.from({ length: 19 }, () => uuidv7())];
   const identities = owners.slice(1).map(() => uuidv7());
   for (const [i, id] of owners.slice(1).entries()) {
-    await db.query(`insert into identities (id, email, password_hash) values ($1, $2, 'x')`, [identities[i], `o${i}.${workspaceId}@bench.local`]);
+    await db.query(`insert into identities (id, email, password_hash) values ($1, $2, 'x')`, [
+      identities[i],
+      `o${i}.${workspaceId}@bench.local`,
+    ]);
     await db.query(`insert into members (workspace_id, id, identity_id, name, email, role) values ($1, $2, $3, $4, $5, 'member')`, [
       workspaceId,
       id,
@@ -73,6 +76,16 @@ export async function loadDataset(db: Database, config: Config, contacts: number
     'select owner_id from contacts where workspace_id = $1 group by owner_id order by count(*) desc limit 1',
     [workspaceId],
   );
-  const sample = await db.query<{ id: string }>('select id from contacts where workspace_id = $1 order by md5(id::text) limit 200', [workspaceId]);
-  return { workspaceId, ownerId: memberId, email, password, busiestOwnerId: busiest.owner_id, sampleContactIds: sample.map((r) => r.id), contacts };
+  const sample = await db.query<{ id: string }>('select id from contacts where workspace_id = $1 order by md5(id::text) limit 200', [
+    workspaceId,
+  ]);
+  return {
+    workspaceId,
+    ownerId: memberId,
+    email,
+    password,
+    busiestOwnerId: busiest.owner_id,
+    sampleContactIds: sample.map((r) => r.id),
+    contacts,
+  };
 }

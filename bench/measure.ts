@@ -33,7 +33,11 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
  * Latency: one request at a time over a kept-alive connection, timed with hrtime (sub-millisecond
  * precision, which autocannon's histogram lacks). Throughput: autocannon with `connections` at once.
  */
-export async function measure(urls: () => string, headers: Record<string, string>, opts: { requests: number; seconds: number; connections: number }): Promise<Stats> {
+export async function measure(
+  urls: () => string,
+  headers: Record<string, string>,
+  opts: { requests: number; seconds: number; connections: number },
+): Promise<Stats> {
   for (let i = 0; i < Math.min(200, opts.requests / 4); i++) await get(urls(), headers); // warm up: JIT, plans, caches
   const times: number[] = [];
   for (let i = 0; i < opts.requests; i++) {

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/client.ts';
 import { loadDataset } from './dataset.ts';
-import { type Stats, getJson, measure } from './measure.ts';
+import { getJson, measure, type Stats } from './measure.ts';
 
 // `npm run bench [-- --contacts 100000 --quick --db pglite|postgres]`
 // Loads a workspace, starts a real server process (pinned to core 0 where taskset exists),
@@ -94,14 +94,22 @@ async function runOn(kind: 'pglite' | 'postgres'): Promise<{ rows: Row[]; loadSe
     const r = await getJson(listRaw);
     const ids = (x: { data: { id: string }[] }) => x.data.map((c) => c.id).join();
     if (ids(a) !== ids(r) || a.data.length !== 50) throw new Error('API and raw SQL disagree on the list');
-    if (JSON.stringify(a.data[0].companies?.map((c: { companyId: string }) => c.companyId)) !== JSON.stringify(r.data[0].companies.map((c: { companyId: string }) => c.companyId))) {
+    if (
+      JSON.stringify(a.data[0].companies?.map((c: { companyId: string }) => c.companyId)) !==
+      JSON.stringify(r.data[0].companies.map((c: { companyId: string }) => c.companyId))
+    ) {
       throw new Error('API and raw SQL disagree on companies');
     }
     let i = 0;
     const nextId = () => ds.sampleContactIds[i++ % ds.sampleContactIds.length];
     const rows: Row[] = [];
     const idleRssMb = Number(execSync(`ps -o rss= -p ${server.pid}`).toString().trim().split('\n').at(-1)) / 1024;
-    rows.push({ db: kind, workload: 'empty route (framework ceiling)', api: await measure(() => `${base}/api/bench/empty`, {}, plan), raw: null });
+    rows.push({
+      db: kind,
+      workload: 'empty route (framework ceiling)',
+      api: await measure(() => `${base}/api/bench/empty`, {}, plan),
+      raw: null,
+    });
     rows.push({
       db: kind,
       workload: 'list 50 contacts by owner, newest first',
@@ -144,12 +152,15 @@ const lines = [
   '| database | workload | API p50 ms | API p99 ms | raw p50 ms | raw p99 ms | API ÷ raw (p50) | API req/s | raw req/s |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ...results.flatMap((res) =>
-    res.rows.map((r) =>
-      `| ${r.db} | ${r.workload} | ${f2(r.api.p50)} | ${f2(r.api.p99)} | ${r.raw ? f2(r.raw.p50) : '–'} | ${r.raw ? f2(r.raw.p99) : '–'} | ${r.raw ? `**${f2(r.api.p50 / r.raw.p50)}×**` : '–'} | ${Math.round(r.api.rps)} | ${r.raw ? Math.round(r.raw.rps) : '–'} |`,
+    res.rows.map(
+      (r) =>
+        `| ${r.db} | ${r.workload} | ${f2(r.api.p50)} | ${f2(r.api.p99)} | ${r.raw ? f2(r.raw.p50) : '–'} | ${r.raw ? f2(r.raw.p99) : '–'} | ${r.raw ? `**${f2(r.api.p50 / r.raw.p50)}×**` : '–'} | ${Math.round(r.api.rps)} | ${r.raw ? Math.round(r.raw.rps) : '–'} |`,
     ),
   ),
   '',
-  ...results.map((r) => `- ${r.kind}: dataset loaded in ${r.loadSeconds.toFixed(1)} s; server RSS at idle after load ${r.idleRssMb.toFixed(0)} MB.`),
+  ...results.map(
+    (r) => `- ${r.kind}: dataset loaded in ${r.loadSeconds.toFixed(1)} s; server RSS at idle after load ${r.idleRssMb.toFixed(0)} MB.`,
+  ),
   '',
 ];
 writeFileSync(values.out, lines.join('\n'));

@@ -50,7 +50,7 @@ describe('restart safety', () => {
       });
       expect(signup.status).toBe(201);
       const cookie = String(signup.headers.get('set-cookie')).split(';')[0];
-      const csrf = (await signup.json()).csrfToken;
+      const csrf = ((await signup.json()) as { csrfToken: string }).csrfToken;
       const acked: string[] = [];
       let stop = false;
       // Eight writers create companies as fast as they can; the server dies under them.
@@ -62,7 +62,7 @@ describe('restart safety', () => {
               headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
               body: JSON.stringify({ name: `W${w}-${i}` }),
             });
-            if (r.status === 201) acked.push((await r.json()).id);
+            if (r.status === 201) acked.push(((await r.json()) as { id: string }).id);
           } catch {
             return; // the connection died with the server
           }

@@ -81,7 +81,8 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
   if (error instanceof AppError) return sendProblem(reply, req, error);
   const fe = error as FastifyError;
   if (fe.validation) {
-    const context = fe.validationContext ?? 'body';
+    // Fastify says `querystring`; our own errors (filters, cursors) say `query`: one name for clients.
+    const context = fe.validationContext === 'querystring' ? 'query' : (fe.validationContext ?? 'body');
     const errors = fe.validation.map((e) => ({
       field: ajvField(context, e as never),
       code: e.keyword,
@@ -98,6 +99,17 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
     const code = (fe.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '');
     // Fastify's own 4xx (bad JSON, body too large, wrong content type) carry a safe message.
     return sendProblem(reply, req, new AppError(fe.statusCode, code, fe.message));
+  }
+  // Safety nets for races the services cannot rule out beforehand (a row removed between the check
+  // and the write). They answer like the check would have; the log says it happened.
+  const pgCode = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  if (pgCode === '23503' || pgCode === '23505') {
+    req.log.warn({ err: error }, 'constraint race answered as 409');
+    const what =
+      pgCode === '23503'
+        ? 'A record this change refers to was removed or changed meanwhile'
+        : 'This was created meanwhile by another request';
+    return sendProblem(reply, req, new AppError(409, 'conflict', `${what}; reload and try again`));
   }
   req.log.error({ err: error }, 'unhandled error');
   return sendProblem(

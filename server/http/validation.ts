@@ -37,9 +37,18 @@ export function validatorCompiler({ schema, httpPart }: { schema: object; httpPa
 
 export { strict as bodyAjv };
 
-/** A real calendar date `YYYY-MM-DD` (Date.parse accepts 2026-02-30 and rolls it into March). */
+/** A real calendar date `YYYY-MM-DD` in years 1–9999 (Date.parse accepts 2026-02-30 and rolls it into March). */
 export function isIsoDate(v: unknown): v is string {
-  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || v.startsWith('0000')) return false;
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
+/** A date-time PostgreSQL can store (years 1–9999), normalised to ISO UTC; null if it is none. */
+export function isoDateTime(v: unknown): string | null {
+  if (typeof v !== 'string' || v.length > 40) return null;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return null;
+  const iso = new Date(t).toISOString();
+  return /^\d{4}-/.test(iso) && !iso.startsWith('0000') ? iso : null;
 }

@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { activityRoutes } from './activities/activities.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { companyRoutes } from './companies/companies.routes.ts';
 import { contactRoutes } from './contacts/contacts.routes.ts';
+import { dealRoutes } from './deals/deals.routes.ts';
 import { fieldRoutes } from './fields/fields.routes.ts';
+import { leadRoutes } from './leads/leads.routes.ts';
+import { pipelineRoutes } from './pipelines/pipelines.routes.ts';
+import { taskRoutes } from './tasks/tasks.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
 
 /** Every module's routes under /api/v1. A new module adds one line here. */
@@ -10,6 +15,11 @@ export async function moduleRoutes(app: FastifyInstance) {
   await app.register(authRoutes);
   await app.register(companyRoutes);
   await app.register(contactRoutes);
+  await app.register(dealRoutes);
+  await app.register(leadRoutes);
   await app.register(fieldRoutes);
+  await app.register(pipelineRoutes);
   await app.register(viewRoutes);
+  await app.register(activityRoutes);
+  await app.register(taskRoutes);
 }

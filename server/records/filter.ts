@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { badRequest } from '../http/errors.ts';
-import { isIsoDate } from '../http/validation.ts';
+import { isIsoDate, isoDateTime } from '../http/validation.ts';
 import type { FieldKind, FieldSpec } from './object-def.ts';
 
 /**
@@ -100,7 +100,9 @@ function condition(spec: FieldSpec, op: string, raw: unknown, at: string, env: F
           : sql`(${e} is null)`;
     return op === 'isEmpty' ? empty : sql`(not ${empty})`;
   }
-  const one = (v: unknown, p = at) => value(spec, v, p, env);
+  // Every value is bound with an explicit cast to the field's type, so that PostgreSQL never has to
+  // guess (a fractional number against a bigint column would otherwise be an error, not a comparison).
+  const one = (v: unknown, p = at) => sql`${value(spec, v, p, env)}::${sql.raw(castOf[spec.kind] ?? 'text')}`;
   const list = () => {
     if (!Array.isArray(raw) || raw.length === 0 || raw.length > 500) {
       throw badRequest(at, 'filter_value', `"${op}" takes an array of 1 to 500 values`);
@@ -109,7 +111,7 @@ function condition(spec: FieldSpec, op: string, raw: unknown, at: string, env: F
   };
   switch (spec.kind) {
     case 'labeledValues': {
-      const v = String(one(raw)).toLowerCase();
+      const v = String(value(spec, raw, at, env)).toLowerCase();
       const match =
         op === 'eq'
           ? sql`lower(x->>'value') = ${v}`
@@ -117,7 +119,10 @@ function condition(spec: FieldSpec, op: string, raw: unknown, at: string, env: F
       return sql`exists (select 1 from jsonb_array_elements(${e}) x where ${match})`;
     }
     case 'multiselect': {
-      const values = list();
+      if (!Array.isArray(raw) || raw.length === 0 || raw.length > 500) {
+        throw badRequest(at, 'filter_value', `"${op}" takes an array of 1 to 500 values`);
+      }
+      const values = raw.map((v, i) => value(spec, v, `${at}.${i}`, env));
       if (op === 'hasAll') return sql`coalesce(${e} @> ${JSON.stringify(values)}::jsonb, false)`;
       const any = sql`coalesce(${e} ?| array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)), false)`;
       return op === 'hasAny' ? any : sql`(not ${any})`;
@@ -141,23 +146,20 @@ function condition(spec: FieldSpec, op: string, raw: unknown, at: string, env: F
       return sql`${e} between ${one(raw[0], `${at}.0`)} and ${one(raw[1], `${at}.1`)}`;
     }
     case 'in':
-      return sql`${e} in (${sql.join(
-        list().map((v) => sql`${v}`),
-        sql`, `,
-      )})`;
+      return sql`${e} in (${sql.join(list(), sql`, `)})`;
     case 'notIn':
-      return sql`(${e} is null or ${e} not in (${sql.join(
-        list().map((v) => sql`${v}`),
-        sql`, `,
-      )}))`;
+      return sql`(${e} is null or ${e} not in (${sql.join(list(), sql`, `)}))`;
+  }
+  const text = () => escapeLike(String(value(spec, raw, at, env)));
+  switch (op) {
     case 'contains':
-      return sql`${e} ilike ${`%${escapeLike(String(one(raw)))}%`}`;
+      return sql`${e} ilike ${`%${text()}%`}`;
     case 'notContains':
-      return sql`(${e} is null or ${e} not ilike ${`%${escapeLike(String(one(raw)))}%`})`;
+      return sql`(${e} is null or ${e} not ilike ${`%${text()}%`})`;
     case 'startsWith':
-      return sql`${e} ilike ${`${escapeLike(String(one(raw)))}%`}`;
+      return sql`${e} ilike ${`${text()}%`}`;
     case 'endsWith':
-      return sql`${e} ilike ${`%${escapeLike(String(one(raw)))}`}`;
+      return sql`${e} ilike ${`%${text()}`}`;
   }
   throw badRequest(at, 'unknown_operator', `operator "${op}" is not supported`);
 }
@@ -179,13 +181,22 @@ function value(spec: FieldSpec, v: unknown, at: string, env: FilterEnv): string 
     case 'date':
       return isIsoDate(v) ? v : fail('a date YYYY-MM-DD');
     case 'datetime':
-      return typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fail('an ISO date-time');
+      return isoDateTime(v) ?? fail('an ISO date-time in years 1–9999');
     case 'enum':
       return typeof v === 'string' && spec.options?.includes(v) ? v : fail(`one of ${spec.options?.join(', ')}`);
     default:
       return typeof v === 'string' && v.length <= 500 ? v : fail('a string of at most 500 characters');
   }
 }
+
+/** The SQL type each field kind's values are cast to. */
+export const castOf: Partial<Record<FieldKind, string>> = {
+  number: 'numeric',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'timestamptz',
+  uuid: 'uuid',
+};
 
 /** `%` and `_` in a user's text are literal characters, not wildcards. */
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -2,9 +2,10 @@ import { and, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest } from '../http/errors.ts';
+import { isIsoDate } from '../http/validation.ts';
 import { fieldResolver } from '../modules/fields/fields.service.ts';
-import { compileFilter, parseFilter } from './filter.ts';
-import type { FieldSpec, ObjectDef } from './object-def.ts';
+import { castOf, compileFilter, parseFilter } from './filter.ts';
+import { builtInField, type FieldSpec, type ObjectDef } from './object-def.ts';
 
 export interface ListInput {
   limit?: number;
@@ -81,25 +82,43 @@ function after(keys: SortKey[], values: (string | null)[]): SQL {
   return ors.length ? sql`(${sql.join(ors, sql` or `)})` : sql`false`;
 }
 
-const sqlTypes: Partial<Record<FieldSpec['kind'], string>> = {
-  number: 'numeric',
-  boolean: 'boolean',
-  date: 'date',
-  datetime: 'timestamptz',
-  uuid: 'uuid',
-};
-
 /** Cursor values travel as text and are cast back to the type of the expression they compare with. */
-const cast = (k: SortKey, v: string | null) => sql`${v}::${sql.raw(sqlTypes[k.spec.kind] ?? 'text')}`;
+const cast = (k: SortKey, v: string | null) => sql`${v}::${sql.raw(castOf[k.spec.kind] ?? 'text')}`;
 
 function encodeCursor(values: (string | null)[]) {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-function decodeCursor(text: string, n: number): (string | null)[] {
+/** Whether a cursor value (text, as PostgreSQL printed it) can be cast back to the key's type. */
+function fits(k: SortKey, v: string | null) {
+  if (v === null) return !k.spec.notNull;
+  if (v.length > 500) return false;
+  switch (k.spec.kind) {
+    case 'number':
+      return /^-?\d{1,30}(\.\d{1,30})?$/.test(v);
+    case 'boolean':
+      return v === 'true' || v === 'false';
+    case 'date':
+      return isIsoDate(v);
+    case 'datetime':
+      // PostgreSQL prints `2025-02-01 00:00:00.5+00`; JavaScript parses it once the offset has minutes.
+      return (
+        /^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(v) &&
+        isIsoDate(v.slice(0, 10)) &&
+        !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')))
+      );
+    case 'uuid':
+      return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v);
+    default:
+      return true;
+  }
+}
+
+function decodeCursor(text: string, keys: SortKey[]): (string | null)[] {
   try {
     const v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === n && v.every((x) => x === null || typeof x === 'string')) return v;
+    if (Array.isArray(v) && v.length === keys.length && v.every((x, i) => (x === null || typeof x === 'string') && fits(keys[i], x)))
+      return v;
   } catch {}
   throw badRequest('query.cursor', 'bad_cursor', 'cursor is not one this list gave out (was the sort changed?)');
 }
@@ -128,7 +147,7 @@ export async function listRows<Row>(
     conds.push(compileFilter(ast, { field, memberId: ctx.memberId }));
   }
   if (input.cursor) {
-    const values = decodeCursor(input.cursor, keys.length);
+    const values = decodeCursor(input.cursor, keys);
     conds.push(after(keys, values));
   }
   // Sort values are selected as text so that the cursor keeps full precision (timestamps carry microseconds).
@@ -152,7 +171,7 @@ export async function listRows<Row>(
 export async function listRecords<Row, A>(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput, toApi: (r: Row) => A) {
   // Custom field definitions cost a query; most lists name no custom field, so load them only when asked.
   const named = `${typeof input.filter === 'string' ? input.filter : JSON.stringify(input.filter ?? null)} ${input.sort ?? ''}`;
-  const { field } = named.includes('custom.') ? await fieldResolver(conn, ctx, def) : { field: (n: string) => def.fields[n] };
+  const { field } = named.includes('custom.') ? await fieldResolver(conn, ctx, def) : { field: (n: string) => builtInField(def, n) };
   const page = await listRows<Row>(conn, ctx, def, input, field);
   return { data: page.rows.map(toApi), nextCursor: page.nextCursor };
 }

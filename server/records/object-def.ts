@@ -63,3 +63,7 @@ export function addressFields(address: PgColumn): Record<string, FieldSpec> {
     'address.country': part('country'),
   };
 }
+
+/** A built-in field by API name; own properties only, so `__proto__` or `toString` are unknown fields. */
+export const builtInField = (def: ObjectDef, name: string): FieldSpec | undefined =>
+  Object.hasOwn(def.fields, name) ? def.fields[name] : undefined;

@@ -5,7 +5,7 @@ import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { conflict, invalid } from '../../http/errors.ts';
 import { findRow, metaToApi, softDeleteRecord, updateRecord } from '../../records/crud.ts';
-import type { FieldSpec, ObjectDef } from '../../records/object-def.ts';
+import { builtInField, type FieldSpec, type ObjectDef } from '../../records/object-def.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
 import { type CustomDef, customSpec, validateCustom } from './custom-values.ts';
 import { fieldDefinitions } from './fields.table.ts';
@@ -53,7 +53,7 @@ export async function fieldResolver(conn: Conn, ctx: Ctx, def: ObjectDef) {
   const customs = def.hasCustom ? await customDefs(conn, ctx, def.type) : [];
   const custom = (def.table as unknown as { custom: Parameters<typeof customSpec>[0] }).custom;
   const specs = new Map(customs.map((d) => [`custom.${d.key}`, customSpec(custom, d)]));
-  return { defs: customs, field: (name: string): FieldSpec | undefined => def.fields[name] ?? specs.get(name) };
+  return { defs: customs, field: (name: string): FieldSpec | undefined => builtInField(def, name) ?? specs.get(name) };
 }
 
 export async function listFieldDefinitions(conn: Conn, ctx: Ctx, objectType?: string) {

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import type { PipelineBoard } from '../../../contract/deals.ts';
 import type { Pipeline, PipelineCreate, PipelineUpdate } from '../../../contract/pipelines.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
@@ -21,6 +22,7 @@ export const pipelineDef: ObjectDef = {
   fields: {},
   hasCustom: false,
   defaultSort: 'position',
+  apiFields: ['name', 'position', 'stages', 'createdAt', 'updatedAt', 'createdBy', 'deletedAt'],
 };
 
 const toPipeline = (r: Row, stages: StageRow[]): Pipeline => ({
@@ -70,15 +72,37 @@ export async function findStage(conn: Conn, ctx: Ctx, stageId: string) {
   return s;
 }
 
+/** Like findStage, but only a stage whose pipeline is not in the trash: a deal cannot be placed on a deleted board. */
+export async function findLiveStage(conn: Conn, ctx: Ctx, stageId: string): Promise<StageRow | undefined> {
+  const [s] = await conn
+    .select({ stage: pipelineStages })
+    .from(pipelineStages)
+    .innerJoin(pipelines, and(eq(pipelines.workspaceId, pipelineStages.workspaceId), eq(pipelines.id, pipelineStages.pipelineId)))
+    .where(and(eq(pipelineStages.workspaceId, ctx.workspaceId), eq(pipelineStages.id, stageId), isNull(pipelines.deletedAt)));
+  return s?.stage;
+}
+
+/** Whether a pipeline of this workspace exists and is not in the trash. */
+export async function isLivePipeline(conn: Conn, ctx: Ctx, pipelineId: string) {
+  const [p] = await conn
+    .select({ id: pipelines.id })
+    .from(pipelines)
+    .where(and(eq(pipelines.workspaceId, ctx.workspaceId), eq(pipelines.id, pipelineId), isNull(pipelines.deletedAt)));
+  return Boolean(p);
+}
+
 function checkStages(stages: StageInput[]) {
   if (!stages.some((s) => (s.kind ?? 'open') === 'open')) {
     throw invalid([{ field: 'body.stages', code: 'no_open_stage', message: 'a pipeline needs at least one open stage' }]);
   }
   const names = new Set<string>();
+  const ids = new Set<string>();
   stages.forEach((s, i) => {
     const n = s.name.trim().toLowerCase();
     if (names.has(n)) throw invalid([{ field: `body.stages.${i}.name`, code: 'duplicate', message: `two stages are named "${s.name}"` }]);
     names.add(n);
+    if (s.id && ids.has(s.id)) throw invalid([{ field: `body.stages.${i}.id`, code: 'duplicate', message: 'this stage is listed twice' }]);
+    if (s.id) ids.add(s.id);
   });
 }
 
@@ -94,22 +118,33 @@ async function writeStages(conn: Conn, ctx: Ctx, pipelineId: string, stages: Sta
   });
   const kept = new Set(stages.map((s) => s.id).filter(Boolean));
   const removed = current.filter((s) => !kept.has(s.id));
-  if (removed.length) {
-    const [used] = await conn
-      .select({ n: sql<number>`count(*)::int` })
+  // A deal's status is denormalised from its stage's kind; changing the kind under deals would
+  // silently win or lose them without a history row on any deal, so that is refused like a removal.
+  const recast = current.filter((c) => stages.some((s) => s.id === c.id && (s.kind ?? 'open') !== c.kind));
+  const touched = [...removed, ...recast];
+  if (touched.length) {
+    // Deals in the trash count too: they keep their stage and can be restored onto it.
+    const held = await conn
+      .select({ stageId: deals.stageId, n: sql<number>`count(*)::int` })
       .from(deals)
       .where(
         and(
           eq(deals.workspaceId, ctx.workspaceId),
           inArray(
             deals.stageId,
-            removed.map((s) => s.id),
+            touched.map((s) => s.id),
           ),
         ),
-      );
-    if (used.n > 0) {
-      throw conflict('stage_in_use', `Stage "${removed[0].name}" still holds ${used.n} deal(s); move them before removing it`);
+      )
+      .groupBy(deals.stageId);
+    const first = touched.find((s) => held.some((h) => h.stageId === s.id));
+    if (first) {
+      const n = held.find((h) => h.stageId === first.id)?.n;
+      const what = removed.includes(first) ? 'removing it' : 'changing whether it is open, won or lost';
+      throw conflict('stage_in_use', `Stage "${first.name}" still holds ${n} deal(s) (the trash included); move them before ${what}`);
     }
+  }
+  if (removed.length) {
     await conn.delete(pipelineStages).where(
       and(
         eq(pipelineStages.workspaceId, ctx.workspaceId),
@@ -183,6 +218,49 @@ export async function deletePipeline(conn: Conn, ctx: Ctx, id: string, version?:
 export async function restorePipeline(conn: Conn, ctx: Ctx, id: string) {
   await restoreRecord(conn, ctx, pipelineDef, id, (r: Row) => metaToApi(r));
   return getPipeline(conn, ctx, id);
+}
+
+/**
+ * The board's column headers: per stage, how many deals and what they are worth, per currency
+ * (amounts in different currencies never add up). One grouped query over the pipeline's deals;
+ * the weighted sum uses each deal's own probability, which may differ from its stage's.
+ */
+export async function pipelineBoard(conn: Conn, ctx: Ctx, id: string, ownerId?: string): Promise<PipelineBoard> {
+  const pipeline = await getPipeline(conn, ctx, id);
+  const groups = await conn
+    .select({
+      stageId: deals.stageId,
+      currency: deals.currency,
+      count: sql<number>`count(*)::int`,
+      // As text: a sum may pass the int8 range, and numeric text never overflows on the way out.
+      amount: sql<string>`coalesce(sum(${deals.amountMinor}), 0)::text`,
+      weighted: sql<string>`coalesce(round(sum(${deals.amountMinor}::numeric * ${deals.probability} / 100)), 0)::text`,
+    })
+    .from(deals)
+    .where(
+      and(
+        eq(deals.workspaceId, ctx.workspaceId),
+        eq(deals.pipelineId, id),
+        isNull(deals.deletedAt),
+        ownerId ? eq(deals.ownerId, ownerId) : undefined,
+      ),
+    )
+    .groupBy(deals.stageId, deals.currency)
+    .orderBy(asc(deals.currency));
+  return {
+    pipelineId: pipeline.id,
+    stages: pipeline.stages.map((s) => {
+      const mine = groups.filter((g) => g.stageId === s.id);
+      return {
+        stageId: s.id,
+        name: s.name,
+        kind: s.kind,
+        probability: s.probability,
+        count: mine.reduce((n, g) => n + g.count, 0),
+        totals: mine.map((g) => ({ currency: g.currency, amountMinor: Number(g.amount), weightedMinor: Number(g.weighted) })),
+      };
+    }),
+  };
 }
 
 export function createDefaultPipeline(conn: Conn, ctx: Ctx) {

@@ -1,0 +1,94 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { Address, CustomValues, Email, Nullable, Phone, RecordMeta, ShortText, Timestamp, Uuid } from './common.ts';
+
+export const lifecycleStages = [
+  'subscriber',
+  'lead',
+  'marketingQualified',
+  'salesQualified',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+] as const;
+
+export const MAX_CONTACT_EMAILS = 20;
+export const MAX_CONTACT_PHONES = 20;
+export const MAX_CONTACT_COMPANIES = 50;
+
+const Label = Type.String({ maxLength: 50, description: 'What the value is, e.g. "work" or "home"; "work" when left out' });
+
+const LabeledValueInput = <T extends TSchema>(value: T) =>
+  Type.Object({ label: Type.Optional(Label), value }, { additionalProperties: false });
+const LabeledValue = Type.Object({ label: Type.String(), value: Type.String() });
+
+/** One company the contact works at, as read: the company's name comes along so a list needs no second request. */
+export const ContactCompany = Type.Object({
+  companyId: Uuid,
+  name: Type.String(),
+  role: Nullable(Type.String()),
+  isPrimary: Type.Boolean(),
+});
+export type ContactCompany = Static<typeof ContactCompany>;
+
+export const ContactCompanyInput = Type.Object(
+  {
+    companyId: Uuid,
+    role: Type.Optional(Nullable(ShortText())),
+    isPrimary: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ContactCompanyInput = Static<typeof ContactCompanyInput>;
+
+export const Contact = Type.Object({
+  ...RecordMeta,
+  firstName: Nullable(Type.String()),
+  lastName: Nullable(Type.String()),
+  emails: Type.Array(LabeledValue),
+  phones: Type.Array(LabeledValue),
+  title: Nullable(Type.String()),
+  address: Nullable(Address),
+  lifecycleStage: Nullable(Type.Enum(lifecycleStages)),
+  source: Nullable(Type.String()),
+  ownerId: Nullable(Uuid),
+  lastActivityAt: Nullable(Timestamp),
+  custom: Type.Record(Type.String(), Type.Unknown()),
+  companies: Type.Array(ContactCompany),
+});
+export type Contact = Static<typeof Contact>;
+
+const fields = {
+  firstName: Type.Optional(Nullable(ShortText())),
+  lastName: Type.Optional(Nullable(ShortText())),
+  emails: Type.Optional(
+    Type.Array(LabeledValueInput(Email), { maxItems: MAX_CONTACT_EMAILS, description: 'Stored lower-cased; replaces the list when sent' }),
+  ),
+  phones: Type.Optional(
+    Type.Array(LabeledValueInput(Phone), { maxItems: MAX_CONTACT_PHONES, description: 'International form (+…); replaces the list' }),
+  ),
+  title: Type.Optional(Nullable(ShortText())),
+  address: Type.Optional(Nullable(Address)),
+  lifecycleStage: Type.Optional(Nullable(Type.Enum(lifecycleStages))),
+  source: Type.Optional(Nullable(ShortText())),
+  ownerId: Type.Optional(Nullable(Uuid)),
+  custom: Type.Optional(CustomValues),
+  companies: Type.Optional(
+    Type.Array(ContactCompanyInput, {
+      maxItems: MAX_CONTACT_COMPANIES,
+      description: 'The companies the contact works at; replaces the whole set when sent. At most one is primary.',
+    }),
+  ),
+};
+
+export const ContactCreate = Type.Object(fields, {
+  additionalProperties: false,
+  description: 'A contact needs a first name, a last name or an email.',
+});
+export type ContactCreate = Static<typeof ContactCreate>;
+
+export const ContactUpdate = Type.Object(
+  { ...fields, version: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { additionalProperties: false },
+);
+export type ContactUpdate = Static<typeof ContactUpdate>;

@@ -1,0 +1,56 @@
+import Type, { type Static } from 'typebox';
+import { RecordLink } from './activities.ts';
+import { CustomValues, Nullable, RecordMeta, Timestamp, Uuid } from './common.ts';
+
+// The same list as the `priority` column of server/modules/tasks/tasks.table.ts (the contract cannot import server code).
+export const taskPriorities = ['low', 'normal', 'high'] as const;
+
+export const MAX_TASK_LINKS = 20;
+
+export const Task = Type.Object({
+  ...RecordMeta,
+  title: Type.String(),
+  notes: Nullable(Type.String()),
+  dueAt: Nullable(Timestamp),
+  assigneeId: Nullable(Uuid),
+  done: Type.Boolean(),
+  doneAt: Nullable(Timestamp),
+  priority: Type.Enum(taskPriorities),
+  custom: Type.Record(Type.String(), Type.Unknown()),
+  links: Type.Array(RecordLink),
+});
+export type Task = Static<typeof Task>;
+
+const fields = {
+  title: Type.String({ minLength: 1, maxLength: 300 }),
+  notes: Type.Optional(Nullable(Type.String({ maxLength: 20_000 }))),
+  dueAt: Type.Optional(Nullable(Timestamp)),
+  assigneeId: Type.Optional(Nullable(Uuid)),
+  done: Type.Optional(Type.Boolean({ description: 'Marking a task done sets doneAt; reopening it clears doneAt' })),
+  priority: Type.Optional(Type.Enum(taskPriorities)),
+  custom: Type.Optional(CustomValues),
+  links: Type.Optional(
+    Type.Array(RecordLink, {
+      maxItems: MAX_TASK_LINKS,
+      description: 'The records this task concerns; on update the list replaces the current one',
+    }),
+  ),
+};
+
+export const TaskCreate = Type.Object(fields, { additionalProperties: false });
+export type TaskCreate = Static<typeof TaskCreate>;
+
+export const TaskUpdate = Type.Object(
+  { ...fields, title: Type.Optional(fields.title), version: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { additionalProperties: false },
+);
+export type TaskUpdate = Static<typeof TaskUpdate>;
+
+export const RecordTasksQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type RecordTasksQuery = Static<typeof RecordTasksQuery>;

@@ -1,0 +1,37 @@
+/// <reference types="vite/client" />
+import { linkablePaths } from '../../../contract/activities.ts';
+import type { Session } from '../../test/harness.ts';
+import { createOk, recordSamples, type Samples } from '../../test/samples.ts';
+
+// Loaded lazily: this file is one of the modules it searches.
+const sampleModules = import.meta.glob<{ samples: Samples }>('../*/*.samples.ts');
+
+/**
+ * Creates a record of `path` (`contacts`, `deals` …) the way that module's own create sample does,
+ * so that routes on any record type can be sampled without knowing what that record needs.
+ */
+export async function createSampleRecord(s: Session, path: string) {
+  for (const load of Object.values(sampleModules)) {
+    const sample = (await load()).samples[`POST /api/v1/${path}`];
+    if (!sample?.body) continue;
+    const params = sample.setup ? await sample.setup(s) : {};
+    return createOk(s, `/${path}`, await sample.body(s, params));
+  }
+  throw new Error(`no *.samples.ts creates ${path}`);
+}
+
+const newActivity = async (s: Session) => ({
+  type: 'call',
+  subject: 'Intro call',
+  links: [{ recordType: 'company', recordId: (await createOk(s, '/companies', { name: 'Initech' })).id }],
+});
+
+export const samples: Samples = {
+  ...recordSamples('activities', newActivity, { outcome: 'connected' }),
+  ...Object.fromEntries(
+    Object.values(linkablePaths).map((path) => [
+      `GET /api/v1/${path}/:id/timeline`,
+      { setup: async (s: Session) => ({ id: (await createSampleRecord(s, path)).id }) },
+    ]),
+  ),
+};

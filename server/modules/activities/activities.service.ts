@@ -1,0 +1,391 @@
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import {
+  type Activity,
+  type ActivityCreate,
+  type ActivityUpdate,
+  activityTypes,
+  type LinkableType,
+  type RecordLink,
+  type TimelineQuery,
+} from '../../../contract/activities.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { AppError, badRequest, type FieldError, invalid, notFound } from '../../http/errors.ts';
+import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import type { ListInput } from '../../records/list.ts';
+import { listRows } from '../../records/list.ts';
+import { metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { assertRecords } from '../../records/references.ts';
+import { companies } from '../companies/companies.table.ts';
+import { contactCompanies, contacts } from '../contacts/contacts.table.ts';
+import { deals } from '../deals/deals.table.ts';
+import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
+import { assertMembers } from '../members/members.service.ts';
+import { activities, activityLinks } from './activities.table.ts';
+
+type Row = typeof activities.$inferSelect;
+
+export const activityDef: ObjectDef = {
+  type: 'activity',
+  label: 'Activity',
+  table: activities,
+  hasCustom: true,
+  defaultSort: '-occurredAt',
+  fields: {
+    ...metaFields(activities),
+    type: { kind: 'enum', sql: activities.type, options: activityTypes, notNull: true },
+    occurredAt: { kind: 'datetime', sql: activities.occurredAt, notNull: true },
+    ownerId: { kind: 'uuid', sql: activities.ownerId },
+    durationSeconds: { kind: 'number', sql: activities.durationSeconds },
+    outcome: { kind: 'text', sql: activities.outcome },
+    subject: { kind: 'text', sql: activities.subject },
+  },
+  apiFields: [
+    'type',
+    'subject',
+    'body',
+    'occurredAt',
+    'durationSeconds',
+    'outcome',
+    'ownerId',
+    'custom',
+    'links',
+    'createdAt',
+    'updatedAt',
+    'createdBy',
+    'deletedAt',
+  ],
+};
+
+export const toActivity = (r: Row, links: RecordLink[]): Activity => ({
+  ...metaToApi(r),
+  type: r.type,
+  subject: r.subject,
+  body: r.body,
+  occurredAt: r.occurredAt.toISOString(),
+  durationSeconds: r.durationSeconds,
+  outcome: r.outcome,
+  ownerId: r.ownerId,
+  custom: r.custom,
+  links,
+});
+
+const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A timestamp from a request as a Date. The contract checks the format, but a format-valid text can
+ * still be a leap second JavaScript cannot represent or a year PostgreSQL cannot store (0000, or 10000
+ * after the offset is applied): those are the client's mistake, so 422, never a database error.
+ */
+export function toTimestamp(text: string, field: string): Date {
+  const d = new Date(text);
+  const year = d.getUTCFullYear();
+  if (Number.isNaN(d.getTime()) || year < 1 || year > 9999) {
+    throw invalid([{ field, code: 'out_of_range', message: 'must be a date-time between the years 1 and 9999' }]);
+  }
+  return d;
+}
+
+// The order the database returns links in (by type, then id), so that a set read back compares equal.
+const linkKey = (l: RecordLink) => `${l.recordType}:${l.recordId}`;
+const linkOrder = (a: RecordLink, b: RecordLink) => (linkKey(a) < linkKey(b) ? -1 : linkKey(a) > linkKey(b) ? 1 : 0);
+
+/**
+ * Checks that every linked record exists in this workspace and is not in the trash (422 naming
+ * `<field>.N.recordId`), and returns the links de-duplicated, in a stable order. With `autoLink`, the
+ * companies of linked contacts are added, so that a call with a person also shows on their company.
+ */
+export async function resolveLinks(conn: Conn, ctx: Ctx, input: RecordLink[], autoLink: boolean, field = 'body.links') {
+  // PostgreSQL returns uuids lower-case; comparing in that form keeps `ABC…` and `abc…` one record.
+  const links = input.map((l) => ({ recordType: l.recordType, recordId: l.recordId.toLowerCase() }));
+  // Imported when called: the registry imports this module for `activityDef`, and a static import
+  // back would make the result depend on which of the two modules a process happens to load first.
+  const { objectDefs } = await import('../registry.ts');
+  const byType = new Map<LinkableType, { field: string; id: string }[]>();
+  links.forEach((l, i) => {
+    const refs = byType.get(l.recordType) ?? [];
+    refs.push({ field: `${field}.${i}.recordId`, id: l.recordId });
+    byType.set(l.recordType, refs);
+  });
+  const errors: FieldError[] = [];
+  for (const [type, refs] of byType) {
+    const def = objectDefs[type];
+    if (!def) {
+      errors.push(...refs.map((r) => ({ field: r.field, code: 'unknown_record', message: `is not a ${type} of this workspace` })));
+      continue;
+    }
+    try {
+      await assertRecords(conn, ctx, def, refs);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      errors.push(...e.errors);
+    }
+  }
+  if (errors.length) throw invalid(errors);
+
+  const out = new Map<string, RecordLink>();
+  const add = (recordType: LinkableType, recordId: string) => out.set(linkKey({ recordType, recordId }), { recordType, recordId });
+  for (const l of links) add(l.recordType, l.recordId);
+  const contactIds = links.filter((l) => l.recordType === 'contact').map((l) => l.recordId);
+  if (autoLink && contactIds.length) {
+    const rows = await conn
+      .selectDistinct({ id: contactCompanies.companyId })
+      .from(contactCompanies)
+      .innerJoin(companies, and(eq(companies.workspaceId, contactCompanies.workspaceId), eq(companies.id, contactCompanies.companyId)))
+      .where(
+        and(
+          eq(contactCompanies.workspaceId, ctx.workspaceId),
+          inArray(contactCompanies.contactId, contactIds),
+          isNull(companies.deletedAt),
+        ),
+      );
+    for (const r of rows) add('company', r.id);
+  }
+  return [...out.values()].sort(linkOrder);
+}
+
+/** The links of some activities, in one query. */
+async function linksOf(conn: Conn, ctx: Ctx, ids: string[]) {
+  const byActivity = new Map<string, RecordLink[]>();
+  if (!ids.length) return byActivity;
+  const rows = await conn
+    .select({ activityId: activityLinks.activityId, recordType: activityLinks.recordType, recordId: activityLinks.recordId })
+    .from(activityLinks)
+    .where(and(eq(activityLinks.workspaceId, ctx.workspaceId), inArray(activityLinks.activityId, ids)))
+    .orderBy(asc(activityLinks.recordType), asc(activityLinks.recordId));
+  for (const r of rows) {
+    const list = byActivity.get(r.activityId) ?? [];
+    list.push({ recordType: r.recordType as LinkableType, recordId: r.recordId });
+    byActivity.set(r.activityId, list);
+  }
+  return byActivity;
+}
+
+const linksOfOne = async (conn: Conn, ctx: Ctx, id: string) => (await linksOf(conn, ctx, [id])).get(id) ?? [];
+
+/** Writes an activity's links, copying its occurred_at from the row itself so that the two never differ. */
+async function insertLinks(conn: Conn, ctx: Ctx, activityId: string, links: RecordLink[]) {
+  if (!links.length) return;
+  const types = sql.join(
+    links.map((l) => sql`${l.recordType}`),
+    sql`, `,
+  );
+  const ids = sql.join(
+    links.map((l) => sql`${l.recordId}::uuid`),
+    sql`, `,
+  );
+  await conn.execute(sql`
+    insert into activity_links (workspace_id, activity_id, record_type, record_id, occurred_at)
+    select a.workspace_id, a.id, x.record_type, x.record_id, a.occurred_at
+    from activities a, unnest(array[${types}]::text[], array[${ids}]::uuid[]) as x(record_type, record_id)
+    where a.workspace_id = ${ctx.workspaceId} and a.id = ${activityId}`);
+}
+
+// The record tables that carry last_activity_at (leads do not have the column).
+const lastActivityTables: [LinkableType, PgTable & { workspaceId: PgColumn; id: PgColumn }][] = [
+  ['company', companies],
+  ['contact', contacts],
+  ['deal', deals],
+];
+
+/**
+ * Sets `last_activity_at` of the given records to the latest occurredAt of their activities that are
+ * not in the trash. It is derived, written by the system rather than by a person editing the record,
+ * so it neither bumps the record's version (which would make the owner's open edit form stale and
+ * their save a 409 for a change they never saw) nor writes history (nobody changed the record).
+ */
+async function refreshLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[]) {
+  for (const [type, table] of lastActivityTables) {
+    const ids = [...new Set(links.filter((l) => l.recordType === type).map((l) => l.recordId))];
+    if (!ids.length) continue;
+    // Lock first, then recompute in a new statement: under READ COMMITTED the UPDATE then sees the
+    // activities of any transaction that held these rows before us, so two activities logged at once
+    // on one company cannot leave it with the older date. Ordered by id so that lockers never deadlock.
+    await conn
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.workspaceId, ctx.workspaceId), inArray(table.id, ids)))
+      .orderBy(asc(table.id))
+      .for('no key update');
+    const idList = sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
+    await conn.execute(sql`
+      update ${table} as t set last_activity_at = m.latest
+      from (
+        select r.id, (
+          select max(l.occurred_at)
+          from activity_links l
+          join activities a on a.workspace_id = l.workspace_id and a.id = l.activity_id
+          where l.workspace_id = ${ctx.workspaceId} and l.record_type = ${type} and l.record_id = r.id and a.deleted_at is null
+        ) as latest
+        from unnest(array[${idList}]) as r(id)
+      ) as m
+      where t.workspace_id = ${ctx.workspaceId} and t.id = m.id and t.last_activity_at is distinct from m.latest`);
+  }
+}
+
+export async function listActivities(conn: Conn, ctx: Ctx, input: ListInput) {
+  const { field } = await fieldResolver(conn, ctx, activityDef);
+  const page = await listRows<Row>(conn, ctx, activityDef, input, field);
+  const links = await linksOf(
+    conn,
+    ctx,
+    page.rows.map((r) => r.id),
+  );
+  return { data: page.rows.map((r) => toActivity(r, links.get(r.id) ?? [])), nextCursor: page.nextCursor };
+}
+
+export async function getActivity(conn: Conn, ctx: Ctx, id: string) {
+  const row = await findRow<Row>(conn, ctx, activityDef, id);
+  return toActivity(row, await linksOfOne(conn, ctx, id));
+}
+
+export async function createActivity(conn: Conn, ctx: Ctx, input: ActivityCreate) {
+  const ownerId = input.ownerId === undefined ? ctx.memberId : input.ownerId;
+  await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: ownerId }]);
+  const occurredAt = input.occurredAt === undefined ? new Date() : toTimestamp(input.occurredAt, 'body.occurredAt');
+  const links = await resolveLinks(conn, ctx, input.links, input.autoLink !== false);
+  const custom = await checkCustom(conn, ctx, 'activity', input.custom, null, true);
+  const api = await insertRecord<Row, Activity>(
+    conn,
+    ctx,
+    activityDef,
+    {
+      type: input.type,
+      subject: input.subject ?? null,
+      body: input.body ?? null,
+      occurredAt,
+      durationSeconds: input.durationSeconds ?? null,
+      outcome: input.outcome ?? null,
+      ownerId,
+      custom,
+    },
+    (r) => toActivity(r, links),
+  );
+  await insertLinks(conn, ctx, api.id, links);
+  await refreshLastActivity(conn, ctx, links);
+  return api;
+}
+
+export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<ActivityUpdate, 'version'>) {
+  const { links: linksIn, autoLink, occurredAt: occurredIn, ...rest } = input;
+  await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: input.ownerId }]);
+  const occurredAt = occurredIn === undefined ? undefined : toTimestamp(occurredIn, 'body.occurredAt');
+  const newLinks = linksIn === undefined ? undefined : await resolveLinks(conn, ctx, linksIn, autoLink !== false);
+  let before: Row | undefined;
+  let oldLinks: RecordLink[] = [];
+  const api = await updateRecord<Row, Activity>(
+    conn,
+    ctx,
+    activityDef,
+    id,
+    version,
+    async (locked) => {
+      before = locked;
+      oldLinks = await linksOfOne(conn, ctx, id);
+      return {
+        ...rest,
+        ...(occurredAt ? { occurredAt } : {}),
+        custom: await checkCustom(conn, ctx, 'activity', input.custom, locked.custom, false),
+      };
+    },
+    // The links belong to the API shape so that a changed set shows in the history like any field.
+    (r) => toActivity(r, r === before ? oldLinks : (newLinks ?? oldLinks)),
+  );
+  if (newLinks) {
+    await conn.delete(activityLinks).where(and(eq(activityLinks.workspaceId, ctx.workspaceId), eq(activityLinks.activityId, id)));
+    await insertLinks(conn, ctx, id, newLinks);
+  } else if (occurredAt) {
+    await conn.execute(sql`
+      update activity_links l set occurred_at = a.occurred_at
+      from activities a
+      where a.workspace_id = ${ctx.workspaceId} and a.id = ${id} and l.workspace_id = a.workspace_id and l.activity_id = a.id`);
+  }
+  if (newLinks || occurredAt) await refreshLastActivity(conn, ctx, [...oldLinks, ...(newLinks ?? [])]);
+  return api;
+}
+
+async function setDeleted(conn: Conn, ctx: Ctx, id: string, version: number | undefined, deleting: boolean) {
+  // Locked before the links are read, so that a concurrent update cannot swap them in between.
+  await findRow<Row>(conn, ctx, activityDef, id, true);
+  const links = await linksOfOne(conn, ctx, id);
+  const toApi = (r: Row) => toActivity(r, links);
+  const api = deleting
+    ? await softDeleteRecord<Row, Activity>(conn, ctx, activityDef, id, version, toApi)
+    : await restoreRecord<Row, Activity>(conn, ctx, activityDef, id, toApi);
+  await refreshLastActivity(conn, ctx, links);
+  return api;
+}
+
+export const deleteActivity = (conn: Conn, ctx: Ctx, id: string, version?: number) => setDeleted(conn, ctx, id, version, true);
+
+export const restoreActivity = (conn: Conn, ctx: Ctx, id: string) => setDeleted(conn, ctx, id, undefined, false);
+
+// Timeline cursors carry the link's occurred_at in UTC to the microsecond, and the activity id.
+const cursorTimeRe = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+function decodeTimelineCursor(text: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') {
+      const [at, id] = v;
+      // The round trip through Date rejects impossible dates (02-30) that would fail in SQL.
+      const d = new Date(`${at.slice(0, 23)}Z`);
+      if (cursorTimeRe.test(at) && uuidRe.test(id) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === at.slice(0, 19)) {
+        if (d.getUTCFullYear() >= 1) return [at, id];
+      }
+    }
+  } catch {}
+  throw badRequest('query.cursor', 'bad_cursor', 'cursor is not one this timeline gave out');
+}
+
+/**
+ * The activities on one record, newest first. One query per page walks the
+ * (workspace, record, occurred_at desc, activity_id desc) index of the links and joins each
+ * activity; a second query fetches the links of the whole page.
+ */
+export async function recordTimeline(conn: Conn, ctx: Ctx, recordType: LinkableType, recordId: string, q: TimelineQuery) {
+  const { objectDefs } = await import('../registry.ts');
+  const def = objectDefs[recordType];
+  if (!def) throw notFound('Record');
+  await findRow(conn, ctx, def, recordId); // 404 unless the record is in this workspace
+  const limit = q.limit ?? 50;
+  const l = activityLinks;
+  const conds: (SQL | undefined)[] = [
+    eq(l.workspaceId, ctx.workspaceId),
+    eq(l.recordType, recordType),
+    eq(l.recordId, recordId),
+    isNull(activities.deletedAt),
+    q.types ? inArray(activities.type, [...new Set(q.types.split(','))] as Row['type'][]) : undefined,
+  ];
+  if (q.cursor) {
+    const [at, id] = decodeTimelineCursor(q.cursor);
+    conds.push(sql`(${l.occurredAt}, ${l.activityId}) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await conn
+    .select({
+      row: activities,
+      at: sql<string>`to_char(${l.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    })
+    .from(l)
+    .innerJoin(activities, and(eq(activities.workspaceId, l.workspaceId), eq(activities.id, l.activityId)))
+    .where(and(...conds))
+    // `nulls last` matches the index's declared order; plain DESC means NULLS FIRST, and the planner
+    // would then sort instead of walking the index, although the columns are never null.
+    .orderBy(sql`${l.occurredAt} desc nulls last`, sql`${l.activityId} desc nulls last`)
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const links = await linksOf(
+    conn,
+    ctx,
+    page.map((r) => r.row.id),
+  );
+  return {
+    data: page.map((r) => toActivity(r.row, links.get(r.row.id) ?? [])),
+    nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.at, last.row.id])).toString('base64url') : null,
+  };
+}

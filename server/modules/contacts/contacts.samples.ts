@@ -1,0 +1,14 @@
+import { createOk, recordSamples, type Samples } from '../../test/samples.ts';
+
+export const samples: Samples = {
+  ...recordSamples('contacts', () => ({ firstName: 'Ada', lastName: 'Lovelace', emails: [{ label: 'work', value: 'ada@example.com' }] }), {
+    title: 'Analyst',
+  }),
+  'GET /api/v1/companies/:id/contacts': {
+    setup: async (s) => {
+      const company = await createOk(s, '/companies', { name: 'Analytical Engines' });
+      const contact = await createOk(s, '/contacts', { lastName: 'Babbage', companies: [{ companyId: company.id, isPrimary: true }] });
+      return { id: company.id, contactId: contact.id };
+    },
+  },
+};

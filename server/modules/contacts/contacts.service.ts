@@ -1,0 +1,294 @@
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Contact, ContactCompany, ContactCompanyInput, ContactCreate, ContactUpdate } from '../../../contract/contacts.ts';
+import { lifecycleStages } from '../../../contract/contacts.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { invalid } from '../../http/errors.ts';
+import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import { type ListInput, listRecords } from '../../records/list.ts';
+import { addressFields, metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { assertRecords } from '../../records/references.ts';
+import { companyDef, getCompany } from '../companies/companies.service.ts';
+import { companies } from '../companies/companies.table.ts';
+import { checkCustom } from '../fields/fields.service.ts';
+import { assertMembers } from '../members/members.service.ts';
+import { contactCompanies, contacts, type LabeledValue } from './contacts.table.ts';
+
+type Row = typeof contacts.$inferSelect;
+
+export const contactDef: ObjectDef = {
+  type: 'contact',
+  label: 'Contact',
+  table: contacts,
+  hasCustom: true,
+  defaultSort: 'lastName,firstName',
+  fields: {
+    ...metaFields(contacts),
+    firstName: { kind: 'text', sql: contacts.firstName },
+    lastName: { kind: 'text', sql: contacts.lastName },
+    // concat_ws skips NULLs, so a contact with only a last name matches "Smith", not " Smith".
+    name: { kind: 'text', sql: sql`concat_ws(' ', ${contacts.firstName}, ${contacts.lastName})`, notNull: true },
+    email: { kind: 'labeledValues', sql: contacts.emails },
+    phone: { kind: 'labeledValues', sql: contacts.phones },
+    title: { kind: 'text', sql: contacts.title },
+    lifecycleStage: { kind: 'enum', sql: contacts.lifecycleStage, options: lifecycleStages },
+    source: { kind: 'text', sql: contacts.source },
+    ownerId: { kind: 'uuid', sql: contacts.ownerId },
+    lastActivityAt: { kind: 'datetime', sql: contacts.lastActivityAt },
+    ...addressFields(contacts.address),
+  },
+  apiFields: [
+    'firstName',
+    'lastName',
+    'emails',
+    'phones',
+    'title',
+    'address',
+    'lifecycleStage',
+    'source',
+    'ownerId',
+    'lastActivityAt',
+    'custom',
+    'companies',
+    'createdAt',
+    'updatedAt',
+    'createdBy',
+    'deletedAt',
+  ],
+};
+
+export const toContact = (r: Row, links: ContactCompany[]): Contact => ({
+  ...metaToApi(r),
+  firstName: r.firstName,
+  lastName: r.lastName,
+  emails: r.emails,
+  phones: r.phones,
+  title: r.title,
+  address: r.address ?? null,
+  lifecycleStage: r.lifecycleStage as Contact['lifecycleStage'],
+  source: r.source,
+  ownerId: r.ownerId,
+  lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
+  custom: r.custom,
+  companies: links,
+});
+
+// Emails are compared lower-cased everywhere (dedupe, email sync), so they are stored that way.
+const toEmails = (list: { label?: string; value: string }[]): LabeledValue[] =>
+  list.map((e) => ({ label: e.label ?? 'work', value: e.value.toLowerCase() }));
+const toPhones = (list: { label?: string; value: string }[]): LabeledValue[] =>
+  list.map((p) => ({ label: p.label ?? 'work', value: p.value }));
+
+function requireIdentity(firstName: string | null | undefined, lastName: string | null | undefined, emails: unknown[]) {
+  if (firstName?.trim() || lastName?.trim() || emails.length) return;
+  throw invalid([{ field: 'body.firstName', code: 'required', message: 'a contact needs a first name, a last name or an email' }]);
+}
+
+/**
+ * Links in one order wherever they come from (the database or a request), so that comparing the
+ * set before and after an update reports a change only when the set really changed.
+ */
+const sortLinks = (links: ContactCompany[]) =>
+  links.sort(
+    (a, b) =>
+      Number(b.isPrimary) - Number(a.isPrimary) ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
+      (a.companyId < b.companyId ? -1 : a.companyId > b.companyId ? 1 : 0),
+  );
+
+/** The company links of many contacts in one query (a list page loads them all at once). */
+async function loadLinks(conn: Conn, ctx: Ctx, contactIds: string[]) {
+  const byContact = new Map<string, ContactCompany[]>(contactIds.map((id) => [id, []]));
+  if (!contactIds.length) return byContact;
+  const rows = await conn
+    .select({
+      contactId: contactCompanies.contactId,
+      companyId: contactCompanies.companyId,
+      name: companies.name,
+      role: contactCompanies.role,
+      isPrimary: contactCompanies.isPrimary,
+    })
+    .from(contactCompanies)
+    .innerJoin(companies, and(eq(companies.workspaceId, contactCompanies.workspaceId), eq(companies.id, contactCompanies.companyId)))
+    .where(
+      and(eq(contactCompanies.workspaceId, ctx.workspaceId), inArray(contactCompanies.contactId, contactIds), isNull(companies.deletedAt)),
+    );
+  for (const { contactId, ...link } of rows) byContact.get(contactId)?.push(link);
+  for (const links of byContact.values()) sortLinks(links);
+  return byContact;
+}
+
+const linksOf = async (conn: Conn, ctx: Ctx, id: string) => (await loadLinks(conn, ctx, [id])).get(id) ?? [];
+
+/** Checks a requested set of company links and returns it as it will read. */
+async function resolveLinks(conn: Conn, ctx: Ctx, input: ContactCompanyInput[]): Promise<ContactCompany[]> {
+  const seen = new Set<string>();
+  let primary = false;
+  input.forEach((l, i) => {
+    if (seen.has(l.companyId)) {
+      throw invalid([{ field: `body.companies.${i}.companyId`, code: 'duplicate', message: 'lists the same company twice' }]);
+    }
+    seen.add(l.companyId);
+    if (l.isPrimary && primary) {
+      throw invalid([{ field: `body.companies.${i}.isPrimary`, code: 'two_primaries', message: 'only one company can be primary' }]);
+    }
+    primary ||= Boolean(l.isPrimary);
+  });
+  await assertRecords(
+    conn,
+    ctx,
+    companyDef,
+    input.map((l, i) => ({ field: `body.companies.${i}.companyId`, id: l.companyId })),
+  );
+  if (!input.length) return [];
+  const names = await conn
+    .select({ id: companies.id, name: companies.name })
+    .from(companies)
+    .where(and(eq(companies.workspaceId, ctx.workspaceId), inArray(companies.id, [...seen])));
+  const nameOf = new Map(names.map((n) => [n.id, n.name]));
+  return sortLinks(
+    input.map((l) => ({
+      companyId: l.companyId,
+      name: nameOf.get(l.companyId) ?? '',
+      role: l.role ?? null,
+      isPrimary: Boolean(l.isPrimary),
+    })),
+  );
+}
+
+/**
+ * Replaces a contact's company links. Links to companies in the trash are hidden, not removed:
+ * restoring the company brings them back, so they are kept here too.
+ */
+async function replaceLinks(conn: Conn, ctx: Ctx, contactId: string, links: ContactCompany[]) {
+  await conn
+    .delete(contactCompanies)
+    .where(
+      and(
+        eq(contactCompanies.workspaceId, ctx.workspaceId),
+        eq(contactCompanies.contactId, contactId),
+        sql`${contactCompanies.companyId} not in (select ${companies.id} from ${companies} where ${companies.workspaceId} = ${ctx.workspaceId} and ${companies.deletedAt} is not null)`,
+      ),
+    );
+  if (!links.length) return;
+  await conn
+    .insert(contactCompanies)
+    .values(links.map((l) => ({ workspaceId: ctx.workspaceId, contactId, companyId: l.companyId, role: l.role, isPrimary: l.isPrimary })));
+}
+
+export async function listContacts(conn: Conn, ctx: Ctx, input: ListInput) {
+  const page = await listRecords<Row, Row>(conn, ctx, contactDef, input, (r) => r);
+  const links = await loadLinks(
+    conn,
+    ctx,
+    page.data.map((r) => r.id),
+  );
+  return { data: page.data.map((r) => toContact(r, links.get(r.id) ?? [])), nextCursor: page.nextCursor };
+}
+
+/** The contacts who work at a company (not in the trash), paged like any list; 404 for a company not of this workspace. */
+export async function listCompanyContacts(conn: Conn, ctx: Ctx, companyId: string, input: ListInput) {
+  await getCompany(conn, ctx, companyId);
+  const linked: SQL = sql`exists (select 1 from ${contactCompanies} where ${contactCompanies.workspaceId} = ${contacts.workspaceId} and ${contactCompanies.contactId} = ${contacts.id} and ${contactCompanies.companyId} = ${companyId})`;
+  return listContacts(conn, ctx, { ...input, where: linked });
+}
+
+export async function getContact(conn: Conn, ctx: Ctx, id: string) {
+  const row = await findRow<Row>(conn, ctx, contactDef, id);
+  return toContact(row, await linksOf(conn, ctx, id));
+}
+
+export async function createContact(conn: Conn, ctx: Ctx, input: ContactCreate) {
+  const emails = toEmails(input.emails ?? []);
+  requireIdentity(input.firstName, input.lastName, emails);
+  const ownerId = input.ownerId === undefined ? ctx.memberId : input.ownerId;
+  await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: ownerId }]);
+  const links = await resolveLinks(conn, ctx, input.companies ?? []);
+  const custom = await checkCustom(conn, ctx, 'contact', input.custom, null, true);
+  const id = uuidv7();
+  // The links are known before the row exists, so the create history and event already carry them.
+  const api = await insertRecord(
+    conn,
+    ctx,
+    contactDef,
+    {
+      id,
+      firstName: input.firstName ?? null,
+      lastName: input.lastName ?? null,
+      emails,
+      phones: toPhones(input.phones ?? []),
+      title: input.title ?? null,
+      address: input.address ?? null,
+      lifecycleStage: input.lifecycleStage ?? null,
+      source: input.source ?? null,
+      ownerId,
+      custom,
+    },
+    (r: Row) => toContact(r, links),
+  );
+  await replaceLinks(conn, ctx, id, links);
+  return api;
+}
+
+export async function updateContact(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<ContactUpdate, 'version'>) {
+  await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: input.ownerId }]);
+  const next = input.companies ? await resolveLinks(conn, ctx, input.companies) : undefined;
+  // updateRecord maps the row before and after the change with one function; the links of each
+  // side are told apart by the row version (the update always bumps it), so the change of the set
+  // is diffed, written to history and sent in the event like any other field.
+  let beforeVersion = -1;
+  let linksBefore: ContactCompany[] = [];
+  let linksAfter: ContactCompany[] = [];
+  const toApi = (r: Row) => toContact(r, r.version === beforeVersion ? linksBefore : linksAfter);
+  return updateRecord(
+    conn,
+    ctx,
+    contactDef,
+    id,
+    version,
+    async (before: Row) => {
+      beforeVersion = before.version;
+      linksBefore = await linksOf(conn, ctx, id);
+      linksAfter = next ?? linksBefore;
+      const { companies: _links, emails, phones, custom, ...rest } = input;
+      const nextEmails = emails ? toEmails(emails) : before.emails;
+      requireIdentity(
+        input.firstName === undefined ? before.firstName : input.firstName,
+        input.lastName === undefined ? before.lastName : input.lastName,
+        nextEmails,
+      );
+      if (next) await replaceLinks(conn, ctx, id, next);
+      return {
+        ...rest,
+        ...(emails ? { emails: nextEmails } : {}),
+        ...(phones ? { phones: toPhones(phones) } : {}),
+        custom: await checkCustom(conn, ctx, 'contact', custom, before.custom, false),
+      };
+    },
+    toApi,
+  );
+}
+
+export async function deleteContact(conn: Conn, ctx: Ctx, id: string, version?: number) {
+  const links = await linksOf(conn, ctx, id);
+  return softDeleteRecord(conn, ctx, contactDef, id, version, (r: Row) => toContact(r, links));
+}
+
+export async function restoreContact(conn: Conn, ctx: Ctx, id: string) {
+  const links = await linksOf(conn, ctx, id);
+  return restoreRecord(conn, ctx, contactDef, id, (r: Row) => toContact(r, links));
+}
+
+/**
+ * Adds one company to a contact's set, keeping the others; the first company becomes primary.
+ * Lead conversion uses it to link a contact that already existed.
+ */
+export async function addContactCompany(conn: Conn, ctx: Ctx, contactId: string, companyId: string, role: string | null = null) {
+  const contact = await getContact(conn, ctx, contactId);
+  if (contact.companies.some((l) => l.companyId === companyId)) return contact;
+  const kept = contact.companies.map(({ companyId, role, isPrimary }) => ({ companyId, role, isPrimary }));
+  return updateContact(conn, ctx, contactId, contact.version, {
+    companies: [...kept, { companyId, role, isPrimary: !kept.some((l) => l.isPrimary) }],
+  });
+}

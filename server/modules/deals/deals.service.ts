@@ -1,0 +1,305 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Deal, DealContact, DealCreate, DealUpdate } from '../../../contract/deals.ts';
+import { dealStatuses } from '../../../contract/deals.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { invalid } from '../../http/errors.ts';
+import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import { type ListInput, listRecords } from '../../records/list.ts';
+import { metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { assertRecords } from '../../records/references.ts';
+import { getWorkspace } from '../auth/admin.service.ts';
+import { companyDef } from '../companies/companies.service.ts';
+import { contactDef } from '../contacts/contacts.service.ts';
+import { contacts } from '../contacts/contacts.table.ts';
+import { checkCustom } from '../fields/fields.service.ts';
+import { emitEvent } from '../history/history.service.ts';
+import { assertMembers } from '../members/members.service.ts';
+import { findLiveStage, isLivePipeline } from '../pipelines/pipelines.service.ts';
+import { dealContacts, deals } from './deals.table.ts';
+
+type Row = typeof deals.$inferSelect;
+type Stage = NonNullable<Awaited<ReturnType<typeof findLiveStage>>>;
+type ContactInput = NonNullable<DealCreate['contacts']>;
+
+export const dealDef: ObjectDef = {
+  type: 'deal',
+  label: 'Deal',
+  table: deals,
+  hasCustom: true,
+  defaultSort: '-updatedAt',
+  fields: {
+    ...metaFields(deals),
+    name: { kind: 'text', sql: deals.name, notNull: true },
+    amountMinor: { kind: 'number', sql: deals.amountMinor },
+    currency: { kind: 'text', sql: deals.currency, notNull: true },
+    pipelineId: { kind: 'uuid', sql: deals.pipelineId, notNull: true },
+    stageId: { kind: 'uuid', sql: deals.stageId, notNull: true },
+    status: { kind: 'enum', sql: deals.status, options: dealStatuses, notNull: true },
+    probability: { kind: 'number', sql: deals.probability, notNull: true },
+    expectedCloseDate: { kind: 'date', sql: deals.expectedCloseDate },
+    closedAt: { kind: 'datetime', sql: deals.closedAt },
+    ownerId: { kind: 'uuid', sql: deals.ownerId },
+    companyId: { kind: 'uuid', sql: deals.companyId },
+    lastActivityAt: { kind: 'datetime', sql: deals.lastActivityAt },
+  },
+  apiFields: [
+    'name',
+    'amountMinor',
+    'currency',
+    'pipelineId',
+    'stageId',
+    'status',
+    'probability',
+    'expectedCloseDate',
+    'closedAt',
+    'closeReason',
+    'ownerId',
+    'companyId',
+    'contacts',
+    'lastActivityAt',
+    'custom',
+    'createdAt',
+    'updatedAt',
+    'createdBy',
+    'deletedAt',
+  ],
+};
+
+export const toDeal = (r: Row, linked: DealContact[]): Deal => ({
+  ...metaToApi(r),
+  name: r.name,
+  amountMinor: r.amountMinor,
+  currency: r.currency,
+  pipelineId: r.pipelineId,
+  stageId: r.stageId,
+  status: r.status,
+  probability: r.probability,
+  expectedCloseDate: r.expectedCloseDate,
+  closedAt: r.closedAt?.toISOString() ?? null,
+  closeReason: r.closeReason,
+  ownerId: r.ownerId,
+  companyId: r.companyId,
+  contacts: linked,
+  lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
+  custom: r.custom,
+});
+
+const byContactId = (a: DealContact, b: DealContact) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0);
+
+/** The contacts of many deals in one query (a list page loads them all at once); contacts in the trash are hidden. */
+async function loadContacts(conn: Conn, ctx: Ctx, dealIds: string[]) {
+  const byDeal = new Map<string, DealContact[]>(dealIds.map((id) => [id, []]));
+  if (!dealIds.length) return byDeal;
+  const rows = await conn
+    .select({ dealId: dealContacts.dealId, contactId: dealContacts.contactId, role: dealContacts.role })
+    .from(dealContacts)
+    .innerJoin(contacts, and(eq(contacts.workspaceId, dealContacts.workspaceId), eq(contacts.id, dealContacts.contactId)))
+    .where(and(eq(dealContacts.workspaceId, ctx.workspaceId), inArray(dealContacts.dealId, dealIds), isNull(contacts.deletedAt)));
+  for (const { dealId, ...link } of rows) byDeal.get(dealId)?.push(link);
+  for (const links of byDeal.values()) links.sort(byContactId);
+  return byDeal;
+}
+
+const contactsOf = async (conn: Conn, ctx: Ctx, id: string) => (await loadContacts(conn, ctx, [id])).get(id) ?? [];
+
+/** Checks a requested set of contacts (each of this workspace, listed once) and returns it as it will read. */
+async function resolveContacts(conn: Conn, ctx: Ctx, input: ContactInput): Promise<DealContact[]> {
+  const seen = new Set<string>();
+  input.forEach((c, i) => {
+    if (seen.has(c.contactId)) {
+      throw invalid([{ field: `body.contacts.${i}.contactId`, code: 'duplicate', message: 'lists the same contact twice' }]);
+    }
+    seen.add(c.contactId);
+  });
+  await assertRecords(
+    conn,
+    ctx,
+    contactDef,
+    input.map((c, i) => ({ field: `body.contacts.${i}.contactId`, id: c.contactId })),
+  );
+  return input.map((c) => ({ contactId: c.contactId, role: c.role ?? null })).sort(byContactId);
+}
+
+/**
+ * Replaces a deal's contacts. Links to contacts in the trash are hidden, not removed: restoring
+ * the contact brings them back, so they are kept here too.
+ */
+async function replaceContacts(conn: Conn, ctx: Ctx, dealId: string, linked: DealContact[]) {
+  await conn
+    .delete(dealContacts)
+    .where(
+      and(
+        eq(dealContacts.workspaceId, ctx.workspaceId),
+        eq(dealContacts.dealId, dealId),
+        sql`${dealContacts.contactId} not in (select ${contacts.id} from ${contacts} where ${contacts.workspaceId} = ${ctx.workspaceId} and ${contacts.deletedAt} is not null)`,
+      ),
+    );
+  if (!linked.length) return;
+  await conn
+    .insert(dealContacts)
+    .values(linked.map((c) => ({ workspaceId: ctx.workspaceId, dealId, contactId: c.contactId, role: c.role })));
+}
+
+const stageError = (code: string, message: string) => invalid([{ field: 'body.stageId', code, message }]);
+
+/**
+ * The stage a deal is placed on, checked against the pipeline it is in or is sent to: a stage of
+ * another pipeline, of a pipeline in the trash, or of another workspace is a 422, never a card on
+ * a board nobody sees.
+ */
+async function resolveStage(conn: Conn, ctx: Ctx, stageId: string, pipelineId: string | undefined, pipelineSent: boolean): Promise<Stage> {
+  if (pipelineSent && pipelineId && !(await isLivePipeline(conn, ctx, pipelineId))) {
+    throw invalid([{ field: 'body.pipelineId', code: 'unknown_record', message: 'is not a pipeline of this workspace' }]);
+  }
+  const stage = await findLiveStage(conn, ctx, stageId);
+  if (!stage) throw stageError('unknown_stage', 'is not a stage of a pipeline of this workspace');
+  if (pipelineId && stage.pipelineId !== pipelineId) {
+    throw stageError(
+      'stage_not_in_pipeline',
+      pipelineSent
+        ? 'is not a stage of the pipeline in body.pipelineId'
+        : "is not a stage of the deal's pipeline; send pipelineId to move it to another pipeline",
+    );
+  }
+  return stage;
+}
+
+/**
+ * JSON Schema's date format allows the year 0000, which PostgreSQL does not have; refused here
+ * as a 422 naming the field rather than by the database as a 500.
+ */
+function checkCloseDate(date: string | null | undefined) {
+  if (date?.startsWith('0000')) {
+    throw invalid([{ field: 'body.expectedCloseDate', code: 'out_of_range', message: 'must be a date in the years 0001 to 9999' }]);
+  }
+}
+
+/** Status follows the stage; closedAt is stamped when a deal becomes won or lost and cleared when it reopens. */
+function closing(stage: Stage, before?: Pick<Row, 'status' | 'closedAt'>) {
+  if (stage.kind === 'open') return { status: stage.kind, closedAt: null };
+  if (before && before.status === stage.kind) return { status: stage.kind, closedAt: before.closedAt };
+  return { status: stage.kind, closedAt: sql`now()` };
+}
+
+export async function listDeals(conn: Conn, ctx: Ctx, input: ListInput) {
+  const page = await listRecords<Row, Row>(conn, ctx, dealDef, input, (r) => r);
+  const linked = await loadContacts(
+    conn,
+    ctx,
+    page.data.map((r) => r.id),
+  );
+  return { data: page.data.map((r) => toDeal(r, linked.get(r.id) ?? [])), nextCursor: page.nextCursor };
+}
+
+export async function getDeal(conn: Conn, ctx: Ctx, id: string) {
+  const row = await findRow<Row>(conn, ctx, dealDef, id);
+  return toDeal(row, await contactsOf(conn, ctx, id));
+}
+
+export async function createDeal(conn: Conn, ctx: Ctx, input: DealCreate) {
+  checkCloseDate(input.expectedCloseDate);
+  const stage = await resolveStage(conn, ctx, input.stageId, input.pipelineId, input.pipelineId !== undefined);
+  const ownerId = input.ownerId === undefined ? ctx.memberId : input.ownerId;
+  await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: ownerId }]);
+  await assertRecords(conn, ctx, companyDef, [{ field: 'body.companyId', id: input.companyId }]);
+  const linked = await resolveContacts(conn, ctx, input.contacts ?? []);
+  const custom = await checkCustom(conn, ctx, 'deal', input.custom, null, true);
+  const currency = input.currency ?? (await getWorkspace(conn, ctx)).currency;
+  const id = uuidv7();
+  // The contacts are known before the row exists, so the create history and event already carry them.
+  const api = await insertRecord(
+    conn,
+    ctx,
+    dealDef,
+    {
+      id,
+      name: input.name,
+      amountMinor: input.amountMinor ?? null,
+      currency,
+      pipelineId: stage.pipelineId,
+      stageId: stage.id,
+      ...closing(stage),
+      probability: input.probability ?? stage.probability,
+      expectedCloseDate: input.expectedCloseDate ?? null,
+      closeReason: input.closeReason ?? null,
+      ownerId,
+      companyId: input.companyId ?? null,
+      custom,
+    },
+    (r: Row) => toDeal(r, linked),
+  );
+  await replaceContacts(conn, ctx, id, linked);
+  return api;
+}
+
+export async function updateDeal(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<DealUpdate, 'version'>) {
+  checkCloseDate(input.expectedCloseDate);
+  await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: input.ownerId }]);
+  await assertRecords(conn, ctx, companyDef, [{ field: 'body.companyId', id: input.companyId }]);
+  const next = input.contacts ? await resolveContacts(conn, ctx, input.contacts) : undefined;
+  // updateRecord maps the row before and after the change with one function; the contacts of each
+  // side are told apart by the row version (the update always bumps it), so a change of the set is
+  // diffed, written to history as `contacts` and sent in the event like any other field.
+  let beforeVersion = -1;
+  let contactsBefore: DealContact[] = [];
+  let contactsAfter: DealContact[] = [];
+  let fromStage: string | undefined;
+  const toApi = (r: Row) => toDeal(r, r.version === beforeVersion ? contactsBefore : contactsAfter);
+  const after = await updateRecord(
+    conn,
+    ctx,
+    dealDef,
+    id,
+    version,
+    async (before: Row) => {
+      beforeVersion = before.version;
+      contactsBefore = await contactsOf(conn, ctx, id);
+      contactsAfter = next ?? contactsBefore;
+      fromStage = before.stageId;
+      const pipelineId = input.pipelineId ?? before.pipelineId;
+      let placement = {};
+      if (input.stageId !== undefined && (input.stageId !== before.stageId || pipelineId !== before.pipelineId)) {
+        const stage = await resolveStage(conn, ctx, input.stageId, pipelineId, input.pipelineId !== undefined);
+        placement = {
+          pipelineId: stage.pipelineId,
+          stageId: stage.id,
+          ...closing(stage, before),
+          probability: input.probability ?? (stage.id === before.stageId ? before.probability : stage.probability),
+        };
+      } else if (pipelineId !== before.pipelineId) {
+        throw stageError('required', 'name a stage of the new pipeline when moving a deal to another pipeline');
+      }
+      if (next) await replaceContacts(conn, ctx, id, next);
+      return {
+        name: input.name,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        probability: input.probability,
+        expectedCloseDate: input.expectedCloseDate,
+        closeReason: input.closeReason,
+        ownerId: input.ownerId,
+        companyId: input.companyId,
+        ...placement,
+        custom: await checkCustom(conn, ctx, 'deal', input.custom, before.custom, false),
+      };
+    },
+    toApi,
+  );
+  if (fromStage !== undefined && fromStage !== after.stageId) {
+    // Automations and forecasts react to moves on the board, not to every edit of a deal.
+    await emitEvent(conn, ctx, 'deal.stage_changed', 'deal', id, { from: fromStage, to: after.stageId });
+  }
+  return after;
+}
+
+export async function deleteDeal(conn: Conn, ctx: Ctx, id: string, version?: number) {
+  const linked = await contactsOf(conn, ctx, id);
+  return softDeleteRecord(conn, ctx, dealDef, id, version, (r: Row) => toDeal(r, linked));
+}
+
+export async function restoreDeal(conn: Conn, ctx: Ctx, id: string) {
+  const linked = await contactsOf(conn, ctx, id);
+  return restoreRecord(conn, ctx, dealDef, id, (r: Row) => toDeal(r, linked));
+}

@@ -1,0 +1,202 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { LinkableType, RecordLink } from '../../../contract/activities.ts';
+import { type Task, type TaskCreate, type TaskUpdate, taskPriorities } from '../../../contract/tasks.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { notFound } from '../../http/errors.ts';
+import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import { type ListInput, listRows } from '../../records/list.ts';
+import { metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { resolveLinks, toTimestamp } from '../activities/activities.service.ts';
+import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
+import { assertMembers } from '../members/members.service.ts';
+import { taskLinks, tasks } from './tasks.table.ts';
+
+type Row = typeof tasks.$inferSelect;
+
+export const taskDef: ObjectDef = {
+  type: 'task',
+  label: 'Task',
+  table: tasks,
+  hasCustom: true,
+  defaultSort: 'dueAt',
+  fields: {
+    ...metaFields(tasks),
+    title: { kind: 'text', sql: tasks.title, notNull: true },
+    dueAt: { kind: 'datetime', sql: tasks.dueAt },
+    done: { kind: 'boolean', sql: tasks.done, notNull: true },
+    doneAt: { kind: 'datetime', sql: tasks.doneAt },
+    assigneeId: { kind: 'uuid', sql: tasks.assigneeId },
+    priority: { kind: 'enum', sql: tasks.priority, options: taskPriorities, notNull: true },
+  },
+  apiFields: [
+    'title',
+    'notes',
+    'dueAt',
+    'assigneeId',
+    'done',
+    'doneAt',
+    'priority',
+    'custom',
+    'links',
+    'createdAt',
+    'updatedAt',
+    'createdBy',
+    'deletedAt',
+  ],
+};
+
+export const toTask = (r: Row, links: RecordLink[]): Task => ({
+  ...metaToApi(r),
+  title: r.title,
+  notes: r.notes,
+  dueAt: r.dueAt?.toISOString() ?? null,
+  assigneeId: r.assigneeId,
+  done: r.done,
+  doneAt: r.doneAt?.toISOString() ?? null,
+  priority: r.priority,
+  custom: r.custom,
+  links,
+});
+
+/** The links of some tasks, in one query. */
+async function linksOf(conn: Conn, ctx: Ctx, ids: string[]) {
+  const byTask = new Map<string, RecordLink[]>();
+  if (!ids.length) return byTask;
+  const rows = await conn
+    .select({ taskId: taskLinks.taskId, recordType: taskLinks.recordType, recordId: taskLinks.recordId })
+    .from(taskLinks)
+    .where(and(eq(taskLinks.workspaceId, ctx.workspaceId), inArray(taskLinks.taskId, ids)))
+    .orderBy(asc(taskLinks.recordType), asc(taskLinks.recordId));
+  for (const r of rows) {
+    const list = byTask.get(r.taskId) ?? [];
+    list.push({ recordType: r.recordType as LinkableType, recordId: r.recordId });
+    byTask.set(r.taskId, list);
+  }
+  return byTask;
+}
+
+const linksOfOne = async (conn: Conn, ctx: Ctx, id: string) => (await linksOf(conn, ctx, [id])).get(id) ?? [];
+
+async function insertLinks(conn: Conn, ctx: Ctx, taskId: string, links: RecordLink[]) {
+  if (!links.length) return;
+  await conn
+    .insert(taskLinks)
+    .values(links.map((l) => ({ workspaceId: ctx.workspaceId, taskId, recordType: l.recordType, recordId: l.recordId })));
+}
+
+/**
+ * Task links are checked like an activity's, but contacts' companies are not added: a task is
+ * someone's to-do about the records it names, and the company's list is for the company's own tasks.
+ */
+const checkLinks = (conn: Conn, ctx: Ctx, links: RecordLink[]) => resolveLinks(conn, ctx, links, false);
+
+async function page(conn: Conn, ctx: Ctx, input: ListInput) {
+  const { field } = await fieldResolver(conn, ctx, taskDef);
+  const p = await listRows<Row>(conn, ctx, taskDef, input, field);
+  const links = await linksOf(
+    conn,
+    ctx,
+    p.rows.map((r) => r.id),
+  );
+  return { data: p.rows.map((r) => toTask(r, links.get(r.id) ?? [])), nextCursor: p.nextCursor };
+}
+
+export const listTasks = (conn: Conn, ctx: Ctx, input: ListInput) => page(conn, ctx, input);
+
+export async function getTask(conn: Conn, ctx: Ctx, id: string) {
+  const row = await findRow<Row>(conn, ctx, taskDef, id);
+  return toTask(row, await linksOfOne(conn, ctx, id));
+}
+
+export async function createTask(conn: Conn, ctx: Ctx, input: TaskCreate) {
+  const assigneeId = input.assigneeId === undefined ? ctx.memberId : input.assigneeId;
+  await assertMembers(conn, ctx, [{ field: 'body.assigneeId', id: assigneeId }]);
+  const dueAt = input.dueAt ? toTimestamp(input.dueAt, 'body.dueAt') : null;
+  const links = await checkLinks(conn, ctx, input.links ?? []);
+  const custom = await checkCustom(conn, ctx, 'task', input.custom, null, true);
+  const done = input.done ?? false;
+  const api = await insertRecord<Row, Task>(
+    conn,
+    ctx,
+    taskDef,
+    {
+      title: input.title,
+      notes: input.notes ?? null,
+      dueAt,
+      assigneeId,
+      done,
+      doneAt: done ? sql`now()` : null,
+      priority: input.priority ?? 'normal',
+      custom,
+    },
+    (r) => toTask(r, links),
+  );
+  await insertLinks(conn, ctx, api.id, links);
+  return api;
+}
+
+export async function updateTask(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<TaskUpdate, 'version'>) {
+  const { links: linksIn, dueAt: dueIn, ...rest } = input;
+  await assertMembers(conn, ctx, [{ field: 'body.assigneeId', id: input.assigneeId }]);
+  const dueAt = dueIn === undefined ? undefined : dueIn === null ? null : toTimestamp(dueIn, 'body.dueAt');
+  const newLinks = linksIn === undefined ? undefined : await checkLinks(conn, ctx, linksIn);
+  let before: Row | undefined;
+  let oldLinks: RecordLink[] = [];
+  const api = await updateRecord<Row, Task>(
+    conn,
+    ctx,
+    taskDef,
+    id,
+    version,
+    async (locked) => {
+      before = locked;
+      oldLinks = await linksOfOne(conn, ctx, id);
+      return {
+        ...rest,
+        ...(dueAt !== undefined ? { dueAt } : {}),
+        // doneAt records when the task was completed: set on the change to done, kept while it stays done.
+        ...(input.done === true && !locked.done ? { doneAt: sql`now()` } : {}),
+        ...(input.done === false ? { doneAt: null } : {}),
+        custom: await checkCustom(conn, ctx, 'task', input.custom, locked.custom, false),
+      };
+    },
+    // The links belong to the API shape so that a changed set shows in the history like any field.
+    (r) => toTask(r, r === before ? oldLinks : (newLinks ?? oldLinks)),
+  );
+  if (newLinks) {
+    await conn.delete(taskLinks).where(and(eq(taskLinks.workspaceId, ctx.workspaceId), eq(taskLinks.taskId, id)));
+    await insertLinks(conn, ctx, id, newLinks);
+  }
+  return api;
+}
+
+async function setDeleted(conn: Conn, ctx: Ctx, id: string, version: number | undefined, deleting: boolean) {
+  await findRow<Row>(conn, ctx, taskDef, id, true);
+  const links = await linksOfOne(conn, ctx, id);
+  const toApi = (r: Row) => toTask(r, links);
+  return deleting
+    ? softDeleteRecord<Row, Task>(conn, ctx, taskDef, id, version, toApi)
+    : restoreRecord<Row, Task>(conn, ctx, taskDef, id, toApi);
+}
+
+export const deleteTask = (conn: Conn, ctx: Ctx, id: string, version?: number) => setDeleted(conn, ctx, id, version, true);
+
+export const restoreTask = (conn: Conn, ctx: Ctx, id: string) => setDeleted(conn, ctx, id, undefined, false);
+
+/** The tasks on one record: open ones first, then done, each by due date (undated last). */
+export async function recordTasks(
+  conn: Conn,
+  ctx: Ctx,
+  recordType: LinkableType,
+  recordId: string,
+  q: { limit?: number; cursor?: string },
+) {
+  const { objectDefs } = await import('../registry.ts');
+  const def = objectDefs[recordType];
+  if (!def) throw notFound('Record');
+  await findRow(conn, ctx, def, recordId); // 404 unless the record is in this workspace
+  const linked = sql`exists (select 1 from ${taskLinks} where ${taskLinks.workspaceId} = ${tasks.workspaceId}
+    and ${taskLinks.taskId} = ${tasks.id} and ${taskLinks.recordType} = ${recordType} and ${taskLinks.recordId} = ${recordId})`;
+  return page(conn, ctx, { limit: q.limit, cursor: q.cursor, sort: 'done,dueAt', where: linked });
+}
