@@ -71,7 +71,7 @@ export async function loadDataset(db: Database, config: Config, contacts: number
      where c.workspace_id = $1`,
     [workspaceId],
   );
-  await db.query('analyze contacts; analyze companies; analyze contact_companies');
+  for (const t of ['contacts', 'companies', 'contact_companies']) await db.query(`analyze ${t}`);
   const [busiest] = await db.query<{ owner_id: string }>(
     'select owner_id from contacts where workspace_id = $1 group by owner_id order by count(*) desc limit 1',
     [workspaceId],
