@@ -1,4 +1,3 @@
-/// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
 import { type Session, signUp, testApp, testDatabase } from './harness.ts';
 import type { Samples } from './samples.ts';

@@ -1,4 +1,3 @@
-/// <reference types="vite/client" />
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { objectDefs } from '../modules/registry.ts';

@@ -1,4 +1,3 @@
-/// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
 import type { Permission } from '../http/context.ts';
 import { addMember, type Session, signUp, testApp } from './harness.ts';

@@ -1,4 +1,3 @@
-/// <reference types="vite/client" />
 import { linkablePaths } from '../../../contract/activities.ts';
 import type { Session } from '../../test/harness.ts';
 import { createOk, recordSamples, type Samples } from '../../test/samples.ts';

@@ -177,14 +177,20 @@ async function replaceLinks(conn: Conn, ctx: Ctx, contactId: string, links: Cont
     .values(links.map((l) => ({ workspaceId: ctx.workspaceId, contactId, companyId: l.companyId, role: l.role, isPrimary: l.isPrimary })));
 }
 
-export async function listContacts(conn: Conn, ctx: Ctx, input: ListInput) {
-  const page = await listRecords<Row, Row>(conn, ctx, contactDef, input, (r) => r);
-  const links = await loadLinks(
-    conn,
-    ctx,
-    page.data.map((r) => r.id),
+/**
+ * A contact's live company links as one json array, read in the same query as the contact. The
+ * outer columns are written out qualified: in a select list Drizzle renders columns bare, which
+ * inside this subquery would bind to contact_companies instead.
+ */
+const companiesJson = sql`coalesce((
+  select json_agg(json_build_object('companyId', cc.company_id, 'name', co.name, 'role', cc.role, 'isPrimary', cc.is_primary))
+  from ${contactCompanies} cc join ${companies} co on co.workspace_id = cc.workspace_id and co.id = cc.company_id
+  where cc.workspace_id = "contacts"."workspace_id" and cc.contact_id = "contacts"."id" and co.deleted_at is null), '[]'::json)`;
+
+export function listContacts(conn: Conn, ctx: Ctx, input: ListInput) {
+  return listRecords<Row, Contact>(conn, ctx, contactDef, { ...input, with: { companies: companiesJson } }, (r, extra) =>
+    toContact(r, sortLinks([...(extra.companies as ContactCompany[])])),
   );
-  return { data: page.data.map((r) => toContact(r, links.get(r.id) ?? [])), nextCursor: page.nextCursor };
 }
 
 /** The contacts who work at a company (not in the trash), paged like any list; 404 for a company not of this workspace. */
