@@ -66,8 +66,15 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     if (!permission || !route.url.startsWith('/api/v1')) return;
     for (const method of methods) if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, permission });
   });
+  // During shutdown, responses still in flight close their connection: otherwise a kept-alive
+  // socket holds app.close() open until the grace period ends.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    if (closing) reply.header('connection', 'close');
     if (req.url.startsWith('/api/v1')) reply.header('cache-control', 'no-store');
   });
 

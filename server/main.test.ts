@@ -16,6 +16,12 @@ function start(env: Record<string, string>, port: number): Promise<ChildProcess>
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', RAPPORT_SCRYPT_LOG_N: '10', RAPPORT_LOGIN_RATE_LIMIT: '1000' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // Kept so that a failing test can say what the server said.
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  (child as ChildProcess & { stderrText: () => string }).stderrText = () => stderr;
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 60_000;
     const poll = async () => {
@@ -93,6 +99,29 @@ describe('restart safety', () => {
         server.kill('SIGTERM');
         await killed(server);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops cleanly on SIGTERM, finishing the request in flight', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rapport-term-'));
+    const env: Record<string, string> =
+      dbKind === 'postgres' ? { DATABASE_URL: String(process.env.TEST_DATABASE_URL) } : { RAPPORT_DATA_DIR: path.join(dir, 'data') };
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    try {
+      const server = await start(env, port);
+      const exited = new Promise<number | null>((r) => server.once('exit', (code) => r(code)));
+      // A sign-up hashes a password (tens of milliseconds): it is still running when the signal lands.
+      const inFlight = fetch(`http://127.0.0.1:${port}/api/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'T', email: `term.${Date.now()}@example.test`, password: 'term test password', workspaceName: 'T' }),
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      server.kill('SIGTERM');
+      expect((await inFlight).status).toBe(201);
+      expect(await exited, (server as ChildProcess & { stderrText: () => string }).stderrText()).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
