@@ -132,15 +132,9 @@ function decodeCursor(text: string, keys: SortKey[]): (string | null)[] {
  * One page of a record list: tenant-scoped, trash excluded unless asked, filtered, sorted, and
  * paged by keyset so that page 1,000 costs what page 1 costs.
  */
-export async function listRows<Row>(
-  conn: Conn,
-  ctx: Ctx,
-  def: ObjectDef,
-  input: ListInput,
-  field: (n: string) => FieldSpec | undefined,
-): Promise<{ rows: Row[]; extras: Record<string, unknown>[]; nextCursor: string | null }> {
+/** Conditions, sort keys and cursor columns of one page: shared by the row and the JSON readers. */
+function pageQuery(ctx: Ctx, def: ObjectDef, input: ListInput, field: (n: string) => FieldSpec | undefined) {
   const t = def.table;
-  const limit = input.limit ?? 50;
   const keys = parseSort(def, input.sort, field);
   const conds: (SQL | undefined)[] = [
     sql`${t.workspaceId} = ${ctx.workspaceId}`,
@@ -151,28 +145,66 @@ export async function listRows<Row>(
     const ast = typeof input.filter === 'string' ? parseFilter(input.filter) : input.filter;
     conds.push(compileFilter(ast, { field, memberId: ctx.memberId }));
   }
-  if (input.cursor) {
-    const values = decodeCursor(input.cursor, keys);
-    conds.push(after(keys, values));
-  }
+  if (input.cursor) conds.push(after(keys, decodeCursor(input.cursor, keys)));
   // Sort values are selected as text so that the cursor keeps full precision (timestamps carry microseconds).
   const cursorCols = Object.fromEntries(keys.map((k, i) => [`_k${i}`, sql<string | null>`(${k.spec.sql})::text`]));
+  const limit = input.limit ?? 50;
+  const finish = <R extends Record<string, unknown>>(rows: R[]) => {
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page.at(-1);
+    return { page, nextCursor: more && last ? encodeCursor(keys.map((_, i) => last[`_k${i}`] as string | null)) : null };
+  };
+  return { where: and(...conds), order: keys.map(orderBy), cursorCols, limit, finish };
+}
+
+export async function listRows<Row>(
+  conn: Conn,
+  ctx: Ctx,
+  def: ObjectDef,
+  input: ListInput,
+  field: (n: string) => FieldSpec | undefined,
+): Promise<{ rows: Row[]; extras: Record<string, unknown>[]; nextCursor: string | null }> {
+  const q = pageQuery(ctx, def, input, field);
   const withCols = Object.fromEntries(Object.entries(input.with ?? {}).map(([k, v]) => [`_w_${k}`, v]));
   const rows = (await conn
-    .select({ row: t, ...cursorCols, ...withCols } as never)
-    .from(t)
-    .where(and(...conds))
-    .orderBy(...keys.map(orderBy))
-    .limit(limit + 1)) as unknown as ({ row: Row } & Record<string, string | null>)[];
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const last = page.at(-1);
+    .select({ row: def.table, ...q.cursorCols, ...withCols } as never)
+    .from(def.table)
+    .where(q.where)
+    .orderBy(...q.order)
+    .limit(q.limit + 1)) as unknown as ({ row: Row } & Record<string, unknown>)[];
+  const { page, nextCursor } = q.finish(rows);
   const extraNames = Object.keys(input.with ?? {});
   return {
     rows: page.map((r) => r.row),
-    extras: page.map((r) => Object.fromEntries(extraNames.map((k) => [k, (r as Record<string, unknown>)[`_w_${k}`]]))),
-    nextCursor: more && last ? encodeCursor(keys.map((_, i) => last[`_k${i}`])) : null,
+    extras: page.map((r) => Object.fromEntries(extraNames.map((k) => [k, r[`_w_${k}`]]))),
+    nextCursor,
   };
+}
+
+/**
+ * A page as JSON text built by PostgreSQL from the object's projection, ready to send. No row
+ * becomes a JavaScript object: on the hot list path that allocation, not SQL, was most of the
+ * cost (see bench/RESULTS.md). `only` limits the keys (the `fields=` parameter).
+ */
+export async function listJson(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput, only?: ReadonlySet<string>) {
+  if (!def.projection) throw new Error(`${def.type} has no projection`);
+  const named = `${typeof input.filter === 'string' ? input.filter : JSON.stringify(input.filter ?? null)} ${input.sort ?? ''}`;
+  const { field } = named.includes('custom.') ? await fieldResolver(conn, ctx, def) : { field: (n: string) => builtInField(def, n) };
+  const q = pageQuery(ctx, def, input, field);
+  const pairs = Object.entries(def.projection).filter(([k]) => !only || only.has(k));
+  const json = sql`json_build_object(${sql.join(
+    pairs.map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
+    sql`, `,
+  )})::text`;
+  const rows = (await conn
+    .select({ _json: json, ...q.cursorCols } as never)
+    .from(def.table)
+    .where(q.where)
+    .orderBy(...q.order)
+    .limit(q.limit + 1)) as unknown as Record<string, unknown>[];
+  const { page, nextCursor } = q.finish(rows);
+  return { json: `[${page.map((r) => r._json).join(',')}]`, nextCursor };
 }
 
 /** listRows with the object's built-in and custom fields resolved, mapped to the API shape. */

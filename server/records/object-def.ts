@@ -39,6 +39,11 @@ export interface ObjectDef {
   defaultSort: string;
   /** Names a client may ask for in `fields=` or put in a view's columns (besides `custom.<key>`). */
   apiFields?: readonly string[];
+  /**
+   * The API shape as SQL, key by key, for lists built as JSON by the database. Must read exactly
+   * like the module's row mapper; each module's tests compare the two.
+   */
+  projection?: Record<string, SQL>;
 }
 
 /** The fields every record has, for filters and sorts. */
@@ -67,3 +72,18 @@ export function addressFields(address: PgColumn): Record<string, FieldSpec> {
 /** A built-in field by API name; own properties only, so `__proto__` or `toString` are unknown fields. */
 export const builtInField = (def: ObjectDef, name: string): FieldSpec | undefined =>
   Object.hasOwn(def.fields, name) ? def.fields[name] : undefined;
+
+/** A timestamp as JavaScript's toISOString() writes it (UTC, milliseconds, Z). */
+export const isoTimestamp = (c: PgColumn | SQL) => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The bookkeeping keys every record's projection starts with (the SQL twin of metaToApi). */
+export function metaProjection(t: ObjectDef['table'] & { createdBy: PgColumn }): Record<string, SQL> {
+  return {
+    id: sql`${t.id}`,
+    version: sql`${t.version}`,
+    createdAt: isoTimestamp(t.createdAt),
+    updatedAt: isoTimestamp(t.updatedAt),
+    createdBy: sql`${t.createdBy}`,
+    deletedAt: isoTimestamp(t.deletedAt),
+  };
+}

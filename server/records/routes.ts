@@ -8,7 +8,7 @@ import { listHistory } from '../modules/history/history.service.ts';
 import { resolveView } from '../modules/views/views.service.ts';
 import { parseFilter } from './filter.ts';
 import { idempotent } from './idempotency.ts';
-import type { ListInput } from './list.ts';
+import { type ListInput, listJson } from './list.ts';
 import type { ObjectDef } from './object-def.ts';
 
 type Api = Record<string, unknown> & { id: string; version: number };
@@ -92,7 +92,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       querystring: ListQuery,
       response: { 200: Page(Type.Partial(schemas.record as never)), ...errorResponses },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       const q = req.query as ListQuery;
       let { filter, sort, fields } = q as { filter?: unknown; sort?: string; fields?: string };
       if (q.view) {
@@ -102,7 +102,14 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
         fields ??= view.columns?.join(',') || undefined;
       }
       const pick = pickFields(def, fields);
-      const page = await service.list(app.db, req.ctx, { limit: q.limit, cursor: q.cursor, filter, sort, deleted: q.deleted });
+      const input = { limit: q.limit, cursor: q.cursor, filter, sort, deleted: q.deleted };
+      if (def.projection) {
+        // The database writes the page's JSON; it is sent as it comes, without a row object in between.
+        const only = fields ? new Set(['id', 'version', ...fields.split(',').map((f) => f.trim().split('.')[0])]) : undefined;
+        const page = await listJson(app.db, req.ctx, def, input, only);
+        return reply.type('application/json; charset=utf-8').send(`{"data":${page.json},"nextCursor":${JSON.stringify(page.nextCursor)}}`);
+      }
+      const page = await service.list(app.db, req.ctx, input);
       return { data: page.data.map(pick), nextCursor: page.nextCursor };
     },
   });

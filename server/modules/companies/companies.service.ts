@@ -1,10 +1,11 @@
+import { sql } from 'drizzle-orm';
 import type { Company, CompanyCreate, CompanyUpdate } from '../../../contract/companies.ts';
 import { companySizes } from '../../../contract/companies.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { type ListInput, listRecords } from '../../records/list.ts';
-import { addressFields, metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { addressFields, isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { assertMembers } from '../members/members.service.ts';
 import { companies } from './companies.table.ts';
@@ -43,6 +44,18 @@ export const companyDef: ObjectDef = {
     'createdBy',
     'deletedAt',
   ],
+  projection: {
+    ...metaProjection(companies),
+    name: sql`${companies.name}`,
+    domain: sql`${companies.domain}`,
+    industry: sql`${companies.industry}`,
+    size: sql`${companies.size}`,
+    address: sql`${companies.address}`,
+    phone: sql`${companies.phone}`,
+    ownerId: sql`${companies.ownerId}`,
+    lastActivityAt: isoTimestamp(companies.lastActivityAt),
+    custom: sql`${companies.custom}`,
+  },
 };
 
 export const toCompany = (r: Row): Company => ({

@@ -52,3 +52,24 @@ describe('companies', () => {
     expect(await countRows('companies', s.workspaceId)).toBe(0);
   });
 });
+
+describe('company lists built by the database', () => {
+  it('read exactly like the company read through the API', async () => {
+    const c = api(await signUp());
+    const full = (
+      await c.post('/companies', {
+        name: 'Full',
+        domain: 'full.example',
+        industry: 'Energy',
+        size: '11-50',
+        address: { street: '1 Main St', city: 'Oslo' },
+        phone: '+44 20 7946 0123',
+      })
+    ).json();
+    const bare = (await c.post('/companies', { name: 'Bare', ownerId: null })).json();
+    await c.delete(`/companies/${bare.id}`);
+    await c.post(`/companies/${bare.id}/restore`);
+    const listed = (await c.get('/companies?sort=name')).json().data;
+    expect(listed).toEqual([(await c.get(`/companies/${bare.id}`)).json(), (await c.get(`/companies/${full.id}`)).json()]);
+  });
+});

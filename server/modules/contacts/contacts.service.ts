@@ -7,7 +7,7 @@ import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { type ListInput, listRecords } from '../../records/list.ts';
-import { addressFields, metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { addressFields, isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
 import { assertRecords } from '../../records/references.ts';
 import { companyDef, getCompany } from '../companies/companies.service.ts';
 import { companies } from '../companies/companies.table.ts';
@@ -16,6 +16,17 @@ import { assertMembers } from '../members/members.service.ts';
 import { contactCompanies, contacts, type LabeledValue } from './contacts.table.ts';
 
 type Row = typeof contacts.$inferSelect;
+
+/**
+ * A contact's live company links as one json array, read in the same query as the contact. The
+ * outer columns are written out qualified: in a select list Drizzle renders columns bare, which
+ * inside this subquery would bind to contact_companies instead.
+ */
+const companiesJson = sql`coalesce((
+  select json_agg(json_build_object('companyId', cc.company_id, 'name', co.name, 'role', cc.role, 'isPrimary', cc.is_primary)
+    order by cc.is_primary desc, co.name collate "C", cc.company_id)
+  from ${contactCompanies} cc join ${companies} co on co.workspace_id = cc.workspace_id and co.id = cc.company_id
+  where cc.workspace_id = "contacts"."workspace_id" and cc.contact_id = "contacts"."id" and co.deleted_at is null), '[]'::json)`;
 
 export const contactDef: ObjectDef = {
   type: 'contact',
@@ -56,6 +67,21 @@ export const contactDef: ObjectDef = {
     'createdBy',
     'deletedAt',
   ],
+  projection: {
+    ...metaProjection(contacts),
+    firstName: sql`${contacts.firstName}`,
+    lastName: sql`${contacts.lastName}`,
+    emails: sql`${contacts.emails}`,
+    phones: sql`${contacts.phones}`,
+    title: sql`${contacts.title}`,
+    address: sql`${contacts.address}`,
+    lifecycleStage: sql`${contacts.lifecycleStage}`,
+    source: sql`${contacts.source}`,
+    ownerId: sql`${contacts.ownerId}`,
+    lastActivityAt: isoTimestamp(contacts.lastActivityAt),
+    custom: sql`${contacts.custom}`,
+    companies: companiesJson,
+  },
 };
 
 export const toContact = (r: Row, links: ContactCompany[]): Contact => ({
@@ -176,16 +202,6 @@ async function replaceLinks(conn: Conn, ctx: Ctx, contactId: string, links: Cont
     .insert(contactCompanies)
     .values(links.map((l) => ({ workspaceId: ctx.workspaceId, contactId, companyId: l.companyId, role: l.role, isPrimary: l.isPrimary })));
 }
-
-/**
- * A contact's live company links as one json array, read in the same query as the contact. The
- * outer columns are written out qualified: in a select list Drizzle renders columns bare, which
- * inside this subquery would bind to contact_companies instead.
- */
-const companiesJson = sql`coalesce((
-  select json_agg(json_build_object('companyId', cc.company_id, 'name', co.name, 'role', cc.role, 'isPrimary', cc.is_primary))
-  from ${contactCompanies} cc join ${companies} co on co.workspace_id = cc.workspace_id and co.id = cc.company_id
-  where cc.workspace_id = "contacts"."workspace_id" and cc.contact_id = "contacts"."id" and co.deleted_at is null), '[]'::json)`;
 
 export function listContacts(conn: Conn, ctx: Ctx, input: ListInput) {
   return listRecords<Row, Contact>(conn, ctx, contactDef, { ...input, with: { companies: companiesJson } }, (r, extra) =>

@@ -308,3 +308,36 @@ describe('contacts', () => {
     expect(seen.map((x) => x.lastName)).toEqual(['Adams', 'Brown', 'Brown', 'Brown', 'Clark', 'Evans', null]);
   });
 });
+
+describe('contact lists built by the database', () => {
+  it('read exactly like the contact read through the API', async () => {
+    const s = await signUp();
+    const c = api(s);
+    const a = (await c.post('/companies', { name: 'Zulu' })).json();
+    const b = (await c.post('/companies', { name: 'Alpha' })).json();
+    await c.post('/fields', { objectType: 'contact', key: 'tier', label: 'Tier', type: 'select', options: ['gold'] });
+    const full = (
+      await c.post('/contacts', {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        emails: [{ label: 'work', value: 'Ada@Example.com' }],
+        phones: [{ label: 'mobile', value: '+44 20 7946 0123' }],
+        title: 'Analyst',
+        address: { city: 'London', country: 'UK' },
+        lifecycleStage: 'customer',
+        source: 'Referral',
+        custom: { tier: 'gold' },
+        companies: [
+          { companyId: a.id, role: 'Advisor' },
+          { companyId: b.id, role: 'Founder', isPrimary: true },
+        ],
+      })
+    ).json();
+    const bare = (await c.post('/contacts', { lastName: 'Babbage' })).json();
+    const listed = (await c.get('/contacts?sort=lastName')).json().data;
+    expect(listed).toEqual([(await c.get(`/contacts/${bare.id}`)).json(), (await c.get(`/contacts/${full.id}`)).json()]);
+    const picked = (await c.get('/contacts?sort=lastName&fields=lastName,companies')).json().data[1];
+    expect(Object.keys(picked).sort()).toEqual(['companies', 'id', 'lastName', 'version']);
+    expect(picked.companies.map((x: { name: string }) => x.name)).toEqual(['Alpha', 'Zulu']);
+  });
+});
