@@ -221,3 +221,18 @@ export async function listRecords<Row, A>(
   const page = await listRows<Row>(conn, ctx, def, input, field);
   return { data: page.rows.map((r, i) => toApi(r, page.extras[i])), nextCursor: page.nextCursor };
 }
+
+/** One record as JSON text built by PostgreSQL from the projection, with its version (for the ETag). */
+export async function readJson(conn: Conn, ctx: Ctx, def: ObjectDef, id: string) {
+  if (!def.projection) throw new Error(`${def.type} has no projection`);
+  const t = def.table;
+  const json = sql`json_build_object(${sql.join(
+    Object.entries(def.projection).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
+    sql`, `,
+  )})::text`;
+  const [row] = (await conn
+    .select({ json, version: t.version } as never)
+    .from(t)
+    .where(and(sql`${t.workspaceId} = ${ctx.workspaceId}`, sql`${t.id} = ${id}`))) as unknown as { json: string; version: number }[];
+  return row ?? null;
+}

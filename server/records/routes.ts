@@ -3,12 +3,12 @@ import Type, { type TSchema } from 'typebox';
 import { HistoryEntry, IdParams, ListQuery, Page, Problem } from '../../contract/common.ts';
 import type { Conn } from '../db/client.ts';
 import type { Ctx, Permission } from '../http/context.ts';
-import { AppError, badRequest } from '../http/errors.ts';
+import { AppError, badRequest, notFound } from '../http/errors.ts';
 import { listHistory } from '../modules/history/history.service.ts';
 import { resolveView } from '../modules/views/views.service.ts';
 import { parseFilter } from './filter.ts';
 import { idempotent } from './idempotency.ts';
-import { type ListInput, listJson } from './list.ts';
+import { type ListInput, listJson, readJson } from './list.ts';
 import type { ObjectDef } from './object-def.ts';
 
 type Api = Record<string, unknown> & { id: string; version: number };
@@ -135,7 +135,14 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
     config: { permission: 'read' },
     schema: { tags: [tag], summary: `Get a ${label}`, params: IdParams, response: { 200: schemas.record, ...errorResponses } },
     handler: async (req, reply) => {
-      const rec = await service.get(app.db, req.ctx, (req.params as { id: string }).id);
+      const { id } = req.params as { id: string };
+      if (def.projection) {
+        const found = await readJson(app.db, req.ctx, def, id);
+        if (!found) throw notFound(def.label);
+        etag(reply, found.version);
+        return reply.type('application/json; charset=utf-8').send(found.json);
+      }
+      const rec = await service.get(app.db, req.ctx, id);
       etag(reply, rec.version);
       return rec;
     },
