@@ -30,9 +30,43 @@ function build(coerce: boolean) {
 const strict = build(false);
 const lenient = build(true);
 
+/**
+ * The JSON path of the first string (value or key) holding a NUL character, or null. PostgreSQL
+ * refuses NUL in text and jsonb, so such input must be a 400 here, not a database error later.
+ */
+export function findNul(v: unknown, path = ''): string | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = findNul(v[i], `${path}/${i}`);
+      if (p !== null) return p;
+    }
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (k.includes('\u0000')) return `${path}/${k.replaceAll('\u0000', '')}`;
+      const p = findNul(x, `${path}/${k}`);
+      if (p !== null) return p;
+    }
+  }
+  return null;
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+
 // Bodies are validated strictly; params, query strings and headers arrive as text and are coerced.
 export function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: string }) {
-  return (httpPart === 'body' ? strict : lenient).compile(schema);
+  const validate = (httpPart === 'body' ? strict : lenient).compile(schema);
+  const checked: Validate = (data: unknown) => {
+    const nul = findNul(data);
+    if (nul !== null) {
+      checked.errors = [{ instancePath: nul, keyword: 'nul', message: 'must not contain NUL characters', params: {} }];
+      return false;
+    }
+    const ok = validate(data) as boolean;
+    checked.errors = validate.errors;
+    return ok;
+  };
+  return checked;
 }
 
 export { strict as bodyAjv };

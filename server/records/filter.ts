@@ -185,7 +185,9 @@ function value(spec: FieldSpec, v: unknown, at: string, env: FilterEnv): string 
     case 'enum':
       return typeof v === 'string' && spec.options?.includes(v) ? v : fail(`one of ${spec.options?.join(', ')}`);
     default:
-      return typeof v === 'string' && v.length <= 500 ? v : fail('a string of at most 500 characters');
+      return typeof v === 'string' && v.length <= 500 && !v.includes('\u0000')
+        ? v
+        : fail('a string of at most 500 characters, without NUL');
   }
 }
 

@@ -60,3 +60,23 @@ describe('record lists', () => {
     expect((await c.get(`/companies?${q({ field: 'name', op: 'contains', value: '%' })}`)).json().data).toHaveLength(0);
   });
 });
+
+describe('NUL characters', () => {
+  it('are refused with 400 naming the field, in bodies, filters and cursors', async () => {
+    const c = api(await signUp());
+    const bodies: [unknown, string][] = [
+      [{ name: 'a\u0000b' }, 'body.name'],
+      [{ name: 'ok', address: { city: 'x\u0000' } }, 'body.address.city'],
+      [{ name: 'ok', custom: { tier: '\u0000' } }, 'body.custom.tier'],
+    ];
+    for (const [body, field] of bodies) {
+      const r = await c.post('/companies', body);
+      expect(r.statusCode, JSON.stringify(body)).toBe(400);
+      expect(r.json().errors[0].field).toBe(field);
+    }
+    expect((await c.get(`/companies?${q({ field: 'name', op: 'contains', value: 'a\u0000' })}`)).statusCode).toBe(400);
+    expect((await c.get(`/companies?sort=name&cursor=${cursorOf(['a\u0000', '01a20240-853d-78ca-a9e8-082a5d3af3de'])}`)).statusCode).toBe(
+      400,
+    );
+  });
+});

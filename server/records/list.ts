@@ -97,7 +97,7 @@ function encodeCursor(values: (string | null)[]) {
 /** Whether a cursor value (text, as PostgreSQL printed it) can be cast back to the key's type. */
 function fits(k: SortKey, v: string | null) {
   if (v === null) return !k.spec.notNull;
-  if (v.length > 500) return false;
+  if (v.length > 500 || v.includes('\u0000')) return false;
   switch (k.spec.kind) {
     case 'number':
       return /^-?\d{1,30}(\.\d{1,30})?$/.test(v);

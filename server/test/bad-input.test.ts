@@ -87,6 +87,7 @@ describe.each(writeRoutes.map((r) => [`${r.method} ${r.url}`, r] as const))('%s'
       if (wrong !== undefined) cases.push([`body.${name}`, { ...valid, [name]: wrong }]);
       const str = stringSchema(p);
       if (str?.maxLength) cases.push([`body.${name}`, { ...valid, [name]: 'x'.repeat(str.maxLength + 1) }]);
+      if (str) cases.push([`body.${name}`, { ...valid, [name]: 'nul\u0000inside' }]);
       if (str?.format && badFormat[str.format] !== undefined) cases.push([`body.${name}`, { ...valid, [name]: badFormat[str.format] }]);
       if (schema.required?.includes(name)) {
         const { [name]: _gone, ...rest } = valid;
