@@ -63,7 +63,7 @@ export type SessionInfo = Static<typeof SessionInfo>;
 
 export const MemberUpdate = Type.Object(
   { role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()), name: Type.Optional(ShortText({ minLength: 1 })) },
-  { additionalProperties: false },
+  { additionalProperties: false, minProperties: 1 },
 );
 export type MemberUpdate = Static<typeof MemberUpdate>;
 
@@ -71,9 +71,9 @@ export const MyProfileUpdate = Type.Object(
   {
     name: Type.Optional(ShortText({ minLength: 1 })),
     locale: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5 })),
-    timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' })),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, minProperties: 1 },
 );
 export type MyProfileUpdate = Static<typeof MyProfileUpdate>;
 

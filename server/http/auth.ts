@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveSession } from '../modules/auth/auth.service.ts';
 import { apiKeys, members } from '../modules/auth/auth.table.ts';
 import { parseApiKey } from '../modules/auth/tokens.ts';
-import { type Ctx, type Permission, roleAllows } from './context.ts';
+import { type Ctx, lowerRole, type Permission, roleAllows } from './context.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
 
 declare module 'fastify' {
@@ -67,7 +67,7 @@ export function registerAuth(app: FastifyInstance, opts: { baseUrl: string }) {
       if (!parsed) throw unauthorized('The API key is malformed');
       // One round trip: the key and whether the member who made it is still active.
       const [found] = await app.db
-        .select({ key: apiKeys, creatorDisabledAt: members.disabledAt })
+        .select({ key: apiKeys, creatorDisabledAt: members.disabledAt, creatorRole: members.role })
         .from(apiKeys)
         .innerJoin(members, and(eq(members.workspaceId, apiKeys.workspaceId), eq(members.id, apiKeys.createdBy)))
         .where(and(eq(apiKeys.workspaceId, parsed.workspaceId), eq(apiKeys.tokenHash, parsed.hash)));
@@ -86,7 +86,9 @@ export function registerAuth(app: FastifyInstance, opts: { baseUrl: string }) {
         workspaceId: key.workspaceId,
         memberId: key.createdBy,
         actor: { type: 'api_key', id: key.id },
-        role: key.role,
+        // A key never outranks the member who made it, as they are now: a demoted admin's admin key
+        // drops to their new role at once.
+        role: lowerRole(key.role, found.creatorRole),
         requestId: req.id,
       };
     } else {

@@ -18,6 +18,9 @@ const needed: Record<Exclude<Permission, 'public'>, number> = { read: 0, write: 
 
 export const roleAllows = (role: Role, permission: Exclude<Permission, 'public'>) => rank[role] >= needed[permission];
 
+/** The weaker of two roles. */
+export const lowerRole = (a: Role, b: Role): Role => (rank[a] <= rank[b] ? a : b);
+
 export const systemCtx = (workspaceId: string, memberId: string): Ctx => ({
   workspaceId,
   memberId,

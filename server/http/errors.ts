@@ -111,6 +111,12 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
         : 'This was created meanwhile by another request';
     return sendProblem(reply, req, new AppError(409, 'conflict', `${what}; reload and try again`));
   }
+  // Input that reached the database without being validated (a value PostgreSQL cannot store or
+  // cast) is still the client's mistake: 400, and a warning so that the missing check gets added.
+  if (pgCode && /^22(021|P05|P02|003|007|008|001)$/.test(pgCode)) {
+    req.log.warn({ err: error }, 'unvalidated input reached the database');
+    return sendProblem(reply, req, new AppError(400, 'invalid_value', 'A value in this request cannot be stored'));
+  }
   req.log.error({ err: error }, 'unhandled error');
   return sendProblem(
     reply,

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
+import type { FastifySchemaValidationError } from 'fastify';
 import { isValidPhoneNumber } from 'libphonenumber-js';
 
 const currencies = new Set(Intl.supportedValuesOf('currency'));
@@ -30,12 +31,17 @@ function build(coerce: boolean) {
 const strict = build(false);
 const lenient = build(true);
 
+/** NUL, or half of a surrogate pair: text that PostgreSQL's text and jsonb cannot hold. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the purpose of this pattern.
+const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const unstorableAll = new RegExp(unstorable.source, 'g');
+
 /**
- * The JSON path of the first string (value or key) holding a NUL character, or null. PostgreSQL
+ * The JSON path of the first string (value or key) holding a NUL character or a lone surrogate, or null. PostgreSQL
  * refuses NUL in text and jsonb, so such input must be a 400 here, not a database error later.
  */
 export function findNul(v: unknown, path = ''): string | null {
-  if (typeof v === 'string') return v.includes('\u0000') ? path : null;
+  if (typeof v === 'string') return unstorable.test(v) ? path : null;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const p = findNul(v[i], `${path}/${i}`);
@@ -43,7 +49,7 @@ export function findNul(v: unknown, path = ''): string | null {
     }
   } else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) {
-      if (k.includes('\u0000')) return `${path}/${k.replaceAll('\u0000', '')}`;
+      if (unstorable.test(k)) return `${path}/${k.replace(unstorableAll, '')}`;
       const p = findNul(x, `${path}/${k}`);
       if (p !== null) return p;
     }
@@ -51,7 +57,7 @@ export function findNul(v: unknown, path = ''): string | null {
   return null;
 }
 
-type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+type Validate = ((data: unknown) => boolean) & { errors?: FastifySchemaValidationError[] | null };
 
 // Bodies are validated strictly; params, query strings and headers arrive as text and are coerced.
 export function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: string }) {
@@ -59,11 +65,19 @@ export function validatorCompiler({ schema, httpPart }: { schema: object; httpPa
   const checked: Validate = (data: unknown) => {
     const nul = findNul(data);
     if (nul !== null) {
-      checked.errors = [{ instancePath: nul, keyword: 'nul', message: 'must not contain NUL characters', params: {} }];
+      checked.errors = [
+        {
+          instancePath: nul,
+          schemaPath: '#',
+          keyword: 'nul',
+          message: 'must not contain NUL characters or unpaired surrogates',
+          params: {},
+        },
+      ];
       return false;
     }
     const ok = validate(data) as boolean;
-    checked.errors = validate.errors;
+    checked.errors = validate.errors as FastifySchemaValidationError[] | null | undefined;
     return ok;
   };
   return checked;
@@ -86,3 +100,6 @@ export function isoDateTime(v: unknown): string | null {
   const iso = new Date(t).toISOString();
   return /^\d{4}-/.test(iso) && !iso.startsWith('0000') ? iso : null;
 }
+
+/** Whether text can be stored by PostgreSQL (no NUL, no lone surrogate). */
+export const isStorableText = (v: string) => !unstorable.test(v);

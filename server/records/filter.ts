@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { badRequest } from '../http/errors.ts';
-import { isIsoDate, isoDateTime } from '../http/validation.ts';
+import { isIsoDate, isoDateTime, isStorableText } from '../http/validation.ts';
 import type { FieldKind, FieldSpec } from './object-def.ts';
 
 /**
@@ -185,9 +185,7 @@ function value(spec: FieldSpec, v: unknown, at: string, env: FilterEnv): string 
     case 'enum':
       return typeof v === 'string' && spec.options?.includes(v) ? v : fail(`one of ${spec.options?.join(', ')}`);
     default:
-      return typeof v === 'string' && v.length <= 500 && !v.includes('\u0000')
-        ? v
-        : fail('a string of at most 500 characters, without NUL');
+      return typeof v === 'string' && v.length <= 500 && isStorableText(v) ? v : fail('a string of at most 500 characters, without NUL');
   }
 }
 

@@ -2,7 +2,7 @@ import { and, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest } from '../http/errors.ts';
-import { isIsoDate } from '../http/validation.ts';
+import { isIsoDate, isStorableText } from '../http/validation.ts';
 import { fieldResolver } from '../modules/fields/fields.service.ts';
 import { castOf, compileFilter, parseFilter } from './filter.ts';
 import { builtInField, type FieldSpec, type ObjectDef } from './object-def.ts';
@@ -97,7 +97,7 @@ function encodeCursor(values: (string | null)[]) {
 /** Whether a cursor value (text, as PostgreSQL printed it) can be cast back to the key's type. */
 function fits(k: SortKey, v: string | null) {
   if (v === null) return !k.spec.notNull;
-  if (v.length > 500 || v.includes('\u0000')) return false;
+  if (v.length > 500 || !isStorableText(v)) return false;
   switch (k.spec.kind) {
     case 'number':
       return /^-?\d{1,30}(\.\d{1,30})?$/.test(v);

@@ -12,6 +12,7 @@ import type {
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
+import { isoDateTime } from '../../http/validation.ts';
 import { checkVersion } from '../../records/crud.ts';
 import { diff, emitEvent, writeHistory } from '../history/history.service.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
@@ -51,13 +52,18 @@ async function memberRow(conn: Conn, ctx: Ctx, id: string) {
 /** Only an owner grants or takes away owner or admin; the last active owner always stays. */
 export async function updateMember(conn: Conn, ctx: Ctx, id: string, input: MemberUpdate) {
   const m = await memberRow(conn, ctx, id);
-  const touchesPower =
-    input.role !== undefined && (input.role === 'owner' || input.role === 'admin' || m.role === 'owner' || m.role === 'admin');
-  if ((touchesPower || (m.role === 'owner' && input.disabled)) && ctx.role !== 'owner') {
-    throw forbidden('Only an owner can change owners and admins');
-  }
+  // Owners and admins are managed by owners only: an admin may not disable, rename or re-enable
+  // another admin or an owner, nor grant either role.
+  const powerful = m.role === 'owner' || m.role === 'admin' || input.role === 'owner' || input.role === 'admin';
+  if (powerful && ctx.role !== 'owner') throw forbidden('Only an owner can change owners and admins');
   const demotes = m.role === 'owner' && ((input.role && input.role !== 'owner') || input.disabled);
   if (demotes) {
+    // Lock the owners first: two owners demoting each other at once must not leave none.
+    await conn
+      .select({ id: members.id })
+      .from(members)
+      .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.role, 'owner')))
+      .for('update');
     const [others] = await conn
       .select({ n: sql<number>`count(*)::int` })
       .from(members)
@@ -177,7 +183,11 @@ export async function listApiKeys(conn: Conn, ctx: Ctx) {
 /** The key is returned once, here; only its hash is kept. A key never outranks the member who made it. */
 export async function createApiKey(conn: Conn, ctx: Ctx, input: ApiKeyCreate) {
   if (input.role === 'admin' && ctx.role !== 'owner' && ctx.role !== 'admin') throw forbidden();
-  if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) {
+  const expires = input.expiresAt ? isoDateTime(input.expiresAt) : null;
+  if (input.expiresAt && !expires) {
+    throw invalid([{ field: 'body.expiresAt', code: 'invalid_date', message: 'is not a date-time we can store' }]);
+  }
+  if (expires && Date.parse(expires) <= Date.now()) {
     throw invalid([{ field: 'body.expiresAt', code: 'in_past', message: 'must be in the future' }]);
   }
   if (ctx.actor.type === 'api_key') throw new AppError(403, 'forbidden', 'An API key cannot create API keys');
@@ -192,7 +202,7 @@ export async function createApiKey(conn: Conn, ctx: Ctx, input: ApiKeyCreate) {
       tokenHash: hash,
       role: input.role,
       createdBy: ctx.memberId,
-      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+      expiresAt: expires ? new Date(expires) : null,
     })
     .returning();
   await writeHistory(conn, ctx, 'api_key', row.id, 'create', [{ field: null, old: null, new: toApiKey(row) }]);

@@ -17,6 +17,7 @@ import {
 } from '../../../contract/auth.ts';
 import { IdParams, Problem } from '../../../contract/common.ts';
 import { cookieName } from '../../http/auth.ts';
+import { forbidden } from '../../http/errors.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
 import { listMembers } from '../members/members.service.ts';
 import * as admin from './admin.service.ts';
@@ -48,9 +49,8 @@ export async function authRoutes(app: FastifyInstance) {
       response: { 201: SessionInfo, ...errorResponses, 429: Problem },
     },
     handler: async (req, reply) => {
-      const body = req.body as SignUp;
-      await signUp(app.db, app.config, body);
-      const s = await signIn(app.db, app.config, { email: body.email, password: body.password }, meta(req));
+      const out = await signUp(app.db, app.config, req.body as SignUp, meta(req));
+      const s = out.session as NonNullable<typeof out.session>;
       setCookie(reply, s.token);
       return reply.status(201).send(await describe(s));
     },
@@ -105,7 +105,11 @@ export async function authRoutes(app: FastifyInstance) {
   app.patch('/me', {
     config: { permission: 'read' },
     schema: { tags, summary: 'Change my name, language or time zone', body: MyProfileUpdate, response: { 200: Member, ...errorResponses } },
-    handler: async (req) => app.db.transaction((tx) => admin.updateMyProfile(tx, req.ctx, req.body as MyProfileUpdate)),
+    handler: async (req) => {
+      // A person's own settings: an API key acts for an integration, not as that person.
+      if (req.ctx.actor.type !== 'member') throw forbidden('API keys cannot change a member profile');
+      return app.db.transaction((tx) => admin.updateMyProfile(tx, req.ctx, req.body as MyProfileUpdate));
+    },
   });
 
   const wsTags = ['Workspace'];

@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, invalid } from '../../http/errors.ts';
+import { writeHistory } from '../history/history.service.ts';
 import { createDefaultPipeline } from '../pipelines/pipelines.service.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
 import { identities, invitations, loginEvents, members, sessions } from './auth.table.ts';
@@ -50,37 +51,31 @@ const findIdentity = async (conn: Conn, email: string) =>
  * Sign-up creates a workspace with its owner and a default sales pipeline. Someone who already
  * has a login may create another workspace by giving the same password.
  */
-export async function signUp(db: Db, config: Config, input: SignUp) {
+export async function signUp(db: Db, config: Config, input: SignUp, meta?: ClientMeta) {
   checkPassword(input.password, input.email);
-  const existing = await findIdentity(db, input.email);
-  if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
-    throw conflict('email_taken', 'This email already has a Rapport login; sign in, or sign up with the same password to add a workspace');
+  // An existing login is never checked here: answering "wrong password" would make sign-up a way
+  // to guess passwords without the lockout. Joining another workspace goes through an invitation.
+  if (await findIdentity(db, input.email)) {
+    throw conflict('email_taken', 'This email already has a Rapport login; sign in, or ask for an invitation to another workspace');
   }
-  const passwordHash = existing ? null : await hashPassword(input.password, config.scryptLogN);
+  const passwordHash = await hashPassword(input.password, config.scryptLogN);
   return db.transaction(async (tx) => {
-    const identityId = existing?.id ?? uuidv7();
-    if (!existing) {
-      await tx.insert(identities).values({ id: identityId, email: input.email.toLowerCase(), passwordHash: passwordHash as string });
-    }
+    const identityId = uuidv7();
+    await tx.insert(identities).values({ id: identityId, email: input.email.toLowerCase(), passwordHash });
     const workspaceId = uuidv7();
     await tx.insert(workspaces).values({ id: workspaceId, name: input.workspaceName });
     const memberId = uuidv7();
-    await tx.insert(members).values({
-      workspaceId,
-      id: memberId,
-      identityId,
-      name: input.name,
-      email: input.email.toLowerCase(),
-      role: 'owner',
-    });
-    await createDefaultPipeline(tx, {
-      workspaceId,
-      memberId,
-      actor: { type: 'member', id: memberId },
-      role: 'owner',
-      requestId: null,
-    });
-    return { workspaceId, memberId };
+    const member = { workspaceId, id: memberId, identityId, name: input.name, email: input.email.toLowerCase(), role: 'owner' as const };
+    await tx.insert(members).values(member);
+    const ctx: Ctx = { workspaceId, memberId, actor: { type: 'member', id: memberId }, role: 'owner', requestId: null };
+    await writeHistory(tx, ctx, 'member', memberId, 'create', [
+      { field: null, old: null, new: { name: member.name, email: member.email, role: 'owner' } },
+    ]);
+    await createDefaultPipeline(tx, ctx);
+    // The new owner is signed in by the same transaction: no workspace without its session, or the reverse.
+    const session = meta ? await createSession(tx, workspaceId, memberId, meta) : null;
+    if (meta) await logAttempt(tx, input.email, identityId, meta, 'success', 'signup');
+    return { workspaceId, memberId, session };
   });
 }
 
@@ -101,29 +96,38 @@ export const lockoutDelayMs = (failures: number) => (failures < 5 ? 0 : Math.min
 
 const wrongCredentials = () => new AppError(401, 'wrong_credentials', 'Email or password is wrong');
 
-export async function signIn(db: Db, config: Config, input: SignIn, meta: ClientMeta) {
-  const identity = await findIdentity(db, input.email);
+/**
+ * Checks a password against a login with the lockout rules, counting failures and writing the
+ * login history. Every path that checks an existing login's password goes through here.
+ */
+async function verifyLogin(db: Db, config: Config, email: string, password: string, meta: ClientMeta, method: string) {
+  const identity = await findIdentity(db, email);
   if (!identity) {
     // Same work and same answer as a wrong password, so that sign-in does not reveal who has a login.
-    await verifyPassword(input.password, await dummyHash(config.scryptLogN));
-    await logAttempt(db, input.email, null, meta, 'unknown_email');
+    await verifyPassword(password, await dummyHash(config.scryptLogN));
+    await logAttempt(db, email, null, meta, 'unknown_email', method);
     throw wrongCredentials();
   }
   const wait = lockoutDelayMs(identity.failedLogins);
   if (wait && identity.lastFailedAt && Date.now() - identity.lastFailedAt.getTime() < wait) {
-    await logAttempt(db, input.email, identity.id, meta, 'throttled');
+    await logAttempt(db, email, identity.id, meta, 'throttled', method);
     throw new AppError(429, 'too_many_attempts', 'Too many wrong passwords; wait a little and try again', [], {
       retryAfterSeconds: Math.ceil((wait - (Date.now() - identity.lastFailedAt.getTime())) / 1000),
     });
   }
-  if (!(await verifyPassword(input.password, identity.passwordHash))) {
+  if (!(await verifyPassword(password, identity.passwordHash))) {
     await db
       .update(identities)
       .set({ failedLogins: sql`${identities.failedLogins} + 1`, lastFailedAt: sql`now()` })
       .where(eq(identities.id, identity.id));
-    await logAttempt(db, input.email, identity.id, meta, 'wrong_password');
+    await logAttempt(db, email, identity.id, meta, 'wrong_password', method);
     throw wrongCredentials();
   }
+  return identity;
+}
+
+export async function signIn(db: Db, config: Config, input: SignIn, meta: ClientMeta) {
+  const identity = await verifyLogin(db, config, input.email, input.password, meta, 'password');
   const memberships = await db
     .select()
     .from(members)
@@ -205,7 +209,9 @@ export async function sessionInfo(conn: Conn, ctx: Ctx, csrfToken: string): Prom
     .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
     .where(and(eq(members.identityId, row.member.identityId), isNull(members.disabledAt)))
     .orderBy(asc(members.createdAt));
-  return { member: toMember(row.member), workspace: toWorkspace(row.workspace), csrfToken, workspaces: all };
+  // An API key belongs to one workspace: it does not learn which others its creator belongs to.
+  const visible = ctx.actor.type === 'member' ? all : all.filter((w) => w.id === ctx.workspaceId);
+  return { member: toMember(row.member), workspace: toWorkspace(row.workspace), csrfToken, workspaces: visible };
 }
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -220,12 +226,9 @@ export async function acceptInvitation(db: Db, config: Config, input: AcceptInvi
     .from(invitations)
     .where(and(eq(invitations.workspaceId, parsed.workspaceId), eq(invitations.tokenHash, parsed.hash)));
   if (!inv || inv.acceptedAt || inv.revokedAt || inv.expiresAt.getTime() < Date.now()) throw badToken();
-  const existing = await findIdentity(db, inv.email);
-  if (existing) {
-    if (!(await verifyPassword(input.password, existing.passwordHash))) throw wrongCredentials();
-  } else {
-    checkPassword(input.password, inv.email);
-  }
+  const known = await findIdentity(db, inv.email);
+  const existing = known ? await verifyLogin(db, config, inv.email, input.password, meta, 'invitation') : undefined;
+  if (!existing) checkPassword(input.password, inv.email);
   const passwordHash = existing ? null : await hashPassword(input.password, config.scryptLogN);
   return db.transaction(async (tx) => {
     // Claim the invitation first: of two concurrent accepts only one updates the row.

@@ -184,3 +184,73 @@ describe('API keys', () => {
     expect((await api(null).get('/companies', { authorization: `Bearer ${key}` })).statusCode).toBe(401);
   });
 });
+
+describe('findings of the security review', () => {
+  it('caps an API key at its creator’s current role', async () => {
+    const owner = await signUp();
+    const admin = await addMember(owner, 'admin');
+    const { key } = (await api(admin).post('/api-keys', { name: 'Ops', role: 'admin' })).json();
+    const bearer = { authorization: `Bearer ${key}` };
+    expect((await api(null).get('/invitations', bearer)).statusCode).toBe(200);
+    expect((await api(owner).patch(`/members/${admin.memberId}`, { role: 'member' })).statusCode).toBe(200);
+    expect((await api(null).get('/invitations', bearer)).statusCode).toBe(403);
+    expect((await api(null).get('/companies', bearer)).statusCode).toBe(200);
+  });
+
+  it('gives sign-up no way to test a password, and locks out guesses through invitations', async () => {
+    const victim = await signUp();
+    const r = await api(null).post('/auth/signup', { name: 'X', email: victim.email, password: victim.password, workspaceName: 'X' });
+    expect(r.statusCode).toBe(409);
+    const attacker = await signUp();
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const inv = (await api(attacker).post('/invitations', { email: victim.email, role: 'member' })).json();
+      await api(attacker).delete(`/invitations/${inv.id}`);
+      const fresh = (await api(attacker).post('/invitations', { email: victim.email, role: 'member' })).json();
+      codes.push(
+        (await api(null).post('/auth/accept-invitation', { token: fresh.token, name: 'V', password: `guess number ${i}` })).statusCode,
+      );
+    }
+    expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
+    const db = await testDatabase();
+    const logged = await db.query<{ n: number }>(
+      `select count(*)::int as n from login_events where lower(email) = lower($1) and method = 'invitation'`,
+      [victim.email],
+    );
+    expect(Number(logged[0].n)).toBe(6);
+  });
+
+  it('keeps admins from disabling or renaming other admins and owners', async () => {
+    const owner = await signUp();
+    const a = await addMember(owner, 'admin');
+    const b = await addMember(owner, 'admin');
+    expect((await api(a).patch(`/members/${b.memberId}`, { disabled: true })).statusCode).toBe(403);
+    expect((await api(a).patch(`/members/${owner.memberId}`, { name: 'Mallory' })).statusCode).toBe(403);
+    const m = await addMember(owner, 'member');
+    expect((await api(a).patch(`/members/${m.memberId}`, { name: 'Renamed' })).statusCode).toBe(200);
+  });
+
+  it('answers 4xx, never 500, to empty patches, odd cursors, leap seconds and lone surrogates', async () => {
+    const s = await signUp();
+    const c = api(s);
+    expect((await c.patch('/me', {})).statusCode).toBe(400);
+    expect((await c.patch(`/members/${s.memberId}`, {})).statusCode).toBe(400);
+    const co = (await c.post('/companies', { name: 'A' })).json();
+    expect((await c.get(`/companies/${co.id}/history?cursor=${'-'.repeat(36)}`)).statusCode).toBe(400);
+    expect((await c.post('/api-keys', { name: 'k', role: 'member', expiresAt: '2030-06-30T23:59:60Z' })).statusCode).toBe(422);
+    const lone = await c.post('/companies', { name: 'x\ud800y' });
+    expect(lone.statusCode).toBe(400);
+    expect(lone.json().errors[0].field).toBe('body.name');
+  });
+
+  it('shows an API key only its own workspace and keeps it off member profiles', async () => {
+    const a = await signUp({ workspaceName: 'Mine' });
+    const b = await signUp({ workspaceName: 'Other' });
+    const inv = (await api(b).post('/invitations', { email: a.email, role: 'member' })).json();
+    await api(null).post('/auth/accept-invitation', { token: inv.token, name: 'A', password: a.password });
+    const { key } = (await api(a).post('/api-keys', { name: 'k', role: 'member' })).json();
+    const session = (await api(null).get('/auth/session', { authorization: `Bearer ${key}` })).json();
+    expect(session.workspaces.map((w: { name: string }) => w.name)).toEqual(['Mine']);
+    expect((await api(null).patch('/me', { name: 'Hacked' }, { authorization: `Bearer ${key}` })).statusCode).toBe(403);
+  });
+});

@@ -2,7 +2,25 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { commonPasswords } from './common-passwords.ts';
 
-const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+const scryptRaw = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+
+// Each hash takes ~0.4 s and 128 MiB at production cost: at most this many run at once, the rest
+// queue, so a burst of sign-ins cannot exhaust memory (SECURITY §2).
+const MAX_CONCURRENT_HASHES = Number(process.env.RAPPORT_MAX_CONCURRENT_HASHES ?? 4);
+let running = 0;
+const waiting: (() => void)[] = [];
+async function scryptAsync(pw: string, salt: Buffer, len: number, opts: object) {
+  // A finished hash hands its slot straight to the next in line, so the limit holds exactly.
+  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((r) => waiting.push(r));
+  else running++;
+  try {
+    return await scryptRaw(pw, salt, len, opts);
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
 
 // Parameters are stored with each hash (`scrypt$logN$r$p$salt$hash`) so that they can be raised
 // later; a hash made with weaker ones is rehashed at the next successful sign-in.

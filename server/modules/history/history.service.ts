@@ -85,7 +85,8 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
 
 /** A record's history, newest first, paged by the time-ordered row id. */
 export async function listHistory(conn: Conn, ctx: Ctx, recordType: string, recordId: string, limit = 50, cursor?: string) {
-  if (cursor && !/^[0-9a-f-]{36}$/.test(cursor)) throw badRequest('query.cursor', 'bad_cursor', 'cursor is not valid');
+  if (cursor && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(cursor))
+    throw badRequest('query.cursor', 'bad_cursor', 'cursor is not valid');
   const rows = await conn
     .select()
     .from(recordHistory)
