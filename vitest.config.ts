@@ -18,6 +18,11 @@ export default defineConfig({
     projects: [
       { extends: true, test: { ...common, name: 'pglite', env: { RAPPORT_TEST_DB: 'pglite' } } },
       ...(pgUrl ? [{ extends: true as const, test: { ...common, name: 'postgres', env: { RAPPORT_TEST_DB: 'postgres' } } }] : []),
+      // Browser tests: build the web app if needed, start the real server, drive Debian's Chromium (e2e/harness.ts).
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['e2e/**/*.e2e.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false },
+      },
     ],
   },
 });

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import { registerAuth } from './http/auth.ts';
@@ -56,9 +59,17 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   app.decorate('routeTable', []);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, req, new AppError(404, 'route_not_found', `No route ${req.method} ${req.url.split('?')[0]}`)),
-  );
+  // The web app is a single page: any GET outside /api that names no file gets index.html and the
+  // client router decides. /api keeps answering problem+json 404s.
+  const webDist = fileURLToPath(new URL('../web/dist', import.meta.url));
+  const serveWeb = existsSync(`${webDist}/index.html`);
+  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+  app.setNotFoundHandler((req, reply) => {
+    if (serveWeb && (req.method === 'GET' || req.method === 'HEAD') && !req.url.startsWith('/api')) {
+      return sendIndex(reply);
+    }
+    return sendProblem(reply, req, new AppError(404, 'route_not_found', `No route ${req.method} ${req.url.split('?')[0]}`));
+  });
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -127,6 +138,19 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     await database.query('select 1');
     return { ok: true };
   });
+
+  if (serveWeb) {
+    await app.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      // Vite puts a content hash in every asset name, so files may be cached for good; index.html may not.
+      maxAge: '365d',
+      immutable: true,
+    });
+    app.get('/', { schema: { hide: true } }, (_req, reply) => sendIndex(reply));
+  }
 
   if (config.benchRoutes) await app.register((await import('../bench/raw-routes.ts')).benchRoutes);
   registerAuth(app, { baseUrl: config.baseUrl });

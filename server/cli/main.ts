@@ -4,8 +4,8 @@ import { openDatabase } from '../db/client.ts';
 
 const usage = `rapport — the Rapport CRM
 
-  rapport start                 migrate and serve (what \`npm start\` runs)
-  rapport serve                 the same
+  rapport start                 build the web app if needed, migrate and serve (what \`npm start\` runs)
+  rapport serve                 migrate and serve (no web build)
   rapport migrate               apply database migrations and exit
   rapport seed [--size N]       create a demo workspace (demo@rapport.local / rapport-demo-2026)
   rapport create-user --email E --password P [--name N] [--workspace W]
@@ -20,6 +20,8 @@ async function main() {
   switch (command) {
     case 'start':
     case 'serve': {
+      // `start` (what `npm start` runs) builds the web app first when it is missing or stale.
+      if (command === 'start') (await import('../../web/scripts/ensure-built.ts')).ensureWebBuilt();
       const { serve } = await import('../main.ts');
       await serve(config);
       return;

@@ -1,0 +1,182 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeScan, hasChromium, launch, type Page, type Server, screenshotDir, startServer, watchConsole } from './harness.ts';
+
+// One salesperson's day, end to end, against the real server on a fresh database.
+
+const user = {
+  name: 'Erin Example',
+  email: `erin.${Date.now()}@example.test`,
+  password: 'correct horse battery staple',
+  workspace: 'Example GmbH',
+};
+
+describe.runIf(hasChromium)('the web app', () => {
+  let server: Server;
+  beforeAll(async () => {
+    server = await startServer();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function expectAccessible(page: Page, name: string) {
+    const violations = await axeScan(page);
+    expect(violations, `axe on ${name}`).toEqual([]);
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+
+  it('signs up, works a deal through, and signs in again', async () => {
+    const browser = await launch();
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const errors = watchConsole(page);
+    try {
+      await page.goto(`${server.url}/`);
+      await page.getByRole('link', { name: 'Create a workspace' }).click();
+      await page.getByLabel('Your name').fill(user.name);
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
+      await page.getByLabel('Workspace name').fill(user.workspace);
+      await page.getByRole('button', { name: 'Create your workspace' }).click();
+      await page.getByRole('heading', { name: `Home · ${user.name}` }).waitFor();
+
+      // A company, a contact at it and a deal.
+      await page.goto(`${server.url}/companies?new=1`);
+      await page.getByLabel('Name').fill('Globex');
+      await page.getByLabel('Domain').fill('globex.example');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('heading', { name: 'Globex' }).waitFor();
+
+      await page.goto(`${server.url}/contacts?new=1`);
+      await page.getByLabel('First name').fill('Ada');
+      await page.getByLabel('Last name').fill('Lovelace');
+      await page.getByLabel('Email').fill('ada@globex.example');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+      const contactUrl = page.url();
+
+      await page.goto(`${server.url}/deals?new=1`);
+      await page.getByLabel('Name').fill('Globex rollout');
+      await page.getByLabel(/Amount/).fill('12500');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('heading', { name: 'Globex rollout' }).waitFor();
+
+      // Drag the deal to the next stage on the board.
+      await page.goto(`${server.url}/deals/board`);
+      const columns = page.getByTestId('board-column');
+      const card = page.getByTestId('deal-card').filter({ hasText: 'Globex rollout' });
+      await card.waitFor();
+      const firstStage = await columns.nth(0).getAttribute('data-stage');
+      const nextStage = (await columns.nth(1).getAttribute('data-stage')) as string;
+      expect(await columns.nth(0).getByText('Globex rollout').count()).toBe(1);
+      const from = (await card.boundingBox())!;
+      const to = (await columns.nth(1).boundingBox())!;
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + ((to.x + to.width / 2 - from.x) * i) / 10, from.y + 40 + i * 2);
+      await page.mouse.up();
+      await columns.nth(1).getByText('Globex rollout').waitFor();
+      await page.getByText(`Moved to ${nextStage}`).waitFor();
+      expect(firstStage).not.toBe(nextStage);
+      await page.reload();
+      await columns.nth(1).getByText('Globex rollout').waitFor();
+      await shot(page, 'deals-board');
+      await expectAccessible(page, 'deals board');
+
+      // Log a call on the contact.
+      await page.goto(contactUrl);
+      await page
+        .locator('label')
+        .filter({ hasText: /^Call$/ })
+        .click();
+      await page.getByLabel('Subject').fill('Intro call');
+      await page.getByLabel('What happened?').fill('Wants a pilot in Q1.');
+      await page.getByRole('button', { name: 'Log Call' }).click();
+      await page.getByTestId('timeline').getByText('Intro call').waitFor();
+
+      // Find the contact with Ctrl+K.
+      await page.goto(`${server.url}/`);
+      await page.getByRole('heading', { name: `Home · ${user.name}` }).waitFor();
+      await page.keyboard.press('Control+k');
+      await page.getByPlaceholder('Search contacts, companies, deals…').fill('Lovel');
+      await page.getByRole('dialog').getByText('Ada Lovelace').click();
+      await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+      expect(page.url()).toBe(contactUrl);
+
+      // Add a custom field and fill it; the change shows in the history.
+      await page.goto(`${server.url}/settings?tab=fields`);
+      await page.getByLabel('Label').fill('Tier');
+      await page.getByRole('button', { name: 'Add field' }).click();
+      await page.getByRole('cell', { name: 'custom.tier' }).waitFor();
+      await shot(page, 'settings');
+      await expectAccessible(page, 'settings');
+
+      await page.goto(contactUrl);
+      await page.getByRole('button', { name: /^Tier: —/ }).click();
+      await page.getByRole('textbox', { name: 'Tier' }).fill('Gold');
+      await page.getByRole('textbox', { name: 'Tier' }).press('Enter');
+      await page.getByRole('button', { name: /^Tier: Gold/ }).waitFor();
+      await page.getByRole('tab', { name: 'History' }).click();
+      await page.getByTestId('history').getByText('Gold').waitFor();
+      await page.getByRole('tab', { name: 'Timeline' }).click();
+      await page.getByTestId('timeline').getByText('Intro call').waitFor();
+      await shot(page, 'contact');
+      await expectAccessible(page, 'contact page');
+
+      // The lists and the home page.
+      await page.goto(`${server.url}/contacts`);
+      await page.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
+      await shot(page, 'contacts');
+      await expectAccessible(page, 'contact list');
+
+      await page.goto(`${server.url}/`);
+      await page.getByText('Globex rollout').waitFor();
+      await page.getByText('Intro call').waitFor();
+      await shot(page, 'home');
+      await expectAccessible(page, 'home');
+
+      // Sign out and in again.
+      await page.getByRole('button', { name: 'Account menu' }).click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await expectAccessible(page, 'sign in');
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: `Home · ${user.name}` }).waitFor();
+
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it('works at a phone viewport: lists become cards, the board scrolls sideways', async () => {
+    const browser = await launch({ width: 375, height: 812 });
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const errors = watchConsole(page);
+    try {
+      await page.goto(`${server.url}/signin`);
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: `Home · ${user.name}` }).waitFor();
+
+      await page.getByRole('button', { name: 'Open navigation' }).click();
+      await page.getByRole('link', { name: 'Contacts' }).click();
+      await page.getByTestId('record-cards').getByRole('link', { name: 'Ada Lovelace' }).waitFor();
+      await shot(page, 'phone-contacts');
+      await expectAccessible(page, 'phone contact list');
+
+      await page.goto(`${server.url}/deals/board`);
+      await page.getByText('Globex rollout').waitFor();
+      const scrolls = await page.getByTestId('board').evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+      expect(scrolls).toBe(true);
+      const pageScrolls = await page.evaluate('document.documentElement.scrollWidth > window.innerWidth + 1');
+      expect(pageScrolls).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+});

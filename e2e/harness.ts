@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ensureWebBuilt } from '../web/scripts/ensure-built.ts';
+
+export const chromiumPath = '/usr/lib/chromium/chromium';
+export const hasChromium = existsSync(chromiumPath);
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const screenshotDir = join(root, 'e2e', 'screenshots');
+
+// Under CI a missing browser fails the run; on a laptop without Chromium the browser tests are skipped, loudly.
+if (!hasChromium) {
+  if (process.env.CI === 'true') throw new Error(`CI=true but Chromium is missing at ${chromiumPath}: apt-get install chromium`);
+  console.warn(`e2e: skipped — no Chromium at ${chromiumPath} (apt-get install chromium to run the browser tests)`);
+}
+
+function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface Server {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** Builds the web app if needed and starts the real server on a free port over a fresh embedded database. */
+export async function startServer(): Promise<Server> {
+  ensureWebBuilt();
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'rapport-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'bin', 'rapport.mjs'), 'serve'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RAPPORT_DATA_DIR: dataDir,
+      RAPPORT_SCRYPT_LOG_N: '10',
+      RAPPORT_LOGIN_RATE_LIMIT: '1000',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error('the server did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch(viewport = { width: 1280, height: 860 }) {
+  const dir = mkdtempSync(join(tmpdir(), 'rapport-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: chromiumPath,
+    viewport,
+    locale: 'en-US',
+    timezoneId: 'Europe/Berlin',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Collects console errors, page errors and CSP violations. The one error a signed-out first visit
+ * must log, the browser's own note on GET /auth/session answering 401, is expected.
+ */
+export function watchConsole(page: Page) {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (m.location().url.endsWith('/api/v1/auth/session') && m.text().includes('401')) return;
+    errors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+const axeSource = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page; returns serious and critical violations. */
+export async function axeScan(page: Page) {
+  await page.evaluate(axeSource);
+  // A string, not a function: this file is type-checked without the DOM library.
+  const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
+    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+  };
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export type { BrowserContext, Page };

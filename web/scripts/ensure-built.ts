@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const web = fileURLToPath(new URL('..', import.meta.url));
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** True when web/dist is missing or older than web/src, index.html or the Vite config. */
+export function webBuildIsStale() {
+  const index = join(web, 'dist', 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  const sources = Math.max(
+    newest(join(web, 'src')),
+    statSync(join(web, 'index.html')).mtimeMs,
+    statSync(join(web, 'vite.config.ts')).mtimeMs,
+  );
+  return sources > built;
+}
+
+/** Builds the web app with Vite when it is missing or stale; prints what it does. */
+export function ensureWebBuilt(log: (s: string) => void = console.log) {
+  if (!webBuildIsStale()) return false;
+  log('rapport: building the web app (web/dist is missing or older than web/src)…');
+  execFileSync(
+    process.execPath,
+    [join(web, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  log('rapport: web app built into web/dist');
+  return true;
+}

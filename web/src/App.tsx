@@ -1,0 +1,66 @@
+import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense, useEffect } from 'react';
+import { match, navigate, useLocation } from './router.tsx';
+import { useSession } from './session.ts';
+import { Shell } from './ui/Shell.tsx';
+
+// Route-level code splitting: the first page loads only what it shows.
+const SignIn = lazy(() => import('./features/auth/SignIn.tsx'));
+const SignUp = lazy(() => import('./features/auth/SignUp.tsx'));
+const AcceptInvite = lazy(() => import('./features/auth/AcceptInvite.tsx'));
+const Home = lazy(() => import('./features/home/HomePage.tsx'));
+const ListPage = lazy(() => import('./features/lists/ListPage.tsx'));
+const RecordPage = lazy(() => import('./features/records/RecordPage.tsx'));
+const Board = lazy(() => import('./features/deals/DealsBoard.tsx'));
+const Settings = lazy(() => import('./features/settings/SettingsPage.tsx'));
+const NotFound = lazy(() => import('./ui/NotFound.tsx'));
+
+const objectPaths = { contacts: 'contact', companies: 'company', deals: 'deal', leads: 'lead', tasks: 'task' } as const;
+type ObjectPath = keyof typeof objectPaths;
+
+export const PageLoader = () => (
+  <Center h="60vh">
+    <Loader aria-label="Loading" />
+  </Center>
+);
+
+function SignedInRoutes({ path }: { path: string }) {
+  if (path === '/' || path === '') return <Home />;
+  if (path === '/deals/board') return <Board />;
+  if (path.startsWith('/settings')) return <Settings />;
+  const list = match('/:object', path);
+  if (list && list.object in objectPaths) return <ListPage key={list.object} type={objectPaths[list.object as ObjectPath]} />;
+  const rec = match('/:object/:id', path);
+  if (rec && rec.object in objectPaths && rec.object !== 'tasks')
+    return <RecordPage key={path} type={objectPaths[rec.object as ObjectPath] as 'contact'} id={rec.id} />;
+  return <NotFound />;
+}
+
+const publicPaths = ['/signin', '/signup', '/invite'];
+
+export function App() {
+  const { path } = useLocation();
+  const session = useSession();
+  const signedIn = !!session.data;
+  const isPublic = publicPaths.includes(path);
+
+  useEffect(() => {
+    if (session.isPending) return;
+    if (!signedIn && !isPublic) navigate(`/signin${path !== '/' ? `?next=${encodeURIComponent(path)}` : ''}`, { replace: true });
+    if (signedIn && isPublic && path !== '/invite') navigate('/', { replace: true });
+  }, [session.isPending, signedIn, isPublic, path]);
+
+  if (session.isPending) return <PageLoader />;
+  if (!signedIn || isPublic) {
+    return (
+      <Suspense fallback={<PageLoader />}>{path === '/signup' ? <SignUp /> : path === '/invite' ? <AcceptInvite /> : <SignIn />}</Suspense>
+    );
+  }
+  return (
+    <Shell path={path}>
+      <Suspense fallback={<PageLoader />}>
+        <SignedInRoutes path={path} />
+      </Suspense>
+    </Shell>
+  );
+}

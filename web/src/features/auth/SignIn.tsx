@@ -1,0 +1,61 @@
+import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, unwrap } from '../../api.ts';
+import { Link } from '../../router.tsx';
+import { AuthLayout } from './AuthLayout.tsx';
+import { useSignedIn } from './useSignedIn.ts';
+
+export default function SignIn() {
+  const { t } = useTranslation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const signedIn = useSignedIn();
+  const login = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/login', { body: { email, password } })),
+    onSuccess: signedIn,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    login.mutate();
+  };
+  const err = login.error;
+  const message = err instanceof ApiError && err.status === 401 ? t('auth.badLogin') : err?.message;
+  return (
+    <AuthLayout title={t('auth.welcome')} error={message}>
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput
+            label={t('auth.email')}
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            data-autofocus
+          />
+          <PasswordInput
+            label={t('auth.password')}
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
+          <Button type="submit" loading={login.isPending}>
+            {t('auth.signIn')}
+          </Button>
+        </Stack>
+      </form>
+      <Text size="sm" c="dimmed">
+        {t('auth.forgot')}
+      </Text>
+      <Text size="sm">
+        {t('auth.noAccount')} <Link to="/signup">{t('auth.createOne')}</Link>
+      </Text>
+      <Anchor href="/api/docs" size="xs" c="dimmed">
+        API
+      </Anchor>
+    </AuthLayout>
+  );
+}

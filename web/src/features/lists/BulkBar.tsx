@@ -1,0 +1,115 @@
+import { Button, Group, Modal, Paper, Select, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { deleteRecord, type ObjectType, patchRecord, type Row, recordKeys } from '../../records.ts';
+import { useMembers } from '../../ui/useMembers.ts';
+import type { Column } from './columns.ts';
+
+/** Bulk actions on the selected rows: edit one field, assign an owner, move to the trash. */
+export function BulkBar({
+  type,
+  ids,
+  rows,
+  columns,
+  onDone,
+}: {
+  type: ObjectType;
+  ids: string[];
+  rows: Row[];
+  columns: Column[];
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const { members } = useMembers();
+  const [field, setField] = useState<string | null>(null);
+  const [value, setValue] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const editable = columns.filter((c) => c.edit && c.toPatch);
+  const ownerKey = type === 'task' ? 'assigneeId' : 'ownerId';
+
+  const run = async (change: (r: Row) => Promise<unknown>) => {
+    setBusy(true);
+    const chosen = rows.filter((r) => ids.includes(r.id));
+    const results = await Promise.allSettled(chosen.map(change));
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    setBusy(false);
+    void qc.invalidateQueries({ queryKey: recordKeys.all(type) });
+    notifications.show({
+      color: failed ? 'orange' : 'green',
+      message: failed ? `${chosen.length - failed}/${chosen.length}` : t('list.saved'),
+    });
+    onDone();
+  };
+  const col = editable.find((c) => c.key === field);
+
+  return (
+    <Paper withBorder p="xs">
+      <Group gap="xs" wrap="wrap">
+        <Text size="sm" fw={600}>
+          {t('list.selected', { count: ids.length })}
+        </Text>
+        <Select
+          size="xs"
+          aria-label={t('list.editField')}
+          placeholder={t('list.editField')}
+          data={editable
+            .filter((c) => c.edit !== 'member')
+            .map((c) => ({ value: c.key, label: c.label.startsWith('fields.') ? t(c.label) : c.label }))}
+          value={field}
+          onChange={setField}
+          w={160}
+        />
+        {col &&
+          (col.edit === 'enum' ? (
+            <Select
+              size="xs"
+              aria-label={t('list.value')}
+              data={[...(col.options ?? [])]}
+              value={value || null}
+              onChange={(v) => setValue(v ?? '')}
+              w={150}
+            />
+          ) : (
+            <TextInput size="xs" aria-label={t('list.value')} value={value} onChange={(e) => setValue(e.currentTarget.value)} w={150} />
+          ))}
+        {col && (
+          <Button size="xs" loading={busy} onClick={() => run((r) => patchRecord(type, r.id, r.version, col.toPatch?.(value) ?? {}))}>
+            {t('list.apply')}
+          </Button>
+        )}
+        <Select
+          size="xs"
+          aria-label={t('list.assignOwner')}
+          placeholder={t('list.assignOwner')}
+          data={members.map((m) => ({ value: m.id, label: m.name }))}
+          onChange={(v) => v && run((r) => patchRecord(type, r.id, r.version, { [ownerKey]: v }))}
+          w={170}
+        />
+        <Button size="xs" color="red" variant="light" loading={busy} onClick={() => setConfirming(true)}>
+          {t('list.delete')}
+        </Button>
+      </Group>
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={t('list.delete')}>
+        <Text size="sm">{t('list.deleteConfirm', { count: ids.length })}</Text>
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={() => setConfirming(false)}>
+            {t('record.cancel')}
+          </Button>
+          <Button
+            color="red"
+            onClick={() => {
+              setConfirming(false);
+              void run((r) => deleteRecord(type, r.id));
+            }}
+          >
+            {t('list.delete')}
+          </Button>
+        </Group>
+      </Modal>
+    </Paper>
+  );
+}

@@ -1,0 +1,190 @@
+import { ActionIcon, Button, Group, Paper, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
+import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { Column, FilterKind } from './columns.ts';
+
+// The filter language of docs/api.md, as rows of field / operator / value inside and/or groups.
+
+export interface Condition {
+  field: string;
+  op: string;
+  value: string;
+}
+export interface FilterGroup {
+  mode: 'and' | 'or';
+  items: (Condition | FilterGroup)[];
+}
+
+const opsByKind: Record<FilterKind, string[]> = {
+  text: ['contains', 'eq', 'neq', 'startsWith', 'endsWith', 'notContains', 'isEmpty', 'isNotEmpty'],
+  enum: ['eq', 'neq', 'isEmpty', 'isNotEmpty'],
+  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'isEmpty', 'isNotEmpty'],
+  date: ['eq', 'gt', 'gte', 'lt', 'lte', 'isEmpty', 'isNotEmpty'],
+  datetime: ['gt', 'gte', 'lt', 'lte', 'isEmpty', 'isNotEmpty'],
+  uuid: ['eq', 'neq', 'isEmpty', 'isNotEmpty'],
+  bool: ['eq', 'neq', 'isEmpty', 'isNotEmpty'],
+  multi: ['hasAny', 'isEmpty', 'isNotEmpty'],
+  none: [],
+};
+const noValue = new Set(['isEmpty', 'isNotEmpty']);
+
+const isGroup = (x: Condition | FilterGroup): x is FilterGroup => 'items' in x;
+
+function toValue(c: Condition, col: Column | undefined): unknown {
+  if (col?.filter === 'number') return Number(c.value);
+  if (col?.filter === 'bool') return c.value === 'true';
+  if (col?.filter === 'multi') return c.value.split(',').map((s) => s.trim());
+  if (col?.filter === 'datetime') return new Date(c.value).toISOString();
+  return c.value;
+}
+
+/** The group as the server's JSON filter, leaving out half-filled rows; null when empty. */
+export function toFilter(g: FilterGroup, columns: Column[]): unknown {
+  const parts = g.items
+    .map((x) => {
+      if (isGroup(x)) return toFilter(x, columns);
+      if (!x.field || !x.op || (!noValue.has(x.op) && x.value === '')) return null;
+      const col = columns.find((c) => c.field === x.field);
+      return noValue.has(x.op) ? { field: x.field, op: x.op } : { field: x.field, op: x.op, value: toValue(x, col) };
+    })
+    .filter(Boolean);
+  if (!parts.length) return null;
+  return { [g.mode]: parts };
+}
+
+export function countConditions(g: FilterGroup): number {
+  return g.items.reduce((n, x) => n + (isGroup(x) ? countConditions(x) : x.field ? 1 : 0), 0);
+}
+
+function ConditionRow({
+  c,
+  columns,
+  onChange,
+  onRemove,
+}: {
+  c: Condition;
+  columns: Column[];
+  onChange: (c: Condition) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useTranslation();
+  const filterable = columns.filter((col) => col.field && col.filter !== 'none');
+  const col = filterable.find((x) => x.field === c.field);
+  const ops = col ? opsByKind[col.filter] : [];
+  return (
+    <Group gap="xs" wrap="wrap" align="flex-end">
+      <Select
+        aria-label={t('list.field')}
+        placeholder={t('list.field')}
+        data={filterable.map((x) => ({ value: x.field as string, label: x.label.startsWith('fields.') ? t(x.label) : x.label }))}
+        value={c.field || null}
+        onChange={(v) =>
+          onChange({
+            field: v ?? '',
+            op: v ? (opsByKind[filterable.find((x) => x.field === v)?.filter ?? 'text'][0] ?? '') : '',
+            value: '',
+          })
+        }
+        w={170}
+        searchable
+      />
+      <Select
+        aria-label={t('list.operator')}
+        data={ops.map((o) => ({ value: o, label: t(`ops.${o}`) }))}
+        value={c.op || null}
+        onChange={(v) => onChange({ ...c, op: v ?? '' })}
+        w={150}
+      />
+      {!noValue.has(c.op) &&
+        (col?.filter === 'enum' || col?.filter === 'bool' ? (
+          <Select
+            aria-label={t('list.value')}
+            data={col.filter === 'bool' ? ['true', 'false'] : [...(col.options ?? [])]}
+            value={c.value || null}
+            onChange={(v) => onChange({ ...c, value: v ?? '' })}
+            w={160}
+          />
+        ) : (
+          <TextInput
+            aria-label={t('list.value')}
+            placeholder={t('list.value')}
+            type={
+              col?.filter === 'number' ? 'number' : col?.filter === 'date' ? 'date' : col?.filter === 'datetime' ? 'datetime-local' : 'text'
+            }
+            value={c.value}
+            onChange={(e) => onChange({ ...c, value: e.currentTarget.value })}
+            w={180}
+          />
+        ))}
+      <ActionIcon variant="subtle" color="gray" onClick={onRemove} aria-label={t('settings.remove')}>
+        <IconTrash size={16} />
+      </ActionIcon>
+    </Group>
+  );
+}
+
+export function FilterBuilder({
+  group,
+  columns,
+  onChange,
+  depth = 0,
+}: {
+  group: FilterGroup;
+  columns: Column[];
+  onChange: (g: FilterGroup) => void;
+  depth?: number;
+}) {
+  const { t } = useTranslation();
+  const setItem = (i: number, x: Condition | FilterGroup | null) =>
+    onChange({ ...group, items: x ? group.items.map((y, j) => (j === i ? x : y)) : group.items.filter((_, j) => j !== i) });
+  return (
+    <Paper withBorder={depth > 0} p={depth > 0 ? 'xs' : 0}>
+      <Stack gap="xs">
+        <SegmentedControl
+          size="xs"
+          w="fit-content"
+          value={group.mode}
+          onChange={(v) => onChange({ ...group, mode: v as 'and' | 'or' })}
+          data={[
+            { value: 'and', label: t('list.and') },
+            { value: 'or', label: t('list.or') },
+          ]}
+        />
+        {group.items.map((x, i) =>
+          isGroup(x) ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no id
+            <FilterBuilder key={i} group={x} columns={columns} depth={depth + 1} onChange={(g) => setItem(i, g.items.length ? g : null)} />
+          ) : (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no id
+            <ConditionRow key={i} c={x} columns={columns} onChange={(c) => setItem(i, c)} onRemove={() => setItem(i, null)} />
+          ),
+        )}
+        <Group gap="xs">
+          <Button
+            size="xs"
+            variant="light"
+            leftSection={<IconPlus size={14} />}
+            onClick={() => onChange({ ...group, items: [...group.items, { field: '', op: '', value: '' }] })}
+          >
+            {t('list.addCondition')}
+          </Button>
+          {depth < 2 && (
+            <Button
+              size="xs"
+              variant="subtle"
+              leftSection={<IconPlus size={14} />}
+              onClick={() =>
+                onChange({
+                  ...group,
+                  items: [...group.items, { mode: group.mode === 'and' ? 'or' : 'and', items: [{ field: '', op: '', value: '' }] }],
+                })
+              }
+            >
+              {t('list.addGroup')}
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}

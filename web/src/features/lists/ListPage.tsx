@@ -1,0 +1,315 @@
+import { Badge, Button, Checkbox, Group, Menu, Modal, NavLink, Popover, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { IconColumns, IconDownload, IconFilter, IconPlus } from '@tabler/icons-react';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, type FieldDefinition, fullRows, type SavedView, unwrap } from '../../api.ts';
+import { listRecords, type ObjectType, patchRecord, type Row, recordKeys, segmentOf } from '../../records.ts';
+import { navigate, useLocation } from '../../router.tsx';
+import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { useMembers } from '../../ui/useMembers.ts';
+import { usePipelines } from '../../ui/usePipelines.ts';
+import { BulkBar } from './BulkBar.tsx';
+import { CreateRecordModal } from './CreateRecordModal.tsx';
+import { type Column, columnsFor, defaultColumns, type Lookups } from './columns.ts';
+import { downloadCsv, toCsv } from './csv.ts';
+import { countConditions, FilterBuilder, type FilterGroup, toFilter } from './FilterBuilder.tsx';
+import { RecordTable } from './RecordTable.tsx';
+
+const titles: Record<ObjectType, string> = {
+  contact: 'nav.contacts',
+  company: 'nav.companies',
+  deal: 'nav.deals',
+  lead: 'nav.leads',
+  task: 'nav.tasks',
+};
+const emptyGroup = (): FilterGroup => ({ mode: 'and', items: [] });
+
+export function useFields(type: ObjectType | 'activity') {
+  return useQuery({
+    queryKey: ['fields', type],
+    queryFn: async () => fullRows<FieldDefinition>(unwrap(await api.GET('/api/v1/fields', { params: { query: { objectType: type } } }))),
+    staleTime: 60_000,
+  });
+}
+
+export function useLookups(): Lookups {
+  const { t } = useTranslation();
+  const { nameOf } = useMembers();
+  const { stageOf } = usePipelines();
+  return { t, memberName: nameOf, stageName: (id) => stageOf(id)?.name ?? '' };
+}
+
+export default function ListPage({ type }: { type: ObjectType }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const phone = useMediaQuery('(max-width: 48em)') ?? false;
+  const { query } = useLocation();
+  const lookups = useLookups();
+  const fields = useFields(type);
+  const allColumns = useMemo(() => columnsFor(type, fields.data ?? []), [type, fields.data]);
+  const [visible, setVisible] = useState<string[]>(defaultColumns[type]);
+  const [sort, setSort] = useState('-updatedAt');
+  const [draft, setDraft] = useState<FilterGroup>(emptyGroup);
+  const [applied, setApplied] = useState<FilterGroup>(emptyGroup);
+  const [viewId, setViewId] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [saveOpen, setSaveOpen] = useState(false);
+  const creating = query.get('new') === '1';
+
+  const filter = toFilter(applied, allColumns);
+  const params = { filter: filter ? JSON.stringify(filter) : undefined, sort, view: viewId ?? undefined };
+  const list = useInfiniteQuery({
+    queryKey: recordKeys.list(type, params),
+    queryFn: ({ pageParam }) => listRecords(type, { ...params, cursor: pageParam, limit: 100 } as never),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);
+  const columns = visible.map((k) => allColumns.find((c) => c.key === k)).filter((c): c is Column => !!c);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const onEndReached = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const views = useQuery({
+    queryKey: ['views', type],
+    queryFn: async () => fullRows<SavedView>(unwrap(await api.GET('/api/v1/views', { params: { query: { objectType: type } } }))),
+  });
+
+  const edit = useMutation({
+    mutationFn: ({ row, col, value }: { row: Row; col: Column; value: string | null }) =>
+      patchRecord(type, row.id, row.version, col.toPatch?.(value) ?? {}),
+    onSuccess: () => notifications.show({ message: t('list.saved'), color: 'green', autoClose: 1500 }),
+    onError: (e) =>
+      notifications.show({ color: 'red', message: e instanceof ApiError && e.status === 409 ? t('list.conflict') : e.message }),
+    onSettled: () => qc.invalidateQueries({ queryKey: recordKeys.all(type) }),
+  });
+
+  const applyView = (v: SavedView | null) => {
+    setViewId(v?.id ?? null);
+    setVisible(v?.columns?.length ? v.columns : defaultColumns[type]);
+    if (v?.sort) setSort(v.sort);
+    setDraft(emptyGroup());
+    setApplied(emptyGroup());
+    setSelected(new Set());
+  };
+
+  const onSort = (field: string) => setSort((s) => (s === field ? `-${field}` : field));
+
+  const exportCsv = async () => {
+    const all: Row[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listRecords(type, { ...params, cursor, limit: 200 } as never);
+      all.push(...page.rows);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && all.length < 50_000);
+    const header = columns.map((c) => (c.label.startsWith('fields.') ? t(c.label) : c.label));
+    downloadCsv(
+      `${segmentOf[type]}.csv`,
+      toCsv(
+        header,
+        all.map((r) => columns.map((c) => c.display(r, lookups))),
+      ),
+    );
+  };
+
+  const nFilters = countConditions(applied);
+  return (
+    <Group align="flex-start" wrap="nowrap" gap="md">
+      {!phone && (
+        <Stack w={200} gap={2} style={{ flexShrink: 0 }} component="aside" aria-label={t('list.views')}>
+          <Text size="xs" fw={700} c="dimmed" tt="uppercase" mb={4}>
+            {t('list.views')}
+          </Text>
+          <NavLink label={t('list.allRecords')} active={!viewId} onClick={() => applyView(null)} />
+          {(views.data ?? []).map((v) => (
+            <NavLink
+              key={v.id}
+              label={v.name}
+              description={v.visibility === 'shared' ? t('list.shared') : t('list.private')}
+              active={viewId === v.id}
+              onClick={() => applyView(v)}
+            />
+          ))}
+          <Button size="xs" variant="subtle" mt="xs" onClick={() => setSaveOpen(true)}>
+            {t('list.saveView')}
+          </Button>
+        </Stack>
+      )}
+      <Stack style={{ flex: 1, minWidth: 0 }} gap="sm">
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Group gap="xs">
+            <Title order={1} size="h2">
+              {t(titles[type])}
+            </Title>
+            {list.data && (
+              <Badge variant="light" color="gray">
+                {t('list.rows', { count: rows.length })}
+                {hasNextPage ? '+' : ''}
+              </Badge>
+            )}
+          </Group>
+          <Group gap="xs">
+            <Popover width={phone ? 340 : 640} position="bottom-end" withinPortal trapFocus>
+              <Popover.Target>
+                <Button
+                  variant="default"
+                  leftSection={<IconFilter size={16} />}
+                  rightSection={nFilters ? <Badge size="xs">{nFilters}</Badge> : null}
+                >
+                  {t('list.filter')}
+                </Button>
+              </Popover.Target>
+              <Popover.Dropdown>
+                <Stack>
+                  <FilterBuilder group={draft} columns={allColumns} onChange={setDraft} />
+                  <Group justify="flex-end">
+                    <Button
+                      size="xs"
+                      variant="default"
+                      onClick={() => {
+                        setDraft(emptyGroup());
+                        setApplied(emptyGroup());
+                      }}
+                    >
+                      {t('list.clear')}
+                    </Button>
+                    <Button size="xs" onClick={() => setApplied(draft)}>
+                      {t('list.apply')}
+                    </Button>
+                  </Group>
+                </Stack>
+              </Popover.Dropdown>
+            </Popover>
+            <Menu closeOnItemClick={false} position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Button variant="default" leftSection={<IconColumns size={16} />}>
+                  {t('list.columns')}
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown mah={400} style={{ overflowY: 'auto' }}>
+                {allColumns.map((c) => (
+                  <Menu.Item key={c.key}>
+                    <Checkbox
+                      label={c.label.startsWith('fields.') ? t(c.label) : c.label}
+                      checked={visible.includes(c.key)}
+                      onChange={() => setVisible((v) => (v.includes(c.key) ? v.filter((k) => k !== c.key) : [...v, c.key]))}
+                    />
+                  </Menu.Item>
+                ))}
+              </Menu.Dropdown>
+            </Menu>
+            <Button variant="default" leftSection={<IconDownload size={16} />} onClick={exportCsv}>
+              {t('list.export')}
+            </Button>
+            <Button leftSection={<IconPlus size={16} />} onClick={() => navigate(`/${segmentOf[type]}?new=1`)}>
+              {t('list.new')}
+            </Button>
+          </Group>
+        </Group>
+        {selected.size > 0 && (
+          <BulkBar type={type} ids={[...selected]} rows={rows} columns={allColumns} onDone={() => setSelected(new Set())} />
+        )}
+        {list.error ? (
+          <ErrorState error={list.error} onRetry={() => list.refetch()} />
+        ) : list.isPending ? (
+          <LoadingRows rows={8} />
+        ) : rows.length === 0 ? (
+          <Empty>{nFilters || viewId ? t('list.emptyFiltered') : t('list.empty')}</Empty>
+        ) : (
+          <RecordTable
+            rows={rows}
+            columns={columns}
+            lookups={lookups}
+            sort={sort}
+            onSort={onSort}
+            selected={selected}
+            onSelect={setSelected}
+            onEdit={(row, col, value) => edit.mutate({ row, col, value })}
+            onEndReached={onEndReached}
+            phone={phone}
+          />
+        )}
+        {isFetchingNextPage && (
+          <Text size="xs" c="dimmed">
+            {t('list.loadingMore')}
+          </Text>
+        )}
+      </Stack>
+      <CreateRecordModal
+        type={type}
+        opened={creating}
+        onClose={() => navigate(`/${segmentOf[type]}`, { replace: true })}
+        onCreated={(r) => type !== 'task' && navigate(`/${segmentOf[type]}/${r.id}`)}
+      />
+      <SaveViewModal
+        opened={saveOpen}
+        onClose={() => setSaveOpen(false)}
+        type={type}
+        filter={filter}
+        sort={sort}
+        columns={visible}
+        onSaved={applyView}
+      />
+    </Group>
+  );
+}
+
+function SaveViewModal(props: {
+  opened: boolean;
+  onClose: () => void;
+  type: ObjectType;
+  filter: unknown;
+  sort: string;
+  columns: string[];
+  onSaved: (v: SavedView) => void;
+}) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [name, setName] = useState('');
+  const [shared, setShared] = useState(false);
+  const save = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/views', {
+          body: {
+            objectType: props.type,
+            name,
+            filter: props.filter ?? undefined,
+            sort: props.sort,
+            columns: props.columns,
+            visibility: shared ? 'shared' : 'private',
+          },
+        }),
+      ) as SavedView,
+    onSuccess: (v) => {
+      void qc.invalidateQueries({ queryKey: ['views', props.type] });
+      props.onClose();
+      props.onSaved(v);
+    },
+  });
+  const err = save.error instanceof ApiError ? save.error : null;
+  return (
+    <Modal opened={props.opened} onClose={props.onClose} title={t('list.saveView')}>
+      <Stack>
+        <TextInput
+          label={t('list.viewName')}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={err?.fieldMessage('name') ?? (err && !err.errors.length ? err.message : undefined)}
+          data-autofocus
+        />
+        <Switch label={t('list.shared')} checked={shared} onChange={(e) => setShared(e.currentTarget.checked)} />
+        <Group justify="flex-end">
+          <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!name}>
+            {t('record.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,256 @@
+import type { TFunction } from 'i18next';
+import type { FieldDefinition } from '../../api.ts';
+import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../format.ts';
+import type { ObjectType, Row } from '../../records.ts';
+import { contactName } from '../../ui/names.ts';
+
+export type FilterKind = 'text' | 'enum' | 'number' | 'date' | 'datetime' | 'uuid' | 'bool' | 'multi' | 'none';
+
+export interface Lookups {
+  t: TFunction;
+  memberName: (id: string | null | undefined) => string;
+  stageName: (id: string | null | undefined) => string;
+}
+
+export interface Column {
+  key: string;
+  label: string;
+  width: number;
+  /** The field the server sorts and filters by, when it can. */
+  field?: string;
+  filter: FilterKind;
+  options?: readonly string[];
+  /** How a cell is edited in place; absent: read-only. */
+  edit?: 'text' | 'enum' | 'number' | 'member';
+  display: (row: Row, l: Lookups) => string;
+  /** What a cell's edit turns into in the PATCH body. */
+  toPatch?: (value: string | null) => Record<string, unknown>;
+  href?: (row: Row) => string;
+}
+
+const str = (v: unknown) => (v == null ? '' : String(v));
+const text = (key: string, width = 160, edit = true): Column => ({
+  key,
+  label: `fields.${key}`,
+  width,
+  field: key,
+  filter: 'text',
+  edit: edit ? 'text' : undefined,
+  display: (r) => str(r[key]),
+  toPatch: (v) => ({ [key]: v || null }),
+});
+const enumCol = (key: string, options: readonly string[], width = 140): Column => ({
+  key,
+  label: `fields.${key}`,
+  width,
+  field: key,
+  filter: 'enum',
+  options,
+  edit: 'enum',
+  display: (r) => str(r[key]),
+  toPatch: (v) => ({ [key]: v || null }),
+});
+const owner = (key = 'ownerId'): Column => ({
+  key,
+  label: `fields.${key}`,
+  width: 150,
+  field: key,
+  filter: 'uuid',
+  edit: 'member',
+  display: (r, l) => l.memberName(r[key] as string),
+  toPatch: (v) => ({ [key]: v || null }),
+});
+const when = (key: string, kind: 'date' | 'datetime' = 'datetime'): Column => ({
+  key,
+  label: `fields.${key}`,
+  width: 170,
+  field: key,
+  filter: kind,
+  display: (r) => (kind === 'date' ? formatDate(r[key] as string) : formatDateTime(r[key] as string)),
+});
+
+export const lifecycleStages = [
+  'subscriber',
+  'lead',
+  'marketingQualified',
+  'salesQualified',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+];
+export const companySizes = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001+'];
+export const leadStatuses = ['new', 'contacted', 'qualified', 'unqualified'];
+
+const columns: Record<ObjectType, Column[]> = {
+  contact: [
+    {
+      key: 'name',
+      label: 'fields.name',
+      width: 200,
+      field: 'name',
+      filter: 'text',
+      display: (r) => contactName(r as never),
+      href: (r) => `/contacts/${r.id}`,
+    },
+    text('firstName', 140),
+    text('lastName', 140),
+    {
+      key: 'email',
+      label: 'fields.email',
+      width: 220,
+      field: 'email',
+      filter: 'text',
+      display: (r) => (r.emails as { value: string }[])?.[0]?.value ?? '',
+    },
+    {
+      key: 'phone',
+      label: 'fields.phone',
+      width: 150,
+      field: 'phone',
+      filter: 'text',
+      display: (r) => (r.phones as { value: string }[])?.[0]?.value ?? '',
+    },
+    text('title'),
+    {
+      key: 'companies',
+      label: 'fields.companies',
+      width: 180,
+      filter: 'none',
+      display: (r) => ((r.companies as { name: string }[]) ?? []).map((c) => c.name).join(', '),
+    },
+    enumCol('lifecycleStage', lifecycleStages),
+    text('source', 120),
+    owner(),
+    when('lastActivityAt'),
+    when('createdAt'),
+    when('updatedAt'),
+  ],
+  company: [
+    { ...text('name', 220), href: (r) => `/companies/${r.id}` },
+    text('domain'),
+    text('industry'),
+    enumCol('size', companySizes, 110),
+    text('phone', 150, false),
+    owner(),
+    when('lastActivityAt'),
+    when('createdAt'),
+    when('updatedAt'),
+  ],
+  deal: [
+    { ...text('name', 220), href: (r) => `/deals/${r.id}` },
+    {
+      key: 'amountMinor',
+      label: 'fields.amount',
+      width: 130,
+      field: 'amountMinor',
+      filter: 'number',
+      display: (r) => formatMoney(r.amountMinor as number, r.currency as string),
+    },
+    {
+      key: 'stageId',
+      label: 'fields.stage',
+      width: 150,
+      field: 'stageId',
+      filter: 'uuid',
+      display: (r, l) => l.stageName(r.stageId as string),
+    },
+    {
+      key: 'status',
+      label: 'fields.status',
+      width: 100,
+      field: 'status',
+      filter: 'enum',
+      options: ['open', 'won', 'lost'],
+      display: (r) => str(r.status),
+    },
+    {
+      key: 'probability',
+      label: 'fields.probability',
+      width: 110,
+      field: 'probability',
+      filter: 'number',
+      display: (r) => `${r.probability}%`,
+    },
+    when('expectedCloseDate', 'date'),
+    owner(),
+    when('createdAt'),
+    when('updatedAt'),
+  ],
+  lead: [
+    {
+      key: 'name',
+      label: 'fields.name',
+      width: 200,
+      field: 'name',
+      filter: 'text',
+      display: (r) => contactName(r as never),
+      href: (r) => `/leads/${r.id}`,
+    },
+    text('email', 220),
+    text('companyName', 180),
+    text('title'),
+    { ...enumCol('status', [...leadStatuses, 'converted'], 120), edit: undefined },
+    text('source', 120),
+    owner(),
+    when('createdAt'),
+  ],
+  task: [
+    text('title', 260),
+    when('dueAt'),
+    { key: 'done', label: 'fields.done', width: 80, field: 'done', filter: 'bool', display: (r, l) => (r.done ? l.t('fields.done') : '') },
+    enumCol('priority', ['low', 'normal', 'high'], 100),
+    owner('assigneeId'),
+    when('createdAt'),
+  ],
+};
+
+export const defaultColumns: Record<ObjectType, string[]> = {
+  contact: ['name', 'email', 'title', 'companies', 'lifecycleStage', 'ownerId', 'lastActivityAt'],
+  company: ['name', 'domain', 'industry', 'size', 'ownerId', 'lastActivityAt'],
+  deal: ['name', 'amountMinor', 'stageId', 'status', 'expectedCloseDate', 'ownerId'],
+  lead: ['name', 'email', 'companyName', 'status', 'source', 'ownerId'],
+  task: ['title', 'dueAt', 'done', 'priority', 'assigneeId'],
+};
+
+const customFilter: Record<string, FilterKind> = {
+  text: 'text',
+  longText: 'text',
+  url: 'text',
+  email: 'text',
+  phone: 'text',
+  number: 'number',
+  date: 'date',
+  boolean: 'bool',
+  select: 'enum',
+  multiSelect: 'multi',
+  currency: 'none',
+};
+
+export function customColumn(f: FieldDefinition): Column {
+  const key = `custom.${f.key}`;
+  const simple = ['text', 'url', 'email', 'phone', 'select', 'number'].includes(f.type);
+  return {
+    key,
+    label: f.label,
+    width: 160,
+    field: f.type === 'currency' ? undefined : key,
+    filter: customFilter[f.type] ?? 'none',
+    options: f.options ?? undefined,
+    edit: simple ? (f.type === 'select' ? 'enum' : f.type === 'number' ? 'number' : 'text') : undefined,
+    display: (r) => {
+      const v = r.custom?.[f.key];
+      if (v == null) return '';
+      if (f.type === 'number') return formatNumber(v as number);
+      if (f.type === 'date') return formatDate(v as string);
+      if (f.type === 'currency') return formatMoney((v as { amountMinor: number }).amountMinor, (v as { currency: string }).currency);
+      if (Array.isArray(v)) return v.join(', ');
+      return String(v);
+    },
+    toPatch: (v) => ({ custom: { [f.key]: v === '' || v == null ? null : f.type === 'number' ? Number(v) : v } }),
+  };
+}
+
+export function columnsFor(type: ObjectType, fields: FieldDefinition[]) {
+  return [...columns[type], ...fields.filter((f) => f.objectType === type).map(customColumn)];
+}

@@ -1,0 +1,93 @@
+import { Select, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Row } from '../../records.ts';
+import { useMembers } from '../../ui/useMembers.ts';
+import type { Column, Lookups } from '../lists/columns.ts';
+
+/** A field shown as text that turns into an input on click; Enter or blur saves, Escape cancels. */
+export function EditableField({
+  row,
+  col,
+  lookups,
+  onSave,
+  error,
+}: {
+  row: Row;
+  col: Column;
+  lookups: Lookups;
+  onSave: (v: string | null) => void;
+  error?: string;
+}) {
+  const { t } = useTranslation();
+  const { members } = useMembers();
+  const [editing, setEditing] = useState(false);
+  const raw = col.key.startsWith('custom.') ? row.custom?.[col.key.slice(7)] : row[col.key];
+  const [value, setValue] = useState('');
+  const label = col.label.startsWith('fields.') ? t(col.label) : col.label;
+  const start = () => {
+    setValue(raw == null ? '' : String(raw));
+    setEditing(true);
+  };
+  const finish = (v: string | null | undefined) => {
+    setEditing(false);
+    if (v !== undefined && v !== (raw == null ? '' : String(raw))) onSave(v);
+  };
+  let input = null;
+  if (editing && (col.edit === 'enum' || col.edit === 'member'))
+    input = (
+      <Select
+        size="xs"
+        aria-label={label}
+        autoFocus
+        defaultDropdownOpened
+        clearable
+        data={col.edit === 'member' ? members.map((m) => ({ value: m.id, label: m.name })) : [...(col.options ?? [])]}
+        value={value || null}
+        onChange={(v) => finish(v ?? '')}
+        onBlur={() => finish(undefined)}
+      />
+    );
+  else if (editing)
+    input = (
+      <TextInput
+        size="xs"
+        aria-label={label}
+        autoFocus
+        type={col.edit === 'number' ? 'number' : 'text'}
+        value={value}
+        onChange={(e) => setValue(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') finish(value);
+          if (e.key === 'Escape') finish(undefined);
+        }}
+        onBlur={() => finish(value)}
+      />
+    );
+  const shown = col.display(row, lookups);
+  return (
+    <Stack gap={0}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      {input ??
+        (col.edit ? (
+          <UnstyledButton
+            className="rp-editable"
+            onClick={start}
+            aria-label={`${label}: ${shown || t('record.empty')}. ${t('record.editHint')}`}
+            title={t('record.editHint')}
+          >
+            <Text size="sm">{shown || t('record.empty')}</Text>
+          </UnstyledButton>
+        ) : (
+          <Text size="sm">{shown || t('record.empty')}</Text>
+        ))}
+      {error && (
+        <Text size="xs" c="red" role="alert">
+          {error}
+        </Text>
+      )}
+    </Stack>
+  );
+}

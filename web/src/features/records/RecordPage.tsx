@@ -1,0 +1,157 @@
+import { Alert, Badge, Button, Card, Grid, Group, SimpleGrid, Stack, Tabs, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api.ts';
+import { deleteRecord, getRecord, type ObjectType, patchRecord, type Row, recordKeys, restoreRecord, segmentOf } from '../../records.ts';
+import { Link } from '../../router.tsx';
+import { contactName } from '../../ui/names.ts';
+import { ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { type Column, columnsFor } from '../lists/columns.ts';
+import { useFields, useLookups } from '../lists/ListPage.tsx';
+import { ConvertLead } from './ConvertLead.tsx';
+import { DealOutcome } from './DealOutcome.tsx';
+import { EditableField } from './EditableField.tsx';
+import { HistoryPanel } from './HistoryPanel.tsx';
+import { CompanyRelated, ContactRelated, DealRelated } from './Related.tsx';
+import { TasksPanel } from './TasksPanel.tsx';
+import { Timeline } from './Timeline.tsx';
+
+type RecordType = Exclude<ObjectType, 'task'>;
+
+const detailKeys: Record<RecordType, string[]> = {
+  contact: ['firstName', 'lastName', 'email', 'phone', 'title', 'lifecycleStage', 'source', 'ownerId', 'lastActivityAt'],
+  company: ['name', 'domain', 'industry', 'size', 'phone', 'ownerId', 'lastActivityAt'],
+  deal: ['name', 'amountMinor', 'stageId', 'status', 'probability', 'expectedCloseDate', 'ownerId'],
+  lead: ['firstName', 'lastName', 'email', 'companyName', 'title', 'status', 'source', 'ownerId'],
+};
+
+function titleOf(type: RecordType, r: Row) {
+  return type === 'contact' || type === 'lead' ? contactName(r as never) : String(r.name ?? '');
+}
+
+export default function RecordPage({ type, id }: { type: RecordType; id: string }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const lookups = useLookups();
+  const fields = useFields(type);
+  const record = useQuery({ queryKey: recordKeys.one(type, id), queryFn: () => getRecord(type, id) });
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const columns = columnsFor(type, fields.data ?? []);
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: recordKeys.one(type, id) });
+    void qc.invalidateQueries({ queryKey: recordKeys.history(type, id) });
+    void qc.invalidateQueries({ queryKey: [segmentOf[type], 'list'] });
+  };
+  const save = useMutation({
+    mutationFn: ({ col, value }: { col: Column; value: string | null }) =>
+      patchRecord(type, id, record.data?.version ?? 1, col.toPatch?.(value) ?? {}),
+    onSuccess: (row, { col }) => {
+      qc.setQueryData(recordKeys.one(type, id), row);
+      setFieldErrors((e) => ({ ...e, [col.key]: '' }));
+      refresh();
+    },
+    onError: (e, { col }) => {
+      if (e instanceof ApiError && e.status === 409) {
+        notifications.show({ color: 'orange', message: t('list.conflict') });
+        refresh();
+      } else if (e instanceof ApiError && e.errors.length) setFieldErrors((x) => ({ ...x, [col.key]: e.errors[0].message }));
+      else notifications.show({ color: 'red', message: e.message });
+    },
+  });
+  const trash = useMutation({
+    mutationFn: () => (record.data?.deletedAt ? restoreRecord(type, id) : deleteRecord(type, id)),
+    onSuccess: refresh,
+  });
+
+  if (record.error)
+    return record.error instanceof ApiError && record.error.status === 404 ? (
+      <Alert color="gray">
+        {t('record.notFound')} <Link to={`/${segmentOf[type]}`}>{t('record.back')}</Link>
+      </Alert>
+    ) : (
+      <ErrorState error={record.error} onRetry={() => record.refetch()} />
+    );
+  if (record.isPending) return <LoadingRows rows={6} />;
+  const row = record.data;
+  const details = [
+    ...detailKeys[type].map((k) => columns.find((c) => c.key === k)),
+    ...columns.filter((c) => c.key.startsWith('custom.')),
+  ].filter((c): c is Column => !!c);
+  const fieldLabel = (f: string) => {
+    const c = columns.find((x) => x.key === f || x.field === f);
+    return c ? (c.label.startsWith('fields.') ? t(c.label) : c.label) : f;
+  };
+
+  return (
+    <Stack>
+      <Group justify="space-between" wrap="wrap">
+        <Group gap="xs">
+          <Badge variant="light">{t(`objects.${type}`)}</Badge>
+          <Title order={1} size="h2">
+            {titleOf(type, row)}
+          </Title>
+          {type === 'deal' && row.status !== 'open' && (
+            <Badge color={row.status === 'won' ? 'green' : 'red'}>{t(`record.${row.status}`)}</Badge>
+          )}
+        </Group>
+        <Group gap="xs">
+          {type === 'deal' && !row.deletedAt && <DealOutcome deal={row} />}
+          {type === 'lead' && !row.deletedAt && <ConvertLead lead={row} />}
+          <Button
+            size="xs"
+            variant="default"
+            color={row.deletedAt ? undefined : 'red'}
+            onClick={() => trash.mutate()}
+            loading={trash.isPending}
+          >
+            {row.deletedAt ? t('record.restore') : t('record.delete')}
+          </Button>
+        </Group>
+      </Group>
+      {row.deletedAt && <Alert color="orange">{t('record.deletedBanner')}</Alert>}
+      <Card withBorder>
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md" verticalSpacing="sm">
+          {details.map((c) => (
+            <EditableField
+              key={c.key}
+              row={row}
+              col={c}
+              lookups={lookups}
+              onSave={(value) => save.mutate({ col: c, value })}
+              error={fieldErrors[c.key] || undefined}
+            />
+          ))}
+        </SimpleGrid>
+      </Card>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Tabs defaultValue="timeline" keepMounted={false}>
+            <Tabs.List>
+              <Tabs.Tab value="timeline">{t('record.timeline')}</Tabs.Tab>
+              <Tabs.Tab value="tasks">{t('record.tasks')}</Tabs.Tab>
+              <Tabs.Tab value="history">{t('record.history')}</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="timeline" pt="sm">
+              <Timeline type={type} id={id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="tasks" pt="sm">
+              <TasksPanel type={type} id={id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="history" pt="sm">
+              <HistoryPanel type={type} id={id} fieldLabel={fieldLabel} />
+            </Tabs.Panel>
+          </Tabs>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Stack>
+            {type === 'contact' && <ContactRelated contact={row} />}
+            {type === 'company' && <CompanyRelated company={row} />}
+            {type === 'deal' && <DealRelated deal={row} />}
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}

@@ -1,0 +1,101 @@
+import { Button, Checkbox, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, fullRows, type Task, unwrap } from '../../api.ts';
+import { formatDateTime } from '../../format.ts';
+import { type ObjectType, segmentOf } from '../../records.ts';
+import { useMe } from '../../session.ts';
+import { Empty, LoadingRows } from '../../ui/States.tsx';
+
+export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id: string }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const me = useMe();
+  const tasks = useQuery({
+    queryKey: ['tasks', 'record', type, id],
+    queryFn: async () =>
+      fullRows<Task>(
+        unwrap(await api.GET(`/api/v1/${segmentOf[type]}/{id}/tasks` as '/api/v1/contacts/{id}/tasks', { params: { path: { id } } })),
+      ),
+  });
+  const [title, setTitle] = useState('');
+  const [due, setDue] = useState('');
+  const add = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/tasks', {
+          body: {
+            title,
+            dueAt: due ? new Date(due).toISOString() : null,
+            assigneeId: me.member.id,
+            links: [{ recordType: type, recordId: id }],
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setTitle('');
+      setDue('');
+      void qc.invalidateQueries({ queryKey: ['tasks'] });
+    },
+  });
+  const toggle = useMutation({
+    mutationFn: async (task: Task) =>
+      unwrap(
+        await api.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { done: !task.done, version: task.version } }),
+      ),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['tasks'] }),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    add.mutate();
+  };
+  const err = add.error instanceof ApiError ? add.error : null;
+  return (
+    <Stack>
+      <form onSubmit={submit}>
+        <Group gap="xs" align="flex-start" wrap="wrap">
+          <TextInput
+            size="sm"
+            aria-label={t('record.taskTitle')}
+            placeholder={t('record.taskTitle')}
+            value={title}
+            onChange={(e) => setTitle(e.currentTarget.value)}
+            error={err?.fieldMessage('title')}
+            style={{ flex: 1, minWidth: 180 }}
+          />
+          <TextInput
+            size="sm"
+            aria-label={t('fields.dueAt')}
+            type="datetime-local"
+            value={due}
+            onChange={(e) => setDue(e.currentTarget.value)}
+            error={err?.fieldMessage('dueAt')}
+          />
+          <Button type="submit" size="sm" disabled={!title} loading={add.isPending}>
+            {t('record.addTask')}
+          </Button>
+        </Group>
+      </form>
+      {tasks.isPending ? (
+        <LoadingRows />
+      ) : !tasks.data?.length ? (
+        <Empty>{t('record.noTasks')}</Empty>
+      ) : (
+        tasks.data.map((task) => (
+          <Group key={task.id} justify="space-between" wrap="nowrap">
+            <Checkbox
+              label={task.title}
+              checked={task.done}
+              onChange={() => toggle.mutate(task)}
+              styles={{ label: { textDecoration: task.done ? 'line-through' : undefined } }}
+            />
+            <Text size="xs" c="dimmed">
+              {formatDateTime(task.dueAt)}
+            </Text>
+          </Group>
+        ))
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,121 @@
+import { Badge, Button, Group, Paper, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Activity, ApiError, api, fullRows, unwrap } from '../../api.ts';
+import { formatDateTime } from '../../format.ts';
+import { type ObjectType, segmentOf } from '../../records.ts';
+import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { useMembers } from '../../ui/useMembers.ts';
+
+type Linkable = Exclude<ObjectType, 'task'>;
+const kinds = ['note', 'call', 'meeting', 'email'] as const;
+
+export function Timeline({ type, id }: { type: Linkable; id: string }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const { nameOf } = useMembers();
+  const key = ['activities', 'timeline', type, id];
+  const timeline = useQuery({
+    queryKey: key,
+    queryFn: async () =>
+      fullRows<Activity>(
+        unwrap(await api.GET(`/api/v1/${segmentOf[type]}/{id}/timeline` as '/api/v1/contacts/{id}/timeline', { params: { path: { id } } })),
+      ),
+  });
+  const [kind, setKind] = useState<(typeof kinds)[number]>('note');
+  const [subject, setSubject] = useState('');
+  const [body, setBody] = useState('');
+  const log = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/activities', {
+          body: { type: kind, subject: subject || null, body: body || null, links: [{ recordType: type, recordId: id }] },
+        }),
+      ),
+    onSuccess: () => {
+      setSubject('');
+      setBody('');
+      void qc.invalidateQueries({ queryKey: ['activities'] });
+      void qc.invalidateQueries({ queryKey: [segmentOf[type], 'one', id] });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    log.mutate();
+  };
+  const err = log.error instanceof ApiError ? log.error : null;
+  return (
+    <Stack>
+      <Paper withBorder p="sm" component="form" onSubmit={submit} aria-label={t('record.logActivity')}>
+        <Stack gap="xs">
+          <SegmentedControl
+            size="xs"
+            value={kind}
+            onChange={(v) => setKind(v as typeof kind)}
+            data={kinds.map((k) => ({ value: k, label: t(`activity.${k}`) }))}
+            w="fit-content"
+          />
+          <TextInput
+            size="sm"
+            aria-label={t('record.subject')}
+            placeholder={t('record.subject')}
+            value={subject}
+            onChange={(e) => setSubject(e.currentTarget.value)}
+            error={err?.fieldMessage('subject')}
+          />
+          <Textarea
+            size="sm"
+            aria-label={t('record.body')}
+            placeholder={t('record.body')}
+            autosize
+            minRows={2}
+            value={body}
+            onChange={(e) => setBody(e.currentTarget.value)}
+            error={err?.fieldMessage('body')}
+          />
+          {err && !err.errors.length && (
+            <Text c="red" size="sm" role="alert">
+              {err.message}
+            </Text>
+          )}
+          <Group justify="flex-end">
+            <Button type="submit" size="xs" loading={log.isPending} disabled={!subject && !body}>
+              {t('record.logActivity')} {t(`activity.${kind}`)}
+            </Button>
+          </Group>
+        </Stack>
+      </Paper>
+      {timeline.error ? (
+        <ErrorState error={timeline.error} onRetry={() => timeline.refetch()} />
+      ) : timeline.isPending ? (
+        <LoadingRows />
+      ) : timeline.data.length === 0 ? (
+        <Empty>{t('record.noTimeline')}</Empty>
+      ) : (
+        <Stack gap="xs" data-testid="timeline">
+          {timeline.data.map((a) => (
+            <Paper key={a.id} withBorder p="sm">
+              <Group gap="xs" justify="space-between">
+                <Group gap="xs">
+                  <Badge variant="light">{t(`activity.${a.type}`)}</Badge>
+                  <Text size="sm" fw={600}>
+                    {a.subject}
+                  </Text>
+                </Group>
+                <Text size="xs" c="dimmed">
+                  {nameOf(a.ownerId)} · {formatDateTime(a.occurredAt)}
+                </Text>
+              </Group>
+              {a.body && (
+                <Text size="sm" mt={4} style={{ whiteSpace: 'pre-wrap' }}>
+                  {a.body}
+                </Text>
+              )}
+            </Paper>
+          ))}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

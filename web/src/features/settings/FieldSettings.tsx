@@ -1,0 +1,122 @@
+import { Button, Card, Checkbox, Group, Select, Stack, Table, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, type FieldDefinition, fullRows, unwrap } from '../../api.ts';
+
+const objectTypes = ['contact', 'company', 'deal', 'lead', 'task', 'activity'] as const;
+const types = ['text', 'longText', 'number', 'date', 'boolean', 'select', 'multiSelect', 'url', 'email', 'phone', 'currency'] as const;
+const toKey = (label: string) =>
+  label
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^[^a-z]+|_+$/g, '')
+    .slice(0, 63);
+
+export function FieldSettings() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [objectType, setObjectType] = useState<(typeof objectTypes)[number]>('contact');
+  const fields = useQuery({
+    queryKey: ['fields', objectType],
+    queryFn: async () => fullRows<FieldDefinition>(unwrap(await api.GET('/api/v1/fields', { params: { query: { objectType } } }))),
+  });
+  const [label, setLabel] = useState('');
+  const [key, setKey] = useState('');
+  const [type, setType] = useState<(typeof types)[number]>('text');
+  const [options, setOptions] = useState('');
+  const [required, setRequired] = useState(false);
+  const create = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/fields', {
+          body: {
+            objectType,
+            label,
+            key: key || toKey(label),
+            type,
+            required,
+            options:
+              type === 'select' || type === 'multiSelect'
+                ? options
+                    .split(',')
+                    .map((s) => s.trim())
+                    .filter(Boolean)
+                : undefined,
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setLabel('');
+      setKey('');
+      setOptions('');
+      void qc.invalidateQueries({ queryKey: ['fields'] });
+    },
+  });
+  const remove = useMutation({
+    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/fields/{id}', { params: { path: { id } } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['fields'] }),
+  });
+  const err = create.error instanceof ApiError ? create.error : null;
+  return (
+    <Stack>
+      <Select
+        label={t('settings.objectType')}
+        data={objectTypes.map((o) => ({ value: o, label: t(`objects.${o}`) }))}
+        value={objectType}
+        onChange={(v) => v && setObjectType(v as typeof objectType)}
+        w={200}
+      />
+      <Card withBorder>
+        <Group align="flex-end" wrap="wrap">
+          <TextInput
+            label={t('settings.label')}
+            value={label}
+            onChange={(e) => setLabel(e.currentTarget.value)}
+            error={err?.fieldMessage('label')}
+          />
+          <TextInput
+            label={t('settings.key')}
+            placeholder={toKey(label)}
+            value={key}
+            onChange={(e) => setKey(e.currentTarget.value)}
+            error={err?.fieldMessage('key') ?? (err && !err.errors.length ? err.message : undefined)}
+          />
+          <Select label={t('settings.type')} data={[...types]} value={type} onChange={(v) => v && setType(v as typeof type)} w={150} />
+          {(type === 'select' || type === 'multiSelect') && (
+            <TextInput
+              label={t('settings.options')}
+              value={options}
+              onChange={(e) => setOptions(e.currentTarget.value)}
+              error={err?.fieldMessage('options')}
+            />
+          )}
+          <Checkbox label={t('settings.required')} checked={required} onChange={(e) => setRequired(e.currentTarget.checked)} mb={8} />
+          <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!label}>
+            {t('settings.addField')}
+          </Button>
+        </Group>
+      </Card>
+      <Table>
+        <Table.Tbody>
+          {(fields.data ?? []).map((f) => (
+            <Table.Tr key={f.id}>
+              <Table.Td>{f.label}</Table.Td>
+              <Table.Td>
+                <code>custom.{f.key}</code>
+              </Table.Td>
+              <Table.Td>{f.type}</Table.Td>
+              <Table.Td>{f.options?.join(', ')}</Table.Td>
+              <Table.Td>
+                <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(f.id)}>
+                  {t('settings.remove')}
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}

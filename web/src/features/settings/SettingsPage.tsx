@@ -1,0 +1,152 @@
+import { Button, Card, Select, Stack, Tabs, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, unwrap } from '../../api.ts';
+import { navigate, useLocation } from '../../router.tsx';
+import { applySession, sessionKey, useMe } from '../../session.ts';
+import { FieldSettings } from './FieldSettings.tsx';
+import { PipelineSettings } from './PipelineSettings.tsx';
+import { ApiKeySettings, InvitationSettings, MemberSettings } from './TeamSettings.tsx';
+
+function WorkspaceSettings() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const ws = useQuery({ queryKey: ['workspace'], queryFn: async () => unwrap(await api.GET('/api/v1/workspace')) });
+  const [name, setName] = useState<string | null>(null);
+  const [currency, setCurrency] = useState<string | null>(null);
+  const save = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.PATCH('/api/v1/workspace', {
+          body: { name: name ?? undefined, currency: currency ?? undefined, version: ws.data?.version },
+        }),
+      ),
+    onSuccess: () => {
+      notifications.show({ color: 'green', message: t('list.saved') });
+      void qc.invalidateQueries({ queryKey: ['workspace'] });
+      void qc.invalidateQueries({ queryKey: sessionKey });
+    },
+  });
+  const err = save.error instanceof ApiError ? save.error : null;
+  if (!ws.data) return null;
+  return (
+    <Card withBorder maw={480}>
+      <Stack>
+        <TextInput
+          label={t('settings.workspaceName')}
+          value={name ?? ws.data.name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={err?.fieldMessage('name')}
+        />
+        <TextInput
+          label={t('settings.currency')}
+          value={currency ?? ws.data.currency}
+          onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())}
+          maxLength={3}
+          error={err?.fieldMessage('currency')}
+        />
+        {err && !err.errors.length && <div role="alert">{err.message}</div>}
+        <Button onClick={() => save.mutate()} loading={save.isPending} w="fit-content">
+          {t('record.save')}
+        </Button>
+      </Stack>
+    </Card>
+  );
+}
+
+const locales = ['en', 'en-GB', 'en-US', 'de', 'de-DE', 'de-AT', 'de-CH', 'fr-FR', 'es-ES', 'nl-NL'];
+
+function ProfileSettings() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const qc = useQueryClient();
+  const [name, setName] = useState(me.member.name);
+  const [locale, setLocale] = useState(me.member.locale);
+  const [timeZone, setTimeZone] = useState(me.member.timeZone);
+  const zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [
+    me.member.timeZone,
+    'UTC',
+  ];
+  const save = useMutation({
+    mutationFn: async () => unwrap(await api.PATCH('/api/v1/me', { body: { name, locale, timeZone } })),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: sessionKey });
+      const s = qc.getQueryData(sessionKey);
+      if (s) applySession(s as never);
+      notifications.show({ color: 'green', message: t('list.saved') });
+    },
+  });
+  const err = save.error instanceof ApiError ? save.error : null;
+  return (
+    <Card withBorder maw={480}>
+      <Stack>
+        <TextInput label={t('auth.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={err?.fieldMessage('name')} />
+        <Select
+          label={t('settings.locale')}
+          data={[...new Set([me.member.locale, ...locales])]}
+          value={locale}
+          onChange={(v) => v && setLocale(v)}
+          error={err?.fieldMessage('locale')}
+        />
+        <Select
+          label={t('settings.timeZone')}
+          searchable
+          data={[...new Set([me.member.timeZone, ...zones])]}
+          value={timeZone}
+          onChange={(v) => v && setTimeZone(v)}
+          error={err?.fieldMessage('timeZone')}
+        />
+        <Button onClick={() => save.mutate()} loading={save.isPending} w="fit-content">
+          {t('record.save')}
+        </Button>
+      </Stack>
+    </Card>
+  );
+}
+
+const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'fields', 'apiKeys', 'profile'] as const;
+
+export default function SettingsPage() {
+  const { t } = useTranslation();
+  const { query } = useLocation();
+  const tab = (tabs as readonly string[]).includes(query.get('tab') ?? '') ? (query.get('tab') as string) : 'workspace';
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('settings.title')}
+      </Title>
+      <Tabs value={tab} onChange={(v) => navigate(`/settings?tab=${v}`, { replace: true })} keepMounted={false}>
+        <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto' }}>
+          {tabs.map((k) => (
+            <Tabs.Tab key={k} value={k}>
+              {t(`settings.${k}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <Tabs.Panel value="workspace" pt="md">
+          <WorkspaceSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="members" pt="md">
+          <MemberSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="invitations" pt="md">
+          <InvitationSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="pipelines" pt="md">
+          <PipelineSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="fields" pt="md">
+          <FieldSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="apiKeys" pt="md">
+          <ApiKeySettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="profile" pt="md">
+          <ProfileSettings />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

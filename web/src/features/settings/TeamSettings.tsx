@@ -1,0 +1,208 @@
+import { Alert, Badge, Button, Code, Group, Select, Stack, Table, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, unwrap } from '../../api.ts';
+import { formatDateTime } from '../../format.ts';
+import { useMe } from '../../session.ts';
+import { ErrorState, LoadingRows } from '../../ui/States.tsx';
+
+const roles = ['admin', 'member', 'read-only'] as const;
+
+export function MemberSettings() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const me = useMe();
+  const members = useQuery({ queryKey: ['members'], queryFn: async () => unwrap(await api.GET('/api/v1/members')).data });
+  const update = useMutation({
+    mutationFn: async ({ id, body }: { id: string; body: { role?: (typeof roles)[number]; disabled?: boolean } }) =>
+      unwrap(await api.PATCH('/api/v1/members/{id}', { params: { path: { id } }, body })),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['members'] }),
+  });
+  if (members.error) return <ErrorState error={members.error} />;
+  if (!members.data) return <LoadingRows />;
+  return (
+    <Stack>
+      {update.error && <Alert color="red">{update.error.message}</Alert>}
+      <Table.ScrollContainer minWidth={560}>
+        <Table>
+          <Table.Tbody>
+            {members.data.map((m) => (
+              <Table.Tr key={m.id}>
+                <Table.Td>{m.name}</Table.Td>
+                <Table.Td>{m.email}</Table.Td>
+                <Table.Td>
+                  {m.role === 'owner' || m.id === me.member.id ? (
+                    <Badge variant="light">{t(`settings.roles.${m.role}`)}</Badge>
+                  ) : (
+                    <Select
+                      size="xs"
+                      aria-label={`${t('settings.role')}: ${m.name}`}
+                      data={roles.map((r) => ({ value: r, label: t(`settings.roles.${r}`) }))}
+                      value={m.role}
+                      onChange={(v) => v && update.mutate({ id: m.id, body: { role: v as (typeof roles)[number] } })}
+                      w={140}
+                    />
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {m.role !== 'owner' && m.id !== me.member.id && (
+                    <Button size="xs" variant="subtle" onClick={() => update.mutate({ id: m.id, body: { disabled: !m.disabledAt } })}>
+                      {m.disabledAt ? t('settings.enable') : t('settings.disable')}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}
+
+export function InvitationSettings() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['invitations'], queryFn: async () => unwrap(await api.GET('/api/v1/invitations')).data });
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<(typeof roles)[number]>('member');
+  const [link, setLink] = useState<string | null>(null);
+  const invite = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/invitations', { body: { email, role } })),
+    onSuccess: (inv) => {
+      setEmail('');
+      setLink(inv.token ? `${location.origin}/invite?token=${encodeURIComponent(inv.token)}` : null);
+      void qc.invalidateQueries({ queryKey: ['invitations'] });
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/invitations/{id}', { params: { path: { id } } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['invitations'] }),
+  });
+  const err = invite.error instanceof ApiError ? invite.error : null;
+  return (
+    <Stack>
+      <Group align="flex-end" wrap="wrap">
+        <TextInput
+          label={t('auth.email')}
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          error={err?.fieldMessage('email') ?? (err && !err.errors.length ? err.message : undefined)}
+        />
+        <Select
+          label={t('settings.role')}
+          data={roles.map((r) => ({ value: r, label: t(`settings.roles.${r}`) }))}
+          value={role}
+          onChange={(v) => v && setRole(v as typeof role)}
+          w={150}
+        />
+        <Button onClick={() => invite.mutate()} loading={invite.isPending} disabled={!email}>
+          {t('settings.invite')}
+        </Button>
+      </Group>
+      {link && (
+        <Alert color="green" title={t('settings.inviteLink')}>
+          <Code block>{link}</Code>
+        </Alert>
+      )}
+      <Table>
+        <Table.Tbody>
+          {(list.data ?? []).map((i) => (
+            <Table.Tr key={i.id}>
+              <Table.Td>{i.email}</Table.Td>
+              <Table.Td>{t(`settings.roles.${i.role}`, { defaultValue: i.role })}</Table.Td>
+              <Table.Td>
+                {i.acceptedAt
+                  ? t('settings.accepted')
+                  : `${t('settings.pending')} · ${t('settings.expires')} ${formatDateTime(i.expiresAt)}`}
+              </Table.Td>
+              <Table.Td>
+                {!i.acceptedAt && (
+                  <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(i.id)}>
+                    {t('settings.revoke')}
+                  </Button>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+export function ApiKeySettings() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['api-keys'], queryFn: async () => unwrap(await api.GET('/api/v1/api-keys')).data });
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<(typeof roles)[number]>('member');
+  const [secret, setSecret] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/api-keys', { body: { name, role } })),
+    onSuccess: (k) => {
+      setName('');
+      setSecret(k.key ?? null);
+      void qc.invalidateQueries({ queryKey: ['api-keys'] });
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
+  const err = create.error instanceof ApiError ? create.error : null;
+  return (
+    <Stack>
+      <Group align="flex-end" wrap="wrap">
+        <TextInput
+          label={t('settings.keyName')}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={err?.fieldMessage('name') ?? (err && !err.errors.length ? err.message : undefined)}
+        />
+        <Select
+          label={t('settings.role')}
+          data={roles.map((r) => ({ value: r, label: t(`settings.roles.${r}`) }))}
+          value={role}
+          onChange={(v) => v && setRole(v as typeof role)}
+          w={150}
+        />
+        <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!name}>
+          {t('settings.createKey')}
+        </Button>
+      </Group>
+      {secret && (
+        <Alert color="yellow" title={t('settings.keyOnce')}>
+          <Code block>{secret}</Code>
+        </Alert>
+      )}
+      <Table.ScrollContainer minWidth={560}>
+        <Table>
+          <Table.Tbody>
+            {(list.data ?? []).map((k) => (
+              <Table.Tr key={k.id}>
+                <Table.Td>{k.name}</Table.Td>
+                <Table.Td>
+                  <Code>{k.prefix}…</Code>
+                </Table.Td>
+                <Table.Td>{t(`settings.roles.${k.role}`, { defaultValue: k.role })}</Table.Td>
+                <Table.Td>{k.lastUsedAt ? `${t('settings.lastUsed')} ${formatDateTime(k.lastUsedAt)}` : ''}</Table.Td>
+                <Table.Td>
+                  {k.revokedAt ? (
+                    <Badge color="gray">{t('settings.revoked')}</Badge>
+                  ) : (
+                    <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(k.id)}>
+                      {t('settings.revoke')}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}

@@ -1,0 +1,57 @@
+import type { SessionInfo } from './api.ts';
+
+// Dates, numbers and money in the member's locale and time zone (member.locale, member.timeZone).
+
+let locale = navigator.language;
+let timeZone: string | undefined;
+
+export function setFormatPrefs(s: SessionInfo | null) {
+  locale = s?.member.locale || navigator.language;
+  timeZone = s?.member.timeZone || undefined;
+}
+
+const safe = <T>(f: () => T, fallback: T) => {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+};
+
+export const formatDateTime = (iso: string | null | undefined) =>
+  iso ? safe(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso)), iso) : '';
+
+export const formatDate = (iso: string | null | undefined) =>
+  iso
+    ? safe(
+        () =>
+          // A date-only value (2026-10-01) is a calendar day, not an instant: format it in UTC so no zone moves it.
+          new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: iso.length === 10 ? 'UTC' : timeZone }).format(
+            new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso),
+          ),
+        iso,
+      )
+    : '';
+
+export const formatNumber = (n: number | null | undefined) => (n == null ? '' : new Intl.NumberFormat(locale).format(n));
+
+/** Money held in minor units: 1250 EUR is 12,50 € in German. */
+export function formatMoney(minor: number | null | undefined, currency: string) {
+  if (minor == null) return '';
+  return safe(() => {
+    const f = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
+    return f.format(minor / 10 ** digits);
+  }, `${minor} ${currency}`);
+}
+
+export function fractionDigits(currency: string) {
+  return safe(() => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2, 2);
+}
+
+/** "today", "yesterday"… in the member's language. */
+export function formatRelative(iso: string) {
+  const days = Math.round((new Date(iso).getTime() - Date.now()) / 86_400_000);
+  if (Math.abs(days) > 6) return formatDate(iso);
+  return safe(() => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day'), iso);
+}

@@ -1,0 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../api.ts';
+
+/** The workspace's members, for owner names and pickers. */
+export function useMembers() {
+  const q = useQuery({ queryKey: ['members'], queryFn: async () => unwrap(await api.GET('/api/v1/members')).data, staleTime: 60_000 });
+  const byId = new Map((q.data ?? []).map((m) => [m.id, m]));
+  return { members: q.data ?? [], nameOf: (id: string | null | undefined) => (id ? (byId.get(id)?.name ?? '') : '') };
+}
