@@ -35,7 +35,9 @@ const sameToken = (a: string, b: string) => {
  */
 function checkSameOrigin(req: FastifyRequest, baseUrl: string) {
   const site = req.headers['sec-fetch-site'];
-  if (site === 'cross-site') throw forbidden('Cross-site requests are refused');
+  // Only our own pages (same-origin) or a typed URL / bookmark (none) may write with the cookie;
+  // a sibling subdomain (same-site) is another application.
+  if (site && site !== 'same-origin' && site !== 'none') throw forbidden('Cross-site requests are refused');
   const origin = req.headers.origin;
   if (!site && origin && origin !== new URL(baseUrl).origin) throw forbidden('Requests from another origin are refused');
 }

@@ -22,6 +22,8 @@ export function databaseRateLimitStore(database: Database) {
           ([row]) => cb(null, { current: Number(row.count), ttl: Number(row.ttl) }),
           (err) => cb(err),
         );
+      // Now and then, forget windows that ended long ago, so that the table stays small.
+      if (Math.random() < 0.01) database.query(`DELETE FROM rate_limits WHERE reset_at < now() - interval '1 hour'`).catch(() => {});
     }
     child() {
       return new DatabaseStore();

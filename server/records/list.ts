@@ -100,7 +100,7 @@ function fits(k: SortKey, v: string | null) {
   if (v.length > 500 || !isStorableText(v)) return false;
   switch (k.spec.kind) {
     case 'number':
-      return /^-?\d{1,30}(\.\d{1,30})?$/.test(v);
+      return /^-?\d{1,400}(\.\d{1,400})?$/.test(v);
     case 'boolean':
       return v === 'true' || v === 'false';
     case 'date':

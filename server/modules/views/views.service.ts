@@ -71,7 +71,8 @@ async function check(conn: Conn, ctx: Ctx, objectType: string, v: { filter?: unk
     }
   }
   for (const [i, c] of (v.columns ?? []).entries()) {
-    if (!def.apiFields?.includes(c) && !field(c)) {
+    // The same rule as a list's `fields=`: API field names, or `custom.<key>` of a live custom field.
+    if (!def.apiFields?.includes(c) && !(c.startsWith('custom.') && field(c))) {
       throw invalid([{ field: `body.columns.${i}`, code: 'unknown_field', message: `"${c}" is not a field of ${objectType}` }]);
     }
   }
