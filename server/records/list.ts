@@ -1,5 +1,5 @@
-import { and, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
-import type { Conn } from '../db/client.ts';
+import { and, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Conn, Db } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest } from '../http/errors.ts';
 import { isIsoDate, isStorableText } from '../http/validation.ts';
@@ -222,17 +222,31 @@ export async function listRecords<Row, A>(
   return { data: page.rows.map((r, i) => toApi(r, page.extras[i])), nextCursor: page.nextCursor };
 }
 
-/** One record as JSON text built by PostgreSQL from the projection, with its version (for the ETag). */
-export async function readJson(conn: Conn, ctx: Ctx, def: ObjectDef, id: string) {
-  if (!def.projection) throw new Error(`${def.type} has no projection`);
+const readers = new WeakMap<Db, Map<string, ReturnType<typeof prepareRead>>>();
+
+function prepareRead(db: Db, def: ObjectDef) {
   const t = def.table;
-  const json = sql`json_build_object(${sql.join(
-    Object.entries(def.projection).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
+  const json = sql<string>`json_build_object(${sql.join(
+    Object.entries(def.projection ?? {}).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
     sql`, `,
   )})::text`;
-  const [row] = (await conn
-    .select({ json, version: t.version } as never)
+  return db
+    .select({ json, version: t.version })
     .from(t)
-    .where(and(sql`${t.workspaceId} = ${ctx.workspaceId}`, sql`${t.id} = ${id}`))) as unknown as { json: string; version: number }[];
+    .where(and(eq(t.workspaceId, sql.placeholder('workspaceId')), eq(t.id, sql.placeholder('id'))))
+    .prepare(`rapport_read_${def.type}`);
+}
+
+/**
+ * One record as JSON text built by PostgreSQL from the projection, with its version (for the
+ * ETag). Prepared once per database and object type: record pages read this on every view.
+ */
+export async function readJson(db: Db, ctx: Ctx, def: ObjectDef, id: string) {
+  if (!def.projection) throw new Error(`${def.type} has no projection`);
+  let byType = readers.get(db);
+  if (!byType) readers.set(db, (byType = new Map()));
+  let read = byType.get(def.type);
+  if (!read) byType.set(def.type, (read = prepareRead(db, def)));
+  const [row] = (await read.execute({ workspaceId: ctx.workspaceId, id })) as { json: string; version: number }[];
   return row ?? null;
 }

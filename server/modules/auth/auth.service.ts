@@ -167,28 +167,54 @@ export async function createSession(conn: Conn, workspaceId: string, memberId: s
 }
 
 /** Finds the live session of a cookie token, sliding its idle window; null when absent, expired or disabled. */
-export async function resolveSession(conn: Conn, token: string | undefined) {
-  const parsed = parseToken(token);
-  if (!parsed) return null;
-  const [row] = await conn
-    .select({ session: sessions, member: members })
+/**
+ * The session lookup runs on every request, so it is prepared once per database (no query
+ * building, a server-side prepared statement on PostgreSQL) and reads only what it needs; the
+ * idle time comes from the database clock, the one every app process shares.
+ */
+const sessionLookups = new WeakMap<Db, ReturnType<typeof prepareSessionLookup>>();
+function prepareSessionLookup(db: Db) {
+  return db
+    .select({
+      id: sessions.id,
+      csrfToken: sessions.csrfToken,
+      memberId: members.id,
+      workspaceId: members.workspaceId,
+      role: members.role,
+      disabled: sql<boolean>`${members.disabledAt} is not null`,
+      idleMs: sql<number>`(extract(epoch from now() - ${sessions.lastSeenAt}) * 1000)::float8`,
+    })
     .from(sessions)
     .innerJoin(members, and(eq(members.workspaceId, sessions.workspaceId), eq(members.id, sessions.memberId)))
-    .where(and(eq(sessions.workspaceId, parsed.workspaceId), eq(sessions.tokenHash, parsed.hash), gt(sessions.expiresAt, sql`now()`)));
-  if (!row || row.member.disabledAt) return null;
-  const idle = Date.now() - row.session.lastSeenAt.getTime();
-  if (idle > SESSION_IDLE_MS) {
-    await conn.delete(sessions).where(and(eq(sessions.workspaceId, parsed.workspaceId), eq(sessions.id, row.session.id)));
+    .where(
+      and(
+        eq(sessions.workspaceId, sql.placeholder('workspaceId')),
+        eq(sessions.tokenHash, sql.placeholder('hash')),
+        gt(sessions.expiresAt, sql`now()`),
+      ),
+    )
+    .prepare('rapport_resolve_session');
+}
+
+/** Finds the live session of a cookie token, sliding its idle window; null when absent, expired or disabled. */
+export async function resolveSession(db: Db, token: string | undefined) {
+  const parsed = parseToken(token);
+  if (!parsed) return null;
+  let lookup = sessionLookups.get(db);
+  if (!lookup) sessionLookups.set(db, (lookup = prepareSessionLookup(db)));
+  const [row] = await lookup.execute({ workspaceId: parsed.workspaceId, hash: parsed.hash });
+  if (!row || row.disabled) return null;
+  const where = and(eq(sessions.workspaceId, parsed.workspaceId), eq(sessions.id, row.id));
+  if (Number(row.idleMs) > SESSION_IDLE_MS) {
+    await db.delete(sessions).where(where);
     return null;
   }
   // Touch at most once a minute: a write per request would cost more than it tells.
-  if (idle > 60_000) {
-    await conn
-      .update(sessions)
-      .set({ lastSeenAt: sql`now()` })
-      .where(and(eq(sessions.workspaceId, parsed.workspaceId), eq(sessions.id, row.session.id)));
-  }
-  return row;
+  if (Number(row.idleMs) > 60_000) await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(where);
+  return {
+    session: { id: row.id, csrfToken: row.csrfToken },
+    member: { id: row.memberId, workspaceId: row.workspaceId, role: row.role },
+  };
 }
 
 export async function signOut(conn: Conn, token: string | undefined) {
