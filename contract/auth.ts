@@ -115,3 +115,28 @@ export const ApiKey = Type.Object({
   key: Type.Optional(Type.String()),
 });
 export type ApiKey = Static<typeof ApiKey>;
+
+export const ForgotPassword = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) }, { additionalProperties: false });
+export type ForgotPassword = Static<typeof ForgotPassword>;
+
+export const ResetPassword = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+export type ResetPassword = Static<typeof ResetPassword>;
+
+export const ResetRequest = Type.Object({
+  id: Uuid,
+  memberId: Uuid,
+  memberName: Type.String(),
+  memberEmail: Type.String(),
+  requestedAt: Timestamp,
+});
+
+export const ResetLink = Type.Object({
+  /** Single-use, valid 24 hours; shown once, to the admin, who hands it over until email exists. */
+  token: Type.String(),
+  expiresAt: Timestamp,
+  path: Type.String(),
+});
+export type ResetLink = Static<typeof ResetLink>;

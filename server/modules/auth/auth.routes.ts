@@ -4,11 +4,15 @@ import {
   AcceptInvitation,
   ApiKey,
   ApiKeyCreate,
+  ForgotPassword,
   Invitation,
   InvitationCreate,
   Member,
   MemberUpdate,
   MyProfileUpdate,
+  ResetLink,
+  ResetPassword,
+  ResetRequest,
   SessionInfo,
   SignIn,
   SignUp,
@@ -22,6 +26,7 @@ import { errorResponses, expectedVersion } from '../../records/routes.ts';
 import { listMembers } from '../members/members.service.ts';
 import * as admin from './admin.service.ts';
 import { acceptInvitation, type ClientMeta, SESSION_ABSOLUTE_MS, sessionInfo, signIn, signOut, signUp } from './auth.service.ts';
+import { createResetLink, listResetRequests, requestReset, resetPassword } from './reset.service.ts';
 
 const meta = (req: FastifyRequest): ClientMeta => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
 
@@ -205,5 +210,53 @@ export async function authRoutes(app: FastifyInstance) {
     config: { permission: 'admin' },
     schema: { tags: wsTags, summary: 'Revoke an API key, at once', params: IdParams, response: { 200: ApiKey, ...errorResponses } },
     handler: async (req) => app.db.transaction((tx) => admin.revokeApiKey(tx, req.ctx, (req.params as { id: string }).id)),
+  });
+
+  app.post('/auth/forgot-password', {
+    config: { permission: 'public', rateLimit: { max: app.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Ask for a password reset: admins of your workspaces can then make you a reset link',
+      description: 'The answer is the same whether or not the email has a login.',
+      body: ForgotPassword,
+      response: { 202: Type.Object({ accepted: Type.Boolean() }), ...errorResponses, 429: Problem },
+    },
+    handler: async (req, reply) => {
+      await requestReset(app.db, (req.body as ForgotPassword).email, meta(req));
+      return reply.status(202).send({ accepted: true });
+    },
+  });
+  app.post('/auth/reset-password', {
+    config: { permission: 'public', rateLimit: { max: app.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Set a new password with a reset link; every session of that login ends',
+      body: ResetPassword,
+      response: { 204: Type.Null(), ...errorResponses, 429: Problem },
+    },
+    handler: async (req, reply) => {
+      await resetPassword(app.db, app.config, req.body as ResetPassword, meta(req));
+      return reply.status(204).send();
+    },
+  });
+  app.get('/password-resets', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: 'Open password reset requests',
+      response: { 200: Type.Object({ data: Type.Array(ResetRequest) }), ...errorResponses },
+    },
+    handler: async (req) => ({ data: await listResetRequests(app.db, req.ctx) }),
+  });
+  app.post('/members/:id/password-reset', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: 'Make a single-use password reset link for a member (shown once, valid 24 hours)',
+      params: IdParams,
+      response: { 201: ResetLink, ...errorResponses },
+    },
+    handler: async (req, reply) =>
+      reply.status(201).send(await app.db.transaction((tx) => createResetLink(tx, req.ctx, (req.params as { id: string }).id))),
   });
 }

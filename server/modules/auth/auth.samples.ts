@@ -33,6 +33,24 @@ export const samples: Samples = {
   'GET /api/v1/invitations': { setup: async (s) => ({ invitationId: (await invite(s)).id }) },
   'POST /api/v1/invitations': { body: () => ({ email: uniqueEmail('inv'), role: 'member' }), ok: 201 },
   'DELETE /api/v1/invitations/:id': { setup: invite },
+  'POST /api/v1/auth/forgot-password': { body: (s) => ({ email: s.email }), ok: 202 },
+  'POST /api/v1/auth/reset-password': {
+    body: async (s) => {
+      const { addMember } = await import('../../test/harness.ts');
+      const m = await addMember(s, 'member');
+      const link = await api(s).post(`/members/${m.memberId}/password-reset`);
+      return { token: link.json().token, password: 'a brand new passphrase' };
+    },
+    ok: 204,
+  },
+  'GET /api/v1/password-resets': {},
+  'POST /api/v1/members/:id/password-reset': {
+    setup: async (s) => {
+      const { addMember } = await import('../../test/harness.ts');
+      return { id: (await addMember(s, 'member')).memberId };
+    },
+    ok: 201,
+  },
   'GET /api/v1/api-keys': {},
   'POST /api/v1/api-keys': { body: () => ({ name: 'Zapier', role: 'member' }), ok: 201 },
   'DELETE /api/v1/api-keys/:id': { setup: async (s) => ({ id: (await createOk(s, '/api-keys', { name: 'k', role: 'member' })).id }) },

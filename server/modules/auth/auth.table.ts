@@ -133,3 +133,28 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
   resetAt: ts('reset_at').notNull(),
 });
+
+/**
+ * Password resets until email exists: a person asks (`request`), an admin of their workspace
+ * makes a single-use `link` and hands it over. Only the link token's hash is kept.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    ...tenantKey(),
+    memberId: uuid('member_id').notNull(),
+    kind: text('kind', { enum: ['request', 'link'] }).notNull(),
+    tokenHash: text('token_hash'),
+    createdBy: uuid('created_by'),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+    expiresAt: ts('expires_at'),
+    usedAt: ts('used_at'),
+    resolvedAt: ts('resolved_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId, t.memberId], foreignColumns: [members.workspaceId, members.id] }).onDelete('cascade'),
+    uniqueIndex('password_resets_token_key').on(t.workspaceId, t.tokenHash),
+    index('password_resets_member_idx').on(t.workspaceId, t.memberId, t.createdAt),
+  ],
+);
