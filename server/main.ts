@@ -17,5 +17,13 @@ export async function serve(config: Config) {
   await app.listen({ host: config.host, port: config.port });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server';
   app.log.info(`Rapport is ready at ${config.baseUrl} (${where}); API docs at ${config.baseUrl}/api/docs`);
+  // The log above is JSON for machines; a person starting the app reads this.
+  if (process.stdout.isTTY || process.env.npm_lifecycle_event === 'start') {
+    console.log(
+      `\n  Rapport is running at ${config.baseUrl}  (${where})\n` +
+        '  Open it and sign up to create your workspace, or stop it and run `npx rapport seed`\n' +
+        '  for a demo workspace (demo@rapport.local / rapport-demo-2026). API docs: /api/docs\n',
+    );
+  }
   return app;
 }
