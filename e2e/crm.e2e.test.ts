@@ -179,4 +179,92 @@ describe.runIf(hasChromium)('the web app', () => {
       await browser.close();
     }
   }, 90_000);
+
+  it('resets a forgotten password with a link an admin creates', async () => {
+    const member = {
+      name: 'Mia Member',
+      email: `mia.${Date.now()}@example.test`,
+      password: 'first long passphrase',
+      next: 'second long passphrase',
+    };
+    const owner = await launch();
+    const guest = await launch();
+    const ownerPage = owner.context.pages()[0] ?? (await owner.context.newPage());
+    const page = guest.context.pages()[0] ?? (await guest.context.newPage());
+    const ownerErrors = watchConsole(ownerPage);
+    const errors = watchConsole(page);
+    try {
+      // The owner invites a member, who joins and signs out.
+      await ownerPage.goto(`${server.url}/signin`);
+      await ownerPage.getByLabel('Email').fill(user.email);
+      await ownerPage.getByRole('textbox', { name: 'Password' }).fill(user.password);
+      await ownerPage.getByRole('button', { name: 'Sign in' }).click();
+      await ownerPage.getByRole('heading', { name: `Home · ${user.name}` }).waitFor();
+      await ownerPage.goto(`${server.url}/settings?tab=invitations`);
+      await ownerPage.getByLabel('Email').fill(member.email);
+      await ownerPage.getByRole('button', { name: 'Invite' }).click();
+      const invite = (await ownerPage.locator('pre').filter({ hasText: '/invite?token=' }).textContent())?.trim() as string;
+
+      await page.goto(invite);
+      await page.getByLabel('Your name').fill(member.name);
+      await page.getByRole('textbox', { name: 'Password' }).fill(member.password);
+      await page.getByRole('button', { name: 'Join the workspace' }).click();
+      await page.getByRole('heading', { name: `Home · ${member.name}` }).waitFor();
+      await page.getByRole('button', { name: 'Account menu' }).click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
+
+      // Signed out, the member asks for a reset; the answer is the same for any email.
+      await page.getByRole('link', { name: 'Forgot password?' }).click();
+      await page.getByLabel('Email').fill(member.email);
+      await page.getByRole('button', { name: 'Request a reset' }).click();
+      await page.getByText('If this email has a login, an admin of your workspace can now create a reset link for you.').waitFor();
+      await expectAccessible(page, 'forgot password');
+
+      // The owner sees the request and creates the link, shown once.
+      await ownerPage.goto(`${server.url}/settings?tab=members`);
+      const requests = ownerPage.getByTestId('reset-requests');
+      await requests.getByText(member.email).waitFor();
+      await requests.getByRole('button', { name: `Create reset link: ${member.name}` }).click();
+      const linkBox = ownerPage.getByTestId('reset-link');
+      await linkBox.getByText('shown only once').waitFor();
+      const link = (await linkBox.locator('pre').textContent())?.trim() as string;
+      expect(link.startsWith(`${server.url}/reset-password?token=`)).toBe(true);
+      await ownerPage.screenshot({ path: '/tmp/rapport-members-reset.png' });
+      await expectAccessible(ownerPage, 'members settings with a reset link');
+
+      // Signed out, the member sets a new password: a mismatch and a common password are caught first.
+      await page.goto(link);
+      await page.getByRole('textbox', { name: /^New password/ }).fill(member.next);
+      await page.getByRole('textbox', { name: /^Repeat the new password/ }).fill('something else entirely');
+      await page.getByRole('button', { name: 'Set the new password' }).click();
+      await page.getByText('The two passwords do not match').waitFor();
+      await page.getByRole('textbox', { name: /^New password/ }).fill('password1');
+      await page.getByRole('textbox', { name: /^Repeat the new password/ }).fill('password1');
+      await page.getByRole('button', { name: 'Set the new password' }).click();
+      await page.getByText(/most common passwords/).waitFor();
+      await page.screenshot({ path: '/tmp/rapport-reset-password.png' });
+      await expectAccessible(page, 'reset password');
+      await page.getByRole('textbox', { name: /^New password/ }).fill(member.next);
+      await page.getByRole('textbox', { name: /^Repeat the new password/ }).fill(member.next);
+      await page.getByRole('button', { name: 'Set the new password' }).click();
+      await page.getByText('Your password has been changed. Sign in with the new one.').waitFor();
+
+      // The old password no longer works; the new one does.
+      await page.getByLabel('Email').fill(member.email);
+      await page.getByRole('textbox', { name: 'Password' }).fill(member.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('Email or password is wrong').waitFor();
+      await page.getByRole('textbox', { name: 'Password' }).fill(member.next);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: `Home · ${member.name}` }).waitFor();
+
+      // The browser logs the two refusals asked for above (a common password, the old password); nothing else.
+      const expected = (e: string) => /status of 422 .*\/auth\/reset-password|status of 401 .*\/auth\/login/.test(e);
+      expect(errors.filter((e) => !expected(e))).toEqual([]);
+      expect(ownerErrors).toEqual([]);
+    } finally {
+      await guest.close();
+      await owner.close();
+    }
+  }, 90_000);
 });

@@ -244,9 +244,15 @@ function prepareRead(db: Db, def: ObjectDef) {
 export async function readJson(db: Db, ctx: Ctx, def: ObjectDef, id: string) {
   if (!def.projection) throw new Error(`${def.type} has no projection`);
   let byType = readers.get(db);
-  if (!byType) readers.set(db, (byType = new Map()));
+  if (!byType) {
+    byType = new Map();
+    readers.set(db, byType);
+  }
   let read = byType.get(def.type);
-  if (!read) byType.set(def.type, (read = prepareRead(db, def)));
+  if (!read) {
+    read = prepareRead(db, def);
+    byType.set(def.type, read);
+  }
   const [row] = (await read.execute({ workspaceId: ctx.workspaceId, id })) as { json: string; version: number }[];
   return row ?? null;
 }

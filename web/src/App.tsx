@@ -8,6 +8,8 @@ import { Shell } from './ui/Shell.tsx';
 const SignIn = lazy(() => import('./features/auth/SignIn.tsx'));
 const SignUp = lazy(() => import('./features/auth/SignUp.tsx'));
 const AcceptInvite = lazy(() => import('./features/auth/AcceptInvite.tsx'));
+const ForgotPassword = lazy(() => import('./features/auth/ForgotPassword.tsx'));
+const ResetPassword = lazy(() => import('./features/auth/ResetPassword.tsx'));
 const Home = lazy(() => import('./features/home/HomePage.tsx'));
 const ListPage = lazy(() => import('./features/lists/ListPage.tsx'));
 const RecordPage = lazy(() => import('./features/records/RecordPage.tsx'));
@@ -36,7 +38,17 @@ function SignedInRoutes({ path }: { path: string }) {
   return <NotFound />;
 }
 
-const publicPaths = ['/signin', '/signup', '/invite'];
+const publicPaths = ['/signin', '/signup', '/invite', '/forgot-password', '/reset-password'];
+// Links handed to one person work whoever is signed in in this browser.
+const linkPaths = ['/invite', '/reset-password'];
+
+function PublicRoutes({ path }: { path: string }) {
+  if (path === '/signup') return <SignUp />;
+  if (path === '/invite') return <AcceptInvite />;
+  if (path === '/forgot-password') return <ForgotPassword />;
+  if (path === '/reset-password') return <ResetPassword />;
+  return <SignIn />;
+}
 
 export function App() {
   const { path } = useLocation();
@@ -47,13 +59,15 @@ export function App() {
   useEffect(() => {
     if (session.isPending) return;
     if (!signedIn && !isPublic) navigate(`/signin${path !== '/' ? `?next=${encodeURIComponent(path)}` : ''}`, { replace: true });
-    if (signedIn && isPublic && path !== '/invite') navigate('/', { replace: true });
+    if (signedIn && isPublic && !linkPaths.includes(path)) navigate('/', { replace: true });
   }, [session.isPending, signedIn, isPublic, path]);
 
   if (session.isPending) return <PageLoader />;
   if (!signedIn || isPublic) {
     return (
-      <Suspense fallback={<PageLoader />}>{path === '/signup' ? <SignUp /> : path === '/invite' ? <AcceptInvite /> : <SignIn />}</Suspense>
+      <Suspense fallback={<PageLoader />}>
+        <PublicRoutes path={path} />
+      </Suspense>
     );
   }
   return (

@@ -52,6 +52,7 @@ export interface paths {
                                 timeZone: string;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
                                 disabledAt: string | null;
                             };
                             workspace: {
@@ -297,6 +298,7 @@ export interface paths {
                                 timeZone: string;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
                                 disabledAt: string | null;
                             };
                             workspace: {
@@ -541,6 +543,7 @@ export interface paths {
                                 timeZone: string;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
                                 disabledAt: string | null;
                             };
                             workspace: {
@@ -952,6 +955,7 @@ export interface paths {
                                 timeZone: string;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
                                 disabledAt: string | null;
                             };
                             workspace: {
@@ -1177,6 +1181,7 @@ export interface paths {
                             timeZone: string;
                             /** Format: date-time */
                             createdAt: string;
+                            /** Format: date-time */
                             disabledAt: string | null;
                         };
                     };
@@ -1757,6 +1762,7 @@ export interface paths {
                                 timeZone: string;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
                                 disabledAt: string | null;
                             }[];
                         };
@@ -1967,6 +1973,7 @@ export interface paths {
                             timeZone: string;
                             /** Format: date-time */
                             createdAt: string;
+                            /** Format: date-time */
                             disabledAt: string | null;
                         };
                     };
@@ -2154,6 +2161,7 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 expiresAt: string;
+                                /** Format: date-time */
                                 acceptedAt: string | null;
                                 token?: string;
                             }[];
@@ -2343,6 +2351,7 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             expiresAt: string;
+                            /** Format: date-time */
                             acceptedAt: string | null;
                             token?: string;
                         };
@@ -2539,6 +2548,7 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             expiresAt: string;
+                            /** Format: date-time */
                             acceptedAt: string | null;
                             token?: string;
                         };
@@ -2729,8 +2739,11 @@ export interface paths {
                                 createdBy: string;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** Format: date-time */
                                 expiresAt: string | null;
+                                /** Format: date-time */
                                 lastUsedAt: string | null;
+                                /** Format: date-time */
                                 revokedAt: string | null;
                                 key?: string;
                             }[];
@@ -2920,8 +2933,11 @@ export interface paths {
                             createdBy: string;
                             /** Format: date-time */
                             createdAt: string;
+                            /** Format: date-time */
                             expiresAt: string | null;
+                            /** Format: date-time */
                             lastUsedAt: string | null;
+                            /** Format: date-time */
                             revokedAt: string | null;
                             key?: string;
                         };
@@ -3117,8 +3133,11 @@ export interface paths {
                             createdBy: string;
                             /** Format: date-time */
                             createdAt: string;
+                            /** Format: date-time */
                             expiresAt: string | null;
+                            /** Format: date-time */
                             lastUsedAt: string | null;
+                            /** Format: date-time */
                             revokedAt: string | null;
                             key?: string;
                         };
@@ -3275,6 +3294,808 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/forgot-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset: admins of your workspaces can then make you a reset link
+         * @description The answer is the same whether or not the email has a login.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset link; every session of that login ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/password-resets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open password reset requests */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                memberId: string;
+                                memberName: string;
+                                memberEmail: string;
+                                /** Format: date-time */
+                                requestedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/members/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a single-use password reset link for a member (shown once, valid 24 hours) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            path: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies": {
         parameters: {
             query?: never;
@@ -3320,12 +4141,15 @@ export interface paths {
                                 createdAt?: string;
                                 /** Format: date-time */
                                 updatedAt?: string;
+                                /** Format: uuid */
                                 createdBy?: string | null;
+                                /** Format: date-time */
                                 deletedAt?: string | null;
                                 name?: string;
                                 domain?: string | null;
                                 industry?: string | null;
-                                size?: ("1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+") | null;
+                                /** @enum {unknown} */
+                                size?: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+" | null;
                                 address?: {
                                     street?: string | null;
                                     city?: string | null;
@@ -3334,7 +4158,9 @@ export interface paths {
                                     country?: string | null;
                                 } | null;
                                 phone?: string | null;
+                                /** Format: uuid */
                                 ownerId?: string | null;
+                                /** Format: date-time */
                                 lastActivityAt?: string | null;
                                 custom?: {
                                     [key: string]: unknown;
@@ -3506,9 +4332,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description A bare domain, e.g. acme.com */
                         domain?: string | null;
                         industry?: string | null;
-                        size?: ("1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+") | null;
+                        /** @enum {unknown} */
+                        size?: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+" | null;
                         address?: {
                             street?: string | null;
                             city?: string | null;
@@ -3516,7 +4344,9 @@ export interface paths {
                             postalCode?: string | null;
                             country?: string | null;
                         } | null;
+                        /** Format: phone */
                         phone?: string | null;
+                        /** Format: uuid */
                         ownerId?: string | null;
                         custom?: {
                             [key: string]: unknown;
@@ -3539,12 +4369,15 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             domain: string | null;
                             industry: string | null;
-                            size: ("1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+") | null;
+                            /** @enum {unknown} */
+                            size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+" | null;
                             address: {
                                 street?: string | null;
                                 city?: string | null;
@@ -3553,7 +4386,9 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -3746,12 +4581,15 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             domain: string | null;
                             industry: string | null;
-                            size: ("1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+") | null;
+                            /** @enum {unknown} */
+                            size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+" | null;
                             address: {
                                 street?: string | null;
                                 city?: string | null;
@@ -3760,7 +4598,9 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -3945,12 +4785,15 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             domain: string | null;
                             industry: string | null;
-                            size: ("1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+") | null;
+                            /** @enum {unknown} */
+                            size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+" | null;
                             address: {
                                 street?: string | null;
                                 city?: string | null;
@@ -3959,7 +4802,9 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -4132,9 +4977,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        /** @description A bare domain, e.g. acme.com */
                         domain?: string | null;
                         industry?: string | null;
-                        size?: ("1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+") | null;
+                        /** @enum {unknown} */
+                        size?: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+" | null;
                         address?: {
                             street?: string | null;
                             city?: string | null;
@@ -4142,7 +4989,9 @@ export interface paths {
                             postalCode?: string | null;
                             country?: string | null;
                         } | null;
+                        /** Format: phone */
                         phone?: string | null;
+                        /** Format: uuid */
                         ownerId?: string | null;
                         custom?: {
                             [key: string]: unknown;
@@ -4166,12 +5015,15 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             domain: string | null;
                             industry: string | null;
-                            size: ("1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+") | null;
+                            /** @enum {unknown} */
+                            size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+" | null;
                             address: {
                                 street?: string | null;
                                 city?: string | null;
@@ -4180,7 +5032,9 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -4395,12 +5249,15 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             domain: string | null;
                             industry: string | null;
-                            size: ("1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+") | null;
+                            /** @enum {unknown} */
+                            size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+" | null;
                             address: {
                                 street?: string | null;
                                 city?: string | null;
@@ -4409,7 +5266,9 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -4606,6 +5465,7 @@ export interface paths {
                                 oldValue: unknown;
                                 newValue: unknown;
                                 actorType: string;
+                                /** Format: uuid */
                                 actorId: string | null;
                                 requestId: string | null;
                                 /** Format: date-time */
@@ -4814,7 +5674,9 @@ export interface paths {
                                 createdAt?: string;
                                 /** Format: date-time */
                                 updatedAt?: string;
+                                /** Format: uuid */
                                 createdBy?: string | null;
+                                /** Format: date-time */
                                 deletedAt?: string | null;
                                 firstName?: string | null;
                                 lastName?: string | null;
@@ -4834,9 +5696,12 @@ export interface paths {
                                     postalCode?: string | null;
                                     country?: string | null;
                                 } | null;
-                                lifecycleStage?: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                                /** @enum {unknown} */
+                                lifecycleStage?: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                                 source?: string | null;
+                                /** Format: uuid */
                                 ownerId?: string | null;
+                                /** Format: date-time */
                                 lastActivityAt?: string | null;
                                 custom?: {
                                     [key: string]: unknown;
@@ -5039,8 +5904,10 @@ export interface paths {
                             postalCode?: string | null;
                             country?: string | null;
                         } | null;
-                        lifecycleStage?: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                        /** @enum {unknown} */
+                        lifecycleStage?: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                         source?: string | null;
+                        /** Format: uuid */
                         ownerId?: string | null;
                         custom?: {
                             [key: string]: unknown;
@@ -5070,7 +5937,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -5090,9 +5959,12 @@ export interface paths {
                                 postalCode?: string | null;
                                 country?: string | null;
                             } | null;
-                            lifecycleStage: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                            /** @enum {unknown} */
+                            lifecycleStage: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                             source: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -5292,7 +6164,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -5312,9 +6186,12 @@ export interface paths {
                                 postalCode?: string | null;
                                 country?: string | null;
                             } | null;
-                            lifecycleStage: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                            /** @enum {unknown} */
+                            lifecycleStage: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                             source: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -5506,7 +6383,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -5526,9 +6405,12 @@ export interface paths {
                                 postalCode?: string | null;
                                 country?: string | null;
                             } | null;
-                            lifecycleStage: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                            /** @enum {unknown} */
+                            lifecycleStage: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                             source: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -5731,8 +6613,10 @@ export interface paths {
                             postalCode?: string | null;
                             country?: string | null;
                         } | null;
-                        lifecycleStage?: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                        /** @enum {unknown} */
+                        lifecycleStage?: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                         source?: string | null;
+                        /** Format: uuid */
                         ownerId?: string | null;
                         custom?: {
                             [key: string]: unknown;
@@ -5763,7 +6647,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -5783,9 +6669,12 @@ export interface paths {
                                 postalCode?: string | null;
                                 country?: string | null;
                             } | null;
-                            lifecycleStage: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                            /** @enum {unknown} */
+                            lifecycleStage: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                             source: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -6007,7 +6896,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -6027,9 +6918,12 @@ export interface paths {
                                 postalCode?: string | null;
                                 country?: string | null;
                             } | null;
-                            lifecycleStage: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                            /** @enum {unknown} */
+                            lifecycleStage: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                             source: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -6233,6 +7127,7 @@ export interface paths {
                                 oldValue: unknown;
                                 newValue: unknown;
                                 actorType: string;
+                                /** Format: uuid */
                                 actorId: string | null;
                                 requestId: string | null;
                                 /** Format: date-time */
@@ -6435,7 +7330,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 firstName: string | null;
                                 lastName: string | null;
@@ -6455,9 +7352,12 @@ export interface paths {
                                     postalCode?: string | null;
                                     country?: string | null;
                                 } | null;
-                                lifecycleStage: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                                /** @enum {unknown} */
+                                lifecycleStage: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                                 source: string | null;
+                                /** Format: uuid */
                                 ownerId: string | null;
+                                /** Format: date-time */
                                 lastActivityAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
@@ -6673,7 +7573,9 @@ export interface paths {
                                 createdAt?: string;
                                 /** Format: date-time */
                                 updatedAt?: string;
+                                /** Format: uuid */
                                 createdBy?: string | null;
+                                /** Format: date-time */
                                 deletedAt?: string | null;
                                 name?: string;
                                 amountMinor?: number | null;
@@ -6688,16 +7590,21 @@ export interface paths {
                                  */
                                 status?: "open" | "won" | "lost";
                                 probability?: number;
+                                /** Format: date */
                                 expectedCloseDate?: string | null;
+                                /** Format: date-time */
                                 closedAt?: string | null;
                                 closeReason?: string | null;
+                                /** Format: uuid */
                                 ownerId?: string | null;
+                                /** Format: uuid */
                                 companyId?: string | null;
                                 contacts?: {
                                     /** Format: uuid */
                                     contactId: string;
                                     role: string | null;
                                 }[];
+                                /** Format: date-time */
                                 lastActivityAt?: string | null;
                                 custom?: {
                                     [key: string]: unknown;
@@ -6869,6 +7776,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description In minor units: 1250 is 12.50 */
                         amountMinor?: number | null;
                         /** Format: iso4217 */
                         currency?: string;
@@ -6877,9 +7785,12 @@ export interface paths {
                         /** Format: uuid */
                         stageId: string;
                         probability?: number;
+                        /** Format: date */
                         expectedCloseDate?: string | null;
                         closeReason?: string | null;
+                        /** Format: uuid */
                         ownerId?: string | null;
+                        /** Format: uuid */
                         companyId?: string | null;
                         /** @description Replaces the linked contacts; a contact appears at most once */
                         contacts?: {
@@ -6908,7 +7819,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             amountMinor: number | null;
@@ -6923,16 +7836,21 @@ export interface paths {
                              */
                             status: "open" | "won" | "lost";
                             probability: number;
+                            /** Format: date */
                             expectedCloseDate: string | null;
+                            /** Format: date-time */
                             closedAt: string | null;
                             closeReason: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: uuid */
                             companyId: string | null;
                             contacts: {
                                 /** Format: uuid */
                                 contactId: string;
                                 role: string | null;
                             }[];
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -7125,7 +8043,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             amountMinor: number | null;
@@ -7140,16 +8060,21 @@ export interface paths {
                              */
                             status: "open" | "won" | "lost";
                             probability: number;
+                            /** Format: date */
                             expectedCloseDate: string | null;
+                            /** Format: date-time */
                             closedAt: string | null;
                             closeReason: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: uuid */
                             companyId: string | null;
                             contacts: {
                                 /** Format: uuid */
                                 contactId: string;
                                 role: string | null;
                             }[];
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -7334,7 +8259,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             amountMinor: number | null;
@@ -7349,16 +8276,21 @@ export interface paths {
                              */
                             status: "open" | "won" | "lost";
                             probability: number;
+                            /** Format: date */
                             expectedCloseDate: string | null;
+                            /** Format: date-time */
                             closedAt: string | null;
                             closeReason: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: uuid */
                             companyId: string | null;
                             contacts: {
                                 /** Format: uuid */
                                 contactId: string;
                                 role: string | null;
                             }[];
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -7531,6 +8463,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        /** @description In minor units: 1250 is 12.50 */
                         amountMinor?: number | null;
                         /** Format: iso4217 */
                         currency?: string;
@@ -7539,9 +8472,12 @@ export interface paths {
                         /** Format: uuid */
                         stageId?: string;
                         probability?: number;
+                        /** Format: date */
                         expectedCloseDate?: string | null;
                         closeReason?: string | null;
+                        /** Format: uuid */
                         ownerId?: string | null;
+                        /** Format: uuid */
                         companyId?: string | null;
                         /** @description Replaces the linked contacts; a contact appears at most once */
                         contacts?: {
@@ -7571,7 +8507,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             amountMinor: number | null;
@@ -7586,16 +8524,21 @@ export interface paths {
                              */
                             status: "open" | "won" | "lost";
                             probability: number;
+                            /** Format: date */
                             expectedCloseDate: string | null;
+                            /** Format: date-time */
                             closedAt: string | null;
                             closeReason: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: uuid */
                             companyId: string | null;
                             contacts: {
                                 /** Format: uuid */
                                 contactId: string;
                                 role: string | null;
                             }[];
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -7810,7 +8753,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             amountMinor: number | null;
@@ -7825,16 +8770,21 @@ export interface paths {
                              */
                             status: "open" | "won" | "lost";
                             probability: number;
+                            /** Format: date */
                             expectedCloseDate: string | null;
+                            /** Format: date-time */
                             closedAt: string | null;
                             closeReason: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
+                            /** Format: uuid */
                             companyId: string | null;
                             contacts: {
                                 /** Format: uuid */
                                 contactId: string;
                                 role: string | null;
                             }[];
+                            /** Format: date-time */
                             lastActivityAt: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -8031,12 +8981,241 @@ export interface paths {
                                 oldValue: unknown;
                                 newValue: unknown;
                                 actorType: string;
+                                /** Format: uuid */
                                 actorId: string | null;
                                 requestId: string | null;
                                 /** Format: date-time */
                                 at: string;
                             }[];
                             nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/deals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deals a contact is on (newest first, at most 200) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                version: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                deletedAt: string | null;
+                                name: string;
+                                amountMinor: number | null;
+                                currency: string;
+                                /** Format: uuid */
+                                pipelineId: string;
+                                /** Format: uuid */
+                                stageId: string;
+                                /**
+                                 * @description Follows the kind of the stage; read-only
+                                 * @enum {unknown}
+                                 */
+                                status: "open" | "won" | "lost";
+                                probability: number;
+                                /** Format: date */
+                                expectedCloseDate: string | null;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                closeReason: string | null;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                /** Format: uuid */
+                                companyId: string | null;
+                                contacts: {
+                                    /** Format: uuid */
+                                    contactId: string;
+                                    role: string | null;
+                                }[];
+                                /** Format: date-time */
+                                lastActivityAt: string | null;
+                                custom: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -8239,7 +9418,9 @@ export interface paths {
                                 createdAt?: string;
                                 /** Format: date-time */
                                 updatedAt?: string;
+                                /** Format: uuid */
                                 createdBy?: string | null;
+                                /** Format: date-time */
                                 deletedAt?: string | null;
                                 firstName?: string | null;
                                 lastName?: string | null;
@@ -8250,13 +9431,18 @@ export interface paths {
                                 source?: string | null;
                                 /** @enum {unknown} */
                                 status?: "new" | "contacted" | "qualified" | "unqualified" | "converted";
+                                /** Format: uuid */
                                 ownerId?: string | null;
                                 custom?: {
                                     [key: string]: unknown;
                                 };
+                                /** Format: date-time */
                                 convertedAt?: string | null;
+                                /** Format: uuid */
                                 convertedContactId?: string | null;
+                                /** Format: uuid */
                                 convertedCompanyId?: string | null;
+                                /** Format: uuid */
                                 convertedDealId?: string | null;
                             }[];
                             nextCursor: string | null;
@@ -8427,13 +9613,16 @@ export interface paths {
                     "application/json": {
                         firstName?: string | null;
                         lastName?: string | null;
+                        /** Format: email */
                         email?: string | null;
+                        /** Format: phone */
                         phone?: string | null;
                         companyName?: string | null;
                         title?: string | null;
                         source?: string | null;
                         /** @enum {unknown} */
                         status?: "new" | "contacted" | "qualified" | "unqualified";
+                        /** Format: uuid */
                         ownerId?: string | null;
                         custom?: {
                             [key: string]: unknown;
@@ -8456,7 +9645,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -8467,13 +9658,18 @@ export interface paths {
                             source: string | null;
                             /** @enum {unknown} */
                             status: "new" | "contacted" | "qualified" | "unqualified" | "converted";
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
+                            /** Format: date-time */
                             convertedAt: string | null;
+                            /** Format: uuid */
                             convertedContactId: string | null;
+                            /** Format: uuid */
                             convertedCompanyId: string | null;
+                            /** Format: uuid */
                             convertedDealId: string | null;
                         };
                     };
@@ -8663,7 +9859,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -8674,13 +9872,18 @@ export interface paths {
                             source: string | null;
                             /** @enum {unknown} */
                             status: "new" | "contacted" | "qualified" | "unqualified" | "converted";
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
+                            /** Format: date-time */
                             convertedAt: string | null;
+                            /** Format: uuid */
                             convertedContactId: string | null;
+                            /** Format: uuid */
                             convertedCompanyId: string | null;
+                            /** Format: uuid */
                             convertedDealId: string | null;
                         };
                     };
@@ -8862,7 +10065,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -8873,13 +10078,18 @@ export interface paths {
                             source: string | null;
                             /** @enum {unknown} */
                             status: "new" | "contacted" | "qualified" | "unqualified" | "converted";
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
+                            /** Format: date-time */
                             convertedAt: string | null;
+                            /** Format: uuid */
                             convertedContactId: string | null;
+                            /** Format: uuid */
                             convertedCompanyId: string | null;
+                            /** Format: uuid */
                             convertedDealId: string | null;
                         };
                     };
@@ -9050,13 +10260,16 @@ export interface paths {
                     "application/json": {
                         firstName?: string | null;
                         lastName?: string | null;
+                        /** Format: email */
                         email?: string | null;
+                        /** Format: phone */
                         phone?: string | null;
                         companyName?: string | null;
                         title?: string | null;
                         source?: string | null;
                         /** @enum {unknown} */
                         status?: "new" | "contacted" | "qualified" | "unqualified";
+                        /** Format: uuid */
                         ownerId?: string | null;
                         custom?: {
                             [key: string]: unknown;
@@ -9080,7 +10293,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -9091,13 +10306,18 @@ export interface paths {
                             source: string | null;
                             /** @enum {unknown} */
                             status: "new" | "contacted" | "qualified" | "unqualified" | "converted";
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
+                            /** Format: date-time */
                             convertedAt: string | null;
+                            /** Format: uuid */
                             convertedContactId: string | null;
+                            /** Format: uuid */
                             convertedCompanyId: string | null;
+                            /** Format: uuid */
                             convertedDealId: string | null;
                         };
                     };
@@ -9309,7 +10529,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             firstName: string | null;
                             lastName: string | null;
@@ -9320,13 +10542,18 @@ export interface paths {
                             source: string | null;
                             /** @enum {unknown} */
                             status: "new" | "contacted" | "qualified" | "unqualified" | "converted";
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
+                            /** Format: date-time */
                             convertedAt: string | null;
+                            /** Format: uuid */
                             convertedContactId: string | null;
+                            /** Format: uuid */
                             convertedCompanyId: string | null;
+                            /** Format: uuid */
                             convertedDealId: string | null;
                         };
                     };
@@ -9520,6 +10747,7 @@ export interface paths {
                                 oldValue: unknown;
                                 newValue: unknown;
                                 actorType: string;
+                                /** Format: uuid */
                                 actorId: string | null;
                                 requestId: string | null;
                                 /** Format: date-time */
@@ -9715,13 +10943,16 @@ export interface paths {
                             /** Format: uuid */
                             existingId?: string;
                         };
+                        /** @description Link an existing company, or create one named `name` (default: the lead's company name). null: no company. */
                         company?: {
                             /** Format: uuid */
                             existingId?: string;
                             name?: string;
                         } | null;
+                        /** @description Create a deal; without stageId it starts in the first open stage of the pipeline (default: the first pipeline) */
                         deal?: {
                             name: string;
+                            /** @description In minor units: 1250 is 12.50 */
                             amountMinor?: number | null;
                             /** Format: iso4217 */
                             currency?: string;
@@ -9749,7 +10980,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 firstName: string | null;
                                 lastName: string | null;
@@ -9760,13 +10993,18 @@ export interface paths {
                                 source: string | null;
                                 /** @enum {unknown} */
                                 status: "new" | "contacted" | "qualified" | "unqualified" | "converted";
+                                /** Format: uuid */
                                 ownerId: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
+                                /** Format: date-time */
                                 convertedAt: string | null;
+                                /** Format: uuid */
                                 convertedContactId: string | null;
+                                /** Format: uuid */
                                 convertedCompanyId: string | null;
+                                /** Format: uuid */
                                 convertedDealId: string | null;
                             };
                             contact: {
@@ -9777,7 +11015,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 firstName: string | null;
                                 lastName: string | null;
@@ -9797,9 +11037,12 @@ export interface paths {
                                     postalCode?: string | null;
                                     country?: string | null;
                                 } | null;
-                                lifecycleStage: ("subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other") | null;
+                                /** @enum {unknown} */
+                                lifecycleStage: "subscriber" | "lead" | "marketingQualified" | "salesQualified" | "opportunity" | "customer" | "evangelist" | "other" | null;
                                 source: string | null;
+                                /** Format: uuid */
                                 ownerId: string | null;
+                                /** Format: date-time */
                                 lastActivityAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
@@ -9820,12 +11063,15 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 name: string;
                                 domain: string | null;
                                 industry: string | null;
-                                size: ("1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+") | null;
+                                /** @enum {unknown} */
+                                size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001+" | null;
                                 address: {
                                     street?: string | null;
                                     city?: string | null;
@@ -9834,7 +11080,9 @@ export interface paths {
                                     country?: string | null;
                                 } | null;
                                 phone: string | null;
+                                /** Format: uuid */
                                 ownerId: string | null;
+                                /** Format: date-time */
                                 lastActivityAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
@@ -9848,7 +11096,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 name: string;
                                 amountMinor: number | null;
@@ -9863,16 +11113,21 @@ export interface paths {
                                  */
                                 status: "open" | "won" | "lost";
                                 probability: number;
+                                /** Format: date */
                                 expectedCloseDate: string | null;
+                                /** Format: date-time */
                                 closedAt: string | null;
                                 closeReason: string | null;
+                                /** Format: uuid */
                                 ownerId: string | null;
+                                /** Format: uuid */
                                 companyId: string | null;
                                 contacts: {
                                     /** Format: uuid */
                                     contactId: string;
                                     role: string | null;
                                 }[];
+                                /** Format: date-time */
                                 lastActivityAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
@@ -10091,7 +11346,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 /** @enum {unknown} */
                                 objectType: "company" | "contact" | "lead" | "deal" | "activity" | "task";
@@ -10292,7 +11549,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             objectType: "company" | "contact" | "lead" | "deal" | "activity" | "task";
@@ -10494,7 +11753,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             objectType: "company" | "contact" | "lead" | "deal" | "activity" | "task";
@@ -10692,7 +11953,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             objectType: "company" | "contact" | "lead" | "deal" | "activity" | "task";
@@ -10923,7 +12186,9 @@ export interface paths {
                                 createdAt?: string;
                                 /** Format: date-time */
                                 updatedAt?: string;
+                                /** Format: uuid */
                                 createdBy?: string | null;
+                                /** Format: date-time */
                                 deletedAt?: string | null;
                                 name?: string;
                                 position?: number;
@@ -11131,7 +12396,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             position: number;
@@ -11332,7 +12599,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             position: number;
@@ -11525,7 +12794,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             position: number;
@@ -11735,7 +13006,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             position: number;
@@ -11958,7 +13231,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             name: string;
                             position: number;
@@ -12163,6 +13438,7 @@ export interface paths {
                                 oldValue: unknown;
                                 newValue: unknown;
                                 actorType: string;
+                                /** Format: uuid */
                                 actorId: string | null;
                                 requestId: string | null;
                                 /** Format: date-time */
@@ -12566,7 +13842,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 /** @enum {unknown} */
                                 objectType: "company" | "contact" | "lead" | "deal" | "activity" | "task";
@@ -12767,7 +14045,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             objectType: "company" | "contact" | "lead" | "deal" | "activity" | "task";
@@ -12968,7 +14248,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             objectType: "company" | "contact" | "lead" | "deal" | "activity" | "task";
@@ -13158,7 +14440,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             objectType: "company" | "contact" | "lead" | "deal" | "activity" | "task";
@@ -13360,7 +14644,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             objectType: "company" | "contact" | "lead" | "deal" | "activity" | "task";
@@ -13593,7 +14879,9 @@ export interface paths {
                                 createdAt?: string;
                                 /** Format: date-time */
                                 updatedAt?: string;
+                                /** Format: uuid */
                                 createdBy?: string | null;
+                                /** Format: date-time */
                                 deletedAt?: string | null;
                                 /** @enum {unknown} */
                                 type?: "note" | "call" | "meeting" | "email" | "chat";
@@ -13603,6 +14891,7 @@ export interface paths {
                                 occurredAt?: string;
                                 durationSeconds?: number | null;
                                 outcome?: string | null;
+                                /** Format: uuid */
                                 ownerId?: string | null;
                                 custom?: {
                                     [key: string]: unknown;
@@ -13787,6 +15076,7 @@ export interface paths {
                         occurredAt?: string;
                         durationSeconds?: number | null;
                         outcome?: string | null;
+                        /** Format: uuid */
                         ownerId?: string | null;
                         custom?: {
                             [key: string]: unknown;
@@ -13818,7 +15108,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             type: "note" | "call" | "meeting" | "email" | "chat";
@@ -13828,6 +15120,7 @@ export interface paths {
                             occurredAt: string;
                             durationSeconds: number | null;
                             outcome: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -14026,7 +15319,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             type: "note" | "call" | "meeting" | "email" | "chat";
@@ -14036,6 +15331,7 @@ export interface paths {
                             occurredAt: string;
                             durationSeconds: number | null;
                             outcome: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -14226,7 +15522,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             type: "note" | "call" | "meeting" | "email" | "chat";
@@ -14236,6 +15534,7 @@ export interface paths {
                             occurredAt: string;
                             durationSeconds: number | null;
                             outcome: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -14421,6 +15720,7 @@ export interface paths {
                         occurredAt?: string;
                         durationSeconds?: number | null;
                         outcome?: string | null;
+                        /** Format: uuid */
                         ownerId?: string | null;
                         custom?: {
                             [key: string]: unknown;
@@ -14453,7 +15753,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             type: "note" | "call" | "meeting" | "email" | "chat";
@@ -14463,6 +15765,7 @@ export interface paths {
                             occurredAt: string;
                             durationSeconds: number | null;
                             outcome: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -14683,7 +15986,9 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             /** @enum {unknown} */
                             type: "note" | "call" | "meeting" | "email" | "chat";
@@ -14693,6 +15998,7 @@ export interface paths {
                             occurredAt: string;
                             durationSeconds: number | null;
                             outcome: string | null;
+                            /** Format: uuid */
                             ownerId: string | null;
                             custom: {
                                 [key: string]: unknown;
@@ -14895,6 +16201,7 @@ export interface paths {
                                 oldValue: unknown;
                                 newValue: unknown;
                                 actorType: string;
+                                /** Format: uuid */
                                 actorId: string | null;
                                 requestId: string | null;
                                 /** Format: date-time */
@@ -15097,7 +16404,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 /** @enum {unknown} */
                                 type: "note" | "call" | "meeting" | "email" | "chat";
@@ -15107,6 +16416,7 @@ export interface paths {
                                 occurredAt: string;
                                 durationSeconds: number | null;
                                 outcome: string | null;
+                                /** Format: uuid */
                                 ownerId: string | null;
                                 custom: {
                                     [key: string]: unknown;
@@ -15315,7 +16625,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 /** @enum {unknown} */
                                 type: "note" | "call" | "meeting" | "email" | "chat";
@@ -15325,6 +16637,7 @@ export interface paths {
                                 occurredAt: string;
                                 durationSeconds: number | null;
                                 outcome: string | null;
+                                /** Format: uuid */
                                 ownerId: string | null;
                                 custom: {
                                     [key: string]: unknown;
@@ -15533,7 +16846,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 /** @enum {unknown} */
                                 type: "note" | "call" | "meeting" | "email" | "chat";
@@ -15543,6 +16858,7 @@ export interface paths {
                                 occurredAt: string;
                                 durationSeconds: number | null;
                                 outcome: string | null;
+                                /** Format: uuid */
                                 ownerId: string | null;
                                 custom: {
                                     [key: string]: unknown;
@@ -15751,7 +17067,9 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 /** @enum {unknown} */
                                 type: "note" | "call" | "meeting" | "email" | "chat";
@@ -15761,6 +17079,7 @@ export interface paths {
                                 occurredAt: string;
                                 durationSeconds: number | null;
                                 outcome: string | null;
+                                /** Format: uuid */
                                 ownerId: string | null;
                                 custom: {
                                     [key: string]: unknown;
@@ -15975,13 +17294,18 @@ export interface paths {
                                 createdAt?: string;
                                 /** Format: date-time */
                                 updatedAt?: string;
+                                /** Format: uuid */
                                 createdBy?: string | null;
+                                /** Format: date-time */
                                 deletedAt?: string | null;
                                 title?: string;
                                 notes?: string | null;
+                                /** Format: date-time */
                                 dueAt?: string | null;
+                                /** Format: uuid */
                                 assigneeId?: string | null;
                                 done?: boolean;
+                                /** Format: date-time */
                                 doneAt?: string | null;
                                 /** @enum {unknown} */
                                 priority?: "low" | "normal" | "high";
@@ -16162,7 +17486,9 @@ export interface paths {
                     "application/json": {
                         title: string;
                         notes?: string | null;
+                        /** Format: date-time */
                         dueAt?: string | null;
+                        /** Format: uuid */
                         assigneeId?: string | null;
                         /** @description Marking a task done sets doneAt; reopening it clears doneAt */
                         done?: boolean;
@@ -16196,13 +17522,18 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             title: string;
                             notes: string | null;
+                            /** Format: date-time */
                             dueAt: string | null;
+                            /** Format: uuid */
                             assigneeId: string | null;
                             done: boolean;
+                            /** Format: date-time */
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
@@ -16403,13 +17734,18 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             title: string;
                             notes: string | null;
+                            /** Format: date-time */
                             dueAt: string | null;
+                            /** Format: uuid */
                             assigneeId: string | null;
                             done: boolean;
+                            /** Format: date-time */
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
@@ -16602,13 +17938,18 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             title: string;
                             notes: string | null;
+                            /** Format: date-time */
                             dueAt: string | null;
+                            /** Format: uuid */
                             assigneeId: string | null;
                             done: boolean;
+                            /** Format: date-time */
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
@@ -16790,7 +18131,9 @@ export interface paths {
                     "application/json": {
                         title?: string;
                         notes?: string | null;
+                        /** Format: date-time */
                         dueAt?: string | null;
+                        /** Format: uuid */
                         assigneeId?: string | null;
                         /** @description Marking a task done sets doneAt; reopening it clears doneAt */
                         done?: boolean;
@@ -16825,13 +18168,18 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             title: string;
                             notes: string | null;
+                            /** Format: date-time */
                             dueAt: string | null;
+                            /** Format: uuid */
                             assigneeId: string | null;
                             done: boolean;
+                            /** Format: date-time */
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
@@ -17054,13 +18402,18 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** Format: uuid */
                             createdBy: string | null;
+                            /** Format: date-time */
                             deletedAt: string | null;
                             title: string;
                             notes: string | null;
+                            /** Format: date-time */
                             dueAt: string | null;
+                            /** Format: uuid */
                             assigneeId: string | null;
                             done: boolean;
+                            /** Format: date-time */
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
@@ -17265,6 +18618,7 @@ export interface paths {
                                 oldValue: unknown;
                                 newValue: unknown;
                                 actorType: string;
+                                /** Format: uuid */
                                 actorId: string | null;
                                 requestId: string | null;
                                 /** Format: date-time */
@@ -17465,13 +18819,18 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 title: string;
                                 notes: string | null;
+                                /** Format: date-time */
                                 dueAt: string | null;
+                                /** Format: uuid */
                                 assigneeId: string | null;
                                 done: boolean;
+                                /** Format: date-time */
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
@@ -17680,13 +19039,18 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 title: string;
                                 notes: string | null;
+                                /** Format: date-time */
                                 dueAt: string | null;
+                                /** Format: uuid */
                                 assigneeId: string | null;
                                 done: boolean;
+                                /** Format: date-time */
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
@@ -17895,13 +19259,18 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 title: string;
                                 notes: string | null;
+                                /** Format: date-time */
                                 dueAt: string | null;
+                                /** Format: uuid */
                                 assigneeId: string | null;
                                 done: boolean;
+                                /** Format: date-time */
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
@@ -18110,13 +19479,18 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** Format: uuid */
                                 createdBy: string | null;
+                                /** Format: date-time */
                                 deletedAt: string | null;
                                 title: string;
                                 notes: string | null;
+                                /** Format: date-time */
                                 dueAt: string | null;
+                                /** Format: uuid */
                                 assigneeId: string | null;
                                 done: boolean;
+                                /** Format: date-time */
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";

@@ -201,7 +201,10 @@ export async function resolveSession(db: Db, token: string | undefined) {
   const parsed = parseToken(token);
   if (!parsed) return null;
   let lookup = sessionLookups.get(db);
-  if (!lookup) sessionLookups.set(db, (lookup = prepareSessionLookup(db)));
+  if (!lookup) {
+    lookup = prepareSessionLookup(db);
+    sessionLookups.set(db, lookup);
+  }
   const [row] = await lookup.execute({ workspaceId: parsed.workspaceId, hash: parsed.hash });
   if (!row || row.disabled) return null;
   const where = and(eq(sessions.workspaceId, parsed.workspaceId), eq(sessions.id, row.id));

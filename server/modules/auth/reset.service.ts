@@ -14,17 +14,15 @@ import { newToken, parseToken } from './tokens.ts';
 export const RESET_TTL_MS = 24 * 60 * 60 * 1000;
 
 const log = (conn: Conn, email: string, identityId: string | null, meta: ClientMeta, result: string) =>
-  conn
-    .insert(loginEvents)
-    .values({
-      id: uuidv7(),
-      identityId,
-      email: email.slice(0, 254),
-      ip: meta.ip,
-      userAgent: meta.userAgent?.slice(0, 500) ?? null,
-      method: 'password_reset',
-      result,
-    });
+  conn.insert(loginEvents).values({
+    id: uuidv7(),
+    identityId,
+    email: email.slice(0, 254),
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 500) ?? null,
+    method: 'password_reset',
+    result,
+  });
 
 /**
  * "I forgot my password": the admins of each workspace the person belongs to see the request.

@@ -22,7 +22,22 @@ export const de: DeepPartial<Messages> = {
     passwordHint: '8–128 Zeichen, kein gängiges Passwort',
     acceptInvite: 'Arbeitsbereich beitreten',
     inviteTitle: 'Sie wurden eingeladen',
-    forgot: 'Passwort vergessen? Bitten Sie einen Admin des Arbeitsbereichs, es zurückzusetzen.',
+    forgotLink: 'Passwort vergessen?',
+    forgotTitle: 'Passwort zurücksetzen',
+    forgotIntro:
+      'Geben Sie die E-Mail ein, mit der Sie sich anmelden. Ein Admin Ihres Arbeitsbereichs wird gebeten, Ihnen einen Link zum Zurücksetzen zu erstellen.',
+    forgotSubmit: 'Zurücksetzen anfordern',
+    forgotSent:
+      'Falls diese E-Mail ein Konto hat, kann ein Admin Ihres Arbeitsbereichs jetzt einen Link zum Zurücksetzen für Sie erstellen.',
+    backToSignIn: 'Zurück zur Anmeldung',
+    resetTitle: 'Neues Passwort wählen',
+    newPassword: 'Neues Passwort',
+    repeatPassword: 'Neues Passwort wiederholen',
+    passwordMismatch: 'Die beiden Passwörter stimmen nicht überein',
+    resetSubmit: 'Neues Passwort speichern',
+    resetDone: 'Ihr Passwort wurde geändert. Melden Sie sich mit dem neuen an.',
+    resetMissing: 'Dieser Link zum Zurücksetzen enthält kein Token.',
+    resetNotFound: 'Dieser Link ist ungültig, wurde schon benutzt oder ist abgelaufen. Bitten Sie einen Admin um einen neuen.',
   },
   nav: {
     home: 'Start',
@@ -185,4 +200,15 @@ export const de: DeepPartial<Messages> = {
   },
   activity: { note: 'Notiz', call: 'Anruf', meeting: 'Termin', email: 'E-Mail', chat: 'Chat' },
   board: { title: 'Deal-Board', owner: 'Besitzer', anyOwner: 'Alle', weighted: 'gewichtet', empty: 'Keine Deals', move: 'Verschieben' },
+  settings: {
+    resetRequests: 'Anfragen zum Zurücksetzen des Passworts',
+    noResetRequests: 'Keine offenen Anfragen.',
+    requested: 'Angefragt',
+    createResetLink: 'Link zum Zurücksetzen erstellen',
+    resetLinkFor: 'Link zum Zurücksetzen für {{name}}',
+    resetLinkOnce:
+      'Kopieren Sie diesen Link jetzt und geben Sie ihn an {{name}} weiter; er wird nur einmal angezeigt. Er läuft ab: {{expires}}.',
+    copy: 'Link kopieren',
+    copied: 'Kopiert',
+  },
 };

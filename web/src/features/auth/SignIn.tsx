@@ -1,14 +1,15 @@
-import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
-import { Link } from '../../router.tsx';
+import { Link, useLocation } from '../../router.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
 import { useSignedIn } from './useSignedIn.ts';
 
 export default function SignIn() {
   const { t } = useTranslation();
+  const passwordChanged = useLocation().query.get('reset') === '1';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const signedIn = useSignedIn();
@@ -24,6 +25,11 @@ export default function SignIn() {
   const message = err instanceof ApiError && err.status === 401 ? t('auth.badLogin') : err?.message;
   return (
     <AuthLayout title={t('auth.welcome')} error={message}>
+      {passwordChanged && !err && (
+        <Alert color="green" role="status">
+          {t('auth.resetDone')}
+        </Alert>
+      )}
       <form onSubmit={submit}>
         <Stack>
           <TextInput
@@ -42,14 +48,16 @@ export default function SignIn() {
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
           />
+          <Group justify="flex-end" mt={-8}>
+            <Link to="/forgot-password" size="sm">
+              {t('auth.forgotLink')}
+            </Link>
+          </Group>
           <Button type="submit" loading={login.isPending}>
             {t('auth.signIn')}
           </Button>
         </Stack>
       </form>
-      <Text size="sm" c="dimmed">
-        {t('auth.forgot')}
-      </Text>
       <Text size="sm">
         {t('auth.noAccount')} <Link to="/signup">{t('auth.createOne')}</Link>
       </Text>

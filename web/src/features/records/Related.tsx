@@ -59,12 +59,10 @@ const dealItems = (deals: Deal[] | undefined) =>
 export function ContactRelated({ contact }: { contact: Row }) {
   const { t } = useTranslation();
   const companies = (contact.companies as Contact['companies']) ?? [];
-  const ids = companies.map((c) => c.companyId);
-  // Deals have no contact filter; the deals of the contact's companies are what a salesperson looks for here.
+  // The deals this contact is on (deal_contacts), trash excluded.
   const deals = useQuery({
-    queryKey: ['deals', 'of-companies', ids],
-    queryFn: () => dealsWhere({ field: 'companyId', op: 'in', value: ids }),
-    enabled: ids.length > 0,
+    queryKey: ['deals', 'of-contact', contact.id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/contacts/{id}/deals', { params: { path: { id: contact.id } } })).data,
   });
   return (
     <>
@@ -72,7 +70,7 @@ export function ContactRelated({ contact }: { contact: Row }) {
         title={t('record.companies')}
         items={companies.map((c) => ({ id: c.companyId, to: `/companies/${c.companyId}`, label: c.name, extra: c.role ?? undefined }))}
       />
-      <Section title={t('record.deals')} items={dealItems(deals.data)} pending={ids.length > 0 && deals.isPending} />
+      <Section title={t('record.deals')} items={dealItems(deals.data)} pending={deals.isPending} />
     </>
   );
 }

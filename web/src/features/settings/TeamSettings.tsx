@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Code, Group, Select, Stack, Table, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Code, CopyButton, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,21 +9,121 @@ import { ErrorState, LoadingRows } from '../../ui/States.tsx';
 
 const roles = ['admin', 'member', 'read-only'] as const;
 
+type ResetLink = { name: string; url: string; expiresAt: string };
+
+/** The reset link, shown once: the server keeps only its hash. */
+function ResetLinkAlert({ link }: { link: ResetLink }) {
+  const { t } = useTranslation();
+  return (
+    <Alert
+      color="yellow"
+      title={t('settings.resetLinkFor', { name: link.name })}
+      styles={{ title: { color: 'var(--mantine-color-text)' } }}
+      data-testid="reset-link"
+    >
+      <Stack gap="xs">
+        <Text size="sm">{t('settings.resetLinkOnce', { name: link.name, expires: formatDateTime(link.expiresAt) })}</Text>
+        <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+          {link.url}
+        </Code>
+        <CopyButton value={link.url}>
+          {({ copied, copy }) => (
+            <Button size="xs" variant="default" onClick={copy} w="fit-content">
+              {copied ? t('settings.copied') : t('settings.copy')}
+            </Button>
+          )}
+        </CopyButton>
+      </Stack>
+    </Alert>
+  );
+}
+
 export function MemberSettings() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const me = useMe();
+  const isAdmin = me.member.role === 'owner' || me.member.role === 'admin';
+  // Only an owner may create a reset link for an admin or an owner.
+  const canReset = (role: string) => isAdmin && (me.member.role === 'owner' || (role !== 'owner' && role !== 'admin'));
   const members = useQuery({ queryKey: ['members'], queryFn: async () => unwrap(await api.GET('/api/v1/members')).data });
+  const requests = useQuery({
+    queryKey: ['password-resets'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/password-resets')).data,
+    enabled: isAdmin,
+  });
   const update = useMutation({
     mutationFn: async ({ id, body }: { id: string; body: { role?: (typeof roles)[number]; disabled?: boolean } }) =>
       unwrap(await api.PATCH('/api/v1/members/{id}', { params: { path: { id } }, body })),
     onSettled: () => qc.invalidateQueries({ queryKey: ['members'] }),
   });
+  const [link, setLink] = useState<ResetLink | null>(null);
+  const createReset = useMutation({
+    mutationFn: async ({ id }: { id: string; name: string }) =>
+      unwrap(await api.POST('/api/v1/members/{id}/password-reset', { params: { path: { id } } })),
+    onMutate: () => setLink(null),
+    onSuccess: (r, { name }) => {
+      setLink({ name, url: `${window.location.origin}${r.path}`, expiresAt: r.expiresAt });
+      void qc.invalidateQueries({ queryKey: ['password-resets'] });
+    },
+  });
   if (members.error) return <ErrorState error={members.error} />;
   if (!members.data) return <LoadingRows />;
+  const resetButton = (id: string, name: string) => (
+    <Button
+      size="xs"
+      variant="subtle"
+      aria-label={`${t('settings.createResetLink')}: ${name}`}
+      loading={createReset.isPending && createReset.variables?.id === id}
+      onClick={() => createReset.mutate({ id, name })}
+    >
+      {t('settings.createResetLink')}
+    </Button>
+  );
   return (
     <Stack>
       {update.error && <Alert color="red">{update.error.message}</Alert>}
+      {createReset.error && (
+        <Alert color="red" role="alert">
+          {createReset.error.message}
+        </Alert>
+      )}
+      {link && <ResetLinkAlert link={link} />}
+      {isAdmin && (
+        <Stack gap="xs" data-testid="reset-requests">
+          <Title order={2} size="h5">
+            {t('settings.resetRequests')}
+          </Title>
+          {requests.error ? (
+            <ErrorState error={requests.error} />
+          ) : !requests.data ? (
+            <LoadingRows rows={1} />
+          ) : requests.data.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('settings.noResetRequests')}
+            </Text>
+          ) : (
+            <Table.ScrollContainer minWidth={560}>
+              <Table>
+                <Table.Tbody>
+                  {requests.data.map((r) => (
+                    <Table.Tr key={r.id}>
+                      <Table.Td>{r.memberName}</Table.Td>
+                      <Table.Td>{r.memberEmail}</Table.Td>
+                      <Table.Td>{`${t('settings.requested')} ${formatDateTime(r.requestedAt)}`}</Table.Td>
+                      <Table.Td>
+                        {canReset(members.data.find((m) => m.id === r.memberId)?.role ?? 'owner') && resetButton(r.memberId, r.memberName)}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Stack>
+      )}
+      <Title order={2} size="h5">
+        {t('settings.members')}
+      </Title>
       <Table.ScrollContainer minWidth={560}>
         <Table>
           <Table.Tbody>
@@ -52,6 +152,7 @@ export function MemberSettings() {
                     </Button>
                   )}
                 </Table.Td>
+                <Table.Td>{canReset(m.role) && !m.disabledAt && resetButton(m.id, m.name)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
