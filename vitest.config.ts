@@ -15,6 +15,8 @@ const common = {
 
 export default defineConfig({
   test: {
+    // Under CI a JSON report as well, from which .ci/run prints the plain "N passed, N failed" line.
+    reporters: process.env.CI === 'true' ? ['default', ['json', { outputFile: '.tmp/vitest-results.json' }]] : ['default'],
     projects: [
       { extends: true, test: { ...common, name: 'pglite', env: { RAPPORT_TEST_DB: 'pglite' } } },
       ...(pgUrl ? [{ extends: true as const, test: { ...common, name: 'postgres', env: { RAPPORT_TEST_DB: 'postgres' } } }] : []),
