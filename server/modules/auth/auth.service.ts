@@ -108,21 +108,31 @@ async function verifyLogin(db: Db, config: Config, email: string, password: stri
     await logAttempt(db, email, null, meta, 'unknown_email', method);
     throw wrongCredentials();
   }
-  const wait = lockoutDelayMs(identity.failedLogins);
-  if (wait && identity.lastFailedAt && Date.now() - identity.lastFailedAt.getTime() < wait) {
+  // Each attempt is counted as a failure before the password is hashed, atomically: of a burst of
+  // parallel guesses only those the lockout allows get through, not all that read the count at once.
+  const [claimed] = await db
+    .update(identities)
+    .set({ failedLogins: sql`${identities.failedLogins} + 1`, lastFailedAt: sql`now()` })
+    .where(
+      and(
+        eq(identities.id, identity.id),
+        sql`not (${identities.failedLogins} >= 5 and ${identities.lastFailedAt} > now() - least(power(2, ${identities.failedLogins} - 5) * interval '1 second', interval '15 minutes'))`,
+      ),
+    )
+    .returning({ failedLogins: identities.failedLogins });
+  if (!claimed) {
+    const wait = lockoutDelayMs(identity.failedLogins);
+    const since = identity.lastFailedAt ? Date.now() - identity.lastFailedAt.getTime() : 0;
     await logAttempt(db, email, identity.id, meta, 'throttled', method);
     throw new AppError(429, 'too_many_attempts', 'Too many wrong passwords; wait a little and try again', [], {
-      retryAfterSeconds: Math.ceil((wait - (Date.now() - identity.lastFailedAt.getTime())) / 1000),
+      retryAfterSeconds: Math.max(1, Math.ceil((wait - since) / 1000)),
     });
   }
   if (!(await verifyPassword(password, identity.passwordHash))) {
-    await db
-      .update(identities)
-      .set({ failedLogins: sql`${identities.failedLogins} + 1`, lastFailedAt: sql`now()` })
-      .where(eq(identities.id, identity.id));
     await logAttempt(db, email, identity.id, meta, 'wrong_password', method);
     throw wrongCredentials();
   }
+  await db.update(identities).set({ failedLogins: 0, lastFailedAt: null }).where(eq(identities.id, identity.id));
   return identity;
 }
 

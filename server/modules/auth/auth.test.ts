@@ -59,6 +59,14 @@ describe('sign-up and sign-in', () => {
     expect((await login(s.email, s.password)).statusCode).toBe(200);
   });
 
+  it('lets no more than five of a parallel burst of guesses through', async () => {
+    const s = await signUp();
+    const codes = (await Promise.all(Array.from({ length: 10 }, (_, i) => login(s.email, `parallel guess ${i}`)))).map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(5);
+    expect(codes.every((c) => c === 401 || c === 429)).toBe(true);
+  });
+
   it('rate-limits sign-in attempts per address across the whole app', async () => {
     const strict = await buildApp({ ...testConfig(), loginRateLimit: 3 }, await testDatabase(), { logger: false });
     const ip = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
