@@ -14,7 +14,7 @@ import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
 import { isoDateTime } from '../../http/validation.ts';
 import { checkVersion } from '../../records/crud.ts';
-import { diff, emitEvent, writeHistory } from '../history/history.service.ts';
+import { diff, recordChange } from '../history/history.service.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
 import { INVITATION_TTL_MS, toMember, toWorkspace } from './auth.service.ts';
 import { apiKeys, invitations, members, sessions } from './auth.table.ts';
@@ -36,7 +36,7 @@ export async function updateWorkspace(conn: Conn, ctx: Ctx, version: number, inp
     .set({ ...input, version: sql`${workspaces.version} + 1`, updatedAt: sql`now()` })
     .where(eq(workspaces.id, ctx.workspaceId))
     .returning();
-  await writeHistory(conn, ctx, 'workspace', w.id, 'update', diff(toWorkspace(w), toWorkspace(after)));
+  await recordChange(conn, ctx, 'workspace', w.id, 'update', diff(toWorkspace(w), toWorkspace(after)));
   return toWorkspace(after);
 }
 
@@ -83,7 +83,7 @@ export async function updateMember(conn: Conn, ctx: Ctx, id: string, input: Memb
   if (input.disabled || (input.role && input.role !== m.role)) {
     await conn.delete(sessions).where(and(eq(sessions.workspaceId, ctx.workspaceId), eq(sessions.memberId, id)));
   }
-  await writeHistory(conn, ctx, 'member', id, 'update', diff(toMember(m), toMember(after)));
+  await recordChange(conn, ctx, 'member', id, 'update', diff(toMember(m), toMember(after)));
   return toMember(after);
 }
 
@@ -101,7 +101,7 @@ export async function updateMyProfile(conn: Conn, ctx: Ctx, input: MyProfileUpda
     .set(input)
     .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, ctx.memberId)))
     .returning();
-  await writeHistory(conn, ctx, 'member', m.id, 'update', diff(toMember(m), toMember(after)));
+  await recordChange(conn, ctx, 'member', m.id, 'update', diff(toMember(m), toMember(after)));
   return toMember(after);
 }
 
@@ -146,8 +146,7 @@ export async function createInvitation(conn: Conn, ctx: Ctx, input: InvitationCr
       expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
     })
     .returning();
-  await writeHistory(conn, ctx, 'invitation', row.id, 'create', [{ field: null, old: null, new: toInvitation(row) }]);
-  await emitEvent(conn, ctx, 'invitation.created', 'invitation', row.id, { email, role: input.role });
+  await recordChange(conn, ctx, 'invitation', row.id, 'create', [{ field: null, old: null, new: toInvitation(row) }]);
   return toInvitation(row, token);
 }
 
@@ -158,7 +157,7 @@ export async function revokeInvitation(conn: Conn, ctx: Ctx, id: string) {
     .where(and(eq(invitations.workspaceId, ctx.workspaceId), eq(invitations.id, id), isNull(invitations.revokedAt)))
     .returning();
   if (!row) throw notFound('Invitation');
-  await writeHistory(conn, ctx, 'invitation', id, 'delete', [{ field: null, old: null, new: null }]);
+  await recordChange(conn, ctx, 'invitation', id, 'delete', [{ field: null, old: null, new: null }]);
   return toInvitation(row);
 }
 
@@ -205,7 +204,7 @@ export async function createApiKey(conn: Conn, ctx: Ctx, input: ApiKeyCreate) {
       expiresAt: expires ? new Date(expires) : null,
     })
     .returning();
-  await writeHistory(conn, ctx, 'api_key', row.id, 'create', [{ field: null, old: null, new: toApiKey(row) }]);
+  await recordChange(conn, ctx, 'api_key', row.id, 'create', [{ field: null, old: null, new: toApiKey(row) }]);
   return toApiKey(row, key);
 }
 
@@ -216,6 +215,6 @@ export async function revokeApiKey(conn: Conn, ctx: Ctx, id: string) {
     .where(and(eq(apiKeys.workspaceId, ctx.workspaceId), eq(apiKeys.id, id)))
     .returning();
   if (!row) throw notFound('API key');
-  await writeHistory(conn, ctx, 'api_key', id, 'delete', [{ field: null, old: null, new: null }]);
+  await recordChange(conn, ctx, 'api_key', id, 'delete', [{ field: null, old: null, new: null }]);
   return toApiKey(row);
 }

@@ -5,7 +5,7 @@ import type { Config } from '../../config.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, invalid } from '../../http/errors.ts';
-import { writeHistory } from '../history/history.service.ts';
+import { recordChange } from '../history/history.service.ts';
 import { createDefaultPipeline } from '../pipelines/pipelines.service.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
 import { identities, invitations, loginEvents, members, sessions } from './auth.table.ts';
@@ -68,7 +68,7 @@ export async function signUp(db: Db, config: Config, input: SignUp, meta?: Clien
     const member = { workspaceId, id: memberId, identityId, name: input.name, email: input.email.toLowerCase(), role: 'owner' as const };
     await tx.insert(members).values(member);
     const ctx: Ctx = { workspaceId, memberId, actor: { type: 'member', id: memberId }, role: 'owner', requestId: null };
-    await writeHistory(tx, ctx, 'member', memberId, 'create', [
+    await recordChange(tx, ctx, 'member', memberId, 'create', [
       { field: null, old: null, new: { name: member.name, email: member.email, role: 'owner' } },
     ]);
     await createDefaultPipeline(tx, ctx);

@@ -262,3 +262,19 @@ describe('findings of the security review', () => {
     expect((await api(null).patch('/me', { name: 'Hacked' }, { authorization: `Bearer ${key}` })).statusCode).toBe(403);
   });
 });
+
+describe('workspace administration', () => {
+  it('writes history and a domain event for each change of members, keys and settings', async () => {
+    const owner = await signUp();
+    const m = await addMember(owner, 'member');
+    await api(owner).patch(`/members/${m.memberId}`, { role: 'read-only' });
+    await api(owner).post('/api-keys', { name: 'k', role: 'member' });
+    await api(owner).patch('/workspace', { name: 'Renamed', version: 1 });
+    const db = await testDatabase();
+    const events = (
+      await db.query<{ type: string }>('select type from domain_events where workspace_id = $1 order by seq', [owner.workspaceId])
+    ).map((e) => e.type);
+    expect(events).toEqual(expect.arrayContaining(['invitation.created', 'member.updated', 'api_key.created', 'workspace.updated']));
+    expect(events.filter((e) => e === 'invitation.created')).toHaveLength(1);
+  });
+});

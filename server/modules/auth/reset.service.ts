@@ -5,7 +5,7 @@ import type { Config } from '../../config.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, forbidden, invalid, notFound } from '../../http/errors.ts';
-import { writeHistory } from '../history/history.service.ts';
+import { recordChange } from '../history/history.service.ts';
 import type { ClientMeta } from './auth.service.ts';
 import { identities, loginEvents, members, passwordResets, sessions } from './auth.table.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
@@ -97,7 +97,7 @@ export async function createResetLink(conn: Conn, ctx: Ctx, memberId: string): P
         isNull(passwordResets.resolvedAt),
       ),
     );
-  await writeHistory(conn, ctx, 'member', memberId, 'update', [
+  await recordChange(conn, ctx, 'member', memberId, 'update', [
     { field: 'passwordResetLink', old: null, new: { expiresAt: expiresAt.toISOString() } },
   ]);
   return { token, expiresAt: expiresAt.toISOString(), path: `/reset-password?token=${encodeURIComponent(token)}` };

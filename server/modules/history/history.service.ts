@@ -59,6 +59,32 @@ export async function emitEvent(
   });
 }
 
+const pastTense: Record<HistoryAction, string> = {
+  create: 'created',
+  update: 'updated',
+  delete: 'deleted',
+  restore: 'restored',
+  merge: 'merged',
+  convert: 'converted',
+};
+
+/**
+ * History rows and the matching domain event (`member.updated`, `api_key.created` …) in one call,
+ * for changes outside the record engine (workspace settings, members, keys, invitations).
+ */
+export async function recordChange(
+  conn: Conn,
+  ctx: Ctx,
+  recordType: string,
+  recordId: string,
+  action: HistoryAction,
+  changes: FieldChange[],
+) {
+  if (!changes.length) return;
+  await writeHistory(conn, ctx, recordType, recordId, action, changes);
+  await emitEvent(conn, ctx, `${recordType}.${pastTense[action]}`, recordType, recordId, { changes });
+}
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
