@@ -10,18 +10,25 @@ import { dbKind } from './test/harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-function start(env: Record<string, string>, port: number): Promise<ChildProcess> {
+type Server = ChildProcess & { stderrText: () => string; stdoutText: () => string };
+
+function start(env: Record<string, string>, port: number, logLevel = 'warn'): Promise<Server> {
   const child = spawn(process.execPath, [path.join(root, 'bin/rapport.mjs'), 'serve'], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', RAPPORT_SCRYPT_LOG_N: '10', RAPPORT_LOGIN_RATE_LIMIT: '1000' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  // Kept so that a failing test can say what the server said.
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: logLevel, RAPPORT_SCRYPT_LOG_N: '10', RAPPORT_LOGIN_RATE_LIMIT: '1000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as Server;
+  // Kept so that a test can wait for what the server logs, and a failing one can say what it said.
+  let stdout = '';
   let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
   child.stderr?.on('data', (d) => {
     stderr += d;
   });
-  (child as ChildProcess & { stderrText: () => string }).stderrText = () => stderr;
+  child.stderrText = () => stderr;
+  child.stdoutText = () => stdout;
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 60_000;
     const poll = async () => {
@@ -110,18 +117,23 @@ describe('restart safety', () => {
       dbKind === 'postgres' ? { DATABASE_URL: String(process.env.TEST_DATABASE_URL) } : { RAPPORT_DATA_DIR: path.join(dir, 'data') };
     const port = 20000 + Math.floor(Math.random() * 20000);
     try {
-      const server = await start(env, port);
+      const server = await start(env, port, 'info');
       const exited = new Promise<number | null>((r) => server.once('exit', (code) => r(code)));
-      // A sign-up hashes a password (tens of milliseconds): it is still running when the signal lands.
+      // The signal goes only once the server has logged the request as started (Fastify refuses
+      // new requests with 503 once closing): a fixed delay was a race on a busy machine.
       const inFlight = fetch(`http://127.0.0.1:${port}/api/v1/auth/signup`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'T', email: `term.${Date.now()}@example.test`, password: 'term test password', workspaceName: 'T' }),
       });
-      await new Promise((r) => setTimeout(r, 5));
+      const deadline = Date.now() + 30_000;
+      while (!/"url":"\/api\/v1\/auth\/signup"/.test(server.stdoutText())) {
+        if (Date.now() > deadline) throw new Error('the server never logged the request');
+        await new Promise((r) => setTimeout(r, 5));
+      }
       server.kill('SIGTERM');
       expect((await inFlight).status).toBe(201);
-      expect(await exited, (server as ChildProcess & { stderrText: () => string }).stderrText()).toBe(0);
+      expect(await exited, server.stderrText()).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
