@@ -183,20 +183,34 @@ export async function listRows<Row>(
 }
 
 /**
+ * The field lookup of a list. Custom field definitions cost a query and most lists name no custom
+ * field, so they are loaded only when the filter or sort mentions one.
+ */
+async function fieldsFor(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput) {
+  const named = `${typeof input.filter === 'string' ? input.filter : JSON.stringify(input.filter ?? null)} ${input.sort ?? ''}`;
+  if (named.includes('custom.')) return (await fieldResolver(conn, ctx, def)).field;
+  return (n: string) => builtInField(def, n);
+}
+
+/** A row as JSON text, key by key from a projection (optionally only some keys). */
+function projectionJson(projection: Record<string, SQL>, only?: ReadonlySet<string>) {
+  const pairs = Object.entries(projection).filter(([k]) => !only || only.has(k));
+  return sql<string>`json_build_object(${sql.join(
+    pairs.map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
+    sql`, `,
+  )})::text`;
+}
+
+/**
  * A page as JSON text built by PostgreSQL from the object's projection, ready to send. No row
  * becomes a JavaScript object: on the hot list path that allocation, not SQL, was most of the
  * cost (see bench/RESULTS.md). `only` limits the keys (the `fields=` parameter).
  */
 export async function listJson(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput, only?: ReadonlySet<string>) {
   if (!def.projection) throw new Error(`${def.type} has no projection`);
-  const named = `${typeof input.filter === 'string' ? input.filter : JSON.stringify(input.filter ?? null)} ${input.sort ?? ''}`;
-  const { field } = named.includes('custom.') ? await fieldResolver(conn, ctx, def) : { field: (n: string) => builtInField(def, n) };
+  const field = await fieldsFor(conn, ctx, def, input);
   const q = pageQuery(ctx, def, input, field);
-  const pairs = Object.entries(def.projection).filter(([k]) => !only || only.has(k));
-  const json = sql`json_build_object(${sql.join(
-    pairs.map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
-    sql`, `,
-  )})::text`;
+  const json = projectionJson(def.projection, only);
   const rows = (await conn
     .select({ _json: json, ...q.cursorCols } as never)
     .from(def.table)
@@ -215,9 +229,7 @@ export async function listRecords<Row, A>(
   input: ListInput,
   toApi: (r: Row, extra: Record<string, unknown>) => A,
 ) {
-  // Custom field definitions cost a query; most lists name no custom field, so load them only when asked.
-  const named = `${typeof input.filter === 'string' ? input.filter : JSON.stringify(input.filter ?? null)} ${input.sort ?? ''}`;
-  const { field } = named.includes('custom.') ? await fieldResolver(conn, ctx, def) : { field: (n: string) => builtInField(def, n) };
+  const field = await fieldsFor(conn, ctx, def, input);
   const page = await listRows<Row>(conn, ctx, def, input, field);
   return { data: page.rows.map((r, i) => toApi(r, page.extras[i])), nextCursor: page.nextCursor };
 }
@@ -226,10 +238,7 @@ const readers = new WeakMap<Db, Map<string, ReturnType<typeof prepareRead>>>();
 
 function prepareRead(db: Db, def: ObjectDef) {
   const t = def.table;
-  const json = sql<string>`json_build_object(${sql.join(
-    Object.entries(def.projection ?? {}).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
-    sql`, `,
-  )})::text`;
+  const json = projectionJson(def.projection ?? {});
   return db
     .select({ json, version: t.version })
     .from(t)

@@ -13,6 +13,7 @@ import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, badRequest, type FieldError, invalid, notFound } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import { loadLinks } from '../../records/links.ts';
 import type { ListInput } from '../../records/list.ts';
 import { listRows } from '../../records/list.ts';
 import { metaFields, type ObjectDef } from '../../records/object-def.ts';
@@ -145,22 +146,7 @@ export async function resolveLinks(conn: Conn, ctx: Ctx, input: RecordLink[], au
   return [...out.values()].sort(linkOrder);
 }
 
-/** The links of some activities, in one query. */
-async function linksOf(conn: Conn, ctx: Ctx, ids: string[]) {
-  const byActivity = new Map<string, RecordLink[]>();
-  if (!ids.length) return byActivity;
-  const rows = await conn
-    .select({ activityId: activityLinks.activityId, recordType: activityLinks.recordType, recordId: activityLinks.recordId })
-    .from(activityLinks)
-    .where(and(eq(activityLinks.workspaceId, ctx.workspaceId), inArray(activityLinks.activityId, ids)))
-    .orderBy(asc(activityLinks.recordType), asc(activityLinks.recordId));
-  for (const r of rows) {
-    const list = byActivity.get(r.activityId) ?? [];
-    list.push({ recordType: r.recordType as LinkableType, recordId: r.recordId });
-    byActivity.set(r.activityId, list);
-  }
-  return byActivity;
-}
+const linksOf = (conn: Conn, ctx: Ctx, ids: string[]) => loadLinks(conn, ctx, activityLinks, activityLinks.activityId, ids);
 
 const linksOfOne = async (conn: Conn, ctx: Ctx, id: string) => (await linksOf(conn, ctx, [id])).get(id) ?? [];
 

@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { LinkableType, RecordLink } from '../../../contract/activities.ts';
 import { type Task, type TaskCreate, type TaskUpdate, taskPriorities } from '../../../contract/tasks.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import { loadLinks } from '../../records/links.ts';
 import { type ListInput, listRows } from '../../records/list.ts';
 import { metaFields, type ObjectDef } from '../../records/object-def.ts';
 import { resolveLinks, toTimestamp } from '../activities/activities.service.ts';
@@ -59,22 +60,7 @@ export const toTask = (r: Row, links: RecordLink[]): Task => ({
   links,
 });
 
-/** The links of some tasks, in one query. */
-async function linksOf(conn: Conn, ctx: Ctx, ids: string[]) {
-  const byTask = new Map<string, RecordLink[]>();
-  if (!ids.length) return byTask;
-  const rows = await conn
-    .select({ taskId: taskLinks.taskId, recordType: taskLinks.recordType, recordId: taskLinks.recordId })
-    .from(taskLinks)
-    .where(and(eq(taskLinks.workspaceId, ctx.workspaceId), inArray(taskLinks.taskId, ids)))
-    .orderBy(asc(taskLinks.recordType), asc(taskLinks.recordId));
-  for (const r of rows) {
-    const list = byTask.get(r.taskId) ?? [];
-    list.push({ recordType: r.recordType as LinkableType, recordId: r.recordId });
-    byTask.set(r.taskId, list);
-  }
-  return byTask;
-}
+const linksOf = (conn: Conn, ctx: Ctx, ids: string[]) => loadLinks(conn, ctx, taskLinks, taskLinks.taskId, ids);
 
 const linksOfOne = async (conn: Conn, ctx: Ctx, id: string) => (await linksOf(conn, ctx, [id])).get(id) ?? [];
 
