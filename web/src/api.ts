@@ -41,6 +41,10 @@ export class ApiError extends Error {
   fieldMessage(name: string) {
     return this.errors.find((e) => e.field === `body.${name}` || e.field.startsWith(`body.${name}.`))?.message;
   }
+  /** What a single-field form shows: that field's message, or the general one when no field is named. */
+  messageFor(name: string) {
+    return this.fieldMessage(name) ?? (this.errors.length ? undefined : this.message);
+  }
 }
 
 /** Turns openapi-fetch's `{ data, error, response }` into data or a thrown ApiError. */

@@ -300,7 +300,7 @@ function SaveViewModal(props: {
           label={t('list.viewName')}
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
-          error={err?.fieldMessage('name') ?? (err && !err.errors.length ? err.message : undefined)}
+          error={err?.messageFor('name')}
           data-autofocus
         />
         <Switch label={t('list.shared')} checked={shared} onChange={(e) => setShared(e.currentTarget.checked)} />

@@ -81,7 +81,7 @@ export function FieldSettings() {
             placeholder={toKey(label)}
             value={key}
             onChange={(e) => setKey(e.currentTarget.value)}
-            error={err?.fieldMessage('key') ?? (err && !err.errors.length ? err.message : undefined)}
+            error={err?.messageFor('key')}
           />
           <Select label={t('settings.type')} data={[...types]} value={type} onChange={(v) => v && setType(v as typeof type)} w={150} />
           {(type === 'select' || type === 'multiSelect') && (

@@ -190,7 +190,7 @@ export function InvitationSettings() {
           type="email"
           value={email}
           onChange={(e) => setEmail(e.currentTarget.value)}
-          error={err?.fieldMessage('email') ?? (err && !err.errors.length ? err.message : undefined)}
+          error={err?.messageFor('email')}
         />
         <Select
           label={t('settings.role')}
@@ -261,7 +261,7 @@ export function ApiKeySettings() {
           label={t('settings.keyName')}
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
-          error={err?.fieldMessage('name') ?? (err && !err.errors.length ? err.message : undefined)}
+          error={err?.messageFor('name')}
         />
         <Select
           label={t('settings.role')}
