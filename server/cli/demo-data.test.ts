@@ -26,6 +26,9 @@ describe('demo workspace', () => {
     expect(list).toHaveLength(25);
     // Every company saw activity, so its last activity is filled in from the timeline.
     expect(list.every((c: { lastActivityAt: string | null }) => c.lastActivityAt !== null)).toBe(true);
+    // The bulk-loaded records are in the search index.
+    const found = (await api(s).get(`/search?q=${encodeURIComponent(list[0].name)}&types=company`)).json().data;
+    expect(found.map((h: { id: string }) => h.id)).toContain(list[0].id);
     const [stats] = await db.query<{ overdue: number; pipelines: number; members: number }>(
       `select (select count(*) from tasks where workspace_id = $1 and not done and due_at < now())::int as overdue,
               (select count(*) from pipelines where workspace_id = $1)::int as pipelines,

@@ -72,3 +72,9 @@ async function migrateWithLock(pool: pg.Pool, run: () => Promise<void>) {
     client.release();
   }
 }
+
+/** Rows of a raw SQL statement on a service connection; both drivers answer `{ rows }`. */
+export async function selectRows<T>(conn: Conn, query: import('drizzle-orm').SQL): Promise<T[]> {
+  const result = (await conn.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

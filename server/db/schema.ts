@@ -9,6 +9,7 @@ export * from '../modules/fields/fields.table.ts';
 export * from '../modules/history/history.table.ts';
 export * from '../modules/leads/leads.table.ts';
 export * from '../modules/pipelines/pipelines.table.ts';
+export * from '../modules/search/search.table.ts';
 export * from '../modules/tasks/tasks.table.ts';
 export * from '../modules/views/views.table.ts';
 export * from '../modules/workspaces/workspaces.table.ts';

@@ -7,6 +7,7 @@ import { dealRoutes } from './deals/deals.routes.ts';
 import { fieldRoutes } from './fields/fields.routes.ts';
 import { leadRoutes } from './leads/leads.routes.ts';
 import { pipelineRoutes } from './pipelines/pipelines.routes.ts';
+import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/tasks.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
 
@@ -22,4 +23,5 @@ export async function moduleRoutes(app: FastifyInstance) {
   await app.register(viewRoutes);
   await app.register(activityRoutes);
   await app.register(taskRoutes);
+  await app.register(searchRoutes);
 }

@@ -4,6 +4,7 @@ import type { Conn } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { diff, emitEvent, writeHistory } from '../modules/history/history.service.ts';
+import { refreshSearch } from '../modules/search/search.service.ts';
 import type { ObjectDef } from './object-def.ts';
 
 type Shape = Record<string, unknown>;
@@ -36,6 +37,7 @@ export async function insertRecord<Row, Api extends Shape>(
     .values({ ...values, workspaceId: ctx.workspaceId, id: (values.id as string) ?? uuidv7(), createdBy: ctx.memberId } as never)
     .returning()) as Row[];
   const api = toApi(row);
+  await refreshSearch(conn, ctx.workspaceId, def.type, [api.id as string]);
   await writeHistory(conn, ctx, def.type, api.id as string, 'create', [{ field: null, old: null, new: api }]);
   await emitEvent(conn, ctx, `${def.type}.created`, def.type, api.id as string, { after: api });
   return api;
@@ -78,6 +80,7 @@ export async function updateRecord<Row extends { version: number; deletedAt: Dat
     .returning()) as Row[];
   const a = toApi(after);
   const changes = diff(toApi(before), a, ['deletedAt']);
+  if (changes.length) await refreshSearch(conn, ctx.workspaceId, def.type, [id]);
   await writeHistory(conn, ctx, def.type, id, action, changes);
   if (changes.length) await emitEvent(conn, ctx, `${def.type}.updated`, def.type, id, { changes, after: a });
   return a;
@@ -103,6 +106,7 @@ async function setDeleted<Row extends { version: number; deletedAt: Date | null 
     .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id)))
     .returning()) as Row[];
   const api = toApi(after);
+  await refreshSearch(conn, ctx.workspaceId, def.type, [id]);
   const action = deleting ? 'delete' : 'restore';
   await writeHistory(conn, ctx, def.type, id, action, [{ field: null, old: null, new: null }]);
   await emitEvent(conn, ctx, `${def.type}.${deleting ? 'deleted' : 'restored'}`, def.type, id, { after: api });

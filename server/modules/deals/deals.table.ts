@@ -37,6 +37,8 @@ export const deals = pgTable(
     index('deals_pipeline_stage_idx').on(t.workspaceId, t.pipelineId, t.stageId),
     index('deals_owner_updated_idx').on(t.workspaceId, t.ownerId, t.updatedAt, t.id),
     index('deals_company_idx').on(t.workspaceId, t.companyId),
+    // Win rate by month and closed-deal reports read closed deals by pipeline and close date.
+    index('deals_closed_idx').on(t.workspaceId, t.pipelineId, t.status, t.closedAt),
   ],
 );
 

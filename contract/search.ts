@@ -1,0 +1,34 @@
+import Type, { type Static } from 'typebox';
+import { Nullable, Uuid } from './common.ts';
+
+export const SearchType = Type.Enum(['contact', 'company', 'lead', 'deal'] as const);
+
+export const SearchQuery = Type.Object(
+  {
+    q: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'What the person typed; every word must start a name, email, domain, phone or company of the record.',
+    }),
+    types: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        pattern: '^(contact|company|lead|deal)(,(contact|company|lead|deal))*$',
+        description: 'Comma-separated object types to search (default: all).',
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+  },
+  { additionalProperties: false },
+);
+export type SearchQuery = Static<typeof SearchQuery>;
+
+export const SearchHit = Type.Object({
+  type: SearchType,
+  id: Uuid,
+  title: Type.String(),
+  subtitle: Nullable(Type.String()),
+  matched: Type.String({ description: 'The folded term the query matched (a name part, an email, a domain, phone digits).' }),
+});
+
+export const SearchResult = Type.Object({ data: Type.Array(SearchHit) });

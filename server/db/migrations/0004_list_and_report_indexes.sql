@@ -1,0 +1,2 @@
+CREATE INDEX "contacts_owner_activity_idx" ON "contacts" USING btree ("workspace_id","owner_id","last_activity_at" DESC NULLS LAST,"id" DESC);--> statement-breakpoint
+CREATE INDEX "deals_closed_idx" ON "deals" USING btree ("workspace_id","pipeline_id","status","closed_at");

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { SearchQuery, SearchResult } from '../../../contract/search.ts';
+import { errorResponses } from '../../records/routes.ts';
+import { search } from './search.service.ts';
+
+export async function searchRoutes(app: FastifyInstance) {
+  app.get('/search', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Search'],
+      summary: 'Search as you type over contacts, companies, leads and deals',
+      description:
+        'Each word of `q` must start a word of the record: a name part, an email, an email domain, phone digits or a company name. Exact words rank first, then names, then emails, domains and phones. Records in the trash are not found.',
+      querystring: SearchQuery,
+      response: { 200: SearchResult, ...errorResponses },
+    },
+    handler: async (req) => {
+      const q = req.query as SearchQuery;
+      return { data: await search(app.db, req.ctx, { q: q.q, types: q.types?.split(','), limit: q.limit ?? 10 }) };
+    },
+  });
+}

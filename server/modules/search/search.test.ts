@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { api, type Session, signUp } from '../../test/harness.ts';
+import { queryWords } from './search.service.ts';
+
+type Hit = { type: string; id: string; title: string; subtitle: string | null; matched: string };
+
+const find = async (s: Session, q: string, extra = ''): Promise<Hit[]> => {
+  const r = await api(s).get(`/search?q=${encodeURIComponent(q)}${extra}`);
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json().data;
+};
+const titles = (hits: Hit[]) => hits.map((h) => h.title);
+
+async function workspace() {
+  const s = await signUp();
+  const c = api(s);
+  const ada = (
+    await c.post('/contacts', {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      emails: [{ label: 'work', value: 'ada@analytical.example' }],
+      phones: [{ label: 'work', value: '+44 20 7946 0958' }],
+    })
+  ).json();
+  const jurgen = (await c.post('/contacts', { firstName: 'Jürgen', lastName: 'Müller-Lüdenscheidt' })).json();
+  await c.post('/contacts', { firstName: 'Adalbert', lastName: 'Stifter' });
+  const acme = (await c.post('/companies', { name: 'Analytical Engines Ltd', domain: 'analytical.example' })).json();
+  await c.post('/leads', { firstName: 'Grace', lastName: 'Hopper', companyName: 'Navy Labs', email: 'grace@navy.example' });
+  return { s, ada, jurgen, acme };
+}
+
+describe('search', () => {
+  it('finds people by a prefix of any name part, email, domain or phone number', async () => {
+    const { s, ada, acme } = await workspace();
+    expect(titles(await find(s, 'ada'))).toEqual(['Ada Lovelace', 'Adalbert Stifter']); // exact word first
+    expect((await find(s, 'love'))[0].id).toBe(ada.id);
+    expect((await find(s, 'ada@ana'))[0]).toMatchObject({
+      id: ada.id,
+      matched: 'ada@analytical.example',
+      subtitle: 'ada@analytical.example',
+    });
+    // A domain finds the company by its domain and the people who write from it.
+    const byDomain = await find(s, 'analytical.ex');
+    expect(byDomain.map((h) => h.id).sort()).toEqual([ada.id, acme.id].sort());
+    // Phone numbers are matched on their digits, however they are typed.
+    expect((await find(s, '+44 20 7946'))[0].id).toBe(ada.id);
+    expect((await find(s, '(020) 7946')).length).toBe(0); // a national prefix is a different number
+    // Company names and lead company names.
+    expect((await find(s, 'engi'))[0].id).toBe(acme.id);
+    expect(await find(s, 'navy lab')).toMatchObject([{ type: 'lead', title: 'Grace Hopper', subtitle: 'Navy Labs' }]);
+  });
+
+  it('ignores case and accents, and splits hyphenated names', async () => {
+    const { s, jurgen } = await workspace();
+    for (const q of ['jurg', 'JÜRG', 'mull', 'Mül', 'lud', 'müller-l'])
+      expect(
+        (await find(s, q)).map((h) => h.id),
+        q,
+      ).toEqual([jurgen.id]);
+  });
+
+  it('needs every word of the query to match the same record', async () => {
+    const { s, ada } = await workspace();
+    expect((await find(s, 'ada love')).map((h) => h.id)).toEqual([ada.id]);
+    expect((await find(s, 'love ada')).map((h) => h.id)).toEqual([ada.id]);
+    expect(await find(s, 'ada hopper')).toEqual([]);
+  });
+
+  it('filters by type and honours the limit', async () => {
+    const { s, acme } = await workspace();
+    expect((await find(s, 'analytical', '&types=company')).map((h) => h.id)).toEqual([acme.id]);
+    expect((await find(s, 'ada', '&limit=1')).length).toBe(1);
+    const bad = await api(s).get('/search?q=ada&types=contact,secrets');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toContain('types');
+    expect((await api(s).get('/search?q=')).statusCode).toBe(400);
+    expect((await api(s).get('/search?q=ada&limit=51')).statusCode).toBe(400);
+  });
+
+  it('treats LIKE wildcards as the characters they are', async () => {
+    const { s } = await workspace();
+    // Unescaped, each of these would match "ada lovelace" or "ada@analytical.example".
+    expect(await find(s, 'a_a')).toEqual([]);
+    expect(await find(s, 'a%l')).toEqual([]);
+    expect(await find(s, 'a\\da')).toEqual([]);
+    expect(await find(s, '%')).toEqual([]);
+  });
+
+  it('follows every write in the same transaction: rename, delete, restore', async () => {
+    const { s, ada } = await workspace();
+    const c = api(s);
+    const renamed = await c.patch(`/contacts/${ada.id}`, { lastName: 'King', version: ada.version });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await find(s, 'lovelace')).toEqual([]);
+    expect((await find(s, 'king'))[0].title).toBe('Ada King');
+    await c.delete(`/contacts/${ada.id}`);
+    expect(await find(s, 'king')).toEqual([]);
+    await c.post(`/contacts/${ada.id}/restore`, {});
+    expect((await find(s, 'king')).map((h) => h.id)).toEqual([ada.id]);
+  });
+
+  it('never shows another workspace its records', async () => {
+    const { ada } = await workspace();
+    const stranger = await signUp({ workspaceName: 'Elsewhere' });
+    await api(stranger).post('/contacts', { firstName: 'Adam', lastName: 'Other' });
+    const hits = await find(stranger, 'ada');
+    expect(hits.map((h) => h.title)).toEqual(['Adam Other']);
+    expect(JSON.stringify(hits)).not.toContain(ada.id);
+  });
+
+  it('reads a query as words, or as one phone number', () => {
+    expect(queryWords('  ada   lovelace ')).toEqual(['lovelace', 'ada']);
+    expect(queryWords('+1 (555) 010-9999')).toEqual(['15550109999']);
+    expect(queryWords('a b c d e f g').length).toBe(5);
+    expect(queryWords('Hahn, Kuhn - Stark')).toEqual(['stark', 'hahn', 'kuhn'].map((w) => w[0].toUpperCase() + w.slice(1)));
+    expect(queryWords("o'brien ada@acme")).toEqual(['ada@acme', "o'brien"]);
+    expect(queryWords('%%')).toEqual([]);
+  });
+});
