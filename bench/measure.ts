@@ -5,29 +5,76 @@ export interface Stats {
   p50: number;
   p99: number;
   rps: number;
+  /** Steps of a load search, for the report. */
+  steps?: string[];
 }
+
+export type Auth = Record<string, string>;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function request(
+  url: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  body?: string,
+  contentType = 'application/json',
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: body !== undefined ? { ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(body) } : headers,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
+    req.end(body);
   });
 }
 
 export async function getJson(url: string, headers: Record<string, string> = {}) {
-  const r = await get(url, headers);
+  const r = await request(url, headers);
   if (r.status !== 200) throw new Error(`${url} → ${r.status} ${r.body.slice(0, 300)}`);
   return JSON.parse(r.body);
 }
 
+/** POSTs a JSON (or CSV) body and checks the answer; throws with the body when it is not what was expected. */
+export async function post(
+  url: string,
+  headers: Auth,
+  body: unknown,
+  ok: (b: Record<string, number>) => boolean,
+  contentType = 'application/json',
+) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const r = await request(url, headers, 'POST', text, contentType);
+  const parsed = r.body ? JSON.parse(r.body) : {};
+  if (r.status >= 300 || !ok(parsed)) throw new Error(`POST ${url.split('?')[0]} → ${r.status} ${r.body.slice(0, 300)}`);
+  return parsed;
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+export const median = (xs: Stats[]): Stats => {
+  const m = (f: (s: Stats) => number) => [...xs.map(f)].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { p50: m((s) => s.p50), p99: m((s) => s.p99), rps: m((s) => s.rps) };
+};
+
+/** One timed operation of `units` rows: p50 = p99 = its time, rps = rows per second. */
+export async function timeOnce(units: number, fn: () => Promise<unknown>): Promise<Stats> {
+  const t0 = performance.now();
+  await fn();
+  const ms = performance.now() - t0;
+  return { p50: ms, p99: ms, rps: units / (ms / 1000) };
+}
 
 /**
  * Latency: one request at a time over a kept-alive connection, timed with hrtime (sub-millisecond
@@ -38,11 +85,11 @@ export async function measure(
   headers: Record<string, string>,
   opts: { requests: number; seconds: number; connections: number },
 ): Promise<Stats> {
-  for (let i = 0; i < Math.min(200, opts.requests / 4); i++) await get(urls(), headers); // warm up: JIT, plans, caches
+  for (let i = 0; i < Math.min(200, opts.requests / 4); i++) await request(urls(), headers); // warm up: JIT, plans, caches
   const times: number[] = [];
   for (let i = 0; i < opts.requests; i++) {
     const t0 = process.hrtime.bigint();
-    const r = await get(urls(), headers);
+    const r = await request(urls(), headers);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (r.status !== 200) throw new Error(`status ${r.status}: ${r.body.slice(0, 200)}`);
   }
@@ -53,8 +100,82 @@ export async function measure(
     connections: opts.connections,
     duration: opts.seconds,
     headers,
-    requests: [{ setupRequest: (req) => ({ ...req, path: new URL(urls()).pathname + new URL(urls()).search }) }],
+    requests: [
+      {
+        setupRequest: (req) => {
+          const u = new URL(urls());
+          return { ...req, path: u.pathname + u.search };
+        },
+      },
+    ],
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`throughput run had ${result.non2xx} non-2xx and ${result.errors} errors`);
   return { p50: pct(times, 50), p99: pct(times, 99), rps: result.requests.average };
+}
+
+interface Req {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+/**
+ * Mixed load: `connections` users sending a mix of requests. First without a rate limit; if p99 is
+ * then over 100 ms, a bisection on autocannon's overall rate finds the highest rate whose p99 stays
+ * under it. Reports that rate's achieved req/s and its p50/p99 (autocannon's histogram, ms).
+ */
+export async function mixedLoad(
+  base: string,
+  auth: Auth,
+  next: (r: number) => Req,
+  opts: { seconds: number; connections: number; steps: number },
+  sample: () => void,
+): Promise<Stats> {
+  const run = async (rate?: number) => {
+    const timer = setInterval(sample, 250);
+    try {
+      const res = await autocannon({
+        url: base,
+        connections: opts.connections,
+        duration: opts.seconds,
+        ...(rate ? { overallRate: rate } : {}),
+        headers: auth,
+        requests: [
+          {
+            setupRequest: (req) => {
+              const r = next(Math.random());
+              return {
+                ...req,
+                method: r.method,
+                path: r.path,
+                body: r.body,
+                headers: { ...auth, ...(r.body ? { 'content-type': 'application/json' } : {}) },
+              };
+            },
+          },
+        ],
+      });
+      if (res.errors > 0 || res.non2xx > 0) throw new Error(`mixed load had ${res.non2xx} non-2xx and ${res.errors} errors`);
+      return { rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99 };
+    } finally {
+      clearInterval(timer);
+    }
+  };
+  const steps: string[] = [];
+  const top = await run();
+  steps.push(`unlimited: ${Math.round(top.rps)} req/s, p99 ${top.p99} ms`);
+  if (top.p99 < 100) return { ...top, steps };
+  let lo = 0;
+  let hi = top.rps;
+  let best: { rps: number; p50: number; p99: number } | null = null;
+  for (let i = 0; i < opts.steps; i++) {
+    const rate = Math.max(10, Math.round((lo + hi) / 2));
+    const r = await run(rate);
+    steps.push(`${rate}/s: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms`);
+    if (r.p99 < 100) {
+      best = r;
+      lo = rate;
+    } else hi = rate;
+  }
+  return { ...(best ?? { rps: 0, p50: top.p50, p99: top.p99 }), steps };
 }

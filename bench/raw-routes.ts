@@ -1,8 +1,11 @@
+import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
+import { uuidv7 } from 'uuidv7';
 
-// The benchmark's yardsticks, served by the same server, driver and database as the API:
-// an empty route (the framework's ceiling) and the best hand-written SQL for each workload.
-// Registered only when RAPPORT_BENCH_ROUTES=1; never in production.
+// The benchmark's yardsticks, served by the same server, driver and database as the API: an empty
+// route (the framework's ceiling) and, per workload, the best hand-written SQL that returns the same
+// data — no auth, no validation, no history. Registered only when RAPPORT_BENCH_ROUTES=1; never in
+// production. The workspace comes as a query parameter because there is no session.
 
 const contactJson = `
   c.id, c.first_name as "firstName", c.last_name as "lastName", c.emails, c.phones, c.title, c.address,
@@ -12,26 +15,178 @@ const contactJson = `
             from contact_companies cc join companies co on co.workspace_id = cc.workspace_id and co.id = cc.company_id
             where cc.workspace_id = c.workspace_id and cc.contact_id = c.id), '[]') as companies`;
 
+type Q = Record<string, string>;
+
 export async function benchRoutes(app: FastifyInstance) {
+  const db = app.database;
   app.get('/api/bench/empty', async () => ({ ok: true }));
 
+  // 1. My contacts, most recently active first; `at` + `id` continue after a row (keyset).
   app.get('/api/bench/raw/contacts', async (req) => {
-    const q = req.query as { workspaceId: string; ownerId: string; limit?: string };
-    const rows = await app.database.query(
+    const q = req.query as Q;
+    const after = q.id ? `and (c.last_activity_at, c.id) < ($4::timestamptz, $5::uuid)` : '';
+    const afterNull = q.id && !q.at ? `and c.last_activity_at is null and c.id < $5::uuid` : '';
+    const rows = await db.query(
       `select ${contactJson} from contacts c
-       where c.workspace_id = $1 and c.owner_id = $2 and c.deleted_at is null
-       order by c.updated_at desc, c.id desc limit $3`,
-      [q.workspaceId, q.ownerId, Number(q.limit ?? 50)],
+       where c.workspace_id = $1 and c.owner_id = $2 and c.deleted_at is null ${q.at ? after : afterNull}
+       order by c.last_activity_at desc nulls last, c.id desc limit $3`,
+      [q.workspaceId, q.ownerId, Number(q.limit ?? 50), ...(q.id ? [q.at ?? null, q.id] : [])],
     );
     return { data: rows };
   });
 
-  app.get('/api/bench/raw/contacts/:id', async (req) => {
-    const q = req.query as { workspaceId: string };
-    const [row] = await app.database.query(`select ${contactJson} from contacts c where c.workspace_id = $1 and c.id = $2`, [
-      q.workspaceId,
-      (req.params as { id: string }).id,
-    ]);
+  // 2. One contact with its companies, open deals and counts.
+  app.get('/api/bench/raw/contacts/:id/overview', async (req) => {
+    const q = req.query as Q;
+    const [row] = await db.query(
+      `select row_to_json(c1) as contact,
+         coalesce((select json_agg(d) from (
+            select d.id, d.name, d.amount_minor as "amountMinor", d.currency, d.stage_id as "stageId", s.name as "stageName",
+                   d.expected_close_date as "expectedCloseDate", d.owner_id as "ownerId"
+            from deal_contacts dc join deals d on d.workspace_id = dc.workspace_id and d.id = dc.deal_id
+            join pipeline_stages s on s.workspace_id = d.workspace_id and s.id = d.stage_id
+            where dc.workspace_id = $1 and dc.contact_id = $2 and d.status = 'open' and d.deleted_at is null
+            order by d.created_at desc limit 20) d), '[]') as "openDeals",
+         json_build_object(
+           'companies', (select count(*) from contact_companies where workspace_id = $1 and contact_id = $2),
+           'deals', (select count(*) from deal_contacts dc join deals d on d.workspace_id = dc.workspace_id and d.id = dc.deal_id
+                     where dc.workspace_id = $1 and dc.contact_id = $2 and d.deleted_at is null),
+           'openDeals', (select count(*) from deal_contacts dc join deals d on d.workspace_id = dc.workspace_id and d.id = dc.deal_id
+                     where dc.workspace_id = $1 and dc.contact_id = $2 and d.deleted_at is null and d.status = 'open'),
+           'activities', (select count(*) from activity_links where workspace_id = $1 and record_type = 'contact' and record_id = $2),
+           'openTasks', (select count(*) from task_links tl join tasks t on t.workspace_id = tl.workspace_id and t.id = tl.task_id
+                     where tl.workspace_id = $1 and tl.record_type = 'contact' and tl.record_id = $2 and not t.done and t.deleted_at is null)
+         ) as counts
+       from (select ${contactJson} from contacts c where c.workspace_id = $1 and c.id = $2) c1`,
+      [q.workspaceId, (req.params as Q).id],
+    );
     return row;
+  });
+
+  // 3. Search as you type: one prefix over the folded terms, the first hits in term order, with names.
+  app.get('/api/bench/raw/search', async (req) => {
+    const q = req.query as Q;
+    const rows = await db.query(
+      `with c as (
+         select distinct on (record_type, record_id) record_type, record_id, term
+         from (select record_type, record_id, term from search_terms
+               where workspace_id = $1 and term like $2 order by term limit 200) s
+         order by record_type, record_id, term)
+       select c.record_type as type, c.record_id as id, coalesce(x.title, '') as title, x.subtitle, c.term as matched
+       from c cross join lateral (
+         select concat_ws(' ', first_name, last_name) as title, emails->0->>'value' as subtitle from contacts
+          where c.record_type = 'contact' and workspace_id = $1 and id = c.record_id and deleted_at is null
+         union all select name, domain from companies where c.record_type = 'company' and workspace_id = $1 and id = c.record_id and deleted_at is null
+         union all select concat_ws(' ', first_name, last_name), company_name from leads where c.record_type = 'lead' and workspace_id = $1 and id = c.record_id and deleted_at is null
+         union all select name, status from deals where c.record_type = 'deal' and workspace_id = $1 and id = c.record_id and deleted_at is null) x
+       order by c.term, x.title limit $3`,
+      [q.workspaceId, `${q.q.toLowerCase()}%`, Number(q.limit ?? 10)],
+    );
+    return { data: rows };
+  });
+
+  // 4. Timeline: the last 50 activities on a contact, each with its links.
+  app.get('/api/bench/raw/contacts/:id/timeline', async (req) => {
+    const q = req.query as Q;
+    const rows = await db.query(
+      `select a.id, a.type, a.subject, a.body, a.occurred_at as "occurredAt", a.duration_seconds as "durationSeconds", a.outcome,
+              a.owner_id as "ownerId", a.custom, a.version, a.created_at as "createdAt", a.updated_at as "updatedAt",
+              (select json_agg(json_build_object('recordType', l2.record_type, 'recordId', l2.record_id))
+                 from activity_links l2 where l2.workspace_id = a.workspace_id and l2.activity_id = a.id) as links
+       from activity_links l join activities a on a.workspace_id = l.workspace_id and a.id = l.activity_id
+       where l.workspace_id = $1 and l.record_type = 'contact' and l.record_id = $2 and a.deleted_at is null
+       order by l.occurred_at desc nulls last, l.activity_id desc nulls last limit 50`,
+      [q.workspaceId, (req.params as Q).id],
+    );
+    return { data: rows };
+  });
+
+  // 5. Dashboard: open pipeline by stage and by owner, and won/lost by month.
+  app.get('/api/bench/raw/reports/pipeline', async (req) => {
+    const q = req.query as Q;
+    const [byStage, byOwner] = await Promise.all([
+      db.query(
+        `select s.id as "stageId", s.name, s.position, s.kind, count(d.id)::int as count, d.currency,
+                coalesce(sum(d.amount_minor), 0)::bigint as "amountMinor", coalesce(round(sum(d.amount_minor * d.probability / 100.0)), 0)::bigint as "weightedMinor"
+         from pipeline_stages s left join deals d on d.workspace_id = s.workspace_id and d.stage_id = s.id and d.status = 'open' and d.deleted_at is null
+         where s.workspace_id = $1 and s.pipeline_id = $2
+         group by s.id, s.name, s.position, s.kind, d.currency order by s.position`,
+        [q.workspaceId, q.pipelineId],
+      ),
+      db.query(
+        `select d.owner_id as "ownerId", m.name, count(*)::int as count, d.currency, sum(d.amount_minor)::bigint as "amountMinor",
+                round(sum(d.amount_minor * d.probability / 100.0))::bigint as "weightedMinor"
+         from deals d left join members m on m.workspace_id = d.workspace_id and m.id = d.owner_id
+         where d.workspace_id = $1 and d.pipeline_id = $2 and d.status = 'open' and d.deleted_at is null
+         group by d.owner_id, m.name, d.currency order by count(*) desc`,
+        [q.workspaceId, q.pipelineId],
+      ),
+    ]);
+    return { byStage, byOwner };
+  });
+
+  app.get('/api/bench/raw/reports/win-rate', async (req) => {
+    const q = req.query as Q;
+    const rows = await db.query(
+      `select to_char(m, 'YYYY-MM') as month, count(*) filter (where d.status = 'won')::int as won, count(*) filter (where d.status = 'lost')::int as lost,
+              d.currency, coalesce(sum(d.amount_minor) filter (where d.status = 'won'), 0)::bigint as "wonMinor"
+       from generate_series(date_trunc('month', now() at time zone 'UTC') - make_interval(months => $3::int - 1), date_trunc('month', now() at time zone 'UTC'), interval '1 month') m
+       left join deals d on d.workspace_id = $1 and d.pipeline_id = $2 and d.status in ('won', 'lost') and d.deleted_at is null
+         and d.closed_at >= m at time zone 'UTC' and d.closed_at < (m + interval '1 month') at time zone 'UTC'
+       group by m, d.currency order by m`,
+      [q.workspaceId, q.pipelineId, Number(q.months ?? 12)],
+    );
+    return { data: rows };
+  });
+
+  // 6. Import: parse the CSV and insert the new people in one statement, skipping emails already there.
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 256 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.post('/api/bench/raw/import', { bodyLimit: 256 * 1024 * 1024 }, async (req) => {
+    const q = req.query as Q;
+    const rows = parse(req.body as string, { columns: true, bom: true, skip_empty_lines: true }) as Record<string, string>[];
+    const seen = new Set<string>();
+    const cols = {
+      id: [] as string[],
+      first: [] as string[],
+      last: [] as string[],
+      email: [] as string[],
+      phone: [] as string[],
+      title: [] as string[],
+    };
+    for (const r of rows) {
+      const email = (r.email ?? '').trim().toLowerCase();
+      if (!email || seen.has(email)) continue;
+      seen.add(email);
+      cols.id.push(uuidv7());
+      cols.first.push(r.first_name);
+      cols.last.push(r.last_name);
+      cols.email.push(email);
+      cols.phone.push(r.phone);
+      cols.title.push(r.title);
+    }
+    const [res] = await db.query<{ n: number }>(
+      `with ins as (
+         insert into contacts (workspace_id, id, first_name, last_name, emails, phones, title, owner_id, created_by)
+         select $1, x.id, x.f, x.l, jsonb_build_array(jsonb_build_object('label', 'work', 'value', x.e)),
+                case when x.p <> '' then jsonb_build_array(jsonb_build_object('label', 'work', 'value', x.p)) else '[]' end, x.t, $8, $8
+         from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) as x(id, f, l, e, p, t)
+         where not exists (select 1 from search_terms s where s.workspace_id = $1 and s.kind = 'email' and s.record_type = 'contact' and s.term = x.e)
+         returning 1)
+       select count(*)::int as n from ins`,
+      [q.workspaceId, cols.id, cols.first, cols.last, cols.email, cols.phone, cols.title, q.ownerId],
+    );
+    return { created: res.n, rows: rows.length };
+  });
+
+  // 7. Mass update: move contacts to another owner.
+  app.post('/api/bench/raw/contacts/reassign', { bodyLimit: 16 * 1024 * 1024 }, async (req) => {
+    const b = req.body as { workspaceId: string; ids: string[]; ownerId: string };
+    const [res] = await db.query<{ n: number }>(
+      `with u as (update contacts set owner_id = $3, version = version + 1, updated_at = now()
+                  where workspace_id = $1 and id = any($2::uuid[]) and deleted_at is null returning 1)
+       select count(*)::int as n from u`,
+      [b.workspaceId, b.ids, b.ownerId],
+    );
+    return { updated: res.n };
   });
 }

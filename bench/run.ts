@@ -1,39 +1,51 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/client.ts';
-import { loadDataset } from './dataset.ts';
-import { getJson, measure, type Stats } from './measure.ts';
+import { renderChart } from './chart.ts';
+import { existingDataset, type Kind, location, makeDataset, root, serverUrl } from './data.ts';
+import type { Dataset, Size } from './dataset.ts';
+import { type Auth, getJson, measure, median, mixedLoad, post, type Stats, timeOnce } from './measure.ts';
+import { goalsOf, type Result, writeResults } from './report.ts';
 
-// `npm run bench [-- --contacts 100000 --quick --db pglite|postgres]`
-// Loads a workspace, starts a real server process (pinned to core 0 where taskset exists),
-// drives it from this process (core 1), and writes bench/RESULTS.md.
+// `npm run bench [-- --size small|medium|large] [--quick] [--db pglite|postgres] [--runs N]`
+// For each database: takes (or generates) the dataset, starts a real server process pinned to core 0
+// where taskset exists, drives it from this process on core 1, and measures every workload through
+// the API and through a raw-SQL route of the same server. Writes bench/RESULTS.md and bench/results.png.
 
-const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
-    contacts: { type: 'string' },
+    size: { type: 'string' },
     quick: { type: 'boolean', default: false },
     db: { type: 'string' },
+    runs: { type: 'string' },
     out: { type: 'string', default: path.join(root, 'bench/RESULTS.md') },
+    chart: { type: 'string', default: path.join(root, 'bench/results.png') },
+    fresh: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
-const contacts = Number(values.contacts ?? (quick ? 10_000 : 100_000));
-const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-const kinds = (values.db ? [values.db] : ['pglite', ...(pgUrl ? ['postgres'] : [])]) as ('pglite' | 'postgres')[];
-const plan = quick ? { requests: 200, seconds: 2, connections: 8 } : { requests: 2000, seconds: 8, connections: 8 };
+const size = (values.size ?? (quick ? 'small' : 'medium')) as Size;
+const runs = Number(values.runs ?? (quick ? 1 : 3));
+const kinds: Kind[] = values.db
+  ? [values.db as Kind]
+  : ([...(serverUrl() ? ['postgres'] : []), ...(size === 'large' ? [] : ['pglite'])] as Kind[]);
+if (process.env.CI === 'true' && !quick && !values.db && !serverUrl()) throw new Error('BENCH_DATABASE_URL is required');
+const plan = quick ? { requests: 60, seconds: 1, connections: 8 } : { requests: 600, seconds: 5, connections: 8 };
+const mixedPlan = quick ? { seconds: 2, connections: 50, steps: 1 } : { seconds: 8, connections: 50, steps: 4 };
+
 const hasTaskset = (() => {
   try {
-    execSync('taskset -cp 1 ' + process.pid, { stdio: 'ignore' });
+    execSync(`taskset -cp 1 ${process.pid}`, { stdio: 'ignore' });
     return os.cpus().length > 1;
   } catch {
     return false;
   }
 })();
+
+const rssMb = (pid: number) => Number(execSync(`ps -o rss= -p ${pid}`).toString().trim()) / 1024;
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const cmd = hasTaskset ? 'taskset' : process.execPath;
@@ -42,7 +54,7 @@ async function startServer(env: Record<string, string>, port: number): Promise<C
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', RAPPORT_BENCH_ROUTES: '1', RAPPORT_SCRYPT_LOG_N: '14' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     try {
       await getJson(`http://127.0.0.1:${port}/api/health`);
       return child;
@@ -53,87 +65,299 @@ async function startServer(env: Record<string, string>, port: number): Promise<C
   throw new Error('server did not start');
 }
 
-interface Row {
-  db: string;
-  workload: string;
-  api: Stats;
-  raw: Stats | null;
+/** What the workloads need from the data, read before the server opens it (PGlite allows one process). */
+async function inputs(kind: Kind, ds: Dataset) {
+  const db = await openDatabase(location(kind, size));
+  try {
+    const ws = ds.workspaceId;
+    const names = await db.query<{ w: string }>(
+      `select w from (
+         select rapport_fold(last_name) w from contacts where workspace_id = $1 and id = any($2::uuid[])
+         union all select rapport_fold(first_name) from contacts where workspace_id = $1 and id = any($2::uuid[])
+         union all select rapport_fold(name) from (select name from companies where workspace_id = $1 order by md5(id::text) limit 100) c
+         union all select rapport_fold(emails->0->>'value') from contacts where workspace_id = $1 and id = any($2::uuid[])
+       ) x where w ~ '^[a-z]{5}'`,
+      [ws, ds.sampleContactIds.slice(0, 150)],
+    );
+    const massCount = Math.min(50_000, Math.floor(ds.counts.contacts / 2));
+    const mass = await db.query<{ id: string }>(
+      `select id from contacts where workspace_id = $1 and deleted_at is null order by md5(id::text) limit $2`,
+      [ws, massCount],
+    );
+    const emails = await db.query<{ e: string }>(
+      `select emails->0->>'value' as e from contacts where workspace_id = $1 order by md5(id::text) desc limit 2000`,
+      [ws],
+    );
+    // The busiest owner now (earlier mass updates may have moved contacts).
+    const [busiest] = await db.query<{ owner_id: string; n: number }>(
+      `select owner_id, count(*)::int as n from contacts where workspace_id = $1 and deleted_at is null
+       group by owner_id order by count(*) desc, owner_id limit 1`,
+      [ws],
+    );
+    return {
+      busiestOwnerId: busiest.owner_id,
+      busiestOwnerContacts: busiest.n,
+      prefixes3: names.map((r) => r.w.slice(0, 3)),
+      prefixes5: names.map((r) => r.w.slice(0, 5)),
+      massIds: mass.map((r) => r.id),
+      existingEmails: emails.map((r) => r.e),
+    };
+  } finally {
+    await db.close();
+  }
 }
 
-async function runOn(kind: 'pglite' | 'postgres'): Promise<{ rows: Row[]; loadSeconds: number; idleRssMb: number }> {
-  const config = loadConfig({ RAPPORT_SCRYPT_LOG_N: '14' });
-  const dataDir = path.join(root, 'bench/.data', `pglite-${contacts}`);
-  if (kind === 'pglite') {
-    rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
+/** A CSV of `rows` people; one in ten is already a contact (dedupe on email), one in fifty repeats a row of the file. */
+function importCsv(rows: number, tag: string, existing: string[]) {
+  const lines = ['first_name,last_name,email,phone,title,lifecycle stage'];
+  const first = ['Ana', 'Bruno', 'Chiara', 'Dmitri', 'Émile', 'Fatma', 'Greta', 'Hugo', 'Ingrid', 'Jonas'];
+  const last = ['Alves', 'Berg', 'Conti', 'Dąbrowski', 'Eriksen', 'Fischer', 'Gómez', 'Holm', 'Ivanov', "O'Neill"];
+  for (let i = 0; i < rows; i++) {
+    const email =
+      i % 10 === 9 ? existing[i % existing.length] : i % 50 === 49 ? `person${i - 1}@${tag}.example` : `person${i}@${tag}.example`;
+    lines.push(`${first[i % 10]},"${last[((i / 10) % 10) | 0]}",${email},+44 20 7946 ${String(i % 10000).padStart(4, '0')},Buyer,lead`);
   }
-  const db = await openDatabase(kind === 'postgres' ? { databaseUrl: pgUrl } : { dataDir });
-  await db.migrate();
-  const t0 = Date.now();
-  const ds = await loadDataset(db, config, contacts);
-  const loadSeconds = (Date.now() - t0) / 1000;
-  await db.close();
-  console.log(`[${kind}] loaded ${contacts} contacts in ${loadSeconds.toFixed(1)} s`);
+  return `${lines.join('\n')}\n`;
+}
 
+async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idleRssMb: number; loadRssMb: number }> {
+  let ds = values.fresh ? null : await existingDataset(kind, size);
+  if (!ds) ds = await makeDataset(kind, size);
+  else console.log(`[${kind}] using the ${size} dataset generated ${ds.generatedAt}`);
+  const input = await inputs(kind, ds);
+  const loc = location(kind, size);
   const port = 21000 + Math.floor(Math.random() * 10000);
-  const server = await startServer(kind === 'postgres' ? { DATABASE_URL: String(pgUrl) } : { RAPPORT_DATA_DIR: dataDir }, port);
+  const server = await startServer(loc.databaseUrl ? { DATABASE_URL: loc.databaseUrl } : { RAPPORT_DATA_DIR: String(loc.dataDir) }, port);
   const base = `http://127.0.0.1:${port}`;
+  const results: Result[] = [];
+  const ws = ds.workspaceId;
   try {
     const login = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: ds.email, password: ds.password }),
     });
-    const cookie = String(login.headers.get('set-cookie')).split(';')[0];
-    const auth = { cookie };
-    const filter = encodeURIComponent(JSON.stringify({ field: 'ownerId', op: 'eq', value: ds.busiestOwnerId }));
-    const listApi = `${base}/api/v1/contacts?limit=50&sort=-updatedAt&filter=${filter}`;
-    const listRaw = `${base}/api/bench/raw/contacts?workspaceId=${ds.workspaceId}&ownerId=${ds.busiestOwnerId}&limit=50`;
-    // Both sides must do the same work: the same 50 people, in the same order, with their companies.
-    const a = await getJson(listApi, auth);
-    const r = await getJson(listRaw);
-    const ids = (x: { data: { id: string }[] }) => x.data.map((c) => c.id).join();
-    if (ids(a) !== ids(r) || a.data.length !== 50) throw new Error('API and raw SQL disagree on the list');
-    if (
-      JSON.stringify(a.data[0].companies?.map((c: { companyId: string }) => c.companyId)) !==
-      JSON.stringify(r.data[0].companies.map((c: { companyId: string }) => c.companyId))
-    ) {
-      throw new Error('API and raw SQL disagree on companies');
+    if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+    const auth: Auth = {
+      cookie: String(login.headers.get('set-cookie')).split(';')[0],
+      'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken,
+    };
+    const idleRssMb = rssMb(Number(server.pid));
+    const ids = ds.sampleContactIds;
+    let n = 0;
+    const nextId = () => ids[n++ % ids.length];
+    const pick = <T>(xs: T[]) => xs[n++ % xs.length];
+    const record = (r: Omit<Result, 'db' | 'size'>) => {
+      const row = { db: kind, size, ...r };
+      results.push(row);
+      const ratio = r.raw ? ` ÷ raw ${(r.api.p50 / r.raw.p50).toFixed(2)}×` : '';
+      console.log(
+        `[${kind}] ${r.key}: p50 ${r.api.p50.toFixed(2)} ms, p99 ${r.api.p99.toFixed(2)} ms, ${Math.round(r.api.rps)} req/s${ratio}`,
+      );
+    };
+    const both = async (key: string, label: string, api: () => string, raw: (() => string) | null) => {
+      const a: Stats[] = [];
+      const r: Stats[] = [];
+      for (let i = 0; i < runs; i++) {
+        a.push(await measure(api, auth, plan));
+        if (raw) r.push(await measure(raw, {}, plan));
+      }
+      record({ key, label, api: median(a), raw: raw ? median(r) : null });
+    };
+
+    await both('empty', 'empty route (framework ceiling)', () => `${base}/api/bench/empty`, null);
+
+    // 1. List: the busiest owner's contacts, most recently active first; first page and a deep page.
+    const filter = encodeURIComponent(JSON.stringify({ field: 'ownerId', op: 'eq', value: input.busiestOwnerId }));
+    const listApi = `${base}/api/v1/contacts?limit=50&sort=-lastActivityAt&filter=${filter}`;
+    const listRaw = `${base}/api/bench/raw/contacts?workspaceId=${ws}&ownerId=${input.busiestOwnerId}&limit=50`;
+    type Page = { data: { id: string; lastActivityAt: string | null }[]; nextCursor: string | null };
+    const same = (a: Page, r: Page, what: string) => {
+      if (a.data.map((c) => c.id).join() !== r.data.map((c) => c.id).join() || a.data.length === 0)
+        throw new Error(`API and raw SQL disagree on ${what}`);
+    };
+    same(await getJson(listApi, auth), await getJson(listRaw), 'the first page');
+    const depth = Math.min(quick ? 5 : 100, Math.floor(input.busiestOwnerContacts / 50) - 2);
+    let cursor = '';
+    let prev: Page | null = null;
+    for (let i = 0; i < depth; i++) {
+      prev = (await getJson(`${listApi}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, auth)) as Page;
+      cursor = String(prev.nextCursor);
     }
-    let i = 0;
-    const nextId = () => ds.sampleContactIds[i++ % ds.sampleContactIds.length];
-    const rows: Row[] = [];
-    const idleRssMb = Number(execSync(`ps -o rss= -p ${server.pid}`).toString().trim().split('\n').at(-1)) / 1024;
-    rows.push({
-      db: kind,
-      workload: 'empty route (framework ceiling)',
-      api: await measure(() => `${base}/api/bench/empty`, {}, plan),
-      raw: null,
+    const lastRow = prev?.data.at(-1);
+    const deepApi = `${listApi}&cursor=${encodeURIComponent(cursor)}`;
+    const deepRaw = `${listRaw}${lastRow?.lastActivityAt ? `&at=${encodeURIComponent(lastRow.lastActivityAt)}` : ''}&id=${lastRow?.id}`;
+    same(await getJson(deepApi, auth), await getJson(deepRaw), 'the deep page');
+    await both(
+      'list',
+      'list 50 contacts by owner, by last activity',
+      () => listApi,
+      () => listRaw,
+    );
+    await both(
+      'list-deep',
+      `… page ${depth + 1} (${depth * 50} rows in)`,
+      () => deepApi,
+      () => deepRaw,
+    );
+
+    // 2. Read one contact with companies, open deals and counts.
+    await both(
+      'read',
+      'read a contact with companies, open deals, counts',
+      () => `${base}/api/v1/contacts/${nextId()}/overview`,
+      () => `${base}/api/bench/raw/contacts/${nextId()}/overview?workspaceId=${ws}`,
+    );
+
+    // 3. Search as you type.
+    for (const [key, prefixes] of [
+      ['search-3', input.prefixes3],
+      ['search-5', input.prefixes5],
+    ] as const) {
+      await both(
+        key,
+        `search-as-you-type, ${key.slice(-1)}-letter prefix`,
+        () => `${base}/api/v1/search?q=${pick(prefixes)}&limit=10`,
+        () => `${base}/api/bench/raw/search?workspaceId=${ws}&q=${pick(prefixes)}&limit=10`,
+      );
+    }
+
+    // 4. Timeline.
+    await both(
+      'timeline',
+      'timeline: last 50 activities of a contact',
+      () => `${base}/api/v1/contacts/${nextId()}/timeline?limit=50`,
+      () => `${base}/api/bench/raw/contacts/${nextId()}/timeline?workspaceId=${ws}`,
+    );
+
+    // 5. Dashboard.
+    const pipe = ds.pipelineIds[0];
+    await both(
+      'dashboard-pipeline',
+      'dashboard: open pipeline by stage and owner',
+      () => `${base}/api/v1/reports/pipeline?pipelineId=${pipe}`,
+      () => `${base}/api/bench/raw/reports/pipeline?workspaceId=${ws}&pipelineId=${pipe}`,
+    );
+    await both(
+      'dashboard-winrate',
+      'dashboard: win rate by month (12)',
+      () => `${base}/api/v1/reports/win-rate?pipelineId=${pipe}&months=12`,
+      () => `${base}/api/bench/raw/reports/win-rate?workspaceId=${ws}&pipelineId=${pipe}&months=12`,
+    );
+
+    // 8. Mixed load (before the writes below change the data): 80% reads, 15% search, 5% writes.
+    const reads = [
+      () => `/api/v1/contacts/${nextId()}/overview`,
+      () => `/api/v1/contacts/${nextId()}/timeline?limit=50`,
+      () =>
+        `/api/v1/contacts?limit=50&sort=-lastActivityAt&filter=${encodeURIComponent(JSON.stringify({ field: 'ownerId', op: 'eq', value: pick(ds.ownerIds) }))}`,
+      () => `/api/v1/contacts/${nextId()}`,
+    ];
+    let loadRssMb = idleRssMb;
+    const mixed = await mixedLoad(
+      base,
+      auth,
+      (r) => {
+        if (r < 0.8) return { method: 'GET', path: pick(reads)() };
+        if (r < 0.95) return { method: 'GET', path: `/api/v1/search?q=${pick(r < 0.875 ? input.prefixes3 : input.prefixes5)}&limit=10` };
+        return {
+          method: 'POST',
+          path: '/api/v1/activities',
+          body: JSON.stringify({ type: 'note', subject: 'Load test note', links: [{ recordType: 'contact', recordId: nextId() }] }),
+        };
+      },
+      mixedPlan,
+      () => {
+        loadRssMb = Math.max(loadRssMb, rssMb(Number(server.pid)));
+      },
+    );
+    console.log(`[${kind}] mixed load: ${Math.round(mixed.rps)} req/s at p99 ${mixed.p99.toFixed(1)} ms (${mixed.steps?.join('; ')})`);
+    results.push({ db: kind, size, key: 'mixed', label: 'mixed load, 50 users: 80% read, 15% search, 5% write', api: mixed, raw: null });
+
+    // 7. Mass update: reassign contacts in one request, back and forth between two owners.
+    const massApi: Stats[] = [];
+    const massRaw: Stats[] = [];
+    for (let i = 0; i < runs; i++) {
+      const to = ds.ownerIds[(2 * i + 1) % ds.ownerIds.length];
+      const back = ds.ownerIds[(2 * i + 2) % ds.ownerIds.length];
+      massApi.push(
+        await timeOnce(input.massIds.length, () =>
+          post(
+            `${base}/api/v1/contacts/bulk-update`,
+            auth,
+            { ids: input.massIds, set: { ownerId: to } },
+            (b) => b.matched === input.massIds.length,
+          ),
+        ),
+      );
+      massRaw.push(
+        await timeOnce(input.massIds.length, () =>
+          post(
+            `${base}/api/bench/raw/contacts/reassign`,
+            {},
+            { workspaceId: ws, ids: input.massIds, ownerId: back },
+            (b) => b.matched === input.massIds.length,
+          ),
+        ),
+      );
+    }
+    record({
+      key: 'mass-update',
+      label: `mass update: reassign ${input.massIds.length.toLocaleString('en')} contacts`,
+      api: median(massApi),
+      raw: median(massRaw),
     });
-    rows.push({
-      db: kind,
-      workload: 'list 50 contacts by owner, newest first',
-      api: await measure(() => listApi, auth, plan),
-      raw: await measure(() => listRaw, {}, plan),
+
+    // 6. Import with dedupe on email (1M rows for the large size, sent as files of 100k).
+    const importRows = size === 'large' ? 1_000_000 : 100_000;
+    const files = Math.ceil(importRows / 100_000);
+    const impApi: Stats[] = [];
+    const impRaw: Stats[] = [];
+    for (let i = 0; i < runs; i++) {
+      const stamp = `${Date.now().toString(36)}${i}`;
+      const csvs = Array.from({ length: files }, (_, f) => importCsv(importRows / files, `imp${stamp}f${f}`, input.existingEmails));
+      const rawCsvs = Array.from({ length: files }, (_, f) => importCsv(importRows / files, `raw${stamp}f${f}`, input.existingEmails));
+      impApi.push(
+        await timeOnce(importRows, async () => {
+          for (const csv of csvs) await post(`${base}/api/v1/imports/contacts?dedupe=skip`, auth, csv, (b) => b.created > 0, 'text/csv');
+        }),
+      );
+      impRaw.push(
+        await timeOnce(importRows, async () => {
+          for (const csv of rawCsvs)
+            await post(`${base}/api/bench/raw/import?workspaceId=${ws}&ownerId=${ds.ownerId}`, {}, csv, (b) => b.created > 0, 'text/csv');
+        }),
+      );
+    }
+    record({
+      key: 'import',
+      label: `import ${importRows.toLocaleString('en')} CSV rows, dedupe on email`,
+      api: median(impApi),
+      raw: median(impRaw),
     });
-    rows.push({
-      db: kind,
-      workload: 'read one contact with its companies',
-      api: await measure(() => `${base}/api/v1/contacts/${nextId()}`, auth, plan),
-      raw: await measure(() => `${base}/api/bench/raw/contacts/${nextId()}?workspaceId=${ds.workspaceId}`, {}, plan),
-    });
-    return { rows, loadSeconds, idleRssMb };
+    return { results, ds, idleRssMb, loadRssMb };
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
-    if (kind === 'pglite') rmSync(dataDir, { recursive: true, force: true });
+    await removeImported(kind, ws);
   }
 }
 
-const f2 = (n: number) => n.toFixed(2);
-const results: { kind: string; rows: Row[]; loadSeconds: number; idleRssMb: number }[] = [];
-for (const kind of kinds) results.push({ kind, ...(await runOn(kind)) });
+/** Takes the imported people out again, so that the next run measures the same dataset. */
+async function removeImported(kind: Kind, ws: string) {
+  const db = await openDatabase(location(kind, size));
+  try {
+    const gone = `select id from contacts where workspace_id = $1 and emails->0->>'value' ~ '@(imp|raw)[a-z0-9]+f[0-9]+\\.example$'`;
+    await db.query(`delete from search_terms where workspace_id = $1 and record_type = 'contact' and record_id in (${gone})`, [ws]);
+    await db.query(`delete from domain_events where workspace_id = $1 and record_type = 'contact' and record_id in (${gone})`, [ws]);
+    await db.query(`delete from contacts where workspace_id = $1 and id in (${gone})`, [ws]);
+  } finally {
+    await db.close();
+  }
+}
 
+const all: { kind: Kind; results: Result[]; ds: Dataset; idleRssMb: number; loadRssMb: number }[] = [];
+for (const kind of kinds) all.push({ kind, ...(await runOn(kind)) });
 const commit = (() => {
   try {
     return execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
@@ -141,28 +365,19 @@ const commit = (() => {
     return 'unknown';
   }
 })();
-const lines = [
-  '# Benchmark results',
-  '',
-  `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit \`${commit}\`, ${contacts.toLocaleString('en')} contacts${quick ? ' (quick)' : ''}.`,
-  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; server ${hasTaskset ? 'pinned to core 0, load generator to core 1' : 'not pinned'}.`,
-  `Latency: ${plan.requests} sequential requests over one kept-alive connection. Throughput: ${plan.connections} connections for ${plan.seconds} s (autocannon).`,
-  'API = the real route with session auth, filter, mapping and serialisation; raw = one hand-written SQL query on the same server, driver and database. Goal: API p50 ≤ 1.5 × raw on PostgreSQL.',
-  '',
-  '| database | workload | API p50 ms | API p99 ms | raw p50 ms | raw p99 ms | API ÷ raw (p50) | API req/s | raw req/s |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|',
-  ...results.flatMap((res) =>
-    res.rows.map(
-      (r) =>
-        `| ${r.db} | ${r.workload} | ${f2(r.api.p50)} | ${f2(r.api.p99)} | ${r.raw ? f2(r.raw.p50) : '–'} | ${r.raw ? f2(r.raw.p99) : '–'} | ${r.raw ? `**${f2(r.api.p50 / r.raw.p50)}×**` : '–'} | ${Math.round(r.api.rps)} | ${r.raw ? Math.round(r.raw.rps) : '–'} |`,
-    ),
-  ),
-  '',
-  ...results.map(
-    (r) => `- ${r.kind}: dataset loaded in ${r.loadSeconds.toFixed(1)} s; server RSS at idle after load ${r.idleRssMb.toFixed(0)} MB.`,
-  ),
-  '',
-];
-writeFileSync(values.out, lines.join('\n'));
-console.log(lines.join('\n'));
+const meta = {
+  date: new Date().toISOString(),
+  commit,
+  size,
+  quick,
+  runs,
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`,
+  node: process.version,
+  pinned: hasTaskset,
+  plan,
+  mixedPlan,
+};
+const runsOut = all.map((a) => ({ ...a, goals: goalsOf(a.results, a.loadRssMb) }));
+writeResults(values.out, values.chart, meta, runsOut);
+await renderChart(values.chart, meta, runsOut).catch((e) => console.log(`chart not drawn: ${(e as Error).message}`));
 process.exit(0);

@@ -16,8 +16,8 @@ interface Source {
 }
 
 const emailTerms = (col: string) => `
-  union select 'email', left(rapport_fold(${col}), 200) from (select ${col}) e
-  union select 'domain', split_part(rapport_fold(${col}), '@', 2) from (select ${col}) e`;
+  union all select 'email', left(rapport_fold(${col}), 200) from (select ${col}) e
+  union all select 'domain', split_part(rapport_fold(${col}), '@', 2) from (select ${col}) e`;
 const digits = (col: string) => `regexp_replace(${col}, '[^0-9]', '', 'g')`;
 
 export const searchSources: Record<string, Source> = {
@@ -25,10 +25,10 @@ export const searchSources: Record<string, Source> = {
     table: 'contacts',
     terms: `
       select 'name' as kind, w as term from rapport_words(r.first_name) w
-      union select 'name', w from rapport_words(r.last_name) w
-      union select 'email', left(rapport_fold(e->>'value'), 200) from jsonb_array_elements(r.emails) e
-      union select 'domain', split_part(rapport_fold(e->>'value'), '@', 2) from jsonb_array_elements(r.emails) e
-      union select 'phone', ${digits(`p->>'value'`)} from jsonb_array_elements(r.phones) p`,
+      union all select 'name', w from rapport_words(r.last_name) w
+      union all select 'email', left(rapport_fold(e->>'value'), 200) from jsonb_array_elements(r.emails) e
+      union all select 'domain', split_part(rapport_fold(e->>'value'), '@', 2) from jsonb_array_elements(r.emails) e
+      union all select 'phone', ${digits(`p->>'value'`)} from jsonb_array_elements(r.phones) p`,
     title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.emails->0->>'value', '')`,
     subtitle: `r.emails->0->>'value'`,
   },
@@ -36,8 +36,8 @@ export const searchSources: Record<string, Source> = {
     table: 'companies',
     terms: `
       select 'name' as kind, w as term from rapport_words(r.name) w
-      union select 'domain', rapport_fold(r.domain)
-      union select 'phone', ${digits('r.phone')}`,
+      union all select 'domain', rapport_fold(r.domain)
+      union all select 'phone', ${digits('r.phone')}`,
     title: 'r.name',
     subtitle: 'r.domain',
   },
@@ -45,10 +45,10 @@ export const searchSources: Record<string, Source> = {
     table: 'leads',
     terms: `
       select 'name' as kind, w as term from rapport_words(r.first_name) w
-      union select 'name', w from rapport_words(r.last_name) w
-      union select 'company', w from rapport_words(r.company_name) w
+      union all select 'name', w from rapport_words(r.last_name) w
+      union all select 'company', w from rapport_words(r.company_name) w
       ${emailTerms('r.email')}
-      union select 'phone', ${digits('r.phone')}`,
+      union all select 'phone', ${digits('r.phone')}`,
     title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.email, '')`,
     subtitle: 'r.company_name',
   },
@@ -62,7 +62,11 @@ export const searchSources: Record<string, Source> = {
 
 export const searchTypes = Object.keys(searchSources);
 
-/** The INSERT … SELECT that (re)writes the terms of the records `where` picks; `r` is the record. */
+/**
+ * The INSERT … SELECT that (re)writes the terms of the records `where` picks; `r` is the record.
+ * Terms are UNION ALL and repeats fall to ON CONFLICT DO NOTHING: a UNION would build a hash table
+ * per record, which made bulk indexing ten times slower.
+ */
 function insertTerms(type: string, where: SQL): SQL {
   const s = searchSources[type];
   return sql`
@@ -108,7 +112,38 @@ export interface SearchInput {
   limit: number;
 }
 
-/** Likes's wildcards in a user's word are literal characters. */
+/** Code points rapport_fold (migration 0003) maps, built the same way: NFKD, marks dropped, lower case, one character. */
+const foldRanges = [
+  [0x41, 0x5a],
+  [0xc0, 0x24f],
+  [0x386, 0x3ab],
+  [0x3ac, 0x3ce],
+  [0x400, 0x42f],
+  [0x1e00, 0x1eff],
+];
+const foldMap = new Map<string, string>();
+for (const [a, b] of foldRanges) {
+  for (let c = a; c <= b; c++) {
+    const ch = String.fromCodePoint(c);
+    const f = ch.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    if ([...f].length === 1 && f !== ch) foldMap.set(ch, f);
+  }
+}
+
+/**
+ * rapport_fold in JavaScript, so that a query's words are folded before they reach SQL: the
+ * function's 685-character translate() inlined into the search query cost more planning time than
+ * the query took to run. search.test.ts checks both agree.
+ */
+export function fold(v: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  if (/^[\u0000-\u007f]*$/.test(v)) return v.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  let out = '';
+  for (const ch of v) out += foldMap.get(ch) ?? ch;
+  return out;
+}
+
+/** Like's wildcards in a user's word are literal characters. */
 const likePrefix = (w: string) => `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
@@ -141,34 +176,35 @@ export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
   const typeArray = sql`${`{${types.join(',')}}`}::text[]`;
   const others = rest.map(
     (w) => sql` and exists (select 1 from search_terms o where o.workspace_id = ${ctx.workspaceId} and o.record_type = c.record_type
-      and o.record_id = c.record_id and o.term like rapport_fold(${likePrefix(w)}))`,
+      and o.record_id = c.record_id and o.term like ${likePrefix(fold(w))})`,
   );
+  // Each candidate reads its own record by primary key (a lateral branch per type): a join against
+  // the union of the tables made the planner scan them whole.
   const display = types.map(
-    (
-      t,
-    ) => sql`select ${t}::text as type, r.id, ${sql.raw(searchSources[t].title)} as title, ${sql.raw(searchSources[t].subtitle)} as subtitle
-      from ${sql.raw(searchSources[t].table)} r where r.workspace_id = ${ctx.workspaceId} and r.deleted_at is null`,
+    (t) => sql`select ${sql.raw(searchSources[t].title)} as title, ${sql.raw(searchSources[t].subtitle)} as subtitle
+      from ${sql.raw(searchSources[t].table)} r
+      where c.record_type = ${t} and r.workspace_id = ${ctx.workspaceId} and r.id = c.record_id and r.deleted_at is null`,
   );
   return selectRows<SearchHit>(
     conn,
     sql`
     with scan as (
       select record_type, record_id, kind, term from search_terms
-      where workspace_id = ${ctx.workspaceId} and term like rapport_fold(${likePrefix(first)})
+      where workspace_id = ${ctx.workspaceId} and term like ${likePrefix(fold(first))}
         and record_type = any(${typeArray})
       order by term limit ${rest.length ? candidateScan.multi : candidateScan.single}
     ), c as (
       select distinct on (record_type, record_id) record_type, record_id, term,
-        (term = rapport_fold(${first})) as exact,
+        (term = ${fold(first)}) as exact,
         array_position(array['name','company','email','domain','phone'], kind) as kind_rank
       from scan
-      order by record_type, record_id, (term = rapport_fold(${first})) desc,
+      order by record_type, record_id, (term = ${fold(first)}) desc,
         array_position(array['name','company','email','domain','phone'], kind), term
     )
-    select d.type, d.id, d.title, d.subtitle, c.term as matched
-    from c join (${sql.join(display, sql` union all `)}) d on d.type = c.record_type and d.id = c.record_id
+    select c.record_type as type, c.record_id as id, d.title, d.subtitle, c.term as matched
+    from c cross join lateral (${sql.join(display, sql` union all `)}) d
     where true ${sql.join(others, sql``)}
-    order by c.exact desc, c.kind_rank, c.term, d.title, d.id
+    order by c.exact desc, c.kind_rank, c.term, d.title, c.record_id
     limit ${input.limit}`,
   );
 }

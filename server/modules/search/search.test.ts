@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { api, type Session, signUp } from '../../test/harness.ts';
-import { queryWords } from './search.service.ts';
+import { api, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { fold, queryWords } from './search.service.ts';
 
 type Hit = { type: string; id: string; title: string; subtitle: string | null; matched: string };
 
@@ -106,6 +106,28 @@ describe('search', () => {
     const hits = await find(stranger, 'ada');
     expect(hits.map((h) => h.title)).toEqual(['Adam Other']);
     expect(JSON.stringify(hits)).not.toContain(ada.id);
+  });
+
+  it('folds a query in JavaScript exactly as rapport_fold folds the index in SQL', async () => {
+    const db = await testDatabase();
+    const samples = [
+      'Ada LOVELACE',
+      'Jürgen Müller-Lüdenscheidt',
+      'ÉCOLE Ørsted ĐORĐE',
+      'Łukasz Żółć',
+      'ΆΝΝΑ Σοφία',
+      'ДМИТРИЙ Ёлкин',
+      'İstanbul ıI',
+      'Straße ẞ',
+      '東京 café',
+      'x\u0301y',
+    ];
+    // Every character either side of the map, one string each.
+    for (let c = 0x20; c < 0x2000; c++) if (c < 0xd800) samples.push(`A${String.fromCodePoint(c)}z`);
+    const [{ folded }] = await db.query<{ folded: string[] }>('select array(select rapport_fold(s) from unnest($1::text[]) s) as folded', [
+      samples,
+    ]);
+    expect(samples.map(fold)).toEqual(folded);
   });
 
   it('reads a query as words, or as one phone number', () => {
