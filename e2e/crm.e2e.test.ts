@@ -98,7 +98,7 @@ describe.runIf(hasChromium)('the web app', () => {
       await page.goto(`${server.url}/`);
       await page.getByRole('heading', { name: `Home · ${user.name}` }).waitFor();
       await page.keyboard.press('Control+k');
-      await page.getByPlaceholder('Search contacts, companies, deals…').fill('Lovel');
+      await page.getByPlaceholder('Search contacts, companies, deals…').fill('ada lovel');
       await page.getByRole('dialog').getByText('Ada Lovelace').click();
       await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
       expect(page.url()).toBe(contactUrl);

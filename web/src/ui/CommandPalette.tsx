@@ -1,53 +1,48 @@
 import { useDebouncedValue } from '@mantine/hooks';
 import { Spotlight, type SpotlightActionData } from '@mantine/spotlight';
-import { IconBuilding, IconCurrencyDollar, IconLayoutKanban, IconPlus, IconSearch, IconSettings, IconUser } from '@tabler/icons-react';
+import {
+  IconBuilding,
+  IconCurrencyDollar,
+  IconLayoutKanban,
+  IconPlus,
+  IconSearch,
+  IconSettings,
+  IconTargetArrow,
+  IconUser,
+} from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api.ts';
 import { navigate } from '../router.tsx';
-import { contactName } from './names.ts';
 
-// Ctrl+K: records found by name through the list filters (`contains`), plus actions.
-async function searchRecords(q: string) {
-  const filter = (field: string) => JSON.stringify({ field, op: 'contains', value: q });
-  const [contacts, companies, deals] = await Promise.all([
-    api.GET('/api/v1/contacts', { params: { query: { filter: filter('name'), limit: 5 } } }).then(unwrap),
-    api.GET('/api/v1/companies', { params: { query: { filter: filter('name'), limit: 5 } } }).then(unwrap),
-    api.GET('/api/v1/deals', { params: { query: { filter: filter('name'), limit: 5 } } }).then(unwrap),
-  ]);
-  return { contacts: contacts.data, companies: companies.data, deals: deals.data };
-}
+// Ctrl+K: records found by the search index (every word starts a name, email, domain, phone or
+// company name; accents and case ignored), plus actions.
+const searchRecords = (q: string) => api.GET('/api/v1/search', { params: { query: { q, limit: 12 } } }).then(unwrap);
+
+const kinds = {
+  contact: { icon: IconUser, path: 'contacts' },
+  company: { icon: IconBuilding, path: 'companies' },
+  lead: { icon: IconTargetArrow, path: 'leads' },
+  deal: { icon: IconCurrencyDollar, path: 'deals' },
+} as const;
 
 export function CommandPalette() {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
-  const [q] = useDebouncedValue(query.trim(), 150);
+  const [q] = useDebouncedValue(query.trim(), 120);
   const found = useQuery({ queryKey: ['palette', q], queryFn: () => searchRecords(q), enabled: q.length > 0, staleTime: 5_000 });
 
-  const records: SpotlightActionData[] = [
-    ...(found.data?.contacts ?? []).map((c) => ({
-      id: `contact-${c.id}`,
-      label: contactName(c),
-      description: t('objects.contact'),
-      leftSection: <IconUser size={18} />,
-      onClick: () => navigate(`/contacts/${c.id}`),
-    })),
-    ...(found.data?.companies ?? []).map((c) => ({
-      id: `company-${c.id}`,
-      label: c.name,
-      description: t('objects.company'),
-      leftSection: <IconBuilding size={18} />,
-      onClick: () => navigate(`/companies/${c.id}`),
-    })),
-    ...(found.data?.deals ?? []).map((d) => ({
-      id: `deal-${d.id}`,
-      label: d.name,
-      description: t('objects.deal'),
-      leftSection: <IconCurrencyDollar size={18} />,
-      onClick: () => navigate(`/deals/${d.id}`),
-    })),
-  ];
+  const records: SpotlightActionData[] = (found.data?.data ?? []).map((hit) => {
+    const kind = kinds[hit.type];
+    return {
+      id: `${hit.type}-${hit.id}`,
+      label: hit.title || '—',
+      description: [t(`objects.${hit.type}`), hit.subtitle].filter(Boolean).join(' · '),
+      leftSection: <kind.icon size={18} />,
+      onClick: () => navigate(`/${kind.path}/${hit.id}`),
+    };
+  });
   const actions: SpotlightActionData[] = [
     {
       id: 'new-contact',
