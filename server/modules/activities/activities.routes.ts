@@ -33,8 +33,10 @@ export async function activityRoutes(app: FastifyInstance) {
         querystring: TimelineQuery,
         response: { 200: Page(Activity), ...errorResponses },
       },
-      handler: async (req) =>
-        activities.recordTimeline(app.db, req.ctx, type, (req.params as { id: string }).id, req.query as TimelineQuery),
+      handler: async (req, reply) =>
+        reply
+          .type('application/json; charset=utf-8')
+          .send(await activities.recordTimeline(app.db, req.ctx, type, (req.params as { id: string }).id, req.query as TimelineQuery)),
     });
   }
 }

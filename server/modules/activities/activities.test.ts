@@ -92,6 +92,8 @@ describe('activities', () => {
     expect((await timeline(s, `/companies/${a}`)).data).toHaveLength(0);
     expect((await timeline(s, `/companies/${b}`)).data.map((x) => x.id)).toEqual([act.id]);
     expect((await timeline(s, `/companies/${c}`)).data[0].links).toEqual(expected);
+    // The timeline's JSON is built by the database; it must read exactly like the record itself.
+    expect((await timeline(s, `/companies/${c}`)).data[0]).toEqual((await api(s).get(`/activities/${act.id}`)).json());
     const hist = (await api(s).get(`/activities/${act.id}/history`)).json().data;
     expect(hist[0]).toMatchObject({ action: 'update', field: 'links', newValue: expected });
   });
