@@ -35,7 +35,7 @@ export async function benchRoutes(app: FastifyInstance) {
     return { data: rows };
   });
 
-  // 2. One contact with its companies, open deals and counts.
+  // 2. One contact with its companies, open deals and counts (of live records, as the API counts them).
   app.get('/api/bench/raw/contacts/:id/overview', async (req) => {
     const q = req.query as Q;
     const [row] = await db.query(
@@ -48,12 +48,14 @@ export async function benchRoutes(app: FastifyInstance) {
             where dc.workspace_id = $1 and dc.contact_id = $2 and d.status = 'open' and d.deleted_at is null
             order by d.created_at desc limit 20) d), '[]') as "openDeals",
          json_build_object(
-           'companies', (select count(*) from contact_companies where workspace_id = $1 and contact_id = $2),
+           'companies', (select count(*) from contact_companies cc join companies co on co.workspace_id = cc.workspace_id and co.id = cc.company_id
+                         where cc.workspace_id = $1 and cc.contact_id = $2 and co.deleted_at is null),
            'deals', (select count(*) from deal_contacts dc join deals d on d.workspace_id = dc.workspace_id and d.id = dc.deal_id
                      where dc.workspace_id = $1 and dc.contact_id = $2 and d.deleted_at is null),
            'openDeals', (select count(*) from deal_contacts dc join deals d on d.workspace_id = dc.workspace_id and d.id = dc.deal_id
                      where dc.workspace_id = $1 and dc.contact_id = $2 and d.deleted_at is null and d.status = 'open'),
-           'activities', (select count(*) from activity_links where workspace_id = $1 and record_type = 'contact' and record_id = $2),
+           'activities', (select count(*) from activity_links al join activities a on a.workspace_id = al.workspace_id and a.id = al.activity_id
+                          where al.workspace_id = $1 and al.record_type = 'contact' and al.record_id = $2 and a.deleted_at is null),
            'openTasks', (select count(*) from task_links tl join tasks t on t.workspace_id = tl.workspace_id and t.id = tl.task_id
                      where tl.workspace_id = $1 and tl.record_type = 'contact' and tl.record_id = $2 and not t.done and t.deleted_at is null)
          ) as counts

@@ -296,7 +296,7 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
             `${base}/api/bench/raw/contacts/reassign`,
             {},
             { workspaceId: ws, ids: input.massIds, ownerId: back },
-            (b) => b.matched === input.massIds.length,
+            (b) => b.updated === input.massIds.length,
           ),
         ),
       );
