@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { Address, CustomValues, Email, Nullable, Phone, RecordMeta, ShortText, Timestamp, Uuid } from './common.ts';
+import { Address, CustomValues, DateOnly, Email, Nullable, Phone, RecordMeta, ShortText, Timestamp, Uuid } from './common.ts';
 
 export const lifecycleStages = [
   'subscriber',
@@ -92,3 +92,29 @@ export const ContactUpdate = Type.Object(
   { additionalProperties: false },
 );
 export type ContactUpdate = Static<typeof ContactUpdate>;
+
+/** An open deal as the contact page lists it: enough for a row, the rest is one click away. */
+export const ContactOverviewDeal = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  amountMinor: Nullable(Type.Integer()),
+  currency: Type.String(),
+  stageId: Uuid,
+  stageName: Type.String(),
+  expectedCloseDate: Nullable(DateOnly),
+  ownerId: Nullable(Uuid),
+});
+
+/** A contact's page in one request: the contact, its newest open deals and what else hangs off it. */
+export const ContactOverview = Type.Object({
+  contact: Contact,
+  openDeals: Type.Array(ContactOverviewDeal, { description: 'Up to 20 open deals the contact is on, newest first' }),
+  counts: Type.Object({
+    companies: Type.Integer(),
+    deals: Type.Integer(),
+    openDeals: Type.Integer(),
+    activities: Type.Integer(),
+    openTasks: Type.Integer(),
+  }),
+});
+export type ContactOverview = Static<typeof ContactOverview>;

@@ -7,6 +7,7 @@ export * from '../modules/contacts/contacts.table.ts';
 export * from '../modules/deals/deals.table.ts';
 export * from '../modules/fields/fields.table.ts';
 export * from '../modules/history/history.table.ts';
+export * from '../modules/imports/imports.table.ts';
 export * from '../modules/leads/leads.table.ts';
 export * from '../modules/pipelines/pipelines.table.ts';
 export * from '../modules/search/search.table.ts';

@@ -5,8 +5,10 @@ import { companyRoutes } from './companies/companies.routes.ts';
 import { contactRoutes } from './contacts/contacts.routes.ts';
 import { dealRoutes } from './deals/deals.routes.ts';
 import { fieldRoutes } from './fields/fields.routes.ts';
+import { importRoutes } from './imports/imports.routes.ts';
 import { leadRoutes } from './leads/leads.routes.ts';
 import { pipelineRoutes } from './pipelines/pipelines.routes.ts';
+import { reportRoutes } from './reports/reports.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/tasks.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
@@ -24,4 +26,6 @@ export async function moduleRoutes(app: FastifyInstance) {
   await app.register(activityRoutes);
   await app.register(taskRoutes);
   await app.register(searchRoutes);
+  await app.register(importRoutes);
+  await app.register(reportRoutes);
 }

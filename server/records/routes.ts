@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Type, { type TSchema } from 'typebox';
+import Type, { type TObject, type TSchema } from 'typebox';
 import { HistoryEntry, IdParams, ListQuery, Page, Problem } from '../../contract/common.ts';
 import type { Conn } from '../db/client.ts';
 import type { Ctx, Permission } from '../http/context.ts';
 import { AppError, badRequest, notFound } from '../http/errors.ts';
 import { listHistory } from '../modules/history/history.service.ts';
 import { resolveView } from '../modules/views/views.service.ts';
+import { registerBulkUpdate } from './bulk.ts';
 import { parseFilter } from './filter.ts';
 import { idempotent } from './idempotency.ts';
 import { type ListInput, listJson, readJson } from './list.ts';
@@ -31,6 +32,8 @@ export interface RecordRoutes<A extends Api, C, U> {
   service: RecordService<A, C, U>;
   /** The permission for creates, updates, deletes and restores; settings objects such as pipelines use 'admin'. */
   writePermission?: Permission;
+  /** Fields a person sets on many records at once: adds `POST /<path>/bulk-update` (see bulk.ts). */
+  bulk?: readonly string[];
 }
 
 export const errorResponses = {
@@ -83,6 +86,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
   const write = r.writePermission ?? 'write';
   const one = `/${path}/:id`;
   const label = def.label.toLowerCase();
+  if (r.bulk) registerBulkUpdate(app, { path, tag, def, update: schemas.update as TObject, fields: r.bulk }, errorResponses);
 
   app.get(`/${path}`, {
     config: { permission: 'read' },

@@ -26,19 +26,30 @@ describe.each(app.routeTable.map((r) => [`${r.method} ${r.url}`, r] as const))('
     const params = sample.setup ? await sample.setup(owner) : {};
     const valid = sample.body ? ((await sample.body(owner, params)) as Record<string, unknown>) : {};
     const secrets = [owner.workspaceId, ...Object.values(params)];
+    // A route that takes a file (CSV) gets random text, and the valid file with random rows appended.
+    const text = sample.contentType
+      ? fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc
+            .array(fc.array(fc.string({ maxLength: 12 }), { maxLength: 5 }), { maxLength: 6 })
+            .map((rows) => `${String(valid)}${rows.map((r) => r.join(',')).join('\r\n')}`),
+        )
+      : null;
+    const contentType = sample.contentType ? { 'content-type': sample.contentType } : {};
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          body,
-          fc.dictionary(fc.constantFrom(...Object.keys(valid), 'extra'), json).map((d) => ({ ...valid, ...d })),
-        ),
+        text ??
+          fc.oneof(
+            body,
+            fc.dictionary(fc.constantFrom(...Object.keys(valid), 'extra'), json).map((d) => ({ ...valid, ...d })),
+          ),
         fc.constantFrom<'owner' | 'stranger' | 'none'>('owner', 'stranger', 'none'),
         fc.boolean(),
         async (payload, who, realId) => {
           let url = route.url;
           for (const [k, v] of Object.entries(params)) url = url.replace(`:${k}`, realId ? v : '00000000-0000-7000-8000-000000000000');
           url = url.replace(/:\w+/g, 'not-a-uuid');
-          const headers = who === 'owner' ? owner.headers : who === 'stranger' ? stranger.headers : {};
+          const headers = { ...(who === 'owner' ? owner.headers : who === 'stranger' ? stranger.headers : {}), ...contentType };
           const res = await app.inject({
             method: route.method as 'POST',
             url,

@@ -32,7 +32,7 @@ async function call(
   return app.inject({
     method: route.method as 'GET',
     url,
-    headers: s?.headers ?? {},
+    headers: { ...(s?.headers ?? {}), ...(sample.contentType ? { 'content-type': sample.contentType } : {}) },
     ...(body !== undefined ? { payload: body as object } : route.method !== 'GET' && route.method !== 'DELETE' ? { payload: {} } : {}),
   });
 }

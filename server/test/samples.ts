@@ -10,6 +10,8 @@ export interface RouteSample {
   setup?: (owner: Session) => Promise<Record<string, string>>;
   body?: (owner: Session, params: Record<string, string>) => unknown;
   query?: string;
+  /** Content-Type of the body when it is not JSON (a CSV file: `text/csv`); the body is then sent as it is. */
+  contentType?: string;
   /** Status of a successful call by the owner (default: any 2xx). */
   ok?: number;
 }
@@ -34,5 +36,15 @@ export function recordSamples(path: string, create: (s: Session) => unknown | Pr
     [`DELETE ${base}/:id`]: { setup: made },
     [`POST ${base}/:id/restore`]: { setup: made, body: () => ({}) },
     [`GET ${base}/:id/history`]: { setup: made },
+  };
+}
+
+/** Sample of `POST /<path>/bulk-update`: one new record, set by id. */
+export function bulkSample(path: string, create: (s: Session) => unknown | Promise<unknown>, set: unknown): Samples {
+  return {
+    [`POST /api/v1/${path}/bulk-update`]: {
+      setup: async (s) => ({ recordId: (await createOk(s, `/${path}`, await create(s))).id }),
+      body: (_s, p) => ({ ids: [p.recordId], set }),
+    },
   };
 }

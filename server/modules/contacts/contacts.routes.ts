@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { IdParams, Page } from '../../../contract/common.ts';
-import { Contact, ContactCreate, ContactUpdate } from '../../../contract/contacts.ts';
+import { Contact, ContactCreate, ContactOverview, ContactUpdate } from '../../../contract/contacts.ts';
+import { notFound } from '../../http/errors.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
+import { contactOverviewJson } from './contacts.queries.ts';
 import * as contacts from './contacts.service.ts';
 
 const CompanyContactsQuery = Type.Object(
@@ -20,6 +22,7 @@ export async function contactRoutes(app: FastifyInstance) {
     tag: 'Contacts',
     def: contacts.contactDef,
     schemas: { record: Contact, create: ContactCreate, update: ContactUpdate },
+    bulk: ['ownerId', 'lifecycleStage', 'source'],
     service: {
       list: contacts.listContacts,
       get: contacts.getContact,
@@ -42,6 +45,23 @@ export async function contactRoutes(app: FastifyInstance) {
     handler: async (req) => {
       const q = req.query as { limit?: number; cursor?: string; sort?: string };
       return contacts.listCompanyContacts(app.db, req.ctx, (req.params as { id: string }).id, q);
+    },
+  });
+
+  app.get('/contacts/:id/overview', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Contacts'],
+      summary: "A contact's page in one request",
+      description:
+        'The contact (as GET /contacts/{id}), its 20 newest open deals, and counts of its companies, deals, open deals, activities and open tasks (none in the trash).',
+      params: IdParams,
+      response: { 200: ContactOverview, ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const json = await contactOverviewJson(app.db, req.ctx, (req.params as { id: string }).id);
+      if (json === null) throw notFound('Contact');
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   });
 }

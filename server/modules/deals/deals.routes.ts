@@ -15,6 +15,7 @@ export async function dealRoutes(app: FastifyInstance) {
     tag: 'Deals',
     def: deals.dealDef,
     schemas: { record: Deal, create: DealCreate, update: DealUpdate },
+    bulk: ['ownerId'],
     service: {
       list: deals.listDeals,
       get: deals.getDeal,

@@ -1,5 +1,5 @@
 import { api, type Session } from '../../test/harness.ts';
-import { createOk, recordSamples, type Samples } from '../../test/samples.ts';
+import { bulkSample, createOk, recordSamples, type Samples } from '../../test/samples.ts';
 
 /** The first stage of the workspace's default "Sales" pipeline. */
 const firstStage = async (s: Session) => {
@@ -11,6 +11,7 @@ export const samples: Samples = {
   ...recordSamples('deals', async (s) => ({ name: 'Initech renewal', amountMinor: 120_000, stageId: await firstStage(s) }), {
     probability: 40,
   }),
+  ...bulkSample('deals', async (s) => ({ name: 'Bulk renewal', stageId: await firstStage(s) }), { ownerId: null }),
   'GET /api/v1/contacts/:id/deals': {
     setup: async (s) => {
       const contact = await createOk(s, '/contacts', { firstName: 'Dana' });

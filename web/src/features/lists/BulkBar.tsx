@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { deleteRecord, type ObjectType, patchRecord, type Row, recordKeys } from '../../records.ts';
+import { bulkFields, bulkUpdate, deleteRecord, type ObjectType, patchRecord, type Row, recordKeys } from '../../records.ts';
 import { useMembers } from '../../ui/useMembers.ts';
 import type { Column } from './columns.ts';
 
@@ -44,7 +44,26 @@ export function BulkBar({
     });
     onDone();
   };
+  // Owners, stages and statuses go to the server in one request; other fields are patched record by record.
+  const runBulk = async (set: Record<string, unknown>) => {
+    setBusy(true);
+    try {
+      await bulkUpdate(type, ids, set);
+      notifications.show({ color: 'green', message: t('list.saved') });
+    } catch (e) {
+      notifications.show({ color: 'red', message: (e as Error).message });
+    }
+    setBusy(false);
+    void qc.invalidateQueries({ queryKey: recordKeys.all(type) });
+    onDone();
+  };
   const col = editable.find((c) => c.key === field);
+  const apply = () => {
+    if (!col) return;
+    const change = col.toPatch?.(value) ?? {};
+    if (bulkFields[type].includes(col.key)) void runBulk(change);
+    else void run((r) => patchRecord(type, r.id, r.version, change));
+  };
 
   return (
     <Paper withBorder p="xs">
@@ -77,7 +96,7 @@ export function BulkBar({
             <TextInput size="xs" aria-label={t('list.value')} value={value} onChange={(e) => setValue(e.currentTarget.value)} w={150} />
           ))}
         {col && (
-          <Button size="xs" loading={busy} onClick={() => run((r) => patchRecord(type, r.id, r.version, col.toPatch?.(value) ?? {}))}>
+          <Button size="xs" loading={busy} onClick={apply}>
             {t('list.apply')}
           </Button>
         )}
@@ -86,7 +105,7 @@ export function BulkBar({
           aria-label={t('list.assignOwner')}
           placeholder={t('list.assignOwner')}
           data={members.map((m) => ({ value: m.id, label: m.name }))}
-          onChange={(v) => v && run((r) => patchRecord(type, r.id, r.version, { [ownerKey]: v }))}
+          onChange={(v) => v && runBulk({ [ownerKey]: v })}
           w={170}
         />
         <Button size="xs" color="red" variant="light" loading={busy} onClick={() => setConfirming(true)}>

@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { IdParams, Page, Problem } from '../../../contract/common.ts';
+import { Import, ImportContactsQuery, ImportListQuery, ImportResult, MAX_IMPORT_BYTES } from '../../../contract/imports.ts';
+import { AppError } from '../../http/errors.ts';
+import { validatorCompiler } from '../../http/validation.ts';
+import { errorResponses } from '../../records/routes.ts';
+import { getImport, listImports, runImport } from './imports.service.ts';
+
+const csvTypes = ['text/csv', 'application/csv'];
+
+/**
+ * Refuses anything but a UTF-8 CSV body before a byte of it is read: a 64 MB JSON body would
+ * otherwise be parsed only to be refused.
+ */
+async function requireCsv(req: FastifyRequest) {
+  const [type, ...params] = (req.headers['content-type'] ?? '').split(';').map((p) => p.trim().toLowerCase());
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice(8)
+    .replace(/"/g, '');
+  if (!csvTypes.includes(type) || (charset && charset !== 'utf-8' && charset !== 'utf8')) {
+    throw new AppError(415, 'unsupported_media_type', 'Send the file itself as the body, with Content-Type: text/csv (UTF-8)');
+  }
+}
+
+export async function importRoutes(app: FastifyInstance) {
+  // The file arrives as raw bytes: its encoding is checked (UTF-8, no NUL) before anything is parsed.
+  app.addContentTypeParser(csvTypes, { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
+
+  app.post('/imports/contacts', {
+    config: { permission: 'write' },
+    bodyLimit: MAX_IMPORT_BYTES,
+    onRequest: requireCsv,
+    // The body schema documents the file for the OpenAPI document; the file itself is checked by the
+    // import (encoding, CSV syntax, rows), not by a JSON validator.
+    validatorCompiler: (route) => (route.httpPart === 'body' ? () => true : validatorCompiler(route)),
+    schema: {
+      tags: ['Imports'],
+      summary: 'Import contacts from a CSV file',
+      description:
+        'The body is the CSV file (UTF-8; comma, semicolon or tab; a header row naming the columns). Columns are matched to contact fields by name, custom fields by key or label; other columns are ignored and listed. Rows with errors are reported and skipped; all other rows are written in one transaction. `dryRun=true` checks and counts without writing.',
+      consumes: ['text/csv'],
+      body: { type: 'string', format: 'binary', description: 'The CSV file (UTF-8)' },
+      querystring: ImportContactsQuery,
+      response: { 200: ImportResult, 201: ImportResult, 413: Problem, 415: Problem, ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const q = req.query as ImportContactsQuery;
+      // An empty body arrives as no body at all.
+      const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const result = await runImport(app.db, req.ctx, file, {
+        dedupe: q.dedupe ?? 'skip',
+        ownerId: q.ownerId,
+        dryRun: q.dryRun ?? false,
+        fileName: q.fileName ?? null,
+      });
+      if (result.importId) reply.header('location', `/api/v1/imports/${result.importId}`);
+      return reply.status(result.dryRun ? 200 : 201).send(result);
+    },
+  });
+
+  app.get('/imports', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Imports'],
+      summary: 'List imports, newest first',
+      querystring: ImportListQuery,
+      response: { 200: Page(Import), ...errorResponses },
+    },
+    handler: async (req) => listImports(app.db, req.ctx, req.query as ImportListQuery),
+  });
+
+  app.get('/imports/:id', {
+    config: { permission: 'read' },
+    schema: { tags: ['Imports'], summary: 'Get an import', params: IdParams, response: { 200: Import, ...errorResponses } },
+    handler: async (req) => getImport(app.db, req.ctx, (req.params as { id: string }).id),
+  });
+}

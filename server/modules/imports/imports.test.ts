@@ -1,0 +1,478 @@
+import { describe, expect, it } from 'vitest';
+import { addMember, api, countRows, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { createOk } from '../../test/samples.ts';
+
+type Json = Record<string, unknown>;
+
+const post = (s: Session, body: string | Buffer, query = '', contentType = 'text/csv') =>
+  api(s).post(`/imports/contacts${query}`, body, { 'content-type': contentType });
+
+async function importOk(s: Session, body: string | Buffer, query = '') {
+  const r = await post(s, body, query);
+  expect(r.statusCode, r.body).toBe(query.includes('dryRun=true') ? 200 : 201);
+  return r.json();
+}
+
+/** The workspace's contacts, oldest first. */
+async function contactsOf(s: Session): Promise<Json[]> {
+  const r = await api(s).get('/contacts?limit=200&sort=createdAt');
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json().data;
+}
+
+const byEmail = (list: Json[], email: string) => list.find((c) => (c.emails as { value: string }[]).some((e) => e.value === email));
+
+async function sqlRows<T = Json>(text: string, params: unknown[]) {
+  return (await testDatabase()).query<T>(text, params);
+}
+
+/** Every trace a write leaves in a workspace: records, history, events, search terms, imports. */
+async function traces(s: Session) {
+  const out: Record<string, number> = {};
+  for (const t of ['contacts', 'record_history', 'domain_events', 'search_terms', 'imports']) out[t] = await countRows(t, s.workspaceId);
+  return out;
+}
+
+const search = async (s: Session, q: string) => {
+  const r = await api(s).get(`/search?q=${encodeURIComponent(q)}&types=contact`);
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json().data as { id: string; title: string }[];
+};
+
+describe('reading the file', () => {
+  it('imports a realistic file: quotes, commas and line breaks in fields, BOM, CRLF, accents', async () => {
+    const s = await signUp();
+    const csv =
+      '\uFEFFFirst Name,Last Name,E-mail,Job title,Phone,Notes\r\n' +
+      'Ada,"Lovelace, Countess",ADA@Example.com,"Analyst, ""first""",+44 20 7946 0958,"line one\r\nline two"\r\n' +
+      'Jürgen,Müller-Lüdenscheidt,jurgen@example.de,,,\r\n' +
+      '\r\n' +
+      'Zoë,O\'Brien,zoe@example.ie,Engineer,,"a, b"\r\n' +
+      '\r\n\r\n';
+    const out = await importOk(s, csv, '?fileName=people.csv');
+    expect(out).toMatchObject({ created: 3, updated: 0, duplicates: 0, rejected: 0, rows: 3, errors: [], dryRun: false });
+    expect(out.columns).toEqual({
+      'First Name': 'firstName',
+      'Last Name': 'lastName',
+      'E-mail': 'email',
+      'Job title': 'title',
+      Phone: 'phone',
+    });
+    expect(out.ignoredColumns).toEqual(['Notes']);
+    const people = await contactsOf(s);
+    expect(people.map((p) => [p.firstName, p.lastName, p.title])).toEqual([
+      ['Ada', 'Lovelace, Countess', 'Analyst, "first"'],
+      ['Jürgen', 'Müller-Lüdenscheidt', null],
+      ['Zoë', "O'Brien", 'Engineer'],
+    ]);
+    expect(people[0]).toMatchObject({
+      emails: [{ label: 'work', value: 'ada@example.com' }],
+      phones: [{ label: 'work', value: '+44 20 7946 0958' }],
+      ownerId: s.memberId,
+      createdBy: s.memberId,
+      version: 1,
+      companies: [],
+    });
+    const stored = (await api(s).get(`/imports/${out.importId}`)).json();
+    expect(stored).toMatchObject({
+      status: 'completed',
+      fileName: 'people.csv',
+      dedupe: 'skip',
+      objectType: 'contact',
+      createdBy: s.memberId,
+    });
+    expect(stored.counts).toEqual({ rows: 3, created: 3, updated: 0, duplicates: 0, rejected: 0 });
+    expect(stored.columns).toEqual(out.columns);
+  });
+
+  it('reads a semicolon file and splits a full name on its last space', async () => {
+    const s = await signUp();
+    const csv =
+      'Full name;Email address;Mobile;Lifecycle stage\n' +
+      'Jean Luc Picard;jl@enterprise.example;+33 1 42 68 53 00;Marketing qualified\n' +
+      'Cher;"cher@example.com; cher@home.example";;customer\n';
+    const out = await importOk(s, csv);
+    expect(out).toMatchObject({ created: 2, rejected: 0 });
+    expect(out.columns).toEqual({ 'Full name': 'name', 'Email address': 'email', Mobile: 'phone', 'Lifecycle stage': 'lifecycleStage' });
+    const [picard, cher] = await contactsOf(s);
+    expect(picard).toMatchObject({
+      firstName: 'Jean Luc',
+      lastName: 'Picard',
+      lifecycleStage: 'marketingQualified',
+      phones: [{ label: 'mobile', value: '+33 1 42 68 53 00' }],
+    });
+    expect(cher).toMatchObject({
+      firstName: 'Cher',
+      lastName: null,
+      lifecycleStage: 'customer',
+      emails: [
+        { label: 'work', value: 'cher@example.com' },
+        { label: 'work', value: 'cher@home.example' },
+      ],
+    });
+  });
+
+  it('takes several email columns with their labels', async () => {
+    const s = await signUp();
+    const out = await importOk(
+      s,
+      'Last name,Email,Home email,E-mail 2,Email opt-out\nHopper,grace@navy.example,grace@home.example,g@x.example,yes\n',
+    );
+    expect(out.columns).toEqual({ 'Last name': 'lastName', Email: 'email', 'Home email': 'email', 'E-mail 2': 'email' });
+    expect(out.ignoredColumns).toEqual(['Email opt-out']);
+    const [grace] = await contactsOf(s);
+    expect(grace.emails).toEqual([
+      { label: 'work', value: 'grace@navy.example' },
+      { label: 'home', value: 'grace@home.example' },
+      { label: 'work', value: 'g@x.example' },
+    ]);
+  });
+
+  it('refuses files that are not a CSV with a usable header, writing nothing', async () => {
+    const s = await signUp();
+    const before = await traces(s);
+    const cases: [string | Buffer, string][] = [
+      ['', 'empty_file'],
+      ['\uFEFF\r\n\r\n', 'empty_file'],
+      ['First name,Last name,Email\r\n', 'no_rows'],
+      ['First name,Email\n\n\n', 'no_rows'],
+      // No header: the first row is data, so no column is named after a name or an email.
+      ['Ada,Lovelace,ada@example.com\nCharles,Babbage,charles@example.com\n', 'no_usable_column'],
+      ['Company,Notes\nAcme,big\n', 'no_usable_column'],
+      [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]), 'binary_file'],
+      ['Email\nada@example.com\u0000\n', 'binary_file'],
+      [Buffer.concat([Buffer.from('Last name\n'), Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), Buffer.from('\n')]), 'not_utf8'],
+      ['Email,Name\n"unclosed@example.com,Ada\n', 'invalid_csv'],
+    ];
+    for (const [body, code] of cases) {
+      const r = await post(s, body);
+      expect(r.statusCode, `${code}: ${r.body}`).toBe(400);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      expect(r.json().errors[0].code, r.body).toBe(code);
+      expect(r.json().errors[0].field).toMatch(/^body/);
+    }
+    const headerless = await post(s, 'Ada,Lovelace,ada@example.com\n');
+    expect(headerless.json().detail).toContain('"ada@example.com"');
+    expect(await traces(s)).toEqual(before);
+  });
+
+  it('refuses a body that is not CSV, or too large', async () => {
+    const s = await signUp();
+    const json = await post(s, JSON.stringify({ email: 'ada@example.com' }), '', 'application/json');
+    expect(json.statusCode).toBe(415);
+    expect(json.headers['content-type']).toContain('application/problem+json');
+    expect((await post(s, 'Email\nada@example.com\n', '', 'text/csv; charset=latin1')).statusCode).toBe(415);
+    expect((await post(s, 'Email\nada@example.com\n', '', 'text/csv; charset=utf-8')).statusCode).toBe(201);
+    const huge = await post(s, Buffer.alloc(64 * 1024 * 1024 + 1, 0x61));
+    expect(huge.statusCode).toBe(413);
+    expect(huge.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('refuses unknown query options', async () => {
+    const s = await signUp();
+    for (const q of ['?dedupe=merge', '?dryRun=maybe', '?ownerId=nope', '?color=red']) {
+      const r = await post(s, 'Email\nada@example.com\n', q);
+      expect(r.statusCode, q).toBe(400);
+      expect(r.json().errors[0].field, q).toMatch(/^query\./);
+    }
+    expect(await countRows('contacts', s.workspaceId)).toBe(0);
+  });
+});
+
+describe('rows', () => {
+  it('rejects bad rows with their spreadsheet row numbers and writes only the good ones', async () => {
+    const s = await signUp();
+    const before = await traces(s);
+    const long = 'x'.repeat(201);
+    const csv = [
+      'First name,Last name,Email,Phone,Lifecycle stage', // row 1
+      'Ada,Lovelace,ada@example.com,,lead', // 2
+      'Bad,Email,not-an-email,,', // 3
+      '"Multi', // 4 (a quoted field over two lines is one row)
+      'line",Name,multi@example.com,,', // still row 4
+      '', // 5 (blank: skipped, but numbered)
+      `${long},Long,long@example.com,,`, // 6
+      'Stage,Wrong,stage@example.com,,boss', // 7
+      'Phone,Wrong,phone@example.com,12345,', // 8
+      ',,,,customer', // 9: no name, no email
+      'Grace,Hopper,grace@example.com,+44 20 7946 0959,customer', // 10
+    ].join('\n');
+    const out = await importOk(s, csv);
+    expect(out).toMatchObject({ created: 3, rejected: 5, duplicates: 0, rows: 8 });
+    expect(out.errors.map((e: Json) => [e.row, e.field, e.column])).toEqual([
+      [3, 'email', 'Email'],
+      [6, 'firstName', 'First name'],
+      [7, 'lifecycleStage', 'Lifecycle stage'],
+      [8, 'phone', 'Phone'],
+      [9, 'name', 'First name'],
+    ]);
+    expect(out.errors[0].message).toContain('not-an-email');
+    const people = await contactsOf(s);
+    expect(people.map((p) => p.lastName)).toEqual(['Lovelace', 'Name', 'Hopper']);
+    expect(people[1].firstName).toBe('Multi\nline');
+    const after = await traces(s);
+    expect(after.record_history - before.record_history).toBe(3);
+    expect(after.domain_events - before.domain_events).toBe(3);
+    for (const bad of ['stage@example.com', 'phone@example.com', 'long@example.com']) expect(await search(s, bad)).toEqual([]);
+  });
+
+  it('keeps the first 100 errors and counts them all', async () => {
+    const s = await signUp();
+    const rows = Array.from({ length: 150 }, (_, i) => `Name ${i},bad-${i}`);
+    const out = await importOk(s, `Last name,Email\n${rows.join('\n')}\nGood,good@example.com\n`);
+    expect(out).toMatchObject({ created: 1, rejected: 150 });
+    expect(out.errors).toHaveLength(100);
+    expect(out.errors[0].row).toBe(2);
+    expect(out.errors[99].row).toBe(101);
+  });
+
+  it('fills custom fields by key or label, converting text to each type', async () => {
+    const s = await signUp();
+    const field = (key: string, label: string, type: string, extra: Json = {}) =>
+      createOk(s, '/fields', { objectType: 'contact', key, label, type, ...extra });
+    await field('employees', 'Employees', 'number');
+    await field('tier', 'Customer tier', 'select', { options: ['Gold', 'Silver'] });
+    await field('vip', 'VIP', 'boolean');
+    await field('renewal', 'Renewal date', 'date');
+    await field('interests', 'Interests', 'multiSelect', { options: ['CRM', 'Email', 'Sales'] });
+    await field('budget', 'Budget', 'currency');
+    await field('backup_email', 'Backup email', 'email');
+    const csv =
+      'Email,employees,Customer Tier,vip,Renewal date,Interests,Budget,Backup email\n' +
+      'a@example.com,"1250,5",gold,yes,2026-03-31,"crm; Sales",12.50 EUR,Backup@Example.com\n' +
+      'b@example.com,many,Platinum,perhaps,2026-02-30,Golf,twelve,nope\n' +
+      'c@example.com,,,,,,,\n';
+    const out = await importOk(s, csv);
+    expect(out.columns).toMatchObject({ employees: 'custom.employees', 'Customer Tier': 'custom.tier', Budget: 'custom.budget' });
+    expect(out).toMatchObject({ created: 2, rejected: 1 });
+    expect(out.errors.map((e: Json) => e.field)).toEqual([
+      'custom.employees',
+      'custom.vip',
+      'custom.budget',
+      'custom.tier',
+      'custom.renewal',
+      'custom.interests',
+      'custom.backup_email',
+    ]);
+    expect(out.errors.every((e: Json) => e.row === 3)).toBe(true);
+    const a = byEmail(await contactsOf(s), 'a@example.com');
+    expect(a?.custom).toEqual({
+      employees: 1250.5,
+      tier: 'Gold',
+      vip: true,
+      renewal: '2026-03-31',
+      interests: ['CRM', 'Sales'],
+      budget: { amountMinor: 1250, currency: 'EUR' },
+      backup_email: 'backup@example.com',
+    });
+    expect(byEmail(await contactsOf(s), 'c@example.com')?.custom).toEqual({});
+  });
+
+  it('rejects new contacts that leave a required custom field empty', async () => {
+    const s = await signUp();
+    await createOk(s, '/fields', { objectType: 'contact', key: 'region', label: 'Region', type: 'text', required: true });
+    const out = await importOk(s, 'Email,Region\na@example.com,EMEA\nb@example.com,\n');
+    expect(out).toMatchObject({ created: 1, rejected: 1 });
+    expect(out.errors).toEqual([{ row: 3, field: 'custom.region', column: 'Region', message: 'Region is required' }]);
+  });
+});
+
+describe('duplicates', () => {
+  const file =
+    'First name,Last name,Email,Title\nAda,Byron,ADA@example.com,Countess\nNew,Person,new@example.com,\nSame,Again,new@example.com,\n';
+
+  it('skips rows whose email is taken in this workspace or earlier in the file', async () => {
+    const s = await signUp();
+    const ada = await createOk(s, '/contacts', { firstName: 'Ada', lastName: 'Lovelace', emails: [{ value: 'ada@example.com' }] });
+    const out = await importOk(s, file);
+    expect(out).toMatchObject({ created: 1, duplicates: 2, updated: 0, rows: 3 });
+    const people = await contactsOf(s);
+    expect(people).toHaveLength(2);
+    expect(people[0]).toMatchObject({ id: ada.id, lastName: 'Lovelace', title: null, version: 1 });
+    // Importing the same file again changes nothing: every row is now a duplicate.
+    expect(await importOk(s, file)).toMatchObject({ created: 0, duplicates: 3 });
+  });
+
+  it('does not treat another workspace’s contact as a duplicate, nor touch it', async () => {
+    const s = await signUp();
+    const other = await signUp({ workspaceName: 'Other Co' });
+    const theirs = await createOk(other, '/contacts', { lastName: 'Theirs', emails: [{ value: 'ada@example.com' }] });
+    const before = await traces(other);
+    const out = await importOk(s, file, '?dedupe=update');
+    expect(out).toMatchObject({ created: 2, updated: 1, duplicates: 0 });
+    expect((await api(other).get(`/contacts/${theirs.id}`)).json()).toMatchObject({ lastName: 'Theirs', title: null, version: 1 });
+    expect(await traces(other)).toEqual(before);
+    expect(byEmail(await contactsOf(s), 'ada@example.com')).toMatchObject({ lastName: 'Byron', title: 'Countess' });
+  });
+
+  it('updates existing contacts with the filled cells, with history and an event', async () => {
+    const s = await signUp();
+    const ada = await createOk(s, '/contacts', {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      title: 'Analyst',
+      emails: [{ value: 'ada@example.com' }],
+    });
+    const same = await createOk(s, '/contacts', { firstName: 'Same', lastName: 'Values', emails: [{ value: 'same@example.com' }] });
+    const csv =
+      'First name,Last name,Email,Other email,Title,Phone\n' +
+      ',Byron,ada@example.com,ada@home.example,,+44 20 7946 0958\n' + // row 2: updates Ada
+      'Same,Values,same@example.com,,,\n' + // row 3: changes nothing
+      'Zed,New,zed@example.com,,,\n' + // row 4: creates
+      ',,zed@example.com,,Founder,\n'; // row 5: fills the contact row 4 created
+    const out = await importOk(s, csv, '?dedupe=update');
+    expect(out).toMatchObject({ created: 1, updated: 2, duplicates: 1, rejected: 0 });
+    const after = (await api(s).get(`/contacts/${ada.id}`)).json();
+    expect(after).toMatchObject({
+      firstName: 'Ada',
+      lastName: 'Byron',
+      title: 'Analyst',
+      version: 2,
+      emails: [
+        { label: 'work', value: 'ada@example.com' },
+        { label: 'other', value: 'ada@home.example' },
+      ],
+      phones: [{ label: 'work', value: '+44 20 7946 0958' }],
+    });
+    expect((await api(s).get(`/contacts/${same.id}`)).json().version).toBe(1);
+    expect(byEmail(await contactsOf(s), 'zed@example.com')).toMatchObject({
+      firstName: 'Zed',
+      lastName: 'New',
+      title: 'Founder',
+      version: 1,
+    });
+    const history = (await api(s).get(`/contacts/${ada.id}/history`)).json().data as Json[];
+    const updates = history.filter((h) => h.action === 'update');
+    expect(updates.map((h) => h.field).sort()).toEqual(['emails', 'lastName', 'phones']);
+    expect(updates.find((h) => h.field === 'lastName')).toMatchObject({ oldValue: 'Lovelace', newValue: 'Byron', actorId: s.memberId });
+    const [event] = await sqlRows<{ payload: { changes: Json[]; after: Json } }>(
+      `select payload from domain_events where workspace_id = $1 and record_id = $2 and type = 'contact.updated'`,
+      [s.workspaceId, ada.id],
+    );
+    expect(event.payload.changes).toHaveLength(3);
+    expect(event.payload.after).toEqual(after);
+    // Search follows the new name.
+    expect((await search(s, 'byron')).map((h) => h.id)).toEqual([ada.id]);
+    expect(await search(s, 'lovelace')).toEqual([]);
+  });
+
+  it('creates every row with dedupe=none', async () => {
+    const s = await signUp();
+    await createOk(s, '/contacts', { lastName: 'Lovelace', emails: [{ value: 'ada@example.com' }] });
+    const out = await importOk(s, file, '?dedupe=none');
+    expect(out).toMatchObject({ created: 3, duplicates: 0, updated: 0 });
+    expect(await countRows('contacts', s.workspaceId)).toBe(4);
+  });
+
+  it('does not count contacts in the trash as duplicates', async () => {
+    const s = await signUp();
+    const gone = await createOk(s, '/contacts', { lastName: 'Gone', emails: [{ value: 'ada@example.com' }] });
+    expect((await api(s).delete(`/contacts/${gone.id}`)).statusCode).toBe(200);
+    expect(await importOk(s, 'Email\nada@example.com\n')).toMatchObject({ created: 1, duplicates: 0 });
+  });
+});
+
+describe('what an import writes', () => {
+  it('writes a create history row, a contact.created event and search terms for every contact', async () => {
+    const s = await signUp();
+    const before = await traces(s);
+    const rows = Array.from({ length: 30 }, (_, i) => `Person${i},Zyx${i}wvu,p${i}@imported.example`);
+    const out = await importOk(s, `First name,Last name,Email\n${rows.join('\n')}\n`);
+    expect(out.created).toBe(30);
+    const after = await traces(s);
+    expect(after.contacts - before.contacts).toBe(30);
+    expect(after.record_history - before.record_history).toBe(30);
+    expect(after.domain_events - before.domain_events).toBe(30);
+    expect(after.imports).toBe(1);
+    const stored = (await api(s).get(`/imports/${out.importId}`)).json();
+    const history = await sqlRows<{ record_id: string; new_value: Json; request_id: string }>(
+      `select record_id, new_value, request_id from record_history where workspace_id = $1 and record_type = 'contact' and action = 'create'`,
+      [s.workspaceId],
+    );
+    expect(history).toHaveLength(30);
+    // Undo will find an import's records by the request id its history rows carry.
+    expect(new Set(history.map((h) => h.request_id))).toEqual(new Set([stored.requestId]));
+    // The history holds the contact exactly as the API reads it.
+    const one = history[0];
+    expect((await api(s).get(`/contacts/${one.record_id}`)).json()).toEqual(one.new_value);
+    const events = await sqlRows<{ n: number }>(
+      `select count(*)::int as n from domain_events where workspace_id = $1 and type = 'contact.created'`,
+      [s.workspaceId],
+    );
+    expect(events[0].n).toBe(30);
+    const hits = await search(s, 'zyx17');
+    expect(hits.map((h) => h.title)).toEqual(['Person17 Zyx17wvu']);
+    expect((await search(s, 'p3@imported')).length).toBe(1);
+  });
+
+  it('gives created contacts the owner asked for, who must be a member of this workspace', async () => {
+    const s = await signUp();
+    const colleague = await addMember(s, 'member');
+    const out = await importOk(s, 'Email\nada@example.com\n', `?ownerId=${colleague.memberId}`);
+    expect(out.created).toBe(1);
+    expect((await contactsOf(s))[0]).toMatchObject({ ownerId: colleague.memberId, createdBy: s.memberId });
+    const stranger = await signUp({ workspaceName: 'Elsewhere' });
+    const r = await post(s, 'Email\nbob@example.com\n', `?ownerId=${stranger.memberId}`);
+    expect(r.statusCode).toBe(422);
+    expect(r.json().errors[0].field).toBe('query.ownerId');
+    expect(await countRows('contacts', s.workspaceId)).toBe(1);
+  });
+
+  it('writes nothing on a dry run, and counts as the import would', async () => {
+    const s = await signUp();
+    await createOk(s, '/contacts', { lastName: 'Lovelace', emails: [{ value: 'ada@example.com' }] });
+    const before = await traces(s);
+    const csv = 'Last name,Email,Title\nByron,ada@example.com,Countess\nNew,new@example.com,\nAgain,new@example.com,Boss\nBad,nope,\n';
+    const dry = await importOk(s, csv, '?dryRun=true&dedupe=update');
+    expect(dry).toMatchObject({ importId: null, dryRun: true, created: 1, updated: 2, duplicates: 0, rejected: 1 });
+    expect(await traces(s)).toEqual(before);
+    const real = await importOk(s, csv, '?dedupe=update');
+    const { importId: _a, dryRun: _b, ...counted } = real;
+    const { importId: _c, dryRun: _d, ...predicted } = dry;
+    expect(counted).toEqual(predicted);
+  });
+
+  it('rolls everything back when a later step fails', async () => {
+    const s = await signUp();
+    const before = await traces(s);
+    const db = await testDatabase();
+    // The last write of an import (its own row) fails, after every contact, history row, event and
+    // search term was written.
+    await db.query(`create or replace function rapport_test_refuse_import() returns trigger language plpgsql as $$
+      begin
+        if new.file_name = 'fail-on-purpose.csv' and new.status = 'completed' then raise exception 'refused on purpose'; end if;
+        return new;
+      end $$`);
+    await db.query('drop trigger if exists rapport_test_refuse_import on imports');
+    await db.query(
+      'create trigger rapport_test_refuse_import before insert on imports for each row execute function rapport_test_refuse_import()',
+    );
+    try {
+      const rows = Array.from({ length: 20 }, (_, i) => `Person${i},p${i}@example.com`);
+      const r = await post(s, `Last name,Email\n${rows.join('\n')}\n`, '?fileName=fail-on-purpose.csv');
+      expect(r.statusCode).toBe(500);
+    } finally {
+      await db.query('drop trigger if exists rapport_test_refuse_import on imports');
+    }
+    expect(await traces(s)).toEqual({ ...before, imports: 1 });
+    // The failed attempt is on record, with nothing of it kept.
+    const list = (await api(s).get('/imports')).json().data;
+    expect(list).toMatchObject([{ status: 'failed', fileName: 'fail-on-purpose.csv', counts: { created: 0 } }]);
+  });
+});
+
+describe('the list of imports', () => {
+  it('lists imports newest first, a page at a time', async () => {
+    const s = await signUp();
+    const first = await importOk(s, 'Email\na@example.com\n', '?fileName=one.csv');
+    const second = await importOk(s, 'Email\nb@example.com\n', '?fileName=two.csv');
+    const page = (await api(s).get('/imports?limit=1')).json();
+    expect(page.data.map((i: Json) => i.id)).toEqual([second.importId]);
+    const next = (await api(s).get(`/imports?limit=1&cursor=${page.nextCursor}`)).json();
+    expect(next.data.map((i: Json) => i.id)).toEqual([first.importId]);
+    expect(next.nextCursor).toBeNull();
+    const stranger = await signUp();
+    expect((await api(stranger).get('/imports')).json().data).toEqual([]);
+    expect((await api(stranger).get(`/imports/${first.importId}`)).statusCode).toBe(404);
+  });
+});

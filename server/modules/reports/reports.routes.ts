@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { PipelineReport, PipelineReportQuery, WinRate, WinRateQuery } from '../../../contract/reports.ts';
+import { errorResponses } from '../../records/routes.ts';
+import { pipelineReport, winRate } from './reports.service.ts';
+
+export async function reportRoutes(app: FastifyInstance) {
+  app.get('/reports/pipeline', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Reports'],
+      summary: 'Open deals of a pipeline per stage and per owner',
+      description:
+        'Counts and, per currency, amounts and weighted amounts of the open deals (not in the trash) of `pipelineId` (default: the first pipeline). Every stage is listed in board order, empty ones included; owners are sorted by their number of deals. `ownerId` narrows both to one owner.',
+      querystring: PipelineReportQuery,
+      response: { 200: PipelineReport, ...errorResponses },
+    },
+    handler: async (req) => pipelineReport(app.db, req.ctx, req.query as PipelineReportQuery),
+  });
+
+  app.get('/reports/win-rate', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Reports'],
+      summary: 'Deals won and lost per month',
+      description:
+        'Per calendar month (UTC) of the close date, over the last `months` months including the current one: deals won and lost, the win rate (null in a month without closed deals) and the won amounts per currency. Deals in the trash are left out.',
+      querystring: WinRateQuery,
+      response: { 200: WinRate, ...errorResponses },
+    },
+    handler: async (req) => winRate(app.db, req.ctx, req.query as WinRateQuery),
+  });
+}
