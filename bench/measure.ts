@@ -85,9 +85,12 @@ export async function measure(
   headers: Record<string, string>,
   opts: { requests: number; seconds: number; connections: number },
 ): Promise<Stats> {
-  for (let i = 0; i < Math.min(200, opts.requests / 4); i++) await request(urls(), headers); // warm up: JIT, plans, caches
+  const warmUntil = performance.now() + 2_000;
+  for (let i = 0; i < Math.min(200, opts.requests / 4) && performance.now() < warmUntil; i++) await request(urls(), headers); // warm up: JIT, plans, caches
   const times: number[] = [];
-  for (let i = 0; i < opts.requests; i++) {
+  // At most `requests`, and no longer than `seconds` × 1.5 once 30 are in: a 300 ms report must not take minutes.
+  const until = performance.now() + opts.seconds * 1500;
+  for (let i = 0; i < opts.requests && (i < 30 || performance.now() < until); i++) {
     const t0 = process.hrtime.bigint();
     const r = await request(urls(), headers);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);

@@ -184,9 +184,10 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
       prev = (await getJson(`${listApi}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, auth)) as Page;
       cursor = String(prev.nextCursor);
     }
-    const lastRow = prev?.data.at(-1);
+    // The raw route continues after the same (last activity, id) as the API's cursor, at full precision.
+    const [at, lastId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string | null, string];
     const deepApi = `${listApi}&cursor=${encodeURIComponent(cursor)}`;
-    const deepRaw = `${listRaw}${lastRow?.lastActivityAt ? `&at=${encodeURIComponent(lastRow.lastActivityAt)}` : ''}&id=${lastRow?.id}`;
+    const deepRaw = `${listRaw}${at ? `&at=${encodeURIComponent(at)}` : ''}&id=${lastId}`;
     same(await getJson(deepApi, auth), await getJson(deepRaw), 'the deep page');
     await both(
       'list',
