@@ -202,10 +202,14 @@ async function refreshLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[]) {
       update ${table} as t set last_activity_at = m.latest
       from (
         select r.id, (
-          select max(l.occurred_at)
+          -- The newest live activity, read down the timeline index and stopping at the first: max()
+          -- over the join would read every activity of a busy company on each new one.
+          select l.occurred_at
           from activity_links l
           join activities a on a.workspace_id = l.workspace_id and a.id = l.activity_id
           where l.workspace_id = ${ctx.workspaceId} and l.record_type = ${type} and l.record_id = r.id and a.deleted_at is null
+          order by l.occurred_at desc nulls last, l.activity_id desc nulls last
+          limit 1
         ) as latest
         from unnest(array[${idList}]) as r(id)
       ) as m
