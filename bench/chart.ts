@@ -15,9 +15,9 @@ const fmt = (n: number) => (n >= 1000 ? Math.round(n).toLocaleString('en') : n >
  * workload against the 1.5× line. Drawn as SVG and photographed by Debian's Chromium.
  */
 export function chartSvg(meta: Meta, runs: Run[]) {
-  const width = 1100;
+  const width = 1320;
   const rowH = 26;
-  const left = 330;
+  const left = 370;
   const barW = 600;
   let y = 70;
   const parts: string[] = [];

@@ -103,7 +103,7 @@ export function writeResults(file: string, chartFile: string, meta: Meta, runs: 
     lines.push('', '| goal | measured | target | |', '|---|---:|---:|---|');
     for (const g of run.goals) {
       lines.push(
-        `| ${g.name} | ${f2(g.value)} ${g.unit} | ${g.better === 'lower' ? '≤' : '≥'} ${int(g.target)} ${g.unit} | ${g.met ? 'met' : '**not met**'} |`,
+        `| ${g.name} | ${f2(g.value)} ${g.unit} | ${g.better === 'lower' ? '≤' : '≥'} ${Number.isInteger(g.target) ? int(g.target) : g.target} ${g.unit} | ${g.met ? 'met' : '**not met**'} |`,
       );
     }
     lines.push('');
