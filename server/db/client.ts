@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { type ExtractTablesWithRelations, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -74,7 +74,14 @@ async function migrateWithLock(pool: pg.Pool, run: () => Promise<void>) {
 }
 
 /** Rows of a raw SQL statement on a service connection; both drivers answer `{ rows }`. */
-export async function selectRows<T>(conn: Conn, query: import('drizzle-orm').SQL): Promise<T[]> {
+export async function selectRows<T>(conn: Conn, query: SQL): Promise<T[]> {
   const result = (await conn.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/**
+ * A list as one array parameter (`{a,b}::uuid[]`): one bound value however long the list, where
+ * drizzle's inArray binds one parameter per element. For values without commas, braces or quotes
+ * (ids, enum names), which is what every caller passes.
+ */
+export const pgArray = (values: readonly string[], type: 'uuid' | 'text') => sql`${`{${values.join(',')}}`}::${sql.raw(type)}[]`;

@@ -3,7 +3,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { FastifyInstance } from 'fastify';
 import type { TObject } from 'typebox';
 import { BulkUpdate, type BulkUpdateInput, BulkUpdateResult, pickSet } from '../../contract/bulk.ts';
-import { type Conn, selectRows } from '../db/client.ts';
+import { type Conn, pgArray, selectRows } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest, conflict, invalid } from '../http/errors.ts';
 import { contacts } from '../modules/contacts/contacts.table.ts';
@@ -160,7 +160,7 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
   }
   await checkMembers(conn, ctx, def, input.set);
   const selection = input.ids
-    ? sql`${def.table.id} = any(${`{${input.ids.join(',')}}`}::uuid[])`
+    ? sql`${def.table.id} = any(${pgArray(input.ids, 'uuid')})`
     : await filterCondition(conn, ctx, def, input.filter);
 
   const assignments: Assignment[] = [];

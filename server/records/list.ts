@@ -214,14 +214,18 @@ async function fieldsFor(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput)
   return (n: string) => builtInField(def, n);
 }
 
-/** A row as JSON text, key by key from a projection (optionally only some keys). */
-function projectionJson(projection: Record<string, SQL>, only?: ReadonlySet<string>) {
+/** A row as a json value, key by key from a projection (optionally only some keys): for nesting in bigger JSON. */
+export function projectionObject(projection: Record<string, SQL>, only?: ReadonlySet<string>) {
   const pairs = Object.entries(projection).filter(([k]) => !only || only.has(k));
-  return sql<string>`json_build_object(${sql.join(
+  return sql`json_build_object(${sql.join(
     pairs.map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
     sql`, `,
-  )})::text`;
+  )})`;
 }
+
+/** A row as JSON text, key by key from a projection (optionally only some keys). */
+const projectionJson = (projection: Record<string, SQL>, only?: ReadonlySet<string>) =>
+  sql<string>`${projectionObject(projection, only)}::text`;
 
 /**
  * A page as JSON text built by PostgreSQL from the object's projection, ready to send. No row

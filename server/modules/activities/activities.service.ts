@@ -9,7 +9,7 @@ import {
   type RecordLink,
   type TimelineQuery,
 } from '../../../contract/activities.ts';
-import { type Conn, selectRows } from '../../db/client.ts';
+import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, badRequest, type FieldError, invalid, notFound } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
@@ -359,7 +359,7 @@ export async function recordTimeline(conn: Conn, ctx: Ctx, recordType: LinkableT
   if (!def) throw notFound('Record');
   const limit = q.limit ?? 50;
   const conds: SQL[] = [];
-  if (q.types) conds.push(sql` and a.type = any(${`{${[...new Set(q.types.split(','))].join(',')}}`}::text[])`);
+  if (q.types) conds.push(sql` and a.type = any(${pgArray([...new Set(q.types.split(','))], 'text')})`);
   if (q.cursor) {
     const [at, id] = decodeTimelineCursor(q.cursor);
     conds.push(sql` and (l.occurred_at, l.activity_id) < (${at}::timestamptz, ${id}::uuid)`);

@@ -1,13 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import { projectionObject } from '../../records/list.ts';
 import { contactDef } from './contacts.service.ts';
 
 /** The contact as GET /contacts/:id reads it: the same projection, key by key. */
-const contactJson = sql`json_build_object(${sql.join(
-  Object.entries(contactDef.projection ?? {}).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
-  sql`, `,
-)})`;
+const contactJson = projectionObject(contactDef.projection ?? {});
 
 /**
  * A contact's page in one statement, as JSON text built by PostgreSQL: the contact, its 20 newest

@@ -1,7 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { type Conn, selectRows } from '../../db/client.ts';
+import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import { projectionObject } from '../../records/list.ts';
 import { contactDef, toContact } from '../contacts/contacts.service.ts';
 import type { contacts, LabeledValue } from '../contacts/contacts.table.ts';
 import type { FieldChange } from '../history/history.service.ts';
@@ -43,10 +44,7 @@ const columnTypes =
   'id uuid, first_name text, last_name text, emails jsonb, phones jsonb, title text, lifecycle_stage text, source text, custom jsonb';
 
 /** The contact as the API reads it, built by PostgreSQL from the contacts module's projection. */
-const contactJson = sql`json_build_object(${sql.join(
-  Object.entries(contactDef.projection ?? {}).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
-  sql`, `,
-)})::jsonb`;
+const contactJson = sql`${projectionObject(contactDef.projection ?? {})}::jsonb`;
 
 /** INSERT … SELECT of the search terms of new records (`from`: a CTE of the inserted rows), as refreshSearch writes them. */
 const searchTermsOf = (from: SQL) => sql`
@@ -108,7 +106,7 @@ function contactRows(conn: Conn, ctx: Ctx, ids: string[], columns: SQL, lock: bo
   return selectRows<Record<string, unknown>>(
     conn,
     sql`select ${columns} from contacts c
-      where c.workspace_id = ${ctx.workspaceId} and c.id = any(${`{${ids.join(',')}}`}::uuid[]) and c.deleted_at is null
+      where c.workspace_id = ${ctx.workspaceId} and c.id = any(${pgArray(ids, 'uuid')}) and c.deleted_at is null
       order by c.id ${lock ? sql`for update` : sql``}`,
   );
 }

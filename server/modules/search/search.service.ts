@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Conn, selectRows } from '../../db/client.ts';
+import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 
 /**
@@ -84,7 +84,7 @@ function insertTerms(type: string, where: SQL): SQL {
  */
 export async function refreshSearch(conn: Conn, workspaceId: string, type: string, ids: readonly string[]) {
   if (!searchSources[type] || ids.length === 0) return;
-  const idArray = sql`${`{${ids.join(',')}}`}::uuid[]`;
+  const idArray = pgArray(ids, 'uuid');
   await conn.execute(
     sql`delete from search_terms where workspace_id = ${workspaceId} and record_type = ${type} and record_id = any(${idArray})`,
   );
@@ -173,7 +173,7 @@ export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
   if (!words.length) return [];
   const types = (input.types?.length ? input.types : searchTypes).filter((t) => searchSources[t]);
   const [first, ...rest] = words;
-  const typeArray = sql`${`{${types.join(',')}}`}::text[]`;
+  const typeArray = pgArray(types, 'text');
   const others = rest.map(
     (w) => sql` and exists (select 1 from search_terms o where o.workspace_id = ${ctx.workspaceId} and o.record_type = c.record_type
       and o.record_id = c.record_id and o.term like ${likePrefix(fold(w))})`,
