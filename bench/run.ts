@@ -1,5 +1,4 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
