@@ -125,13 +125,26 @@ export const ResetPassword = Type.Object(
 );
 export type ResetPassword = Static<typeof ResetPassword>;
 
-export const ResetRequest = Type.Object({
+/**
+ * A password reset waiting on an admin: a person's `request` ("I forgot my password"), or a live
+ * `link` an admin made (unused, unexpired, not revoked, and its maker still allowed to make it).
+ */
+export const ResetEntry = Type.Object({
   id: Uuid,
+  kind: Type.Enum(['request', 'link'] as const),
   memberId: Uuid,
   memberName: Type.String(),
   memberEmail: Type.String(),
+  /** When the request was made, or the link. */
   requestedAt: Timestamp,
+  /** The admin who made a link. */
+  createdBy: Nullable(Uuid),
+  expiresAt: Nullable(Timestamp),
 });
+export type ResetEntry = Static<typeof ResetEntry>;
+
+export const ChangePassword = Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false });
+export type ChangePassword = Static<typeof ChangePassword>;
 
 export const ResetLink = Type.Object({
   /** Single-use, valid 24 hours; shown once, to the admin, who hands it over until email exists. */

@@ -2,7 +2,13 @@ import Type, { type Static, type TSchema, type TUnsafe } from 'typebox';
 
 // Shapes shared by every domain. Every string has a maxLength and every array a maxItems (SECURITY §3).
 
-export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+/**
+ * A UUID, in any case on the way in (the validator lowers it, so every service and every echo sees
+ * one form) and lower case on the way out.
+ */
+export const Uuid = Type.String({ format: 'uuid', maxLength: 36, 'x-lowercase': true });
+/** Uuid with a description, for parameters. */
+export const UuidParam = (description: string) => Type.String({ format: 'uuid', maxLength: 36, 'x-lowercase': true, description });
 export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
 export const DateOnly = Type.String({ format: 'date', maxLength: 10 });
 /**
@@ -64,7 +70,7 @@ export const ListQuery = Type.Object(
     sort: Type.Optional(Type.String({ maxLength: 300, description: 'Comma-separated fields, `-` for descending: `-updatedAt,name`' })),
     fields: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated fields to return' })),
     deleted: Type.Optional(Type.Boolean({ description: 'true lists the trash (soft-deleted records)' })),
-    view: Type.Optional(Type.String({ format: 'uuid', description: 'Apply a saved view: its filter, sort and columns' })),
+    view: Type.Optional(UuidParam('Apply a saved view: its filter, sort and columns')),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Nullable, Timestamp, Uuid } from './common.ts';
+import { Nullable, Timestamp, Uuid, UuidParam } from './common.ts';
 
 export const dedupeModes = ['skip', 'update', 'none'] as const;
 export type DedupeMode = (typeof dedupeModes)[number];
@@ -18,7 +18,7 @@ export const ImportContactsQuery = Type.Object(
           'A row whose email belongs to a contact of this workspace, or to an earlier row of the file: `skip` counts it as a duplicate, `update` writes its non-empty values into that contact, `none` creates it anyway.',
       }),
     ),
-    ownerId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'Owner of the created contacts (default: you)' })),
+    ownerId: Type.Optional(UuidParam('Owner of the created contacts (default: you)')),
     dryRun: Type.Optional(Type.Boolean({ default: false, description: 'Validate and count; write nothing' })),
     fileName: Type.Optional(Type.String({ maxLength: 255, description: 'Kept with the import so that people recognise it in the list' })),
   },
@@ -82,7 +82,7 @@ export type Import = Static<typeof Import>;
 export const ImportListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'nextCursor of the previous page' })),
+    cursor: Type.Optional(UuidParam('nextCursor of the previous page')),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Nullable, Uuid } from './common.ts';
+import { Nullable, Uuid, UuidParam } from './common.ts';
 import { StageKind } from './pipelines.ts';
 
 /** Money per currency: amounts in different currencies never add up. */
@@ -11,8 +11,8 @@ export const StageAmount = Type.Object({
 
 export const PipelineReportQuery = Type.Object(
   {
-    pipelineId: Type.Optional(Type.String({ format: 'uuid', description: "Default: the workspace's first pipeline" })),
-    ownerId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the deals this member owns' })),
+    pipelineId: Type.Optional(UuidParam("Default: the workspace's first pipeline")),
+    ownerId: Type.Optional(UuidParam('Only the deals this member owns')),
   },
   { additionalProperties: false },
 );
@@ -45,7 +45,7 @@ export type PipelineReport = Static<typeof PipelineReport>;
 
 export const WinRateQuery = Type.Object(
   {
-    pipelineId: Type.Optional(Type.String({ format: 'uuid', description: "Default: the workspace's first pipeline" })),
+    pipelineId: Type.Optional(UuidParam("Default: the workspace's first pipeline")),
     months: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 36, default: 12, description: 'Calendar months (UTC), the current one included' }),
     ),

@@ -229,6 +229,9 @@ describe.runIf(hasChromium)('the web app', () => {
       await linkBox.getByText('shown only once').waitFor();
       const link = (await linkBox.locator('pre').textContent())?.trim() as string;
       expect(link.startsWith(`${server.url}/reset-password?token=`)).toBe(true);
+      // The live link is listed, with who made it, until it is used or revoked.
+      await requests.locator('[data-kind="link"]').getByText(member.email).waitFor();
+      await requests.locator('[data-kind="link"]').getByText(`Reset link made by ${user.name}`).waitFor();
       await ownerPage.screenshot({ path: '/tmp/rapport-members-reset.png' });
       await expectAccessible(ownerPage, 'members settings with a reset link');
 
@@ -258,8 +261,24 @@ describe.runIf(hasChromium)('the web app', () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: `Home · ${member.name}` }).waitFor();
 
-      // The browser logs the two refusals asked for above (a common password, the old password); nothing else.
-      const expected = (e: string) => /status of 422 .*\/auth\/reset-password|status of 401 .*\/auth\/login/.test(e);
+      // Used, the link is gone from the owner's list.
+      await ownerPage.reload();
+      await ownerPage.getByTestId('reset-requests').getByText('No open requests.').waitFor();
+
+      // Signed in, the member changes the password again in the profile: the current one is asked for.
+      await page.goto(`${server.url}/settings?tab=profile`);
+      await page.getByLabel('Current password').fill('not the current one');
+      await page.getByLabel('New password').fill('third long passphrase');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('is not your current password').waitFor();
+      await page.getByLabel('Current password').fill(member.next);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('Password changed; your other sessions have been signed out.').waitFor();
+      await expectAccessible(page, 'profile with the password form');
+      await page.screenshot({ path: '/tmp/rapport-change-password.png' });
+
+      // The browser logs the refusals asked for above (a common password, the old password, a wrong current one); nothing else.
+      const expected = (e: string) => /status of 422 .*\/(auth\/reset-password|me\/password)|status of 401 .*\/auth\/login/.test(e);
       expect(errors.filter((e) => !expected(e))).toEqual([]);
       expect(ownerErrors).toEqual([]);
     } finally {

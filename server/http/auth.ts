@@ -16,6 +16,8 @@ declare module 'fastify' {
     ctx: Ctx;
     /** Set when the request came with a session cookie; the CSRF token of that session. */
     sessionCsrf: string | null;
+    /** Set when the request came with a session cookie: that session's id. */
+    sessionId: string | null;
   }
 }
 
@@ -54,6 +56,7 @@ export function registerAuth(app: FastifyInstance, opts: { baseUrl: string }) {
   });
   app.decorateRequest('ctx', null as unknown as Ctx);
   app.decorateRequest('sessionCsrf', null);
+  app.decorateRequest('sessionId', null);
 
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
     const permission = req.routeOptions.config?.permission;
@@ -104,6 +107,7 @@ export function registerAuth(app: FastifyInstance, opts: { baseUrl: string }) {
         }
       }
       req.sessionCsrf = found.session.csrfToken;
+      req.sessionId = found.session.id;
       req.ctx = {
         workspaceId: found.member.workspaceId,
         memberId: found.member.id,

@@ -111,6 +111,12 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
         : 'This was created meanwhile by another request';
     return sendProblem(reply, req, new AppError(409, 'conflict', `${what}; reload and try again`));
   }
+  // Two transactions that each waited for the other (a deadlock) or that could not both commit: one is
+  // rolled back whole by PostgreSQL, so nothing of it was written and the client may simply retry.
+  if (pgCode === '40P01' || pgCode === '40001') {
+    req.log.warn({ err: error }, 'transaction rolled back by a concurrent one');
+    return sendProblem(reply, req, new AppError(409, 'concurrent_change', 'Another change got in the way; nothing was saved, try again'));
+  }
   // Input that reached the database without being validated (a value PostgreSQL cannot store or
   // cast) is still the client's mistake: 400, and a warning so that the missing check gets added.
   if (pgCode && /^22(021|P05|P02|003|007|008|001)$/.test(pgCode)) {

@@ -8,7 +8,10 @@ type Callback = (err: Error | null, result?: { current: number; ttl: number }) =
  */
 export function databaseRateLimitStore(database: Database) {
   return class DatabaseStore {
-    incr(key: string, cb: Callback, timeWindow: number) {
+    /** Each route with a limit of its own counts apart (like the in-memory store): sign-up does not use up sign-in. */
+    constructor(private prefix = '') {}
+    incr(ip: string, cb: Callback, timeWindow: number) {
+      const key = `${this.prefix}${ip}`;
       database
         .query<{ count: number; ttl: number }>(
           `INSERT INTO rate_limits (key, count, reset_at) VALUES ($1, 1, now() + $2 * interval '1 millisecond')
@@ -25,8 +28,9 @@ export function databaseRateLimitStore(database: Database) {
       // Now and then, forget windows that ended long ago, so that the table stays small.
       if (Math.random() < 0.01) database.query(`DELETE FROM rate_limits WHERE reset_at < now() - interval '1 hour'`).catch(() => {});
     }
-    child() {
-      return new DatabaseStore();
+    child(routeOptions: { routeInfo?: { method?: string | string[]; url?: string } }) {
+      const { method, url } = routeOptions.routeInfo ?? {};
+      return new DatabaseStore(`${this.prefix}${[method].flat().join(',')} ${url ?? ''}|`);
     }
   };
 }

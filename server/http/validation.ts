@@ -24,6 +24,22 @@ function build(coerce: boolean) {
   ajv.addFormat('iso4217', isCurrency);
   ajv.addFormat('phone', isPhone);
   ajv.addKeyword({ keyword: 'modifier' });
+  // Values that have one canonical form (UUIDs) are brought to it as they are validated, so that an
+  // upper-case id compares equal everywhere (links, duplicates, echoes), not only in PostgreSQL.
+  ajv.addKeyword({
+    keyword: 'x-lowercase',
+    modifying: true,
+    schemaType: 'boolean',
+    validate: (
+      on: boolean,
+      data: unknown,
+      _schema: unknown,
+      cxt?: { parentData: Record<string | number, unknown>; parentDataProperty: string | number },
+    ) => {
+      if (on && typeof data === 'string' && cxt?.parentData) cxt.parentData[cxt.parentDataProperty] = data.toLowerCase();
+      return true;
+    },
+  });
   ajv.addKeyword({ keyword: 'kind' });
   return ajv;
 }
@@ -36,22 +52,47 @@ const lenient = build(true);
 const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const unstorableAll = new RegExp(unstorable.source, 'g');
 
+/** How deep JSON input may nest. Nothing Rapport accepts comes near it (a filter nests at most 5 levels). */
+export const MAX_JSON_DEPTH = 64;
+
+export interface JsonProblem {
+  path: string;
+  keyword: 'nul' | 'depth';
+  message: string;
+}
+
 /**
- * The JSON path of the first string (value or key) holding a NUL character or a lone surrogate, or null. PostgreSQL
- * refuses NUL in text and jsonb, so such input must be a 400 here, not a database error later.
+ * The first problem of JSON input that must be a 400 before anything walks it: a string (value or
+ * key) holding NUL or a lone surrogate, which PostgreSQL's text and jsonb cannot hold, or nesting
+ * deeper than MAX_JSON_DEPTH, which would exhaust the stack of any recursive walk (a validator, a
+ * JSON.stringify). Iterative, so that the check itself cannot overflow whatever the depth.
  */
-export function findNul(v: unknown, path = ''): string | null {
-  if (typeof v === 'string') return unstorable.test(v) ? path : null;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const p = findNul(v[i], `${path}/${i}`);
-      if (p !== null) return p;
+export function scanJson(root: unknown): JsonProblem | null {
+  const stack: { v: unknown; path: string; depth: number }[] = [{ v: root, path: '', depth: 0 }];
+  while (stack.length) {
+    const { v, path, depth } = stack.pop() as (typeof stack)[number];
+    if (typeof v === 'string') {
+      if (unstorable.test(v)) return { path, keyword: 'nul', message: 'must not contain NUL characters or unpaired surrogates' };
+      continue;
     }
-  } else if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      if (unstorable.test(k)) return `${path}/${k.replace(unstorableAll, '')}`;
-      const p = findNul(x, `${path}/${k}`);
-      if (p !== null) return p;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return { path, keyword: 'depth', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` };
+    // Pushed in reverse, so that the first problem in document order is the one reported.
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}/${i}`, depth: depth + 1 });
+    } else {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, x] = entries[i];
+        if (unstorable.test(k)) {
+          return {
+            path: `${path}/${k.replace(unstorableAll, '')}`,
+            keyword: 'nul',
+            message: 'must not contain NUL characters or unpaired surrogates',
+          };
+        }
+        stack.push({ v: x, path: `${path}/${k}`, depth: depth + 1 });
+      }
     }
   }
   return null;
@@ -63,17 +104,9 @@ type Validate = ((data: unknown) => boolean) & { errors?: FastifySchemaValidatio
 export function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: string }) {
   const validate = (httpPart === 'body' ? strict : lenient).compile(schema);
   const checked: Validate = (data: unknown) => {
-    const nul = findNul(data);
-    if (nul !== null) {
-      checked.errors = [
-        {
-          instancePath: nul,
-          schemaPath: '#',
-          keyword: 'nul',
-          message: 'must not contain NUL characters or unpaired surrogates',
-          params: {},
-        },
-      ];
+    const problem = scanJson(data);
+    if (problem) {
+      checked.errors = [{ instancePath: problem.path, schemaPath: '#', keyword: problem.keyword, message: problem.message, params: {} }];
       return false;
     }
     const ok = validate(data) as boolean;

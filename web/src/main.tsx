@@ -9,7 +9,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { ApiError } from './api.ts';
-import './i18n.ts';
+import i18next from './i18n.ts';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -27,6 +27,10 @@ const theme = createTheme({
   primaryShade: { light: 7, dark: 8 },
   defaultRadius: 'md',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  components: {
+    // A toast's close button says what it does, in the reader's language (read at each render).
+    Notification: { defaultProps: () => ({ closeButtonProps: { 'aria-label': i18next.t('app.close') } }) },
+  },
 });
 
 createRoot(document.getElementById('root') as HTMLElement).render(

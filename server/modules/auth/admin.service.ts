@@ -17,7 +17,7 @@ import { checkVersion } from '../../records/crud.ts';
 import { diff, recordChange } from '../history/history.service.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
 import { INVITATION_TTL_MS, toMember, toWorkspace } from './auth.service.ts';
-import { apiKeys, invitations, members, sessions } from './auth.table.ts';
+import { apiKeys, invitations, members, passwordResets, sessions } from './auth.table.ts';
 import { newApiKey, newToken } from './tokens.ts';
 
 // Security-relevant changes (roles, keys, invitations, workspace settings) are written to the
@@ -83,6 +83,9 @@ export async function updateMember(conn: Conn, ctx: Ctx, id: string, input: Memb
   if (input.disabled || (input.role && input.role !== m.role)) {
     await conn.delete(sessions).where(and(eq(sessions.workspaceId, ctx.workspaceId), eq(sessions.memberId, id)));
   }
+  // What they handed out on the strength of their role goes with it, like their API keys' rights:
+  // pending invitations and live reset links they made are revoked, not merely held back.
+  if (input.disabled || (input.role && rank(input.role) < rank(m.role))) await revokeHandedOut(conn, ctx, id);
   await recordChange(conn, ctx, 'member', id, 'update', diff(toMember(m), toMember(after)));
   return toMember(after);
 }
@@ -103,6 +106,34 @@ export async function updateMyProfile(conn: Conn, ctx: Ctx, input: MyProfileUpda
     .returning();
   await recordChange(conn, ctx, 'member', m.id, 'update', diff(toMember(m), toMember(after)));
   return toMember(after);
+}
+
+const rank = (role: string) => ['read-only', 'member', 'admin', 'owner'].indexOf(role);
+
+async function revokeHandedOut(conn: Conn, ctx: Ctx, memberId: string) {
+  await conn
+    .update(invitations)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(
+        eq(invitations.workspaceId, ctx.workspaceId),
+        eq(invitations.invitedBy, memberId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    );
+  await conn
+    .update(passwordResets)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(
+        eq(passwordResets.workspaceId, ctx.workspaceId),
+        eq(passwordResets.createdBy, memberId),
+        eq(passwordResets.kind, 'link'),
+        isNull(passwordResets.usedAt),
+        isNull(passwordResets.revokedAt),
+      ),
+    );
 }
 
 const toInvitation = (r: typeof invitations.$inferSelect, token?: string): Invitation => ({

@@ -4,15 +4,16 @@ import {
   AcceptInvitation,
   ApiKey,
   ApiKeyCreate,
+  ChangePassword,
   ForgotPassword,
   Invitation,
   InvitationCreate,
   Member,
   MemberUpdate,
   MyProfileUpdate,
+  ResetEntry,
   ResetLink,
   ResetPassword,
-  ResetRequest,
   SessionInfo,
   SignIn,
   SignUp,
@@ -25,8 +26,9 @@ import { forbidden } from '../../http/errors.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
 import { listMembers } from '../members/members.service.ts';
 import * as admin from './admin.service.ts';
-import { acceptInvitation, type ClientMeta, SESSION_ABSOLUTE_MS, sessionInfo, signIn, signOut, signUp } from './auth.service.ts';
-import { createResetLink, listResetRequests, requestReset, resetPassword } from './reset.service.ts';
+import { acceptInvitation, SESSION_ABSOLUTE_MS, sessionInfo, signIn, signOut, signUp } from './auth.service.ts';
+import type { ClientMeta } from './logins.ts';
+import { changeMyPassword, createResetLink, listResets, requestReset, resetPassword, revokeReset } from './reset.service.ts';
 
 const meta = (req: FastifyRequest): ClientMeta => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
 
@@ -114,6 +116,21 @@ export async function authRoutes(app: FastifyInstance) {
       // A person's own settings: an API key acts for an integration, not as that person.
       if (req.ctx.actor.type !== 'member') throw forbidden('API keys cannot change a member profile');
       return app.db.transaction((tx) => admin.updateMyProfile(tx, req.ctx, req.body as MyProfileUpdate));
+    },
+  });
+
+  app.post('/me/password', {
+    config: { permission: 'read', rateLimit: { max: app.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Change my password, giving the current one; my other sessions end',
+      body: ChangePassword,
+      response: { 204: Type.Null(), ...errorResponses, 429: Problem },
+    },
+    handler: async (req, reply) => {
+      if (req.ctx.actor.type !== 'member' || !req.sessionId) throw forbidden('Sign in to change your password; API keys cannot');
+      await changeMyPassword(app.db, app.config, req.ctx, req.body as ChangePassword, meta(req), req.sessionId);
+      return reply.status(204).send();
     },
   });
 
@@ -243,10 +260,23 @@ export async function authRoutes(app: FastifyInstance) {
     config: { permission: 'admin' },
     schema: {
       tags: wsTags,
-      summary: 'Open password reset requests',
-      response: { 200: Type.Object({ data: Type.Array(ResetRequest) }), ...errorResponses },
+      summary: 'Open password reset requests and live reset links',
+      response: { 200: Type.Object({ data: Type.Array(ResetEntry) }), ...errorResponses },
     },
-    handler: async (req) => ({ data: await listResetRequests(app.db, req.ctx) }),
+    handler: async (req) => ({ data: await listResets(app.db, req.ctx) }),
+  });
+  app.delete('/password-resets/:id', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: 'Revoke a reset link (it stops working at once) or dismiss a request',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      await app.db.transaction((tx) => revokeReset(tx, req.ctx, (req.params as { id: string }).id));
+      return reply.status(204).send();
+    },
   });
   app.post('/members/:id/password-reset', {
     config: { permission: 'admin' },

@@ -44,6 +44,20 @@ export const samples: Samples = {
     ok: 204,
   },
   'GET /api/v1/password-resets': {},
+  'DELETE /api/v1/password-resets/:id': {
+    setup: async (s) => {
+      const { addMember, testDatabase } = await import('../../test/harness.ts');
+      const m = await addMember(s, 'member');
+      await api(s).post(`/members/${m.memberId}/password-reset`);
+      const [row] = await (await testDatabase()).query<{ id: string }>(
+        `select id from password_resets where workspace_id = $1 and kind = 'link'`,
+        [s.workspaceId],
+      );
+      return { id: row.id };
+    },
+    ok: 204,
+  },
+  'POST /api/v1/me/password': { body: (s) => ({ currentPassword: s.password, newPassword: 'a changed long password' }), ok: 204 },
   'POST /api/v1/members/:id/password-reset': {
     setup: async (s) => {
       const { addMember } = await import('../../test/harness.ts');

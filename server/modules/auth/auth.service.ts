@@ -8,17 +8,13 @@ import { AppError, conflict, invalid } from '../../http/errors.ts';
 import { recordChange } from '../history/history.service.ts';
 import { createDefaultPipeline } from '../pipelines/pipelines.service.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
-import { identities, invitations, loginEvents, members, sessions } from './auth.table.ts';
-import { dummyHash, hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords.ts';
+import { identities, invitations, members, sessions } from './auth.table.ts';
+import { type ClientMeta, cliMeta, logAttempt, matchLogin, tooManyAttempts } from './logins.ts';
+import { hashPassword, needsRehash, passwordProblem } from './passwords.ts';
 import { newToken, parseToken } from './tokens.ts';
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 8 * 60 * 60 * 1000;
-
-export interface ClientMeta {
-  ip: string;
-  userAgent: string | null;
-}
 
 export const toMember = (m: typeof members.$inferSelect): Member => ({
   id: m.id,
@@ -44,24 +40,21 @@ function checkPassword(password: string, email: string) {
   if (why) throw invalid([{ field: 'body.password', code: 'weak_password', message: `Password ${why}` }]);
 }
 
-const findIdentity = async (conn: Conn, email: string) =>
-  (await conn.select().from(identities).where(sql`lower(${identities.email}) = lower(${email})`))[0];
-
 /**
- * Sign-up creates a workspace with its owner and a default sales pipeline. Someone who already
- * has a login may create another workspace by giving the same password.
+ * Sign-up creates a workspace with its owner and a default sales pipeline. A password that opens a
+ * login of this email adds the new workspace to that login (one person, one password); any other
+ * password makes a login of its own. The answer is the same either way: sign-up never tells
+ * whether an email has a login, and tries a password only under the sign-in lockout.
  */
 export async function signUp(db: Db, config: Config, input: SignUp, meta?: ClientMeta) {
   checkPassword(input.password, input.email);
-  // An existing login is never checked here: answering "wrong password" would make sign-up a way
-  // to guess passwords without the lockout. Joining another workspace goes through an invitation.
-  if (await findIdentity(db, input.email)) {
-    throw conflict('email_taken', 'This email already has a Rapport login; sign in, or ask for an invitation to another workspace');
-  }
-  const passwordHash = await hashPassword(input.password, config.scryptLogN);
+  const found = await matchLogin(db, config, input.email, input.password, meta ?? cliMeta, 'signup', { logMiss: false });
+  const existing = found.identity;
+  const passwordHash = existing ? null : await hashPassword(input.password, config.scryptLogN);
   return db.transaction(async (tx) => {
-    const identityId = uuidv7();
-    await tx.insert(identities).values({ id: identityId, email: input.email.toLowerCase(), passwordHash });
+    const identityId = existing?.id ?? uuidv7();
+    if (!existing)
+      await tx.insert(identities).values({ id: identityId, email: input.email.toLowerCase(), passwordHash: passwordHash as string });
     const workspaceId = uuidv7();
     await tx.insert(workspaces).values({ id: workspaceId, name: input.workspaceName });
     const memberId = uuidv7();
@@ -74,70 +67,18 @@ export async function signUp(db: Db, config: Config, input: SignUp, meta?: Clien
     await createDefaultPipeline(tx, ctx);
     // The new owner is signed in by the same transaction: no workspace without its session, or the reverse.
     const session = meta ? await createSession(tx, workspaceId, memberId, meta) : null;
-    if (meta) await logAttempt(tx, input.email, identityId, meta, 'success', 'signup');
+    await logAttempt(tx, input.email, identityId, meta ?? cliMeta, 'success', 'signup');
     return { workspaceId, memberId, session };
   });
 }
 
-async function logAttempt(conn: Conn, email: string, identityId: string | null, meta: ClientMeta, result: string, method = 'password') {
-  await conn.insert(loginEvents).values({
-    id: uuidv7(),
-    identityId,
-    email: email.slice(0, 254),
-    ip: meta.ip,
-    userAgent: meta.userAgent?.slice(0, 500) ?? null,
-    method,
-    result,
-  });
-}
-
-/** After 5 failures each further one doubles the wait, up to 15 minutes; the account is never locked for good. */
-export const lockoutDelayMs = (failures: number) => (failures < 5 ? 0 : Math.min(2 ** (failures - 5) * 1000, 15 * 60 * 1000));
-
 const wrongCredentials = () => new AppError(401, 'wrong_credentials', 'Email or password is wrong');
 
-/**
- * Checks a password against a login with the lockout rules, counting failures and writing the
- * login history. Every path that checks an existing login's password goes through here.
- */
-async function verifyLogin(db: Db, config: Config, email: string, password: string, meta: ClientMeta, method: string) {
-  const identity = await findIdentity(db, email);
-  if (!identity) {
-    // Same work and same answer as a wrong password, so that sign-in does not reveal who has a login.
-    await verifyPassword(password, await dummyHash(config.scryptLogN));
-    await logAttempt(db, email, null, meta, 'unknown_email', method);
-    throw wrongCredentials();
-  }
-  // Each attempt is counted as a failure before the password is hashed, atomically: of a burst of
-  // parallel guesses only those the lockout allows get through, not all that read the count at once.
-  const [claimed] = await db
-    .update(identities)
-    .set({ failedLogins: sql`${identities.failedLogins} + 1`, lastFailedAt: sql`now()` })
-    .where(
-      and(
-        eq(identities.id, identity.id),
-        sql`not (${identities.failedLogins} >= 5 and ${identities.lastFailedAt} > now() - least(power(2, ${identities.failedLogins} - 5) * interval '1 second', interval '15 minutes'))`,
-      ),
-    )
-    .returning({ failedLogins: identities.failedLogins });
-  if (!claimed) {
-    const wait = lockoutDelayMs(identity.failedLogins);
-    const since = identity.lastFailedAt ? Date.now() - identity.lastFailedAt.getTime() : 0;
-    await logAttempt(db, email, identity.id, meta, 'throttled', method);
-    throw new AppError(429, 'too_many_attempts', 'Too many wrong passwords; wait a little and try again', [], {
-      retryAfterSeconds: Math.max(1, Math.ceil((wait - since) / 1000)),
-    });
-  }
-  if (!(await verifyPassword(password, identity.passwordHash))) {
-    await logAttempt(db, email, identity.id, meta, 'wrong_password', method);
-    throw wrongCredentials();
-  }
-  await db.update(identities).set({ failedLogins: 0, lastFailedAt: null }).where(eq(identities.id, identity.id));
-  return identity;
-}
-
 export async function signIn(db: Db, config: Config, input: SignIn, meta: ClientMeta) {
-  const identity = await verifyLogin(db, config, input.email, input.password, meta, 'password');
+  const found = await matchLogin(db, config, input.email, input.password, meta, 'password');
+  if (found.retryAfterSeconds) throw tooManyAttempts(found.retryAfterSeconds);
+  const identity = found.identity;
+  if (!identity) throw wrongCredentials();
   const memberships = await db
     .select()
     .from(members)
@@ -145,16 +86,13 @@ export async function signIn(db: Db, config: Config, input: SignIn, meta: Client
     .orderBy(asc(members.createdAt));
   const member = input.workspaceId ? memberships.find((m) => m.workspaceId === input.workspaceId) : memberships[0];
   if (!member) {
-    await logAttempt(db, input.email, identity.id, meta, 'no_workspace');
+    await logAttempt(db, input.email, identity.id, meta, 'no_workspace', 'password');
     throw new AppError(403, 'no_workspace', 'This login has no active membership in that workspace');
   }
   const rehash = needsRehash(identity.passwordHash, config.scryptLogN) ? await hashPassword(input.password, config.scryptLogN) : null;
   return db.transaction(async (tx) => {
-    await tx
-      .update(identities)
-      .set({ failedLogins: 0, lastFailedAt: null, ...(rehash ? { passwordHash: rehash } : {}) })
-      .where(eq(identities.id, identity.id));
-    await logAttempt(tx, input.email, identity.id, meta, 'success');
+    if (rehash) await tx.update(identities).set({ passwordHash: rehash }).where(eq(identities.id, identity.id));
+    await logAttempt(tx, input.email, identity.id, meta, 'success', 'password');
     return createSession(tx, member.workspaceId, member.id, meta);
   });
 }
@@ -255,18 +193,27 @@ export async function sessionInfo(conn: Conn, ctx: Ctx, csrfToken: string): Prom
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Accepting an invitation joins the workspace; an existing login must give its own password. */
+/**
+ * Accepting an invitation joins the workspace. A password that opens a login of the invited email
+ * joins with that login; any other makes a new login for this workspace, so that a login someone
+ * else created for the address (before its owner was invited) cannot block the invitation.
+ * An invitation works only while the member who made it may still invite to its role.
+ */
 export async function acceptInvitation(db: Db, config: Config, input: AcceptInvitation, meta: ClientMeta) {
   const parsed = parseToken(input.token);
   const badToken = () => new AppError(404, 'invitation_not_found', 'This invitation link is not valid, was used already, or has expired');
   if (!parsed) throw badToken();
-  const [inv] = await db
-    .select()
+  const [found] = await db
+    .select({ inv: invitations, inviterRole: members.role, inviterDisabledAt: members.disabledAt })
     .from(invitations)
+    .innerJoin(members, and(eq(members.workspaceId, invitations.workspaceId), eq(members.id, invitations.invitedBy)))
     .where(and(eq(invitations.workspaceId, parsed.workspaceId), eq(invitations.tokenHash, parsed.hash)));
+  const inv = found?.inv;
   if (!inv || inv.acceptedAt || inv.revokedAt || inv.expiresAt.getTime() < Date.now()) throw badToken();
-  const known = await findIdentity(db, inv.email);
-  const existing = known ? await verifyLogin(db, config, inv.email, input.password, meta, 'invitation') : undefined;
+  if (!mayStillInvite(found.inviterRole, found.inviterDisabledAt, inv.role)) throw badToken();
+  const match = await matchLogin(db, config, inv.email, input.password, meta, 'invitation');
+  if (match.retryAfterSeconds) throw tooManyAttempts(match.retryAfterSeconds);
+  const existing = match.identity;
   if (!existing) checkPassword(input.password, inv.email);
   const passwordHash = existing ? null : await hashPassword(input.password, config.scryptLogN);
   return db.transaction(async (tx) => {
@@ -278,12 +225,18 @@ export async function acceptInvitation(db: Db, config: Config, input: AcceptInvi
       .returning({ id: invitations.id });
     if (!claimed.length) throw badToken();
     const identityId = existing?.id ?? uuidv7();
-    if (!existing) await tx.insert(identities).values({ id: identityId, email: inv.email, passwordHash: passwordHash as string });
-    const [already] = await tx
-      .select()
-      .from(members)
-      .where(and(eq(members.workspaceId, inv.workspaceId), eq(members.identityId, identityId)));
-    if (already) throw conflict('already_member', 'You are already a member of this workspace');
+    if (existing) {
+      // Serialises with a password reset of this login: a reset link is only good for a login that
+      // belongs to one workspace alone, and this may be about to make it belong to two.
+      await lockLogin(tx, identityId);
+      const [already] = await tx
+        .select({ id: members.id })
+        .from(members)
+        .where(and(eq(members.workspaceId, inv.workspaceId), eq(members.identityId, identityId)));
+      if (already) throw conflict('already_member', 'You are already a member of this workspace');
+    } else {
+      await tx.insert(identities).values({ id: identityId, email: inv.email, passwordHash: passwordHash as string });
+    }
     const memberId = uuidv7();
     await tx
       .insert(members)
@@ -292,6 +245,18 @@ export async function acceptInvitation(db: Db, config: Config, input: AcceptInvi
       .update(invitations)
       .set({ acceptedBy: memberId })
       .where(and(eq(invitations.workspaceId, inv.workspaceId), eq(invitations.id, inv.id)));
+    await logAttempt(tx, inv.email, identityId, meta, 'success', 'invitation');
     return createSession(tx, inv.workspaceId, memberId, meta);
   });
+}
+
+/** Whether a member may (still) invite to, or reset the password of, someone of `role`: active, admin or owner, and owner for admins and owners. */
+export function mayStillInvite(role: string, disabledAt: Date | null, targetRole: string) {
+  if (disabledAt || (role !== 'owner' && role !== 'admin')) return false;
+  return role === 'owner' || (targetRole !== 'owner' && targetRole !== 'admin');
+}
+
+/** Locks a login's row until the transaction ends: changes of its password and of its workspaces take turns. */
+export async function lockLogin(conn: Conn, identityId: string) {
+  await conn.select({ id: identities.id }).from(identities).where(eq(identities.id, identityId)).for('update');
 }

@@ -6,6 +6,11 @@ import { workspaces } from '../workspaces/workspaces.table.ts';
 /**
  * A person's login, shared by every workspace they belong to. This is global data (a Citus
  * reference table): sign-in must find it before any workspace is known.
+ *
+ * An email is not unique among logins. Until Rapport can send mail it cannot tell who owns an
+ * address, so whoever signs up first must not own it: a later sign-up or invitation with a
+ * password that opens none of the address's logins makes a login of its own, and sign-in picks
+ * the login that the password opens (see matchLogin).
  */
 export const identities = pgTable(
   'identities',
@@ -13,12 +18,20 @@ export const identities = pgTable(
     id: uuid('id').primaryKey(),
     email: text('email').notNull(),
     passwordHash: text('password_hash').notNull(),
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lastFailedAt: ts('last_failed_at'),
     createdAt: ts('created_at').notNull().default(sql`now()`),
   },
-  (t) => [uniqueIndex('identities_email_key').on(sql`lower(${t.email})`)],
+  (t) => [index('identities_email_idx').on(sql`lower(${t.email})`, t.createdAt)],
 );
+
+/**
+ * Failed sign-ins per email address (lower case), whether or not the address has a login, so
+ * that the lockout answers the same for both and tells nobody which addresses have one.
+ */
+export const loginThrottles = pgTable('login_throttles', {
+  email: text('email').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailedAt: ts('last_failed_at').notNull(),
+});
 
 /** A person inside one workspace: the "user" that owns records and holds a role. */
 export const members = pgTable(
@@ -150,6 +163,8 @@ export const passwordResets = pgTable(
     expiresAt: ts('expires_at'),
     usedAt: ts('used_at'),
     resolvedAt: ts('resolved_at'),
+    /** A link revoked by an admin, or replaced by a newer link for the same member. */
+    revokedAt: ts('revoked_at'),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),

@@ -388,3 +388,33 @@ describe('deals', () => {
     expect((await c.get(`/deals/${one.id}`)).json().contacts).toHaveLength(1);
   });
 });
+
+describe('ids in upper case', () => {
+  it('are taken in every place an id goes, and read back in lower case', async () => {
+    const s = await signUp();
+    const p = await sales(s);
+    const company = await createOk(s, '/companies', { name: 'Upper Co' });
+    const ada = await createOk(s, '/contacts', { firstName: 'Ada' });
+    const up = (id: string) => id.toUpperCase();
+    const deal = await newDeal(s, {
+      name: 'Shouted ids',
+      stageId: up(p.qualification.id),
+      pipelineId: up(p.id),
+      companyId: up(company.id),
+      ownerId: up(s.memberId),
+      contacts: [{ contactId: up(ada.id), role: 'Champion' }],
+    });
+    expect(deal).toMatchObject({ stageId: p.qualification.id, companyId: company.id, ownerId: s.memberId });
+    expect(deal.contacts).toEqual([{ contactId: ada.id, role: 'Champion' }]);
+    // The same contact named in both cases is one contact, listed twice: a 422, not a database error.
+    const twice = await api(s).patch(`/deals/${deal.id}`, {
+      version: deal.version,
+      contacts: [{ contactId: ada.id }, { contactId: up(ada.id) }],
+    });
+    expect(twice.statusCode).toBe(422);
+    const linked = await api(s).patch(`/contacts/${up(ada.id)}`, { version: 1, companies: [{ companyId: up(company.id), role: 'CTO' }] });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json().companies).toEqual([expect.objectContaining({ companyId: company.id, role: 'CTO' })]);
+    expect((await api(s).get(`/deals/${up(deal.id)}`)).json().id).toBe(deal.id);
+  });
+});

@@ -2,8 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { IdParams, Problem } from '../../../contract/common.ts';
 import { customObjectTypes, FieldDefinition, FieldDefinitionCreate, FieldDefinitionUpdate } from '../../../contract/fields.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { findRow } from '../../records/crud.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
+import { objectDefs } from '../registry.ts';
 import * as fields from './fields.service.ts';
+
+/** The table of the object type a field belongs to (404 for a field of another workspace). */
+async function objectTableOf(conn: Conn, ctx: Ctx, id: string) {
+  const row = await findRow<{ objectType: string }>(conn, ctx, fields.fieldDefinitionDef, id);
+  return objectDefs[row.objectType].table;
+}
 
 export async function fieldRoutes(app: FastifyInstance) {
   const tags = ['Custom fields'];
@@ -51,8 +61,37 @@ export async function fieldRoutes(app: FastifyInstance) {
       response: { 200: FieldDefinition, ...errorResponses },
     },
     handler: async (req) =>
-      app.db.transaction((tx) =>
-        fields.deleteFieldDefinition(tx, req.ctx, (req.params as { id: string }).id, expectedVersion(req, undefined, false)),
-      ),
+      app.db.transaction(async (tx) => {
+        const { id } = req.params as { id: string };
+        const table = await objectTableOf(tx, req.ctx, id);
+        return fields.deleteFieldDefinition(tx, req.ctx, table, id, expectedVersion(req, undefined, false));
+      }),
+  });
+  app.post('/fields/:id/restore', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Restore a custom field from the trash, with the values it had',
+      params: IdParams,
+      response: { 200: FieldDefinition, ...errorResponses },
+    },
+    handler: async (req) =>
+      app.db.transaction(async (tx) => {
+        const { id } = req.params as { id: string };
+        return fields.restoreFieldDefinition(tx, req.ctx, await objectTableOf(tx, req.ctx, id), id);
+      }),
+  });
+  app.post('/fields/:id/purge', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Delete a custom field in the trash for good, with its values; its key can then be used again',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      await app.db.transaction((tx) => fields.purgeFieldDefinition(tx, req.ctx, (req.params as { id: string }).id));
+      return reply.status(204).send();
+    },
   });
 }

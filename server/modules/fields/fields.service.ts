@@ -1,12 +1,12 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, getTableName, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { FieldDefinition, FieldDefinitionCreate, FieldDefinitionUpdate } from '../../../contract/fields.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { conflict, invalid } from '../../http/errors.ts';
-import { findRow, metaToApi, softDeleteRecord, updateRecord } from '../../records/crud.ts';
+import { findRow, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { builtInField, type FieldSpec, type ObjectDef } from '../../records/object-def.ts';
-import { emitEvent, writeHistory } from '../history/history.service.ts';
+import { emitEvent, recordChange, writeHistory } from '../history/history.service.ts';
 import { type CustomDef, customSpec, validateCustom } from './custom-values.ts';
 import { fieldDefinitions } from './fields.table.ts';
 
@@ -90,7 +90,7 @@ export async function createFieldDefinition(conn: Conn, ctx: Ctx, input: FieldDe
     throw invalid([{ field: 'body.objectType', code: 'too_many', message: `at most ${MAX_FIELDS_PER_OBJECT} custom fields per object` }]);
   }
   const [taken] = await conn
-    .select({ id: fieldDefinitions.id })
+    .select({ id: fieldDefinitions.id, deletedAt: fieldDefinitions.deletedAt })
     .from(fieldDefinitions)
     .where(
       and(
@@ -99,7 +99,14 @@ export async function createFieldDefinition(conn: Conn, ctx: Ctx, input: FieldDe
         eq(fieldDefinitions.key, input.key),
       ),
     );
-  if (taken) throw conflict('key_taken', `"${input.key}" is already a field of ${input.objectType} (perhaps in the trash)`);
+  if (taken?.deletedAt) {
+    throw conflict(
+      'key_in_trash',
+      `A field "${input.key}" of ${input.objectType} is in the trash: restore it (its values come back), or delete it for good to use the key again`,
+      { fieldId: taken.id },
+    );
+  }
+  if (taken) throw conflict('key_taken', `"${input.key}" is already a field of ${input.objectType}`);
   const [row] = await conn
     .insert(fieldDefinitions)
     .values({
@@ -128,9 +135,57 @@ export async function updateFieldDefinition(conn: Conn, ctx: Ctx, id: string, ve
   return updateRecord(conn, ctx, fieldDefinitionDef, id, version, patch, toFieldDefinition);
 }
 
-/** Removing a definition keeps the stored values: restoring the field brings them back. */
-export function deleteFieldDefinition(conn: Conn, ctx: Ctx, id: string, version?: number) {
-  return softDeleteRecord(conn, ctx, fieldDefinitionDef, id, version, toFieldDefinition);
+/**
+ * Removing a definition moves its values off the records into the archive: records read as if the
+ * field had never existed (and a value cannot be half there, shown but not editable), and restoring
+ * the field puts every value back. `objectTable` is the table of the field's object type.
+ */
+export async function deleteFieldDefinition(conn: Conn, ctx: Ctx, objectTable: ObjectDef['table'], id: string, version?: number) {
+  const before = await findRow<Row>(conn, ctx, fieldDefinitionDef, id, true);
+  const after = await softDeleteRecord(conn, ctx, fieldDefinitionDef, id, version, toFieldDefinition);
+  if (!before.deletedAt) {
+    const t = sql.identifier(getTableName(objectTable));
+    await conn.execute(sql`
+      with old as (
+        select r.id, r.custom -> ${before.key}::text as value from ${t} r
+        where r.workspace_id = ${ctx.workspaceId} and jsonb_exists(r.custom, ${before.key}::text) for update
+      ), kept as (
+        insert into custom_value_archive (workspace_id, field_id, record_id, value)
+        select ${ctx.workspaceId}, ${id}, old.id, old.value from old
+        on conflict (workspace_id, field_id, record_id) do update set value = excluded.value
+      )
+      update ${t} r set custom = r.custom - ${before.key}::text from old where r.workspace_id = ${ctx.workspaceId} and r.id = old.id`);
+  }
+  return after;
+}
+
+/** Brings a field back from the trash with the values it had. */
+export async function restoreFieldDefinition(conn: Conn, ctx: Ctx, objectTable: ObjectDef['table'], id: string) {
+  const row = await findRow<Row>(conn, ctx, fieldDefinitionDef, id, true);
+  if (row.deletedAt) {
+    const live = await customDefs(conn, ctx, row.objectType);
+    if (live.length >= MAX_FIELDS_PER_OBJECT) {
+      throw conflict('too_many', `at most ${MAX_FIELDS_PER_OBJECT} custom fields per object; remove one first`);
+    }
+    const t = sql.identifier(getTableName(objectTable));
+    await conn.execute(sql`
+      with back as (
+        delete from custom_value_archive a where a.workspace_id = ${ctx.workspaceId} and a.field_id = ${id}
+        returning a.record_id, a.value
+      )
+      update ${t} r set custom = r.custom || jsonb_build_object(${row.key}::text, back.value)
+      from back where r.workspace_id = ${ctx.workspaceId} and r.id = back.record_id`);
+  }
+  return restoreRecord(conn, ctx, fieldDefinitionDef, id, toFieldDefinition);
+}
+
+/** Deletes a field in the trash for good, with its archived values: its key is free again. */
+export async function purgeFieldDefinition(conn: Conn, ctx: Ctx, id: string) {
+  const row = await findRow<Row>(conn, ctx, fieldDefinitionDef, id, true);
+  if (!row.deletedAt)
+    throw conflict('not_in_trash', 'Move the field to the trash first; only a field in the trash can be deleted for good');
+  await conn.delete(fieldDefinitions).where(and(eq(fieldDefinitions.workspaceId, ctx.workspaceId), eq(fieldDefinitions.id, id)));
+  await recordChange(conn, ctx, 'field_definition', id, 'delete', [{ field: null, old: toFieldDefinition(row), new: null }]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { boolean, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { recordColumns, tenantKey } from '../../db/columns.ts';
 import { tenantConstraints } from '../../db/constraints.ts';
 
@@ -17,4 +17,24 @@ export const fieldDefinitions = pgTable(
     ...recordColumns(),
   },
   (t) => [...tenantConstraints(t), uniqueIndex('field_definitions_key').on(t.workspaceId, t.objectType, t.key)],
+);
+
+/**
+ * The values of a custom field in the trash, taken off the records while it is there (so records
+ * read as if the field did not exist) and put back when it is restored; dropped for good with it.
+ */
+export const customValueArchive = pgTable(
+  'custom_value_archive',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    fieldId: uuid('field_id').notNull(),
+    recordId: uuid('record_id').notNull(),
+    value: jsonb('value').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.fieldId, t.recordId] }),
+    foreignKey({ columns: [t.workspaceId, t.fieldId], foreignColumns: [fieldDefinitions.workspaceId, fieldDefinitions.id] }).onDelete(
+      'cascade',
+    ),
+  ],
 );

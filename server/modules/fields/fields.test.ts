@@ -81,17 +81,40 @@ describe('custom fields', () => {
     expect(wrong.json().errors[0].field).toBe('query.filter.op');
   });
 
-  it('keeps stored values when a field is removed, and refuses a duplicate key', async () => {
+  it('takes a removed field’s values off the records, brings them back on restore, and frees the key when purged', async () => {
     const s = await signUp();
     const c = api(s);
-    const def = (await c.post('/fields', { objectType: 'company', key: 'tier', label: 'Tier', type: 'text' })).json();
-    expect((await c.post('/fields', { objectType: 'company', key: 'tier', label: 'Again', type: 'text' })).statusCode).toBe(409);
-    const co = (await c.post('/companies', { name: 'K', custom: { tier: 'gold' } })).json();
+    const def = (await c.post('/fields', { objectType: 'contact', key: 'tier', label: 'Tier', type: 'text' })).json();
+    expect((await c.post('/fields', { objectType: 'contact', key: 'tier', label: 'Again', type: 'text' })).json().code).toBe('key_taken');
+    const gold = (await c.post('/contacts', { firstName: 'K', custom: { tier: 'gold' } })).json();
+    const plain = (await c.post('/contacts', { firstName: 'P' })).json();
     expect((await c.delete(`/fields/${def.id}`)).statusCode).toBe(200);
-    expect((await c.get('/fields?objectType=company')).json().data).toHaveLength(0);
-    expect((await c.get(`/companies/${co.id}`)).json().custom).toEqual({ tier: 'gold' });
-    // With the definition gone, the field is no longer a valid filter.
-    expect((await c.get(`/companies?filter=${f({ field: 'custom.tier', op: 'eq', value: 'gold' })}`)).statusCode).toBe(400);
+    expect((await c.get('/fields?objectType=contact')).json().data).toHaveLength(0);
+    // In the trash, the field is gone from records, lists and filters alike.
+    expect((await c.get(`/contacts/${gold.id}`)).json().custom).toEqual({});
+    expect((await c.get('/contacts')).json().data.map((x: { custom: object }) => x.custom)).toEqual([{}, {}]);
+    expect((await c.get(`/contacts?filter=${f({ field: 'custom.tier', op: 'eq', value: 'gold' })}`)).statusCode).toBe(400);
+    const again = await c.post('/fields', { objectType: 'contact', key: 'tier', label: 'Again', type: 'number' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'key_in_trash', fieldId: def.id });
+    // Restored, the value is back where it was, and editable.
+    const restored = await c.post(`/fields/${def.id}/restore`, {});
+    expect(restored.statusCode, restored.body).toBe(200);
+    expect(restored.json().deletedAt).toBeNull();
+    const back = (await c.get(`/contacts/${gold.id}`)).json();
+    expect(back.custom).toEqual({ tier: 'gold' });
+    expect((await c.get(`/contacts/${plain.id}`)).json().custom).toEqual({});
+    expect((await c.patch(`/contacts/${gold.id}`, { version: back.version, custom: { tier: null } })).statusCode).toBe(200);
+    expect((await c.patch(`/contacts/${gold.id}`, { version: back.version + 1, custom: { tier: 'silver' } })).statusCode).toBe(200);
+    // Purged, the key is free for a new field of another type, and the old value never resurfaces.
+    expect((await c.post(`/fields/${def.id}/purge`, {})).json().code).toBe('not_in_trash');
+    await c.delete(`/fields/${def.id}`);
+    expect((await c.post(`/fields/${def.id}/purge`, {})).statusCode).toBe(204);
+    const reborn = await c.post('/fields', { objectType: 'contact', key: 'tier', label: 'Tier score', type: 'number' });
+    expect(reborn.statusCode, reborn.body).toBe(201);
+    expect((await c.get(`/contacts/${gold.id}`)).json().custom).toEqual({});
+    expect((await c.post(`/fields/${def.id}/restore`, {})).statusCode).toBe(404);
+    expect(await countRows('custom_value_archive', s.workspaceId)).toBe(0);
   });
 
   it('enforces required fields on create and on clearing, but not on unrelated edits', async () => {

@@ -72,14 +72,38 @@ export async function findStage(conn: Conn, ctx: Ctx, stageId: string) {
   return s;
 }
 
-/** Like findStage, but only a stage whose pipeline is not in the trash: a deal cannot be placed on a deleted board. */
+/**
+ * Like findStage, but only a stage whose pipeline is not in the trash: a deal cannot be placed on a
+ * deleted board. The pipeline stays locked (shared) until the caller's transaction ends. Every
+ * change of a pipeline or its stages locks the pipeline exclusively first (lockPipeline), so a
+ * deal placed on a stage and a change of that stage's kind, its removal or the pipeline's trashing
+ * take turns, and whichever comes second sees what the first did: the stage is read again after
+ * the lock, by a statement with a fresh snapshot.
+ */
 export async function findLiveStage(conn: Conn, ctx: Ctx, stageId: string): Promise<StageRow | undefined> {
-  const [s] = await conn
-    .select({ stage: pipelineStages })
-    .from(pipelineStages)
-    .innerJoin(pipelines, and(eq(pipelines.workspaceId, pipelineStages.workspaceId), eq(pipelines.id, pipelineStages.pipelineId)))
-    .where(and(eq(pipelineStages.workspaceId, ctx.workspaceId), eq(pipelineStages.id, stageId), isNull(pipelines.deletedAt)));
-  return s?.stage;
+  const first = await findStage(conn, ctx, stageId);
+  if (!first) return undefined;
+  const [live] = await conn
+    .select({ id: pipelines.id })
+    .from(pipelines)
+    .where(and(eq(pipelines.workspaceId, ctx.workspaceId), eq(pipelines.id, first.pipelineId), isNull(pipelines.deletedAt)))
+    .for('share');
+  if (!live) return undefined;
+  const stage = await findStage(conn, ctx, stageId);
+  return stage?.pipelineId === first.pipelineId ? stage : undefined;
+}
+
+/**
+ * Locks a pipeline before a change that checks which deals it holds (recasting a stage, removing
+ * one, trashing the pipeline). A deal being placed on it holds a shared lock (findLiveStage) until
+ * it commits; this waits for that, and the check that follows, a new statement, sees the deal.
+ */
+async function lockPipeline(conn: Conn, ctx: Ctx, pipelineId: string) {
+  await conn
+    .select({ id: pipelines.id })
+    .from(pipelines)
+    .where(and(eq(pipelines.workspaceId, ctx.workspaceId), eq(pipelines.id, pipelineId)))
+    .for('update');
 }
 
 /** Whether a pipeline of this workspace exists and is not in the trash. */
@@ -109,6 +133,7 @@ function checkStages(stages: StageInput[]) {
 /** Writes the stage list in order: keeps, renames and reorders known ids, adds new ones, removes the rest if unused. */
 async function writeStages(conn: Conn, ctx: Ctx, pipelineId: string, stages: StageInput[]) {
   checkStages(stages);
+  await lockPipeline(conn, ctx, pipelineId);
   const current = await stagesOf(conn, ctx, [pipelineId]);
   const known = new Set(current.map((s) => s.id));
   stages.forEach((s, i) => {
@@ -206,6 +231,7 @@ export async function updatePipeline(conn: Conn, ctx: Ctx, id: string, version: 
 
 /** A pipeline with open deals cannot go to the trash: the deals would vanish from every board. */
 export async function deletePipeline(conn: Conn, ctx: Ctx, id: string, version?: number) {
+  await lockPipeline(conn, ctx, id);
   const [open] = await conn
     .select({ n: sql<number>`count(*)::int` })
     .from(deals)

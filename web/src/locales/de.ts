@@ -4,7 +4,13 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]>
 
 // German: sign-in, navigation, lists and record pages; everything else falls back to English.
 export const de: DeepPartial<Messages> = {
-  app: { loading: 'Wird geladen…', retry: 'Erneut versuchen', error: 'Etwas ist schiefgelaufen', notFound: 'Seite nicht gefunden' },
+  app: {
+    loading: 'Wird geladen…',
+    retry: 'Erneut versuchen',
+    error: 'Etwas ist schiefgelaufen',
+    notFound: 'Seite nicht gefunden',
+    close: 'Schließen',
+  },
   auth: {
     signIn: 'Anmelden',
     signUp: 'Arbeitsbereich anlegen',
@@ -201,7 +207,7 @@ export const de: DeepPartial<Messages> = {
   activity: { note: 'Notiz', call: 'Anruf', meeting: 'Termin', email: 'E-Mail', chat: 'Chat' },
   board: { title: 'Deal-Board', owner: 'Besitzer', anyOwner: 'Alle', weighted: 'gewichtet', empty: 'Keine Deals', move: 'Verschieben' },
   settings: {
-    resetRequests: 'Anfragen zum Zurücksetzen des Passworts',
+    resetRequests: 'Passwort zurücksetzen: Anfragen und gültige Links',
     noResetRequests: 'Keine offenen Anfragen.',
     requested: 'Angefragt',
     createResetLink: 'Link zum Zurücksetzen erstellen',
@@ -210,5 +216,13 @@ export const de: DeepPartial<Messages> = {
       'Kopieren Sie diesen Link jetzt und geben Sie ihn an {{name}} weiter; er wird nur einmal angezeigt. Er läuft ab: {{expires}}.',
     copy: 'Link kopieren',
     copied: 'Kopiert',
+    resetLinkMade: 'Link zum Zurücksetzen von {{name}} erstellt',
+    dismiss: 'Verwerfen',
+    revoke: 'Widerrufen',
+    expires: 'Läuft ab',
+    changePassword: 'Passwort ändern',
+    currentPassword: 'Aktuelles Passwort',
+    newPassword: 'Neues Passwort',
+    passwordChanged: 'Passwort geändert; Ihre anderen Sitzungen wurden abgemeldet.',
   },
 };

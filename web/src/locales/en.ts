@@ -1,5 +1,12 @@
 export const en = {
-  app: { name: 'Rapport', loading: 'Loading…', retry: 'Try again', error: 'Something went wrong', notFound: 'Page not found' },
+  app: {
+    name: 'Rapport',
+    loading: 'Loading…',
+    retry: 'Try again',
+    error: 'Something went wrong',
+    notFound: 'Page not found',
+    close: 'Close',
+  },
   auth: {
     signIn: 'Sign in',
     signUp: 'Create your workspace',
@@ -275,7 +282,7 @@ export const en = {
     pending: 'Pending',
     accepted: 'Accepted',
     newPipeline: 'New pipeline',
-    resetRequests: 'Password reset requests',
+    resetRequests: 'Password resets: requests and live links',
     noResetRequests: 'No open requests.',
     requested: 'Requested',
     createResetLink: 'Create reset link',
@@ -283,6 +290,12 @@ export const en = {
     resetLinkOnce: 'Copy this link now and pass it on to {{name}}; it is shown only once. It expires {{expires}}.',
     copy: 'Copy link',
     copied: 'Copied',
+    resetLinkMade: 'Reset link made by {{name}}',
+    dismiss: 'Dismiss',
+    changePassword: 'Change password',
+    currentPassword: 'Current password',
+    newPassword: 'New password',
+    passwordChanged: 'Password changed; your other sessions have been signed out.',
   },
   errors: {
     version_conflict: 'Someone else changed this record. It has been reloaded; please try again.',

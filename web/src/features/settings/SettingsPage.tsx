@@ -1,4 +1,4 @@
-import { Button, Card, Select, Stack, Tabs, TextInput, Title } from '@mantine/core';
+import { Button, Card, PasswordInput, Select, Stack, Tabs, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -106,6 +106,56 @@ function ProfileSettings() {
   );
 }
 
+/** My password: the current one is asked for; my other sessions end when it changes. */
+function PasswordSettings() {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const change = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/me/password', { body: { currentPassword: current, newPassword: next } })),
+    onSuccess: () => {
+      setCurrent('');
+      setNext('');
+      notifications.show({ color: 'green', message: t('settings.passwordChanged') });
+    },
+  });
+  const err = change.error instanceof ApiError ? change.error : null;
+  return (
+    <Card withBorder maw={480}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!change.isPending) change.mutate();
+        }}
+      >
+        <Stack>
+          <Title order={2} size="h5">
+            {t('settings.changePassword')}
+          </Title>
+          <PasswordInput
+            label={t('settings.currentPassword')}
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.currentTarget.value)}
+            error={err?.fieldMessage('currentPassword')}
+          />
+          <PasswordInput
+            label={t('settings.newPassword')}
+            autoComplete="new-password"
+            value={next}
+            onChange={(e) => setNext(e.currentTarget.value)}
+            error={err?.fieldMessage('newPassword')}
+          />
+          {err && !err.errors.length && <div role="alert">{err.message}</div>}
+          <Button type="submit" loading={change.isPending} disabled={!current || !next} w="fit-content">
+            {t('settings.changePassword')}
+          </Button>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
 const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'fields', 'apiKeys', 'profile'] as const;
 
 export default function SettingsPage() {
@@ -144,7 +194,10 @@ export default function SettingsPage() {
           <ApiKeySettings />
         </Tabs.Panel>
         <Tabs.Panel value="profile" pt="md">
-          <ProfileSettings />
+          <Stack>
+            <ProfileSettings />
+            <PasswordSettings />
+          </Stack>
         </Tabs.Panel>
       </Tabs>
     </Stack>

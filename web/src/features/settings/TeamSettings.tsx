@@ -56,6 +56,10 @@ export function MemberSettings() {
       unwrap(await api.PATCH('/api/v1/members/{id}', { params: { path: { id } }, body })),
     onSettled: () => qc.invalidateQueries({ queryKey: ['members'] }),
   });
+  const revokeReset = useMutation({
+    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/password-resets/{id}', { params: { path: { id } } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['password-resets'] }),
+  });
   const [link, setLink] = useState<ResetLink | null>(null);
   const createReset = useMutation({
     mutationFn: async ({ id }: { id: string; name: string }) =>
@@ -82,6 +86,11 @@ export function MemberSettings() {
   return (
     <Stack>
       {update.error && <Alert color="red">{update.error.message}</Alert>}
+      {revokeReset.error && (
+        <Alert color="red" role="alert">
+          {revokeReset.error.message}
+        </Alert>
+      )}
       {createReset.error && (
         <Alert color="red" role="alert">
           {createReset.error.message}
@@ -106,12 +115,30 @@ export function MemberSettings() {
               <Table>
                 <Table.Tbody>
                   {requests.data.map((r) => (
-                    <Table.Tr key={r.id}>
+                    <Table.Tr key={r.id} data-kind={r.kind}>
                       <Table.Td>{r.memberName}</Table.Td>
                       <Table.Td>{r.memberEmail}</Table.Td>
-                      <Table.Td>{`${t('settings.requested')} ${formatDateTime(r.requestedAt)}`}</Table.Td>
                       <Table.Td>
-                        {canReset(members.data.find((m) => m.id === r.memberId)?.role ?? 'owner') && resetButton(r.memberId, r.memberName)}
+                        {r.kind === 'link'
+                          ? `${t('settings.resetLinkMade', { name: members.data.find((m) => m.id === r.createdBy)?.name ?? '' })} · ${t('settings.expires')} ${formatDateTime(r.expiresAt ?? r.requestedAt)}`
+                          : `${t('settings.requested')} ${formatDateTime(r.requestedAt)}`}
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap="xs" wrap="nowrap">
+                          {r.kind === 'request' &&
+                            canReset(members.data.find((m) => m.id === r.memberId)?.role ?? 'owner') &&
+                            resetButton(r.memberId, r.memberName)}
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            color="red"
+                            aria-label={`${r.kind === 'link' ? t('settings.revoke') : t('settings.dismiss')}: ${r.memberName}`}
+                            loading={revokeReset.isPending && revokeReset.variables === r.id}
+                            onClick={() => revokeReset.mutate(r.id)}
+                          >
+                            {r.kind === 'link' ? t('settings.revoke') : t('settings.dismiss')}
+                          </Button>
+                        </Group>
                       </Table.Td>
                     </Table.Tr>
                   ))}
