@@ -18,7 +18,11 @@ export default defineConfig({
     // Under CI a JSON report as well, from which .ci/run prints the plain "N passed, N failed" line.
     reporters: process.env.CI === 'true' ? ['default', ['json', { outputFile: '.tmp/vitest-results.json' }]] : ['default'],
     projects: [
-      { extends: true, test: { ...common, name: 'pglite', env: { RAPPORT_TEST_DB: 'pglite' } } },
+      // `*.pg.test.ts` need a PostgreSQL server (several processes over one database) and run in that project only.
+      {
+        extends: true,
+        test: { ...common, name: 'pglite', exclude: ['**/*.pg.test.ts', '**/node_modules/**'], env: { RAPPORT_TEST_DB: 'pglite' } },
+      },
       ...(pgUrl ? [{ extends: true as const, test: { ...common, name: 'postgres', env: { RAPPORT_TEST_DB: 'postgres' } } }] : []),
       // Browser tests: build the web app if needed, start the real server, drive Debian's Chromium (e2e/harness.ts).
       {

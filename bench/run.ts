@@ -106,6 +106,37 @@ async function inputs(kind: Kind, ds: Dataset) {
   }
 }
 
+/** A second workspace, signed up through the API: its cookie and CSRF token. */
+async function signUpNeighbour(base: string): Promise<Record<string, string>> {
+  const r = await fetch(`${base}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Neighbour',
+      email: `neighbour.${Date.now()}@bench.example`,
+      password: 'a neighbourly passphrase',
+      workspaceName: 'Next door',
+    }),
+  });
+  if (r.status !== 201) throw new Error(`neighbour sign-up → ${r.status} ${await r.text()}`);
+  const body = (await r.json()) as { csrfToken: string };
+  return { cookie: String(r.headers.get('set-cookie')).split(';')[0], 'x-csrf-token': body.csrfToken };
+}
+
+/** An import through the API, followed until it is done (a large one answers 202 and goes on in the background). */
+async function importAndWait(base: string, auth: Auth, csv: string) {
+  let out = await post(`${base}/api/v1/imports/contacts?dedupe=skip&wait=60`, auth, csv, () => true, 'text/csv');
+  const id = (out as unknown as { importId: string }).importId;
+  while ((out as unknown as { status: string }).status !== 'completed') {
+    if ((out as unknown as { status: string }).status === 'failed') throw new Error(`import ${id} failed`);
+    await new Promise((r) => setTimeout(r, 200));
+    out = await getJson(`${base}/api/v1/imports/${id}`, auth);
+  }
+  if (!((out as unknown as { counts?: { created: number } }).counts?.created ?? (out as unknown as { created: number }).created)) {
+    throw new Error(`import ${id} created nothing`);
+  }
+}
+
 /** A CSV of `rows` people; one in ten is already a contact (dedupe on email), one in fifty repeats a row of the file. */
 function importCsv(rows: number, tag: string, existing: string[]) {
   const lines = ['first_name,last_name,email,phone,title,lifecycle stage'];
@@ -316,15 +347,35 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
     const files = Math.ceil(importRows / 100_000);
     const impApi: Stats[] = [];
     const impRaw: Stats[] = [];
+    const neighbourTimes: number[] = [];
+    const neighbour = await signUpNeighbour(base);
     for (let i = 0; i < writeRuns; i++) {
       const stamp = `${Date.now().toString(36)}${i}`;
       const csvs = Array.from({ length: files }, (_, f) => importCsv(importRows / files, `imp${stamp}f${f}`, input.existingEmails));
       const rawCsvs = Array.from({ length: files }, (_, f) => importCsv(importRows / files, `raw${stamp}f${f}`, input.existingEmails));
-      impApi.push(
-        await timeOnce(importRows, async () => {
-          for (const csv of csvs) await post(`${base}/api/v1/imports/contacts?dedupe=skip`, auth, csv, (b) => b.created > 0, 'text/csv');
-        }),
-      );
+      // Meanwhile a person of another workspace reads a list, as fast as answers come: how long does
+      // the import keep them waiting (the embedded database has one connection for everybody)?
+      let importing = true;
+      const reading = (async () => {
+        while (importing) {
+          const t0 = performance.now();
+          const r = await fetch(`${base}/api/v1/contacts?limit=1`, { headers: neighbour });
+          await r.text();
+          if (r.status !== 200) throw new Error(`neighbour's list → ${r.status}`);
+          neighbourTimes.push(performance.now() - t0);
+          await new Promise((res) => setTimeout(res, 20));
+        }
+      })();
+      try {
+        impApi.push(
+          await timeOnce(importRows, async () => {
+            for (const csv of csvs) await importAndWait(base, auth, csv);
+          }),
+        );
+      } finally {
+        importing = false;
+        await reading;
+      }
       impRaw.push(
         await timeOnce(importRows, async () => {
           for (const csv of rawCsvs)
@@ -337,6 +388,17 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
       label: `import ${importRows.toLocaleString('en')} CSV rows, dedupe on email`,
       api: median(impApi),
       raw: median(impRaw),
+    });
+    neighbourTimes.sort((a, b) => a - b);
+    record({
+      key: 'import-neighbour',
+      label: `another workspace's list of 1 during that import (${neighbourTimes.length} reads)`,
+      api: {
+        p50: neighbourTimes[Math.floor(neighbourTimes.length / 2)] ?? 0,
+        p99: neighbourTimes[Math.min(neighbourTimes.length - 1, Math.floor(neighbourTimes.length * 0.99))] ?? 0,
+        rps: 0,
+      },
+      raw: null,
     });
     return { results, ds, idleRssMb, loadRssMb };
   } finally {

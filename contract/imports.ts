@@ -9,6 +9,10 @@ export const MAX_IMPORT_ERRORS = 100;
 export const MAX_IMPORT_ROWS = 1_000_000;
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
+/** An import is queued, then running (a batch of rows per transaction), then completed or failed. */
+export const importStatuses = ['queued', 'running', 'completed', 'failed'] as const;
+export const ImportStatus = Type.Enum(importStatuses);
+
 export const ImportContactsQuery = Type.Object(
   {
     dedupe: Type.Optional(
@@ -21,6 +25,15 @@ export const ImportContactsQuery = Type.Object(
     ownerId: Type.Optional(UuidParam('Owner of the created contacts (default: you)')),
     dryRun: Type.Optional(Type.Boolean({ default: false, description: 'Validate and count; write nothing' })),
     fileName: Type.Optional(Type.String({ maxLength: 255, description: 'Kept with the import so that people recognise it in the list' })),
+    wait: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60,
+        default: 30,
+        description:
+          'Seconds to wait for the import to finish: 201 with the result if it does, else 202 with its progress (follow it at Location)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -55,13 +68,14 @@ const Mapping = {
 export const ImportResult = Type.Object({
   importId: Nullable(Uuid),
   dryRun: Type.Boolean(),
+  status: ImportStatus,
+  /** Data rows of the file (known once the file is read), for a progress bar beside `rows`. */
+  totalRows: Nullable(Type.Integer()),
   ...ImportCounts.properties,
   errors: Type.Array(ImportRowError, { description: `The first ${MAX_IMPORT_ERRORS} row errors` }),
   ...Mapping,
 });
 export type ImportResult = Static<typeof ImportResult>;
-
-export const ImportStatus = Type.Enum(['completed', 'failed'] as const);
 
 export const Import = Type.Object({
   id: Uuid,
@@ -72,6 +86,8 @@ export const Import = Type.Object({
   counts: ImportCounts,
   errors: Type.Array(ImportRowError),
   ...Mapping,
+  totalRows: Nullable(Type.Integer()),
+  failure: Nullable(Type.String({ description: 'Why the import failed, when that was not one row’s fault' })),
   requestId: Nullable(Type.String({ description: 'The request that wrote it; its history rows carry the same id' })),
   createdBy: Nullable(Uuid),
   createdAt: Timestamp,

@@ -286,4 +286,36 @@ describe.runIf(hasChromium)('the web app', () => {
       await owner.close();
     }
   }, 90_000);
+
+  it('shows the workspace’s background jobs: an import that ran', async () => {
+    const browser = await launch();
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const errors = watchConsole(page);
+    try {
+      await page.goto(`${server.url}/signin`);
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: `Home · ${user.name}` }).waitFor();
+      // The import goes in through the API, with the page's own session (there is no import page yet).
+      const status = await page.evaluate(`(async () => {
+        const s = await (await fetch('/api/v1/auth/session')).json();
+        const r = await fetch('/api/v1/imports/contacts?fileName=team.csv', {
+          method: 'POST', headers: { 'content-type': 'text/csv', 'x-csrf-token': s.csrfToken },
+          body: 'First name,Last name,Email\\nGrace,Hopper,grace@navy.example\\n',
+        });
+        return r.status;
+      })()`);
+      expect(status).toBe(201);
+      await page.goto(`${server.url}/settings?tab=jobs`);
+      const row = page.getByTestId('jobs').locator('tr[data-status="completed"]').filter({ hasText: 'Contact import' });
+      await row.waitFor();
+      expect(await row.getByText('1 / 3').count()).toBe(1);
+      await page.screenshot({ path: '/tmp/rapport-jobs.png' });
+      await expectAccessible(page, 'background jobs');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

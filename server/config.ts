@@ -19,6 +19,13 @@ export interface Config {
   loginRateLimit: number;
   /** Expose the raw-SQL benchmark routes (never in production). */
   benchRoutes: boolean;
+  /**
+   * Jobs run at once by the worker inside `rapport serve` (0: this process runs no jobs, for web
+   * processes beside `rapport worker` ones). `rapport worker` runs jobs only, this many at once.
+   */
+  jobConcurrency: number;
+  /** How long a worker holds a job without renewing its lease before another worker may take it over. */
+  jobLeaseMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,5 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scryptLogN: Number(env.RAPPORT_SCRYPT_LOG_N ?? 17),
     loginRateLimit: Number(env.RAPPORT_LOGIN_RATE_LIMIT ?? 10),
     benchRoutes: env.RAPPORT_BENCH_ROUTES === '1',
+    jobConcurrency: Number(env.RAPPORT_JOB_CONCURRENCY ?? 2),
+    jobLeaseMs: Number(env.RAPPORT_JOB_LEASE_MS ?? 30_000),
   };
 }

@@ -1,17 +1,23 @@
 import closeWithGrace from 'close-with-grace';
+import pino from 'pino';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { startWorker } from './jobs/start.ts';
 
 /** Opens the database, migrates, listens; on SIGTERM/SIGINT stops taking requests, drains, closes the pool. */
 export async function serve(config: Config) {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   const app = await buildApp(config, database);
+  // The same process runs jobs too (imports, house-keeping), unless RAPPORT_JOB_CONCURRENCY=0 leaves
+  // them to `rapport worker` processes.
+  const worker = config.jobConcurrency > 0 ? await startWorker(database, config, app.log) : null;
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
-    await app.close();
+    // Requests and jobs wind down side by side; the database closes when both are done.
+    await Promise.all([app.close(), worker?.stop(8_000)]);
     await database.close();
   });
   await app.listen({ host: config.host, port: config.port });
@@ -26,4 +32,20 @@ export async function serve(config: Config) {
     );
   }
   return app;
+}
+
+/** `rapport worker`: runs jobs only, no HTTP; any number may run beside `rapport serve` processes on one PostgreSQL. */
+export async function work(config: Config) {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  const log = pino({ level: config.logLevel });
+  const worker = await startWorker(database, config, log, Math.max(1, config.jobConcurrency));
+  log.info({ worker: worker.id }, 'worker started');
+  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+    if (err) log.error({ err }, 'worker shutting down after an error');
+    else log.info({ signal }, 'worker shutting down');
+    await worker.stop(8_000);
+    await database.close();
+  });
+  return worker;
 }

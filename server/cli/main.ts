@@ -5,14 +5,15 @@ import { openDatabase } from '../db/client.ts';
 const usage = `rapport — the Rapport CRM
 
   rapport start                 build the web app if needed, migrate and serve (what \`npm start\` runs)
-  rapport serve                 migrate and serve (no web build)
+  rapport serve                 migrate and serve (no web build); runs jobs too unless RAPPORT_JOB_CONCURRENCY=0
+  rapport worker                run background jobs only (imports, house-keeping); start as many as you like
   rapport migrate               apply database migrations and exit
   rapport seed [--size N]       create a demo workspace (demo@rapport.local / rapport-demo-2026)
   rapport create-user --email E --password P [--name N] [--workspace W]
                                 create a workspace and its owner (prints the ids)
 
 The database is the embedded one in ./data unless DATABASE_URL=postgres://… is set.
-Other settings: PORT, HOST, RAPPORT_BASE_URL, RAPPORT_DATA_DIR, LOG_LEVEL.`;
+Other settings: PORT, HOST, RAPPORT_BASE_URL, RAPPORT_DATA_DIR, LOG_LEVEL, RAPPORT_JOB_CONCURRENCY.`;
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
@@ -24,6 +25,11 @@ async function main() {
       if (command === 'start') (await import('../../web/scripts/ensure-built.ts')).ensureWebBuilt();
       const { serve } = await import('../main.ts');
       await serve(config);
+      return;
+    }
+    case 'worker': {
+      const { work } = await import('../main.ts');
+      await work(config);
       return;
     }
     case 'migrate': {

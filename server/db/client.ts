@@ -85,3 +85,9 @@ export async function selectRows<T>(conn: Conn, query: SQL): Promise<T[]> {
  * (ids, enum names), which is what every caller passes.
  */
 export const pgArray = (values: readonly string[], type: 'uuid' | 'text') => sql`${`{${values.join(',')}}`}::${sql.raw(type)}[]`;
+
+/** Rows an UPDATE or DELETE touched; node-postgres says rowCount, PGlite affectedRows. */
+export const affectedRows = (result: unknown) => {
+  const r = result as { rowCount?: number | null; affectedRows?: number };
+  return Number(r.rowCount ?? r.affectedRows ?? 0);
+};

@@ -1,5 +1,6 @@
 // Every table, for drizzle-kit and for typed queries. Each module owns its own table file.
 
+export * from '../jobs/jobs.table.ts';
 export * from '../modules/activities/activities.table.ts';
 export * from '../modules/auth/auth.table.ts';
 export * from '../modules/companies/companies.table.ts';

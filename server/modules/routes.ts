@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { jobRoutes } from '../jobs/jobs.routes.ts';
 import { activityRoutes } from './activities/activities.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { companyRoutes } from './companies/companies.routes.ts';
@@ -28,4 +29,5 @@ export async function moduleRoutes(app: FastifyInstance) {
   await app.register(searchRoutes);
   await app.register(importRoutes);
   await app.register(reportRoutes);
+  await app.register(jobRoutes);
 }

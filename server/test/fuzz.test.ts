@@ -11,7 +11,10 @@ import type { Samples } from './samples.ts';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 12);
 const seed = Number(process.env.FUZZ_SEED ?? 20261122);
-const found = import.meta.glob('../modules/**/*.samples.ts', { eager: true }) as Record<string, { samples: Samples }>;
+const found = import.meta.glob(['../modules/**/*.samples.ts', '../jobs/*.samples.ts'], { eager: true }) as Record<
+  string,
+  { samples: Samples }
+>;
 const samples: Samples = Object.assign({}, ...Object.values(found).map((m) => m.samples));
 const app = await testApp();
 

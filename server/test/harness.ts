@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
+import { startWorker } from '../jobs/start.ts';
 
 // One database and one app per test worker (PGlite takes seconds to start); every test makes its
 // own workspace, so tests never see each other's data — the tenant key isolates them as it does customers.
@@ -32,8 +33,11 @@ export const testConfig = () => ({
 
 export function testApp() {
   app ??= (async () => {
-    const a = await buildApp(testConfig(), await testDatabase(), { logger: false });
+    const database = await testDatabase();
+    const a = await buildApp(testConfig(), database, { logger: false });
     await a.ready();
+    // Imports and other jobs run as they do under `npm start`: in this process, beside the app.
+    await startWorker(database, { ...testConfig(), jobLeaseMs: 30_000 }, { info() {}, warn() {}, error() {} });
     return a;
   })();
   return app;

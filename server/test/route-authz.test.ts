@@ -7,7 +7,10 @@ import type { RouteSample, Samples } from './samples.ts';
 // another workspace, with a role below its permission, and by the owner. A new route without a
 // sample in its module's *.samples.ts fails here, so no route is ever left unchecked.
 
-const found = import.meta.glob('../modules/**/*.samples.ts', { eager: true }) as Record<string, { samples: Samples }>;
+const found = import.meta.glob(['../modules/**/*.samples.ts', '../jobs/*.samples.ts'], { eager: true }) as Record<
+  string,
+  { samples: Samples }
+>;
 const samples: Samples = Object.assign({}, ...Object.values(found).map((m) => m.samples));
 const app = await testApp();
 const routes = [...app.routeTable].sort((a, b) => `${a.url} ${a.method}`.localeCompare(`${b.url} ${b.method}`));

@@ -21941,7 +21941,7 @@ export interface paths {
         put?: never;
         /**
          * Import contacts from a CSV file
-         * @description The body is the CSV file (UTF-8; comma, semicolon or tab; a header row naming the columns). Columns are matched to contact fields by name, custom fields by key or label; other columns are ignored and listed. Rows with errors are reported and skipped; all other rows are written in one transaction. `dryRun=true` checks and counts without writing.
+         * @description The body is the CSV file (UTF-8; comma, semicolon or tab; a header row naming the columns). Columns are matched to contact fields by name, custom fields by key or label; other columns are ignored and listed. A file that cannot be imported at all is refused at once. The import then runs in the background a batch of rows at a time (each batch written whole, a stopped import carried on where it stopped): the answer is 201 with the result when it finishes within `wait` seconds, else 202 with its progress so far (follow it at Location). Rows with errors are reported and skipped. `dryRun=true` checks and counts without writing.
          */
         post: {
             parameters: {
@@ -21954,6 +21954,8 @@ export interface paths {
                     dryRun?: boolean;
                     /** @description Kept with the import so that people recognise it in the list */
                     fileName?: string;
+                    /** @description Seconds to wait for the import to finish: 201 with the result if it does, else 202 with its progress (follow it at Location) */
+                    wait?: number;
                 };
                 header?: never;
                 path?: never;
@@ -21976,6 +21978,9 @@ export interface paths {
                             /** Format: uuid */
                             importId: string | null;
                             dryRun: boolean;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "completed" | "failed";
+                            totalRows: number | null;
                             rows: number;
                             created: number;
                             updated: number;
@@ -22009,6 +22014,45 @@ export interface paths {
                             /** Format: uuid */
                             importId: string | null;
                             dryRun: boolean;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "completed" | "failed";
+                            totalRows: number | null;
+                            rows: number;
+                            created: number;
+                            updated: number;
+                            duplicates: number;
+                            rejected: number;
+                            /** @description The first 100 row errors */
+                            errors: {
+                                row: number;
+                                /** @description The contact field: `email`, `lastName`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description Each used column (by header) and the contact field it fills: `firstName`, `email`, `custom.<key>` … */
+                            columns: {
+                                [key: string]: string;
+                            };
+                            /** @description Columns no field was found for */
+                            ignoredColumns: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            importId: string | null;
+                            dryRun: boolean;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "completed" | "failed";
+                            totalRows: number | null;
                             rows: number;
                             created: number;
                             updated: number;
@@ -22266,7 +22310,7 @@ export interface paths {
                                 objectType: string;
                                 fileName: string | null;
                                 /** @enum {unknown} */
-                                status: "completed" | "failed";
+                                status: "queued" | "running" | "completed" | "failed";
                                 /** @enum {unknown} */
                                 dedupe: "skip" | "update" | "none";
                                 counts: {
@@ -22290,6 +22334,9 @@ export interface paths {
                                 };
                                 /** @description Columns no field was found for */
                                 ignoredColumns: string[];
+                                totalRows: number | null;
+                                /** @description Why the import failed, when that was not one row’s fault */
+                                failure: string | null;
                                 /** @description The request that wrote it; its history rows carry the same id */
                                 requestId: string | null;
                                 /** Format: uuid */
@@ -22488,7 +22535,7 @@ export interface paths {
                             objectType: string;
                             fileName: string | null;
                             /** @enum {unknown} */
-                            status: "completed" | "failed";
+                            status: "queued" | "running" | "completed" | "failed";
                             /** @enum {unknown} */
                             dedupe: "skip" | "update" | "none";
                             counts: {
@@ -22512,6 +22559,9 @@ export interface paths {
                             };
                             /** @description Columns no field was found for */
                             ignoredColumns: string[];
+                            totalRows: number | null;
+                            /** @description Why the import failed, when that was not one row’s fault */
+                            failure: string | null;
                             /** @description The request that wrote it; its history rows carry the same id */
                             requestId: string | null;
                             /** Format: uuid */
@@ -23096,6 +23146,618 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Background jobs of this workspace (imports …), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "queued" | "running" | "completed" | "dead" | "discarded";
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description What the job does: `imports.contacts` … */
+                                name: string;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "completed" | "dead" | "discarded";
+                                attempts: number;
+                                maxAttempts: number;
+                                /** Format: date-time */
+                                runAt: string;
+                                lastError: string | null;
+                                /** @description What a long job reported last */
+                                progress: unknown;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a dead job again, with a fresh set of tries */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description What the job does: `imports.contacts` … */
+                            name: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "completed" | "dead" | "discarded";
+                            attempts: number;
+                            maxAttempts: number;
+                            /** Format: date-time */
+                            runAt: string;
+                            lastError: string | null;
+                            /** @description What a long job reported last */
+                            progress: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Discard a queued or dead job: it will not run */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description What the job does: `imports.contacts` … */
+                            name: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "completed" | "dead" | "discarded";
+                            attempts: number;
+                            maxAttempts: number;
+                            /** Format: date-time */
+                            runAt: string;
+                            lastError: string | null;
+                            /** @description What a long job reported last */
+                            progress: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

@@ -42,32 +42,37 @@ const copy = (c: ContactValues): ContactValues => ({
  * earlier rows of the same batch.
  */
 export class ContactImport {
-  readonly counts: ImportCounts = { rows: 0, created: 0, updated: 0, duplicates: 0, rejected: 0 };
-  readonly errors: ImportRowError[] = [];
+  readonly counts: ImportCounts;
+  readonly errors: ImportRowError[];
   /** email → id of the contact holding it, for every email this import has met. */
   private known = new Map<string, string>();
   /** Contacts of the current batch (and, in a dry run, of every batch: nothing is written to find them by). */
   private states = new Map<string, State>();
   private firstColumn: (field: string) => string | null;
-  private now: Date | undefined;
 
   constructor(
-    private conn: Conn,
     private ctx: Ctx,
     private opts: ImportOptions,
+    /** Where an import resumed after a stop left off: the counts and errors of the batches already committed. */
+    resume?: { counts: ImportCounts; errors: ImportRowError[] },
   ) {
+    this.counts = { ...(resume?.counts ?? { rows: 0, created: 0, updated: 0, duplicates: 0, rejected: 0 }) };
+    this.errors = [...(resume?.errors ?? [])];
     const byField = new Map<string, string>();
     for (const c of opts.mapping.columns) if (!byField.has(c.field)) byField.set(c.field, c.header);
     this.firstColumn = (field) => byField.get(field) ?? null;
   }
 
-  /** One batch: rows that passed the checks of their own, and the errors of those that did not. */
-  async add(rows: Candidate[], rowErrors: ImportRowError[], rejected: number) {
+  /**
+   * One batch, written through `conn` (for a real import, the batch's own transaction): rows that
+   * passed the checks of their own, and the errors of those that did not.
+   */
+  async add(conn: Conn, rows: Candidate[], rowErrors: ImportRowError[], rejected: number) {
     this.counts.rejected += rejected;
     const batchErrors = [...rowErrors];
     const { dedupe, dryRun } = this.opts;
-    if (dedupe !== 'none') await this.lookUp(rows);
-    if (dedupe === 'update') await this.loadTargets(rows);
+    if (dedupe !== 'none') await this.lookUp(conn, rows);
+    if (dedupe === 'update') await this.loadTargets(conn, rows);
     const creates: State[] = [];
     for (const row of rows) {
       const errorCount = batchErrors.length;
@@ -81,30 +86,28 @@ export class ContactImport {
       if (batchErrors.length > errorCount) this.counts.rejected++;
     }
     this.keepErrors(batchErrors);
+    this.counts.rows = this.counts.created + this.counts.updated + this.counts.duplicates + this.counts.rejected;
     if (dryRun) return;
-    if (creates.length) {
-      this.now ??= await transactionTime(this.conn);
-      await insertContacts(this.conn, this.ctx, this.opts.ownerId, this.now, creates);
-    }
+    if (creates.length) await insertContacts(conn, this.ctx, this.opts.ownerId, await transactionTime(conn), creates);
     const updates = [...this.states.values()]
       .filter((s) => s.before)
       .map((s) => ({ values: toValues(s), changes: diff(toValues(s.before as ContactValues), toValues(s), ['id']) }))
       .filter((u) => u.changes.length);
-    await updateContacts(this.conn, this.ctx, updates);
+    await updateContacts(conn, this.ctx, updates);
     // Written: later batches find these contacts in the database.
     this.states.clear();
   }
 
   /** Adds the contacts of this workspace that hold the batch's emails to `known`. */
-  private async lookUp(rows: Candidate[]) {
+  private async lookUp(conn: Conn, rows: Candidate[]) {
     const unseen = new Set<string>();
     for (const r of rows) for (const e of r.emails) if (!this.known.has(e.value)) unseen.add(e.value);
-    const found = await contactsByEmail(this.conn, this.ctx, [...unseen]);
+    const found = await contactsByEmail(conn, this.ctx, [...unseen]);
     for (const [email, id] of found) this.known.set(email, id);
   }
 
   /** Loads (and, for a real import, locks) the existing contacts that rows of this batch may update. */
-  private async loadTargets(rows: Candidate[]) {
+  private async loadTargets(conn: Conn, rows: Candidate[]) {
     const ids = new Set<string>();
     for (const r of rows) {
       for (const e of r.emails) {
@@ -112,7 +115,7 @@ export class ContactImport {
         if (id && !this.states.has(id)) ids.add(id);
       }
     }
-    for (const c of await loadContacts(this.conn, this.ctx, [...ids], !this.opts.dryRun)) {
+    for (const c of await loadContacts(conn, this.ctx, [...ids], !this.opts.dryRun)) {
       this.states.set(c.id, { ...copy(c), pending: false, before: c });
     }
   }

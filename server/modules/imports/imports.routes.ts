@@ -3,8 +3,9 @@ import { IdParams, Page, Problem } from '../../../contract/common.ts';
 import { Import, ImportContactsQuery, ImportListQuery, ImportResult, MAX_IMPORT_BYTES } from '../../../contract/imports.ts';
 import { AppError } from '../../http/errors.ts';
 import { validatorCompiler } from '../../http/validation.ts';
+import { wakeWorkers } from '../../jobs/queue.ts';
 import { errorResponses } from '../../records/routes.ts';
-import { getImport, listImports, runImport } from './imports.service.ts';
+import { dryRunContacts, getImport, listImports, startImport, toImportResult, waitForImport } from './imports.service.ts';
 
 const csvTypes = ['text/csv', 'application/csv'];
 
@@ -38,24 +39,23 @@ export async function importRoutes(app: FastifyInstance) {
       tags: ['Imports'],
       summary: 'Import contacts from a CSV file',
       description:
-        'The body is the CSV file (UTF-8; comma, semicolon or tab; a header row naming the columns). Columns are matched to contact fields by name, custom fields by key or label; other columns are ignored and listed. Rows with errors are reported and skipped; all other rows are written in one transaction. `dryRun=true` checks and counts without writing.',
+        'The body is the CSV file (UTF-8; comma, semicolon or tab; a header row naming the columns). Columns are matched to contact fields by name, custom fields by key or label; other columns are ignored and listed. A file that cannot be imported at all is refused at once. The import then runs in the background a batch of rows at a time (each batch written whole, a stopped import carried on where it stopped): the answer is 201 with the result when it finishes within `wait` seconds, else 202 with its progress so far (follow it at Location). Rows with errors are reported and skipped. `dryRun=true` checks and counts without writing.',
       consumes: ['text/csv'],
       body: { type: 'string', format: 'binary', description: 'The CSV file (UTF-8)' },
       querystring: ImportContactsQuery,
-      response: { 200: ImportResult, 201: ImportResult, 413: Problem, 415: Problem, ...errorResponses },
+      response: { 200: ImportResult, 201: ImportResult, 202: ImportResult, 413: Problem, 415: Problem, ...errorResponses },
     },
     handler: async (req, reply) => {
       const q = req.query as ImportContactsQuery;
       // An empty body arrives as no body at all.
       const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const result = await runImport(app.db, req.ctx, file, {
-        dedupe: q.dedupe ?? 'skip',
-        ownerId: q.ownerId,
-        dryRun: q.dryRun ?? false,
-        fileName: q.fileName ?? null,
-      });
-      if (result.importId) reply.header('location', `/api/v1/imports/${result.importId}`);
-      return reply.status(result.dryRun ? 200 : 201).send(result);
+      const input = { dedupe: q.dedupe ?? 'skip', ownerId: q.ownerId, dryRun: q.dryRun ?? false, fileName: q.fileName ?? null } as const;
+      if (input.dryRun) return reply.status(200).send(await dryRunContacts(app.db, req.ctx, file, input));
+      const id = await startImport(app.db, req.ctx, file, input, app.database.kind);
+      wakeWorkers();
+      const row = await waitForImport(app.db, req.ctx, id, (q.wait ?? 30) * 1000);
+      reply.header('location', `/api/v1/imports/${id}`);
+      return reply.status(row.status === 'completed' || row.status === 'failed' ? 201 : 202).send(toImportResult(row));
     },
   });
 

@@ -1,13 +1,14 @@
-import { jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import type { ImportCounts, ImportRowError } from '../../../contract/imports.ts';
+import { foreignKey, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { type ImportCounts, type ImportRowError, importStatuses } from '../../../contract/imports.ts';
 import { tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
 
 /**
- * One row per import of a file. A completed import is written in the transaction of its records; a
- * failed one afterwards, alone, so that people see it failed and that nothing of it was kept.
- * `request_id` is the id every history row of the import carries: undoing an import finds its
- * records by it.
+ * One row per import of a file. An import runs as a job, a batch of rows per transaction: each
+ * batch commits with the import's counts and `batches_done`, so a worker that dies mid-way is
+ * followed by one that carries on after the last committed batch, and no request waits behind a
+ * long import (on the embedded database, all share one connection). `request_id` is the id every
+ * history row of the import carries: undoing an import finds its records by it.
  */
 export const imports = pgTable(
   'imports',
@@ -15,16 +16,47 @@ export const imports = pgTable(
     ...tenantKey(),
     objectType: text('object_type').notNull(),
     fileName: text('file_name'),
-    status: text('status', { enum: ['completed', 'failed'] }).notNull(),
+    status: text('status', { enum: importStatuses }).notNull(),
     dedupe: text('dedupe', { enum: ['skip', 'update', 'none'] }).notNull(),
     counts: jsonb('counts').$type<ImportCounts>().notNull(),
     errors: jsonb('errors').$type<ImportRowError[]>().notNull().default([]),
     /** The column → field mapping used and the columns ignored. */
     mapping: jsonb('mapping').$type<{ columns: Record<string, string>; ignoredColumns: string[] }>().notNull(),
     requestId: text('request_id'),
+    /** Who wrote the records (the history rows' actor): a member, or an API key acting for its maker. */
+    actorType: text('actor_type', { enum: ['member', 'api_key'] })
+      .notNull()
+      .default('member'),
+    actorId: uuid('actor_id'),
+    ownerId: uuid('owner_id'),
+    /** Data rows of the file, counted before the job starts (for progress). */
+    totalRows: integer('total_rows'),
+    batchRows: integer('batch_rows').notNull().default(1000),
+    /** Batches committed so far: where a resumed import carries on. */
+    batchesDone: integer('batches_done').notNull().default(0),
+    /** Why an import failed, in words, when that was not one row's fault. */
+    failure: text('failure'),
     createdBy: uuid('created_by'),
     createdAt: ts('created_at').notNull().defaultNow(),
     finishedAt: ts('finished_at'),
   },
   (t) => [...tenantConstraints(t), memberRef(t, t.createdBy)],
+);
+
+/**
+ * The uploaded file of an import until the import finishes (then it is deleted). Kept as text: it
+ * was checked to be UTF-8 without NUL before it is stored, and text travels several times faster
+ * than bytea through the embedded database (60 ms against 385 ms for 1.3 MB).
+ */
+export const importFiles = pgTable(
+  'import_files',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    content: text('content').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.importId] }),
+    foreignKey({ columns: [t.workspaceId, t.importId], foreignColumns: [imports.workspaceId, imports.id] }).onDelete('cascade'),
+  ],
 );

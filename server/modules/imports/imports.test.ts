@@ -432,32 +432,56 @@ describe('what an import writes', () => {
     expect(counted).toEqual(predicted);
   });
 
-  it('rolls everything back when a later step fails', async () => {
+  it('writes each batch whole: a failing batch keeps nothing of itself and is tried again from where it stopped', async () => {
     const s = await signUp();
-    const before = await traces(s);
     const db = await testDatabase();
-    // The last write of an import (its own row) fails, after every contact, history row, event and
-    // search term was written.
-    await db.query(`create or replace function rapport_test_refuse_import() returns trigger language plpgsql as $$
+    const poison = `Poison${Date.now()}`;
+    // The first try of the batch holding the poisoned row fails after writing part of it; the retry goes
+    // through. A sequence counts the tries: unlike a row, it is not rolled back with the failed batch.
+    await db.query('drop sequence if exists rapport_test_poison_tries');
+    await db.query('create sequence rapport_test_poison_tries');
+    await db.query(`create or replace function rapport_test_poison() returns trigger language plpgsql as $$
       begin
-        if new.file_name = 'fail-on-purpose.csv' and new.status = 'completed' then raise exception 'refused on purpose'; end if;
+        if new.last_name like 'Poison%' and nextval('rapport_test_poison_tries') = 1 then raise exception 'refused on purpose'; end if;
         return new;
       end $$`);
-    await db.query('drop trigger if exists rapport_test_refuse_import on imports');
-    await db.query(
-      'create trigger rapport_test_refuse_import before insert on imports for each row execute function rapport_test_refuse_import()',
-    );
+    await db.query('drop trigger if exists rapport_test_poison on contacts');
+    await db.query('create trigger rapport_test_poison before insert on contacts for each row execute function rapport_test_poison()');
     try {
-      const rows = Array.from({ length: 20 }, (_, i) => `Person${i},p${i}@example.com`);
-      const r = await post(s, `Last name,Email\n${rows.join('\n')}\n`, '?fileName=fail-on-purpose.csv');
-      expect(r.statusCode).toBe(500);
+      // 5,500 rows: more than one batch on either database (1,000 rows a batch embedded, 5,000 on a server).
+      const rows = Array.from({ length: 5_500 }, (_, i) => (i === 5_200 ? `${poison},poison@example.com` : `Person${i},p${i}@example.com`));
+      const r = await post(s, `Last name,Email\n${rows.join('\n')}\n`, '?fileName=resumed.csv');
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json()).toMatchObject({ status: 'completed', created: 5_500, totalRows: 5_500 });
     } finally {
-      await db.query('drop trigger if exists rapport_test_refuse_import on imports');
+      await db.query('drop trigger if exists rapport_test_poison on contacts');
     }
-    expect(await traces(s)).toEqual({ ...before, imports: 1 });
-    // The failed attempt is on record, with nothing of it kept.
-    const list = (await api(s).get('/imports')).json().data;
-    expect(list).toMatchObject([{ status: 'failed', fileName: 'fail-on-purpose.csv', counts: { created: 0 } }]);
+    // Every row once: the batches written before the failure were not written again.
+    const [counts] = await sqlRows<{ contacts: number; distinct_emails: number; history: number; events: number }>(
+      `select (select count(*)::int from contacts where workspace_id = $1) as contacts,
+        (select count(distinct emails->0->>'value')::int from contacts where workspace_id = $1) as distinct_emails,
+        (select count(*)::int from record_history where workspace_id = $1 and record_type = 'contact') as history,
+        (select count(*)::int from domain_events where workspace_id = $1 and type = 'contact.created') as events`,
+      [s.workspaceId],
+    );
+    expect(counts).toEqual({ contacts: 5_500, distinct_emails: 5_500, history: 5_500, events: 5_500 });
+    const [job] = await sqlRows<{ attempts: number; status: string }>(
+      `select attempts, status from jobs where name = 'imports.contacts' and input->>'importId' = $1`,
+      [(await api(s).get('/imports')).json().data[0].id],
+    );
+    expect(job).toEqual({ attempts: 2, status: 'completed' });
+    expect(await countRows('import_files', s.workspaceId)).toBe(0);
+  });
+
+  it('does not import a file twice when two imports of it run at once (dedupe=skip)', async () => {
+    const s = await signUp();
+    const rows = Array.from({ length: 200 }, (_, i) => `Twin${i},twin${i}@example.com`);
+    const file = `Last name,Email\n${rows.join('\n')}\n`;
+    const [a, b] = await Promise.all([post(s, file), post(s, file)]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(a.json().created + b.json().created).toBe(200);
+    expect(a.json().duplicates + b.json().duplicates).toBe(200);
+    expect(await countRows('contacts', s.workspaceId)).toBe(200);
   });
 });
 

@@ -7,6 +7,7 @@ import { ApiError, api, unwrap } from '../../api.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import { applySession, sessionKey, useMe } from '../../session.ts';
 import { FieldSettings } from './FieldSettings.tsx';
+import { JobSettings } from './JobSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
 import { ApiKeySettings, InvitationSettings, MemberSettings } from './TeamSettings.tsx';
 
@@ -156,7 +157,7 @@ function PasswordSettings() {
   );
 }
 
-const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'fields', 'apiKeys', 'profile'] as const;
+const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'fields', 'apiKeys', 'jobs', 'profile'] as const;
 
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -192,6 +193,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="apiKeys" pt="md">
           <ApiKeySettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="jobs" pt="md">
+          <JobSettings />
         </Tabs.Panel>
         <Tabs.Panel value="profile" pt="md">
           <Stack>

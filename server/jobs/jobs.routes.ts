@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { IdParams, Page } from '../../contract/common.ts';
+import { Job, JobListQuery } from '../../contract/jobs.ts';
+import { jobDefs } from '../modules/jobs.ts';
+import { errorResponses } from '../records/routes.ts';
+import { discardJob, listJobs, retryJob } from './jobs.service.ts';
+import { wakeWorkers } from './queue.ts';
+
+export async function jobRoutes(app: FastifyInstance) {
+  const tags = ['Jobs'];
+  app.get('/jobs', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Background jobs of this workspace (imports …), newest first',
+      querystring: JobListQuery,
+      response: { 200: Page(Job), ...errorResponses },
+    },
+    handler: async (req) => listJobs(app.db, req.ctx, req.query as JobListQuery),
+  });
+  app.post('/jobs/:id/retry', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Run a dead job again, with a fresh set of tries',
+      params: IdParams,
+      response: { 200: Job, ...errorResponses },
+    },
+    handler: async (req) => {
+      const job = await app.db.transaction((tx) => retryJob(tx, req.ctx, (req.params as { id: string }).id));
+      wakeWorkers();
+      return job;
+    },
+  });
+  app.delete('/jobs/:id', {
+    config: { permission: 'admin' },
+    schema: { tags, summary: 'Discard a queued or dead job: it will not run', params: IdParams, response: { 200: Job, ...errorResponses } },
+    handler: async (req) => app.db.transaction((tx) => discardJob(app.database, tx, req.ctx, (req.params as { id: string }).id, jobDefs)),
+  });
+}

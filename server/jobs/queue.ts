@@ -1,0 +1,55 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'drizzle-orm';
+import type { Static, TSchema } from 'typebox';
+import { uuidv7 } from 'uuidv7';
+import { type Conn, selectRows } from '../db/client.ts';
+import { bodyAjv } from '../http/validation.ts';
+import type { JobDef } from './define.ts';
+
+const checkers = new WeakMap<JobDef, ReturnType<typeof bodyAjv.compile>>();
+
+function checkInput(def: JobDef, input: unknown) {
+  let check = checkers.get(def);
+  if (!check) {
+    check = bodyAjv.compile(def.input);
+    checkers.set(def, check);
+  }
+  // A job's input is written by our own code: a mismatch is a bug, found here rather than by the worker.
+  if (!check(input)) throw new Error(`job ${def.name}: input does not match its schema: ${bodyAjv.errorsText(check.errors)}`);
+}
+
+export interface EnqueueOptions {
+  /** Whose job it is; their admins see it in the jobs list. Null for house-keeping. */
+  workspaceId?: string | null;
+  /** Not before this time (a delayed job). */
+  runAt?: Date;
+  priority?: number;
+  /** At most one queued or running job per name and key: a second enqueue while one waits is dropped. */
+  singletonKey?: string;
+}
+
+/**
+ * Adds a job in the caller's transaction: it exists exactly when the change that asked for it is
+ * committed, and a worker cannot see it before. Returns the job's id, or null when a job with the
+ * same singleton key is already waiting.
+ */
+export async function enqueue<S extends TSchema>(conn: Conn, def: JobDef<S>, input: Static<S>, opts: EnqueueOptions = {}) {
+  checkInput(def as unknown as JobDef, input);
+  const id = uuidv7();
+  const rows = await selectRows<{ id: string }>(
+    conn,
+    sql`insert into jobs (id, name, workspace_id, input, max_attempts, run_at, priority, singleton_key)
+      values (${id}, ${def.name}, ${opts.workspaceId ?? null}, ${JSON.stringify(input)}::jsonb, ${def.retry?.attempts ?? 5},
+        coalesce(${opts.runAt ? opts.runAt.toISOString() : null}::timestamptz, now()), ${opts.priority ?? 0}, ${opts.singletonKey ?? null})
+      on conflict (name, singleton_key) where status in ('queued', 'running') and singleton_key is not null do nothing
+      returning id`,
+  );
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * Wakes the workers of this process at once instead of at their next poll: call it after the
+ * transaction that enqueued a job has committed (before, the job is not visible yet).
+ */
+export const jobSignals = new EventEmitter();
+export const wakeWorkers = () => jobSignals.emit('wake');
