@@ -1,4 +1,5 @@
-// Writes web/openapi.json from the server's own route schemas and turns it into web/src/api-types.ts.
+// Writes the OpenAPI document from the server's own route schemas and turns it into
+// web/src/api-types.ts (or the file given as the first argument, which the CI check compares).
 // It builds the Fastify app in-process over an in-memory PGlite: no port, no data directory.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/client.ts';
 
 const out = join(mkdtempSync(join(tmpdir(), 'rapport-openapi-')), 'openapi.json');
-const types = fileURLToPath(new URL('../src/api-types.ts', import.meta.url));
+const types = process.argv[2] ?? fileURLToPath(new URL('../src/api-types.ts', import.meta.url));
 
 const database = await openDatabase({ dataDir: 'memory://' });
 const app = await buildApp({ ...loadConfig({}), logLevel: 'silent' }, database, { logger: false });
