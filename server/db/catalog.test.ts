@@ -5,7 +5,16 @@ import { signUp, testDatabase } from '../test/harness.ts';
 // workspace on one node. This reads the live catalog, so a new table cannot forget it.
 
 /** Global tables: looked up before any workspace is known (Citus reference tables). */
-const globalTables = new Set(['workspaces', 'identities', 'login_events', 'login_throttles', 'rate_limits', 'jobs', 'job_schedules']);
+const globalTables = new Set([
+  'workspaces',
+  'identities',
+  'login_events',
+  'login_throttles',
+  'rate_limits',
+  'jobs',
+  'job_schedules',
+  'event_cursors',
+]);
 
 interface Constraint {
   table: string;

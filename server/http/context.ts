@@ -8,6 +8,12 @@ export interface Ctx {
   actor: { type: 'member' | 'api_key' | 'system'; id: string | null };
   role: Role;
   requestId: string | null;
+  /**
+   * The events that led to this change, oldest first, when it is a reaction (an automation, a
+   * job acting on an event) rather than a person's request. Events written in this context carry
+   * it, so a reaction can tell what caused it and stop a loop.
+   */
+  causes?: string[];
 }
 
 /** The permission a route needs; `public` routes take no credentials at all. */

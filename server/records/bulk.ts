@@ -9,18 +9,11 @@ import { badRequest, conflict, invalid } from '../http/errors.ts';
 import { contacts } from '../modules/contacts/contacts.table.ts';
 import { dealContacts, deals } from '../modules/deals/deals.table.ts';
 import { fieldResolver } from '../modules/fields/fields.service.ts';
+import { eventRowsSql, historyRowsSql } from '../modules/history/history.service.ts';
 import { leads } from '../modules/leads/leads.table.ts';
 import { taskLinks, tasks } from '../modules/tasks/tasks.table.ts';
 import { compileFilter } from './filter.ts';
 import { builtInField, isoTimestamp, metaProjection, type ObjectDef } from './object-def.ts';
-
-/**
- * A UUIDv7 made by PostgreSQL (version 15 has no uuidv7()): the clock's milliseconds over the
- * first 48 bits of a random v4, version nibble set to 7. History is paged by its time-ordered id,
- * so rows written by SQL must sort among those the app makes with the uuidv7 package.
- */
-export const sqlUuidv7 = sql`encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
-  placing substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`;
 
 /**
  * The API shape of a record as SQL, for the `after` of the events a bulk update writes, of the
@@ -242,15 +235,26 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
         )})
       returning ${col('id')} as id, to_jsonb(array_remove(array[${changes}]::jsonb[], null)) as changes, ${afterJson} as after
     ), hist as (
-      insert into record_history (workspace_id, id, record_type, record_id, action, field, old_value, new_value, actor_type, actor_id, request_id)
-      select ${ctx.workspaceId}, ${sqlUuidv7}, ${def.type}, u.id, 'update', c->>'field',
-        nullif(c->'old', 'null'::jsonb), nullif(c->'new', 'null'::jsonb), ${ctx.actor.type}, ${ctx.actor.id}::uuid, ${ctx.requestId}
-      from upd u cross join lateral jsonb_array_elements(u.changes) c
+      ${historyRowsSql(
+        ctx,
+        def.type,
+        'update',
+        {
+          recordId: sql`u.id`,
+          field: sql`c->>'field'`,
+          old: sql`nullif(c->'old', 'null'::jsonb)`,
+          new: sql`nullif(c->'new', 'null'::jsonb)`,
+        },
+        sql`upd u cross join lateral jsonb_array_elements(u.changes) c`,
+      )}
     ), ev as (
-      insert into domain_events (workspace_id, id, type, record_type, record_id, payload, actor_id)
-      select ${ctx.workspaceId}, ${sqlUuidv7}, ${`${def.type}.updated`}, ${def.type}, u.id,
-        jsonb_build_object('changes', u.changes, 'after', u.after), ${ctx.actor.id}::uuid
-      from upd u
+      ${eventRowsSql(
+        ctx,
+        `${def.type}.updated`,
+        def.type,
+        { recordId: sql`u.id`, payload: sql`jsonb_build_object('changes', u.changes, 'after', u.after)` },
+        sql`upd u`,
+      )}
     )
     select count(*)::int as updated from upd`,
   );

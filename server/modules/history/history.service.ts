@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import { isEventType } from '../../../contract/events.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { badRequest } from '../../http/errors.ts';
@@ -39,7 +40,15 @@ export async function writeHistory(
   );
 }
 
-/** Appends a domain event to the outbox in the caller's transaction (`contact.updated`, `deal.stage_changed` …). */
+/** Refuses an event that is not in the catalog (contract/events.ts): every event has a documented shape. */
+function checkType(type: string) {
+  if (!isEventType(type)) throw new Error(`"${type}" is not in the event catalog (contract/events.ts)`);
+}
+
+/**
+ * Appends a domain event to the outbox in the caller's transaction (`contact.updated`,
+ * `deal.stage_changed` …), with the chain of events that caused the change (ctx.causes).
+ */
 export async function emitEvent(
   conn: Conn,
   ctx: Ctx,
@@ -48,16 +57,55 @@ export async function emitEvent(
   recordId: string,
   payload: Record<string, unknown>,
 ) {
+  checkType(type);
+  const id = uuidv7();
   await conn.insert(domainEvents).values({
     workspaceId: ctx.workspaceId,
-    id: uuidv7(),
+    id,
     type,
     recordType,
     recordId,
     payload,
     actorId: ctx.actor.id,
+    causes: ctx.causes ?? [],
   });
+  return id;
 }
+
+/**
+ * The set-based twins of writeHistory and emitEvent, for writes of many records in one statement
+ * (bulk update, import): `INSERT … SELECT` of one history row or one event per row of `from`, whose
+ * columns the SQL expressions of `rows` read. Each row gets a time-ordered id (sqlUuidv7) unless
+ * `rows.id` names one.
+ */
+export function historyRowsSql(
+  ctx: Ctx,
+  recordType: string,
+  action: HistoryAction,
+  rows: { recordId: SQL; field: SQL; old: SQL; new: SQL; id?: SQL },
+  from: SQL,
+) {
+  return sql`insert into record_history (workspace_id, id, record_type, record_id, action, field, old_value, new_value, actor_type, actor_id, request_id)
+    select ${ctx.workspaceId}, ${rows.id ?? sqlUuidv7}, ${recordType}, ${rows.recordId}, ${action}, ${rows.field}, ${rows.old}, ${rows.new},
+      ${ctx.actor.type}, ${ctx.actor.id}::uuid, ${ctx.requestId}
+    from ${from}`;
+}
+
+export function eventRowsSql(ctx: Ctx, type: string, recordType: string, rows: { recordId: SQL; payload: SQL; id?: SQL }, from: SQL) {
+  checkType(type);
+  return sql`insert into domain_events (workspace_id, id, type, record_type, record_id, payload, actor_id, causes)
+    select ${ctx.workspaceId}, ${rows.id ?? sqlUuidv7}, ${type}, ${recordType}, ${rows.recordId}, ${rows.payload}, ${ctx.actor.id}::uuid,
+      ${JSON.stringify(ctx.causes ?? [])}::jsonb
+    from ${from}`;
+}
+
+/**
+ * A UUIDv7 made by PostgreSQL (version 15 has no uuidv7()): the clock's milliseconds over the
+ * first 48 bits of a random v4, version nibble set to 7. History is paged by its time-ordered id,
+ * so rows written by SQL must sort among those the app makes with the uuidv7 package.
+ */
+export const sqlUuidv7 = sql`encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+  placing substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`;
 
 const pastTense: Record<HistoryAction, string> = {
   create: 'created',

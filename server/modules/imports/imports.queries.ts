@@ -5,7 +5,7 @@ import type { Ctx } from '../../http/context.ts';
 import { projectionObject } from '../../records/list.ts';
 import { contactDef, toContact } from '../contacts/contacts.service.ts';
 import type { contacts, LabeledValue } from '../contacts/contacts.table.ts';
-import type { FieldChange } from '../history/history.service.ts';
+import { eventRowsSql, type FieldChange, historyRowsSql } from '../history/history.service.ts';
 import { refreshSearch, searchSources } from '../search/search.service.ts';
 
 // Set-based SQL of an import. Each statement takes a whole batch as one JSON parameter
@@ -161,13 +161,9 @@ export async function insertContacts(conn: Conn, ctx: Ctx, ownerId: string, now:
       from r
       returning *
     ), history as (
-      insert into record_history (workspace_id, id, record_type, record_id, action, field, old_value, new_value, actor_type, actor_id, request_id)
-      select ${ctx.workspaceId}, r.hid, 'contact', r.id, 'create', null, null, r.api, ${ctx.actor.type}, ${ctx.actor.id}, ${ctx.requestId}
-      from r
+      ${historyRowsSql(ctx, 'contact', 'create', { id: sql`r.hid`, recordId: sql`r.id`, field: sql`null`, old: sql`null`, new: sql`r.api` }, sql`r`)}
     ), events as (
-      insert into domain_events (workspace_id, id, type, record_type, record_id, payload, actor_id)
-      select ${ctx.workspaceId}, r.eid, 'contact.created', 'contact', r.id, jsonb_build_object('after', r.api), ${ctx.actor.id}
-      from r
+      ${eventRowsSql(ctx, 'contact.created', 'contact', { id: sql`r.eid`, recordId: sql`r.id`, payload: sql`jsonb_build_object('after', r.api)` }, sql`r`)}
     )
     ${searchTermsOf(sql`inserted`)}`);
 }
@@ -194,14 +190,21 @@ export async function updateContacts(conn: Conn, ctx: Ctx, rows: { values: Conta
       where c.workspace_id = ${ctx.workspaceId} and c.id = r.id
       returning c.*
     ), history as (
-      insert into record_history (workspace_id, id, record_type, record_id, action, field, old_value, new_value, actor_type, actor_id, request_id)
-      select ${ctx.workspaceId}, h.hid, 'contact', h.rid, 'update', h.field, h.old, h.new, ${ctx.actor.type}, ${ctx.actor.id}, ${ctx.requestId}
-      from jsonb_to_recordset(${jsonb(history)}) h(hid uuid, rid uuid, field text, old jsonb, new jsonb)
+      ${historyRowsSql(
+        ctx,
+        'contact',
+        'update',
+        { id: sql`h.hid`, recordId: sql`h.rid`, field: sql`h.field`, old: sql`h.old`, new: sql`h.new` },
+        sql`jsonb_to_recordset(${jsonb(history)}) h(hid uuid, rid uuid, field text, old jsonb, new jsonb)`,
+      )}
     )
-    insert into domain_events (workspace_id, id, type, record_type, record_id, payload, actor_id)
-    select ${ctx.workspaceId}, r.eid, 'contact.updated', 'contact', contacts.id,
-      jsonb_build_object('changes', r.changes, 'after', ${contactJson}), ${ctx.actor.id}
-    from contacts join r on r.id = contacts.id`);
+    ${eventRowsSql(
+      ctx,
+      'contact.updated',
+      'contact',
+      { id: sql`r.eid`, recordId: sql`contacts.id`, payload: sql`jsonb_build_object('changes', r.changes, 'after', ${contactJson})` },
+      sql`contacts join r on r.id = contacts.id`,
+    )}`);
   await refreshSearch(
     conn,
     ctx.workspaceId,

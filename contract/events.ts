@@ -1,0 +1,73 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { Uuid } from './common.ts';
+
+/**
+ * The catalog of domain events: every event Rapport writes to its outbox (`domain_events`), with the
+ * shape of its payload. Automation, webhooks and live updates read these; docs/events.md describes
+ * them for people. A change of a payload's shape gets a new version, never a silent edit.
+ */
+
+/** One changed field: `custom.<key>` for custom fields, null for a create, delete or restore. */
+export const FieldChange = Type.Object({ field: Type.Union([Type.String(), Type.Null()]), old: Type.Unknown(), new: Type.Unknown() });
+
+/** A record as the API reads it (the object's own API shape). */
+const RecordShape = Type.Record(Type.String(), Type.Unknown(), { description: 'The record as GET returns it' });
+
+const created = Type.Object({ after: RecordShape });
+const updated = Type.Object({ changes: Type.Array(FieldChange), after: RecordShape });
+const removed = Type.Object({ after: RecordShape });
+const changed = Type.Object({ changes: Type.Array(FieldChange) });
+
+/** Objects whose every write is a record event: `<object>.created|updated|deleted|restored`. */
+export const recordEventObjects = [
+  'company',
+  'contact',
+  'lead',
+  'deal',
+  'activity',
+  'task',
+  'pipeline',
+  'field_definition',
+  'saved_view',
+] as const;
+/** Settings and people, whose changes are events of their own: `<subject>.created|updated|deleted`. */
+export const settingsEventSubjects = ['member', 'workspace', 'invitation', 'api_key', 'job', 'field_definition'] as const;
+
+export const eventVersion = 1;
+
+type Catalog = Record<string, { version: number; payload: TSchema; description: string }>;
+
+function recordEvents(): Catalog {
+  const out: Catalog = {};
+  for (const o of recordEventObjects) {
+    out[`${o}.created`] = { version: 1, payload: created, description: `A ${o} was created.` };
+    out[`${o}.updated`] = { version: 1, payload: updated, description: `Fields of a ${o} changed: each change, and the ${o} after.` };
+    out[`${o}.deleted`] = { version: 1, payload: removed, description: `A ${o} went to the trash.` };
+    out[`${o}.restored`] = { version: 1, payload: removed, description: `A ${o} came back from the trash.` };
+  }
+  for (const s of settingsEventSubjects) {
+    for (const [action, what] of [
+      ['created', 'was created'],
+      ['updated', 'changed'],
+      ['deleted', 'was removed or revoked'],
+    ] as const) {
+      out[`${s}.${action}`] ??= { version: 1, payload: changed, description: `A ${s.replace('_', ' ')} ${what}.` };
+    }
+  }
+  return out;
+}
+
+export const eventCatalog: Catalog = {
+  ...recordEvents(),
+  'deal.stage_changed': {
+    version: 1,
+    payload: Type.Object({ from: Uuid, to: Uuid }),
+    description: 'A deal moved to another stage (also sent as deal.updated): automations react to moves on the board.',
+  },
+};
+
+export type EventType = keyof typeof eventCatalog & string;
+export type FieldChangeShape = Static<typeof FieldChange>;
+
+/** Whether `type` is in the catalog: the outbox refuses anything else. */
+export const isEventType = (type: string): type is EventType => Object.hasOwn(eventCatalog, type);
