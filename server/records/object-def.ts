@@ -40,6 +40,12 @@ export interface ObjectDef {
   /** Names a client may ask for in `fields=` or put in a view's columns (besides `custom.<key>`). */
   apiFields?: readonly string[];
   /**
+   * Columns a list shows that are not one API field but read some (a contact's `name` reads
+   * firstName and lastName, its `email` the emails): accepted in a view's columns and in `fields=`,
+   * and fetched as the fields they read.
+   */
+  derivedColumns?: Record<string, readonly string[]>;
+  /**
    * The API shape as SQL, key by key, for lists built as JSON by the database. Must read exactly
    * like the module's row mapper; each module's tests compare the two.
    */

@@ -62,18 +62,29 @@ export function expectedVersion(req: FastifyRequest, bodyVersion: number | undef
   return undefined;
 }
 
-/** Keeps only the asked-for fields of each record; `id` and `version` always come along. */
-export function pickFields(def: ObjectDef, fields: string | undefined) {
-  if (!fields) return <T>(x: T) => x;
+/**
+ * The API fields behind asked-for names: API fields as they are, a derived column (a contact's
+ * `name`) as the fields it reads. Unknown names are a 400 naming them.
+ */
+export function expandFields(def: ObjectDef, fields: string) {
   const names = fields
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean);
+  const out: string[] = [];
   for (const n of names) {
-    if (!def.apiFields?.includes(n) && !/^custom\.[a-z][a-z0-9_]*$/.test(n)) {
-      throw badRequest('query.fields', 'unknown_field', `"${n}" is not a field of ${def.label.toLowerCase()}`);
-    }
+    const derived = def.derivedColumns && Object.hasOwn(def.derivedColumns, n) ? def.derivedColumns[n] : undefined;
+    if (derived) out.push(...derived);
+    else if (def.apiFields?.includes(n) || /^custom\.[a-z][a-z0-9_]*$/.test(n)) out.push(n);
+    else throw badRequest('query.fields', 'unknown_field', `"${n}" is not a field of ${def.label.toLowerCase()}`);
   }
+  return [...new Set(out)];
+}
+
+/** Keeps only the asked-for fields of each record; `id` and `version` always come along. */
+export function pickFields(def: ObjectDef, fields: string | undefined) {
+  if (!fields) return <T>(x: T) => x;
+  const names = expandFields(def, fields);
   const top = new Set(['id', 'version', ...names.map((n) => n.split('.')[0])]);
   return <T extends Record<string, unknown>>(x: T) => Object.fromEntries(Object.entries(x).filter(([k]) => top.has(k))) as T;
 }
@@ -109,7 +120,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       const input = { limit: q.limit, cursor: q.cursor, filter, sort, deleted: q.deleted };
       if (def.projection) {
         // The database writes the page's JSON; it is sent as it comes, without a row object in between.
-        const only = fields ? new Set(['id', 'version', ...fields.split(',').map((f) => f.trim().split('.')[0])]) : undefined;
+        const only = fields ? new Set(['id', 'version', ...expandFields(def, fields).map((f) => f.split('.')[0])]) : undefined;
         const page = await listJson(app.db, req.ctx, def, input, only);
         return reply.type('application/json; charset=utf-8').send(`{"data":${page.json},"nextCursor":${JSON.stringify(page.nextCursor)}}`);
       }

@@ -17,8 +17,35 @@ const csrf: Middleware = {
   },
 };
 
+/** 128 random bits as hex: crypto.randomUUID needs a secure context, and Rapport may be served over plain http on a LAN. */
+const randomKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * Every JSON POST carries an Idempotency-Key, the same one for the same request sent again within
+ * 10 seconds: a double click, a retry after a dropped answer. The server then answers the repeat
+ * with the first answer instead of creating the record twice. Identical requests further apart are
+ * new requests (a second "Called, no answer" an hour later is a second call).
+ */
+const recent = new Map<string, { key: string; at: number }>();
+const idempotency: Middleware = {
+  async onRequest({ request }) {
+    if (request.method !== 'POST' || !request.headers.get('content-type')?.includes('application/json')) return request;
+    const now = Date.now();
+    for (const [k, v] of recent) if (now - v.at > 10_000) recent.delete(k);
+    const fingerprint = `${new URL(request.url, location.href).pathname} ${await request.clone().text()}`;
+    let entry = recent.get(fingerprint);
+    if (!entry) {
+      entry = { key: randomKey(), at: now };
+      recent.set(fingerprint, entry);
+    }
+    request.headers.set('Idempotency-Key', entry.key);
+    return request;
+  },
+};
+
 export const api = createClient<paths>({ baseUrl: '' });
 api.use(csrf);
+api.use(idempotency);
 
 export interface FieldError {
   field: string;

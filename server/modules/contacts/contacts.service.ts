@@ -49,6 +49,7 @@ export const contactDef: ObjectDef = {
     lastActivityAt: { kind: 'datetime', sql: contacts.lastActivityAt },
     ...addressFields(contacts.address),
   },
+  derivedColumns: { name: ['firstName', 'lastName'], email: ['emails'], phone: ['phones'] },
   apiFields: [
     'firstName',
     'lastName',

@@ -44,6 +44,7 @@ export const leadDef: ObjectDef = {
     convertedCompanyId: { kind: 'uuid', sql: leads.convertedCompanyId },
     convertedDealId: { kind: 'uuid', sql: leads.convertedDealId },
   },
+  derivedColumns: { name: ['firstName', 'lastName'] },
   apiFields: [
     'firstName',
     'lastName',

@@ -71,8 +71,10 @@ async function check(conn: Conn, ctx: Ctx, objectType: string, v: { filter?: unk
     }
   }
   for (const [i, c] of (v.columns ?? []).entries()) {
-    // The same rule as a list's `fields=`: API field names, or `custom.<key>` of a live custom field.
-    if (!def.apiFields?.includes(c) && !(c.startsWith('custom.') && field(c))) {
+    // The same rule as a list's `fields=`: API field names, derived columns (a contact's name), or
+    // `custom.<key>` of a live custom field.
+    const derived = def.derivedColumns && Object.hasOwn(def.derivedColumns, c);
+    if (!def.apiFields?.includes(c) && !derived && !(c.startsWith('custom.') && field(c))) {
       throw invalid([{ field: `body.columns.${i}`, code: 'unknown_field', message: `"${c}" is not a field of ${objectType}` }]);
     }
   }

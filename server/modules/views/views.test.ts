@@ -57,3 +57,33 @@ describe('saved views', () => {
     expect((await c.get('/views')).json().data).toHaveLength(0);
   });
 });
+
+describe('views of contacts and leads', () => {
+  it('keep the columns the list shows (name, email, phone) and apply them', async () => {
+    const s = await signUp();
+    const c = api(s);
+    await c.post('/contacts', { firstName: 'Ada', lastName: 'Initech', emails: [{ value: 'ada@initech.example' }], title: 'CTO' });
+    const saved = await c.post('/views', {
+      objectType: 'contact',
+      name: 'Initech people',
+      filter: { and: [{ field: 'email', op: 'contains', value: 'initech' }] },
+      sort: '-updatedAt',
+      columns: ['name', 'email', 'phone', 'title', 'companies', 'lifecycleStage', 'ownerId', 'lastActivityAt'],
+      visibility: 'private',
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const page = (await c.get(`/contacts?view=${saved.json().id}`)).json().data;
+    expect(page).toHaveLength(1);
+    expect(page[0]).toMatchObject({ firstName: 'Ada', lastName: 'Initech', emails: [{ value: 'ada@initech.example' }], title: 'CTO' });
+    expect(page[0].custom).toBeUndefined();
+    const lead = await c.post('/views', {
+      objectType: 'lead',
+      name: 'Leads',
+      columns: ['name', 'email', 'companyName'],
+      visibility: 'shared',
+    });
+    expect(lead.statusCode, lead.body).toBe(201);
+    const bad = await c.post('/views', { objectType: 'contact', name: 'Bad', columns: ['name', 'nonsense'], visibility: 'private' });
+    expect(bad.json().errors[0].field).toBe('body.columns.1');
+  });
+});

@@ -71,6 +71,9 @@ export const de: DeepPartial<Messages> = {
     overdue: 'Überfällig',
   },
   list: {
+    pickField: 'Feld wählen',
+    pickOperator: 'Operator wählen',
+    enterValue: 'Wert eingeben',
     new: 'Neu',
     search: 'Suchen',
     filter: 'Filter',

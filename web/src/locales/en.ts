@@ -66,6 +66,9 @@ export const en = {
     overdue: 'Overdue',
   },
   list: {
+    pickField: 'Choose a field',
+    pickOperator: 'Choose an operator',
+    enterValue: 'Enter a value',
     new: 'New',
     search: 'Search',
     filter: 'Filter',

@@ -1,12 +1,13 @@
 import { Button, Group, Modal, NumberInput, Select, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api.ts';
 import { fractionDigits } from '../../format.ts';
 import { createRecord, type ObjectType, type Row, recordKeys } from '../../records.ts';
 import { useMe } from '../../session.ts';
 import { usePipelines } from '../../ui/usePipelines.ts';
+import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
 import { CompanyPicker } from './CompanyPicker.tsx';
 
 type Form = Record<string, string>;
@@ -78,10 +79,7 @@ export function CreateRecordModal({
   const stageOptions = pipelines.flatMap((p) =>
     p.stages.filter((s) => s.kind === 'open').map((s) => ({ value: s.id, label: pipelines.length > 1 ? `${p.name} · ${s.name}` : s.name })),
   );
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
+  const submit = useSubmitOnce(create);
   const stageId = form.stageId || stageOptions[0]?.value || '';
   if (type === 'deal' && !form.stageId && stageId) setForm((f) => ({ ...f, stageId }));
 

@@ -52,22 +52,44 @@ export function toFilter(g: FilterGroup, columns: Column[]): unknown {
   return { [g.mode]: parts };
 }
 
-export function countConditions(g: FilterGroup): number {
-  return g.items.reduce((n, x) => n + (isGroup(x) ? countConditions(x) : x.field ? 1 : 0), 0);
+/** What a row still lacks before it filters anything: a field, an operator or a value; null when complete. */
+export function missing(c: Condition): 'field' | 'op' | 'value' | null {
+  if (!c.field) return 'field';
+  if (!c.op) return 'op';
+  if (!noValue.has(c.op) && c.value === '') return 'value';
+  return null;
 }
+
+/** Conditions that filter (complete rows): what the badge on the Filter button counts. */
+export function countConditions(g: FilterGroup): number {
+  return g.items.reduce((n, x) => n + (isGroup(x) ? countConditions(x) : missing(x) ? 0 : 1), 0);
+}
+
+/** Whether a row is started but not complete: Apply refuses the filter until it is complete or removed. */
+export function hasIncomplete(g: FilterGroup): boolean {
+  return g.items.some((x) => (isGroup(x) ? hasIncomplete(x) : missing(x) !== null));
+}
+
+// The selects of a row open their lists inside the filter panel, not in a portal: a pick in a
+// portal counts as a click outside the panel and closed it. Picking the selected option again
+// keeps it (no deselect), rather than blanking the operator.
+const inPanel = { withinPortal: false } as const;
 
 function ConditionRow({
   c,
   columns,
   onChange,
   onRemove,
+  showErrors,
 }: {
   c: Condition;
   columns: Column[];
   onChange: (c: Condition) => void;
   onRemove: () => void;
+  showErrors: boolean;
 }) {
   const { t } = useTranslation();
+  const lacks = showErrors ? missing(c) : null;
   const filterable = columns.filter((col) => col.field && col.filter !== 'none');
   const col = filterable.find((x) => x.field === c.field);
   const ops = col ? opsByKind[col.filter] : [];
@@ -87,13 +109,20 @@ function ConditionRow({
         }
         w={170}
         searchable
+        allowDeselect={false}
+        comboboxProps={inPanel}
+        error={lacks === 'field' ? t('list.pickField') : undefined}
       />
       <Select
         aria-label={t('list.operator')}
+        placeholder={t('list.operator')}
         data={ops.map((o) => ({ value: o, label: t(`ops.${o}`) }))}
         value={c.op || null}
-        onChange={(v) => onChange({ ...c, op: v ?? '' })}
+        onChange={(v) => v && onChange({ ...c, op: v })}
         w={150}
+        allowDeselect={false}
+        comboboxProps={inPanel}
+        error={lacks === 'op' ? t('list.pickOperator') : undefined}
       />
       {!noValue.has(c.op) &&
         (col?.filter === 'enum' || col?.filter === 'bool' ? (
@@ -103,6 +132,9 @@ function ConditionRow({
             value={c.value || null}
             onChange={(v) => onChange({ ...c, value: v ?? '' })}
             w={160}
+            allowDeselect={false}
+            comboboxProps={inPanel}
+            error={lacks === 'value' ? t('list.enterValue') : undefined}
           />
         ) : (
           <TextInput
@@ -114,6 +146,7 @@ function ConditionRow({
             value={c.value}
             onChange={(e) => onChange({ ...c, value: e.currentTarget.value })}
             w={180}
+            error={lacks === 'value' ? t('list.enterValue') : undefined}
           />
         ))}
       <ActionIcon variant="subtle" color="gray" onClick={onRemove} aria-label={t('settings.remove')}>
@@ -128,11 +161,14 @@ export function FilterBuilder({
   columns,
   onChange,
   depth = 0,
+  showErrors = false,
 }: {
   group: FilterGroup;
   columns: Column[];
   onChange: (g: FilterGroup) => void;
   depth?: number;
+  /** Apply was pressed with an incomplete row: say what each lacks. */
+  showErrors?: boolean;
 }) {
   const { t } = useTranslation();
   const setItem = (i: number, x: Condition | FilterGroup | null) =>
@@ -153,10 +189,24 @@ export function FilterBuilder({
         {group.items.map((x, i) =>
           isGroup(x) ? (
             // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no id
-            <FilterBuilder key={i} group={x} columns={columns} depth={depth + 1} onChange={(g) => setItem(i, g.items.length ? g : null)} />
+            <FilterBuilder
+              key={i}
+              group={x}
+              columns={columns}
+              depth={depth + 1}
+              showErrors={showErrors}
+              onChange={(g) => setItem(i, g.items.length ? g : null)}
+            />
           ) : (
             // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no id
-            <ConditionRow key={i} c={x} columns={columns} onChange={(c) => setItem(i, c)} onRemove={() => setItem(i, null)} />
+            <ConditionRow
+              key={i}
+              c={x}
+              columns={columns}
+              showErrors={showErrors}
+              onChange={(c) => setItem(i, c)}
+              onRemove={() => setItem(i, null)}
+            />
           ),
         )}
         <Group gap="xs">

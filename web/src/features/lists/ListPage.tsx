@@ -15,7 +15,7 @@ import { BulkBar } from './BulkBar.tsx';
 import { CreateRecordModal } from './CreateRecordModal.tsx';
 import { type Column, columnsFor, defaultColumns, type Lookups } from './columns.ts';
 import { downloadCsv, toCsv } from './csv.ts';
-import { countConditions, FilterBuilder, type FilterGroup, toFilter } from './FilterBuilder.tsx';
+import { countConditions, FilterBuilder, type FilterGroup, hasIncomplete, toFilter } from './FilterBuilder.tsx';
 import { RecordTable } from './RecordTable.tsx';
 
 const titles: Record<ObjectType, string> = {
@@ -57,6 +57,17 @@ export default function ListPage({ type }: { type: ObjectType }) {
   const [viewId, setViewId] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [saveOpen, setSaveOpen] = useState(false);
+  const [filterOpen, setFilterOpen] = useState(false);
+  const [filterErrors, setFilterErrors] = useState(false);
+  const applyFilter = () => {
+    if (hasIncomplete(draft)) {
+      setFilterErrors(true);
+      return;
+    }
+    setFilterErrors(false);
+    setApplied(draft);
+    setFilterOpen(false);
+  };
   const creating = query.get('new') === '1';
 
   const filter = toFilter(applied, allColumns);
@@ -131,6 +142,8 @@ export default function ListPage({ type }: { type: ObjectType }) {
               key={v.id}
               label={v.name}
               description={v.visibility === 'shared' ? t('list.shared') : t('list.private')}
+              // The active link's own description colour is too faint on its tint (axe: contrast).
+              styles={{ description: { color: 'var(--mantine-color-text)' } }}
               active={viewId === v.id}
               onClick={() => applyView(v)}
             />
@@ -154,10 +167,11 @@ export default function ListPage({ type }: { type: ObjectType }) {
             )}
           </Group>
           <Group gap="xs">
-            <Popover width={phone ? 340 : 640} position="bottom-end" withinPortal trapFocus>
+            <Popover width={phone ? 340 : 640} position="bottom-end" withinPortal trapFocus opened={filterOpen} onChange={setFilterOpen}>
               <Popover.Target>
                 <Button
                   variant="default"
+                  onClick={() => setFilterOpen((o) => !o)}
                   leftSection={<IconFilter size={16} />}
                   rightSection={nFilters ? <Badge size="xs">{nFilters}</Badge> : null}
                 >
@@ -166,7 +180,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
               </Popover.Target>
               <Popover.Dropdown>
                 <Stack>
-                  <FilterBuilder group={draft} columns={allColumns} onChange={setDraft} />
+                  <FilterBuilder group={draft} columns={allColumns} onChange={setDraft} showErrors={filterErrors} />
                   <Group justify="flex-end">
                     <Button
                       size="xs"
@@ -174,11 +188,12 @@ export default function ListPage({ type }: { type: ObjectType }) {
                       onClick={() => {
                         setDraft(emptyGroup());
                         setApplied(emptyGroup());
+                        setFilterErrors(false);
                       }}
                     >
                       {t('list.clear')}
                     </Button>
-                    <Button size="xs" onClick={() => setApplied(draft)}>
+                    <Button size="xs" onClick={applyFilter}>
                       {t('list.apply')}
                     </Button>
                   </Group>

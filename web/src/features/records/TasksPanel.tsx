@@ -1,12 +1,13 @@
 import { Button, Checkbox, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, fullRows, type Task, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { type ObjectType, segmentOf } from '../../records.ts';
 import { useMe } from '../../session.ts';
 import { Empty, LoadingRows } from '../../ui/States.tsx';
+import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
 
 export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id: string }) {
   const { t } = useTranslation();
@@ -46,10 +47,7 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
       ),
     onSettled: () => qc.invalidateQueries({ queryKey: ['tasks'] }),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    add.mutate();
-  };
+  const submit = useSubmitOnce(add);
   const err = add.error instanceof ApiError ? add.error : null;
   return (
     <Stack>

@@ -1,12 +1,13 @@
 import { Badge, Button, Group, Paper, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Activity, ApiError, api, fullRows, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { type ObjectType, segmentOf } from '../../records.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
+import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
 
 type Linkable = Exclude<ObjectType, 'task'>;
 const kinds = ['note', 'call', 'meeting', 'email'] as const;
@@ -40,10 +41,7 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
       void qc.invalidateQueries({ queryKey: [segmentOf[type], 'one', id] });
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    log.mutate();
-  };
+  const submit = useSubmitOnce(log);
   const err = log.error instanceof ApiError ? log.error : null;
   return (
     <Stack>

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeScan, hasChromium, launch, type Page, type Server, startServer, watchConsole } from './harness.ts';
+
+// What a salesperson tripped over in the first hour (issue 9, bugs 1–3), driven in the browser:
+// a saved view on Contacts, a double click on Create, and the filter panel.
+
+const user = { name: 'Lena List', email: `lena.${Date.now()}@example.test`, password: 'a list lovers passphrase', workspace: 'Lists GmbH' };
+
+describe.runIf(hasChromium)('lists and creating records', () => {
+  let server: Server;
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launch();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    errors = watchConsole(page);
+    await page.goto(`${server.url}/signup`);
+    await page.getByLabel('Your name').fill(user.name);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
+    await page.getByLabel('Workspace name').fill(user.workspace);
+    await page.getByRole('button', { name: 'Create your workspace' }).click();
+    await page.getByRole('heading', { name: `Home · ${user.name}` }).waitFor();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** A call to the API with the page's own session, as the web app makes it. */
+  const apiCall = (method: string, path: string, body?: unknown) =>
+    page.evaluate(
+      `(async () => {
+        const s = await (await fetch('/api/v1/auth/session')).json();
+        const r = await fetch('/api/v1${path}', { method: '${method}', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: ${body === undefined ? 'undefined' : `JSON.stringify(${JSON.stringify(body)})`} });
+        return { status: r.status, body: await r.json() };
+      })()`,
+    ) as Promise<{ status: number; body: { data?: { name?: string; title?: string }[] } & Record<string, unknown> }>;
+
+  it('filters contacts by email with the mouse, applies, and saves the view (bugs 1 and 3)', async () => {
+    for (const [first, email] of [
+      ['Ada', 'ada@initech.example'],
+      ['Bob', 'bob@globex.example'],
+    ]) {
+      expect((await apiCall('POST', '/contacts', { firstName: first, lastName: 'Tester', emails: [{ value: email }] })).status).toBe(201);
+    }
+    await page.goto(`${server.url}/contacts`);
+    await page.getByText('bob@globex.example').waitFor();
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    // Picking a field and an operator with the mouse keeps the panel open.
+    await page.getByRole('combobox', { name: 'Field' }).click();
+    await page.getByRole('option', { name: 'Email' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Apply' }).isVisible()).toBe(true);
+    await page.getByRole('combobox', { name: 'Operator' }).click();
+    await page.getByRole('option', { name: 'contains', exact: true }).click();
+    // Picking the chosen operator again keeps it.
+    await page.getByRole('combobox', { name: 'Operator' }).click();
+    await page.getByRole('option', { name: 'contains', exact: true }).click();
+    expect(await page.getByRole('combobox', { name: 'Operator' }).inputValue()).toBe('contains');
+    // Apply with no value says what is missing and filters nothing.
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('Enter a value').waitFor();
+    expect(await page.getByRole('button', { name: 'Filter' }).textContent()).toBe('Filter');
+    await page.getByRole('textbox', { name: 'Value' }).fill('initech');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    // Applied: the panel closes, the badge counts one condition, one contact is left.
+    await expect.poll(() => page.getByRole('button', { name: 'Apply' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: /^Filter/ }).textContent()).toBe('Filter1');
+    await page.getByText('bob@globex.example').waitFor({ state: 'detached' });
+    await page.getByText('ada@initech.example').waitFor();
+
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByLabel('View name').fill('Initech people');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('complementary', { name: 'Views' }).getByText('Initech people').waitFor();
+    const views = await apiCall('GET', '/views?objectType=contact');
+    expect(views.body.data?.map((v) => v.name)).toEqual(['Initech people']);
+    expect(await axeScan(page)).toEqual([]);
+  });
+
+  it('makes one record of a double click on Create, and one task of a double click on Add task (bug 2)', async () => {
+    await page.goto(`${server.url}/companies?new=1`);
+    await page.getByLabel('Name').fill('Doubleclick AG');
+    await page.getByRole('button', { name: 'Create' }).dblclick();
+    await page.getByRole('heading', { name: 'Doubleclick AG' }).waitFor();
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    await page.getByRole('textbox', { name: 'Task title' }).fill('Call back');
+    await page.getByRole('button', { name: 'Add task' }).dblclick();
+    await page.getByText('Call back').first().waitFor();
+    // Give a second request every chance to land before counting.
+    await page.waitForTimeout(500);
+    const companies = await apiCall('GET', '/companies');
+    expect(companies.body.data?.filter((c) => c.name === 'Doubleclick AG')).toHaveLength(1);
+    const tasks = await apiCall('GET', '/tasks');
+    expect(tasks.body.data?.filter((x) => x.title === 'Call back')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+});
