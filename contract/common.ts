@@ -28,7 +28,7 @@ export const LongText = Type.String({ maxLength: 100_000 });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Phone = Type.String({ format: 'phone', maxLength: 40 });
 export const Currency = Type.String({ format: 'iso4217', minLength: 3, maxLength: 3 });
-export const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+export const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://[^\\s/?#]+' });
 
 export const Address = Type.Object(
   {

@@ -140,3 +140,28 @@ describe('custom fields', () => {
     );
   });
 });
+
+describe('one rule per format', () => {
+  it('takes and refuses the same emails and URLs in custom fields as in built-in ones', async () => {
+    const s = await signUp();
+    const c = api(s);
+    await c.post('/fields', { objectType: 'company', key: 'billing', label: 'Billing email', type: 'email' });
+    await c.post('/fields', { objectType: 'company', key: 'portal', label: 'Portal', type: 'url' });
+    const emails = ['ada@example.com', 'a@b', 'no-at-sign', 'two@@example.com', 'spaces in@example.com', 'ünï@example.com'];
+    for (const email of emails) {
+      const builtIn = (await c.post('/contacts', { lastName: 'E', emails: [{ value: email }] })).statusCode < 300;
+      const custom = (await c.post('/companies', { name: 'E', custom: { billing: email } })).statusCode < 300;
+      expect(custom, email).toBe(builtIn);
+    }
+    // No built-in field holds a URL yet: the custom field follows the contract's Url shape, the one every URL field will use.
+    const { Url } = await import('../../../contract/common.ts');
+    const { bodyAjv } = await import('../../http/validation.ts');
+    const isUrl = bodyAjv.compile(Url);
+    const urls = ['https://example.com/a?b=c', 'http://x', 'ftp://example.com', 'https://', 'javascript:alert(1)', 'example.com'];
+    for (const url of urls) {
+      const custom = (await c.post('/companies', { name: 'U', custom: { portal: url } })).statusCode < 300;
+      expect(custom, url).toBe(isUrl(url));
+    }
+    expect(urls.filter((u) => isUrl(u))).toEqual(['https://example.com/a?b=c', 'http://x']);
+  });
+});
