@@ -6,6 +6,7 @@ import { openDatabase } from '../server/db/client.ts';
 import { renderChart } from './chart.ts';
 import { existingDataset, type Kind, location, makeDataset, root, serverUrl } from './data.ts';
 import type { Dataset, Size } from './dataset.ts';
+import { benchJobQueue } from './jobs.ts';
 import { type Auth, getJson, measure, median, mixedLoad, post, type Stats, timeOnce } from './measure.ts';
 import { goalsOf, type Result, writeResults } from './report.ts';
 
@@ -400,6 +401,18 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
       },
       raw: null,
     });
+    // 7. The job queue (a server only: the embedded database belongs to the one process that opened it).
+    if (loc.databaseUrl) {
+      const jobCount = quick ? 500 : 5_000;
+      const q = await benchJobQueue(loc.databaseUrl, jobCount);
+      record({
+        key: 'jobs',
+        label: `job queue: ${jobCount.toLocaleString('en')} no-op jobs, two rapport worker processes`,
+        api: q.throughput,
+        raw: null,
+      });
+      record({ key: 'jobs-latency', label: 'job queue: enqueue to start (ms, p50 / p99)', api: q.latency, raw: null });
+    }
     return { results, ds, idleRssMb, loadRssMb };
   } finally {
     server.kill('SIGTERM');

@@ -23,6 +23,11 @@ export interface Database {
   /** A raw parameterised query on the same connection(s); used by benchmarks and catalog tests. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   migrate(): Promise<void>;
+  /**
+   * Calls `onNotify` whenever a transaction that ran `NOTIFY <channel>` (pg_notify) commits; returns
+   * a function that stops listening. On a server it holds a connection of its own, outside the pool.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -46,6 +51,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       kind: 'postgres',
       query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
       migrate: () => migrateWithLock(pool, () => migratePg(drizzlePg(pool), { migrationsFolder })),
+      listen: (channel, onNotify) => listenOnServer(opts.databaseUrl as string, channel, onNotify),
       close: () => pool.end(),
     };
   }
@@ -57,7 +63,34 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     kind: 'pglite',
     query: async (text, params) => (await client.query(text, params as unknown[])).rows as never,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    listen: async (channel, onNotify) => client.listen(channel, () => onNotify()),
     close: () => client.close(),
+  };
+}
+
+/**
+ * LISTEN on a connection of its own. A dropped connection (a server restart) is opened again after a
+ * second; what was notified meanwhile is not lost, only late: listeners poll as well.
+ */
+async function listenOnServer(url: string, channel: string, onNotify: () => void) {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', () => onNotify());
+    c.on('error', () => {
+      c.end().catch(() => {});
+      if (!stopped) setTimeout(() => void connect().catch(() => {}), 1_000);
+    });
+    await c.connect();
+    await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = c;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
   };
 }
 

@@ -44,8 +44,13 @@ export async function enqueue<S extends TSchema>(conn: Conn, def: JobDef<S>, inp
       on conflict (name, singleton_key) where status in ('queued', 'running') and singleton_key is not null do nothing
       returning id`,
   );
+  // Wakes the workers of every process when the transaction commits (a NOTIFY is sent only then).
+  if (rows[0]) await conn.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${def.name})`);
   return rows[0]?.id ?? null;
 }
+
+/** The channel enqueue notifies and workers listen on. */
+export const JOBS_CHANNEL = 'rapport_jobs';
 
 /**
  * Wakes the workers of this process at once instead of at their next poll: call it after the

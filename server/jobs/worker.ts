@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { selectRows } from '../db/client.ts';
 import { backoffMs, type JobDef, type JobLog, type RunningJob } from './define.ts';
-import { enqueue, jobSignals } from './queue.ts';
+import { enqueue, JOBS_CHANNEL, jobSignals } from './queue.ts';
 
 export interface WorkerOptions {
   /** Jobs run at once by this worker. */
@@ -49,7 +49,12 @@ export class Worker {
   private stopped = true;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
-  private readonly onWake = () => this.wakeUp?.();
+  /** Woken while busy: the next idle ends at once, so that a job enqueued meanwhile does not wait a poll. */
+  private woken = false;
+  private readonly onWake = () => {
+    this.woken = true;
+    this.wakeUp?.();
+  };
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
@@ -71,11 +76,19 @@ export class Worker {
     return this.database.db;
   }
 
+  private unlisten: (() => Promise<void>) | null = null;
+
   async start() {
     if (!this.stopped) return;
     await this.syncSchedules();
     this.stopped = false;
     jobSignals.on('wake', this.onWake);
+    // A job enqueued by any process wakes this worker as its transaction commits; polling remains
+    // the fallback (a notification missed while the listening connection was down).
+    this.unlisten = await this.database.listen(JOBS_CHANNEL, this.onWake).catch((err) => {
+      this.log.warn({ err }, 'cannot listen for new jobs; polling only');
+      return null;
+    });
     this.loop = this.run();
   }
 
@@ -84,6 +97,7 @@ export class Worker {
     if (this.stopped) return;
     this.stopped = true;
     jobSignals.off('wake', this.onWake);
+    await this.unlisten?.();
     this.wakeUp?.();
     await this.loop;
     const all = Promise.all([...this.running.values()].map((r) => r.done));
@@ -119,6 +133,10 @@ export class Worker {
   }
 
   private idle() {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       const t = setTimeout(done, this.pollMs);
       function done() {
@@ -127,6 +145,7 @@ export class Worker {
       }
       this.wakeUp = () => {
         this.wakeUp = null;
+        this.woken = false;
         done();
       };
     });
