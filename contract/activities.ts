@@ -7,10 +7,16 @@ export const activityTypes = ['note', 'call', 'meeting', 'email', 'chat'] as con
 export type ActivityType = (typeof activityTypes)[number];
 
 /** Records an activity or a task can concern. */
-export const linkableTypes = ['company', 'contact', 'lead', 'deal'] as const;
+export const linkableTypes = ['company', 'contact', 'lead', 'deal', 'custom_record'] as const;
 export type LinkableType = (typeof linkableTypes)[number];
 /** The URL segment of each linkable type: `/api/v1/companies/:id/timeline`. */
-export const linkablePaths: Record<LinkableType, string> = { company: 'companies', contact: 'contacts', lead: 'leads', deal: 'deals' };
+export const linkablePaths: Record<LinkableType, string> = {
+  company: 'companies',
+  contact: 'contacts',
+  lead: 'leads',
+  deal: 'deals',
+  custom_record: 'custom-records',
+};
 
 export const RecordLink = Type.Object({ recordType: Type.Enum(linkableTypes), recordId: Uuid }, { additionalProperties: false });
 export type RecordLink = Static<typeof RecordLink>;

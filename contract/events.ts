@@ -29,6 +29,8 @@ export const recordEventObjects = [
   'pipeline',
   'field_definition',
   'saved_view',
+  'object_type',
+  'custom_record',
 ] as const;
 /** Settings and people, whose changes are events of their own: `<subject>.created|updated|deleted`. */
 export const settingsEventSubjects = ['member', 'workspace', 'invitation', 'api_key', 'job', 'field_definition'] as const;

@@ -13,20 +13,32 @@ export const customFieldTypes = [
   'email',
   'phone',
   'currency',
+  'relation',
 ] as const;
 export type CustomFieldType = (typeof customFieldTypes)[number];
 
+/** The built-in objects that take custom fields; a custom object's key names its own. */
 export const customObjectTypes = ['company', 'contact', 'lead', 'deal', 'activity', 'task'] as const;
+/** The objects a relation field may point to: these, and any custom object (by its key). */
+export const relationTargets = ['company', 'contact', 'lead', 'deal'] as const;
+
+/** A built-in object type or a custom object's key. */
+export const FieldObjectType = Type.String({
+  pattern: '^[a-z][a-z0-9_]{1,39}$',
+  description: `${customObjectTypes.join(', ')}, or a custom object's key`,
+});
 
 const Options = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200, uniqueItems: true });
 
 export const FieldDefinition = Type.Object({
   ...RecordMeta,
-  objectType: Type.Enum(customObjectTypes),
+  objectType: Type.String(),
   key: Type.String(),
   label: Type.String(),
   type: Type.Enum(customFieldTypes),
   options: Nullable(Type.Array(Type.String())),
+  /** What a relation field points to: a built-in object or a custom object's key. */
+  target: Nullable(Type.String()),
   required: Type.Boolean(),
   position: Type.Integer(),
 });
@@ -34,11 +46,12 @@ export type FieldDefinition = Static<typeof FieldDefinition>;
 
 export const FieldDefinitionCreate = Type.Object(
   {
-    objectType: Type.Enum(customObjectTypes),
+    objectType: FieldObjectType,
     key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'snake_case; the key under `custom`' }),
     label: ShortText({ minLength: 1 }),
     type: Type.Enum(customFieldTypes),
     options: Type.Optional(Options),
+    target: Type.Optional(FieldObjectType),
     required: Type.Optional(Type.Boolean()),
     position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
   },

@@ -1,8 +1,9 @@
 import Type, { type Static } from 'typebox';
 import { Nullable, RecordMeta, ShortText, Uuid } from './common.ts';
-import { customObjectTypes } from './fields.ts';
+import { FieldObjectType } from './fields.ts';
 
-export const ViewObjectType = Type.Enum(customObjectTypes);
+/** A built-in object or a custom object's key. */
+export const ViewObjectType = FieldObjectType;
 
 export const SavedView = Type.Object({
   ...RecordMeta,

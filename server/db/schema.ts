@@ -10,6 +10,7 @@ export * from '../modules/fields/fields.table.ts';
 export * from '../modules/history/history.table.ts';
 export * from '../modules/imports/imports.table.ts';
 export * from '../modules/leads/leads.table.ts';
+export * from '../modules/objects/objects.table.ts';
 export * from '../modules/pipelines/pipelines.table.ts';
 export * from '../modules/search/search.table.ts';
 export * from '../modules/tasks/tasks.table.ts';

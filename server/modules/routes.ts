@@ -8,6 +8,7 @@ import { dealRoutes } from './deals/deals.routes.ts';
 import { fieldRoutes } from './fields/fields.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
 import { leadRoutes } from './leads/leads.routes.ts';
+import { objectRoutes } from './objects/objects.routes.ts';
 import { pipelineRoutes } from './pipelines/pipelines.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
@@ -30,4 +31,5 @@ export async function moduleRoutes(app: FastifyInstance) {
   await app.register(importRoutes);
   await app.register(reportRoutes);
   await app.register(jobRoutes);
+  await app.register(objectRoutes);
 }

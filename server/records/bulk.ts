@@ -193,7 +193,7 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
     sql`, `,
   )})`;
 
-  const live = sql`${col('workspace_id')} = ${ctx.workspaceId} and ${col('deleted_at')} is null and ${selection}`;
+  const live = sql`${col('workspace_id')} = ${ctx.workspaceId} and ${col('deleted_at')} is null and ${selection}${def.scope ? sql` and ${def.scope}` : sql``}`;
 
   // First the records are locked, in id order so that two bulk updates cannot deadlock. Once they
   // are locked nobody else can change them, so the next statement, with a fresh snapshot, reads

@@ -18,7 +18,7 @@ export async function findRow<Row>(conn: Conn, ctx: Ctx, def: ObjectDef, id: str
   const q = conn
     .select()
     .from(t)
-    .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id)));
+    .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id), def.scope));
   const [row] = await (lock ? q.for('update') : q);
   if (!row) throw notFound(def.label);
   return row as Row;

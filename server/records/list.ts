@@ -141,6 +141,7 @@ function pageQuery(ctx: Ctx, def: ObjectDef, input: ListInput, field: (n: string
   const conds: (SQL | undefined)[] = [
     sql`${t.workspaceId} = ${ctx.workspaceId}`,
     input.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt),
+    def.scope,
     input.where,
   ];
   if (input.filter !== undefined && input.filter !== null && input.filter !== '') {
@@ -281,6 +282,15 @@ function prepareRead(db: Db, def: ObjectDef) {
  */
 export async function readJson(db: Db, ctx: Ctx, def: ObjectDef, id: string) {
   if (!def.projection) throw new Error(`${def.type} has no projection`);
+  if (def.scope) {
+    // A scoped object (a custom object's records) differs per workspace: no statement to prepare once.
+    const t = def.table;
+    const [row] = (await db
+      .select({ json: projectionJson(def.projection), version: t.version })
+      .from(t)
+      .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id), def.scope))) as { json: string; version: number }[];
+    return row ?? null;
+  }
   let byType = readers.get(db);
   if (!byType) {
     byType = new Map();

@@ -36,6 +36,13 @@ export interface ObjectDef {
   fields: Record<string, FieldSpec>;
   /** Whether the object has custom fields (a `custom` jsonb column). */
   hasCustom: boolean;
+  /** The object type its custom field definitions name (default: `type`); a custom object's key. */
+  fieldsKey?: string;
+  /**
+   * A condition every read and write of this object adds to the workspace's: a custom object's
+   * records share one table with every other custom object's, told apart by their type.
+   */
+  scope?: SQL;
   defaultSort: string;
   /** Names a client may ask for in `fields=` or put in a view's columns (besides `custom.<key>`). */
   apiFields?: readonly string[];

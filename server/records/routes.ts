@@ -89,7 +89,39 @@ export function pickFields(def: ObjectDef, fields: string | undefined) {
   return <T extends Record<string, unknown>>(x: T) => Object.fromEntries(Object.entries(x).filter(([k]) => top.has(k))) as T;
 }
 
-const etag = (reply: FastifyReply, version: number) => reply.header('etag', `"${version}"`);
+export const etag = (reply: FastifyReply, version: number) => reply.header('etag', `"${version}"`);
+
+/**
+ * A list request of one object: a saved view's filter, sort and columns when `view=` names one, then
+ * the page — as JSON the database writes when the object has a projection, else through `list`.
+ */
+export async function sendList(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  def: ObjectDef,
+  list?: (conn: Conn, ctx: Ctx, input: ListInput) => Promise<{ data: Record<string, unknown>[]; nextCursor: string | null }>,
+) {
+  const q = req.query as ListQuery;
+  let { filter, sort, fields } = q as { filter?: unknown; sort?: string; fields?: string };
+  if (q.view) {
+    const view = await resolveView(app.db, req.ctx, def.fieldsKey ?? def.type, q.view);
+    if (view.filter) filter = filter ? { and: [view.filter, parseFilter(String(filter))] } : view.filter;
+    sort ??= view.sort ?? undefined;
+    fields ??= view.columns?.join(',') || undefined;
+  }
+  const pick = pickFields(def, fields);
+  const input = { limit: q.limit, cursor: q.cursor, filter, sort, deleted: q.deleted };
+  if (def.projection) {
+    // The database writes the page's JSON; it is sent as it comes, without a row object in between.
+    const only = fields ? new Set(['id', 'version', ...expandFields(def, fields).map((f) => f.split('.')[0])]) : undefined;
+    const page = await listJson(app.db, req.ctx, def, input, only);
+    return reply.type('application/json; charset=utf-8').send(`{"data":${page.json},"nextCursor":${JSON.stringify(page.nextCursor)}}`);
+  }
+  if (!list) throw new Error(`${def.type} has neither a projection nor a list function`);
+  const page = await list(app.db, req.ctx, input);
+  return { data: page.data.map(pick), nextCursor: page.nextCursor };
+}
 
 /** Registers the standard record routes. Modules add their own (convert, timeline …) beside these. */
 export function registerRecordRoutes<A extends Api, C, U extends { version?: number }>(app: FastifyInstance, r: RecordRoutes<A, C, U>) {
@@ -107,26 +139,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       querystring: ListQuery,
       response: { 200: Page(Type.Partial(schemas.record as never)), ...errorResponses },
     },
-    handler: async (req, reply) => {
-      const q = req.query as ListQuery;
-      let { filter, sort, fields } = q as { filter?: unknown; sort?: string; fields?: string };
-      if (q.view) {
-        const view = await resolveView(app.db, req.ctx, def.type, q.view);
-        if (view.filter) filter = filter ? { and: [view.filter, parseFilter(String(filter))] } : view.filter;
-        sort ??= view.sort ?? undefined;
-        fields ??= view.columns?.join(',') || undefined;
-      }
-      const pick = pickFields(def, fields);
-      const input = { limit: q.limit, cursor: q.cursor, filter, sort, deleted: q.deleted };
-      if (def.projection) {
-        // The database writes the page's JSON; it is sent as it comes, without a row object in between.
-        const only = fields ? new Set(['id', 'version', ...expandFields(def, fields).map((f) => f.split('.')[0])]) : undefined;
-        const page = await listJson(app.db, req.ctx, def, input, only);
-        return reply.type('application/json; charset=utf-8').send(`{"data":${page.json},"nextCursor":${JSON.stringify(page.nextCursor)}}`);
-      }
-      const page = await service.list(app.db, req.ctx, input);
-      return { data: page.data.map(pick), nextCursor: page.nextCursor };
-    },
+    handler: async (req, reply) => sendList(app, req, reply, def, service.list),
   });
 
   app.post(`/${path}`, {

@@ -17,6 +17,7 @@ const known = new Set([
   'modules/activities/activities.service.ts → modules/companies/companies.table.ts',
   'modules/activities/activities.service.ts → modules/contacts/contacts.table.ts',
   'modules/activities/activities.service.ts → modules/deals/deals.table.ts',
+  'modules/activities/activities.service.ts → modules/objects/objects.table.ts',
   // workspace rows are written at sign-up and in settings; the workspaces module has no service yet
   'modules/auth/admin.service.ts → modules/workspaces/workspaces.table.ts',
   'modules/auth/auth.service.ts → modules/workspaces/workspaces.table.ts',

@@ -10,6 +10,10 @@ const sampleModules = import.meta.glob<{ samples: Samples }>('../*/*.samples.ts'
  * so that routes on any record type can be sampled without knowing what that record needs.
  */
 export async function createSampleRecord(s: Session, path: string) {
+  if (path === 'custom-records') {
+    const { sampleObject } = await import('../objects/objects.samples.ts');
+    return (await sampleObject(s)).record;
+  }
   for (const load of Object.values(sampleModules)) {
     const sample = (await load()).samples[`POST /api/v1/${path}`];
     if (!sample?.body) continue;

@@ -23,6 +23,7 @@ import { contactCompanies, contacts } from '../contacts/contacts.table.ts';
 import { deals } from '../deals/deals.table.ts';
 import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
 import { assertMembers } from '../members/members.service.ts';
+import { customRecords } from '../objects/objects.table.ts';
 import { activities, activityLinks } from './activities.table.ts';
 
 type Row = typeof activities.$inferSelect;
@@ -173,6 +174,7 @@ const lastActivityTables: [LinkableType, PgTable & { workspaceId: PgColumn; id: 
   ['company', companies],
   ['contact', contacts],
   ['deal', deals],
+  ['custom_record', customRecords],
 ];
 
 /**

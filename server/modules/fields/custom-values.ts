@@ -11,6 +11,8 @@ export interface CustomDef {
   label: string;
   type: CustomFieldType;
   options: string[] | null;
+  /** A relation field's target object. */
+  target?: string | null;
   required: boolean;
 }
 
@@ -30,6 +32,8 @@ export function customSpec(custom: PgColumn, d: CustomDef): FieldSpec {
       return { kind: 'enum', sql: text, options: d.options ?? [] };
     case 'multiSelect':
       return { kind: 'multiselect', sql: sql`(${custom}->${d.key})`, options: d.options ?? [] };
+    case 'relation':
+      return { kind: 'uuid', sql: sql`(${custom}->>${d.key})::uuid` };
     default:
       return { kind: 'text', sql: text };
   }
@@ -38,6 +42,7 @@ export function customSpec(custom: PgColumn, d: CustomDef): FieldSpec {
 // The contract's own validators, compiled by the same Ajv as request bodies: a custom email or URL
 // field accepts exactly what a built-in one does (one rule per format, not two that drift apart).
 const isEmail = bodyAjv.compile(Email);
+const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUrl = bodyAjv.compile(Url);
 
 /** Why `v` is not a valid value for `d`, or null when it is. */
@@ -66,6 +71,9 @@ function problem(d: CustomDef, v: unknown): string | null {
       return isEmail(v) ? null : 'must be an email address';
     case 'phone':
       return typeof v === 'string' && v.length <= 40 && isPhone(v) ? null : 'must be a phone number in international form (+…)';
+    case 'relation':
+      // Whether the record exists is checked by checkCustom, which can ask the database.
+      return typeof v === 'string' && uuidRe.test(v) ? null : 'must be the id of a record';
     case 'currency': {
       const m = v as { amountMinor?: unknown; currency?: unknown };
       return m &&
@@ -107,7 +115,7 @@ export function validateCustom(
     }
     const why = problem(d, v);
     if (why) errors.push({ field: `${path}.${k}`, code: 'invalid_value', message: `${d.label} ${why}` });
-    else value[k] = typeof v === 'string' && d.type === 'email' ? v.toLowerCase() : v;
+    else value[k] = typeof v === 'string' && (d.type === 'email' || d.type === 'relation') ? v.toLowerCase() : v;
   }
   // Required applies to new records and to clearing a value; a field made required later
   // does not block edits of records that predate it.

@@ -1,18 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { IdParams, Problem } from '../../../contract/common.ts';
-import { customObjectTypes, FieldDefinition, FieldDefinitionCreate, FieldDefinitionUpdate } from '../../../contract/fields.ts';
+import { FieldDefinition, FieldDefinitionCreate, FieldDefinitionUpdate, FieldObjectType } from '../../../contract/fields.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { findRow } from '../../records/crud.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
+import { defOfKey } from '../objects/objects.service.ts';
 import { objectDefs } from '../registry.ts';
 import * as fields from './fields.service.ts';
 
-/** The table of the object type a field belongs to (404 for a field of another workspace). */
+/** The object a field belongs to, a built-in or a custom one (404 for a field of another workspace). */
 async function objectTableOf(conn: Conn, ctx: Ctx, id: string) {
   const row = await findRow<{ objectType: string }>(conn, ctx, fields.fieldDefinitionDef, id);
-  return objectDefs[row.objectType].table;
+  return objectDefs[row.objectType] ?? (await defOfKey(conn, ctx, row.objectType, { withTrash: true }));
 }
 
 export async function fieldRoutes(app: FastifyInstance) {
@@ -22,7 +23,7 @@ export async function fieldRoutes(app: FastifyInstance) {
     schema: {
       tags,
       summary: 'Custom field definitions',
-      querystring: Type.Object({ objectType: Type.Optional(Type.Enum(customObjectTypes)) }, { additionalProperties: false }),
+      querystring: Type.Object({ objectType: Type.Optional(FieldObjectType) }, { additionalProperties: false }),
       response: { 200: Type.Object({ data: Type.Array(FieldDefinition) }), ...errorResponses },
     },
     handler: async (req) => ({

@@ -1,11 +1,18 @@
 import { and, asc, eq, getTableName, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { FieldDefinition, FieldDefinitionCreate, FieldDefinitionUpdate } from '../../../contract/fields.ts';
+import {
+  customObjectTypes,
+  type FieldDefinition,
+  type FieldDefinitionCreate,
+  type FieldDefinitionUpdate,
+  relationTargets,
+} from '../../../contract/fields.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { conflict, invalid } from '../../http/errors.ts';
 import { findRow, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { builtInField, type FieldSpec, type ObjectDef } from '../../records/object-def.ts';
+import { assertRecords } from '../../records/references.ts';
 import { emitEvent, recordChange, writeHistory } from '../history/history.service.ts';
 import { type CustomDef, customSpec, validateCustom } from './custom-values.ts';
 import { fieldDefinitions } from './fields.table.ts';
@@ -28,6 +35,7 @@ export const toFieldDefinition = (r: Row): FieldDefinition => ({
   label: r.label,
   type: r.type as FieldDefinition['type'],
   options: r.options,
+  target: r.target,
   required: r.required,
   position: r.position,
 });
@@ -45,12 +53,19 @@ export async function customDefs(conn: Conn, ctx: Ctx, objectType: string): Prom
       ),
     )
     .orderBy(asc(fieldDefinitions.position), asc(fieldDefinitions.key));
-  return rows.map((r) => ({ key: r.key, label: r.label, type: r.type as CustomDef['type'], options: r.options, required: r.required }));
+  return rows.map((r) => ({
+    key: r.key,
+    label: r.label,
+    type: r.type as CustomDef['type'],
+    options: r.options,
+    target: r.target,
+    required: r.required,
+  }));
 }
 
 /** Resolves field names of an object, built-in and `custom.<key>`, for filters and sorts. */
 export async function fieldResolver(conn: Conn, ctx: Ctx, def: ObjectDef) {
-  const customs = def.hasCustom ? await customDefs(conn, ctx, def.type) : [];
+  const customs = def.hasCustom ? await customDefs(conn, ctx, def.fieldsKey ?? def.type) : [];
   const custom = (def.table as unknown as { custom: Parameters<typeof customSpec>[0] }).custom;
   const specs = new Map(customs.map((d) => [`custom.${d.key}`, customSpec(custom, d)]));
   return { defs: customs, field: (name: string): FieldSpec | undefined => builtInField(def, name) ?? specs.get(name) };
@@ -83,8 +98,42 @@ function checkOptions(type: string, options: string[] | undefined) {
   }
 }
 
+/**
+ * Whether `objectType` names an object that takes custom fields in this workspace: a built-in one or
+ * a live custom object. Custom objects are looked up through the objects module (imported when
+ * called: it imports this one).
+ */
+async function isObjectType(conn: Conn, ctx: Ctx, objectType: string) {
+  if ((customObjectTypes as readonly string[]).includes(objectType)) return true;
+  const { findObjectType } = await import('../objects/objects.service.ts');
+  return Boolean(await findObjectType(conn, ctx, objectType));
+}
+
 export async function createFieldDefinition(conn: Conn, ctx: Ctx, input: FieldDefinitionCreate) {
   checkOptions(input.type, input.options);
+  if (!(await isObjectType(conn, ctx, input.objectType))) {
+    throw invalid([
+      { field: 'body.objectType', code: 'unknown_object', message: `"${input.objectType}" is not an object of this workspace` },
+    ]);
+  }
+  if (input.type === 'relation') {
+    const target = input.target;
+    const ok =
+      target &&
+      ((relationTargets as readonly string[]).includes(target) ||
+        (target !== 'activity' && target !== 'task' && (await isObjectType(conn, ctx, target))));
+    if (!ok) {
+      throw invalid([
+        {
+          field: 'body.target',
+          code: target ? 'unknown_object' : 'required',
+          message: 'a relation field points to a company, contact, lead, deal or custom object',
+        },
+      ]);
+    }
+  } else if (input.target !== undefined) {
+    throw invalid([{ field: 'body.target', code: 'not_allowed', message: `a ${input.type} field has no target` }]);
+  }
   const existing = await customDefs(conn, ctx, input.objectType);
   if (existing.length >= MAX_FIELDS_PER_OBJECT) {
     throw invalid([{ field: 'body.objectType', code: 'too_many', message: `at most ${MAX_FIELDS_PER_OBJECT} custom fields per object` }]);
@@ -117,6 +166,7 @@ export async function createFieldDefinition(conn: Conn, ctx: Ctx, input: FieldDe
       label: input.label,
       type: input.type,
       options: input.options ?? null,
+      target: input.type === 'relation' ? (input.target ?? null) : null,
       required: input.required ?? false,
       position: input.position ?? existing.length,
       createdBy: ctx.memberId,
@@ -138,43 +188,47 @@ export async function updateFieldDefinition(conn: Conn, ctx: Ctx, id: string, ve
 /**
  * Removing a definition moves its values off the records into the archive: records read as if the
  * field had never existed (and a value cannot be half there, shown but not editable), and restoring
- * the field puts every value back. `objectTable` is the table of the field's object type.
+ * the field puts every value back. `object` is the field's object (a custom object's records share
+ * a table, so its scope keeps the move to them).
  */
-export async function deleteFieldDefinition(conn: Conn, ctx: Ctx, objectTable: ObjectDef['table'], id: string, version?: number) {
+export async function deleteFieldDefinition(conn: Conn, ctx: Ctx, object: ObjectDef, id: string, version?: number) {
   const before = await findRow<Row>(conn, ctx, fieldDefinitionDef, id, true);
   const after = await softDeleteRecord(conn, ctx, fieldDefinitionDef, id, version, toFieldDefinition);
   if (!before.deletedAt) {
-    const t = sql.identifier(getTableName(objectTable));
+    const t = sql.identifier(getTableName(object.table));
+    const col = (c: string) => sql`${t}.${sql.identifier(c)}`;
+    const scope = object.scope ? sql` and ${object.scope}` : sql``;
     await conn.execute(sql`
       with old as (
-        select r.id, r.custom -> ${before.key}::text as value from ${t} r
-        where r.workspace_id = ${ctx.workspaceId} and jsonb_exists(r.custom, ${before.key}::text) for update
+        select ${col('id')} as id, ${col('custom')} -> ${before.key}::text as value from ${t}
+        where ${col('workspace_id')} = ${ctx.workspaceId} and jsonb_exists(${col('custom')}, ${before.key}::text)${scope} for update
       ), kept as (
         insert into custom_value_archive (workspace_id, field_id, record_id, value)
         select ${ctx.workspaceId}, ${id}, old.id, old.value from old
         on conflict (workspace_id, field_id, record_id) do update set value = excluded.value
       )
-      update ${t} r set custom = r.custom - ${before.key}::text from old where r.workspace_id = ${ctx.workspaceId} and r.id = old.id`);
+      update ${t} set custom = ${col('custom')} - ${before.key}::text from old where ${col('workspace_id')} = ${ctx.workspaceId} and ${col('id')} = old.id`);
   }
   return after;
 }
 
 /** Brings a field back from the trash with the values it had. */
-export async function restoreFieldDefinition(conn: Conn, ctx: Ctx, objectTable: ObjectDef['table'], id: string) {
+export async function restoreFieldDefinition(conn: Conn, ctx: Ctx, object: ObjectDef, id: string) {
   const row = await findRow<Row>(conn, ctx, fieldDefinitionDef, id, true);
   if (row.deletedAt) {
     const live = await customDefs(conn, ctx, row.objectType);
     if (live.length >= MAX_FIELDS_PER_OBJECT) {
       throw conflict('too_many', `at most ${MAX_FIELDS_PER_OBJECT} custom fields per object; remove one first`);
     }
-    const t = sql.identifier(getTableName(objectTable));
+    const t = sql.identifier(getTableName(object.table));
+    const col = (c: string) => sql`${t}.${sql.identifier(c)}`;
     await conn.execute(sql`
       with back as (
         delete from custom_value_archive a where a.workspace_id = ${ctx.workspaceId} and a.field_id = ${id}
         returning a.record_id, a.value
       )
-      update ${t} r set custom = r.custom || jsonb_build_object(${row.key}::text, back.value)
-      from back where r.workspace_id = ${ctx.workspaceId} and r.id = back.record_id`);
+      update ${t} set custom = ${col('custom')} || jsonb_build_object(${row.key}::text, back.value)
+      from back where ${col('workspace_id')} = ${ctx.workspaceId} and ${col('id')} = back.record_id`);
   }
   return restoreRecord(conn, ctx, fieldDefinitionDef, id, toFieldDefinition);
 }
@@ -204,5 +258,20 @@ export async function checkCustom(
   const defs = await customDefs(conn, ctx, objectType);
   const { value, errors } = validateCustom(defs, input, current, creating);
   if (errors.length) throw invalid(errors);
+  await checkRelations(conn, ctx, defs, input ?? {});
   return value;
+}
+
+/** Relation values must name a live record of their target in this workspace (422 naming the field otherwise). */
+async function checkRelations(conn: Conn, ctx: Ctx, defs: CustomDef[], input: Record<string, unknown>) {
+  const { objectDefs } = await import('../registry.ts');
+  const { defOfKey } = await import('../objects/objects.service.ts');
+  for (const d of defs) {
+    const v = input[d.key];
+    if (d.type !== 'relation' || typeof v !== 'string' || !d.target) continue;
+    const target = objectDefs[d.target] ?? (await defOfKey(conn, ctx, d.target).catch(() => null));
+    if (!target)
+      throw invalid([{ field: `body.custom.${d.key}`, code: 'unknown_record', message: `${d.label} points to an object that is gone` }]);
+    await assertRecords(conn, ctx, target, [{ field: `body.custom.${d.key}`, id: v }]);
+  }
 }

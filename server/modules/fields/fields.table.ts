@@ -12,6 +12,8 @@ export const fieldDefinitions = pgTable(
     label: text('label').notNull(),
     type: text('type').notNull(),
     options: jsonb('options').$type<string[]>(),
+    /** A relation field's target: a built-in object type or a custom object's key. */
+    target: text('target'),
     required: boolean('required').notNull().default(false),
     position: integer('position').notNull().default(0),
     ...recordColumns(),

@@ -58,6 +58,13 @@ export const searchSources: Record<string, Source> = {
     title: 'r.name',
     subtitle: 'r.status',
   },
+  // A record of a custom object; the hit's subtitle is its object's key, which the web app needs for the record's address.
+  custom_record: {
+    table: 'custom_records',
+    terms: `select 'name' as kind, w as term from rapport_words(r.name) w`,
+    title: 'r.name',
+    subtitle: `(select t.key from object_types t where t.workspace_id = r.workspace_id and t.id = r.object_type_id)`,
+  },
 };
 
 export const searchTypes = Object.keys(searchSources);

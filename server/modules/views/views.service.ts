@@ -8,6 +8,7 @@ import { compileFilter } from '../../records/filter.ts';
 import { parseSort } from '../../records/list.ts';
 import type { ObjectDef } from '../../records/object-def.ts';
 import { fieldResolver } from '../fields/fields.service.ts';
+import { defOfKey } from '../objects/objects.service.ts';
 import { objectDefs } from '../registry.ts';
 import { savedViews } from './views.table.ts';
 
@@ -60,7 +61,9 @@ export async function getView(conn: Conn, ctx: Ctx, id: string) {
 
 /** A view is checked like a list request would be, so that a saved view always runs. */
 async function check(conn: Conn, ctx: Ctx, objectType: string, v: { filter?: unknown; sort?: string | null; columns?: string[] | null }) {
-  const def = objectDefs[objectType as keyof typeof objectDefs];
+  const def = (objectType !== 'custom_record' && objectDefs[objectType]) || (await defOfKey(conn, ctx, objectType).catch(() => null));
+  if (!def)
+    throw invalid([{ field: 'body.objectType', code: 'unknown_object', message: `"${objectType}" is not an object of this workspace` }]);
   const { field } = await fieldResolver(conn, ctx, def);
   if (v.filter !== undefined && v.filter !== null) compileFilter(v.filter, { field, memberId: ctx.memberId }, 'body.filter');
   if (v.sort) {
