@@ -48,7 +48,7 @@ const known = new Set([
 ]);
 
 /** The imports of one file that cross a boundary, as `from → to` paths relative to server/. */
-export function crossings(file: string, source: string): string[] {
+function crossings(file: string, source: string): string[] {
   const out: string[] = [];
   const from = relative(server, file);
   for (const m of source.matchAll(/^import\s[^;]*?from\s+'(\.[^']+)'/gms)) {

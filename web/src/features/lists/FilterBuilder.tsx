@@ -188,8 +188,8 @@ export function FilterBuilder({
         />
         {group.items.map((x, i) =>
           isGroup(x) ? (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no id
             <FilterBuilder
+              // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no id
               key={i}
               group={x}
               columns={columns}
@@ -198,8 +198,8 @@ export function FilterBuilder({
               onChange={(g) => setItem(i, g.items.length ? g : null)}
             />
           ) : (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no id
             <ConditionRow
+              // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no id
               key={i}
               c={x}
               columns={columns}
