@@ -1,5 +1,6 @@
 import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense, useEffect } from 'react';
+import { customType } from './records.ts';
 import { match, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.ts';
 import { Shell } from './ui/Shell.tsx';
@@ -32,6 +33,10 @@ function SignedInRoutes({ path }: { path: string }) {
   if (path.startsWith('/settings')) return <Settings />;
   const list = match('/:object', path);
   if (list && list.object in objectPaths) return <ListPage key={list.object} type={objectPaths[list.object as ObjectPath]} />;
+  const own = match('/o/:key', path);
+  if (own) return <ListPage key={path} type={customType(own.key)} />;
+  const ownRecord = match('/o/:key/:id', path);
+  if (ownRecord) return <RecordPage key={path} type={customType(ownRecord.key)} id={ownRecord.id} />;
   const rec = match('/:object/:id', path);
   if (rec && rec.object in objectPaths && rec.object !== 'tasks')
     return <RecordPage key={path} type={objectPaths[rec.object as ObjectPath] as 'contact'} id={rec.id} />;

@@ -15,6 +15,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import {
+  IconBox,
   IconBuilding,
   IconChecklist,
   IconCurrencyDollar,
@@ -36,6 +37,7 @@ import { api, setCsrfToken } from '../api.ts';
 import { navigate } from '../router.tsx';
 import { sessionKey, useMe } from '../session.ts';
 import { CommandPalette } from './CommandPalette.tsx';
+import { useObjectTypes } from './useObjects.ts';
 
 const nav = [
   { to: '/', key: 'nav.home', icon: IconHome },
@@ -61,6 +63,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
   const qc = useQueryClient();
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
+  const objects = useObjectTypes();
 
   const signOut = async () => {
     await api.POST('/api/v1/auth/logout');
@@ -135,6 +138,20 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
             onClick={(e) => {
               e.preventDefault();
               go(n.to);
+            }}
+          />
+        ))}
+        {/* The workspace's own objects, after the built-in ones. */}
+        {(objects.data ?? []).map((o) => (
+          <NavLink
+            key={o.key}
+            href={`/o/${o.key}`}
+            label={o.labelPlural}
+            leftSection={<IconBox size={18} stroke={1.6} />}
+            active={isActive(`/o/${o.key}`, path)}
+            onClick={(e) => {
+              e.preventDefault();
+              go(`/o/${o.key}`);
             }}
           />
         ))}

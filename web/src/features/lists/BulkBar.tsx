@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { bulkFields, bulkUpdate, deleteRecord, type ObjectType, patchRecord, type Row, recordKeys } from '../../records.ts';
+import { bulkFieldsOf, bulkUpdate, deleteRecord, type ObjectType, patchRecord, type Row, recordKeys } from '../../records.ts';
 import { useMembers } from '../../ui/useMembers.ts';
 import type { Column } from './columns.ts';
 
@@ -61,7 +61,7 @@ export function BulkBar({
   const apply = () => {
     if (!col) return;
     const change = col.toPatch?.(value) ?? {};
-    if (bulkFields[type].includes(col.key)) void runBulk(change);
+    if (bulkFieldsOf(type).includes(col.key)) void runBulk(change);
     else void run((r) => patchRecord(type, r.id, r.version, change));
   };
 

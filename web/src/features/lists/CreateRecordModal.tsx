@@ -4,21 +4,25 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api.ts';
 import { fractionDigits } from '../../format.ts';
-import { createRecord, type ObjectType, type Row, recordKeys } from '../../records.ts';
+import { type BuiltInType, createRecord, isCustom, type ObjectType, type Row, recordKeys } from '../../records.ts';
 import { useMe } from '../../session.ts';
+import { useObjectLabel } from '../../ui/useObjects.ts';
 import { usePipelines } from '../../ui/usePipelines.ts';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
 import { CompanyPicker } from './CompanyPicker.tsx';
 
 type Form = Record<string, string>;
 
-const fieldsOf: Record<ObjectType, string[]> = {
+const builtInFields: Record<BuiltInType, string[]> = {
   contact: ['firstName', 'lastName', 'email', 'title'],
   company: ['name', 'domain', 'industry'],
   deal: ['name', 'amount', 'stageId', 'companyId'],
   lead: ['firstName', 'lastName', 'email', 'companyName'],
   task: ['title', 'dueAt'],
 };
+
+/** The fields a new record's form asks for; a custom object's record starts with its name. */
+const fieldsOf = (t: ObjectType) => (isCustom(t) ? ['name'] : builtInFields[t]);
 
 function toBody(type: ObjectType, f: Form, currency: string): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -55,6 +59,7 @@ export function CreateRecordModal({
   const qc = useQueryClient();
   const { pipelines } = usePipelines();
   const [form, setForm] = useState<Form>(initial);
+  const label = useObjectLabel(type);
   const create = useMutation({
     mutationFn: () => createRecord(type, toBody(type, form, me.workspace.currency)),
     onSuccess: (r) => {
@@ -84,10 +89,10 @@ export function CreateRecordModal({
   if (type === 'deal' && !form.stageId && stageId) setForm((f) => ({ ...f, stageId }));
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`${t('list.new')}: ${t(`objects.${type}`)}`}>
+    <Modal opened={opened} onClose={onClose} title={`${t('list.new')}: ${label.one}`}>
       <form onSubmit={submit}>
         <Stack>
-          {fieldsOf[type].map((k) =>
+          {fieldsOf(type).map((k) =>
             k === 'stageId' ? (
               <Select
                 key={k}
@@ -119,8 +124,8 @@ export function CreateRecordModal({
                 value={form[k] ?? ''}
                 onChange={(e) => set(k)(e.currentTarget.value)}
                 error={fieldErr(k)}
-                required={(type === 'company' || type === 'deal') && k === 'name'}
-                data-autofocus={k === fieldsOf[type][0] || undefined}
+                required={(type === 'company' || type === 'deal' || isCustom(type)) && k === 'name'}
+                data-autofocus={k === fieldsOf(type)[0] || undefined}
               />
             ),
           )}

@@ -6,31 +6,27 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type FieldDefinition, fullRows, type SavedView, unwrap } from '../../api.ts';
-import { listRecords, type ObjectType, patchRecord, type Row, recordKeys, segmentOf } from '../../records.ts';
+import { fieldsKeyOf, listRecords, type ObjectType, patchRecord, type Row, recordKeys, webPath } from '../../records.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
+import { useObjectLabel } from '../../ui/useObjects.ts';
 import { usePipelines } from '../../ui/usePipelines.ts';
 import { BulkBar } from './BulkBar.tsx';
 import { CreateRecordModal } from './CreateRecordModal.tsx';
-import { type Column, columnsFor, defaultColumns, type Lookups } from './columns.ts';
+import { type Column, columnsFor, defaultColumnsOf, type Lookups } from './columns.ts';
 import { downloadCsv, toCsv } from './csv.ts';
 import { countConditions, FilterBuilder, type FilterGroup, hasIncomplete, toFilter } from './FilterBuilder.tsx';
+import { useRelationNames } from './RecordPicker.tsx';
 import { RecordTable } from './RecordTable.tsx';
 
-const titles: Record<ObjectType, string> = {
-  contact: 'nav.contacts',
-  company: 'nav.companies',
-  deal: 'nav.deals',
-  lead: 'nav.leads',
-  task: 'nav.tasks',
-};
 const emptyGroup = (): FilterGroup => ({ mode: 'and', items: [] });
 
 export function useFields(type: ObjectType | 'activity') {
+  const objectType = type === 'activity' ? type : fieldsKeyOf(type);
   return useQuery({
-    queryKey: ['fields', type],
-    queryFn: async () => fullRows<FieldDefinition>(unwrap(await api.GET('/api/v1/fields', { params: { query: { objectType: type } } }))),
+    queryKey: ['fields', objectType],
+    queryFn: async () => fullRows<FieldDefinition>(unwrap(await api.GET('/api/v1/fields', { params: { query: { objectType } } }))),
     staleTime: 60_000,
   });
 }
@@ -47,10 +43,13 @@ export default function ListPage({ type }: { type: ObjectType }) {
   const qc = useQueryClient();
   const phone = useMediaQuery('(max-width: 48em)') ?? false;
   const { query } = useLocation();
-  const lookups = useLookups();
+  const baseLookups = useLookups();
   const fields = useFields(type);
   const allColumns = useMemo(() => columnsFor(type, fields.data ?? []), [type, fields.data]);
-  const [visible, setVisible] = useState<string[]>(defaultColumns[type]);
+  const label = useObjectLabel(type);
+  const [chosen, setVisible] = useState<string[] | null>(null);
+  // Until a person or a view chooses columns, the object's defaults (a custom object's first fields among them).
+  const visible = chosen ?? defaultColumnsOf(type, fields.data ?? []);
   const [sort, setSort] = useState('-updatedAt');
   const [draft, setDraft] = useState<FilterGroup>(emptyGroup);
   const [applied, setApplied] = useState<FilterGroup>(emptyGroup);
@@ -79,6 +78,8 @@ export default function ListPage({ type }: { type: ObjectType }) {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);
+  const recordName = useRelationNames(fields.data ?? [], rows);
+  const lookups = { ...baseLookups, recordName };
   const columns = visible.map((k) => allColumns.find((c) => c.key === k)).filter((c): c is Column => !!c);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const onEndReached = useCallback(() => {
@@ -87,7 +88,8 @@ export default function ListPage({ type }: { type: ObjectType }) {
 
   const views = useQuery({
     queryKey: ['views', type],
-    queryFn: async () => fullRows<SavedView>(unwrap(await api.GET('/api/v1/views', { params: { query: { objectType: type } } }))),
+    queryFn: async () =>
+      fullRows<SavedView>(unwrap(await api.GET('/api/v1/views', { params: { query: { objectType: fieldsKeyOf(type) } } }))),
   });
 
   const edit = useMutation({
@@ -101,7 +103,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
 
   const applyView = (v: SavedView | null) => {
     setViewId(v?.id ?? null);
-    setVisible(v?.columns?.length ? v.columns : defaultColumns[type]);
+    setVisible(v?.columns?.length ? v.columns : null);
     if (v?.sort) setSort(v.sort);
     setDraft(emptyGroup());
     setApplied(emptyGroup());
@@ -120,7 +122,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
     } while (cursor && all.length < 50_000);
     const header = columns.map((c) => (c.label.startsWith('fields.') ? t(c.label) : c.label));
     downloadCsv(
-      `${segmentOf[type]}.csv`,
+      `${webPath(type).split('/').at(-1)}.csv`,
       toCsv(
         header,
         all.map((r) => columns.map((c) => c.display(r, lookups))),
@@ -157,7 +159,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Group gap="xs">
             <Title order={1} size="h2">
-              {t(titles[type])}
+              {label.many}
             </Title>
             {list.data && (
               <Badge variant="light" color="gray">
@@ -212,7 +214,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
                     <Checkbox
                       label={c.label.startsWith('fields.') ? t(c.label) : c.label}
                       checked={visible.includes(c.key)}
-                      onChange={() => setVisible((v) => (v.includes(c.key) ? v.filter((k) => k !== c.key) : [...v, c.key]))}
+                      onChange={() => setVisible(visible.includes(c.key) ? visible.filter((k) => k !== c.key) : [...visible, c.key])}
                     />
                   </Menu.Item>
                 ))}
@@ -221,7 +223,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
             <Button variant="default" leftSection={<IconDownload size={16} />} onClick={exportCsv}>
               {t('list.export')}
             </Button>
-            <Button leftSection={<IconPlus size={16} />} onClick={() => navigate(`/${segmentOf[type]}?new=1`)}>
+            <Button leftSection={<IconPlus size={16} />} onClick={() => navigate(`${webPath(type)}?new=1`)}>
               {t('list.new')}
             </Button>
           </Group>
@@ -258,8 +260,8 @@ export default function ListPage({ type }: { type: ObjectType }) {
       <CreateRecordModal
         type={type}
         opened={creating}
-        onClose={() => navigate(`/${segmentOf[type]}`, { replace: true })}
-        onCreated={(r) => type !== 'task' && navigate(`/${segmentOf[type]}/${r.id}`)}
+        onClose={() => navigate(webPath(type), { replace: true })}
+        onCreated={(r) => type !== 'task' && navigate(`${webPath(type)}/${r.id}`)}
       />
       <SaveViewModal
         opened={saveOpen}
@@ -292,7 +294,7 @@ function SaveViewModal(props: {
       unwrap(
         await api.POST('/api/v1/views', {
           body: {
-            objectType: props.type,
+            objectType: fieldsKeyOf(props.type),
             name,
             filter: props.filter ?? undefined,
             sort: props.sort,

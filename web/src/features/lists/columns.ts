@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { FieldDefinition } from '../../api.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../format.ts';
-import type { ObjectType, Row } from '../../records.ts';
+import { type BuiltInType, customKey, fieldsKeyOf, isCustom, type ObjectType, type Row } from '../../records.ts';
 import { contactName } from '../../ui/names.ts';
 
 export type FilterKind = 'text' | 'enum' | 'number' | 'date' | 'datetime' | 'uuid' | 'bool' | 'multi' | 'none';
@@ -10,6 +10,8 @@ export interface Lookups {
   t: TFunction;
   memberName: (id: string | null | undefined) => string;
   stageName: (id: string | null | undefined) => string;
+  /** The name of a record a relation field points to, once fetched. */
+  recordName?: (id: string) => string | undefined;
 }
 
 export interface Column {
@@ -21,7 +23,9 @@ export interface Column {
   filter: FilterKind;
   options?: readonly string[];
   /** How a cell is edited in place; absent: read-only. */
-  edit?: 'text' | 'enum' | 'number' | 'member';
+  edit?: 'text' | 'enum' | 'number' | 'member' | 'relation';
+  /** What a relation column points to (an object type or a custom object's key). */
+  target?: string;
   display: (row: Row, l: Lookups) => string;
   /** What a cell's edit turns into in the PATCH body. */
   toPatch?: (value: string | null) => Record<string, unknown>;
@@ -82,7 +86,7 @@ export const lifecycleStages = [
 export const companySizes = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001+'];
 export const leadStatuses = ['new', 'contacted', 'qualified', 'unqualified'];
 
-const columns: Record<ObjectType, Column[]> = {
+const builtInColumns: Record<BuiltInType, Column[]> = {
   contact: [
     {
       key: 'name',
@@ -205,7 +209,7 @@ const columns: Record<ObjectType, Column[]> = {
   ],
 };
 
-export const defaultColumns: Record<ObjectType, string[]> = {
+const builtInDefaults: Record<BuiltInType, string[]> = {
   contact: ['name', 'email', 'title', 'companies', 'lifecycleStage', 'ownerId', 'lastActivityAt'],
   company: ['name', 'domain', 'industry', 'size', 'ownerId', 'lastActivityAt'],
   deal: ['name', 'amountMinor', 'stageId', 'status', 'expectedCloseDate', 'ownerId'],
@@ -225,6 +229,7 @@ const customFilter: Record<string, FilterKind> = {
   select: 'enum',
   multiSelect: 'multi',
   currency: 'none',
+  relation: 'uuid',
 };
 
 export function customColumn(f: FieldDefinition): Column {
@@ -237,10 +242,13 @@ export function customColumn(f: FieldDefinition): Column {
     field: f.type === 'currency' ? undefined : key,
     filter: customFilter[f.type] ?? 'none',
     options: f.options ?? undefined,
-    edit: simple ? (f.type === 'select' ? 'enum' : f.type === 'number' ? 'number' : 'text') : undefined,
-    display: (r) => {
+    edit:
+      f.type === 'relation' ? 'relation' : simple ? (f.type === 'select' ? 'enum' : f.type === 'number' ? 'number' : 'text') : undefined,
+    target: f.target ?? undefined,
+    display: (r, l) => {
       const v = r.custom?.[f.key];
       if (v == null) return '';
+      if (f.type === 'relation') return l.recordName?.(v as string) ?? '…';
       if (f.type === 'number') return formatNumber(v as number);
       if (f.type === 'date') return formatDate(v as string);
       if (f.type === 'currency') return formatMoney((v as { amountMinor: number }).amountMinor, (v as { currency: string }).currency);
@@ -251,6 +259,23 @@ export function customColumn(f: FieldDefinition): Column {
   };
 }
 
+/** A custom object's own columns: its name (the link to the record), owner and dates; its fields follow. */
+const customObjectColumns = (key: string): Column[] => [
+  { ...text('name', 220), href: (r) => `/o/${key}/${r.id}` },
+  owner(),
+  when('lastActivityAt'),
+  when('createdAt'),
+  when('updatedAt'),
+];
+
 export function columnsFor(type: ObjectType, fields: FieldDefinition[]) {
-  return [...columns[type], ...fields.filter((f) => f.objectType === type).map(customColumn)];
+  const base = isCustom(type) ? customObjectColumns(customKey(type)) : builtInColumns[type];
+  return [...base, ...fields.filter((f) => f.objectType === fieldsKeyOf(type)).map(customColumn)];
+}
+
+/** The columns a list shows until someone chooses: a custom object's name, first four fields and owner. */
+export function defaultColumnsOf(type: ObjectType, fields: FieldDefinition[]) {
+  if (!isCustom(type)) return builtInDefaults[type];
+  const own = fields.filter((f) => f.objectType === customKey(type)).slice(0, 4);
+  return ['name', ...own.map((f) => `custom.${f.key}`), 'ownerId', 'updatedAt'];
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Row } from '../../records.ts';
 import { useMembers } from '../../ui/useMembers.ts';
 import type { Column, Lookups } from '../lists/columns.ts';
+import { RecordPicker } from '../lists/RecordPicker.tsx';
 
 /** A field shown as text that turns into an input on click; Enter or blur saves, Escape cancels. */
 export function EditableField({
@@ -34,7 +35,18 @@ export function EditableField({
     if (v !== undefined && v !== (raw == null ? '' : String(raw))) onSave(v);
   };
   let input = null;
-  if (editing && (col.edit === 'enum' || col.edit === 'member'))
+  if (editing && col.edit === 'relation' && col.target)
+    input = (
+      <RecordPicker
+        target={col.target}
+        label={label}
+        autoFocus
+        value={value || null}
+        onChange={(v) => finish(v ?? '')}
+        onBlur={() => finish(undefined)}
+      />
+    );
+  else if (editing && (col.edit === 'enum' || col.edit === 'member'))
     input = (
       <Select
         size="xs"

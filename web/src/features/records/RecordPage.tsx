@@ -4,12 +4,26 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api.ts';
-import { deleteRecord, getRecord, type ObjectType, patchRecord, type Row, recordKeys, restoreRecord, segmentOf } from '../../records.ts';
+import {
+  apiSegment,
+  type BuiltInType,
+  deleteRecord,
+  getRecord,
+  isCustom,
+  type ObjectType,
+  patchRecord,
+  type Row,
+  recordKeys,
+  restoreRecord,
+  webPath,
+} from '../../records.ts';
 import { Link } from '../../router.tsx';
 import { contactName } from '../../ui/names.ts';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { useObjectLabel } from '../../ui/useObjects.ts';
 import { type Column, columnsFor } from '../lists/columns.ts';
 import { useFields, useLookups } from '../lists/ListPage.tsx';
+import { useRelationNames } from '../lists/RecordPicker.tsx';
 import { ConvertLead } from './ConvertLead.tsx';
 import { DealOutcome } from './DealOutcome.tsx';
 import { EditableField } from './EditableField.tsx';
@@ -20,12 +34,15 @@ import { Timeline } from './Timeline.tsx';
 
 type RecordType = Exclude<ObjectType, 'task'>;
 
-const detailKeys: Record<RecordType, string[]> = {
+const builtInDetails: Record<Exclude<BuiltInType, 'task'>, string[]> = {
   contact: ['firstName', 'lastName', 'email', 'phone', 'title', 'lifecycleStage', 'source', 'ownerId', 'lastActivityAt'],
   company: ['name', 'domain', 'industry', 'size', 'phone', 'ownerId', 'lastActivityAt'],
   deal: ['name', 'amountMinor', 'stageId', 'status', 'probability', 'expectedCloseDate', 'ownerId'],
   lead: ['firstName', 'lastName', 'email', 'companyName', 'title', 'status', 'source', 'ownerId'],
 };
+
+/** The built-in fields a record page shows above its custom ones; a custom object's record shows its name and owner. */
+const detailKeys = (t: RecordType) => (isCustom(t) ? ['name', 'ownerId', 'lastActivityAt'] : builtInDetails[t]);
 
 function titleOf(type: RecordType, r: Row) {
   return type === 'contact' || type === 'lead' ? contactName(r as never) : String(r.name ?? '');
@@ -34,15 +51,18 @@ function titleOf(type: RecordType, r: Row) {
 export default function RecordPage({ type, id }: { type: RecordType; id: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const lookups = useLookups();
+  const baseLookups = useLookups();
+  const label = useObjectLabel(type);
   const fields = useFields(type);
   const record = useQuery({ queryKey: recordKeys.one(type, id), queryFn: () => getRecord(type, id) });
+  const recordName = useRelationNames(fields.data ?? [], record.data ? [record.data] : []);
+  const lookups = { ...baseLookups, recordName };
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const columns = columnsFor(type, fields.data ?? []);
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: recordKeys.one(type, id) });
     void qc.invalidateQueries({ queryKey: recordKeys.history(type, id) });
-    void qc.invalidateQueries({ queryKey: [segmentOf[type], 'list'] });
+    void qc.invalidateQueries({ queryKey: [apiSegment(type), 'list'] });
   };
   const save = useMutation({
     mutationFn: ({ col, value }: { col: Column; value: string | null }) =>
@@ -68,7 +88,7 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
   if (record.error)
     return record.error instanceof ApiError && record.error.status === 404 ? (
       <Alert color="gray">
-        {t('record.notFound')} <Link to={`/${segmentOf[type]}`}>{t('record.back')}</Link>
+        {t('record.notFound')} <Link to={webPath(type)}>{t('record.back')}</Link>
       </Alert>
     ) : (
       <ErrorState error={record.error} onRetry={() => record.refetch()} />
@@ -76,7 +96,7 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
   if (record.isPending) return <LoadingRows rows={6} />;
   const row = record.data;
   const details = [
-    ...detailKeys[type].map((k) => columns.find((c) => c.key === k)),
+    ...detailKeys(type).map((k) => columns.find((c) => c.key === k)),
     ...columns.filter((c) => c.key.startsWith('custom.')),
   ].filter((c): c is Column => !!c);
   const fieldLabel = (f: string) => {
@@ -88,7 +108,7 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
     <Stack>
       <Group justify="space-between" wrap="wrap">
         <Group gap="xs">
-          <Badge variant="light">{t(`objects.${type}`)}</Badge>
+          <Badge variant="light">{label.one}</Badge>
           <Title order={1} size="h2">
             {titleOf(type, row)}
           </Title>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, fullRows, type Task, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
-import { type ObjectType, segmentOf } from '../../records.ts';
+import { linkSegment, linkTypeOf, type ObjectType } from '../../records.ts';
 import { useMe } from '../../session.ts';
 import { Empty, LoadingRows } from '../../ui/States.tsx';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
@@ -17,7 +17,7 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
     queryKey: ['tasks', 'record', type, id],
     queryFn: async () =>
       fullRows<Task>(
-        unwrap(await api.GET(`/api/v1/${segmentOf[type]}/{id}/tasks` as '/api/v1/contacts/{id}/tasks', { params: { path: { id } } })),
+        unwrap(await api.GET(`/api/v1/${linkSegment(type)}/{id}/tasks` as '/api/v1/contacts/{id}/tasks', { params: { path: { id } } })),
       ),
   });
   const [title, setTitle] = useState('');
@@ -30,7 +30,7 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
             title,
             dueAt: due ? new Date(due).toISOString() : null,
             assigneeId: me.member.id,
-            links: [{ recordType: type, recordId: id }],
+            links: [{ recordType: linkTypeOf(type), recordId: id }],
           },
         }),
       ),

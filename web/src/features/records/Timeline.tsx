@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Activity, ApiError, api, fullRows, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
-import { type ObjectType, segmentOf } from '../../records.ts';
+import { apiSegment, linkSegment, linkTypeOf, type ObjectType } from '../../records.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
@@ -21,7 +21,9 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
     queryKey: key,
     queryFn: async () =>
       fullRows<Activity>(
-        unwrap(await api.GET(`/api/v1/${segmentOf[type]}/{id}/timeline` as '/api/v1/contacts/{id}/timeline', { params: { path: { id } } })),
+        unwrap(
+          await api.GET(`/api/v1/${linkSegment(type)}/{id}/timeline` as '/api/v1/contacts/{id}/timeline', { params: { path: { id } } }),
+        ),
       ),
   });
   const [kind, setKind] = useState<(typeof kinds)[number]>('note');
@@ -31,14 +33,14 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
     mutationFn: async () =>
       unwrap(
         await api.POST('/api/v1/activities', {
-          body: { type: kind, subject: subject || null, body: body || null, links: [{ recordType: type, recordId: id }] },
+          body: { type: kind, subject: subject || null, body: body || null, links: [{ recordType: linkTypeOf(type), recordId: id }] },
         }),
       ),
     onSuccess: () => {
       setSubject('');
       setBody('');
       void qc.invalidateQueries({ queryKey: ['activities'] });
-      void qc.invalidateQueries({ queryKey: [segmentOf[type], 'one', id] });
+      void qc.invalidateQueries({ queryKey: [apiSegment(type), 'one', id] });
     },
   });
   const submit = useSubmitOnce(log);

@@ -3,10 +3,26 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type FieldDefinition, fullRows, unwrap } from '../../api.ts';
+import { useLocation } from '../../router.tsx';
+import { useObjectTypes } from '../../ui/useObjects.ts';
 
-const objectTypes = ['contact', 'company', 'deal', 'lead', 'task', 'activity'] as const;
-const types = ['text', 'longText', 'number', 'date', 'boolean', 'select', 'multiSelect', 'url', 'email', 'phone', 'currency'] as const;
-const toKey = (label: string) =>
+const builtInObjects = ['contact', 'company', 'deal', 'lead', 'task', 'activity'] as const;
+const relationTargets = ['company', 'contact', 'lead', 'deal'] as const;
+const types = [
+  'text',
+  'longText',
+  'number',
+  'date',
+  'boolean',
+  'select',
+  'multiSelect',
+  'url',
+  'email',
+  'phone',
+  'currency',
+  'relation',
+] as const;
+export const toKey = (label: string) =>
   label
     .toLowerCase()
     .normalize('NFKD')
@@ -17,7 +33,19 @@ const toKey = (label: string) =>
 export function FieldSettings() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [objectType, setObjectType] = useState<(typeof objectTypes)[number]>('contact');
+  const { query } = useLocation();
+  const [objectType, setObjectType] = useState<string>(query.get('object') ?? 'contact');
+  const objects = useObjectTypes();
+  // Built-in objects, then the workspace's own: each takes fields, and each is a relation's possible target.
+  const objectOptions = [
+    ...builtInObjects.map((o) => ({ value: o, label: t(`objects.${o}`) })),
+    ...(objects.data ?? []).map((o) => ({ value: o.key, label: o.label })),
+  ];
+  const targetOptions = [
+    ...relationTargets.map((o) => ({ value: o, label: t(`objects.${o}`) })),
+    ...(objects.data ?? []).map((o) => ({ value: o.key, label: o.label })),
+  ];
+  const [target, setTarget] = useState<string | null>(null);
   const fields = useQuery({
     queryKey: ['fields', objectType],
     queryFn: async () => fullRows<FieldDefinition>(unwrap(await api.GET('/api/v1/fields', { params: { query: { objectType } } }))),
@@ -37,6 +65,7 @@ export function FieldSettings() {
             key: key || toKey(label),
             type,
             required,
+            target: type === 'relation' ? (target ?? undefined) : undefined,
             options:
               type === 'select' || type === 'multiSelect'
                 ? options
@@ -61,13 +90,7 @@ export function FieldSettings() {
   const err = create.error instanceof ApiError ? create.error : null;
   return (
     <Stack>
-      <Select
-        label={t('settings.objectType')}
-        data={objectTypes.map((o) => ({ value: o, label: t(`objects.${o}`) }))}
-        value={objectType}
-        onChange={(v) => v && setObjectType(v as typeof objectType)}
-        w={200}
-      />
+      <Select label={t('settings.objectType')} data={objectOptions} value={objectType} onChange={(v) => v && setObjectType(v)} w={200} />
       <Card withBorder>
         <Group align="flex-end" wrap="wrap">
           <TextInput
@@ -92,6 +115,16 @@ export function FieldSettings() {
               error={err?.fieldMessage('options')}
             />
           )}
+          {type === 'relation' && (
+            <Select
+              label={t('settings.target')}
+              data={targetOptions}
+              value={target}
+              onChange={setTarget}
+              error={err?.fieldMessage('target')}
+              w={180}
+            />
+          )}
           <Checkbox label={t('settings.required')} checked={required} onChange={(e) => setRequired(e.currentTarget.checked)} mb={8} />
           <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!label}>
             {t('settings.addField')}
@@ -107,7 +140,9 @@ export function FieldSettings() {
                 <code>custom.{f.key}</code>
               </Table.Td>
               <Table.Td>{f.type}</Table.Td>
-              <Table.Td>{f.options?.join(', ')}</Table.Td>
+              <Table.Td>
+                {f.type === 'relation' ? (targetOptions.find((o) => o.value === f.target)?.label ?? f.target) : f.options?.join(', ')}
+              </Table.Td>
               <Table.Td>
                 <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(f.id)}>
                   {t('settings.remove')}

@@ -8,6 +8,7 @@ import { navigate, useLocation } from '../../router.tsx';
 import { applySession, sessionKey, useMe } from '../../session.ts';
 import { FieldSettings } from './FieldSettings.tsx';
 import { JobSettings } from './JobSettings.tsx';
+import { ObjectSettings } from './ObjectSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
 import { ApiKeySettings, InvitationSettings, MemberSettings } from './TeamSettings.tsx';
 
@@ -157,7 +158,7 @@ function PasswordSettings() {
   );
 }
 
-const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'fields', 'apiKeys', 'jobs', 'profile'] as const;
+const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'objects', 'fields', 'apiKeys', 'jobs', 'profile'] as const;
 
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -187,6 +188,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="pipelines" pt="md">
           <PipelineSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="objects" pt="md">
+          <ObjectSettings />
         </Tabs.Panel>
         <Tabs.Panel value="fields" pt="md">
           <FieldSettings />
