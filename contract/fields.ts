@@ -1,26 +1,9 @@
 import Type, { type Static } from 'typebox';
 import { Nullable, RecordMeta, ShortText } from './common.ts';
 
-export const customFieldTypes = [
-  'text',
-  'longText',
-  'number',
-  'date',
-  'boolean',
-  'select',
-  'multiSelect',
-  'url',
-  'email',
-  'phone',
-  'currency',
-  'relation',
-] as const;
-export type CustomFieldType = (typeof customFieldTypes)[number];
+import { customFieldTypes, customObjectTypes } from './enums.ts';
 
-/** The built-in objects that take custom fields; a custom object's key names its own. */
-export const customObjectTypes = ['company', 'contact', 'lead', 'deal', 'activity', 'task'] as const;
-/** The objects a relation field may point to: these, and any custom object (by its key). */
-export const relationTargets = ['company', 'contact', 'lead', 'deal'] as const;
+export { type CustomFieldType, customFieldTypes, customObjectTypes, relationTargets } from './enums.ts';
 
 /** A built-in object type or a custom object's key. */
 export const FieldObjectType = Type.String({

@@ -67,7 +67,9 @@ export const reservedObjectKeys = [
   'emails',
 ] as const;
 
-export const objectIcons = ['box', 'briefcase', 'building', 'home', 'folder', 'flag', 'star', 'users', 'truck', 'file'] as const;
+import { objectIcons } from './enums.ts';
+
+export { objectIcons } from './enums.ts';
 
 export const MAX_OBJECT_TYPES = 50;
 

@@ -132,4 +132,15 @@ export async function axeScan(page: Page) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** Signs a new person up through the sign-up page and waits for their home page. */
+export async function signUpInBrowser(page: Page, url: string, who: { name: string; email: string; password: string; workspace: string }) {
+  await page.goto(`${url}/signup`);
+  await page.getByLabel('Your name').fill(who.name);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(who.password);
+  await page.getByLabel('Workspace name').fill(who.workspace);
+  await page.getByRole('button', { name: 'Create your workspace' }).click();
+  await page.getByRole('heading', { name: `Home · ${who.name}` }).waitFor();
+}
+
 export type { BrowserContext, Page };

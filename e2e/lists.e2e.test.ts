@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeScan, hasChromium, launch, type Page, type Server, startServer, watchConsole } from './harness.ts';
+import { axeScan, hasChromium, launch, type Page, type Server, signUpInBrowser, startServer, watchConsole } from './harness.ts';
 
 // What a salesperson tripped over in the first hour (issue 9, bugs 1–3), driven in the browser:
 // a saved view on Contacts, a double click on Create, and the filter panel.
@@ -17,13 +17,7 @@ describe.runIf(hasChromium)('lists and creating records', () => {
     browser = await launch();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     errors = watchConsole(page);
-    await page.goto(`${server.url}/signup`);
-    await page.getByLabel('Your name').fill(user.name);
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
-    await page.getByLabel('Workspace name').fill(user.workspace);
-    await page.getByRole('button', { name: 'Create your workspace' }).click();
-    await page.getByRole('heading', { name: `Home · ${user.name}` }).waitFor();
+    await signUpInBrowser(page, server.url, user);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

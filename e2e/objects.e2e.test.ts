@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeScan, hasChromium, launch, type Page, type Server, screenshotDir, startServer, watchConsole } from './harness.ts';
+import {
+  axeScan,
+  hasChromium,
+  launch,
+  type Page,
+  type Server,
+  screenshotDir,
+  signUpInBrowser,
+  startServer,
+  watchConsole,
+} from './harness.ts';
 
 // An admin defines a custom object in the browser and works with it as with a built-in one
 // (issue 10): Projects, with a relation to companies.
@@ -22,13 +32,7 @@ describe.runIf(hasChromium)('custom objects in the web app', () => {
     browser = await launch();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     errors = watchConsole(page);
-    await page.goto(`${server.url}/signup`);
-    await page.getByLabel('Your name').fill(admin.name);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(admin.password);
-    await page.getByLabel('Workspace name').fill(admin.workspace);
-    await page.getByRole('button', { name: 'Create your workspace' }).click();
-    await page.getByRole('heading', { name: `Home · ${admin.name}` }).waitFor();
+    await signUpInBrowser(page, server.url, admin);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -17,7 +17,8 @@ import { checkVersion } from '../../records/crud.ts';
 import { diff, recordChange } from '../history/history.service.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
 import { INVITATION_TTL_MS, toMember, toWorkspace } from './auth.service.ts';
-import { apiKeys, invitations, members, passwordResets, sessions } from './auth.table.ts';
+import { apiKeys, invitations, members, sessions } from './auth.table.ts';
+import { revokeLiveLinks } from './reset.service.ts';
 import { newApiKey, newToken } from './tokens.ts';
 
 // Security-relevant changes (roles, keys, invitations, workspace settings) are written to the
@@ -122,18 +123,7 @@ async function revokeHandedOut(conn: Conn, ctx: Ctx, memberId: string) {
         isNull(invitations.revokedAt),
       ),
     );
-  await conn
-    .update(passwordResets)
-    .set({ revokedAt: sql`now()` })
-    .where(
-      and(
-        eq(passwordResets.workspaceId, ctx.workspaceId),
-        eq(passwordResets.createdBy, memberId),
-        eq(passwordResets.kind, 'link'),
-        isNull(passwordResets.usedAt),
-        isNull(passwordResets.revokedAt),
-      ),
-    );
+  await revokeLiveLinks(conn, ctx, { createdBy: memberId });
 }
 
 const toInvitation = (r: typeof invitations.$inferSelect, token?: string): Invitation => ({

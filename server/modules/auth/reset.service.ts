@@ -127,18 +127,7 @@ export async function createResetLink(conn: Conn, ctx: Ctx, memberId: string): P
   if (m.disabledAt) throw conflict('member_disabled', `${m.name} is disabled; enable them first`);
   await lockLogin(conn, m.identityId);
   if (await otherWorkspaces(conn, ctx.workspaceId, m.identityId)) throw sharedLogin(m.name);
-  await conn
-    .update(passwordResets)
-    .set({ revokedAt: sql`now()` })
-    .where(
-      and(
-        eq(passwordResets.workspaceId, ctx.workspaceId),
-        eq(passwordResets.memberId, memberId),
-        eq(passwordResets.kind, 'link'),
-        isNull(passwordResets.usedAt),
-        isNull(passwordResets.revokedAt),
-      ),
-    );
+  await revokeLiveLinks(conn, ctx, { memberId });
   const { token, hash } = newToken(ctx.workspaceId);
   const expiresAt = new Date(Date.now() + RESET_TTL_MS);
   await conn
@@ -159,6 +148,22 @@ export async function createResetLink(conn: Conn, ctx: Ctx, memberId: string): P
     { field: 'passwordResetLink', old: null, new: { expiresAt: expiresAt.toISOString() } },
   ]);
   return { token, expiresAt: expiresAt.toISOString(), path: `/reset-password?token=${encodeURIComponent(token)}` };
+}
+
+/** Revokes the live reset links of one member (`memberId`), or those one admin made (`createdBy`). */
+export async function revokeLiveLinks(conn: Conn, ctx: Ctx, of: { memberId: string } | { createdBy: string }) {
+  await conn
+    .update(passwordResets)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(
+        eq(passwordResets.workspaceId, ctx.workspaceId),
+        'memberId' in of ? eq(passwordResets.memberId, of.memberId) : eq(passwordResets.createdBy, of.createdBy),
+        eq(passwordResets.kind, 'link'),
+        isNull(passwordResets.usedAt),
+        isNull(passwordResets.revokedAt),
+      ),
+    );
 }
 
 /** Revokes a link (it stops working at once) or dismisses a request. */

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
 import type { Ctx } from '../../http/context.ts';
-import { signUp, testDatabase } from '../../test/harness.ts';
+import { type Session, signUp, testDatabase } from '../../test/harness.ts';
 import { drain } from '../../test/outbox.ts';
 import { emitEvent } from './history.service.ts';
 import type { OutboxEvent } from './outbox.ts';
@@ -11,17 +11,20 @@ import type { OutboxEvent } from './outbox.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The owner of a workspace acting, as a request of theirs would. */
+const ctxOf = (s: Session): Ctx => ({
+  workspaceId: s.workspaceId,
+  memberId: s.memberId,
+  actor: { type: 'member', id: s.memberId },
+  role: 'owner',
+  requestId: null,
+});
+
 describe('the outbox under concurrent writers', () => {
   it('holds back later transactions until an earlier one still running has committed', async () => {
     const { db } = await testDatabase();
     const s = await signUp();
-    const ctx: Ctx = {
-      workspaceId: s.workspaceId,
-      memberId: s.memberId,
-      actor: { type: 'member', id: s.memberId },
-      role: 'owner',
-      requestId: null,
-    };
+    const ctx = ctxOf(s);
     const consumer = `late.${Date.now()}`;
     await drain(consumer, []);
     let release!: () => void;
@@ -56,13 +59,7 @@ describe('the outbox under concurrent writers', () => {
   it('hands every event of overlapping transactions exactly once to a reader running beside them', async () => {
     const { db } = await testDatabase();
     const s = await signUp();
-    const ctx: Ctx = {
-      workspaceId: s.workspaceId,
-      memberId: s.memberId,
-      actor: { type: 'member', id: s.memberId },
-      role: 'owner',
-      requestId: null,
-    };
+    const ctx = ctxOf(s);
     const consumer = `stress.${Date.now()}`;
     await drain(consumer, []);
     const written: string[][] = [];

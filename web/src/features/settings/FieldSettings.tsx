@@ -2,26 +2,13 @@ import { Button, Card, Checkbox, Group, Select, Stack, Table, TextInput } from '
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { customFieldTypes, customObjectTypes, relationTargets } from '../../../../contract/enums.ts';
 import { ApiError, api, type FieldDefinition, fullRows, unwrap } from '../../api.ts';
 import { useLocation } from '../../router.tsx';
 import { useObjectTypes } from '../../ui/useObjects.ts';
 
-const builtInObjects = ['contact', 'company', 'deal', 'lead', 'task', 'activity'] as const;
-const relationTargets = ['company', 'contact', 'lead', 'deal'] as const;
-const types = [
-  'text',
-  'longText',
-  'number',
-  'date',
-  'boolean',
-  'select',
-  'multiSelect',
-  'url',
-  'email',
-  'phone',
-  'currency',
-  'relation',
-] as const;
+const builtInObjects = customObjectTypes;
+const types = customFieldTypes;
 export const toKey = (label: string) =>
   label
     .toLowerCase()

@@ -2,13 +2,14 @@ import { Alert, Button, Card, Group, Modal, Select, Stack, Table, Text, TextInpu
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { objectIcons } from '../../../../contract/enums.ts';
 import { ApiError, api, unwrap } from '../../api.ts';
 import { navigate } from '../../router.tsx';
 import { useObjectTypes } from '../../ui/useObjects.ts';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
 import { toKey } from './FieldSettings.tsx';
 
-const icons = ['box', 'briefcase', 'building', 'home', 'folder', 'flag', 'star', 'users', 'truck', 'file'] as const;
+const icons = objectIcons;
 type ObjectType = NonNullable<ReturnType<typeof useObjectTypes>['data']>[number];
 
 /** The workspace's own objects (Projects, Properties …): define, rename, move to the trash and back. */

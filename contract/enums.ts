@@ -1,0 +1,26 @@
+// Lists of names the server and the web app share, free of TypeBox so that the web app can import
+// them without carrying the schema library into its bundle. The contract's schemas are built from
+// these; nothing retypes them.
+
+export const customFieldTypes = [
+  'text',
+  'longText',
+  'number',
+  'date',
+  'boolean',
+  'select',
+  'multiSelect',
+  'url',
+  'email',
+  'phone',
+  'currency',
+  'relation',
+] as const;
+export type CustomFieldType = (typeof customFieldTypes)[number];
+
+/** The built-in objects that take custom fields; a custom object's key names its own. */
+export const customObjectTypes = ['company', 'contact', 'lead', 'deal', 'activity', 'task'] as const;
+/** The objects a relation field may point to: these, and any custom object (by its key). */
+export const relationTargets = ['company', 'contact', 'lead', 'deal'] as const;
+
+export const objectIcons = ['box', 'briefcase', 'building', 'home', 'folder', 'flag', 'star', 'users', 'truck', 'file'] as const;
