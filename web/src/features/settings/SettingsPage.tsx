@@ -159,11 +159,17 @@ function PasswordSettings() {
 }
 
 const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'objects', 'fields', 'apiKeys', 'jobs', 'profile'] as const;
+/** What a member or a read-only member may change here: their own profile; the rest is for admins (the server refuses it too). */
+const everyoneTabs = ['profile'];
 
 export default function SettingsPage() {
   const { t } = useTranslation();
   const { query } = useLocation();
-  const tab = (tabs as readonly string[]).includes(query.get('tab') ?? '') ? (query.get('tab') as string) : 'workspace';
+  const me = useMe();
+  const isAdmin = me.member.role === 'owner' || me.member.role === 'admin';
+  const shown = tabs.filter((k) => isAdmin || everyoneTabs.includes(k));
+  const asked = query.get('tab') ?? '';
+  const tab = (shown as readonly string[]).includes(asked) ? asked : shown[0];
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -171,7 +177,7 @@ export default function SettingsPage() {
       </Title>
       <Tabs value={tab} onChange={(v) => navigate(`/settings?tab=${v}`, { replace: true })} keepMounted={false}>
         <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto' }}>
-          {tabs.map((k) => (
+          {shown.map((k) => (
             <Tabs.Tab key={k} value={k}>
               {t(`settings.${k}`)}
             </Tabs.Tab>
