@@ -83,6 +83,19 @@ describe.runIf(hasChromium)('the web app', () => {
       await shot(page, 'deals-board');
       await expectAccessible(page, 'deals board');
 
+      // The keyboard moves a card a whole stage per arrow press, and a screen reader hears names, not ids.
+      const thirdStage = (await columns.nth(2).getAttribute('data-stage')) as string;
+      await page.getByRole('button', { name: 'Move: Globex rollout' }).focus();
+      await page.keyboard.press('Space');
+      // The live region is visually hidden: present in the page, read out, not seen.
+      const said = (text: string) => page.getByRole('status').filter({ hasText: text }).waitFor({ state: 'attached' });
+      await said(`Globex rollout is over ${nextStage}.`);
+      await page.keyboard.press('ArrowRight');
+      await said(`Globex rollout is over ${thirdStage}.`);
+      await page.keyboard.press('Space');
+      await columns.nth(2).getByText('Globex rollout').waitFor();
+      await page.getByText(`Moved to ${thirdStage}`).waitFor();
+
       // Log a call on the contact.
       await page.goto(contactUrl);
       await page

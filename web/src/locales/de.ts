@@ -208,7 +208,21 @@ export const de: DeepPartial<Messages> = {
     notFound: 'Dieser Datensatz existiert nicht oder wurde entfernt.',
   },
   activity: { note: 'Notiz', call: 'Anruf', meeting: 'Termin', email: 'E-Mail', chat: 'Chat' },
-  board: { title: 'Deal-Board', owner: 'Besitzer', anyOwner: 'Alle', weighted: 'gewichtet', empty: 'Keine Deals', move: 'Verschieben' },
+  board: {
+    title: 'Deal-Board',
+    owner: 'Besitzer',
+    anyOwner: 'Alle',
+    weighted: 'gewichtet',
+    empty: 'Keine Deals',
+    move: 'Verschieben',
+    pickedUp: '{{deal}} aufgenommen.',
+    over: '{{deal}} ist über {{stage}}.',
+    overNothing: '{{deal}} ist über keiner Phase.',
+    dropped: '{{deal}} wurde in {{stage}} abgelegt.',
+    cancelled: 'Verschieben von {{deal}} abgebrochen.',
+    instructions:
+      'Leertaste oder Enter nimmt einen Deal auf. Mit den Pfeiltasten links und rechts verschieben Sie ihn in eine andere Phase; Leertaste oder Enter legt ihn ab, Escape bricht ab.',
+  },
   objectsSettings: {
     label: 'Name eines Datensatzes',
     plural: 'Name der Liste',

@@ -222,6 +222,13 @@ export const en = {
     empty: 'No deals',
     moved: 'Moved to {{stage}}',
     reasonTitle: 'Why was the deal {{status}}?',
+    pickedUp: 'Picked up {{deal}}.',
+    over: '{{deal}} is over {{stage}}.',
+    overNothing: '{{deal}} is not over a stage.',
+    dropped: '{{deal}} was dropped on {{stage}}.',
+    cancelled: 'Moving {{deal}} was cancelled.',
+    instructions:
+      'To pick up a deal, press Space or Enter. Use the left and right arrow keys to move it to another stage. Press Space or Enter again to drop it there, or Escape to cancel.',
   },
   convert: {
     title: 'Convert lead',

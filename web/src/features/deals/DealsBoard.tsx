@@ -1,6 +1,9 @@
 import {
+  type Announcements,
   DndContext,
   type DragEndEvent,
+  KeyboardCode,
+  type KeyboardCoordinateGetter,
   KeyboardSensor,
   PointerSensor,
   useDraggable,
@@ -23,6 +26,22 @@ import { useMembers } from '../../ui/useMembers.ts';
 import { usePipelines } from '../../ui/usePipelines.ts';
 
 type Stage = Pipeline['stages'][number];
+
+/**
+ * Arrow keys move a picked-up card a whole column: left and right go to the centre of the
+ * neighbouring stage (the default moves 25 px a press, a dozen presses a column); up and down do not
+ * move it between stages.
+ */
+const toNeighbourColumn: KeyboardCoordinateGetter = (event, { context: { droppableRects, collisionRect } }) => {
+  if (!collisionRect || (event.code !== KeyboardCode.Right && event.code !== KeyboardCode.Left)) return undefined;
+  event.preventDefault();
+  const columns = [...droppableRects.values()].sort((a, b) => a.left - b.left);
+  const centre = collisionRect.left + collisionRect.width / 2;
+  const here = columns.findIndex((r) => centre >= r.left && centre <= r.left + r.width);
+  const next = columns[(here === -1 ? 0 : here) + (event.code === KeyboardCode.Right ? 1 : -1)];
+  if (!next) return undefined;
+  return { x: next.left + next.width / 2 - collisionRect.width / 2, y: collisionRect.top };
+};
 
 // The pointer-up that ends a drag is also a click on the card's link; this keeps it from opening the deal.
 // dnd-kit reports the drop after that click, so the flag is raised when a drag starts and lowered a moment after it ends.
@@ -140,7 +159,22 @@ export default function DealsBoard() {
   const [closing, setClosing] = useState<{ deal: Deal; stage: Stage } | null>(null);
   const [reason, setReason] = useState('');
   const pipeline = pipelines.find((p) => p.id === pipelineId) ?? pipelines[0];
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }), useSensor(KeyboardSensor));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: toNeighbourColumn }),
+  );
+  // What a screen reader says as a card moves: the deal's and the stages' names, not their ids.
+  const dealName = (a: { data: { current?: Record<string, unknown> } }) => (a.data.current?.deal as Deal | undefined)?.name ?? '';
+  const stageName = (o: { data: { current?: Record<string, unknown> } } | null) =>
+    (o?.data.current?.stage as Stage | undefined)?.name ?? '';
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => t('board.pickedUp', { deal: dealName(active) }),
+    onDragOver: ({ active, over }) =>
+      over ? t('board.over', { deal: dealName(active), stage: stageName(over) }) : t('board.overNothing', { deal: dealName(active) }),
+    onDragEnd: ({ active, over }) =>
+      over ? t('board.dropped', { deal: dealName(active), stage: stageName(over) }) : t('board.cancelled', { deal: dealName(active) }),
+    onDragCancel: ({ active }) => t('board.cancelled', { deal: dealName(active) }),
+  };
 
   const board = useQuery({
     queryKey: ['deals', 'board-totals', pipeline?.id, ownerId],
@@ -235,7 +269,13 @@ export default function DealsBoard() {
         </Group>
       </Group>
       {board.error && <ErrorState error={board.error} onRetry={() => board.refetch()} />}
-      <DndContext sensors={sensors} onDragStart={() => (dragging = true)} onDragEnd={onDragEnd} onDragCancel={endDrag}>
+      <DndContext
+        sensors={sensors}
+        accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}
+        onDragStart={() => (dragging = true)}
+        onDragEnd={onDragEnd}
+        onDragCancel={endDrag}
+      >
         <div className="rp-board" data-testid="board">
           {(pipeline?.stages ?? []).map((s, i) => (
             <Column
