@@ -94,4 +94,48 @@ describe.runIf(hasChromium)('lists and creating records', () => {
     expect(tasks.body.data?.filter((x) => x.title === 'Call back')).toHaveLength(1);
     expect(errors).toEqual([]);
   });
+
+  it('keeps a stale tab’s edit of another field, and offers to re-apply one that clashed (bug 6)', async () => {
+    const made = await apiCall('POST', '/companies', { name: 'Two Tabs Ltd' });
+    const url = `${server.url}/companies/${made.body.id}`;
+    const other = await browser.context.newPage();
+    try {
+      await page.goto(url);
+      await page.getByRole('heading', { name: 'Two Tabs Ltd' }).waitFor();
+      await other.goto(url);
+      await other.getByRole('button', { name: /^Industry:/ }).click();
+      await other.getByRole('textbox', { name: 'Industry' }).fill('Software');
+      await other.keyboard.press('Enter');
+      await other.getByRole('button', { name: /^Industry: Software/ }).waitFor();
+
+      // The first tab still shows the old record: its edit of another field simply goes through.
+      await page.getByRole('button', { name: /^Domain:/ }).click();
+      await page.getByRole('textbox', { name: 'Domain' }).fill('twotabs.example');
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: /^Domain: twotabs\.example/ }).waitFor();
+      await page.getByRole('button', { name: /^Industry: Software/ }).waitFor();
+
+      // Its edit of the field the other tab changed is kept and offered again, not lost.
+      await other.getByRole('button', { name: /^Industry:/ }).click();
+      await other.getByRole('textbox', { name: 'Industry' }).fill('Hardware');
+      await other.keyboard.press('Enter');
+      await other.getByRole('button', { name: /^Industry: Hardware/ }).waitFor();
+      await page.getByRole('button', { name: /^Industry: Software/ }).click();
+      await page.getByRole('textbox', { name: 'Industry' }).fill('Retail');
+      await page.keyboard.press('Enter');
+      const alert = page.getByRole('alert').filter({ hasText: 'Someone else changed Industry' });
+      await alert.getByText('Your value: Retail.').waitFor();
+      await page.getByRole('button', { name: /^Industry: Hardware/ }).waitFor();
+      expect(await axeScan(page)).toEqual([]);
+      await alert.getByRole('button', { name: 'Apply mine' }).click();
+      await page.getByRole('button', { name: /^Industry: Retail/ }).waitFor();
+      await alert.waitFor({ state: 'detached' });
+      const saved = await apiCall('GET', `/companies/${made.body.id}`);
+      expect(saved.body).toMatchObject({ industry: 'Retail', domain: 'twotabs.example' });
+      const expected = (e: string) => /status of 409 .*\/companies\//.test(e);
+      expect(errors.filter((e) => !expected(e))).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
 });

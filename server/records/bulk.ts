@@ -233,7 +233,7 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
           assignments.map((a) => sql`${old(a.column)} is distinct from ${a.next}`),
           sql` or `,
         )})
-      returning ${col('id')} as id, to_jsonb(array_remove(array[${changes}]::jsonb[], null)) as changes, ${afterJson} as after
+      returning ${col('id')} as id, ${col('version')} as version, to_jsonb(array_remove(array[${changes}]::jsonb[], null)) as changes, ${afterJson} as after
     ), hist as (
       ${historyRowsSql(
         ctx,
@@ -244,6 +244,7 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
           field: sql`c->>'field'`,
           old: sql`nullif(c->'old', 'null'::jsonb)`,
           new: sql`nullif(c->'new', 'null'::jsonb)`,
+          version: sql`u.version`,
         },
         sql`upd u cross join lateral jsonb_array_elements(u.changes) c`,
       )}

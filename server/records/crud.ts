@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Conn } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { conflict, notFound } from '../http/errors.ts';
-import { diff, emitEvent, writeHistory } from '../modules/history/history.service.ts';
+import { diff, emitEvent, fieldsChangedSince, writeHistory } from '../modules/history/history.service.ts';
 import { refreshSearch } from '../modules/search/search.service.ts';
 import type { ObjectDef } from './object-def.ts';
 
@@ -38,7 +38,7 @@ export async function insertRecord<Row, Api extends Shape>(
     .returning()) as Row[];
   const api = toApi(row);
   await refreshSearch(conn, ctx.workspaceId, def.type, [api.id as string]);
-  await writeHistory(conn, ctx, def.type, api.id as string, 'create', [{ field: null, old: null, new: api }]);
+  await writeHistory(conn, ctx, def.type, api.id as string, 'create', [{ field: null, old: null, new: api }], Number(api.version ?? 1));
   await emitEvent(conn, ctx, `${def.type}.created`, def.type, api.id as string, { after: api });
   return api;
 }
@@ -54,8 +54,11 @@ export function checkVersion(label: string, row: { version: number; deletedAt: D
 }
 
 /**
- * Updates a record if it is still at `version`. The row is locked first, so of two updates
- * sent with the same version exactly one succeeds and the other gets 409 with nothing written.
+ * Updates a record based on `version`, the version the client read. The row is locked first, so of
+ * two updates sent with the same version exactly one goes first. An update based on an older
+ * version is applied when none of the fields it changes was changed since that version (another
+ * person editing another field of the same record is no conflict); when one was, it is refused with
+ * 409 naming those fields, and nothing is written (the caller's transaction rolls back).
  */
 export async function updateRecord<Row extends { version: number; deletedAt: Date | null }, Api extends Shape>(
   conn: Conn,
@@ -71,7 +74,9 @@ export async function updateRecord<Row extends { version: number; deletedAt: Dat
   const t = def.table;
   const before = await findRow<Row>(conn, ctx, def, id, true);
   if (before.deletedAt) throw conflict('record_deleted', `This ${def.label.toLowerCase()} is in the trash; restore it first`);
-  checkVersion(def.label, before, version);
+  // Stale: what changed since the version the client read decides, field by field (checked below).
+  const changedSince = before.version === version ? undefined : await fieldsChangedSince(conn, ctx, def.type, id, version);
+  if (changedSince === null || version > before.version) checkVersion(def.label, before, version);
   const values = typeof patch === 'function' ? await patch(before) : patch;
   const [after] = (await conn
     .update(t)
@@ -80,8 +85,18 @@ export async function updateRecord<Row extends { version: number; deletedAt: Dat
     .returning()) as Row[];
   const a = toApi(after);
   const changes = diff(toApi(before), a, ['deletedAt']);
+  if (changedSince) {
+    const clashes = changes.filter((c) => c.field && (changedSince.has(c.field) || changedSince.has('*')));
+    if (clashes.length) {
+      throw conflict(
+        'version_conflict',
+        `Someone else changed ${clashes.map((c) => c.field).join(', ')} of this ${def.label.toLowerCase()} since you read it (you sent version ${version}, it is now ${before.version}). Reload and apply your change again.`,
+        { currentVersion: before.version, fields: clashes.map((c) => c.field) },
+      );
+    }
+  }
   if (changes.length) await refreshSearch(conn, ctx.workspaceId, def.type, [id]);
-  await writeHistory(conn, ctx, def.type, id, action, changes);
+  await writeHistory(conn, ctx, def.type, id, action, changes, Number(a.version));
   if (changes.length) await emitEvent(conn, ctx, `${def.type}.updated`, def.type, id, { changes, after: a });
   return a;
 }
@@ -108,7 +123,7 @@ async function setDeleted<Row extends { version: number; deletedAt: Date | null 
   const api = toApi(after);
   await refreshSearch(conn, ctx.workspaceId, def.type, [id]);
   const action = deleting ? 'delete' : 'restore';
-  await writeHistory(conn, ctx, def.type, id, action, [{ field: null, old: null, new: null }]);
+  await writeHistory(conn, ctx, def.type, id, action, [{ field: null, old: null, new: null }], Number(api.version));
   await emitEvent(conn, ctx, `${def.type}.${deleting ? 'deleted' : 'restored'}`, def.type, id, { after: api });
   return api;
 }

@@ -21,6 +21,8 @@ export async function writeHistory(
   recordId: string,
   action: HistoryAction,
   changes: FieldChange[],
+  /** The record's version after this change, when it has one. */
+  version?: number,
 ) {
   if (!changes.length) return;
   await conn.insert(recordHistory).values(
@@ -36,8 +38,30 @@ export async function writeHistory(
       actorType: ctx.actor.type,
       actorId: ctx.actor.id,
       requestId: ctx.requestId,
+      version: version ?? null,
     })),
   );
+}
+
+/**
+ * The fields of a record changed after `version` (as history names them: `name`, `custom.tier`),
+ * or null when some change since then has no version on record (it predates versions in history):
+ * then nothing can be said field by field.
+ */
+export async function fieldsChangedSince(conn: Conn, ctx: Ctx, recordType: string, recordId: string, version: number) {
+  const rows = await conn
+    .select({ field: recordHistory.field, version: recordHistory.version })
+    .from(recordHistory)
+    .where(
+      and(
+        eq(recordHistory.workspaceId, ctx.workspaceId),
+        eq(recordHistory.recordType, recordType),
+        eq(recordHistory.recordId, recordId),
+        or(sql`${recordHistory.version} > ${version}`, sql`${recordHistory.version} is null`),
+      ),
+    );
+  if (rows.some((r) => r.version === null)) return null;
+  return new Set(rows.map((r) => r.field ?? '*'));
 }
 
 /** Refuses an event that is not in the catalog (contract/events.ts): every event has a documented shape. */
@@ -82,12 +106,12 @@ export function historyRowsSql(
   ctx: Ctx,
   recordType: string,
   action: HistoryAction,
-  rows: { recordId: SQL; field: SQL; old: SQL; new: SQL; id?: SQL },
+  rows: { recordId: SQL; field: SQL; old: SQL; new: SQL; version: SQL; id?: SQL },
   from: SQL,
 ) {
-  return sql`insert into record_history (workspace_id, id, record_type, record_id, action, field, old_value, new_value, actor_type, actor_id, request_id)
+  return sql`insert into record_history (workspace_id, id, record_type, record_id, action, field, old_value, new_value, actor_type, actor_id, request_id, version)
     select ${ctx.workspaceId}, ${rows.id ?? sqlUuidv7}, ${recordType}, ${rows.recordId}, ${action}, ${rows.field}, ${rows.old}, ${rows.new},
-      ${ctx.actor.type}, ${ctx.actor.id}::uuid, ${ctx.requestId}
+      ${ctx.actor.type}, ${ctx.actor.id}::uuid, ${ctx.requestId}, ${rows.version}
     from ${from}`;
 }
 

@@ -21,6 +21,11 @@ export const recordHistory = pgTable(
     actorType: text('actor_type', { enum: ['member', 'api_key', 'system'] }).notNull(),
     actorId: uuid('actor_id'),
     requestId: text('request_id'),
+    /**
+     * The record's version this change made (null for changes written before versions were kept
+     * here): an update based on an older version is refused only if it touches a field changed since.
+     */
+    version: integer('version'),
     at: ts('at').notNull().defaultNow(),
   },
   (t) => [...tenantConstraints(t), index('record_history_record_idx').on(t.workspaceId, t.recordType, t.recordId, t.at)],

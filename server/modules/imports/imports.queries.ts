@@ -161,7 +161,7 @@ export async function insertContacts(conn: Conn, ctx: Ctx, ownerId: string, now:
       from r
       returning *
     ), history as (
-      ${historyRowsSql(ctx, 'contact', 'create', { id: sql`r.hid`, recordId: sql`r.id`, field: sql`null`, old: sql`null`, new: sql`r.api` }, sql`r`)}
+      ${historyRowsSql(ctx, 'contact', 'create', { id: sql`r.hid`, recordId: sql`r.id`, field: sql`null`, old: sql`null`, new: sql`r.api`, version: sql`1` }, sql`r`)}
     ), events as (
       ${eventRowsSql(ctx, 'contact.created', 'contact', { id: sql`r.eid`, recordId: sql`r.id`, payload: sql`jsonb_build_object('after', r.api)` }, sql`r`)}
     )
@@ -194,8 +194,8 @@ export async function updateContacts(conn: Conn, ctx: Ctx, rows: { values: Conta
         ctx,
         'contact',
         'update',
-        { id: sql`h.hid`, recordId: sql`h.rid`, field: sql`h.field`, old: sql`h.old`, new: sql`h.new` },
-        sql`jsonb_to_recordset(${jsonb(history)}) h(hid uuid, rid uuid, field text, old jsonb, new jsonb)`,
+        { id: sql`h.hid`, recordId: sql`h.rid`, field: sql`h.field`, old: sql`h.old`, new: sql`h.new`, version: sql`contacts.version` },
+        sql`jsonb_to_recordset(${jsonb(history)}) h(hid uuid, rid uuid, field text, old jsonb, new jsonb) join contacts on contacts.id = h.rid`,
       )}
     )
     ${eventRowsSql(

@@ -169,6 +169,10 @@ export const de: DeepPartial<Messages> = {
   },
   objects: { contact: 'Kontakt', company: 'Firma', deal: 'Deal', lead: 'Lead', task: 'Aufgabe', activity: 'Aktivität' },
   record: {
+    conflictTitle: 'Jemand anderes hat {{field}} geändert, während Sie es bearbeitet haben',
+    conflictMine: 'Ihr Wert: {{value}}. Der Datensatz zeigt jetzt den anderen.',
+    applyMine: 'Meinen übernehmen',
+    keepTheirs: 'Den anderen behalten',
     details: 'Details',
     timeline: 'Verlauf',
     tasks: 'Aufgaben',

@@ -171,6 +171,10 @@ export const en = {
     activity: 'Activity',
   },
   record: {
+    conflictTitle: 'Someone else changed {{field}} while you were editing it',
+    conflictMine: 'Your value: {{value}}. The record now shows theirs.',
+    applyMine: 'Apply mine',
+    keepTheirs: 'Keep theirs',
     details: 'Details',
     timeline: 'Timeline',
     tasks: 'Tasks',

@@ -58,6 +58,8 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
   const recordName = useRelationNames(fields.data ?? [], record.data ? [record.data] : []);
   const lookups = { ...baseLookups, recordName };
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  // A change someone else's change got in the way of: kept, to apply again on the fresh record or let go.
+  const [conflict, setConflict] = useState<{ col: Column; value: string | null } | null>(null);
   const columns = columnsFor(type, fields.data ?? []);
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: recordKeys.one(type, id) });
@@ -65,15 +67,19 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
     void qc.invalidateQueries({ queryKey: [apiSegment(type), 'list'] });
   };
   const save = useMutation({
-    mutationFn: ({ col, value }: { col: Column; value: string | null }) =>
-      patchRecord(type, id, record.data?.version ?? 1, col.toPatch?.(value) ?? {}),
+    mutationFn: ({ col, value, version }: { col: Column; value: string | null; version?: number }) =>
+      patchRecord(type, id, version ?? record.data?.version ?? 1, col.toPatch?.(value) ?? {}),
     onSuccess: (row, { col }) => {
       qc.setQueryData(recordKeys.one(type, id), row);
       setFieldErrors((e) => ({ ...e, [col.key]: '' }));
+      setConflict(null);
       refresh();
     },
-    onError: (e, { col }) => {
-      if (e instanceof ApiError && e.status === 409) {
+    onError: (e, { col, value }) => {
+      if (e instanceof ApiError && e.status === 409 && e.code === 'version_conflict') {
+        setConflict({ col, value });
+        refresh();
+      } else if (e instanceof ApiError && e.status === 409) {
         notifications.show({ color: 'orange', message: t('list.conflict') });
         refresh();
       } else if (e instanceof ApiError && e.errors.length) setFieldErrors((x) => ({ ...x, [col.key]: e.errors[0].message }));
@@ -131,6 +137,31 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
         </Group>
       </Group>
       {row.deletedAt && <Alert color="orange">{t('record.deletedBanner')}</Alert>}
+      {conflict && (
+        <Alert
+          color="orange"
+          role="alert"
+          title={t('record.conflictTitle', { field: fieldLabel(conflict.col.key) })}
+          // The light variant's orange title is too faint to read (axe: contrast).
+          styles={{ title: { color: 'var(--mantine-color-text)' } }}
+        >
+          <Stack gap="xs">
+            <div>{t('record.conflictMine', { value: conflict.value || t('record.empty') })}</div>
+            <Group gap="xs">
+              <Button
+                size="xs"
+                onClick={() => save.mutate({ col: conflict.col, value: conflict.value, version: row.version })}
+                loading={save.isPending}
+              >
+                {t('record.applyMine')}
+              </Button>
+              <Button size="xs" variant="default" onClick={() => setConflict(null)}>
+                {t('record.keepTheirs')}
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      )}
       <Card withBorder>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md" verticalSpacing="sm">
           {details.map((c) => (
