@@ -16,7 +16,12 @@ describe('updates based on an older version', () => {
     expect((await c.patch(`/companies/${co.id}`, { version: 1, industry: 'Software', custom: { tier: 'gold' } })).json().version).toBe(2);
     const renamed = await c.patch(`/companies/${co.id}`, { version: 1, name: 'Initech AG', custom: { region: 'EMEA' } });
     expect(renamed.statusCode, renamed.body).toBe(200);
-    expect(renamed.json()).toMatchObject({ version: 3, name: 'Initech AG', industry: 'Software', custom: { tier: 'gold', region: 'EMEA' } });
+    expect(renamed.json()).toMatchObject({
+      version: 3,
+      name: 'Initech AG',
+      industry: 'Software',
+      custom: { tier: 'gold', region: 'EMEA' },
+    });
     for (const [body, fields] of [
       [{ industry: 'Hardware' }, ['industry']],
       [{ custom: { tier: 'silver' } }, ['custom.tier']],
