@@ -138,4 +138,35 @@ describe.runIf(hasChromium)('lists and creating records', () => {
       await other.close();
     }
   });
+
+  it('shows a deal’s history in words: stage and member names, field labels, local dates, one entry per edit (bug 5)', async () => {
+    const pipelines = (await apiCall('GET', '/pipelines')).body as unknown as { data: { stages: { id: string; name: string }[] }[] };
+    const stages = pipelines.data[0].stages;
+    const qualification = stages.find((x) => x.name === 'Qualification') as { id: string };
+    const won = stages.find((x) => x.name === 'Won') as { id: string };
+    const deal = (await apiCall('POST', '/deals', { name: 'History lesson', stageId: qualification.id })).body as {
+      id: string;
+      version: number;
+    };
+    const closed = await apiCall('PATCH', `/deals/${deal.id}`, { version: deal.version, stageId: won.id, closeReason: 'Budget approved' });
+    expect(closed.status).toBe(200);
+    await page.goto(`${server.url}/deals/${deal.id}`);
+    await page.getByRole('tab', { name: 'History' }).click();
+    const history = page.getByTestId('history');
+    await history.getByText('Budget approved').waitFor();
+    const edit = history.getByRole('row').filter({ hasText: 'Budget approved' });
+    const text = (await edit.textContent()) as string;
+    expect(text).toContain('Stage: Qualification → Won');
+    expect(text).toContain('Close reason: — → Budget approved');
+    expect(text).toMatch(/Closed: — → \w{3} \d{1,2}, \d{4}/);
+    // Nothing a person cannot read: no ids, no API names, no ISO timestamps.
+    const all = (await history.textContent()) as string;
+    expect(all).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    expect(all).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(all).not.toMatch(/closeReason|closedAt|stageId/);
+    // One entry for the edit, one for the creation.
+    expect(await history.getByRole('row').count()).toBe(2);
+    await history.getByRole('row').filter({ hasText: 'Created' }).waitFor();
+    await page.screenshot({ path: '/tmp/rapport-deal-history.png' });
+  });
 });

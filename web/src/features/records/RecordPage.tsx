@@ -107,7 +107,16 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
   ].filter((c): c is Column => !!c);
   const fieldLabel = (f: string) => {
     const c = columns.find((x) => x.key === f || x.field === f);
-    return c ? (c.label.startsWith('fields.') ? t(c.label) : c.label) : f;
+    if (c) return c.label.startsWith('fields.') ? t(c.label) : c.label;
+    // Fields no column shows (closedAt, pipelineId, emails …) still read as words, not as API names.
+    return t(`fields.${f}`, { defaultValue: f.replace(/([A-Z])/g, ' $1').replace(/^./, (x) => x.toUpperCase()) });
+  };
+  /** A value of a field as the record page shows it: the field's own column formats it on a copy of the record. */
+  const formatValue = (f: string, value: unknown) => {
+    const c = columns.find((x) => x.key === f || (x.field === f && x.key === f));
+    if (!c) return undefined;
+    const probe = f.startsWith('custom.') ? { ...row, custom: { ...row.custom, [f.slice(7)]: value } } : { ...row, [f]: value };
+    return c.display(probe as Row, lookups) || undefined;
   };
 
   return (
@@ -191,7 +200,7 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
               <TasksPanel type={type} id={id} />
             </Tabs.Panel>
             <Tabs.Panel value="history" pt="sm">
-              <HistoryPanel type={type} id={id} fieldLabel={fieldLabel} />
+              <HistoryPanel type={type} id={id} fieldLabel={fieldLabel} formatValue={formatValue} />
             </Tabs.Panel>
           </Tabs>
         </Grid.Col>
