@@ -169,4 +169,46 @@ describe.runIf(hasChromium)('lists and creating records', () => {
     await history.getByRole('row').filter({ hasText: 'Created' }).waitFor();
     await page.screenshot({ path: '/tmp/rapport-deal-history.png' });
   });
+
+  it('keeps filters, sort and columns in the address: Back, reload and a shared link bring the same list (bug 4)', async () => {
+    await page.goto(`${server.url}/contacts`);
+    await page.getByText('bob@globex.example').waitFor();
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByRole('combobox', { name: 'Field' }).click();
+    await page.getByRole('option', { name: 'Email' }).click();
+    await page.getByRole('textbox', { name: 'Value' }).fill('initech');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('bob@globex.example').waitFor({ state: 'detached' });
+    await page.getByRole('columnheader', { name: 'Name' }).getByRole('button').click();
+    await page.getByRole('button', { name: 'Columns' }).click();
+    await page.getByRole('menu').getByLabel('Title').click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.url()).toMatch(/filter=.*sort=name.*cols=/);
+    const shared = page.url();
+    const isTheList = async (p: typeof page) => {
+      await p.getByText('ada@initech.example').waitFor();
+      expect(await p.getByText('bob@globex.example').count()).toBe(0);
+      expect(await p.getByRole('button', { name: /^Filter/ }).textContent()).toBe('Filter1');
+      expect(await p.getByRole('columnheader', { name: 'Name' }).getAttribute('aria-sort')).toBe('ascending');
+      expect(await p.getByRole('columnheader', { name: 'Title' }).count()).toBe(0);
+    };
+    await page.reload();
+    await isTheList(page);
+    await page.getByRole('link', { name: 'Ada Tester' }).click();
+    await page.getByRole('heading', { name: 'Ada Tester' }).waitFor();
+    await page.goBack();
+    await isTheList(page);
+    const other = await browser.context.newPage();
+    try {
+      await other.goto(shared);
+      await isTheList(other);
+    } finally {
+      await other.close();
+    }
+    // Without them in the address, the list starts unfiltered, with the columns this person chose.
+    await page.goto(`${server.url}/contacts`);
+    await page.getByText('bob@globex.example').waitFor();
+    expect(await page.getByRole('columnheader', { name: 'Title' }).count()).toBe(0);
+  });
 });

@@ -3,11 +3,12 @@ import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconColumns, IconDownload, IconFilter, IconPlus } from '@tabler/icons-react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type FieldDefinition, fullRows, type SavedView, unwrap } from '../../api.ts';
 import { fieldsKeyOf, listRecords, type ObjectType, patchRecord, type Row, recordKeys, webPath } from '../../records.ts';
 import { navigate, useLocation } from '../../router.tsx';
+import { useMe } from '../../session.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import { useObjectLabel } from '../../ui/useObjects.ts';
@@ -17,6 +18,7 @@ import { CreateRecordModal } from './CreateRecordModal.tsx';
 import { type Column, columnsFor, defaultColumnsOf, type Lookups } from './columns.ts';
 import { downloadCsv, toCsv } from './csv.ts';
 import { countConditions, FilterBuilder, type FilterGroup, hasIncomplete, toFilter } from './FilterBuilder.tsx';
+import { listHref, readListState, storeColumns, storedColumns } from './listState.ts';
 import { useRelationNames } from './RecordPicker.tsx';
 import { RecordTable } from './RecordTable.tsx';
 
@@ -47,13 +49,29 @@ export default function ListPage({ type }: { type: ObjectType }) {
   const fields = useFields(type);
   const allColumns = useMemo(() => columnsFor(type, fields.data ?? []), [type, fields.data]);
   const label = useObjectLabel(type);
-  const [chosen, setVisible] = useState<string[] | null>(null);
+  const me = useMe();
+  // The list as the address says (Back, reload, a shared link), else as this person left it.
+  const [initial] = useState(() => readListState(query));
+  const [chosen, setChosen] = useState<string[] | null>(initial.columns ?? storedColumns(me.member.id, type));
+  const setVisible = (cols: string[] | null) => {
+    setChosen(cols);
+    storeColumns(me.member.id, type, cols);
+  };
   // Until a person or a view chooses columns, the object's defaults (a custom object's first fields among them).
   const visible = chosen ?? defaultColumnsOf(type, fields.data ?? []);
-  const [sort, setSort] = useState('-updatedAt');
-  const [draft, setDraft] = useState<FilterGroup>(emptyGroup);
-  const [applied, setApplied] = useState<FilterGroup>(emptyGroup);
-  const [viewId, setViewId] = useState<string | null>(null);
+  const [sort, setSort] = useState(initial.sort ?? '-updatedAt');
+  const [draft, setDraft] = useState<FilterGroup>(initial.filter ?? emptyGroup());
+  const [applied, setApplied] = useState<FilterGroup>(initial.filter ?? emptyGroup());
+  const [viewId, setViewId] = useState<string | null>(initial.view);
+  useEffect(() => {
+    const href = listHref(webPath(type), new URLSearchParams(location.search), {
+      filter: countConditions(applied) ? applied : null,
+      sort: sort === '-updatedAt' ? null : sort,
+      view: viewId,
+      columns: chosen,
+    });
+    navigate(href, { replace: true, keepScroll: true });
+  }, [type, applied, sort, viewId, chosen]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [saveOpen, setSaveOpen] = useState(false);
   const [filterOpen, setFilterOpen] = useState(false);
@@ -103,7 +121,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
 
   const applyView = (v: SavedView | null) => {
     setViewId(v?.id ?? null);
-    setVisible(v?.columns?.length ? v.columns : null);
+    setChosen(v?.columns?.length ? v.columns : storedColumns(me.member.id, type));
     if (v?.sort) setSort(v.sort);
     setDraft(emptyGroup());
     setApplied(emptyGroup());
