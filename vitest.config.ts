@@ -24,6 +24,8 @@ export default defineConfig({
         test: { ...common, name: 'pglite', exclude: ['**/*.pg.test.ts', '**/node_modules/**'], env: { RAPPORT_TEST_DB: 'pglite' } },
       },
       ...(pgUrl ? [{ extends: true as const, test: { ...common, name: 'postgres', env: { RAPPORT_TEST_DB: 'postgres' } } }] : []),
+      // The web app's own units (translations), no database.
+      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.ts'] } },
       // Browser tests: build the web app if needed, start the real server, drive Debian's Chromium (e2e/harness.ts).
       {
         extends: true,

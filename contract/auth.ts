@@ -1,10 +1,21 @@
 import Type, { type Static } from 'typebox';
 import { Currency, Email, Nullable, Role, ShortText, Timestamp, Uuid } from './common.ts';
 
+const Locale = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5, description: 'BCP 47 language and region, e.g. de-AT' });
+const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' });
+/** What a browser says of itself at sign-up; a zone the server does not know falls back to UTC instead of refusing the form. */
+const BrowserSettings = { locale: Type.Optional(Locale), timeZone: Type.Optional(TimeZone) };
+
 const Password = Type.String({ minLength: 1, maxLength: 1024, description: '8–128 characters; not a common password' });
 
 export const SignUp = Type.Object(
-  { name: ShortText({ minLength: 1 }), email: Email, password: Password, workspaceName: ShortText({ minLength: 1 }) },
+  {
+    name: ShortText({ minLength: 1 }),
+    email: Email,
+    password: Password,
+    workspaceName: ShortText({ minLength: 1 }),
+    ...BrowserSettings,
+  },
   { additionalProperties: false },
 );
 export type SignUp = Static<typeof SignUp>;
@@ -16,7 +27,7 @@ export const SignIn = Type.Object(
 export type SignIn = Static<typeof SignIn>;
 
 export const AcceptInvitation = Type.Object(
-  { token: Type.String({ minLength: 1, maxLength: 200 }), name: ShortText({ minLength: 1 }), password: Password },
+  { token: Type.String({ minLength: 1, maxLength: 200 }), name: ShortText({ minLength: 1 }), password: Password, ...BrowserSettings },
   { additionalProperties: false },
 );
 export type AcceptInvitation = Static<typeof AcceptInvitation>;
@@ -70,8 +81,8 @@ export type MemberUpdate = Static<typeof MemberUpdate>;
 export const MyProfileUpdate = Type.Object(
   {
     name: Type.Optional(ShortText({ minLength: 1 })),
-    locale: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5 })),
-    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' })),
+    locale: Type.Optional(Locale),
+    timeZone: Type.Optional(TimeZone),
   },
   { additionalProperties: false, minProperties: 1 },
 );

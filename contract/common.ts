@@ -87,7 +87,20 @@ export const Problem = Type.Object(
     detail: Type.String(),
     instance: Type.String(),
     requestId: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String(),
+          code: Type.String(),
+          message: Type.String(),
+          params: Type.Optional(
+            Type.Record(Type.String(), Type.Unknown(), {
+              description: 'What a client needs to word the error itself, in its own language: limit, format, type, allowedValues',
+            }),
+          ),
+        }),
+      ),
+    ),
   },
   { $id: 'Problem', additionalProperties: true },
 );

@@ -1,7 +1,10 @@
 import Type, { type Static } from 'typebox';
 import { Address, CustomValues, Nullable, Phone, RecordMeta, ShortText, Timestamp, Uuid } from './common.ts';
 
-export const companySizes = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001+'] as const;
+import { companySizes } from './enums.ts';
+
+export { companySizes };
+
 const Domain = Type.String({
   maxLength: 253,
   pattern: '^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}$',

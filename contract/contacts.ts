@@ -1,16 +1,9 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Address, CustomValues, DateOnly, Email, Nullable, Phone, RecordMeta, ShortText, Timestamp, Uuid } from './common.ts';
 
-export const lifecycleStages = [
-  'subscriber',
-  'lead',
-  'marketingQualified',
-  'salesQualified',
-  'opportunity',
-  'customer',
-  'evangelist',
-  'other',
-] as const;
+import { lifecycleStages } from './enums.ts';
+
+export { lifecycleStages };
 
 export const MAX_CONTACT_EMAILS = 20;
 export const MAX_CONTACT_PHONES = 20;

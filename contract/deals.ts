@@ -1,8 +1,9 @@
 import Type, { type Static } from 'typebox';
 import { Currency, CustomValues, DateOnly, Nullable, RecordMeta, ShortText, Timestamp, Uuid } from './common.ts';
+import { dealStatuses } from './enums.ts';
 import { StageKind } from './pipelines.ts';
 
-export const dealStatuses = ['open', 'won', 'lost'] as const;
+export { dealStatuses };
 
 /** Money in minor units (cents): integers that JavaScript and JSON carry exactly. */
 const AmountMinor = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'In minor units: 1250 is 12.50' });

@@ -2,6 +2,22 @@
 // them without carrying the schema library into its bundle. The contract's schemas are built from
 // these; nothing retypes them.
 
+export const lifecycleStages = [
+  'subscriber',
+  'lead',
+  'marketingQualified',
+  'salesQualified',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+] as const;
+export const companySizes = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001+'] as const;
+export const leadStatuses = ['new', 'contacted', 'qualified', 'unqualified', 'converted'] as const;
+export const dealStatuses = ['open', 'won', 'lost'] as const;
+export const stageKinds = dealStatuses;
+export const taskPriorities = ['low', 'normal', 'high'] as const;
+
 export const customFieldTypes = [
   'text',
   'longText',

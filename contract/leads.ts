@@ -4,7 +4,9 @@ import { Company } from './companies.ts';
 import { Contact } from './contacts.ts';
 import { Deal, DealCreate } from './deals.ts';
 
-export const leadStatuses = ['new', 'contacted', 'qualified', 'unqualified', 'converted'] as const;
+import { leadStatuses } from './enums.ts';
+
+export { leadStatuses };
 /** Statuses a person sets; `converted` is reached only by converting the lead. */
 export const openLeadStatuses = ['new', 'contacted', 'qualified', 'unqualified'] as const;
 

@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox';
 import { RecordMeta, ShortText, Uuid } from './common.ts';
+import { stageKinds } from './enums.ts';
 
-export const StageKind = Type.Enum(['open', 'won', 'lost'] as const);
+export const StageKind = Type.Enum(stageKinds);
 
 export const Stage = Type.Object({
   id: Uuid,

@@ -3,7 +3,9 @@ import { RecordLink } from './activities.ts';
 import { CustomValues, Nullable, RecordMeta, Timestamp, Uuid } from './common.ts';
 
 // The same list as the `priority` column of server/modules/tasks/tasks.table.ts (the contract cannot import server code).
-export const taskPriorities = ['low', 'normal', 'high'] as const;
+import { taskPriorities } from './enums.ts';
+
+export { taskPriorities };
 
 export const MAX_TASK_LINKS = 20;
 

@@ -76,12 +76,12 @@ export async function startServer(): Promise<Server> {
   };
 }
 
-export async function launch(viewport = { width: 1280, height: 860 }) {
+export async function launch(viewport = { width: 1280, height: 860 }, locale = 'en-US') {
   const dir = mkdtempSync(join(tmpdir(), 'rapport-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: chromiumPath,
     viewport,
-    locale: 'en-US',
+    locale,
     timezoneId: 'Europe/Berlin',
     args: [
       '--headless',

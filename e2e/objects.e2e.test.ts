@@ -53,7 +53,7 @@ describe.runIf(hasChromium)('custom objects in the web app', () => {
     await expect.poll(() => page.url()).toContain('tab=fields&object=project');
     await page.getByLabel('Label').fill('Client');
     await page.getByRole('combobox', { name: 'Type' }).click();
-    await page.getByRole('option', { name: 'relation' }).click();
+    await page.getByRole('option', { name: 'Link to a record' }).click();
     await page.getByRole('combobox', { name: 'Points to' }).click();
     await page.getByRole('option', { name: 'Company' }).click();
     await page.getByRole('button', { name: 'Add field' }).click();

@@ -5,6 +5,8 @@ export interface FieldError {
   field: string;
   code: string;
   message: string;
+  /** What a client needs to word the error in its own language (`limit`, `format`, `type`, `allowedValues`). */
+  params?: Record<string, unknown>;
 }
 
 /** The one error type services throw; the error handler turns it into RFC 9457 problem+json. */
@@ -69,6 +71,13 @@ function ajvField(context: string, e: { instancePath: string; params?: Record<st
   return [context, ...parts].join('.');
 }
 
+/** The parts of Ajv's params a client words a message with; the rest (schema paths) stay inside. */
+function ajvParams(e: { params?: Record<string, unknown> }) {
+  const out: Record<string, unknown> = {};
+  for (const k of ['limit', 'format', 'type', 'allowedValues'] as const) if (e.params?.[k] !== undefined) out[k] = e.params[k];
+  return Object.keys(out).length ? { params: out } : {};
+}
+
 function ajvMessage(e: { keyword: string; message?: string; params?: Record<string, unknown> }) {
   if (e.keyword === 'additionalProperties') return 'is not a known field';
   if (e.keyword === 'required') return 'is required';
@@ -87,6 +96,7 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
       field: ajvField(context, e as never),
       code: e.keyword,
       message: ajvMessage(e as never),
+      ...ajvParams(e as never),
     }));
     const first = errors[0];
     return sendProblem(

@@ -1,5 +1,6 @@
 import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { customType } from './records.ts';
 import { match, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.ts';
@@ -21,11 +22,14 @@ const NotFound = lazy(() => import('./ui/NotFound.tsx'));
 const objectPaths = { contacts: 'contact', companies: 'company', deals: 'deal', leads: 'lead', tasks: 'task' } as const;
 type ObjectPath = keyof typeof objectPaths;
 
-export const PageLoader = () => (
-  <Center h="60vh">
-    <Loader aria-label="Loading" />
-  </Center>
-);
+export function PageLoader() {
+  const { t } = useTranslation();
+  return (
+    <Center h="60vh">
+      <Loader aria-label={t('app.loading')} />
+    </Center>
+  );
+}
 
 function SignedInRoutes({ path }: { path: string }) {
   if (path === '/' || path === '') return <Home />;

@@ -30,6 +30,10 @@ export interface paths {
                         /** @description 8–128 characters; not a common password */
                         password: string;
                         workspaceName: string;
+                        /** @description BCP 47 language and region, e.g. de-AT */
+                        locale?: string;
+                        /** @description IANA time zone, e.g. Europe/Berlin */
+                        timeZone?: string;
                     };
                 };
             };
@@ -93,6 +97,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -117,6 +125,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -141,6 +153,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -165,6 +181,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -189,6 +209,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -213,6 +237,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -237,6 +265,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -339,6 +371,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -363,6 +399,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -387,6 +427,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -411,6 +455,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -435,6 +483,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -459,6 +511,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -483,6 +539,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -521,6 +581,10 @@ export interface paths {
                         name: string;
                         /** @description 8–128 characters; not a common password */
                         password: string;
+                        /** @description BCP 47 language and region, e.g. de-AT */
+                        locale?: string;
+                        /** @description IANA time zone, e.g. Europe/Berlin */
+                        timeZone?: string;
                     };
                 };
             };
@@ -584,6 +648,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -608,6 +676,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -632,6 +704,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -656,6 +732,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -680,6 +760,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -704,6 +788,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -728,6 +816,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -786,6 +878,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -810,6 +906,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -834,6 +934,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -858,6 +962,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -882,6 +990,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -906,6 +1018,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -996,6 +1112,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1020,6 +1140,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1044,6 +1168,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1068,6 +1196,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1092,6 +1224,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1116,6 +1252,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1157,6 +1297,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        /** @description BCP 47 language and region, e.g. de-AT */
                         locale?: string;
                         /** @description IANA time zone, e.g. Europe/Berlin */
                         timeZone?: string;
@@ -1204,6 +1345,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1228,6 +1373,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1252,6 +1401,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1276,6 +1429,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1300,6 +1457,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1324,6 +1485,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1387,6 +1552,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1411,6 +1580,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1435,6 +1608,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1459,6 +1636,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1483,6 +1664,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1507,6 +1692,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1531,6 +1720,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1597,6 +1790,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1621,6 +1818,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1645,6 +1846,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1669,6 +1874,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1693,6 +1902,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1717,6 +1930,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1784,6 +2001,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1808,6 +2029,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1832,6 +2057,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1856,6 +2085,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1880,6 +2113,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1904,6 +2141,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1928,6 +2169,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -1997,6 +2242,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2021,6 +2270,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2045,6 +2298,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2069,6 +2326,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2093,6 +2354,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2117,6 +2382,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2207,6 +2476,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2231,6 +2504,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2255,6 +2532,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2279,6 +2560,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2303,6 +2588,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2327,6 +2616,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2397,6 +2690,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2421,6 +2718,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2445,6 +2746,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2469,6 +2774,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2493,6 +2802,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2517,6 +2830,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2586,6 +2903,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2610,6 +2931,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2634,6 +2959,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2658,6 +2987,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2682,6 +3015,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2706,6 +3043,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2783,6 +3124,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2807,6 +3152,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2831,6 +3180,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2855,6 +3208,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2879,6 +3236,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2903,6 +3264,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -2979,6 +3344,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3003,6 +3372,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3027,6 +3400,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3051,6 +3428,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3075,6 +3456,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3099,6 +3484,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3172,6 +3561,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3196,6 +3589,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3220,6 +3617,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3244,6 +3645,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3268,6 +3673,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3292,6 +3701,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3372,6 +3785,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3396,6 +3813,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3420,6 +3841,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3444,6 +3869,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3468,6 +3897,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3492,6 +3925,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3562,6 +3999,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3586,6 +4027,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3610,6 +4055,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3634,6 +4083,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3658,6 +4111,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3682,6 +4139,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3706,6 +4167,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3771,6 +4236,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3795,6 +4264,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3819,6 +4292,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3843,6 +4320,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3867,6 +4348,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3891,6 +4376,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3915,6 +4404,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -3990,6 +4483,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4014,6 +4511,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4038,6 +4539,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4062,6 +4567,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4086,6 +4595,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4110,6 +4623,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4173,6 +4690,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4197,6 +4718,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4221,6 +4746,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4245,6 +4774,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4269,6 +4802,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4293,6 +4830,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4359,6 +4900,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4383,6 +4928,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4407,6 +4956,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4431,6 +4984,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4455,6 +5012,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4479,6 +5040,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4566,6 +5131,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4590,6 +5159,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4614,6 +5187,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4638,6 +5215,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4662,6 +5243,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4686,6 +5271,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4792,6 +5381,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4816,6 +5409,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4840,6 +5437,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4864,6 +5465,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4888,6 +5493,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -4912,6 +5521,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5018,6 +5631,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5042,6 +5659,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5066,6 +5687,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5090,6 +5715,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5114,6 +5743,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5138,6 +5771,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5230,6 +5867,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5254,6 +5895,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5278,6 +5923,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5302,6 +5951,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5326,6 +5979,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5350,6 +6007,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5434,6 +6095,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5458,6 +6123,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5482,6 +6151,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5506,6 +6179,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5530,6 +6207,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5554,6 +6235,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5664,6 +6349,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5688,6 +6377,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5712,6 +6405,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5736,6 +6433,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5760,6 +6461,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5784,6 +6489,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5808,6 +6517,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5898,6 +6611,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5922,6 +6639,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5946,6 +6667,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5970,6 +6695,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -5994,6 +6723,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6018,6 +6751,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6097,6 +6834,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6121,6 +6862,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6145,6 +6890,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6169,6 +6918,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6193,6 +6946,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6217,6 +6974,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6306,6 +7067,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6330,6 +7095,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6354,6 +7123,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6378,6 +7151,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6402,6 +7179,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6426,6 +7207,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6547,6 +7332,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6571,6 +7360,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6595,6 +7388,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6619,6 +7416,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6643,6 +7444,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6667,6 +7472,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6808,6 +7617,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6832,6 +7645,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6856,6 +7673,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6880,6 +7701,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6904,6 +7729,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6928,6 +7757,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7035,6 +7868,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7059,6 +7896,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7083,6 +7924,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7107,6 +7952,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7131,6 +7980,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7155,6 +8008,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7254,6 +8111,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7278,6 +8139,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7302,6 +8167,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7326,6 +8195,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7350,6 +8223,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7374,6 +8251,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7518,6 +8399,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7542,6 +8427,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7566,6 +8455,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7590,6 +8483,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7614,6 +8511,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7638,6 +8539,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7662,6 +8567,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7767,6 +8676,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7791,6 +8704,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7815,6 +8732,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7839,6 +8760,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7863,6 +8788,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7887,6 +8816,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7966,6 +8899,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -7990,6 +8927,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8014,6 +8955,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8038,6 +8983,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8062,6 +9011,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8086,6 +9039,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8203,6 +9160,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8227,6 +9188,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8251,6 +9216,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8275,6 +9244,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8299,6 +9272,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8323,6 +9300,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8459,6 +9440,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8483,6 +9468,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8507,6 +9496,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8531,6 +9524,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8555,6 +9552,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8579,6 +9580,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8665,6 +9670,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8689,6 +9698,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8713,6 +9726,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8737,6 +9754,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8761,6 +9782,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8785,6 +9810,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8903,6 +9932,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8927,6 +9960,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8951,6 +9988,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8975,6 +10016,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -8999,6 +10044,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9023,6 +10072,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9147,6 +10200,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9171,6 +10228,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9195,6 +10256,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9219,6 +10284,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9243,6 +10312,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9267,6 +10340,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9371,6 +10448,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9395,6 +10476,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9419,6 +10504,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9443,6 +10532,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9467,6 +10560,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9491,6 +10588,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9587,6 +10688,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9611,6 +10716,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9635,6 +10744,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9659,6 +10772,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9683,6 +10800,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9707,6 +10828,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9835,6 +10960,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9859,6 +10988,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9883,6 +11016,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9907,6 +11044,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9931,6 +11072,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9955,6 +11100,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -9979,6 +11128,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10081,6 +11234,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10105,6 +11262,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10129,6 +11290,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10153,6 +11318,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10177,6 +11346,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10201,6 +11374,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10280,6 +11457,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10304,6 +11485,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10328,6 +11513,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10352,6 +11541,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10376,6 +11569,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10400,6 +11597,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10508,6 +11709,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10532,6 +11737,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10556,6 +11765,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10580,6 +11793,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10604,6 +11821,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10628,6 +11849,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10716,6 +11941,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10740,6 +11969,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10764,6 +11997,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10788,6 +12025,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10812,6 +12053,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10836,6 +12081,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10944,6 +12193,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10968,6 +12221,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -10992,6 +12249,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11016,6 +12277,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11040,6 +12305,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11064,6 +12333,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11169,6 +12442,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11193,6 +12470,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11217,6 +12498,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11241,6 +12526,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11265,6 +12554,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11289,6 +12582,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11383,6 +12680,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11407,6 +12708,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11431,6 +12736,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11455,6 +12764,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11479,6 +12792,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11503,6 +12820,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11589,6 +12910,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11613,6 +12938,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11637,6 +12966,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11661,6 +12994,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11685,6 +13022,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11709,6 +13050,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11817,6 +13162,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11841,6 +13190,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11865,6 +13218,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11889,6 +13246,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11913,6 +13274,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11937,6 +13302,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -11961,6 +13330,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12053,6 +13426,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12077,6 +13454,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12101,6 +13482,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12125,6 +13510,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12149,6 +13538,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12173,6 +13566,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12252,6 +13649,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12276,6 +13677,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12300,6 +13705,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12324,6 +13733,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12348,6 +13761,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12372,6 +13789,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12631,6 +14052,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12655,6 +14080,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12679,6 +14108,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12703,6 +14136,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12727,6 +14164,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12751,6 +14192,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12775,6 +14220,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12859,6 +14308,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12883,6 +14336,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12907,6 +14364,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12931,6 +14392,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12955,6 +14420,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -12979,6 +14448,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13063,6 +14536,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13087,6 +14564,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13111,6 +14592,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13135,6 +14620,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13159,6 +14648,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13183,6 +14676,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13267,6 +14764,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13291,6 +14792,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13315,6 +14820,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13339,6 +14848,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13363,6 +14876,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13387,6 +14904,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13467,6 +14988,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13491,6 +15016,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13515,6 +15044,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13539,6 +15072,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13563,6 +15100,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13587,6 +15128,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13611,6 +15156,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13690,6 +15239,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13714,6 +15267,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13738,6 +15295,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13762,6 +15323,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13786,6 +15351,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13810,6 +15379,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13870,6 +15443,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13894,6 +15471,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13918,6 +15499,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13942,6 +15527,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13966,6 +15555,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -13990,6 +15583,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14087,6 +15684,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14111,6 +15712,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14135,6 +15740,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14159,6 +15768,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14183,6 +15796,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14207,6 +15824,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14295,6 +15916,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14319,6 +15944,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14343,6 +15972,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14367,6 +16000,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14391,6 +16028,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14415,6 +16056,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14498,6 +16143,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14522,6 +16171,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14546,6 +16199,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14570,6 +16227,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14594,6 +16255,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14618,6 +16283,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14693,6 +16362,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14717,6 +16390,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14741,6 +16418,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14765,6 +16446,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14789,6 +16474,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14813,6 +16502,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14905,6 +16598,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14929,6 +16626,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14953,6 +16654,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -14977,6 +16682,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15001,6 +16710,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15025,6 +16738,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15049,6 +16766,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15130,6 +16851,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15154,6 +16879,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15178,6 +16907,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15202,6 +16935,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15226,6 +16963,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15250,6 +16991,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15329,6 +17074,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15353,6 +17102,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15377,6 +17130,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15401,6 +17158,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15425,6 +17186,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15449,6 +17214,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15535,6 +17304,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15559,6 +17332,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15583,6 +17360,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15607,6 +17388,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15631,6 +17416,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15655,6 +17444,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15743,6 +17536,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15767,6 +17564,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15791,6 +17592,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15815,6 +17620,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15839,6 +17648,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15863,6 +17676,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15945,6 +17762,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15969,6 +17790,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -15993,6 +17818,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16017,6 +17846,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16041,6 +17874,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16065,6 +17902,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16148,6 +17989,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16172,6 +18017,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16196,6 +18045,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16220,6 +18073,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16244,6 +18101,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16268,6 +18129,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16340,6 +18205,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16364,6 +18233,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16388,6 +18261,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16412,6 +18289,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16436,6 +18317,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16460,6 +18345,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16544,6 +18433,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16568,6 +18461,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16592,6 +18489,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16616,6 +18517,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16640,6 +18545,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16664,6 +18573,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16688,6 +18601,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16789,6 +18706,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16813,6 +18734,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16837,6 +18762,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16861,6 +18790,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16885,6 +18818,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -16909,6 +18846,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17016,6 +18957,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17040,6 +18985,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17064,6 +19013,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17088,6 +19041,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17112,6 +19069,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17136,6 +19097,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17227,6 +19192,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17251,6 +19220,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17275,6 +19248,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17299,6 +19276,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17323,6 +19304,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17347,6 +19332,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17430,6 +19419,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17454,6 +19447,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17478,6 +19475,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17502,6 +19503,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17526,6 +19531,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17550,6 +19559,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17661,6 +19674,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17685,6 +19702,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17709,6 +19730,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17733,6 +19758,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17757,6 +19786,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17781,6 +19814,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17805,6 +19842,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17894,6 +19935,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17918,6 +19963,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17942,6 +19991,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17966,6 +20019,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -17990,6 +20047,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18014,6 +20075,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18093,6 +20158,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18117,6 +20186,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18141,6 +20214,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18165,6 +20242,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18189,6 +20270,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18213,6 +20298,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18314,6 +20403,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18338,6 +20431,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18362,6 +20459,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18386,6 +20487,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18410,6 +20515,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18434,6 +20543,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18535,6 +20648,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18559,6 +20676,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18583,6 +20704,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18607,6 +20732,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18631,6 +20760,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18655,6 +20788,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18756,6 +20893,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18780,6 +20921,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18804,6 +20949,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18828,6 +20977,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18852,6 +21005,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18876,6 +21033,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -18977,6 +21138,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19001,6 +21166,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19025,6 +21194,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19049,6 +21222,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19073,6 +21250,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19097,6 +21278,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19198,6 +21383,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19222,6 +21411,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19246,6 +21439,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19270,6 +21467,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19294,6 +21495,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19318,6 +21523,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19408,6 +21617,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19432,6 +21645,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19456,6 +21673,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19480,6 +21701,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19504,6 +21729,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19528,6 +21757,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19634,6 +21867,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19658,6 +21895,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19682,6 +21923,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19706,6 +21951,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19730,6 +21979,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19754,6 +22007,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19860,6 +22117,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19884,6 +22145,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19908,6 +22173,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19932,6 +22201,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19956,6 +22229,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -19980,6 +22257,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20072,6 +22353,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20096,6 +22381,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20120,6 +22409,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20144,6 +22437,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20168,6 +22465,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20192,6 +22493,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20276,6 +22581,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20300,6 +22609,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20324,6 +22637,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20348,6 +22665,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20372,6 +22693,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20396,6 +22721,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20506,6 +22835,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20530,6 +22863,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20554,6 +22891,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20578,6 +22919,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20602,6 +22947,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20626,6 +22975,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20650,6 +23003,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20740,6 +23097,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20764,6 +23125,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20788,6 +23153,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20812,6 +23181,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20836,6 +23209,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20860,6 +23237,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20939,6 +23320,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20963,6 +23348,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -20987,6 +23376,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21011,6 +23404,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21035,6 +23432,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21059,6 +23460,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21159,6 +23564,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21183,6 +23592,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21207,6 +23620,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21231,6 +23648,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21255,6 +23676,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21279,6 +23704,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21379,6 +23808,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21403,6 +23836,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21427,6 +23864,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21451,6 +23892,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21475,6 +23920,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21499,6 +23948,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21599,6 +24052,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21623,6 +24080,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21647,6 +24108,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21671,6 +24136,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21695,6 +24164,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21719,6 +24192,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21819,6 +24296,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21843,6 +24324,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21867,6 +24352,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21891,6 +24380,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21915,6 +24408,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -21939,6 +24436,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22039,6 +24540,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22063,6 +24568,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22087,6 +24596,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22111,6 +24624,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22135,6 +24652,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22159,6 +24680,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22239,6 +24764,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22263,6 +24792,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22287,6 +24820,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22311,6 +24848,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22335,6 +24876,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22359,6 +24904,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22539,6 +25088,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22563,6 +25116,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22587,6 +25144,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22611,6 +25172,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22635,6 +25200,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22659,6 +25228,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22683,6 +25256,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22707,6 +25284,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22813,6 +25394,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22837,6 +25422,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22861,6 +25450,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22885,6 +25478,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22909,6 +25506,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -22933,6 +25534,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23036,6 +25641,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23060,6 +25669,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23084,6 +25697,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23108,6 +25725,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23132,6 +25753,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23156,6 +25781,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23256,6 +25885,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23280,6 +25913,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23304,6 +25941,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23328,6 +25969,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23352,6 +25997,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23376,6 +26025,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23460,6 +26113,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23484,6 +26141,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23508,6 +26169,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23532,6 +26197,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23556,6 +26225,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23580,6 +26253,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23668,6 +26345,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23692,6 +26373,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23716,6 +26401,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23740,6 +26429,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23764,6 +26457,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23788,6 +26485,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23872,6 +26573,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23896,6 +26601,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23920,6 +26629,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23944,6 +26657,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23968,6 +26685,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -23992,6 +26713,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24075,6 +26800,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24099,6 +26828,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24123,6 +26856,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24147,6 +26884,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24171,6 +26912,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24195,6 +26940,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24276,6 +27025,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24300,6 +27053,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24324,6 +27081,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24348,6 +27109,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24372,6 +27137,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24396,6 +27165,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24473,6 +27246,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24497,6 +27274,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24521,6 +27302,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24545,6 +27330,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24569,6 +27358,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24593,6 +27386,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24679,6 +27476,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24703,6 +27504,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24727,6 +27532,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24751,6 +27560,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24775,6 +27588,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24799,6 +27616,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24879,6 +27700,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24903,6 +27728,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24927,6 +27756,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24951,6 +27784,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24975,6 +27812,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -24999,6 +27840,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25023,6 +27868,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25102,6 +27951,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25126,6 +27979,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25150,6 +28007,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25174,6 +28035,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25198,6 +28063,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25222,6 +28091,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25319,6 +28192,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25343,6 +28220,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25367,6 +28248,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25391,6 +28276,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25415,6 +28304,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25439,6 +28332,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25522,6 +28419,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25546,6 +28447,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25570,6 +28475,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25594,6 +28503,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25618,6 +28531,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25642,6 +28559,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25724,6 +28645,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25748,6 +28673,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25772,6 +28701,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25796,6 +28729,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25820,6 +28757,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25844,6 +28785,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25915,6 +28860,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25939,6 +28888,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25963,6 +28916,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -25987,6 +28944,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26011,6 +28972,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26035,6 +29000,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26121,6 +29090,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26145,6 +29118,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26169,6 +29146,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26193,6 +29174,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26217,6 +29202,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26241,6 +29230,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26265,6 +29258,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26345,6 +29342,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26369,6 +29370,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26393,6 +29398,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26417,6 +29426,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26441,6 +29454,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26465,6 +29482,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26546,6 +29567,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26570,6 +29595,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26594,6 +29623,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26618,6 +29651,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26642,6 +29679,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26666,6 +29707,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26755,6 +29800,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26779,6 +29828,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26803,6 +29856,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26827,6 +29884,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26851,6 +29912,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -26875,6 +29940,10 @@ export interface paths {
                                 field: string;
                                 code: string;
                                 message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                         } & {
                             [key: string]: unknown;

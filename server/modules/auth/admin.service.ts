@@ -16,7 +16,7 @@ import { isoDateTime } from '../../http/validation.ts';
 import { checkVersion } from '../../records/crud.ts';
 import { diff, recordChange } from '../history/history.service.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
-import { INVITATION_TTL_MS, toMember, toWorkspace } from './auth.service.ts';
+import { INVITATION_TTL_MS, isTimeZone, toMember, toWorkspace } from './auth.service.ts';
 import { apiKeys, invitations, members, sessions } from './auth.table.ts';
 import { revokeLiveLinks } from './reset.service.ts';
 import { newApiKey, newToken } from './tokens.ts';
@@ -92,13 +92,8 @@ export async function updateMember(conn: Conn, ctx: Ctx, id: string, input: Memb
 }
 
 export async function updateMyProfile(conn: Conn, ctx: Ctx, input: MyProfileUpdate) {
-  if (input.timeZone) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: input.timeZone });
-    } catch {
-      throw invalid([{ field: 'body.timeZone', code: 'unknown_time_zone', message: 'is not an IANA time zone' }]);
-    }
-  }
+  if (input.timeZone && !isTimeZone(input.timeZone))
+    throw invalid([{ field: 'body.timeZone', code: 'unknown_time_zone', message: 'is not an IANA time zone' }]);
   const m = await memberRow(conn, ctx, ctx.memberId);
   const [after] = await conn
     .update(members)

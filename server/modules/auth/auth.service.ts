@@ -40,6 +40,21 @@ function checkPassword(password: string, email: string) {
   if (why) throw invalid([{ field: 'body.password', code: 'weak_password', message: `Password ${why}` }]);
 }
 
+export function isTimeZone(zone: string) {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A new member's language and zone, as their browser reported them; what is not known is left to the defaults. */
+const browserSettings = (input: { locale?: string; timeZone?: string }) => ({
+  ...(input.locale ? { locale: input.locale } : {}),
+  ...(input.timeZone && isTimeZone(input.timeZone) ? { timeZone: input.timeZone } : {}),
+});
+
 /**
  * Sign-up creates a workspace with its owner and a default sales pipeline. A password that opens a
  * login of this email adds the new workspace to that login (one person, one password); any other
@@ -59,12 +74,12 @@ export async function signUp(db: Db, config: Config, input: SignUp, meta?: Clien
     await tx.insert(workspaces).values({ id: workspaceId, name: input.workspaceName });
     const memberId = uuidv7();
     const member = { workspaceId, id: memberId, identityId, name: input.name, email: input.email.toLowerCase(), role: 'owner' as const };
-    await tx.insert(members).values(member);
+    await tx.insert(members).values({ ...member, ...browserSettings(input) });
     const ctx: Ctx = { workspaceId, memberId, actor: { type: 'member', id: memberId }, role: 'owner', requestId: null };
     await recordChange(tx, ctx, 'member', memberId, 'create', [
       { field: null, old: null, new: { name: member.name, email: member.email, role: 'owner' } },
     ]);
-    await createDefaultPipeline(tx, ctx);
+    await createDefaultPipeline(tx, ctx, input.locale);
     // The new owner is signed in by the same transaction: no workspace without its session, or the reverse.
     const session = meta ? await createSession(tx, workspaceId, memberId, meta) : null;
     await logAttempt(tx, input.email, identityId, meta ?? cliMeta, 'success', 'signup');
@@ -238,9 +253,15 @@ export async function acceptInvitation(db: Db, config: Config, input: AcceptInvi
       await tx.insert(identities).values({ id: identityId, email: inv.email, passwordHash: passwordHash as string });
     }
     const memberId = uuidv7();
-    await tx
-      .insert(members)
-      .values({ workspaceId: inv.workspaceId, id: memberId, identityId, name: input.name, email: inv.email, role: inv.role });
+    await tx.insert(members).values({
+      workspaceId: inv.workspaceId,
+      id: memberId,
+      identityId,
+      name: input.name,
+      email: inv.email,
+      role: inv.role,
+      ...browserSettings(input),
+    });
     await tx
       .update(invitations)
       .set({ acceptedBy: memberId })

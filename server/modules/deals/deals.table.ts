@@ -1,4 +1,5 @@
 import { char, date, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { dealStatuses } from '../../../contract/enums.ts';
 import { customColumn, money, recordColumns, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
 import { companies } from '../companies/companies.table.ts';
@@ -15,9 +16,7 @@ export const deals = pgTable(
     pipelineId: uuid('pipeline_id').notNull(),
     stageId: uuid('stage_id').notNull(),
     // Denormalised from the stage so that lists, boards and forecasts filter without a join.
-    status: text('status', { enum: ['open', 'won', 'lost'] })
-      .notNull()
-      .default('open'),
+    status: text('status', { enum: dealStatuses }).notNull().default('open'),
     probability: integer('probability').notNull(),
     expectedCloseDate: date('expected_close_date', { mode: 'string' }),
     closedAt: ts('closed_at'),

@@ -45,6 +45,14 @@ const isEmail = bodyAjv.compile(Email);
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUrl = bodyAjv.compile(Url);
 
+/** What a client words its own message with: the field's type, and its limit or options. */
+function customParams(d: CustomDef): Record<string, unknown> {
+  if (d.type === 'text') return { type: d.type, limit: 500 };
+  if (d.type === 'longText') return { type: d.type, limit: 20_000 };
+  if (d.type === 'select' || d.type === 'multiSelect') return { type: d.type, allowedValues: d.options ?? [] };
+  return { type: d.type };
+}
+
 /** Why `v` is not a valid value for `d`, or null when it is. */
 function problem(d: CustomDef, v: unknown): string | null {
   const str = (max: number) => (typeof v === 'string' && v.length <= max ? null : `must be text of at most ${max} characters`);
@@ -114,7 +122,7 @@ export function validateCustom(
       continue;
     }
     const why = problem(d, v);
-    if (why) errors.push({ field: `${path}.${k}`, code: 'invalid_value', message: `${d.label} ${why}` });
+    if (why) errors.push({ field: `${path}.${k}`, code: 'invalid_value', message: `${d.label} ${why}`, params: customParams(d) });
     else value[k] = typeof v === 'string' && (d.type === 'email' || d.type === 'relation') ? v.toLowerCase() : v;
   }
   // Required applies to new records and to clearing a value; a field made required later

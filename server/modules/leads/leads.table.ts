@@ -1,11 +1,10 @@
 import { foreignKey, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { leadStatuses } from '../../../contract/enums.ts';
 import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
 import { companies } from '../companies/companies.table.ts';
 import { contacts } from '../contacts/contacts.table.ts';
 import { deals } from '../deals/deals.table.ts';
-
-export const leadStatuses = ['new', 'contacted', 'qualified', 'unqualified', 'converted'] as const;
 
 export const leads = pgTable(
   'leads',

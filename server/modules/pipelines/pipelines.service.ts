@@ -289,16 +289,25 @@ export async function pipelineBoard(conn: Conn, ctx: Ctx, id: string, ownerId?: 
   };
 }
 
-export function createDefaultPipeline(conn: Conn, ctx: Ctx) {
+/** The first pipeline's names, in the languages the web app speaks; they are data the team renames at will. */
+const defaultNames = {
+  en: { pipeline: 'Sales', stages: ['Qualification', 'Discovery', 'Proposal', 'Negotiation', 'Won', 'Lost'] },
+  de: { pipeline: 'Vertrieb', stages: ['Qualifizierung', 'Bedarfsanalyse', 'Angebot', 'Verhandlung', 'Gewonnen', 'Verloren'] },
+};
+
+/** A new workspace's sales pipeline, named in its founder's language. */
+export function createDefaultPipeline(conn: Conn, ctx: Ctx, locale = 'en') {
+  const names = locale.startsWith('de') ? defaultNames.de : defaultNames.en;
+  const [qualification, discovery, proposal, negotiation, won, lost] = names.stages;
   return createPipeline(conn, ctx, {
-    name: 'Sales',
+    name: names.pipeline,
     stages: [
-      { name: 'Qualification', probability: 10 },
-      { name: 'Discovery', probability: 25 },
-      { name: 'Proposal', probability: 50 },
-      { name: 'Negotiation', probability: 75 },
-      { name: 'Won', probability: 100, kind: 'won' },
-      { name: 'Lost', probability: 0, kind: 'lost' },
+      { name: qualification, probability: 10 },
+      { name: discovery, probability: 25 },
+      { name: proposal, probability: 50 },
+      { name: negotiation, probability: 75 },
+      { name: won, probability: 100, kind: 'won' },
+      { name: lost, probability: 0, kind: 'lost' },
     ],
   });
 }

@@ -1,4 +1,5 @@
 import { foreignKey, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { stageKinds } from '../../../contract/enums.ts';
 import { recordColumns, tenantKey } from '../../db/columns.ts';
 import { tenantConstraints } from '../../db/constraints.ts';
 
@@ -12,8 +13,6 @@ export const pipelines = pgTable(
   },
   (t) => [...tenantConstraints(t)],
 );
-
-export const stageKinds = ['open', 'won', 'lost'] as const;
 
 export const pipelineStages = pgTable(
   'pipeline_stages',

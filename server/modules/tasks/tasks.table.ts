@@ -1,8 +1,7 @@
 import { boolean, foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { taskPriorities } from '../../../contract/enums.ts';
 import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
-
-export const taskPriorities = ['low', 'normal', 'high'] as const;
 
 export const tasks = pgTable(
   'tasks',

@@ -127,7 +127,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')}>
         {nav.map((n) => (
           <NavLink
             key={n.to}

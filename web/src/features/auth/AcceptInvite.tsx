@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
+import { browserSettings } from '../../i18n.ts';
 import { useLocation } from '../../router.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
 import { useSignedIn } from './useSignedIn.ts';
@@ -14,7 +15,8 @@ export default function AcceptInvite() {
   const [password, setPassword] = useState('');
   const signedIn = useSignedIn();
   const accept = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/accept-invitation', { body: { token, name, password } })),
+    mutationFn: async () =>
+      unwrap(await api.POST('/api/v1/auth/accept-invitation', { body: { token, name, password, ...browserSettings() } })),
     onSuccess: signedIn,
   });
   const err = accept.error instanceof ApiError ? accept.error : null;
@@ -24,7 +26,7 @@ export default function AcceptInvite() {
   };
   return (
     <AuthLayout title={t('auth.inviteTitle')} error={!token ? t('auth.inviteMissing') : err && !err.errors.length ? err.message : null}>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput
             label={t('auth.name')}

@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
+import { browserSettings } from '../../i18n.ts';
 import { Link } from '../../router.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
 import { useSignedIn } from './useSignedIn.ts';
@@ -12,7 +13,7 @@ export default function SignUp() {
   const [form, setForm] = useState({ name: '', email: '', password: '', workspaceName: '' });
   const signedIn = useSignedIn();
   const signup = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/signup', { body: form })),
+    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/signup', { body: { ...form, ...browserSettings() } })),
     onSuccess: signedIn,
   });
   const err = signup.error instanceof ApiError ? signup.error : null;
@@ -25,7 +26,7 @@ export default function SignUp() {
   const general = signup.error && !err?.errors.length ? signup.error.message : null;
   return (
     <AuthLayout title={t('auth.signUp')} error={general}>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput
             label={t('auth.name')}

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bulkFieldsOf, bulkUpdate, deleteRecord, type ObjectType, patchRecord, type Row, recordKeys } from '../../records.ts';
 import { useMembers } from '../../ui/useMembers.ts';
-import type { Column } from './columns.ts';
+import { type Column, optionData } from './columns.ts';
 
 /** Bulk actions on the selected rows: edit one field, assign an owner, move to the trash. */
 export function BulkBar({
@@ -87,7 +87,7 @@ export function BulkBar({
             <Select
               size="xs"
               aria-label={t('list.value')}
-              data={[...(col.options ?? [])]}
+              data={optionData(col, t)}
               value={value || null}
               onChange={(v) => setValue(v ?? '')}
               w={150}

@@ -90,7 +90,8 @@ export function CreateRecordModal({
 
   return (
     <Modal opened={opened} onClose={onClose} title={`${t('list.new')}: ${label.one}`}>
-      <form onSubmit={submit}>
+      {/* noValidate: the server's field errors, worded in the app's language, replace the browser's bubbles. */}
+      <form onSubmit={submit} noValidate>
         <Stack>
           {fieldsOf(type).map((k) =>
             k === 'stageId' ? (

@@ -1,7 +1,7 @@
 import { ActionIcon, Button, Group, Paper, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { Column, FilterKind } from './columns.ts';
+import { type Column, type FilterKind, optionData } from './columns.ts';
 
 // The filter language of docs/api.md, as rows of field / operator / value inside and/or groups.
 
@@ -128,7 +128,14 @@ function ConditionRow({
         (col?.filter === 'enum' || col?.filter === 'bool' ? (
           <Select
             aria-label={t('list.value')}
-            data={col.filter === 'bool' ? ['true', 'false'] : [...(col.options ?? [])]}
+            data={
+              col.filter === 'bool'
+                ? [
+                    { value: 'true', label: t('record.yes') },
+                    { value: 'false', label: t('record.no') },
+                  ]
+                : optionData(col, t)
+            }
             value={c.value || null}
             onChange={(v) => onChange({ ...c, value: v ?? '' })}
             w={160}

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { companySizes, dealStatuses, leadStatuses, lifecycleStages, taskPriorities } from '../../../../contract/enums.ts';
 import type { FieldDefinition } from '../../api.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../format.ts';
 import { type BuiltInType, customKey, fieldsKeyOf, isCustom, type ObjectType, type Row } from '../../records.ts';
@@ -22,6 +23,8 @@ export interface Column {
   field?: string;
   filter: FilterKind;
   options?: readonly string[];
+  /** An option's words in the user's language; absent: options are the user's own words (custom selects). */
+  optionLabel?: (value: string, t: TFunction) => string;
   /** How a cell is edited in place; absent: read-only. */
   edit?: 'text' | 'enum' | 'number' | 'member' | 'relation';
   /** What a relation column points to (an object type or a custom object's key). */
@@ -43,17 +46,26 @@ const text = (key: string, width = 160, edit = true): Column => ({
   display: (r) => str(r[key]),
   toPatch: (v) => ({ [key]: v || null }),
 });
-const enumCol = (key: string, options: readonly string[], width = 140): Column => ({
-  key,
-  label: `fields.${key}`,
-  width,
-  field: key,
-  filter: 'enum',
-  options,
-  edit: 'enum',
-  display: (r) => str(r[key]),
-  toPatch: (v) => ({ [key]: v || null }),
-});
+/** A built-in enum: stored as a name (`marketingQualified`), shown in the user's language (`enums.lifecycleStage.…`). */
+const enumCol = (key: string, options: readonly string[], width = 140, words = key): Column => {
+  const optionLabel = (v: string, t: TFunction) => t(`enums.${words}.${v}`, { defaultValue: v });
+  return {
+    key,
+    label: `fields.${key}`,
+    width,
+    field: key,
+    filter: 'enum',
+    options,
+    optionLabel,
+    edit: 'enum',
+    display: (r, l) => (r[key] == null ? '' : optionLabel(String(r[key]), l.t)),
+    toPatch: (v) => ({ [key]: v || null }),
+  };
+};
+
+/** The choices of an enum column for a Select, each in the user's language. */
+export const optionData = (col: Pick<Column, 'options' | 'optionLabel'>, t: TFunction) =>
+  (col.options ?? []).map((v) => ({ value: v, label: col.optionLabel?.(v, t) ?? v }));
 const owner = (key = 'ownerId'): Column => ({
   key,
   label: `fields.${key}`,
@@ -72,19 +84,6 @@ const when = (key: string, kind: 'date' | 'datetime' = 'datetime'): Column => ({
   filter: kind,
   display: (r) => (kind === 'date' ? formatDate(r[key] as string) : formatDateTime(r[key] as string)),
 });
-
-export const lifecycleStages = [
-  'subscriber',
-  'lead',
-  'marketingQualified',
-  'salesQualified',
-  'opportunity',
-  'customer',
-  'evangelist',
-  'other',
-];
-export const companySizes = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001+'];
-export const leadStatuses = ['new', 'contacted', 'qualified', 'unqualified'];
 
 const builtInColumns: Record<BuiltInType, Column[]> = {
   contact: [
@@ -134,7 +133,7 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
     { ...text('name', 220), href: (r) => `/companies/${r.id}` },
     text('domain'),
     text('industry'),
-    enumCol('size', companySizes, 110),
+    enumCol('size', companySizes, 110, 'companySize'),
     text('phone', 150, false),
     owner(),
     when('lastActivityAt'),
@@ -159,15 +158,7 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
       filter: 'uuid',
       display: (r, l) => l.stageName(r.stageId as string),
     },
-    {
-      key: 'status',
-      label: 'fields.status',
-      width: 100,
-      field: 'status',
-      filter: 'enum',
-      options: ['open', 'won', 'lost'],
-      display: (r) => str(r.status),
-    },
+    { ...enumCol('status', dealStatuses, 100, 'dealStatus'), edit: undefined },
     {
       key: 'probability',
       label: 'fields.probability',
@@ -194,7 +185,7 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
     text('email', 220),
     text('companyName', 180),
     text('title'),
-    { ...enumCol('status', [...leadStatuses, 'converted'], 120), edit: undefined },
+    { ...enumCol('status', leadStatuses, 120, 'leadStatus'), edit: undefined },
     text('source', 120),
     owner(),
     when('createdAt'),
@@ -203,7 +194,7 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
     text('title', 260),
     when('dueAt'),
     { key: 'done', label: 'fields.done', width: 80, field: 'done', filter: 'bool', display: (r, l) => (r.done ? l.t('fields.done') : '') },
-    enumCol('priority', ['low', 'normal', 'high'], 100),
+    enumCol('priority', taskPriorities, 100),
     owner('assigneeId'),
     when('createdAt'),
   ],
@@ -252,6 +243,7 @@ export function customColumn(f: FieldDefinition): Column {
       if (f.type === 'number') return formatNumber(v as number);
       if (f.type === 'date') return formatDate(v as string);
       if (f.type === 'currency') return formatMoney((v as { amountMinor: number }).amountMinor, (v as { currency: string }).currency);
+      if (f.type === 'boolean') return l.t(v ? 'record.yes' : 'record.no');
       if (Array.isArray(v)) return v.join(', ');
       return String(v);
     },

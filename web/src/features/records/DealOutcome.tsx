@@ -18,7 +18,7 @@ export function DealOutcome({ deal }: { deal: Row }) {
   const close = useMutation({
     mutationFn: async (kind: 'won' | 'lost') => {
       const stage = pipeline?.stages.find((s) => s.kind === kind);
-      if (!stage) throw new Error(`No ${kind} stage in this pipeline`);
+      if (!stage) throw new Error(t(`record.noStage.${kind}`));
       return patchRecord('deal', deal.id, deal.version, { stageId: stage.id, closeReason: reason || null });
     },
     onSuccess: () => {

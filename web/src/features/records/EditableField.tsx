@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Row } from '../../records.ts';
 import { useMembers } from '../../ui/useMembers.ts';
-import type { Column, Lookups } from '../lists/columns.ts';
+import { type Column, type Lookups, optionData } from '../lists/columns.ts';
 import { RecordPicker } from '../lists/RecordPicker.tsx';
 
 /** A field shown as text that turns into an input on click; Enter or blur saves, Escape cancels. */
@@ -54,7 +54,7 @@ export function EditableField({
         autoFocus
         defaultDropdownOpened
         clearable
-        data={col.edit === 'member' ? members.map((m) => ({ value: m.id, label: m.name })) : [...(col.options ?? [])]}
+        data={col.edit === 'member' ? members.map((m) => ({ value: m.id, label: m.name })) : optionData(col, t)}
         value={value || null}
         onChange={(v) => finish(v ?? '')}
         onBlur={() => finish(undefined)}

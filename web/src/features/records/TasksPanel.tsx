@@ -51,7 +51,7 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
   const err = add.error instanceof ApiError ? add.error : null;
   return (
     <Stack>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <Group gap="xs" align="flex-start" wrap="wrap">
           <TextInput
             size="sm"

@@ -47,7 +47,7 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
   const err = log.error instanceof ApiError ? log.error : null;
   return (
     <Stack>
-      <Paper withBorder p="sm" component="form" onSubmit={submit} aria-label={t('record.logActivity')}>
+      <Paper withBorder p="sm" component="form" onSubmit={submit} aria-label={t('record.logForm')}>
         <Stack gap="xs">
           <SegmentedControl
             size="xs"
@@ -81,7 +81,7 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
           )}
           <Group justify="flex-end">
             <Button type="submit" size="xs" loading={log.isPending} disabled={!subject && !body}>
-              {t('record.logActivity')} {t(`activity.${kind}`)}
+              {t('record.logActivity', { type: t(`activity.${kind}`) })}
             </Button>
           </Group>
         </Stack>

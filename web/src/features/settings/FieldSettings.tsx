@@ -93,7 +93,13 @@ export function FieldSettings() {
             onChange={(e) => setKey(e.currentTarget.value)}
             error={err?.messageFor('key')}
           />
-          <Select label={t('settings.type')} data={[...types]} value={type} onChange={(v) => v && setType(v as typeof type)} w={150} />
+          <Select
+            label={t('settings.type')}
+            data={types.map((v) => ({ value: v, label: t(`enums.fieldType.${v}`) }))}
+            value={type}
+            onChange={(v) => v && setType(v as typeof type)}
+            w={150}
+          />
           {(type === 'select' || type === 'multiSelect') && (
             <TextInput
               label={t('settings.options')}
@@ -126,7 +132,7 @@ export function FieldSettings() {
               <Table.Td>
                 <code>custom.{f.key}</code>
               </Table.Td>
-              <Table.Td>{f.type}</Table.Td>
+              <Table.Td>{t(`enums.fieldType.${f.type}`, { defaultValue: f.type })}</Table.Td>
               <Table.Td>
                 {f.type === 'relation' ? (targetOptions.find((o) => o.value === f.target)?.label ?? f.target) : f.options?.join(', ')}
               </Table.Td>

@@ -56,7 +56,7 @@ export function ObjectSettings() {
   return (
     <Stack>
       <Card withBorder>
-        <form onSubmit={submit}>
+        <form onSubmit={submit} noValidate>
           <Group align="flex-end" wrap="wrap">
             <TextInput
               label={t('objectsSettings.label')}
@@ -80,7 +80,7 @@ export function ObjectSettings() {
             />
             <Select
               label={t('objectsSettings.icon')}
-              data={[...icons]}
+              data={icons.map((v) => ({ value: v, label: t(`enums.icon.${v}`) }))}
               value={icon}
               onChange={(v) => v && setIcon(v as typeof icon)}
               allowDeselect={false}

@@ -4,6 +4,7 @@ import { IconArrowDown, IconArrowUp, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { stageKinds } from '../../../../contract/enums.ts';
 import { ApiError, api, type Pipeline, unwrap } from '../../api.ts';
 import { usePipelines } from '../../ui/usePipelines.ts';
 
@@ -58,7 +59,7 @@ function PipelineEditor({ pipeline }: { pipeline: Pipeline }) {
             />
             <Select
               aria-label={t('settings.kind')}
-              data={['open', 'won', 'lost']}
+              data={stageKinds.map((v) => ({ value: v, label: t(`enums.stageKind.${v}`) }))}
               value={s.kind}
               onChange={(v) => v && set(i, { kind: v as StageDraft['kind'] })}
               w={100}
@@ -109,9 +110,9 @@ export function PipelineSettings() {
           body: {
             name: t('settings.newPipeline'),
             stages: [
-              { name: 'Qualified', probability: 20 },
-              { name: 'Won', probability: 100, kind: 'won' },
-              { name: 'Lost', probability: 0, kind: 'lost' },
+              { name: t('settings.firstStage'), probability: 20 },
+              { name: t('enums.stageKind.won'), probability: 100, kind: 'won' },
+              { name: t('enums.stageKind.lost'), probability: 0, kind: 'lost' },
             ],
           },
         }),

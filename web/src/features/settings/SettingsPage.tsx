@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
+import { localeName, supportedLocales } from '../../i18n.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import { applySession, sessionKey, useMe } from '../../session.ts';
 import { FieldSettings } from './FieldSettings.tsx';
@@ -58,8 +59,6 @@ function WorkspaceSettings() {
   );
 }
 
-const locales = ['en', 'en-GB', 'en-US', 'de', 'de-DE', 'de-AT', 'de-CH', 'fr-FR', 'es-ES', 'nl-NL'];
-
 function ProfileSettings() {
   const { t } = useTranslation();
   const me = useMe();
@@ -87,7 +86,7 @@ function ProfileSettings() {
         <TextInput label={t('auth.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={err?.fieldMessage('name')} />
         <Select
           label={t('settings.locale')}
-          data={[...new Set([me.member.locale, ...locales])]}
+          data={supportedLocales.map((l) => ({ value: l, label: localeName(l) }))}
           value={locale}
           onChange={(v) => v && setLocale(v)}
           error={err?.fieldMessage('locale')}
@@ -125,6 +124,7 @@ function PasswordSettings() {
   return (
     <Card withBorder maw={480}>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           if (!change.isPending) change.mutate();
