@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Currency, Email, Nullable, Role, ShortText, Timestamp, Uuid } from './common.ts';
+import { Country, Currency, Email, Nullable, Role, ShortText, Timestamp, Uuid } from './common.ts';
 
 const Locale = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5, description: 'BCP 47 language and region, e.g. de-AT' });
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' });
@@ -48,6 +48,7 @@ export const Workspace = Type.Object({
   id: Uuid,
   name: Type.String(),
   currency: Type.String(),
+  country: Nullable(Type.String({ description: 'ISO 3166 code: national phone numbers are read as numbers of this country' })),
   version: Type.Integer(),
   createdAt: Timestamp,
 });
@@ -57,6 +58,7 @@ export const WorkspaceUpdate = Type.Object(
   {
     name: Type.Optional(ShortText({ minLength: 1 })),
     currency: Type.Optional(Currency),
+    country: Type.Optional(Nullable(Country)),
     version: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },

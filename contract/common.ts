@@ -26,7 +26,10 @@ export const Nullable = <T extends TSchema>(t: T): TUnsafe<Static<T> | null> => 
 export const ShortText = (opts: { minLength?: number } = {}) => Type.String({ maxLength: 200, ...opts });
 export const LongText = Type.String({ maxLength: 100_000 });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
-export const Phone = Type.String({ format: 'phone', maxLength: 40 });
+/** A phone number, international (+44 20 …) or national in the workspace's country (030 555 0101); read by the server, which keeps its E.164. */
+export const Phone = Type.String({ format: 'phone', minLength: 1, maxLength: 40 });
+/** An ISO 3166-1 alpha-2 country code that has a phone numbering plan (DE, US, GB). */
+export const Country = Type.String({ format: 'country', minLength: 2, maxLength: 2 });
 export const Currency = Type.String({ format: 'iso4217', minLength: 3, maxLength: 3 });
 export const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://[^\\s/?#]+' });
 

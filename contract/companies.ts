@@ -19,6 +19,7 @@ export const Company = Type.Object({
   size: Nullable(Type.Enum(companySizes)),
   address: Nullable(Address),
   phone: Nullable(Type.String()),
+  phoneE164: Nullable(Type.String({ description: 'The phone in E.164, read when it was written' })),
   ownerId: Nullable(Uuid),
   lastActivityAt: Nullable(Timestamp),
   custom: Type.Record(Type.String(), Type.Unknown()),

@@ -13,7 +13,11 @@ const Label = Type.String({ maxLength: 50, description: 'What the value is, e.g.
 
 const LabeledValueInput = <T extends TSchema>(value: T) =>
   Type.Object({ label: Type.Optional(Label), value }, { additionalProperties: false });
-const LabeledValue = Type.Object({ label: Type.String(), value: Type.String() });
+export const LabeledValue = Type.Object({ label: Type.String(), value: Type.String() });
+export type LabeledValue = Static<typeof LabeledValue>;
+/** A phone as typed, with its E.164 form for tel: links and matching (null only if it could not be read). */
+export const LabeledPhone = Type.Object({ label: Type.String(), value: Type.String(), e164: Nullable(Type.String()) });
+export type LabeledPhone = Static<typeof LabeledPhone>;
 
 /** One company the contact works at, as read: the company's name comes along so a list needs no second request. */
 export const ContactCompany = Type.Object({
@@ -39,7 +43,7 @@ export const Contact = Type.Object({
   firstName: Nullable(Type.String()),
   lastName: Nullable(Type.String()),
   emails: Type.Array(LabeledValue),
-  phones: Type.Array(LabeledValue),
+  phones: Type.Array(LabeledPhone),
   title: Nullable(Type.String()),
   address: Nullable(Address),
   lifecycleStage: Nullable(Type.Enum(lifecycleStages)),
@@ -58,7 +62,7 @@ const fields = {
     Type.Array(LabeledValueInput(Email), { maxItems: MAX_CONTACT_EMAILS, description: 'Stored lower-cased; replaces the list when sent' }),
   ),
   phones: Type.Optional(
-    Type.Array(LabeledValueInput(Phone), { maxItems: MAX_CONTACT_PHONES, description: 'International form (+…); replaces the list' }),
+    Type.Array(LabeledValueInput(Phone), { maxItems: MAX_CONTACT_PHONES, description: 'International (+44 20 …) or national in the workspace country (030 555 0101); replaces the list' }),
   ),
   title: Type.Optional(Nullable(ShortText())),
   address: Type.Optional(Nullable(Address)),

@@ -16,6 +16,7 @@ export const Lead = Type.Object({
   lastName: Nullable(Type.String()),
   email: Nullable(Type.String()),
   phone: Nullable(Type.String()),
+  phoneE164: Nullable(Type.String({ description: 'The phone in E.164, read when it was written' })),
   companyName: Nullable(Type.String()),
   title: Nullable(Type.String()),
   source: Nullable(Type.String()),

@@ -75,13 +75,19 @@ const notes = [
   'Legal review pending; follow up Friday.',
 ];
 
-// Phone numbers from ranges reserved for fiction, so that none rings anyone.
-const phone = (f: Faker) =>
+// Phone numbers from ranges reserved for fiction, so that none rings anyone; international, so their
+// E.164 is the plus and the digits.
+const phoneText = (f: Faker) =>
   f.helpers.arrayElement([
     () => `+44 20 7946 0${f.string.numeric(3)}`,
     () => `+1 415 555 01${f.string.numeric(2)}`,
     () => `+49 30 ${f.string.numeric(8)}`,
   ])();
+const phoneColumns = (p: { value: string; e164: string }) => ({ phone: p.value, phoneE164: p.e164 });
+const phone = (f: Faker) => {
+  const value = phoneText(f);
+  return { value, e164: `+${value.replace(/\D/g, '')}` };
+};
 
 async function insertBatches(db: Db, table: Parameters<Db['insert']>[0], rows: Record<string, unknown>[], size = 500) {
   for (let i = 0; i < rows.length; i += size) await db.insert(table).values(rows.slice(i, i + size) as never);
@@ -170,7 +176,7 @@ export async function seedDemo(db: Db, config: Config, opts: DemoOptions = {}) {
         postalCode: f.location.zipCode(),
         country: f.location.country(),
       },
-      phone: phone(f),
+      ...phoneColumns(phone(f)),
       ownerId: owner(),
       custom: {
         tier: f.helpers.weightedArrayElement([
@@ -202,7 +208,7 @@ export async function seedDemo(db: Db, config: Config, opts: DemoOptions = {}) {
         firstName,
         lastName,
         emails: [{ label: 'work', value: `${local}@${co.domain}` }],
-        phones: [{ label: 'work', value: phone(f) }],
+        phones: [{ label: 'work', ...phone(f) }],
         title: f.person.jobTitle(),
         lifecycleStage: f.helpers.arrayElement(lifecycle),
         source: f.helpers.arrayElement(sources),
@@ -334,7 +340,7 @@ export async function seedDemo(db: Db, config: Config, opts: DemoOptions = {}) {
       firstName,
       lastName,
       email: f.internet.email({ firstName, lastName, provider: 'example.net' }).toLowerCase(),
-      phone: phone(f),
+      ...phoneColumns(phone(f)),
       companyName: f.company.name(),
       title: f.person.jobTitle(),
       source: f.helpers.arrayElement(sources),

@@ -1,14 +1,19 @@
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import type { FastifySchemaValidationError } from 'fastify';
-import { isValidPhoneNumber } from 'libphonenumber-js';
+import { isCountry } from '../records/phones.ts';
 
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 /** ISO 4217 codes that Intl knows (it is the list browsers format money with). */
 export const isCurrency = (v: string) => currencies.has(v);
-/** Phone numbers in international form (+49 30 …); local forms are ambiguous without a country. */
-export const isPhone = (v: string) => isValidPhoneNumber(v);
+/**
+ * Text that may be a phone number: digits with the punctuation people write them with and an
+ * extension. Whether it is one is decided by the service, which knows the workspace's country
+ * (server/records/phones.ts) and says why not.
+ */
+export const isPhone = (v: string) =>
+  /\d/.test(v) && /^[\d\s+().\-/#*]*(?:(?:ext\.?|x|extension|durchwahl|dw\.?)\s*[\d]+)?$/i.test(v.trim());
 
 function build(coerce: boolean) {
   const ajv = new Ajv({
@@ -23,6 +28,7 @@ function build(coerce: boolean) {
   (formats as unknown as typeof formats.default)(ajv, ['email', 'date', 'date-time', 'uri', 'uuid']);
   ajv.addFormat('iso4217', isCurrency);
   ajv.addFormat('phone', isPhone);
+  ajv.addFormat('country', isCountry);
   ajv.addKeyword({ keyword: 'modifier' });
   // Values that have one canonical form (UUIDs) are brought to it as they are validated, so that an
   // upper-case id compares equal everywhere (links, duplicates, echoes), not only in PostgreSQL.

@@ -48,6 +48,7 @@ const eventShapes: Record<string, Record<string, SQL>> = {
     lastName: sql`${leads.lastName}`,
     email: sql`${leads.email}`,
     phone: sql`${leads.phone}`,
+    phoneE164: sql`${leads.phoneE164}`,
     companyName: sql`${leads.companyName}`,
     title: sql`${leads.title}`,
     source: sql`${leads.source}`,

@@ -64,6 +64,8 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 currency: string;
+                                /** @description ISO 3166 code: national phone numbers are read as numbers of this country */
+                                country: string | null;
                                 version: number;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -338,6 +340,8 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 currency: string;
+                                /** @description ISO 3166 code: national phone numbers are read as numbers of this country */
+                                country: string | null;
                                 version: number;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -615,6 +619,8 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 currency: string;
+                                /** @description ISO 3166 code: national phone numbers are read as numbers of this country */
+                                country: string | null;
                                 version: number;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -1079,6 +1085,8 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 currency: string;
+                                /** @description ISO 3166 code: national phone numbers are read as numbers of this country */
+                                country: string | null;
                                 version: number;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -1766,6 +1774,8 @@ export interface paths {
                             id: string;
                             name: string;
                             currency: string;
+                            /** @description ISO 3166 code: national phone numbers are read as numbers of this country */
+                            country: string | null;
                             version: number;
                             /** Format: date-time */
                             createdAt: string;
@@ -1961,6 +1971,8 @@ export interface paths {
                         name?: string;
                         /** Format: iso4217 */
                         currency?: string;
+                        /** Format: country */
+                        country?: string | null;
                         version?: number;
                     };
                 };
@@ -1977,6 +1989,8 @@ export interface paths {
                             id: string;
                             name: string;
                             currency: string;
+                            /** @description ISO 3166 code: national phone numbers are read as numbers of this country */
+                            country: string | null;
                             version: number;
                             /** Format: date-time */
                             createdAt: string;
@@ -5351,6 +5365,8 @@ export interface paths {
                                     country?: string | null;
                                 } | null;
                                 phone?: string | null;
+                                /** @description The phone in E.164, read when it was written */
+                                phoneE164?: string | null;
                                 /** Format: uuid */
                                 ownerId?: string | null;
                                 /** Format: date-time */
@@ -5603,6 +5619,8 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
                             /** Format: date-time */
@@ -5839,6 +5857,8 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
                             /** Format: date-time */
@@ -6067,6 +6087,8 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
                             /** Format: date-time */
@@ -6321,6 +6343,8 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
                             /** Format: date-time */
@@ -6583,6 +6607,8 @@ export interface paths {
                                 country?: string | null;
                             } | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
                             /** Format: date-time */
@@ -7283,6 +7309,7 @@ export interface paths {
                                 phones?: {
                                     label: string;
                                     value: string;
+                                    e164: string | null;
                                 }[];
                                 title?: string | null;
                                 address?: {
@@ -7509,7 +7536,7 @@ export interface paths {
                             /** Format: email */
                             value: string;
                         }[];
-                        /** @description International form (+…); replaces the list */
+                        /** @description International (+44 20 …) or national in the workspace country (030 555 0101); replaces the list */
                         phones?: {
                             /** @description What the value is, e.g. "work" or "home"; "work" when left out */
                             label?: string;
@@ -7570,6 +7597,7 @@ export interface paths {
                             phones: {
                                 label: string;
                                 value: string;
+                                e164: string | null;
                             }[];
                             title: string | null;
                             address: {
@@ -7821,6 +7849,7 @@ export interface paths {
                             phones: {
                                 label: string;
                                 value: string;
+                                e164: string | null;
                             }[];
                             title: string | null;
                             address: {
@@ -8064,6 +8093,7 @@ export interface paths {
                             phones: {
                                 label: string;
                                 value: string;
+                                e164: string | null;
                             }[];
                             title: string | null;
                             address: {
@@ -8290,7 +8320,7 @@ export interface paths {
                             /** Format: email */
                             value: string;
                         }[];
-                        /** @description International form (+…); replaces the list */
+                        /** @description International (+44 20 …) or national in the workspace country (030 555 0101); replaces the list */
                         phones?: {
                             /** @description What the value is, e.g. "work" or "home"; "work" when left out */
                             label?: string;
@@ -8352,6 +8382,7 @@ export interface paths {
                             phones: {
                                 label: string;
                                 value: string;
+                                e164: string | null;
                             }[];
                             title: string | null;
                             address: {
@@ -8629,6 +8660,7 @@ export interface paths {
                             phones: {
                                 label: string;
                                 value: string;
+                                e164: string | null;
                             }[];
                             title: string | null;
                             address: {
@@ -9111,6 +9143,7 @@ export interface paths {
                                 phones: {
                                     label: string;
                                     value: string;
+                                    e164: string | null;
                                 }[];
                                 title: string | null;
                                 address: {
@@ -9370,6 +9403,7 @@ export interface paths {
                                 phones: {
                                     label: string;
                                     value: string;
+                                    e164: string | null;
                                 }[];
                                 title: string | null;
                                 address: {
@@ -12152,6 +12186,8 @@ export interface paths {
                                 lastName?: string | null;
                                 email?: string | null;
                                 phone?: string | null;
+                                /** @description The phone in E.164, read when it was written */
+                                phoneE164?: string | null;
                                 companyName?: string | null;
                                 title?: string | null;
                                 source?: string | null;
@@ -12403,6 +12439,8 @@ export interface paths {
                             lastName: string | null;
                             email: string | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             companyName: string | null;
                             title: string | null;
                             source: string | null;
@@ -12641,6 +12679,8 @@ export interface paths {
                             lastName: string | null;
                             email: string | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             companyName: string | null;
                             title: string | null;
                             source: string | null;
@@ -12871,6 +12911,8 @@ export interface paths {
                             lastName: string | null;
                             email: string | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             companyName: string | null;
                             title: string | null;
                             source: string | null;
@@ -13123,6 +13165,8 @@ export interface paths {
                             lastName: string | null;
                             email: string | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             companyName: string | null;
                             title: string | null;
                             source: string | null;
@@ -13387,6 +13431,8 @@ export interface paths {
                             lastName: string | null;
                             email: string | null;
                             phone: string | null;
+                            /** @description The phone in E.164, read when it was written */
+                            phoneE164: string | null;
                             companyName: string | null;
                             title: string | null;
                             source: string | null;
@@ -13886,6 +13932,8 @@ export interface paths {
                                 lastName: string | null;
                                 email: string | null;
                                 phone: string | null;
+                                /** @description The phone in E.164, read when it was written */
+                                phoneE164: string | null;
                                 companyName: string | null;
                                 title: string | null;
                                 source: string | null;
@@ -13926,6 +13974,7 @@ export interface paths {
                                 phones: {
                                     label: string;
                                     value: string;
+                                    e164: string | null;
                                 }[];
                                 title: string | null;
                                 address: {
@@ -13978,6 +14027,8 @@ export interface paths {
                                     country?: string | null;
                                 } | null;
                                 phone: string | null;
+                                /** @description The phone in E.164, read when it was written */
+                                phoneE164: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
                                 /** Format: date-time */

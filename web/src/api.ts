@@ -65,6 +65,9 @@ export function fieldErrorText(e: FieldError) {
   const allowed = Array.isArray(p.allowedValues) ? p.allowedValues.join(', ') : undefined;
   // "At least 1 characters" says "must not be empty" in more words.
   const code = e.code === 'minLength' && p.limit === 1 ? 'empty' : e.code;
+  // A phone that could not be read says why, whether it was a built-in or a custom field.
+  if (typeof p.reason === 'string' && (code === 'phone' || code === 'invalid_value'))
+    return i18n.t(`fieldErrors.phone_${p.reason}`, { defaultValue: i18n.t('fieldErrors.phone') });
   return i18n.t(`fieldErrors.${code}`, { ...p, allowedValues: allowed, context, defaultValue: e.message });
 }
 

@@ -1,13 +1,16 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { SessionInfo } from './api.ts';
 
 // Dates, numbers and money in the member's locale and time zone (member.locale, member.timeZone).
 
 let locale = navigator.language;
 let timeZone: string | undefined;
+let country: string | null = null;
 
 export function setFormatPrefs(s: SessionInfo | null) {
   locale = s?.member.locale || navigator.language;
   timeZone = s?.member.timeZone || undefined;
+  country = s?.workspace.country ?? null;
 }
 
 const safe = <T>(f: () => T, fallback: T) => {
@@ -55,3 +58,21 @@ export function formatRelative(iso: string) {
   if (Math.abs(days) > 6) return formatDate(iso);
   return safe(() => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day'), iso);
 }
+
+/**
+ * A phone as people of the workspace read it: national form for numbers of the workspace's country
+ * ("030 5550101"), international for the rest ("+44 20 7946 0958"); as typed when it cannot be read.
+ */
+export function formatPhone(value: string | null | undefined, e164: string | null | undefined) {
+  if (!value) return '';
+  if (!e164) return value;
+  // The typed text keeps an extension E.164 has no room for; it is read again only if it still means the same number.
+  const typed = parsePhoneNumberFromString(value, (country ?? undefined) as never);
+  const read = typed?.number === e164 ? typed : parsePhoneNumberFromString(e164);
+  if (!read) return value;
+  // Both forms carry the extension ("030 5550101 ext. 12").
+  return read.country && read.country === country ? read.formatNational() : read.formatInternational();
+}
+
+/** A tel: link that dials from anywhere (E.164), or null for a number that could not be read. */
+export const telHref = (e164: string | null | undefined) => (e164 ? `tel:${e164}` : null);

@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, invalid } from '../../http/errors.ts';
+import { isCountry } from '../../records/phones.ts';
 import { recordChange } from '../history/history.service.ts';
 import { createDefaultPipeline } from '../pipelines/pipelines.service.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
@@ -31,6 +32,7 @@ export const toWorkspace = (w: typeof workspaces.$inferSelect): Workspace => ({
   id: w.id,
   name: w.name,
   currency: w.currency,
+  country: w.country,
   version: w.version,
   createdAt: w.createdAt.toISOString(),
 });
@@ -55,6 +57,16 @@ const browserSettings = (input: { locale?: string; timeZone?: string }) => ({
   ...(input.timeZone && isTimeZone(input.timeZone) ? { timeZone: input.timeZone } : {}),
 });
 
+/** The country of a browser's locale ("de-AT" → AT), which a new workspace reads national phone numbers in. */
+function countryOf(locale: string | undefined) {
+  try {
+    const region = locale ? new Intl.Locale(locale).region : undefined;
+    return region && isCountry(region) ? region : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Sign-up creates a workspace with its owner and a default sales pipeline. A password that opens a
  * login of this email adds the new workspace to that login (one person, one password); any other
@@ -71,7 +83,7 @@ export async function signUp(db: Db, config: Config, input: SignUp, meta?: Clien
     if (!existing)
       await tx.insert(identities).values({ id: identityId, email: input.email.toLowerCase(), passwordHash: passwordHash as string });
     const workspaceId = uuidv7();
-    await tx.insert(workspaces).values({ id: workspaceId, name: input.workspaceName });
+    await tx.insert(workspaces).values({ id: workspaceId, name: input.workspaceName, country: countryOf(input.locale) });
     const memberId = uuidv7();
     const member = { workspaceId, id: memberId, identityId, name: input.name, email: input.email.toLowerCase(), role: 'owner' as const };
     await tx.insert(members).values({ ...member, ...browserSettings(input) });

@@ -6,8 +6,10 @@ import type { Ctx } from '../../http/context.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { type ListInput, listRecords } from '../../records/list.ts';
 import { addressFields, isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
+import { phoneColumns } from '../../records/phones.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { assertMembers } from '../members/members.service.ts';
+import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 import { companies } from './companies.table.ts';
 
 type Row = typeof companies.$inferSelect;
@@ -36,6 +38,7 @@ export const companyDef: ObjectDef = {
     'size',
     'address',
     'phone',
+    'phoneE164',
     'ownerId',
     'lastActivityAt',
     'custom',
@@ -52,6 +55,7 @@ export const companyDef: ObjectDef = {
     size: sql`${companies.size}`,
     address: sql`${companies.address}`,
     phone: sql`${companies.phone}`,
+    phoneE164: sql`${companies.phoneE164}`,
     ownerId: sql`${companies.ownerId}`,
     lastActivityAt: isoTimestamp(companies.lastActivityAt),
     custom: sql`${companies.custom}`,
@@ -66,6 +70,7 @@ export const toCompany = (r: Row): Company => ({
   size: r.size as Company['size'],
   address: r.address ?? null,
   phone: r.phone,
+  phoneE164: r.phoneE164,
   ownerId: r.ownerId,
   lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
   custom: r.custom,
@@ -89,7 +94,7 @@ export async function createCompany(conn: Conn, ctx: Ctx, input: CompanyCreate) 
       industry: input.industry ?? null,
       size: input.size ?? null,
       address: input.address ?? null,
-      phone: input.phone ?? null,
+      ...phoneColumns(input.phone ?? null, await workspaceCountry(conn, ctx)),
       ownerId,
       custom,
     },
@@ -108,6 +113,7 @@ export async function updateCompany(conn: Conn, ctx: Ctx, id: string, version: n
     async (before: Row) => ({
       ...input,
       ...(input.domain ? { domain: input.domain.toLowerCase() } : {}),
+      ...phoneColumns(input.phone, input.phone ? await workspaceCountry(conn, ctx) : null),
       custom: await checkCustom(conn, ctx, 'company', input.custom, before.custom, false),
     }),
     toCompany,

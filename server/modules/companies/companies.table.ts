@@ -14,6 +14,8 @@ export const companies = pgTable(
     size: text('size'),
     address: jsonb('address').$type<Address>(),
     phone: text('phone'),
+    /** The phone in E.164, read when it was written (in the workspace's country then), for calling and search. */
+    phoneE164: text('phone_e164'),
     ownerId: uuid('owner_id'),
     lastActivityAt: ts('last_activity_at'),
     custom: customColumn(),

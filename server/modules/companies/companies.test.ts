@@ -39,7 +39,7 @@ describe('companies', () => {
       [{}, 'body.name'],
       [{ name: 'x'.repeat(201) }, 'body.name'],
       [{ name: 'A', domain: 'not a domain' }, 'body.domain'],
-      [{ name: 'A', phone: '12' }, 'body.phone'],
+      [{ name: 'A', phone: 'ring me' }, 'body.phone'],
       [{ name: 'A', size: 'huge' }, 'body.size'],
       [{ name: 'A', ownerId: 'nope' }, 'body.ownerId'],
     ];

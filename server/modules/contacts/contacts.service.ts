@@ -4,16 +4,18 @@ import type { Contact, ContactCompany, ContactCompanyInput, ContactCreate, Conta
 import { lifecycleStages } from '../../../contract/contacts.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
-import { invalid } from '../../http/errors.ts';
+import { type FieldError, invalid } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { type ListInput, listRecords } from '../../records/list.ts';
 import { addressFields, isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
+import { readPhones } from '../../records/phones.ts';
 import { assertRecords } from '../../records/references.ts';
 import { companyDef, getCompany } from '../companies/companies.service.ts';
 import { companies } from '../companies/companies.table.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { assertMembers } from '../members/members.service.ts';
-import { contactCompanies, contacts, type LabeledValue } from './contacts.table.ts';
+import { workspaceCountry } from '../workspaces/workspaces.service.ts';
+import { contactCompanies, contacts, type LabeledPhone, type LabeledValue } from './contacts.table.ts';
 
 type Row = typeof contacts.$inferSelect;
 
@@ -90,7 +92,7 @@ export const toContact = (r: Row, links: ContactCompany[]): Contact => ({
   firstName: r.firstName,
   lastName: r.lastName,
   emails: r.emails,
-  phones: r.phones,
+  phones: r.phones.map((p) => ({ label: p.label, value: p.value, e164: p.e164 ?? null })),
   title: r.title,
   address: r.address ?? null,
   lifecycleStage: r.lifecycleStage as Contact['lifecycleStage'],
@@ -104,8 +106,14 @@ export const toContact = (r: Row, links: ContactCompany[]): Contact => ({
 // Emails are compared lower-cased everywhere (dedupe, email sync), so they are stored that way.
 const toEmails = (list: { label?: string; value: string }[]): LabeledValue[] =>
   list.map((e) => ({ label: e.label ?? 'work', value: e.value.toLowerCase() }));
-const toPhones = (list: { label?: string; value: string }[]): LabeledValue[] =>
-  list.map((p) => ({ label: p.label ?? 'work', value: p.value }));
+/** Phones as typed plus E.164, national numbers read in the workspace's country; every unreadable one is named. */
+async function toPhones(conn: Conn, ctx: Ctx, list: { label?: string; value: string }[]): Promise<LabeledPhone[]> {
+  if (!list.length) return [];
+  const errors: FieldError[] = [];
+  const read = readPhones(list, await workspaceCountry(conn, ctx), (i) => `body.phones.${i}.value`, errors);
+  if (errors.length) throw invalid(errors);
+  return read.map((p) => ({ label: p.label ?? 'work', value: p.value, e164: p.e164 }));
+}
 
 function requireIdentity(firstName: string | null | undefined, lastName: string | null | undefined, emails: unknown[]) {
   if (firstName?.trim() || lastName?.trim() || emails.length) return;
@@ -240,7 +248,7 @@ export async function createContact(conn: Conn, ctx: Ctx, input: ContactCreate) 
       firstName: input.firstName ?? null,
       lastName: input.lastName ?? null,
       emails,
-      phones: toPhones(input.phones ?? []),
+      phones: await toPhones(conn, ctx, input.phones ?? []),
       title: input.title ?? null,
       address: input.address ?? null,
       lifecycleStage: input.lifecycleStage ?? null,
@@ -285,7 +293,7 @@ export async function updateContact(conn: Conn, ctx: Ctx, id: string, version: n
       return {
         ...rest,
         ...(emails ? { emails: nextEmails } : {}),
-        ...(phones ? { phones: toPhones(phones) } : {}),
+        ...(phones ? { phones: await toPhones(conn, ctx, phones) } : {}),
         custom: await checkCustom(conn, ctx, 'contact', custom, before.custom, false),
       };
     },

@@ -1,10 +1,11 @@
 import { boolean, foreignKey, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import type { LabeledPhone, LabeledValue } from '../../../contract/contacts.ts';
 import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
 import type { Address } from '../companies/companies.table.ts';
 import { companies } from '../companies/companies.table.ts';
 
-export type LabeledValue = { label: string; value: string };
+export type { LabeledPhone, LabeledValue };
 
 export const contacts = pgTable(
   'contacts',
@@ -14,7 +15,7 @@ export const contacts = pgTable(
     lastName: text('last_name'),
     // Each email is stored lower-cased so that exact lookups (dedupe, email sync) can use the GIN index.
     emails: jsonb('emails').$type<LabeledValue[]>().notNull().default([]),
-    phones: jsonb('phones').$type<LabeledValue[]>().notNull().default([]),
+    phones: jsonb('phones').$type<LabeledPhone[]>().notNull().default([]),
     title: text('title'),
     address: jsonb('address').$type<Address>(),
     lifecycleStage: text('lifecycle_stage'),

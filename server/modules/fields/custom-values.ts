@@ -5,6 +5,7 @@ import type { CustomFieldType } from '../../../contract/fields.ts';
 import type { FieldError } from '../../http/errors.ts';
 import { bodyAjv, isCurrency, isIsoDate, isPhone } from '../../http/validation.ts';
 import type { FieldSpec } from '../../records/object-def.ts';
+import { phoneError, readPhone } from '../../records/phones.ts';
 
 export interface CustomDef {
   key: string;
@@ -46,7 +47,11 @@ const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const isUrl = bodyAjv.compile(Url);
 
 /** What a client words its own message with: the field's type, and its limit or options. */
-function customParams(d: CustomDef): Record<string, unknown> {
+function customParams(d: CustomDef, v: unknown, country: string | null): Record<string, unknown> {
+  if (d.type === 'phone' && typeof v === 'string') {
+    const read = readPhone(v, country);
+    if (typeof read === 'string') return { type: d.type, reason: read, country };
+  }
   if (d.type === 'text') return { type: d.type, limit: 500 };
   if (d.type === 'longText') return { type: d.type, limit: 20_000 };
   if (d.type === 'select' || d.type === 'multiSelect') return { type: d.type, allowedValues: d.options ?? [] };
@@ -54,7 +59,7 @@ function customParams(d: CustomDef): Record<string, unknown> {
 }
 
 /** Why `v` is not a valid value for `d`, or null when it is. */
-function problem(d: CustomDef, v: unknown): string | null {
+function problem(d: CustomDef, v: unknown, country: string | null): string | null {
   const str = (max: number) => (typeof v === 'string' && v.length <= max ? null : `must be text of at most ${max} characters`);
   switch (d.type) {
     case 'text':
@@ -77,8 +82,11 @@ function problem(d: CustomDef, v: unknown): string | null {
       return isUrl(v) ? null : 'must be an http(s) URL';
     case 'email':
       return isEmail(v) ? null : 'must be an email address';
-    case 'phone':
-      return typeof v === 'string' && v.length <= 40 && isPhone(v) ? null : 'must be a phone number in international form (+…)';
+    case 'phone': {
+      if (typeof v !== 'string' || v.length > 40 || !isPhone(v)) return 'must be a phone number';
+      const read = readPhone(v, country);
+      return typeof read === 'string' ? phoneError('', read, country).message : null;
+    }
     case 'relation':
       // Whether the record exists is checked by checkCustom, which can ask the database.
       return typeof v === 'string' && uuidRe.test(v) ? null : 'must be the id of a record';
@@ -107,6 +115,8 @@ export function validateCustom(
   current: Record<string, unknown> | null,
   creating: boolean,
   path = 'body.custom',
+  /** The workspace's country, in which national phone numbers are read. */
+  country: string | null = null,
 ): { value: Record<string, unknown>; errors: FieldError[] } {
   const byKey = new Map(defs.map((d) => [d.key, d]));
   const errors: FieldError[] = [];
@@ -121,8 +131,9 @@ export function validateCustom(
       delete value[k];
       continue;
     }
-    const why = problem(d, v);
-    if (why) errors.push({ field: `${path}.${k}`, code: 'invalid_value', message: `${d.label} ${why}`, params: customParams(d) });
+    const why = problem(d, v, country);
+    if (why)
+      errors.push({ field: `${path}.${k}`, code: 'invalid_value', message: `${d.label} ${why}`, params: customParams(d, v, country) });
     else value[k] = typeof v === 'string' && (d.type === 'email' || d.type === 'relation') ? v.toLowerCase() : v;
   }
   // Required applies to new records and to clearing a value; a field made required later

@@ -14,6 +14,7 @@ import { findRow, metaToApi, restoreRecord, softDeleteRecord, updateRecord } fro
 import { builtInField, type FieldSpec, type ObjectDef } from '../../records/object-def.ts';
 import { assertRecords } from '../../records/references.ts';
 import { emitEvent, recordChange, writeHistory } from '../history/history.service.ts';
+import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 import { type CustomDef, customSpec, validateCustom } from './custom-values.ts';
 import { fieldDefinitions } from './fields.table.ts';
 
@@ -256,7 +257,9 @@ export async function checkCustom(
 ) {
   if (!creating && input === undefined) return current ?? {};
   const defs = await customDefs(conn, ctx, objectType);
-  const { value, errors } = validateCustom(defs, input, current, creating);
+  const phones = defs.some((d) => d.type === 'phone' && input?.[d.key] != null);
+  const country = phones ? await workspaceCountry(conn, ctx) : null;
+  const { value, errors } = validateCustom(defs, input, current, creating, 'body.custom', country);
   if (errors.length) throw invalid(errors);
   await checkRelations(conn, ctx, defs, input ?? {});
   return value;

@@ -24,6 +24,8 @@ export interface ImportOptions {
   dryRun: boolean;
   defs: CustomDef[];
   mapping: Mapping;
+  /** The workspace's country, in which national phone numbers in custom fields are read. */
+  country: string | null;
 }
 
 const scalars = ['firstName', 'lastName', 'title', 'lifecycleStage', 'source'] as const;
@@ -131,7 +133,7 @@ export class ContactImport {
 
   private create(row: Candidate, errors: ImportRowError[]): State | null {
     // Required custom fields apply to new contacts only; the values themselves were checked with the row.
-    const { errors: missing } = validateCustom(this.opts.defs, row.custom, null, true, 'custom');
+    const { errors: missing } = validateCustom(this.opts.defs, row.custom, null, true, 'custom', this.opts.country);
     if (missing.length) {
       for (const e of missing) errors.push({ row: row.row, field: e.field, column: this.firstColumn(e.field), message: e.message });
       return null;
@@ -154,12 +156,12 @@ export class ContactImport {
     const next = copy(state);
     for (const f of scalars) if (row[f] !== null) next[f] = row[f];
     for (const e of row.emails) if (!next.emails.some((x) => x.value === e.value)) next.emails.push(e);
-    for (const p of row.phones) if (!next.phones.some((x) => x.value === p.value)) next.phones.push(p);
+    for (const p of row.phones) if (!next.phones.some((x) => (x.e164 ?? x.value) === p.e164)) next.phones.push(p);
     const fail = (field: string, message: string) =>
       errors.push({ row: row.row, field, column: this.firstColumn(field), message: `${message} (with the contact it updates)` });
     if (next.emails.length > MAX_CONTACT_EMAILS) fail('email', `a contact has at most ${MAX_CONTACT_EMAILS} emails`);
     if (next.phones.length > MAX_CONTACT_PHONES) fail('phone', `a contact has at most ${MAX_CONTACT_PHONES} phone numbers`);
-    const custom = validateCustom(this.opts.defs, row.custom, state.custom, false, 'custom');
+    const custom = validateCustom(this.opts.defs, row.custom, state.custom, false, 'custom', this.opts.country);
     for (const e of custom.errors) fail(e.field, e.message);
     if (custom.errors.length || next.emails.length > MAX_CONTACT_EMAILS || next.phones.length > MAX_CONTACT_PHONES) return false;
     next.custom = custom.value;

@@ -4,7 +4,7 @@ import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { projectionObject } from '../../records/list.ts';
 import { contactDef, toContact } from '../contacts/contacts.service.ts';
-import type { contacts, LabeledValue } from '../contacts/contacts.table.ts';
+import type { contacts, LabeledPhone, LabeledValue } from '../contacts/contacts.table.ts';
 import { eventRowsSql, type FieldChange, historyRowsSql } from '../history/history.service.ts';
 import { refreshSearch, searchSources } from '../search/search.service.ts';
 
@@ -20,7 +20,7 @@ export type ContactValues = {
   firstName: string | null;
   lastName: string | null;
   emails: LabeledValue[];
-  phones: LabeledValue[];
+  phones: LabeledPhone[];
   title: string | null;
   lifecycleStage: string | null;
   source: string | null;

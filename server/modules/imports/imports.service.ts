@@ -7,6 +7,7 @@ import { notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { customDefs } from '../fields/fields.service.ts';
 import { assertMembers } from '../members/members.service.ts';
+import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 import { ContactImport } from './contact-import.ts';
 import { openCsv } from './csv.ts';
 import { importContactsJob } from './imports.jobs.ts';
@@ -43,7 +44,7 @@ async function eachBatch(
   try {
     const defs = await customDefs(conn, ctx, 'contact');
     const mapping = mapHeader(csv.header, defs);
-    const read = rowReader(mapping, defs);
+    const read = rowReader(mapping, defs, await workspaceCountry(conn, ctx));
     let index = 0;
     for await (const batch of csv.batches(size)) {
       const errors: ImportRowError[] = [];
@@ -71,7 +72,8 @@ export async function dryRunContacts(db: Db, ctx: Ctx, file: Buffer, input: Impo
   const csv = await openCsv(file);
   const mapping = mapHeader(csv.header, defs);
   await csv.close();
-  const importer = new ContactImport(ctx, { dedupe: input.dedupe, ownerId, dryRun: true, defs, mapping });
+  const country = await workspaceCountry(db, ctx);
+  const importer = new ContactImport(ctx, { dedupe: input.dedupe, ownerId, dryRun: true, defs, mapping, country });
   await eachBatch(file, ctx, db, 5000, ({ candidates, errors, rejected }) => importer.add(db, candidates, errors, rejected));
   return {
     importId: null,
@@ -170,7 +172,7 @@ export async function runImport(
   await csv.close();
   const importer = new ContactImport(
     ctx,
-    { dedupe: imp.dedupe, ownerId: imp.ownerId ?? ctx.memberId, dryRun: false, defs, mapping },
+    { dedupe: imp.dedupe, ownerId: imp.ownerId ?? ctx.memberId, dryRun: false, defs, mapping, country: await workspaceCountry(db, ctx) },
     { counts: imp.counts, errors: imp.errors },
   );
   let stopped = false;

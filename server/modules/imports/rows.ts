@@ -2,7 +2,8 @@ import { Email, Phone } from '../../../contract/common.ts';
 import { lifecycleStages, MAX_CONTACT_EMAILS, MAX_CONTACT_PHONES } from '../../../contract/contacts.ts';
 import type { ImportRowError } from '../../../contract/imports.ts';
 import { bodyAjv, isCurrency } from '../../http/validation.ts';
-import type { LabeledValue } from '../contacts/contacts.table.ts';
+import { phoneError, readPhone } from '../../records/phones.ts';
+import type { LabeledPhone, LabeledValue } from '../contacts/contacts.table.ts';
 import { type CustomDef, validateCustom } from '../fields/custom-values.ts';
 import type { CsvRow } from './csv.ts';
 import { type Mapping, normalizeHeader } from './mapping.ts';
@@ -14,7 +15,7 @@ export interface Candidate {
   lastName: string | null;
   /** Lower-cased, as contacts store them, without repeats. */
   emails: LabeledValue[];
-  phones: LabeledValue[];
+  phones: LabeledPhone[];
   title: string | null;
   lifecycleStage: string | null;
   source: string | null;
@@ -43,7 +44,7 @@ const show = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…
  * Builds the reader of one file's rows from its column mapping: each row becomes a Candidate, or
  * its errors (every problem of the row, not just the first) are appended to `errors`.
  */
-export function rowReader(mapping: Mapping, defs: CustomDef[]) {
+export function rowReader(mapping: Mapping, defs: CustomDef[], country: string | null) {
   const cols = mapping.columns;
   const columnOfCustom = new Map(cols.filter((c) => c.target.kind === 'custom').map((c) => [c.field, c.header]));
   const nameColumn = cols.find((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'name')?.header ?? null;
@@ -78,8 +79,9 @@ export function rowReader(mapping: Mapping, defs: CustomDef[]) {
           else if (!c.emails.some((e) => e.value === email)) c.emails.push({ label: t.label, value: email });
         }
       } else if (t.kind === 'phone') {
-        if (!isPhone(v)) fail('phone', col.header, `${show(v)} is not a phone number in international form (+49 30 1234567)`);
-        else if (!c.phones.some((p) => p.value === v)) c.phones.push({ label: t.label, value: v });
+        const read = isPhone(v) ? readPhone(v, country) : 'NOT_A_NUMBER';
+        if (typeof read === 'string') fail('phone', col.header, `${show(v)} ${phoneError('', read, country).message}`);
+        else if (!c.phones.some((p) => p.e164 === read.e164)) c.phones.push({ label: t.label, ...read });
       } else if (t.kind === 'custom') {
         const converted = fromText(t.def, v);
         if ('error' in converted) fail(col.field, col.header, `${t.def.label} ${converted.error}`);
@@ -110,7 +112,7 @@ export function rowReader(mapping: Mapping, defs: CustomDef[]) {
     if (c.phones.length > MAX_CONTACT_PHONES) fail('phone', null, `a contact has at most ${MAX_CONTACT_PHONES} phone numbers`);
     if (custom) {
       // Values only here; whether required fields are filled depends on whether the row creates a contact.
-      const checked = validateCustom(defs, custom, null, false, 'custom');
+      const checked = validateCustom(defs, custom, null, false, 'custom', country);
       for (const e of checked.errors) fail(e.field, columnOfCustom.get(e.field) ?? null, e.message);
       c.custom = checked.value;
     }

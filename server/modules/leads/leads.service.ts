@@ -10,6 +10,7 @@ import { AppError, conflict, invalid } from '../../http/errors.ts';
 import { checkVersion, findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { type ListInput, listRecords } from '../../records/list.ts';
 import { metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { phoneColumns } from '../../records/phones.ts';
 import { assertRecords } from '../../records/references.ts';
 import { companyDef, createCompany, getCompany } from '../companies/companies.service.ts';
 import { addContactCompany, contactDef, createContact, getContact } from '../contacts/contacts.service.ts';
@@ -17,6 +18,7 @@ import { createDeal } from '../deals/deals.service.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { assertMembers } from '../members/members.service.ts';
 import { getPipeline, isLivePipeline, listPipelines } from '../pipelines/pipelines.service.ts';
+import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 import { leads } from './leads.table.ts';
 
 type Row = typeof leads.$inferSelect;
@@ -50,6 +52,7 @@ export const leadDef: ObjectDef = {
     'lastName',
     'email',
     'phone',
+    'phoneE164',
     'companyName',
     'title',
     'source',
@@ -73,6 +76,7 @@ export const toLead = (r: Row): Lead => ({
   lastName: r.lastName,
   email: r.email,
   phone: r.phone,
+  phoneE164: r.phoneE164,
   companyName: r.companyName,
   title: r.title,
   source: r.source,
@@ -108,7 +112,7 @@ export async function createLead(conn: Conn, ctx: Ctx, input: LeadCreate) {
       firstName: input.firstName ?? null,
       lastName: input.lastName ?? null,
       email: input.email?.toLowerCase() ?? null,
-      phone: input.phone ?? null,
+      ...phoneColumns(input.phone ?? null, await workspaceCountry(conn, ctx)),
       companyName: input.companyName ?? null,
       title: input.title ?? null,
       source: input.source ?? null,
@@ -132,7 +136,7 @@ export async function updateLead(conn: Conn, ctx: Ctx, id: string, version: numb
       if (before.status === 'converted' && input.status !== undefined) {
         throw conflict('lead_converted', 'This lead was converted; its status stays "converted"');
       }
-      const { custom, email, ...rest } = input;
+      const { custom, email, phone, ...rest } = input;
       requireIdentity(
         input.firstName === undefined ? before.firstName : input.firstName,
         input.lastName === undefined ? before.lastName : input.lastName,
@@ -141,6 +145,7 @@ export async function updateLead(conn: Conn, ctx: Ctx, id: string, version: numb
       return {
         ...rest,
         ...(email !== undefined ? { email: email?.toLowerCase() ?? null } : {}),
+        ...phoneColumns(phone, phone ? await workspaceCountry(conn, ctx) : null),
         custom: await checkCustom(conn, ctx, 'lead', custom, before.custom, false),
       };
     },

@@ -14,6 +14,8 @@ export const leads = pgTable(
     lastName: text('last_name'),
     email: text('email'),
     phone: text('phone'),
+    /** The phone in E.164, read when it was written (in the workspace's country then), for calling and search. */
+    phoneE164: text('phone_e164'),
     companyName: text('company_name'),
     title: text('title'),
     source: text('source'),

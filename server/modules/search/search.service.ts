@@ -1,6 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import { isCountry } from '../../records/phones.ts';
+import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 
 /**
  * What each searchable object is found by, as SQL over the record `r`: a set of (kind, term) rows.
@@ -28,7 +31,8 @@ export const searchSources: Record<string, Source> = {
       union all select 'name', w from rapport_words(r.last_name) w
       union all select 'email', left(rapport_fold(e->>'value'), 200) from jsonb_array_elements(r.emails) e
       union all select 'domain', split_part(rapport_fold(e->>'value'), '@', 2) from jsonb_array_elements(r.emails) e
-      union all select 'phone', ${digits(`p->>'value'`)} from jsonb_array_elements(r.phones) p`,
+      union all select 'phone', ${digits(`p->>'value'`)} from jsonb_array_elements(r.phones) p
+      union all select 'phone', ${digits(`p->>'e164'`)} from jsonb_array_elements(r.phones) p`,
     title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.emails->0->>'value', '')`,
     subtitle: `r.emails->0->>'value'`,
   },
@@ -37,7 +41,8 @@ export const searchSources: Record<string, Source> = {
     terms: `
       select 'name' as kind, w as term from rapport_words(r.name) w
       union all select 'domain', rapport_fold(r.domain)
-      union all select 'phone', ${digits('r.phone')}`,
+      union all select 'phone', ${digits('r.phone')}
+      union all select 'phone', ${digits('r.phone_e164')}`,
     title: 'r.name',
     subtitle: 'r.domain',
   },
@@ -48,7 +53,8 @@ export const searchSources: Record<string, Source> = {
       union all select 'name', w from rapport_words(r.last_name) w
       union all select 'company', w from rapport_words(r.company_name) w
       ${emailTerms('r.email')}
-      union all select 'phone', ${digits('r.phone')}`,
+      union all select 'phone', ${digits('r.phone')}
+      union all select 'phone', ${digits('r.phone_e164')}`,
     title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.email, '')`,
     subtitle: 'r.company_name',
   },
@@ -153,6 +159,16 @@ export function fold(v: string): string {
 /** Like's wildcards in a user's word are literal characters. */
 const likePrefix = (w: string) => `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+const isPhoneQuery = (q: string) => /^[+\d\s().-]+$/.test(q.trim()) && !q.trim().startsWith('+') && q.replace(/\D/g, '').length >= 3;
+
+/** The digits of a nationally written number in international form, read in the workspace's country. */
+async function internationalDigits(conn: Conn, ctx: Ctx, q: string): Promise<string[]> {
+  const country = await workspaceCountry(conn, ctx);
+  if (!country || !isCountry(country)) return [];
+  const read = parsePhoneNumberFromString(q.trim(), country);
+  return read ? [read.number.replace(/\D/g, '')] : [];
+}
+
 /**
  * The query's words, longest first. A query that looks like a phone number is one word of digits,
  * so "+44 20 7946" finds 442079460123.
@@ -181,6 +197,15 @@ export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
   const types = (input.types?.length ? input.types : searchTypes).filter((t) => searchSources[t]);
   const [first, ...rest] = words;
   const typeArray = pgArray(types, 'text');
+  // A number typed nationally ("030 555 01") also finds numbers stored internationally: the query is
+  // read in the workspace's country too, and both digit strings are looked up.
+  const firsts = [first, ...(isPhoneQuery(input.q) ? await internationalDigits(conn, ctx, input.q) : [])];
+  const scans = [...new Set(firsts)].map(
+    (w) => sql`(select record_type, record_id, kind, term from search_terms
+      where workspace_id = ${ctx.workspaceId} and term like ${likePrefix(fold(w))}
+        and record_type = any(${typeArray})
+      order by term limit ${rest.length ? candidateScan.multi : candidateScan.single})`,
+  );
   const others = rest.map(
     (w) => sql` and exists (select 1 from search_terms o where o.workspace_id = ${ctx.workspaceId} and o.record_type = c.record_type
       and o.record_id = c.record_id and o.term like ${likePrefix(fold(w))})`,
@@ -195,12 +220,7 @@ export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
   return selectRows<SearchHit>(
     conn,
     sql`
-    with scan as (
-      select record_type, record_id, kind, term from search_terms
-      where workspace_id = ${ctx.workspaceId} and term like ${likePrefix(fold(first))}
-        and record_type = any(${typeArray})
-      order by term limit ${rest.length ? candidateScan.multi : candidateScan.single}
-    ), c as (
+    with scan as (${sql.join(scans, sql` union all `)}), c as (
       select distinct on (record_type, record_id) record_type, record_id, term,
         (term = ${fold(first)}) as exact,
         array_position(array['name','company','email','domain','phone'], kind) as kind_rank

@@ -7,6 +7,8 @@ export const workspaces = pgTable('workspaces', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
   currency: char('currency', { length: 3 }).notNull().default('USD'),
+  /** ISO 3166 country whose national phone numbers need no country code ("030 555 0101"); null: every number needs one. */
+  country: char('country', { length: 2 }),
   version: integer('version').notNull().default(1),
   createdAt: ts('created_at').notNull().default(sql`now()`),
   updatedAt: ts('updated_at').notNull().default(sql`now()`),

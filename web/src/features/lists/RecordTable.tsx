@@ -1,4 +1,4 @@
-import { Card, Checkbox, Group, NumberInput, Select, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Anchor, Card, Checkbox, Group, NumberInput, Select, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
@@ -124,6 +124,13 @@ export function RecordTable({ rows, columns, lookups, sort, onSort, selected, on
         <Link to={c.href(row)} size="sm" fw={500}>
           {text || '—'}
         </Link>
+      );
+    const out = text ? c.link?.(row) : null;
+    if (out)
+      return (
+        <Anchor href={out} size="sm" truncate>
+          {text}
+        </Anchor>
       );
     return (
       <Text size="sm" truncate>

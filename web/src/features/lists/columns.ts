@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { companySizes, dealStatuses, leadStatuses, lifecycleStages, taskPriorities } from '../../../../contract/enums.ts';
 import type { FieldDefinition } from '../../api.ts';
-import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../format.ts';
+import { formatDate, formatDateTime, formatMoney, formatNumber, formatPhone, telHref } from '../../format.ts';
 import { type BuiltInType, customKey, fieldsKeyOf, isCustom, type ObjectType, type Row } from '../../records.ts';
 import { contactName } from '../../ui/names.ts';
 
@@ -33,6 +33,8 @@ export interface Column {
   /** What a cell's edit turns into in the PATCH body. */
   toPatch?: (value: string | null) => Record<string, unknown>;
   href?: (row: Row) => string;
+  /** A link out of the app (mailto:, tel:) the value opens, when it has one. */
+  link?: (row: Row) => string | null;
 }
 
 const str = (v: unknown) => (v == null ? '' : String(v));
@@ -76,6 +78,12 @@ const owner = (key = 'ownerId'): Column => ({
   display: (r, l) => l.memberName(r[key] as string),
   toPatch: (v) => ({ [key]: v || null }),
 });
+/** A company's or lead's one phone: typed in any form, shown formatted, dialled by its E.164. */
+const phoneCol = (): Column => ({
+  ...text('phone', 150),
+  display: (r) => formatPhone(r.phone as string | null, r.phoneE164 as string | null),
+  link: (r) => telHref(r.phoneE164 as string | null),
+});
 const when = (key: string, kind: 'date' | 'datetime' = 'datetime'): Column => ({
   key,
   label: `fields.${key}`,
@@ -105,6 +113,10 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
       field: 'email',
       filter: 'text',
       display: (r) => (r.emails as { value: string }[])?.[0]?.value ?? '',
+      link: (r) => {
+        const first = (r.emails as { value: string }[])?.[0]?.value;
+        return first ? `mailto:${first}` : null;
+      },
     },
     {
       key: 'phone',
@@ -112,7 +124,11 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
       width: 150,
       field: 'phone',
       filter: 'text',
-      display: (r) => (r.phones as { value: string }[])?.[0]?.value ?? '',
+      display: (r) => {
+        const first = (r.phones as { value: string; e164: string | null }[])?.[0];
+        return first ? formatPhone(first.value, first.e164) : '';
+      },
+      link: (r) => telHref((r.phones as { e164: string | null }[])?.[0]?.e164),
     },
     text('title'),
     {
@@ -134,7 +150,7 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
     text('domain'),
     text('industry'),
     enumCol('size', companySizes, 110, 'companySize'),
-    text('phone', 150, false),
+    phoneCol(),
     owner(),
     when('lastActivityAt'),
     when('createdAt'),
@@ -182,7 +198,8 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
       display: (r) => contactName(r as never),
       href: (r) => `/leads/${r.id}`,
     },
-    text('email', 220),
+    { ...text('email', 220), link: (r) => (r.email ? `mailto:${r.email}` : null) },
+    phoneCol(),
     text('companyName', 180),
     text('title'),
     { ...enumCol('status', leadStatuses, 120, 'leadStatus'), edit: undefined },

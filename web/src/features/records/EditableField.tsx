@@ -1,4 +1,5 @@
-import { Select, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Anchor, Group, Select, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { IconPencil } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Row } from '../../records.ts';
@@ -77,13 +78,26 @@ export function EditableField({
       />
     );
   const shown = col.display(row, lookups);
+  const out = shown && !editing ? col.link?.(row) : null;
   return (
     <Stack gap={0}>
       <Text size="xs" c="dimmed">
         {label}
       </Text>
       {input ??
-        (col.edit ? (
+        (out ? (
+          // A value that opens something (tel:, mailto:) is a link; editing it is the pencil's job.
+          <Group gap={4} wrap="nowrap">
+            <Anchor size="sm" href={out} style={{ overflowWrap: 'anywhere' }}>
+              {shown}
+            </Anchor>
+            {col.edit && (
+              <ActionIcon size="xs" variant="subtle" onClick={start} aria-label={`${label}: ${shown}. ${t('record.editHint')}`}>
+                <IconPencil size={12} />
+              </ActionIcon>
+            )}
+          </Group>
+        ) : col.edit ? (
           <UnstyledButton
             className="rp-editable"
             onClick={start}

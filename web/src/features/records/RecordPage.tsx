@@ -24,6 +24,7 @@ import { useObjectLabel } from '../../ui/useObjects.ts';
 import { type Column, columnsFor } from '../lists/columns.ts';
 import { useFields, useLookups } from '../lists/ListPage.tsx';
 import { useRelationNames } from '../lists/RecordPicker.tsx';
+import { ContactValuesField } from './ContactValuesField.tsx';
 import { ConvertLead } from './ConvertLead.tsx';
 import { DealOutcome } from './DealOutcome.tsx';
 import { EditableField } from './EditableField.tsx';
@@ -173,16 +174,28 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
       )}
       <Card withBorder>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md" verticalSpacing="sm">
-          {details.map((c) => (
-            <EditableField
-              key={c.key}
-              row={row}
-              col={c}
-              lookups={lookups}
-              onSave={(value) => save.mutate({ col: c, value })}
-              error={fieldErrors[c.key] || undefined}
-            />
-          ))}
+          {details.map((c) =>
+            type === 'contact' && (c.key === 'email' || c.key === 'phone') ? (
+              <ContactValuesField
+                key={c.key}
+                row={row}
+                kind={c.key === 'email' ? 'emails' : 'phones'}
+                onSaved={(next) => {
+                  qc.setQueryData(recordKeys.one(type, id), next);
+                  refresh();
+                }}
+              />
+            ) : (
+              <EditableField
+                key={c.key}
+                row={row}
+                col={c}
+                lookups={lookups}
+                onSave={(value) => save.mutate({ col: c, value })}
+                error={fieldErrors[c.key] || undefined}
+              />
+            ),
+          )}
         </SimpleGrid>
       </Card>
       <Grid>

@@ -1,7 +1,8 @@
 import { Button, Card, PasswordInput, Select, Stack, Tabs, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { getCountries } from 'libphonenumber-js/min';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
 import { localeName, supportedLocales } from '../../i18n.ts';
@@ -13,23 +14,40 @@ import { ObjectSettings } from './ObjectSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
 import { ApiKeySettings, InvitationSettings, MemberSettings } from './TeamSettings.tsx';
 
+/** Every country with a phone numbering plan, named in the user's language, alphabetically. */
+function useCountryOptions() {
+  const { i18n } = useTranslation();
+  return useMemo(() => {
+    const names = new Intl.DisplayNames([i18n.language], { type: 'region' });
+    return getCountries()
+      .map((c) => ({ value: c, label: names.of(c) ?? c }))
+      .sort((a, b) => a.label.localeCompare(b.label, i18n.language));
+  }, [i18n.language]);
+}
+
 function WorkspaceSettings() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const ws = useQuery({ queryKey: ['workspace'], queryFn: async () => unwrap(await api.GET('/api/v1/workspace')) });
   const [name, setName] = useState<string | null>(null);
   const [currency, setCurrency] = useState<string | null>(null);
+  // undefined: unchanged; null: no country (every number needs its country code).
+  const [country, setCountry] = useState<string | null | undefined>(undefined);
+  const countries = useCountryOptions();
   const save = useMutation({
     mutationFn: async () =>
       unwrap(
         await api.PATCH('/api/v1/workspace', {
-          body: { name: name ?? undefined, currency: currency ?? undefined, version: ws.data?.version },
+          body: { name: name ?? undefined, currency: currency ?? undefined, country, version: ws.data?.version },
         }),
       ),
-    onSuccess: () => {
+    onSuccess: async () => {
       notifications.show({ color: 'green', message: t('list.saved') });
       void qc.invalidateQueries({ queryKey: ['workspace'] });
-      void qc.invalidateQueries({ queryKey: sessionKey });
+      // Phones are formatted for the workspace's country, so the session's copy of it must be fresh.
+      await qc.invalidateQueries({ queryKey: sessionKey });
+      const s = qc.getQueryData(sessionKey);
+      if (s) applySession(s as never);
     },
   });
   const err = save.error instanceof ApiError ? save.error : null;
@@ -49,6 +67,16 @@ function WorkspaceSettings() {
           onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())}
           maxLength={3}
           error={err?.fieldMessage('currency')}
+        />
+        <Select
+          label={t('settings.country')}
+          description={t('settings.countryHint')}
+          data={countries}
+          searchable
+          clearable
+          value={country === undefined ? ws.data.country : country}
+          onChange={(v) => setCountry(v)}
+          error={err?.fieldMessage('country')}
         />
         {err && !err.errors.length && <div role="alert">{err.message}</div>}
         <Button onClick={() => save.mutate()} loading={save.isPending} w="fit-content">
