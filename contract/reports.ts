@@ -46,6 +46,7 @@ export type PipelineReport = Static<typeof PipelineReport>;
 export const WinRateQuery = Type.Object(
   {
     pipelineId: Type.Optional(UuidParam("Default: the workspace's first pipeline")),
+    ownerId: Type.Optional(UuidParam('Only the deals this member owns')),
     months: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 36, default: 12, description: 'Calendar months (UTC), the current one included' }),
     ),

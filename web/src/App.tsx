@@ -16,6 +16,7 @@ const Home = lazy(() => import('./features/home/HomePage.tsx'));
 const ListPage = lazy(() => import('./features/lists/ListPage.tsx'));
 const RecordPage = lazy(() => import('./features/records/RecordPage.tsx'));
 const Board = lazy(() => import('./features/deals/DealsBoard.tsx'));
+const Reports = lazy(() => import('./features/reports/ReportsPage.tsx'));
 const Settings = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const NotFound = lazy(() => import('./ui/NotFound.tsx'));
 
@@ -34,6 +35,7 @@ export function PageLoader() {
 function SignedInRoutes({ path }: { path: string }) {
   if (path === '/' || path === '') return <Home />;
   if (path === '/deals/board') return <Board />;
+  if (path === '/reports') return <Reports />;
   if (path.startsWith('/settings')) return <Settings />;
   const list = match('/:object', path);
   if (list && list.object in objectPaths) return <ListPage key={list.object} type={objectPaths[list.object as ObjectPath]} />;

@@ -25861,7 +25861,7 @@ export interface paths {
         };
         /**
          * Open deals of a pipeline per stage and per owner
-         * @description Counts and, per currency, amounts and weighted amounts of the open deals (not in the trash) of `pipelineId` (default: the first pipeline). Every stage is listed in board order, empty ones included; owners are sorted by their number of deals. `ownerId` narrows both to one owner.
+         * @description Counts and, per currency, amounts and weighted amounts of the open deals (not in the trash) of `pipelineId` (default: the first pipeline). Every stage is listed in board order, empty ones included; owners are sorted by their number of deals. `ownerId` narrows both to one owner; an id that is not a pipeline or member of this workspace is a 422 naming the field.
          */
         get: {
             parameters: {
@@ -26105,13 +26105,15 @@ export interface paths {
         };
         /**
          * Deals won and lost per month
-         * @description Per calendar month (UTC) of the close date, over the last `months` months including the current one: deals won and lost, the win rate (null in a month without closed deals) and the won amounts per currency. Deals in the trash are left out.
+         * @description Per calendar month (UTC) of the close date, over the last `months` months including the current one: deals won and lost, the win rate (null in a month without closed deals) and the won amounts per currency, of `pipelineId` (default: the first pipeline). `ownerId` narrows them to one owner. Deals in the trash are left out.
          */
         get: {
             parameters: {
                 query?: {
                     /** @description Default: the workspace's first pipeline */
                     pipelineId?: string;
+                    /** @description Only the deals this member owns */
+                    ownerId?: string;
                     /** @description Calendar months (UTC), the current one included */
                     months?: number;
                 };

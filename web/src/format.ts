@@ -76,3 +76,25 @@ export function formatPhone(value: string | null | undefined, e164: string | nul
 
 /** A tel: link that dials from anywhere (E.164), or null for a number that could not be read. */
 export const telHref = (e164: string | null | undefined) => (e164 ? `tel:${e164}` : null);
+
+/** Money on a chart's axis, short: $12,500.00 becomes $12.5K, 1.250.000,00 € becomes 1,3 Mio. € in German. */
+export function formatMoneyShort(minor: number, currency: string) {
+  return safe(
+    () =>
+      new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(
+        minor / 10 ** fractionDigits(currency),
+      ),
+    `${minor} ${currency}`,
+  );
+}
+
+/** A share (0.75) as a percentage in the member's locale ("75 %" in German). */
+export const formatPercent = (share: number | null | undefined) =>
+  share == null ? '' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(share);
+
+/** A calendar month given as YYYY-MM ("Mar 2026", "März 2026"); a month is not an instant, so no zone moves it. */
+export const formatMonth = (month: string) =>
+  safe(
+    () => new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`)),
+    month,
+  );

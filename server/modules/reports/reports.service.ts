@@ -3,6 +3,7 @@ import type { PipelineReport, WinRate } from '../../../contract/reports.ts';
 import { type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
+import { assertMembers } from '../members/members.service.ts';
 
 interface StageRow {
   pipelineId: string;
@@ -34,6 +35,17 @@ async function pipelineStages(conn: Conn, ctx: Ctx, pipelineId: string | undefin
     throw invalid([{ field: 'query.pipelineId', code: 'unknown_record', message: 'is not a pipeline of this workspace' }]);
   }
   return { pipelineId: rows[0]?.pipelineId ?? null, stages: rows.filter((r) => r.stageId !== null) };
+}
+
+/**
+ * The member a report is narrowed to, checked to be of this workspace: a foreign or unknown id is a
+ * 422 naming the field rather than an empty report that looks like "no deals". Ids are compared in
+ * lower case, the form PostgreSQL answers uuids in.
+ */
+async function reportOwner(conn: Conn, ctx: Ctx, ownerId: string | undefined) {
+  const id = ownerId?.toLowerCase();
+  await assertMembers(conn, ctx, [{ field: 'query.ownerId', id }]);
+  return id;
 }
 
 // Sums are read as text: a sum may pass the int8 range, and numeric text never overflows on the way out.
@@ -73,6 +85,7 @@ function gather<T extends { count: number; amounts: Amount[] }>(
  */
 export async function pipelineReport(conn: Conn, ctx: Ctx, q: { pipelineId?: string; ownerId?: string }): Promise<PipelineReport> {
   const { pipelineId, stages } = await pipelineStages(conn, ctx, q.pipelineId);
+  const ownerId = await reportOwner(conn, ctx, q.ownerId);
   if (!pipelineId) return { pipelineId: null, byStage: [], byOwner: [] };
   const groups = await selectRows<GroupRow>(
     conn,
@@ -84,7 +97,7 @@ export async function pipelineReport(conn: Conn, ctx: Ctx, q: { pipelineId?: str
     from deals d
     left join members m on m.workspace_id = d.workspace_id and m.id = d.owner_id
     where d.workspace_id = ${ctx.workspaceId} and d.pipeline_id = ${pipelineId} and d.status = 'open' and d.deleted_at is null
-      ${q.ownerId ? sql`and d.owner_id = ${q.ownerId}` : sql``}
+      ${ownerId ? sql`and d.owner_id = ${ownerId}` : sql``}
     group by grouping sets ((d.stage_id, d.currency), (d.owner_id, d.currency))
     order by d.currency`,
   );
@@ -131,12 +144,14 @@ interface MonthRow {
 
 /**
  * Won and lost deals of a pipeline per calendar month (UTC) of their close, over the last `months`
- * months including the current one, every month present. One grouped query over the closed-deals
- * index (workspace, pipeline, status, closed_at); deals in the trash are left out.
+ * months including the current one, every month present; `ownerId` narrows them to one owner's.
+ * One grouped query over the closed-deals index (workspace, pipeline, status, closed_at); deals in
+ * the trash are left out.
  */
-export async function winRate(conn: Conn, ctx: Ctx, q: { pipelineId?: string; months?: number }): Promise<WinRate> {
+export async function winRate(conn: Conn, ctx: Ctx, q: { pipelineId?: string; ownerId?: string; months?: number }): Promise<WinRate> {
   const months = q.months ?? 12;
   const { pipelineId } = await pipelineStages(conn, ctx, q.pipelineId);
+  const ownerId = await reportOwner(conn, ctx, q.ownerId);
   if (!pipelineId) return { pipelineId: null, months: [] };
   const rows = await selectRows<MonthRow>(
     conn,
@@ -152,6 +167,7 @@ export async function winRate(conn: Conn, ctx: Ctx, q: { pipelineId?: string; mo
       from deals d, span
       where d.workspace_id = ${ctx.workspaceId} and d.pipeline_id = ${pipelineId} and d.status in ('won', 'lost')
         and d.closed_at >= span.first at time zone 'UTC' and d.closed_at < span.next at time zone 'UTC' and d.deleted_at is null
+        ${ownerId ? sql`and d.owner_id = ${ownerId}` : sql``}
       group by 1, 2
     )
     select to_char(m, 'YYYY-MM') as month, c.currency, coalesce(c.won, 0) as won, coalesce(c.lost, 0) as lost, c."wonAmount"

@@ -142,6 +142,24 @@ describe('pipeline report', () => {
     }
     expect((await api(s).get('/reports/pipeline?pipelineId=nope')).statusCode).toBe(400);
   });
+
+  it('refuses an owner who is not a member of this workspace, on both reports', async () => {
+    const s = await signUp();
+    const stranger = await signUp();
+    for (const path of ['/reports/pipeline', '/reports/win-rate']) {
+      for (const ownerId of [stranger.memberId, '00000000-0000-4000-8000-000000000000']) {
+        const res = await api(s).get(`${path}?ownerId=${ownerId}`);
+        expect(res.statusCode, res.body).toBe(422);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json().errors).toEqual([expect.objectContaining({ field: 'query.ownerId', code: 'unknown_member' })]);
+      }
+      const bad = await api(s).get(`${path}?ownerId=nope`);
+      expect(bad.statusCode, bad.body).toBe(400);
+      expect(bad.body).toContain('ownerId');
+      // An id in capitals names the same member.
+      expect((await api(s).get(`${path}?ownerId=${s.memberId.toUpperCase()}`)).statusCode).toBe(200);
+    }
+  });
 });
 
 describe('win rate', () => {
@@ -193,5 +211,72 @@ describe('win rate', () => {
     expect(year.at(-4)).toMatchObject({ won: 1, lost: 0, wonAmounts: [{ currency: 'EUR', amountMinor: 8_000 }] });
 
     for (const months of [0, 37, 'x']) expect((await c.get(`/reports/win-rate?months=${months}`)).statusCode).toBe(400);
+  });
+
+  it('narrows the win rate to one owner and to one pipeline', async () => {
+    const s = await signUp();
+    const c = api(s);
+    const rep = await addMember(s, 'member', 'Rita Rep');
+    const { id: pipelineId, stage } = await salesPipeline(s);
+    await deal(s, { name: 'mine won', amountMinor: 1_000, currency: 'EUR', stageId: stage('Won') });
+    await deal(s, { name: 'mine lost', amountMinor: 1_000, currency: 'EUR', stageId: stage('Lost') });
+    await deal(s, { name: 'mine lost 2', amountMinor: 1_000, currency: 'EUR', stageId: stage('Lost') });
+    await deal(s, { name: 'rep won', amountMinor: 4_000, currency: 'USD', stageId: stage('Won'), ownerId: rep.memberId });
+    await deal(s, { name: 'rep won 2', amountMinor: 6_000, currency: 'USD', stageId: stage('Won'), ownerId: rep.memberId });
+    await deal(s, { name: 'nobody lost', amountMinor: 1_000, currency: 'EUR', stageId: stage('Lost'), ownerId: null });
+    const other = (
+      await c.post('/pipelines', {
+        name: 'Partners',
+        position: 5,
+        stages: [
+          { name: 'Talk', probability: 20 },
+          { name: 'Signed', probability: 100, kind: 'won' },
+          { name: 'Gone', probability: 0, kind: 'lost' },
+        ],
+      })
+    ).json();
+    await deal(s, { name: 'rep partner lost', amountMinor: 7_000, currency: 'GBP', stageId: other.stages[2].id, ownerId: rep.memberId });
+    // A stranger's deals never count, whoever is asked about.
+    const stranger = await signUp();
+    await deal(stranger, { name: 'theirs', amountMinor: 9_000, currency: 'EUR', stageId: (await salesPipeline(stranger)).stage('Won') });
+
+    const thisMonth = async (query: string) => {
+      const res = await c.get(`/reports/win-rate?months=1&${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    expect(await thisMonth('')).toEqual({
+      pipelineId,
+      months: [
+        {
+          month: monthLabel(0),
+          won: 3,
+          lost: 3,
+          winRate: 0.5,
+          wonAmounts: [
+            { currency: 'EUR', amountMinor: 1_000 },
+            { currency: 'USD', amountMinor: 10_000 },
+          ],
+        },
+      ],
+    });
+    expect((await thisMonth(`ownerId=${s.memberId}`)).months[0]).toEqual({
+      month: monthLabel(0),
+      won: 1,
+      lost: 2,
+      winRate: 1 / 3,
+      wonAmounts: [{ currency: 'EUR', amountMinor: 1_000 }],
+    });
+    expect((await thisMonth(`ownerId=${rep.memberId}`)).months[0]).toEqual({
+      month: monthLabel(0),
+      won: 2,
+      lost: 0,
+      winRate: 1,
+      wonAmounts: [{ currency: 'USD', amountMinor: 10_000 }],
+    });
+    expect(await thisMonth(`ownerId=${rep.memberId}&pipelineId=${other.id}`)).toEqual({
+      pipelineId: other.id,
+      months: [{ month: monthLabel(0), won: 0, lost: 1, winRate: 0, wonAmounts: [] }],
+    });
   });
 });

@@ -17,6 +17,7 @@ import { spotlight } from '@mantine/spotlight';
 import {
   IconBox,
   IconBuilding,
+  IconChartBar,
   IconChecklist,
   IconCurrencyDollar,
   IconHome,
@@ -47,6 +48,7 @@ const nav = [
   { to: '/deals', key: 'nav.deals', icon: IconCurrencyDollar },
   { to: '/deals/board', key: 'nav.board', icon: IconLayoutKanban },
   { to: '/tasks', key: 'nav.tasks', icon: IconChecklist },
+  { to: '/reports', key: 'nav.reports', icon: IconChartBar },
   { to: '/settings', key: 'nav.settings', icon: IconSettings },
 ] as const;
 

@@ -7,6 +7,9 @@ import { Link } from '../../router.tsx';
 import { useMe } from '../../session.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { usePipelines } from '../../ui/usePipelines.ts';
+import { PipelineReportCard } from '../reports/PipelineReportCard.tsx';
+import { reportsHref } from '../reports/reportState.ts';
+import { WinRateCard } from '../reports/WinRateCard.tsx';
 
 function endOfToday() {
   const d = new Date();
@@ -133,6 +136,15 @@ function RecentActivity() {
   );
 }
 
+function ReportLink({ title, to }: { title: string; to: string }) {
+  const { t } = useTranslation();
+  return (
+    <Link to={to} size="sm" aria-label={`${t('home.openReport')}: ${title}`}>
+      {t('home.openReport')}
+    </Link>
+  );
+}
+
 export default function HomePage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -160,6 +172,23 @@ export default function HomePage() {
           </Title>
           <RecentActivity />
         </Card>
+      </SimpleGrid>
+      {/* The signed-in member's own figures, each linking to the Reports page narrowed to them. */}
+      <SimpleGrid cols={{ base: 1, lg: 2 }}>
+        <PipelineReportCard
+          title={t('home.myPipeline')}
+          ownerId={me.member.id}
+          withOwners={false}
+          wide={false}
+          action={<ReportLink title={t('home.myPipeline')} to={reportsHref({ owner: 'me' })} />}
+        />
+        <WinRateCard
+          title={t('home.myWinRate')}
+          ownerId={me.member.id}
+          months={6}
+          wide={false}
+          action={<ReportLink title={t('home.myWinRate')} to={reportsHref({ owner: 'me', months: 6 })} />}
+        />
       </SimpleGrid>
     </Stack>
   );
