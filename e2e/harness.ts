@@ -120,16 +120,25 @@ export function watchConsole(page: Page) {
 
 const axeSource = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
+interface Contrast {
+  fgColor?: string;
+  bgColor?: string;
+  contrastRatio?: number;
+}
+
 /** Runs axe-core on the page; returns serious and critical violations. */
 export async function axeScan(page: Page) {
-  await page.evaluate(axeSource);
+  // Injected once per document: a page navigated without a reload keeps it.
+  if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.evaluate(axeSource);
   // A string, not a function: this file is type-checked without the DOM library.
   const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
-    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+    violations: { id: string; impact: string; nodes: { target: string[]; any: { data?: Contrast | null }[] }[] }[];
   };
+  // A contrast failure names its colours, so that it can be fixed without rerunning axe by hand.
+  const colours = (d?: Contrast | null) => (d?.fgColor ? ` (${d.fgColor} on ${d.bgColor}: ${d.contrastRatio})` : '');
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ') + colours(n.any[0]?.data)).join(', ')}`);
 }
 
 /** Signs a new person up through the sign-up page and waits for their home page. */
