@@ -34,23 +34,36 @@ export interface Server {
   stop: () => Promise<void>;
 }
 
-/** Builds the web app if needed and starts the real server on a free port over a fresh embedded database. */
-export async function startServer(): Promise<Server> {
+/**
+ * Builds the web app if needed and starts the real server on a free port over a fresh embedded
+ * database; with `demo`, seeded first by `rapport seed` as a person would (demo@rapport.local).
+ */
+export async function startServer(opts: { demo?: boolean } = {}): Promise<Server> {
   ensureWebBuilt();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'rapport-e2e-'));
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    RAPPORT_DATA_DIR: dataDir,
+    RAPPORT_SCRYPT_LOG_N: '10',
+    RAPPORT_LOGIN_RATE_LIMIT: '1000',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+  };
+  if (opts.demo) {
+    const seed = spawn(process.execPath, [join(root, 'bin', 'rapport.mjs'), 'seed'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const code = await new Promise((r) => seed.once('exit', r));
+    if (code !== 0) throw new Error(`rapport seed exited with ${code}`);
+  }
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin', 'rapport.mjs'), 'serve'], {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      RAPPORT_DATA_DIR: dataDir,
-      RAPPORT_SCRYPT_LOG_N: '10',
-      RAPPORT_LOGIN_RATE_LIMIT: '1000',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-    },
+    env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
