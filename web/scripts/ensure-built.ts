@@ -14,7 +14,7 @@ function newest(dir: string): number {
   return t;
 }
 
-/** True when web/dist is missing or older than web/src, index.html or the Vite config. */
+/** True when web/dist is missing or older than web/src, index.html, the Vite config or this build recipe. */
 export function webBuildIsStale() {
   const index = join(web, 'dist', 'index.html');
   if (!existsSync(index)) return true;
@@ -23,6 +23,8 @@ export function webBuildIsStale() {
     newest(join(web, 'src')),
     statSync(join(web, 'index.html')).mtimeMs,
     statSync(join(web, 'vite.config.ts')).mtimeMs,
+    // A change here (how the app is built) makes a new build too.
+    statSync(fileURLToPath(import.meta.url)).mtimeMs,
   );
   return sources > built;
 }
