@@ -34,23 +34,36 @@ export interface Server {
   stop: () => Promise<void>;
 }
 
-/** Builds the web app if needed and starts the real server on a free port over a fresh embedded database. */
-export async function startServer(): Promise<Server> {
+/**
+ * Builds the web app if needed and starts the real server on a free port over a fresh embedded
+ * database; with `demo`, seeded first by `rapport seed` as a person would (demo@rapport.local).
+ */
+export async function startServer(opts: { demo?: boolean } = {}): Promise<Server> {
   ensureWebBuilt();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'rapport-e2e-'));
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    RAPPORT_DATA_DIR: dataDir,
+    RAPPORT_SCRYPT_LOG_N: '10',
+    RAPPORT_LOGIN_RATE_LIMIT: '1000',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+  };
+  if (opts.demo) {
+    const seed = spawn(process.execPath, [join(root, 'bin', 'rapport.mjs'), 'seed'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const code = await new Promise((r) => seed.once('exit', r));
+    if (code !== 0) throw new Error(`rapport seed exited with ${code}`);
+  }
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin', 'rapport.mjs'), 'serve'], {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      RAPPORT_DATA_DIR: dataDir,
-      RAPPORT_SCRYPT_LOG_N: '10',
-      RAPPORT_LOGIN_RATE_LIMIT: '1000',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-    },
+    env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -120,16 +133,25 @@ export function watchConsole(page: Page) {
 
 const axeSource = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
+interface Contrast {
+  fgColor?: string;
+  bgColor?: string;
+  contrastRatio?: number;
+}
+
 /** Runs axe-core on the page; returns serious and critical violations. */
 export async function axeScan(page: Page) {
-  await page.evaluate(axeSource);
+  // Injected once per document: a page navigated without a reload keeps it.
+  if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.evaluate(axeSource);
   // A string, not a function: this file is type-checked without the DOM library.
   const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
-    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+    violations: { id: string; impact: string; nodes: { target: string[]; any: { data?: Contrast | null }[] }[] }[];
   };
+  // A contrast failure names its colours, so that it can be fixed without rerunning axe by hand.
+  const colours = (d?: Contrast | null) => (d?.fgColor ? ` (${d.fgColor} on ${d.bgColor}: ${d.contrastRatio})` : '');
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ') + colours(n.any[0]?.data)).join(', ')}`);
 }
 
 /** Signs a new person up through the sign-up page and waits for their home page. */

@@ -31,6 +31,9 @@ const theme = createTheme({
   components: {
     // A toast's close button says what it does, in the reader's language (read at each render).
     Notification: { defaultProps: () => ({ closeButtonProps: { 'aria-label': i18next.t('app.close') } }) },
+    // A table wider than a phone scrolls sideways inside its container; the container takes the
+    // keyboard focus so that it can be scrolled without a mouse (axe: scrollable-region-focusable).
+    TableScrollContainer: { defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } },
   },
 });
 

@@ -129,7 +129,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')}>
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')} className="rp-navbar" data-opened={opened || undefined}>
         {nav.map((n) => (
           <NavLink
             key={n.to}

@@ -59,7 +59,11 @@ export default function SignIn() {
         </Stack>
       </form>
       <Text size="sm">
-        {t('auth.noAccount')} <Link to="/signup">{t('auth.createOne')}</Link>
+        {/* A link inside a sentence is underlined: in dark mode its colour alone hardly sets it apart. */}
+        {t('auth.noAccount')}{' '}
+        <Link to="/signup" underline="always">
+          {t('auth.createOne')}
+        </Link>
       </Text>
       <Anchor href="/api/docs" size="xs" c="dimmed">
         API

@@ -68,7 +68,11 @@ export default function SignUp() {
         </Stack>
       </form>
       <Text size="sm">
-        {t('auth.haveAccount')} <Link to="/signin">{t('auth.signInInstead')}</Link>
+        {/* A link inside a sentence is underlined: in dark mode its colour alone hardly sets it apart. */}
+        {t('auth.haveAccount')}{' '}
+        <Link to="/signin" underline="always">
+          {t('auth.signInInstead')}
+        </Link>
       </Text>
     </AuthLayout>
   );

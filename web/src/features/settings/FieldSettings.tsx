@@ -124,27 +124,29 @@ export function FieldSettings() {
           </Button>
         </Group>
       </Card>
-      <Table>
-        <Table.Tbody>
-          {(fields.data ?? []).map((f) => (
-            <Table.Tr key={f.id}>
-              <Table.Td>{f.label}</Table.Td>
-              <Table.Td>
-                <code>custom.{f.key}</code>
-              </Table.Td>
-              <Table.Td>{t(`enums.fieldType.${f.type}`, { defaultValue: f.type })}</Table.Td>
-              <Table.Td>
-                {f.type === 'relation' ? (targetOptions.find((o) => o.value === f.target)?.label ?? f.target) : f.options?.join(', ')}
-              </Table.Td>
-              <Table.Td>
-                <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(f.id)}>
-                  {t('settings.remove')}
-                </Button>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <Table.ScrollContainer minWidth={560}>
+        <Table>
+          <Table.Tbody>
+            {(fields.data ?? []).map((f) => (
+              <Table.Tr key={f.id}>
+                <Table.Td>{f.label}</Table.Td>
+                <Table.Td>
+                  <code>custom.{f.key}</code>
+                </Table.Td>
+                <Table.Td>{t(`enums.fieldType.${f.type}`, { defaultValue: f.type })}</Table.Td>
+                <Table.Td>
+                  {f.type === 'relation' ? (targetOptions.find((o) => o.value === f.target)?.label ?? f.target) : f.options?.join(', ')}
+                </Table.Td>
+                <Table.Td>
+                  <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(f.id)}>
+                    {t('settings.remove')}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
     </Stack>
   );
 }

@@ -97,29 +97,31 @@ export function ObjectSettings() {
           {t('objectsSettings.none')}
         </Text>
       ) : (
-        <Table data-testid="objects">
-          <Table.Tbody>
-            {(objects.data ?? []).map((o) => (
-              <Table.Tr key={o.key}>
-                <Table.Td>{o.labelPlural}</Table.Td>
-                <Table.Td>
-                  <code>{o.key}</code>
-                </Table.Td>
-                <Table.Td>{t('objectsSettings.records', { count: o.recordCount })}</Table.Td>
-                <Table.Td>
-                  <Group gap="xs" wrap="nowrap">
-                    <Button size="xs" variant="subtle" onClick={() => navigate(`/settings?tab=fields&object=${o.key}`)}>
-                      {t('objectsSettings.fields')}
-                    </Button>
-                    <Button size="xs" variant="subtle" color="red" onClick={() => (o.recordCount ? setConfirm(o) : remove.mutate(o))}>
-                      {t('record.delete')}
-                    </Button>
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <Table.ScrollContainer minWidth={480}>
+          <Table data-testid="objects">
+            <Table.Tbody>
+              {(objects.data ?? []).map((o) => (
+                <Table.Tr key={o.key}>
+                  <Table.Td>{o.labelPlural}</Table.Td>
+                  <Table.Td>
+                    <code>{o.key}</code>
+                  </Table.Td>
+                  <Table.Td>{t('objectsSettings.records', { count: o.recordCount })}</Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button size="xs" variant="subtle" onClick={() => navigate(`/settings?tab=fields&object=${o.key}`)}>
+                        {t('objectsSettings.fields')}
+                      </Button>
+                      <Button size="xs" variant="subtle" color="red" onClick={() => (o.recordCount ? setConfirm(o) : remove.mutate(o))}>
+                        {t('record.delete')}
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
       {(trashed.data ?? []).length > 0 && (
         <Stack gap="xs">

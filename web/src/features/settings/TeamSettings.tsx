@@ -235,28 +235,30 @@ export function InvitationSettings() {
           <Code block>{link}</Code>
         </Alert>
       )}
-      <Table>
-        <Table.Tbody>
-          {(list.data ?? []).map((i) => (
-            <Table.Tr key={i.id}>
-              <Table.Td>{i.email}</Table.Td>
-              <Table.Td>{t(`settings.roles.${i.role}`, { defaultValue: i.role })}</Table.Td>
-              <Table.Td>
-                {i.acceptedAt
-                  ? t('settings.accepted')
-                  : `${t('settings.pending')} · ${t('settings.expires')} ${formatDateTime(i.expiresAt)}`}
-              </Table.Td>
-              <Table.Td>
-                {!i.acceptedAt && (
-                  <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(i.id)}>
-                    {t('settings.revoke')}
-                  </Button>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <Table.ScrollContainer minWidth={560}>
+        <Table>
+          <Table.Tbody>
+            {(list.data ?? []).map((i) => (
+              <Table.Tr key={i.id}>
+                <Table.Td>{i.email}</Table.Td>
+                <Table.Td>{t(`settings.roles.${i.role}`, { defaultValue: i.role })}</Table.Td>
+                <Table.Td>
+                  {i.acceptedAt
+                    ? t('settings.accepted')
+                    : `${t('settings.pending')} · ${t('settings.expires')} ${formatDateTime(i.expiresAt)}`}
+                </Table.Td>
+                <Table.Td>
+                  {!i.acceptedAt && (
+                    <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(i.id)}>
+                      {t('settings.revoke')}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
     </Stack>
   );
 }
