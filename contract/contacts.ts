@@ -62,7 +62,10 @@ const fields = {
     Type.Array(LabeledValueInput(Email), { maxItems: MAX_CONTACT_EMAILS, description: 'Stored lower-cased; replaces the list when sent' }),
   ),
   phones: Type.Optional(
-    Type.Array(LabeledValueInput(Phone), { maxItems: MAX_CONTACT_PHONES, description: 'International (+44 20 …) or national in the workspace country (030 555 0101); replaces the list' }),
+    Type.Array(LabeledValueInput(Phone), {
+      maxItems: MAX_CONTACT_PHONES,
+      description: 'International (+44 20 …) or national in the workspace country (030 555 0101); replaces the list',
+    }),
   ),
   title: Type.Optional(Nullable(ShortText())),
   address: Type.Optional(Nullable(Address)),

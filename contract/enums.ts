@@ -14,6 +14,8 @@ export const lifecycleStages = [
 ] as const;
 export const companySizes = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001+'] as const;
 export const leadStatuses = ['new', 'contacted', 'qualified', 'unqualified', 'converted'] as const;
+/** Statuses a person sets; `converted` is reached only by converting the lead. */
+export const openLeadStatuses = ['new', 'contacted', 'qualified', 'unqualified'] as const;
 export const dealStatuses = ['open', 'won', 'lost'] as const;
 export const stageKinds = dealStatuses;
 export const taskPriorities = ['low', 'normal', 'high'] as const;

@@ -4,11 +4,9 @@ import { Company } from './companies.ts';
 import { Contact } from './contacts.ts';
 import { Deal, DealCreate } from './deals.ts';
 
-import { leadStatuses } from './enums.ts';
+import { leadStatuses, openLeadStatuses } from './enums.ts';
 
-export { leadStatuses };
-/** Statuses a person sets; `converted` is reached only by converting the lead. */
-export const openLeadStatuses = ['new', 'contacted', 'qualified', 'unqualified'] as const;
+export { leadStatuses, openLeadStatuses };
 
 export const Lead = Type.Object({
   ...RecordMeta,

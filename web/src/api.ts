@@ -126,6 +126,7 @@ export type Deal = GetResult<'/api/v1/deals/{id}'>;
 export type Lead = GetResult<'/api/v1/leads/{id}'>;
 export type Task = GetResult<'/api/v1/tasks/{id}'>;
 export type Activity = GetResult<'/api/v1/activities/{id}'>;
+export type RecordLink = Activity['links'][number];
 export type Pipeline = GetResult<'/api/v1/pipelines/{id}'>;
 export type Board = GetResult<'/api/v1/pipelines/{id}/board'>;
 export type FieldDefinition = GetResult<'/api/v1/fields'>['data'][number];

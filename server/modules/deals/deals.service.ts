@@ -176,9 +176,14 @@ function checkCloseDate(date: string | null | undefined) {
   }
 }
 
-/** Status follows the stage; closedAt is stamped when a deal becomes won or lost and cleared when it reopens. */
+/**
+ * Status follows the stage; closedAt is stamped when a deal becomes won or lost and cleared when it
+ * reopens. A reopened deal also drops the reason it was won or lost for: an open deal showing "lost:
+ * too expensive" would tell the next reader something no longer true (the history keeps the old one).
+ */
 function closing(stage: Stage, before?: Pick<Row, 'status' | 'closedAt'>) {
-  if (stage.kind === 'open') return { status: stage.kind, closedAt: null };
+  if (stage.kind === 'open')
+    return { status: stage.kind, closedAt: null, ...(before && before.status !== 'open' ? { closeReason: null } : {}) };
   if (before && before.status === stage.kind) return { status: stage.kind, closedAt: before.closedAt };
   return { status: stage.kind, closedAt: sql`now()` };
 }
@@ -278,10 +283,11 @@ export async function updateDeal(conn: Conn, ctx: Ctx, id: string, version: numb
         currency: input.currency,
         probability: input.probability,
         expectedCloseDate: input.expectedCloseDate,
-        closeReason: input.closeReason,
         ownerId: input.ownerId,
         companyId: input.companyId,
         ...placement,
+        // A reason sent with the move wins over the one the move clears.
+        ...(input.closeReason !== undefined ? { closeReason: input.closeReason } : {}),
         custom: await checkCustom(conn, ctx, 'deal', input.custom, before.custom, false),
       };
     },

@@ -117,13 +117,18 @@ describe('deals', () => {
     expect(edited.closedAt).toBe(won.closedAt);
 
     const reopened = (await c.patch(`/deals/${d.id}`, { stageId: p.qualification.id, version: 3 })).json();
-    expect(reopened).toMatchObject({ status: 'open', closedAt: null, probability: 10 });
+    expect(reopened).toMatchObject({ status: 'open', closedAt: null, probability: 10, closeReason: null });
 
     const lost = (await c.patch(`/deals/${d.id}`, { stageId: p.lost.id, version: 4 })).json();
     expect(lost).toMatchObject({ status: 'lost', probability: 0 });
     expect(lost.closedAt).not.toBeNull();
 
     const hist = await historyOf(s, d.id);
+    // The reason a reopen clears stays readable in the history.
+    expect(hist.filter((h) => h.field === 'closeReason').map((h) => [h.oldValue, h.newValue])).toEqual([
+      ['Best price', null],
+      [null, 'Best price'],
+    ]);
     expect(hist.filter((h) => h.field === 'stageId').map((h) => [h.oldValue, h.newValue])).toEqual([
       [p.qualification.id, p.lost.id],
       [p.won.id, p.qualification.id],
@@ -139,6 +144,17 @@ describe('deals', () => {
       { from: p.won.id, to: p.qualification.id },
       { from: p.qualification.id, to: p.lost.id },
     ]);
+  });
+
+  it('keeps a reason sent along with a reopen, and the reason of a deal moved between closed stages', async () => {
+    const s = await signUp();
+    const c = api(s);
+    const p = await sales(s);
+    const d = await newDeal(s, { name: 'Back and forth', stageId: p.lost.id, closeReason: 'No budget' });
+    const won = (await c.patch(`/deals/${d.id}`, { stageId: p.won.id, version: 1 })).json();
+    expect(won).toMatchObject({ status: 'won', closeReason: 'No budget' });
+    const reopened = (await c.patch(`/deals/${d.id}`, { stageId: p.proposal.id, closeReason: 'Budget found', version: 2 })).json();
+    expect(reopened).toMatchObject({ status: 'open', closeReason: 'Budget found' });
   });
 
   it('creates a deal straight into a won stage as closed', async () => {

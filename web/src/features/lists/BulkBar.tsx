@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bulkFieldsOf, bulkUpdate, deleteRecord, type ObjectType, patchRecord, type Row, recordKeys } from '../../records.ts';
 import { useMembers } from '../../ui/useMembers.ts';
-import { type Column, optionData } from './columns.ts';
+import { type Column, cellEditable, optionData } from './columns.ts';
 
 /** Bulk actions on the selected rows: edit one field, assign an owner, move to the trash. */
 export function BulkBar({
@@ -28,7 +28,7 @@ export function BulkBar({
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const editable = columns.filter((c) => c.edit && c.toPatch);
+  const editable = columns.filter((c) => cellEditable(c) && c.toPatch);
   const ownerKey = type === 'task' ? 'assigneeId' : 'ownerId';
 
   const run = async (change: (r: Row) => Promise<unknown>) => {
@@ -62,7 +62,7 @@ export function BulkBar({
     if (!col) return;
     const change = col.toPatch?.(value) ?? {};
     if (bulkFieldsOf(type).includes(col.key)) void runBulk(change);
-    else void run((r) => patchRecord(type, r.id, r.version, change));
+    else void run((r) => patchRecord(type, r.id, r.version, col.toPatch?.(value, r) ?? change));
   };
 
   return (
@@ -87,7 +87,7 @@ export function BulkBar({
             <Select
               size="xs"
               aria-label={t('list.value')}
-              data={optionData(col, t)}
+              data={optionData(col, t, true)}
               value={value || null}
               onChange={(v) => setValue(v ?? '')}
               w={150}

@@ -36,8 +36,8 @@ export function useFields(type: ObjectType | 'activity') {
 export function useLookups(): Lookups {
   const { t } = useTranslation();
   const { nameOf } = useMembers();
-  const { stageOf } = usePipelines();
-  return { t, memberName: nameOf, stageName: (id) => stageOf(id)?.name ?? '' };
+  const { stageOf, pipelines } = usePipelines();
+  return { t, memberName: nameOf, stageName: (id) => stageOf(id)?.name ?? '', pipelines };
 }
 
 export default function ListPage({ type }: { type: ObjectType }) {
@@ -112,7 +112,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
 
   const edit = useMutation({
     mutationFn: ({ row, col, value }: { row: Row; col: Column; value: string | null }) =>
-      patchRecord(type, row.id, row.version, col.toPatch?.(value) ?? {}),
+      patchRecord(type, row.id, row.version, col.toPatch?.(value, row, baseLookups) ?? {}),
     onSuccess: () => notifications.show({ message: t('list.saved'), color: 'green', autoClose: 1500 }),
     onError: (e) =>
       notifications.show({ color: 'red', message: e instanceof ApiError && e.status === 409 ? t('list.conflict') : e.message }),

@@ -20,6 +20,7 @@ export function RecordPicker({
   onChange,
   onBlur,
   autoFocus,
+  placeholder,
 }: {
   target: string;
   label: string;
@@ -27,6 +28,7 @@ export function RecordPicker({
   onChange: (id: string | null) => void;
   onBlur?: () => void;
   autoFocus?: boolean;
+  placeholder?: string;
 }) {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search, 150);
@@ -42,6 +44,7 @@ export function RecordPicker({
     <Select
       size="xs"
       aria-label={label}
+      placeholder={placeholder}
       autoFocus={autoFocus}
       defaultDropdownOpened={autoFocus}
       searchable

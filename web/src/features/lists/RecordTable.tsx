@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Row } from '../../records.ts';
 import { Link } from '../../router.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
-import type { Column, Lookups } from './columns.ts';
+import { type Column, cellEditable, type Lookups } from './columns.ts';
 
 interface Props {
   rows: Row[];
@@ -34,7 +34,7 @@ function CellEditor({
 }) {
   const { members } = useMembers();
   const raw = col.key.startsWith('custom.') ? row.custom?.[col.key.slice(7)] : row[col.key];
-  const [value, setValue] = useState<string>(raw == null ? '' : String(raw));
+  const [value, setValue] = useState<string>(col.editValue?.(row) ?? (raw == null ? '' : String(raw)));
   const keys = (e: React.KeyboardEvent) => {
     if (e.key === 'Enter') onDone(value);
     if (e.key === 'Escape') onDone(undefined);
@@ -47,7 +47,7 @@ function CellEditor({
         aria-label={label}
         autoFocus
         defaultDropdownOpened
-        data={col.edit === 'member' ? members.map((m) => ({ value: m.id, label: m.name })) : [...(col.options ?? [])]}
+        data={col.edit === 'member' ? members.map((m) => ({ value: m.id, label: m.name })) : [...(col.editOptions ?? col.options ?? [])]}
         value={value || null}
         onChange={(v) => onDone(v)}
         onBlur={() => onDone(undefined)}
@@ -237,10 +237,10 @@ export function RecordTable({ rows, columns, lookups, sort, onSort, selected, on
                   className="rp-cell"
                   style={{ width: c.width }}
                   role="cell"
-                  title={c.edit ? t('record.editHint') : undefined}
-                  onDoubleClick={c.edit ? () => setEditing({ id: row.id, key: c.key }) : undefined}
-                  onKeyDown={c.edit ? (e) => e.key === 'F2' && setEditing({ id: row.id, key: c.key }) : undefined}
-                  tabIndex={c.edit ? 0 : undefined}
+                  title={cellEditable(c) ? t('record.editHint') : undefined}
+                  onDoubleClick={cellEditable(c) ? () => setEditing({ id: row.id, key: c.key }) : undefined}
+                  onKeyDown={cellEditable(c) ? (e) => e.key === 'F2' && setEditing({ id: row.id, key: c.key }) : undefined}
+                  tabIndex={cellEditable(c) ? 0 : undefined}
                 >
                   {cell(row, c)}
                 </div>

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
-import { companySizes, dealStatuses, leadStatuses, lifecycleStages, taskPriorities } from '../../../../contract/enums.ts';
-import type { FieldDefinition } from '../../api.ts';
-import { formatDate, formatDateTime, formatMoney, formatNumber, formatPhone, telHref } from '../../format.ts';
+import { companySizes, dealStatuses, leadStatuses, lifecycleStages, openLeadStatuses, taskPriorities } from '../../../../contract/enums.ts';
+import type { FieldDefinition, Pipeline } from '../../api.ts';
+import { formatDate, formatDateTime, formatMoney, formatNumber, formatPhone, fractionDigits, telHref } from '../../format.ts';
 import { type BuiltInType, customKey, fieldsKeyOf, isCustom, type ObjectType, type Row } from '../../records.ts';
 import { contactName } from '../../ui/names.ts';
 
@@ -13,7 +13,29 @@ export interface Lookups {
   stageName: (id: string | null | undefined) => string;
   /** The name of a record a relation field points to, once fetched. */
   recordName?: (id: string) => string | undefined;
+  /** The workspace's pipelines, for a deal's pipeline and stage. */
+  pipelines?: Pipeline[];
 }
+
+/**
+ * How a value is edited in place. Lists edit the first five kinds in their cells; a record page edits
+ * them all. `money` is a built-in amount in major units, `money+currency` a custom currency value.
+ */
+export type EditKind =
+  | 'text'
+  | 'enum'
+  | 'number'
+  | 'member'
+  | 'relation'
+  | 'longText'
+  | 'date'
+  | 'bool'
+  | 'multi'
+  | 'money'
+  | 'currency'
+  | 'money+currency'
+  | 'pipeline'
+  | 'stage';
 
 export interface Column {
   key: string;
@@ -26,12 +48,18 @@ export interface Column {
   /** An option's words in the user's language; absent: options are the user's own words (custom selects). */
   optionLabel?: (value: string, t: TFunction) => string;
   /** How a cell is edited in place; absent: read-only. */
-  edit?: 'text' | 'enum' | 'number' | 'member' | 'relation';
+  edit?: EditKind;
+  /** The choices an edit offers when they are fewer than a filter's (a lead cannot be set to converted). */
+  editOptions?: readonly string[];
+  /** A value the record must keep: its edit offers no way to clear it. */
+  required?: boolean;
+  /** The value an edit starts from, as text; absent: the stored value. */
+  editValue?: (row: Row) => string;
   /** What a relation column points to (an object type or a custom object's key). */
   target?: string;
   display: (row: Row, l: Lookups) => string;
-  /** What a cell's edit turns into in the PATCH body. */
-  toPatch?: (value: string | null) => Record<string, unknown>;
+  /** What a cell's edit turns into in the PATCH body; some edits depend on the record (an amount on its currency). */
+  toPatch?: (value: string | null, row?: Row, l?: Lookups) => Record<string, unknown>;
   href?: (row: Row) => string;
   /** A link out of the app (mailto:, tel:) the value opens, when it has one. */
   link?: (row: Row) => string | null;
@@ -66,8 +94,30 @@ const enumCol = (key: string, options: readonly string[], width = 140, words = k
 };
 
 /** The choices of an enum column for a Select, each in the user's language. */
-export const optionData = (col: Pick<Column, 'options' | 'optionLabel'>, t: TFunction) =>
-  (col.options ?? []).map((v) => ({ value: v, label: col.optionLabel?.(v, t) ?? v }));
+export const optionData = (col: Pick<Column, 'options' | 'optionLabel' | 'editOptions'>, t: TFunction, editing = false) =>
+  ((editing && col.editOptions) || col.options || []).map((v) => ({ value: v, label: col.optionLabel?.(v, t) ?? v }));
+
+/** Minor units (1250) as the major amount a person types (12.5), in the currency's own decimals. */
+export const toMajor = (minor: number | null | undefined, currency: string) =>
+  minor == null ? '' : String(minor / 10 ** fractionDigits(currency));
+/** A typed amount as minor units; '' clears it. A typo stays a number the server refuses, never a silent 0. */
+export function toMinor(major: string, currency: string): number | string | null {
+  if (major.trim() === '') return null;
+  const n = Number(major.replace(',', '.'));
+  return Number.isFinite(n) ? Math.round(n * 10 ** fractionDigits(currency)) : major;
+}
+/** A typed number, or the text itself when it is none, so the server names the mistake instead of storing null. */
+const numberOrText = (v: string) => {
+  const n = Number(v.replace(',', '.'));
+  return v.trim() !== '' && Number.isFinite(n) ? n : v;
+};
+
+/** The edit kinds a list cell handles (as text, a select of options or a member); the rest are edited on the record page. */
+const cellKinds: readonly EditKind[] = ['text', 'enum', 'number', 'member', 'relation', 'date', 'longText', 'money', 'currency'];
+export const cellEditable = (c: Column) => !!c.edit && cellKinds.includes(c.edit);
+
+/** The stage a deal lands on when it moves to a pipeline and no stage is named: the pipeline's first open one. */
+export const firstOpenStage = (p: Pipeline | undefined) => p?.stages.find((s) => s.kind === 'open') ?? p?.stages[0];
 const owner = (key = 'ownerId'): Column => ({
   key,
   label: `fields.${key}`,
@@ -92,6 +142,7 @@ const when = (key: string, kind: 'date' | 'datetime' = 'datetime'): Column => ({
   filter: kind,
   display: (r) => (kind === 'date' ? formatDate(r[key] as string) : formatDateTime(r[key] as string)),
 });
+const day = (key: string): Column => ({ ...when(key, 'date'), edit: 'date', toPatch: (v) => ({ [key]: v || null }) });
 
 const builtInColumns: Record<BuiltInType, Column[]> = {
   contact: [
@@ -165,6 +216,42 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
       field: 'amountMinor',
       filter: 'number',
       display: (r) => formatMoney(r.amountMinor as number, r.currency as string),
+      edit: 'money',
+      editValue: (r) => toMajor(r.amountMinor as number | null, r.currency as string),
+      toPatch: (v, r) => ({ amountMinor: toMinor(v ?? '', String(r?.currency ?? 'EUR')) }),
+    },
+    {
+      key: 'currency',
+      label: 'fields.currency',
+      width: 90,
+      field: 'currency',
+      filter: 'text',
+      display: (r) => str(r.currency),
+      edit: 'currency',
+      required: true,
+      // The amount keeps its worth in words (12.50 stays 12.50) when the new currency has other decimals.
+      toPatch: (v, r) => {
+        if (!v) return {};
+        const minor = r?.amountMinor as number | null | undefined;
+        const from = String(r?.currency ?? v);
+        return minor == null || fractionDigits(from) === fractionDigits(v)
+          ? { currency: v }
+          : { currency: v, amountMinor: toMinor(toMajor(minor, from), v) };
+      },
+    },
+    {
+      key: 'pipelineId',
+      label: 'fields.pipeline',
+      width: 150,
+      field: 'pipelineId',
+      filter: 'uuid',
+      display: (r, l) => l.pipelines?.find((p) => p.id === r.pipelineId)?.name ?? '',
+      edit: 'pipeline',
+      required: true,
+      toPatch: (v, _r, l) => {
+        const stage = firstOpenStage(l?.pipelines?.find((p) => p.id === v));
+        return v && stage ? { pipelineId: v, stageId: stage.id } : {};
+      },
     },
     {
       key: 'stageId',
@@ -173,6 +260,9 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
       field: 'stageId',
       filter: 'uuid',
       display: (r, l) => l.stageName(r.stageId as string),
+      edit: 'stage',
+      required: true,
+      toPatch: (v) => (v ? { stageId: v } : {}),
     },
     { ...enumCol('status', dealStatuses, 100, 'dealStatus'), edit: undefined },
     {
@@ -182,8 +272,11 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
       field: 'probability',
       filter: 'number',
       display: (r) => `${r.probability}%`,
+      edit: 'number',
+      toPatch: (v) => (v ? { probability: numberOrText(v) } : {}),
     },
-    when('expectedCloseDate', 'date'),
+    day('expectedCloseDate'),
+    { ...text('closeReason', 200), edit: 'longText', filter: 'none', field: undefined },
     owner(),
     when('createdAt'),
     when('updatedAt'),
@@ -198,11 +291,14 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
       display: (r) => contactName(r as never),
       href: (r) => `/leads/${r.id}`,
     },
+    text('firstName', 140),
+    text('lastName', 140),
     { ...text('email', 220), link: (r) => (r.email ? `mailto:${r.email}` : null) },
     phoneCol(),
     text('companyName', 180),
     text('title'),
-    { ...enumCol('status', leadStatuses, 120, 'leadStatus'), edit: undefined },
+    // Converted is reached by converting the lead, never by picking it.
+    { ...enumCol('status', leadStatuses, 120, 'leadStatus'), editOptions: openLeadStatuses, required: true },
     text('source', 120),
     owner(),
     when('createdAt'),
@@ -240,9 +336,50 @@ const customFilter: Record<string, FilterKind> = {
   relation: 'uuid',
 };
 
+const customEdit: Record<FieldDefinition['type'], EditKind> = {
+  text: 'text',
+  url: 'text',
+  email: 'text',
+  phone: 'text',
+  longText: 'longText',
+  number: 'number',
+  date: 'date',
+  boolean: 'bool',
+  select: 'enum',
+  multiSelect: 'multi',
+  currency: 'money+currency',
+  relation: 'relation',
+};
+
+// Edits travel as text; the kinds that hold more than one value (a list of options, an amount with
+// its currency) travel as JSON and are read back here into what the server stores.
+function customEditValue(type: FieldDefinition['type'], v: unknown) {
+  if (v == null) return '';
+  if (type === 'multiSelect') return JSON.stringify(v);
+  if (type === 'currency') {
+    const m = v as { amountMinor: number; currency: string };
+    return JSON.stringify({ amount: toMajor(m.amountMinor, m.currency), currency: m.currency });
+  }
+  return String(v);
+}
+
+function customValue(type: FieldDefinition['type'], v: string): unknown {
+  if (type === 'number') return numberOrText(v);
+  if (type === 'boolean') return v === 'true';
+  if (type === 'multiSelect') {
+    const list = JSON.parse(v) as string[];
+    return list.length ? list : null;
+  }
+  if (type === 'currency') {
+    const { amount, currency } = JSON.parse(v) as { amount: string; currency: string };
+    const minor = toMinor(amount, currency);
+    return minor == null ? null : { amountMinor: minor, currency };
+  }
+  return v;
+}
+
 export function customColumn(f: FieldDefinition): Column {
   const key = `custom.${f.key}`;
-  const simple = ['text', 'url', 'email', 'phone', 'select', 'number'].includes(f.type);
   return {
     key,
     label: f.label,
@@ -250,8 +387,8 @@ export function customColumn(f: FieldDefinition): Column {
     field: f.type === 'currency' ? undefined : key,
     filter: customFilter[f.type] ?? 'none',
     options: f.options ?? undefined,
-    edit:
-      f.type === 'relation' ? 'relation' : simple ? (f.type === 'select' ? 'enum' : f.type === 'number' ? 'number' : 'text') : undefined,
+    edit: customEdit[f.type],
+    editValue: (r) => customEditValue(f.type, r.custom?.[f.key]),
     target: f.target ?? undefined,
     display: (r, l) => {
       const v = r.custom?.[f.key];
@@ -264,7 +401,7 @@ export function customColumn(f: FieldDefinition): Column {
       if (Array.isArray(v)) return v.join(', ');
       return String(v);
     },
-    toPatch: (v) => ({ custom: { [f.key]: v === '' || v == null ? null : f.type === 'number' ? Number(v) : v } }),
+    toPatch: (v) => ({ custom: { [f.key]: v === '' || v == null ? null : customValue(f.type, v) } }),
   };
 }
 

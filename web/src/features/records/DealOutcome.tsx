@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Stack, Textarea } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,7 +7,7 @@ import { ApiError } from '../../api.ts';
 import { patchRecord, type Row } from '../../records.ts';
 import { usePipelines } from '../../ui/usePipelines.ts';
 
-/** Won / lost buttons: move the deal to its pipeline's won or lost stage, with a reason. */
+/** Won / lost buttons: move the deal to its pipeline's won or lost stage, with a reason; a closed deal can be reopened. */
 export function DealOutcome({ deal }: { deal: Row }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -29,13 +29,13 @@ export function DealOutcome({ deal }: { deal: Row }) {
     onError: (e) =>
       notifications.show({ color: 'red', message: e instanceof ApiError && e.status === 409 ? t('list.conflict') : e.message }),
   });
-  if (deal.status !== 'open') return null;
+  if (deal.status !== 'open') return <Reopen deal={deal} />;
   return (
     <>
-      <Button size="xs" color="green" variant="light" onClick={() => setStatus('won')}>
+      <Button size="xs" color="teal.9" variant="outline" onClick={() => setStatus('won')}>
         {t('record.markWon')}
       </Button>
-      <Button size="xs" color="red" variant="light" onClick={() => setStatus('lost')}>
+      <Button size="xs" color="red.9" variant="outline" onClick={() => setStatus('lost')}>
         {t('record.markLost')}
       </Button>
       <Modal
@@ -58,6 +58,56 @@ export function DealOutcome({ deal }: { deal: Row }) {
             </Button>
             <Button color={status === 'won' ? 'green' : 'red'} loading={close.isPending} onClick={() => status && close.mutate(status)}>
               {status ? t(`record.${status}`) : ''}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+/**
+ * Reopens a won or lost deal: it moves to an open stage of its pipeline (the first unless the person
+ * picks another), and the server clears the reason it was closed for, keeping it in the history.
+ */
+function Reopen({ deal }: { deal: Row }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const { pipelines } = usePipelines();
+  const [open, setOpen] = useState(false);
+  const openStages = pipelines.find((p) => p.id === deal.pipelineId)?.stages.filter((s) => s.kind === 'open') ?? [];
+  const [stageId, setStageId] = useState<string | null>(null);
+  const chosen = stageId ?? openStages[0]?.id ?? null;
+  const reopen = useMutation({
+    mutationFn: () => patchRecord('deal', deal.id, deal.version, { stageId: chosen }),
+    onSuccess: () => {
+      setOpen(false);
+      void qc.invalidateQueries({ queryKey: ['deals'] });
+    },
+    onError: (e) =>
+      notifications.show({ color: 'red', message: e instanceof ApiError && e.status === 409 ? t('list.conflict') : e.message }),
+  });
+  return (
+    <>
+      <Button size="xs" variant="light" onClick={() => setOpen(true)} disabled={!openStages.length}>
+        {t('record.reopen')}
+      </Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('record.reopenTitle')}>
+        <Stack>
+          <Select
+            label={t('fields.stage')}
+            data={openStages.map((s) => ({ value: s.id, label: s.name }))}
+            value={chosen}
+            onChange={setStageId}
+            allowDeselect={false}
+            data-autofocus
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setOpen(false)}>
+              {t('record.cancel')}
+            </Button>
+            <Button loading={reopen.isPending} disabled={!chosen} onClick={() => reopen.mutate()}>
+              {t('record.reopen')}
             </Button>
           </Group>
         </Stack>

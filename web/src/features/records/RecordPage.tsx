@@ -38,8 +38,19 @@ type RecordType = Exclude<ObjectType, 'task'>;
 const builtInDetails: Record<Exclude<BuiltInType, 'task'>, string[]> = {
   contact: ['firstName', 'lastName', 'email', 'phone', 'title', 'lifecycleStage', 'source', 'ownerId', 'lastActivityAt'],
   company: ['name', 'domain', 'industry', 'size', 'phone', 'ownerId', 'lastActivityAt'],
-  deal: ['name', 'amountMinor', 'stageId', 'status', 'probability', 'expectedCloseDate', 'ownerId'],
-  lead: ['firstName', 'lastName', 'email', 'companyName', 'title', 'status', 'source', 'ownerId'],
+  deal: [
+    'name',
+    'amountMinor',
+    'currency',
+    'pipelineId',
+    'stageId',
+    'status',
+    'probability',
+    'expectedCloseDate',
+    'closeReason',
+    'ownerId',
+  ],
+  lead: ['firstName', 'lastName', 'email', 'phone', 'companyName', 'title', 'status', 'source', 'ownerId'],
 };
 
 /** The built-in fields a record page shows above its custom ones; a custom object's record shows its name and owner. */
@@ -69,7 +80,7 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
   };
   const save = useMutation({
     mutationFn: ({ col, value, version }: { col: Column; value: string | null; version?: number }) =>
-      patchRecord(type, id, version ?? record.data?.version ?? 1, col.toPatch?.(value) ?? {}),
+      patchRecord(type, id, version ?? record.data?.version ?? 1, col.toPatch?.(value, record.data, lookups) ?? {}),
     onSuccess: (row, { col }) => {
       qc.setQueryData(recordKeys.one(type, id), row);
       setFieldErrors((e) => ({ ...e, [col.key]: '' }));
@@ -103,7 +114,10 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
   if (record.isPending) return <LoadingRows rows={6} />;
   const row = record.data;
   const details = [
-    ...detailKeys(type).map((k) => columns.find((c) => c.key === k)),
+    // A deal's won/lost reason is shown once it is closed; an open deal has none.
+    ...detailKeys(type)
+      .filter((k) => k !== 'closeReason' || row.status !== 'open')
+      .map((k) => columns.find((c) => c.key === k)),
     ...columns.filter((c) => c.key.startsWith('custom.')),
   ].filter((c): c is Column => !!c);
   const fieldLabel = (f: string) => {
@@ -191,7 +205,12 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
                 row={row}
                 col={c}
                 lookups={lookups}
-                onSave={(value) => save.mutate({ col: c, value })}
+                // Only a refusal naming the field reopens it with what was typed; a clash shows theirs and the banner above.
+                onSave={(value) =>
+                  save.mutateAsync({ col: c, value }).catch((e) => {
+                    if (e instanceof ApiError && e.errors.length) throw e;
+                  })
+                }
                 error={fieldErrors[c.key] || undefined}
               />
             ),

@@ -8,6 +8,7 @@ import { linkSegment, linkTypeOf, type ObjectType } from '../../records.ts';
 import { useMe } from '../../session.ts';
 import { Empty, LoadingRows } from '../../ui/States.tsx';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
+import { LinkedRecords, LinksToggle } from './LinkedRecords.tsx';
 
 export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id: string }) {
   const { t } = useTranslation();
@@ -81,19 +82,40 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
         <Empty>{t('record.noTasks')}</Empty>
       ) : (
         tasks.data.map((task) => (
-          <Group key={task.id} justify="space-between" wrap="nowrap">
-            <Checkbox
-              label={task.title}
-              checked={task.done}
-              onChange={() => toggle.mutate(task)}
-              styles={{ label: { textDecoration: task.done ? 'line-through' : undefined } }}
-            />
-            <Text size="xs" c="dimmed">
-              {formatDateTime(task.dueAt)}
-            </Text>
-          </Group>
+          <div key={task.id}>
+            <Group justify="space-between" wrap="nowrap">
+              <Checkbox
+                label={task.title}
+                checked={task.done}
+                onChange={() => toggle.mutate(task)}
+                styles={{ label: { textDecoration: task.done ? 'line-through' : undefined } }}
+              />
+              <Text size="xs" c="dimmed">
+                {formatDateTime(task.dueAt)}
+              </Text>
+            </Group>
+            <TaskLinks task={task} />
+          </div>
         ))
       )}
     </Stack>
+  );
+}
+
+/** The records a task concerns, shown on request, linked and unlinked in place. */
+function TaskLinks({ task }: { task: Task }) {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const relink = useMutation({
+    mutationFn: async (links: Task['links']) =>
+      unwrap(await api.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { links, version: task.version } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['tasks'] }),
+  });
+  const err = relink.error instanceof ApiError ? (relink.error.errors[0]?.message ?? relink.error.message) : relink.error?.message;
+  return (
+    <>
+      <LinksToggle count={task.links.length} open={open} onToggle={() => setOpen(!open)} />
+      {open && <LinkedRecords links={task.links} onChange={relink.mutateAsync} pending={relink.isPending} error={err} />}
+    </>
   );
 }

@@ -8,6 +8,7 @@ import { apiSegment, linkSegment, linkTypeOf, type ObjectType } from '../../reco
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
+import { LinkedRecords, LinksToggle } from './LinkedRecords.tsx';
 
 type Linkable = Exclude<ObjectType, 'task'>;
 const kinds = ['note', 'call', 'meeting', 'email'] as const;
@@ -112,10 +113,35 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
                   {a.body}
                 </Text>
               )}
+              <ActivityLinks activity={a} />
             </Paper>
           ))}
         </Stack>
       )}
     </Stack>
+  );
+}
+
+/** The records an activity concerns, shown on request, linked and unlinked in place. */
+function ActivityLinks({ activity }: { activity: Activity }) {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const relink = useMutation({
+    // autoLink off: a company someone unlinks must not come back through a contact who works there.
+    mutationFn: async (links: Activity['links']) =>
+      unwrap(
+        await api.PATCH('/api/v1/activities/{id}', {
+          params: { path: { id: activity.id } },
+          body: { links, autoLink: false, version: activity.version },
+        }),
+      ),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['activities'] }),
+  });
+  const err = relink.error instanceof ApiError ? (relink.error.errors[0]?.message ?? relink.error.message) : relink.error?.message;
+  return (
+    <>
+      <LinksToggle count={activity.links.length} open={open} onToggle={() => setOpen(!open)} />
+      {open && <LinkedRecords links={activity.links} onChange={relink.mutateAsync} pending={relink.isPending} error={err} min={1} />}
+    </>
   );
 }
