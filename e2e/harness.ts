@@ -143,6 +143,12 @@ interface Contrast {
 export async function axeScan(page: Page) {
   // Injected once per document: a page navigated without a reload keeps it.
   if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.evaluate(axeSource);
+  // Colours are judged as they settle: a toast or panel still fading in has a contrast it never
+  // keeps, and on a loaded machine axe would catch it mid-way (a flaky "color-contrast").
+  // Endless ones (a spinner) are left out: they never finish.
+  await page.evaluate(`Promise.all(document.getAnimations()
+    .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map((a) => a.finished.catch(() => null)))`);
   // A string, not a function: this file is type-checked without the DOM library.
   const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
     violations: { id: string; impact: string; nodes: { target: string[]; any: { data?: Contrast | null }[] }[] }[];

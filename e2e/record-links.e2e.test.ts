@@ -314,7 +314,9 @@ describe.runIf(hasChromium)(
         expect(await page.getByRole('textbox', { name: 'Email', exact: true }).inputValue()).toBe('leonie@');
         await page.getByRole('textbox', { name: 'Email', exact: true }).fill('leonie@initech.example');
         await page.getByRole('textbox', { name: 'Email', exact: true }).press('Enter');
-        await field('Email').filter({ hasText: 'leonie@initech.example' }).waitFor();
+        // An email opens the mail program; it is edited with the pencil beside it.
+        await page.getByRole('link', { name: 'leonie@initech.example' }).waitFor();
+        expect(await page.getByRole('link', { name: 'leonie@initech.example' }).getAttribute('href')).toBe('mailto:leonie@initech.example');
         await type('Company', 'Initech');
         await field('Company').filter({ hasText: 'Initech' }).waitFor();
         await type('Title', 'Buyer');

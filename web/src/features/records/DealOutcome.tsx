@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Select, Stack, Textarea } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Textarea, useComputedColorScheme } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -10,6 +10,8 @@ import { usePipelines } from '../../ui/usePipelines.ts';
 /** Won / lost buttons: move the deal to its pipeline's won or lost stage, with a reason; a closed deal can be reopened. */
 export function DealOutcome({ deal }: { deal: Row }) {
   const { t } = useTranslation();
+  // Outline text must reach 4.5:1 on either background: dark shades on white, light ones on dark grey.
+  const dark = useComputedColorScheme('light') === 'dark';
   const qc = useQueryClient();
   const { pipelines } = usePipelines();
   const [status, setStatus] = useState<'won' | 'lost' | null>(null);
@@ -32,10 +34,10 @@ export function DealOutcome({ deal }: { deal: Row }) {
   if (deal.status !== 'open') return <Reopen deal={deal} />;
   return (
     <>
-      <Button size="xs" color="teal.9" variant="outline" onClick={() => setStatus('won')}>
+      <Button size="xs" color={dark ? 'teal.4' : 'teal.9'} variant="outline" onClick={() => setStatus('won')}>
         {t('record.markWon')}
       </Button>
-      <Button size="xs" color="red.9" variant="outline" onClick={() => setStatus('lost')}>
+      <Button size="xs" color={dark ? 'red.4' : 'red.9'} variant="outline" onClick={() => setStatus('lost')}>
         {t('record.markLost')}
       </Button>
       <Modal
