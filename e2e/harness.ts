@@ -34,8 +34,11 @@ export interface Server {
   stop: () => Promise<void>;
 }
 
-/** Builds the web app if needed and starts the real server on a free port over a fresh embedded database. */
-export async function startServer(): Promise<Server> {
+/**
+ * Builds the web app if needed and starts the real server on a free port over a fresh embedded
+ * database; `env` adds settings (RAPPORT_LIST_COUNT_CAP …).
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   ensureWebBuilt();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'rapport-e2e-'));
@@ -50,6 +53,7 @@ export async function startServer(): Promise<Server> {
       RAPPORT_LOGIN_RATE_LIMIT: '1000',
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -5312,6 +5312,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -5360,6 +5362,10 @@ export interface paths {
                                 };
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -7248,6 +7254,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -7311,6 +7319,10 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -9851,6 +9863,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -9911,6 +9925,10 @@ export interface paths {
                                 };
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -12122,6 +12140,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -12172,6 +12192,10 @@ export interface paths {
                                 convertedDealId?: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -15624,6 +15648,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -15663,6 +15689,10 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -18638,6 +18668,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -18685,6 +18717,10 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -21798,6 +21834,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -21846,6 +21884,10 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -28132,6 +28174,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path: {
@@ -28171,6 +28215,10 @@ export interface paths {
                                 };
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };

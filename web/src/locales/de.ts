@@ -112,8 +112,10 @@ export const de: Messages = {
     deleted: 'In den Papierkorb verschoben',
     selectAll: 'Alle auswählen',
     selectRow: 'Zeile auswählen',
-    rows_one: '{{count}} Zeile',
-    rows_other: '{{count}} Zeilen',
+    rows_one: '{{n}} Zeile',
+    rows_other: '{{n}} Zeilen',
+    rowsAbout_one: 'etwa {{n}} Zeile',
+    rowsAbout_other: 'etwa {{n}} Zeilen',
   },
   ops: {
     eq: 'ist',

@@ -106,8 +106,10 @@ export const en = {
     deleted: 'Moved to the trash',
     selectAll: 'Select all',
     selectRow: 'Select row',
-    rows_one: '{{count}} row',
-    rows_other: '{{count}} rows',
+    rows_one: '{{n}} row',
+    rows_other: '{{n}} rows',
+    rowsAbout_one: 'about {{n}} row',
+    rowsAbout_other: 'about {{n}} rows',
   },
   ops: {
     eq: 'is',
