@@ -26,7 +26,22 @@ export function useSession() {
   return useQuery(sessionQuery);
 }
 
+const signedInBeforeKey = 'rapport.signedInBefore';
+
+/** Whether someone has been signed in on this browser before: only they are welcomed back. */
+export function signedInBefore() {
+  try {
+    return localStorage.getItem(signedInBeforeKey) === '1';
+  } catch {
+    return false;
+  }
+}
+
 export function applySession(s: SessionInfo) {
+  try {
+    // Kept after signing out: the sign-in page greets a returning person, not a first visit.
+    localStorage.setItem(signedInBeforeKey, '1');
+  } catch {}
   setCsrfToken(s.csrfToken);
   setFormatPrefs(s);
   const lng = pickLanguage(s.member.locale);

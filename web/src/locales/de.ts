@@ -24,11 +24,16 @@ export const de: Messages = {
     createOne: 'Arbeitsbereich anlegen',
     signInInstead: 'Anmelden',
     welcome: 'Willkommen zurück',
+    signInTitle: 'Bei Rapport anmelden',
     badLogin: 'E-Mail oder Passwort ist falsch',
     passwordHint: '8–128 Zeichen, kein gängiges Passwort',
     acceptInvite: 'Arbeitsbereich beitreten',
     inviteTitle: 'Sie wurden eingeladen',
     inviteMissing: 'Diesem Einladungslink fehlt das Token.',
+    inviteFrom: '{{inviter}} hat Sie eingeladen, {{workspace}} als {{role}} beizutreten.',
+    inviteAs: { admin: 'Admin', member: 'Mitglied', 'read-only': 'Mitglied mit Lesezugriff' },
+    inviteNotFound:
+      'Dieser Einladungslink ist ungültig, wurde schon verwendet oder ist abgelaufen. Bitten Sie die Person, die Sie eingeladen hat, um einen neuen.',
     forgotLink: 'Passwort vergessen?',
     forgotTitle: 'Passwort zurücksetzen',
     forgotIntro:
