@@ -32,6 +32,16 @@ export const AcceptInvitation = Type.Object(
 );
 export type AcceptInvitation = Static<typeof AcceptInvitation>;
 
+export const InvitationLookup = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export type InvitationLookup = Static<typeof InvitationLookup>;
+
+/** What the invitation page shows before anyone signs in: who invites, to which workspace, as what. Nothing else. */
+export const InvitationDetails = Type.Object(
+  { workspaceName: Type.String(), inviterName: Type.String(), role: Type.Enum(['admin', 'member', 'read-only'] as const) },
+  { additionalProperties: false },
+);
+export type InvitationDetails = Static<typeof InvitationDetails>;
+
 export const Member = Type.Object({
   id: Uuid,
   name: Type.String(),

@@ -74,12 +74,29 @@ export const ListQuery = Type.Object(
     fields: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated fields to return' })),
     deleted: Type.Optional(Type.Boolean({ description: 'true lists the trash (soft-deleted records)' })),
     view: Type.Optional(UuidParam('Apply a saved view: its filter, sort and columns')),
+    count: Type.Optional(
+      Type.Boolean({
+        description:
+          'true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export type ListQuery = Static<typeof ListQuery>;
 
 export const Page = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+/** A record list's page; with `count=true` it also says how many records the whole list holds. */
+export const ListPage = <T extends TSchema>(item: T) =>
+  Type.Object({
+    data: Type.Array(item),
+    nextCursor: Nullable(Type.String()),
+    total: Type.Optional(Type.Integer({ minimum: 0, description: 'Records in the list (with count=true)' })),
+    totalIsEstimate: Type.Optional(
+      Type.Boolean({ description: 'true when `total` is the database’s estimate, for lists too long to count cheaply' }),
+    ),
+  });
 
 export const Problem = Type.Object(
   {

@@ -36,9 +36,10 @@ export interface Server {
 
 /**
  * Builds the web app if needed and starts the real server on a free port over a fresh embedded
- * database; with `demo`, seeded first by `rapport seed` as a person would (demo@rapport.local).
+ * database; with `demo`, seeded first by `rapport seed` as a person would (demo@rapport.local);
+ * `env` adds settings (RAPPORT_LIST_COUNT_CAP …).
  */
-export async function startServer(opts: { demo?: boolean } = {}): Promise<Server> {
+export async function startServer(opts: { demo?: boolean; env?: Record<string, string> } = {}): Promise<Server> {
   ensureWebBuilt();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'rapport-e2e-'));
@@ -51,6 +52,7 @@ export async function startServer(opts: { demo?: boolean } = {}): Promise<Server
     RAPPORT_LOGIN_RATE_LIMIT: '1000',
     LOG_LEVEL: 'warn',
     DATABASE_URL: '',
+    ...opts.env,
   };
   if (opts.demo) {
     const seed = spawn(process.execPath, [join(root, 'bin', 'rapport.mjs'), 'seed'], {

@@ -26,6 +26,8 @@ export interface Config {
   jobConcurrency: number;
   /** How long a worker holds a job without renewing its lease before another worker may take it over. */
   jobLeaseMs: number;
+  /** A list's `count=true` counts up to this many records exactly and estimates past it. */
+  listCountCap: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,5 +46,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     benchRoutes: env.RAPPORT_BENCH_ROUTES === '1',
     jobConcurrency: Number(env.RAPPORT_JOB_CONCURRENCY ?? 2),
     jobLeaseMs: Number(env.RAPPORT_JOB_LEASE_MS ?? 30_000),
+    listCountCap: Number(env.RAPPORT_LIST_COUNT_CAP ?? 10_000),
   };
 }

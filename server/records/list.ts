@@ -131,13 +131,12 @@ function decodeCursor(text: string, keys: SortKey[]): (string | null)[] {
 }
 
 /**
- * One page of a record list: tenant-scoped, trash excluded unless asked, filtered, sorted, and
- * paged by keyset so that page 1,000 costs what page 1 costs.
+ * Which records a list holds, whatever page: tenant-scoped, trash excluded unless asked, the
+ * object's scope, the module's own condition and the filter. The page and the count both read
+ * these, so a count never disagrees with the list it counts.
  */
-/** Conditions, sort keys and cursor columns of one page: shared by the row and the JSON readers. */
-function pageQuery(ctx: Ctx, def: ObjectDef, input: ListInput, field: (n: string) => FieldSpec | undefined) {
+export function listConditions(ctx: Ctx, def: ObjectDef, input: ListInput, field: (n: string) => FieldSpec | undefined) {
   const t = def.table;
-  const keys = parseSort(def, input.sort, field);
   const conds: (SQL | undefined)[] = [
     sql`${t.workspaceId} = ${ctx.workspaceId}`,
     input.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt),
@@ -148,6 +147,17 @@ function pageQuery(ctx: Ctx, def: ObjectDef, input: ListInput, field: (n: string
     const ast = typeof input.filter === 'string' ? parseFilter(input.filter) : input.filter;
     conds.push(compileFilter(ast, { field, memberId: ctx.memberId }));
   }
+  return conds;
+}
+
+/**
+ * One page of a record list: the list's conditions, sorted, and paged by keyset so that page
+ * 1,000 costs what page 1 costs. Conditions, sort keys and cursor columns are shared by the row
+ * and the JSON readers.
+ */
+function pageQuery(ctx: Ctx, def: ObjectDef, input: ListInput, field: (n: string) => FieldSpec | undefined) {
+  const keys = parseSort(def, input.sort, field);
+  const conds = listConditions(ctx, def, input, field);
   let split: { first: SQL; rest: SQL } | undefined;
   if (input.cursor) {
     const values = decodeCursor(input.cursor, keys);
@@ -209,7 +219,7 @@ export async function listRows<Row>(
  * The field lookup of a list. Custom field definitions cost a query and most lists name no custom
  * field, so they are loaded only when the filter or sort mentions one.
  */
-async function fieldsFor(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput) {
+export async function fieldsFor(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput) {
   const named = `${typeof input.filter === 'string' ? input.filter : JSON.stringify(input.filter ?? null)} ${input.sort ?? ''}`;
   if (named.includes('custom.')) return (await fieldResolver(conn, ctx, def)).field;
   return (n: string) => builtInField(def, n);
@@ -248,7 +258,7 @@ export async function listJson(conn: Conn, ctx: Ctx, def: ObjectDef, input: List
         .limit(q.limit + 1)) as unknown as Record<string, unknown>[],
   );
   const { page, nextCursor } = q.finish(rows);
-  return { json: `[${page.map((r) => r._json).join(',')}]`, nextCursor };
+  return { json: `[${page.map((r) => r._json).join(',')}]`, count: page.length, nextCursor };
 }
 
 /** listRows with the object's built-in and custom fields resolved, mapped to the API shape. */

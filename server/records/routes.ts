@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type TObject, type TSchema } from 'typebox';
-import { HistoryEntry, IdParams, ListQuery, Page, Problem } from '../../contract/common.ts';
+import { HistoryEntry, IdParams, ListPage, ListQuery, Page, Problem } from '../../contract/common.ts';
 import type { Conn } from '../db/client.ts';
 import type { Ctx, Permission } from '../http/context.ts';
 import { AppError, badRequest, notFound } from '../http/errors.ts';
 import { listHistory } from '../modules/history/history.service.ts';
 import { resolveView } from '../modules/views/views.service.ts';
 import { registerBulkUpdate } from './bulk.ts';
+import { countList, type ListTotal } from './count.ts';
 import { parseFilter } from './filter.ts';
 import { idempotent } from './idempotency.ts';
 import { type ListInput, listJson, readJson } from './list.ts';
@@ -93,7 +94,8 @@ export const etag = (reply: FastifyReply, version: number) => reply.header('etag
 
 /**
  * A list request of one object: a saved view's filter, sort and columns when `view=` names one, then
- * the page — as JSON the database writes when the object has a projection, else through `list`.
+ * the page — as JSON the database writes when the object has a projection, else through `list` —
+ * and, with `count=true`, how many records the list holds.
  */
 export async function sendList(
   app: FastifyInstance,
@@ -112,15 +114,25 @@ export async function sendList(
   }
   const pick = pickFields(def, fields);
   const input = { limit: q.limit, cursor: q.cursor, filter, sort, deleted: q.deleted };
+  // A first page that holds the whole list is its own exact count: no second query.
+  const total = async (onPage: number, nextCursor: string | null): Promise<ListTotal | undefined> => {
+    if (!q.count) return undefined;
+    if (!q.cursor && nextCursor === null) return { total: onPage, totalIsEstimate: false };
+    return countList(app.db, req.ctx, def, input, app.config.listCountCap);
+  };
   if (def.projection) {
     // The database writes the page's JSON; it is sent as it comes, without a row object in between.
     const only = fields ? new Set(['id', 'version', ...expandFields(def, fields).map((f) => f.split('.')[0])]) : undefined;
     const page = await listJson(app.db, req.ctx, def, input, only);
-    return reply.type('application/json; charset=utf-8').send(`{"data":${page.json},"nextCursor":${JSON.stringify(page.nextCursor)}}`);
+    const counted = await total(page.count, page.nextCursor);
+    const tail = counted ? `,"total":${counted.total},"totalIsEstimate":${counted.totalIsEstimate}` : '';
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(`{"data":${page.json},"nextCursor":${JSON.stringify(page.nextCursor)}${tail}}`);
   }
   if (!list) throw new Error(`${def.type} has neither a projection nor a list function`);
   const page = await list(app.db, req.ctx, input);
-  return { data: page.data.map(pick), nextCursor: page.nextCursor };
+  return { data: page.data.map(pick), nextCursor: page.nextCursor, ...(await total(page.data.length, page.nextCursor)) };
 }
 
 /** Registers the standard record routes. Modules add their own (convert, timeline …) beside these. */
@@ -137,7 +149,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       tags: [tag],
       summary: `List ${path}`,
       querystring: ListQuery,
-      response: { 200: Page(Type.Partial(schemas.record as never)), ...errorResponses },
+      response: { 200: ListPage(Type.Partial(schemas.record as never)), ...errorResponses },
     },
     handler: async (req, reply) => sendList(app, req, reply, def, service.list),
   });

@@ -1,9 +1,11 @@
 import { Center, Loader } from '@mantine/core';
+import type { QueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { customType } from './records.ts';
+import { customType, type ObjectType } from './records.ts';
 import { match, navigate, useLocation } from './router.tsx';
-import { useSession } from './session.ts';
+import { sessionQuery, useSession } from './session.ts';
+import { preloadable } from './ui/preloadable.tsx';
 import { Shell } from './ui/Shell.tsx';
 
 // Route-level code splitting: the first page loads only what it shows.
@@ -13,7 +15,8 @@ const AcceptInvite = lazy(() => import('./features/auth/AcceptInvite.tsx'));
 const ForgotPassword = lazy(() => import('./features/auth/ForgotPassword.tsx'));
 const ResetPassword = lazy(() => import('./features/auth/ResetPassword.tsx'));
 const Home = lazy(() => import('./features/home/HomePage.tsx'));
-const ListPage = lazy(() => import('./features/lists/ListPage.tsx'));
+const listPage = preloadable(() => import('./features/lists/ListPage.tsx'));
+const ListPage = listPage.Page;
 const RecordPage = lazy(() => import('./features/records/RecordPage.tsx'));
 const Board = lazy(() => import('./features/deals/DealsBoard.tsx'));
 const Reports = lazy(() => import('./features/reports/ReportsPage.tsx'));
@@ -30,6 +33,30 @@ export function PageLoader() {
       <Loader aria-label={t('app.loading')} />
     </Center>
   );
+}
+
+/** The object whose list a path shows: `/contacts` → contact, `/o/project` → custom:project. */
+function listTypeOf(path: string): ObjectType | null {
+  const list = match('/:object', path);
+  if (list && list.object in objectPaths) return objectPaths[list.object as ObjectPath];
+  const own = match('/o/:key', path);
+  return own ? customType(own.key) : null;
+}
+
+/**
+ * Runs before the first render. A list opened from the address bar (a reload, a link) used to load
+ * one thing after another: the app's code, then the session, then the page's code, then its rows.
+ * Now the session and the page's code load side by side, and the rows, fields, views, members and
+ * stages are all asked for as soon as the session answers.
+ */
+export function preloadRoute(qc: QueryClient) {
+  const type = listTypeOf(location.pathname);
+  if (!type) return;
+  void listPage.preload();
+  const session = qc.fetchQuery(sessionQuery).catch(() => null);
+  void Promise.all([session, import('./features/lists/listQuery.ts')]).then(([s, m]) => {
+    if (s) m.prefetchList(qc, type, new URLSearchParams(location.search));
+  });
 }
 
 function SignedInRoutes({ path }: { path: string }) {
@@ -66,6 +93,14 @@ export function App() {
   const session = useSession();
   const signedIn = !!session.data;
   const isPublic = publicPaths.includes(path);
+
+  useEffect(() => {
+    if (!signedIn) return;
+    // Signed in, the list page's code loads once the first page is up: opening a list from the
+    // navigation then waits for its rows only, not for its code first.
+    const idle = setTimeout(() => void listPage.preload(), 1000);
+    return () => clearTimeout(idle);
+  }, [signedIn]);
 
   useEffect(() => {
     if (session.isPending) return;

@@ -840,6 +840,252 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/invitation-details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who invites to which workspace, as what: for the invitation page, before signing in
+         * @description Any link that cannot be accepted (unknown, used, revoked, expired) gets the same 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            workspaceName: string;
+                            inviterName: string;
+                            /** @enum {unknown} */
+                            role: "admin" | "member" | "read-only";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -5326,6 +5572,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -5376,6 +5624,10 @@ export interface paths {
                                 };
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -7274,6 +7526,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -7338,6 +7592,10 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -9885,6 +10143,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -9945,6 +10205,10 @@ export interface paths {
                                 };
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -12156,6 +12420,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -12208,6 +12474,10 @@ export interface paths {
                                 convertedDealId?: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -15675,6 +15945,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -15714,6 +15986,10 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -18689,6 +18965,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -18736,6 +19014,10 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -21849,6 +22131,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -21897,6 +22181,10 @@ export interface paths {
                                 }[];
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };
@@ -28185,6 +28473,8 @@ export interface paths {
                     deleted?: boolean;
                     /** @description Apply a saved view: its filter, sort and columns */
                     view?: string;
+                    /** @description true adds `total` and `totalIsEstimate`: how many records the list holds with this filter (the cursor does not change it). Exact up to a cap (10,000 by default), an estimate past it. */
+                    count?: boolean;
                 };
                 header?: never;
                 path: {
@@ -28224,6 +28514,10 @@ export interface paths {
                                 };
                             }[];
                             nextCursor: string | null;
+                            /** @description Records in the list (with count=true) */
+                            total?: number;
+                            /** @description true when `total` is the database’s estimate, for lists too long to count cheaply */
+                            totalIsEstimate?: boolean;
                         };
                     };
                 };

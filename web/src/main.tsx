@@ -8,7 +8,7 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
+import { App, preloadRoute } from './App.tsx';
 import { ApiError } from './api.ts';
 import i18next from './i18n.ts';
 
@@ -22,6 +22,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+preloadRoute(queryClient);
 
 const theme = createTheme({
   primaryColor: 'indigo',

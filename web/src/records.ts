@@ -45,11 +45,13 @@ export interface ListParams {
   cursor?: string;
   limit?: number;
   deleted?: boolean;
+  /** Ask how many records the whole list holds (`total`, exact or an estimate). */
+  count?: boolean;
 }
 
 export async function listRecords(t: ObjectType, query: ListParams) {
   const page = unwrap(await api.GET(listPath(t), { params: { query } }));
-  return { rows: fullRows<Row>(page), nextCursor: page.nextCursor };
+  return { rows: fullRows<Row>(page), nextCursor: page.nextCursor, total: page.total, totalIsEstimate: page.totalIsEstimate };
 }
 
 export async function getRecord(t: ObjectType, id: string) {

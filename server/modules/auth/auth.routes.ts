@@ -8,6 +8,8 @@ import {
   ForgotPassword,
   Invitation,
   InvitationCreate,
+  InvitationDetails,
+  InvitationLookup,
   Member,
   MemberUpdate,
   MyProfileUpdate,
@@ -26,7 +28,7 @@ import { forbidden } from '../../http/errors.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
 import { listMembers } from '../members/members.service.ts';
 import * as admin from './admin.service.ts';
-import { acceptInvitation, SESSION_ABSOLUTE_MS, sessionInfo, signIn, signOut, signUp } from './auth.service.ts';
+import { acceptInvitation, describeInvitation, SESSION_ABSOLUTE_MS, sessionInfo, signIn, signOut, signUp } from './auth.service.ts';
 import type { ClientMeta } from './logins.ts';
 import { changeMyPassword, createResetLink, listResets, requestReset, resetPassword, revokeReset } from './reset.service.ts';
 
@@ -91,6 +93,19 @@ export async function authRoutes(app: FastifyInstance) {
       setCookie(reply, s.token);
       return describe(s);
     },
+  });
+
+  // POST, not GET: the token travels in the body, never in a URL that logs and proxies keep.
+  app.post('/auth/invitation-details', {
+    config: { permission: 'public', rateLimit: { max: app.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Who invites to which workspace, as what: for the invitation page, before signing in',
+      description: 'Any link that cannot be accepted (unknown, used, revoked, expired) gets the same 404.',
+      body: InvitationLookup,
+      response: { 200: InvitationDetails, ...errorResponses, 429: Problem },
+    },
+    handler: async (req) => describeInvitation(app.db, (req.body as InvitationLookup).token),
   });
 
   app.post('/auth/logout', {

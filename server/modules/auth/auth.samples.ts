@@ -17,6 +17,9 @@ export const samples: Samples = {
       return { token: inv.json().token, name: 'Newcomer', password: 'a fine long password' };
     },
   },
+  'POST /api/v1/auth/invitation-details': {
+    body: async (s) => ({ token: (await api(s).post('/invitations', { email: uniqueEmail('look'), role: 'member' })).json().token }),
+  },
   'POST /api/v1/auth/logout': { body: () => ({}), ok: 204 },
   'GET /api/v1/auth/session': {},
   'PATCH /api/v1/me': { body: () => ({ timeZone: 'Europe/Berlin' }) },

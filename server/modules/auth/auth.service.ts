@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { AcceptInvitation, Member, SessionInfo, SignIn, SignUp, Workspace } from '../../../contract/auth.ts';
+import type { AcceptInvitation, InvitationDetails, Member, SessionInfo, SignIn, SignUp, Workspace } from '../../../contract/auth.ts';
 import type { Config } from '../../config.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
@@ -220,6 +220,44 @@ export async function sessionInfo(conn: Conn, ctx: Ctx, csrfToken: string): Prom
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** One answer for every invitation that cannot be used, so that a link's holder learns nothing of why. */
+const badToken = () => new AppError(404, 'invitation_not_found', 'This invitation link is not valid, was used already, or has expired');
+
+/**
+ * The invitation a token opens, with its workspace's and inviter's names, while it can still be
+ * accepted: not used, revoked or expired, and its inviter still may invite to its role. Looked up
+ * by (workspace, SHA-256 of the token): the token itself is never stored.
+ */
+async function liveInvitation(db: Db, token: string) {
+  const parsed = parseToken(token);
+  if (!parsed) throw badToken();
+  const [found] = await db
+    .select({
+      inv: invitations,
+      inviterName: members.name,
+      inviterRole: members.role,
+      inviterDisabledAt: members.disabledAt,
+      workspaceName: workspaces.name,
+    })
+    .from(invitations)
+    .innerJoin(members, and(eq(members.workspaceId, invitations.workspaceId), eq(members.id, invitations.invitedBy)))
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .where(and(eq(invitations.workspaceId, parsed.workspaceId), eq(invitations.tokenHash, parsed.hash)));
+  const inv = found?.inv;
+  if (!inv || inv.acceptedAt || inv.revokedAt || inv.expiresAt.getTime() < Date.now()) throw badToken();
+  if (!mayStillInvite(found.inviterRole, found.inviterDisabledAt, inv.role)) throw badToken();
+  return { ...found, inv };
+}
+
+/**
+ * What the invitation page shows before its holder signs in: the workspace, who invited them and
+ * as what. Not the invited email, ids or dates: the link may have been forwarded.
+ */
+export async function describeInvitation(db: Db, token: string): Promise<InvitationDetails> {
+  const found = await liveInvitation(db, token);
+  return { workspaceName: found.workspaceName, inviterName: found.inviterName, role: found.inv.role };
+}
+
 /**
  * Accepting an invitation joins the workspace. A password that opens a login of the invited email
  * joins with that login; any other makes a new login for this workspace, so that a login someone
@@ -227,17 +265,7 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
  * An invitation works only while the member who made it may still invite to its role.
  */
 export async function acceptInvitation(db: Db, config: Config, input: AcceptInvitation, meta: ClientMeta) {
-  const parsed = parseToken(input.token);
-  const badToken = () => new AppError(404, 'invitation_not_found', 'This invitation link is not valid, was used already, or has expired');
-  if (!parsed) throw badToken();
-  const [found] = await db
-    .select({ inv: invitations, inviterRole: members.role, inviterDisabledAt: members.disabledAt })
-    .from(invitations)
-    .innerJoin(members, and(eq(members.workspaceId, invitations.workspaceId), eq(members.id, invitations.invitedBy)))
-    .where(and(eq(invitations.workspaceId, parsed.workspaceId), eq(invitations.tokenHash, parsed.hash)));
-  const inv = found?.inv;
-  if (!inv || inv.acceptedAt || inv.revokedAt || inv.expiresAt.getTime() < Date.now()) throw badToken();
-  if (!mayStillInvite(found.inviterRole, found.inviterDisabledAt, inv.role)) throw badToken();
+  const { inv } = await liveInvitation(db, input.token);
   const match = await matchLogin(db, config, inv.email, input.password, meta, 'invitation');
   if (match.retryAfterSeconds) throw tooManyAttempts(match.retryAfterSeconds);
   const existing = match.identity;

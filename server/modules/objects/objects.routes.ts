@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { BulkUpdate, type BulkUpdateInput, BulkUpdateResult } from '../../../contract/bulk.ts';
-import { HistoryEntry, ListQuery, Page, Problem } from '../../../contract/common.ts';
+import { HistoryEntry, ListPage, ListQuery, Page, Problem } from '../../../contract/common.ts';
 import {
   CustomRecord,
   CustomRecordCreate,
@@ -95,7 +95,7 @@ export async function objectRoutes(app: FastifyInstance) {
       summary: 'List the records of a custom object',
       params: ObjectKeyParams,
       querystring: ListQuery,
-      response: { 200: Page(Type.Partial(CustomRecord)), ...errorResponses },
+      response: { 200: ListPage(Type.Partial(CustomRecord)), ...errorResponses },
     },
     handler: async (req, reply) => sendList(app, req, reply, await objects.defOfKey(app.db, req.ctx, (req.params as KeyParams).objectKey)),
   });

@@ -4,12 +4,14 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
 import { Link, useLocation } from '../../router.tsx';
+import { signedInBefore } from '../../session.ts';
 import { AuthLayout } from './AuthLayout.tsx';
 import { useSignedIn } from './useSignedIn.ts';
 
 export default function SignIn() {
   const { t } = useTranslation();
   const passwordChanged = useLocation().query.get('reset') === '1';
+  const [returning] = useState(signedInBefore);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const signedIn = useSignedIn();
@@ -24,7 +26,7 @@ export default function SignIn() {
   const err = login.error;
   const message = err instanceof ApiError && err.status === 401 ? t('auth.badLogin') : err?.message;
   return (
-    <AuthLayout title={t('auth.welcome')} error={message}>
+    <AuthLayout title={returning ? t('auth.welcome') : t('auth.signInTitle')} error={message}>
       {passwordChanged && !err && (
         <Alert color="green" role="status">
           {t('auth.resetDone')}

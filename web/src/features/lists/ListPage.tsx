@@ -5,7 +5,7 @@ import { IconColumns, IconDownload, IconFilter, IconPlus } from '@tabler/icons-r
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, type FieldDefinition, fullRows, type SavedView, unwrap } from '../../api.ts';
+import { ApiError, api, type SavedView, unwrap } from '../../api.ts';
 import { fieldsKeyOf, listRecords, type ObjectType, patchRecord, type Row, recordKeys, webPath } from '../../records.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import { useMe } from '../../session.ts';
@@ -17,20 +17,18 @@ import { BulkBar } from './BulkBar.tsx';
 import { CreateRecordModal } from './CreateRecordModal.tsx';
 import { type Column, columnsFor, defaultColumnsOf, type Lookups } from './columns.ts';
 import { downloadCsv, toCsv } from './csv.ts';
-import { countConditions, FilterBuilder, type FilterGroup, hasIncomplete, toFilter } from './FilterBuilder.tsx';
+import { FilterBuilder } from './FilterBuilder.tsx';
+import { countConditions, type FilterGroup, hasIncomplete, toFilter } from './filterGroup.ts';
+import { DEFAULT_SORT, fieldsQuery, listQuery, listRequest, viewsQuery } from './listQuery.ts';
 import { listHref, readListState, storeColumns, storedColumns } from './listState.ts';
 import { useRelationNames } from './RecordPicker.tsx';
 import { RecordTable } from './RecordTable.tsx';
+import { RowCount } from './RowCount.tsx';
 
 const emptyGroup = (): FilterGroup => ({ mode: 'and', items: [] });
 
 export function useFields(type: ObjectType | 'activity') {
-  const objectType = type === 'activity' ? type : fieldsKeyOf(type);
-  return useQuery({
-    queryKey: ['fields', objectType],
-    queryFn: async () => fullRows<FieldDefinition>(unwrap(await api.GET('/api/v1/fields', { params: { query: { objectType } } }))),
-    staleTime: 60_000,
-  });
+  return useQuery(fieldsQuery(type));
 }
 
 export function useLookups(): Lookups {
@@ -59,14 +57,14 @@ export default function ListPage({ type }: { type: ObjectType }) {
   };
   // Until a person or a view chooses columns, the object's defaults (a custom object's first fields among them).
   const visible = chosen ?? defaultColumnsOf(type, fields.data ?? []);
-  const [sort, setSort] = useState(initial.sort ?? '-updatedAt');
+  const [sort, setSort] = useState(initial.sort ?? DEFAULT_SORT);
   const [draft, setDraft] = useState<FilterGroup>(initial.filter ?? emptyGroup());
   const [applied, setApplied] = useState<FilterGroup>(initial.filter ?? emptyGroup());
   const [viewId, setViewId] = useState<string | null>(initial.view);
   useEffect(() => {
     const href = listHref(webPath(type), new URLSearchParams(location.search), {
       filter: countConditions(applied) ? applied : null,
-      sort: sort === '-updatedAt' ? null : sort,
+      sort: sort === DEFAULT_SORT ? null : sort,
       view: viewId,
       columns: chosen,
     });
@@ -88,14 +86,14 @@ export default function ListPage({ type }: { type: ObjectType }) {
   const creating = query.get('new') === '1';
 
   const filter = toFilter(applied, allColumns);
-  const params = { filter: filter ? JSON.stringify(filter) : undefined, sort, view: viewId ?? undefined };
+  // Null while a filter on a custom field waits for its definition (see listRequest).
+  const params = listRequest(type, applied, sort, viewId, fields.data);
   const list = useInfiniteQuery({
-    queryKey: recordKeys.list(type, params),
-    queryFn: ({ pageParam }) => listRecords(type, { ...params, cursor: pageParam, limit: 100 } as never),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...listQuery(type, params ?? { sort }),
+    enabled: params !== null,
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);
+  const counted = list.data?.pages[0];
   const recordName = useRelationNames(fields.data ?? [], rows);
   const lookups = { ...baseLookups, recordName };
   const columns = visible.map((k) => allColumns.find((c) => c.key === k)).filter((c): c is Column => !!c);
@@ -104,11 +102,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const views = useQuery({
-    queryKey: ['views', type],
-    queryFn: async () =>
-      fullRows<SavedView>(unwrap(await api.GET('/api/v1/views', { params: { query: { objectType: fieldsKeyOf(type) } } }))),
-  });
+  const views = useQuery(viewsQuery(type));
 
   const edit = useMutation({
     mutationFn: ({ row, col, value }: { row: Row; col: Column; value: string | null }) =>
@@ -134,7 +128,7 @@ export default function ListPage({ type }: { type: ObjectType }) {
     const all: Row[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listRecords(type, { ...params, cursor, limit: 200 } as never);
+      const page = await listRecords(type, { ...(params ?? { sort }), cursor, limit: 200 });
       all.push(...page.rows);
       cursor = page.nextCursor ?? undefined;
     } while (cursor && all.length < 50_000);
@@ -179,11 +173,12 @@ export default function ListPage({ type }: { type: ObjectType }) {
             <Title order={1} size="h2">
               {label.many}
             </Title>
-            {list.data && (
-              <Badge variant="light" color="gray">
-                {t('list.rows', { count: rows.length })}
-                {hasNextPage ? '+' : ''}
-              </Badge>
+            {counted?.total !== undefined && (
+              <RowCount
+                // An estimate from stale statistics may be below what is already on screen; never say fewer.
+                total={counted.totalIsEstimate ? Math.max(counted.total, rows.length + (hasNextPage ? 1 : 0)) : counted.total}
+                estimate={!!counted.totalIsEstimate}
+              />
             )}
           </Group>
           <Group gap="xs">

@@ -1,4 +1,4 @@
-import type { FilterGroup } from './FilterBuilder.tsx';
+import type { FilterGroup } from './filterGroup.ts';
 
 // What a list shows — its filter, sort, saved view and columns — lives in the address, so that Back,
 // a reload and a shared link bring back the same list. The columns a person chose are also kept per

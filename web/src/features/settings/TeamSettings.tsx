@@ -231,8 +231,26 @@ export function InvitationSettings() {
         </Button>
       </Group>
       {link && (
-        <Alert color="green" title={t('settings.inviteLink')}>
-          <Code block>{link}</Code>
+        // The token exists only in this answer (the server keeps its hash): this is the one link to copy.
+        <Alert
+          color="green"
+          title={t('settings.inviteLink')}
+          // The green title on its tint is too faint to read (axe: contrast).
+          styles={{ title: { color: 'var(--mantine-color-text)' } }}
+          data-testid="invite-link"
+        >
+          <Stack gap="xs">
+            <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+              {link}
+            </Code>
+            <CopyButton value={link}>
+              {({ copied, copy }) => (
+                <Button size="xs" variant="default" onClick={copy} w="fit-content" color={copied ? 'green' : undefined}>
+                  {copied ? t('settings.copied') : t('settings.copy')}
+                </Button>
+              )}
+            </CopyButton>
+          </Stack>
         </Alert>
       )}
       <Table.ScrollContainer minWidth={560}>
