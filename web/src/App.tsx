@@ -17,6 +17,7 @@ const ListPage = lazy(() => import('./features/lists/ListPage.tsx'));
 const RecordPage = lazy(() => import('./features/records/RecordPage.tsx'));
 const Board = lazy(() => import('./features/deals/DealsBoard.tsx'));
 const Settings = lazy(() => import('./features/settings/SettingsPage.tsx'));
+const Trash = lazy(() => import('./features/trash/TrashPage.tsx'));
 const NotFound = lazy(() => import('./ui/NotFound.tsx'));
 
 const objectPaths = { contacts: 'contact', companies: 'company', deals: 'deal', leads: 'lead', tasks: 'task' } as const;
@@ -35,6 +36,7 @@ function SignedInRoutes({ path }: { path: string }) {
   if (path === '/' || path === '') return <Home />;
   if (path === '/deals/board') return <Board />;
   if (path.startsWith('/settings')) return <Settings />;
+  if (path === '/trash') return <Trash />;
   const list = match('/:object', path);
   if (list && list.object in objectPaths) return <ListPage key={list.object} type={objectPaths[list.object as ObjectPath]} />;
   const own = match('/o/:key', path);

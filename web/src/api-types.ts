@@ -21844,6 +21844,14 @@ export interface paths {
                                     /** Format: uuid */
                                     recordId: string;
                                 }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
                         };
@@ -22096,6 +22104,14 @@ export interface paths {
                                 /** Format: uuid */
                                 recordId: string;
                             }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
+                            }[];
                         };
                     };
                 };
@@ -22332,6 +22348,14 @@ export interface paths {
                                 /** Format: uuid */
                                 recordId: string;
                             }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
+                            }[];
                         };
                     };
                 };
@@ -22559,6 +22583,14 @@ export interface paths {
                                 recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                 /** Format: uuid */
                                 recordId: string;
+                            }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
                             }[];
                         };
                     };
@@ -22813,6 +22845,14 @@ export interface paths {
                                 recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                 /** Format: uuid */
                                 recordId: string;
+                            }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
                             }[];
                         };
                     };
@@ -23075,6 +23115,14 @@ export interface paths {
                                 recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                 /** Format: uuid */
                                 recordId: string;
+                            }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
                             }[];
                         };
                     };
@@ -23541,6 +23589,14 @@ export interface paths {
                                     /** Format: uuid */
                                     recordId: string;
                                 }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
                         };
@@ -23784,6 +23840,14 @@ export interface paths {
                                     recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                     /** Format: uuid */
                                     recordId: string;
+                                }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
                                 }[];
                             }[];
                             nextCursor: string | null;
@@ -24029,6 +24093,14 @@ export interface paths {
                                     /** Format: uuid */
                                     recordId: string;
                                 }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
                         };
@@ -24273,6 +24345,14 @@ export interface paths {
                                     /** Format: uuid */
                                     recordId: string;
                                 }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
                         };
@@ -24516,6 +24596,14 @@ export interface paths {
                                     recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                     /** Format: uuid */
                                     recordId: string;
+                                }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
                                 }[];
                             }[];
                             nextCursor: string | null;
@@ -29953,6 +30041,446 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Records in the trash, of every type, most recently deleted first
+         * @description Each with who deleted it (from its history) and when. Restore a record with its own `POST /<object>/{id}/restore`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only records of this type */
+                    type?: "company" | "contact" | "lead" | "deal" | "task" | "activity" | "custom_record";
+                    /** @description With type=custom_record: only records of this custom object */
+                    object?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {unknown} */
+                                type: "company" | "contact" | "lead" | "deal" | "task" | "activity" | "custom_record";
+                                /** Format: uuid */
+                                id: string;
+                                objectKey: string | null;
+                                name: string;
+                                /** Format: date-time */
+                                deletedAt: string;
+                                deletedBy: {
+                                    /** @enum {unknown} */
+                                    actorType: "member" | "api_key" | "system";
+                                    /** Format: uuid */
+                                    actorId: string | null;
+                                } | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trash/{type}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a record in the trash for good
+         * @description Removes the record and its links, search terms and references from other records; its history stays. A record not in the trash gets 409.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: "company" | "contact" | "lead" | "deal" | "task" | "activity" | "custom_record";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

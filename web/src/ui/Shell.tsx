@@ -27,6 +27,7 @@ import {
   IconSettings,
   IconSun,
   IconTargetArrow,
+  IconTrash,
   IconUser,
   IconUsers,
 } from '@tabler/icons-react';
@@ -47,6 +48,7 @@ const nav = [
   { to: '/deals', key: 'nav.deals', icon: IconCurrencyDollar },
   { to: '/deals/board', key: 'nav.board', icon: IconLayoutKanban },
   { to: '/tasks', key: 'nav.tasks', icon: IconChecklist },
+  { to: '/trash', key: 'nav.trash', icon: IconTrash },
   { to: '/settings', key: 'nav.settings', icon: IconSettings },
 ] as const;
 

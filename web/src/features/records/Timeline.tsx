@@ -1,13 +1,12 @@
-import { Badge, Button, Group, Paper, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Activity, ApiError, api, fullRows, unwrap } from '../../api.ts';
-import { formatDateTime } from '../../format.ts';
 import { apiSegment, linkSegment, linkTypeOf, type ObjectType } from '../../records.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
-import { useMembers } from '../../ui/useMembers.ts';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
+import { ActivityItem } from './ActivityItem.tsx';
 
 type Linkable = Exclude<ObjectType, 'task'>;
 const kinds = ['note', 'call', 'meeting', 'email'] as const;
@@ -15,7 +14,6 @@ const kinds = ['note', 'call', 'meeting', 'email'] as const;
 export function Timeline({ type, id }: { type: Linkable; id: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const { nameOf } = useMembers();
   const key = ['activities', 'timeline', type, id];
   const timeline = useQuery({
     queryKey: key,
@@ -26,6 +24,10 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
         ),
       ),
   });
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['activities'] });
+    void qc.invalidateQueries({ queryKey: [apiSegment(type), 'one', id] });
+  };
   const [kind, setKind] = useState<(typeof kinds)[number]>('note');
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
@@ -39,8 +41,7 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
     onSuccess: () => {
       setSubject('');
       setBody('');
-      void qc.invalidateQueries({ queryKey: ['activities'] });
-      void qc.invalidateQueries({ queryKey: [apiSegment(type), 'one', id] });
+      refresh();
     },
   });
   const submit = useSubmitOnce(log);
@@ -95,24 +96,7 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
       ) : (
         <Stack gap="xs" data-testid="timeline">
           {timeline.data.map((a) => (
-            <Paper key={a.id} withBorder p="sm">
-              <Group gap="xs" justify="space-between">
-                <Group gap="xs">
-                  <Badge variant="light">{t(`activity.${a.type}`)}</Badge>
-                  <Text size="sm" fw={600}>
-                    {a.subject}
-                  </Text>
-                </Group>
-                <Text size="xs" c="dimmed">
-                  {nameOf(a.ownerId)} · {formatDateTime(a.occurredAt)}
-                </Text>
-              </Group>
-              {a.body && (
-                <Text size="sm" mt={4} style={{ whiteSpace: 'pre-wrap' }}>
-                  {a.body}
-                </Text>
-              )}
-            </Paper>
+            <ActivityItem key={a.id} activity={a} onChanged={refresh} />
           ))}
         </Stack>
       )}
