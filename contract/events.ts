@@ -17,6 +17,7 @@ const created = Type.Object({ after: RecordShape });
 const updated = Type.Object({ changes: Type.Array(FieldChange), after: RecordShape });
 const removed = Type.Object({ after: RecordShape });
 const changed = Type.Object({ changes: Type.Array(FieldChange) });
+const purged = Type.Object({ id: Uuid });
 
 /** Objects whose every write is a record event: `<object>.created|updated|deleted|restored`. */
 export const recordEventObjects = [
@@ -46,6 +47,7 @@ function recordEvents(): Catalog {
     out[`${o}.updated`] = { version: 1, payload: updated, description: `Fields of a ${o} changed: each change, and the ${o} after.` };
     out[`${o}.deleted`] = { version: 1, payload: removed, description: `A ${o} went to the trash.` };
     out[`${o}.restored`] = { version: 1, payload: removed, description: `A ${o} came back from the trash.` };
+    out[`${o}.purged`] = { version: 1, payload: purged, description: `A ${o} was deleted for good from the trash.` };
   }
   for (const s of settingsEventSubjects) {
     for (const [action, what] of [

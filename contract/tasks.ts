@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { RecordLink } from './activities.ts';
+import { linkableTypes, RecordLink } from './activities.ts';
 import { CustomValues, Nullable, RecordMeta, Timestamp, Uuid } from './common.ts';
 
 // The same list as the `priority` column of server/modules/tasks/tasks.table.ts (the contract cannot import server code).
@@ -8,6 +8,16 @@ import { taskPriorities } from './enums.ts';
 export { taskPriorities };
 
 export const MAX_TASK_LINKS = 20;
+
+/** A record a task concerns, named: what the task list's "Related to" shows and links to. */
+export const RelatedRecord = Type.Object({
+  recordType: Type.Enum(linkableTypes),
+  recordId: Uuid,
+  name: Type.String(),
+  /** A custom object's key for a record of one (its address is /o/{key}/{id}); null otherwise. */
+  objectKey: Nullable(Type.String()),
+});
+export type RelatedRecord = Static<typeof RelatedRecord>;
 
 export const Task = Type.Object({
   ...RecordMeta,
@@ -20,6 +30,8 @@ export const Task = Type.Object({
   priority: Type.Enum(taskPriorities),
   custom: Type.Record(Type.String(), Type.Unknown()),
   links: Type.Array(RecordLink),
+  /** The linked records with their names; in reads and lists (not in write answers or history). */
+  related: Type.Optional(Type.Array(RelatedRecord)),
 });
 export type Task = Static<typeof Task>;
 

@@ -13,6 +13,7 @@ import { pipelineRoutes } from './pipelines/pipelines.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/tasks.routes.ts';
+import { trashRoutes } from './trash/trash.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
 
 /** Every module's routes under /api/v1. A new module adds one line here. */
@@ -32,4 +33,5 @@ export async function moduleRoutes(app: FastifyInstance) {
   await app.register(reportRoutes);
   await app.register(jobRoutes);
   await app.register(objectRoutes);
+  await app.register(trashRoutes);
 }

@@ -204,7 +204,9 @@ describe('bulk update', () => {
       ['priority', 'normal', 'high'],
     ]);
     expect((await historyOf(s.workspaceId, done.id)).map((h) => h.field)).toEqual(['priority']);
-    expect((await eventsOf(s.workspaceId, open.id))[0].payload.after).toEqual(t1);
+    // The event carries the task's own shape; `related` (the linked records' names) is read, not stored.
+    const { related: _names, ...shape } = t1;
+    expect((await eventsOf(s.workspaceId, open.id))[0].payload.after).toEqual(shape);
 
     const reopen = await c.post('/tasks/bulk-update', { ids: [open.id], set: { done: false } });
     expect(reopen.json()).toEqual({ matched: 1, updated: 1 });

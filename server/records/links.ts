@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { LinkableType, RecordLink } from '../../contract/activities.ts';
-import type { Conn } from '../db/client.ts';
+import { type Conn, pgArray, selectRows } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
+import { searchSources } from '../modules/search/search.service.ts';
 
 /** A link table: rows (workspace_id, <owner>_id, record_type, record_id), as activity_links and task_links. */
 type LinkTable = PgTable & { workspaceId: PgColumn; recordType: PgColumn; recordId: PgColumn };
@@ -25,4 +26,35 @@ export async function loadLinks(conn: Conn, ctx: Ctx, table: LinkTable, owner: P
     byOwner.set(r.ownerId, list);
   }
   return byOwner;
+}
+
+/** A linked record as a person reads it: its type and id, its name, and a custom object's key for its address. */
+export interface NamedLink extends RecordLink {
+  name: string;
+  objectKey: string | null;
+}
+
+/**
+ * The names of linked records, a query per type however many links: as search names them (a
+ * contact's full name or first email, a deal's name, a custom record's name and its object's key).
+ * Records in the trash keep their names here; a link to a record deleted for good is gone already.
+ */
+export async function nameLinks(conn: Conn, ctx: Ctx, links: RecordLink[]): Promise<Map<string, NamedLink>> {
+  const out = new Map<string, NamedLink>();
+  const byType = new Map<string, Set<string>>();
+  for (const l of links) byType.set(l.recordType, (byType.get(l.recordType) ?? new Set()).add(l.recordId));
+  for (const [type, ids] of byType) {
+    const s = searchSources[type];
+    if (!s) continue;
+    const objectKey = type === 'custom_record' ? s.subtitle : 'null::text';
+    const rows = await selectRows<{ id: string; name: string | null; object_key: string | null }>(
+      conn,
+      sql`select r.id, ${sql.raw(s.title)} as name, ${sql.raw(objectKey)} as object_key
+        from ${sql.raw(s.table)} r where r.workspace_id = ${ctx.workspaceId} and r.id = any(${pgArray([...ids], 'uuid')})`,
+    );
+    for (const r of rows) {
+      out.set(`${type}:${r.id}`, { recordType: type as LinkableType, recordId: r.id, name: r.name ?? '', objectKey: r.object_key });
+    }
+  }
+  return out;
 }

@@ -12,6 +12,11 @@ export interface RouteSample {
   query?: string;
   /** Content-Type of the body when it is not JSON (a CSV file: `text/csv`); the body is then sent as it is. */
   contentType?: string;
+  /**
+   * Path params that name a kind of thing (`type` = contact), not data of the workspace: answers to
+   * anyone may say them (a 400 lists a param's allowed values), so the leak checks skip them.
+   */
+  publicParams?: string[];
   /** Status of a successful call by the owner (default: any 2xx). */
   ok?: number;
 }

@@ -22179,6 +22179,14 @@ export interface paths {
                                     /** Format: uuid */
                                     recordId: string;
                                 }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
                             /** @description Records in the list (with count=true) */
@@ -22435,6 +22443,14 @@ export interface paths {
                                 /** Format: uuid */
                                 recordId: string;
                             }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
+                            }[];
                         };
                     };
                 };
@@ -22671,6 +22687,14 @@ export interface paths {
                                 /** Format: uuid */
                                 recordId: string;
                             }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
+                            }[];
                         };
                     };
                 };
@@ -22898,6 +22922,14 @@ export interface paths {
                                 recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                 /** Format: uuid */
                                 recordId: string;
+                            }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
                             }[];
                         };
                     };
@@ -23152,6 +23184,14 @@ export interface paths {
                                 recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                 /** Format: uuid */
                                 recordId: string;
+                            }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
                             }[];
                         };
                     };
@@ -23414,6 +23454,14 @@ export interface paths {
                                 recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                 /** Format: uuid */
                                 recordId: string;
+                            }[];
+                            related?: {
+                                /** @enum {unknown} */
+                                recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                /** Format: uuid */
+                                recordId: string;
+                                name: string;
+                                objectKey: string | null;
                             }[];
                         };
                     };
@@ -23880,6 +23928,14 @@ export interface paths {
                                     /** Format: uuid */
                                     recordId: string;
                                 }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
                         };
@@ -24123,6 +24179,14 @@ export interface paths {
                                     recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                     /** Format: uuid */
                                     recordId: string;
+                                }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
                                 }[];
                             }[];
                             nextCursor: string | null;
@@ -24368,6 +24432,14 @@ export interface paths {
                                     /** Format: uuid */
                                     recordId: string;
                                 }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
                         };
@@ -24612,6 +24684,14 @@ export interface paths {
                                     /** Format: uuid */
                                     recordId: string;
                                 }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
+                                }[];
                             }[];
                             nextCursor: string | null;
                         };
@@ -24855,6 +24935,14 @@ export interface paths {
                                     recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
                                     /** Format: uuid */
                                     recordId: string;
+                                }[];
+                                related?: {
+                                    /** @enum {unknown} */
+                                    recordType: "company" | "contact" | "lead" | "deal" | "custom_record";
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    name: string;
+                                    objectKey: string | null;
                                 }[];
                             }[];
                             nextCursor: string | null;
@@ -30300,6 +30388,446 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Records in the trash, of every type, most recently deleted first
+         * @description Each with who deleted it (from its history) and when. Restore a record with its own `POST /<object>/{id}/restore`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only records of this type */
+                    type?: "company" | "contact" | "lead" | "deal" | "task" | "activity" | "custom_record";
+                    /** @description With type=custom_record: only records of this custom object */
+                    object?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {unknown} */
+                                type: "company" | "contact" | "lead" | "deal" | "task" | "activity" | "custom_record";
+                                /** Format: uuid */
+                                id: string;
+                                objectKey: string | null;
+                                name: string;
+                                /** Format: date-time */
+                                deletedAt: string;
+                                deletedBy: {
+                                    /** @enum {unknown} */
+                                    actorType: "member" | "api_key" | "system";
+                                    /** Format: uuid */
+                                    actorId: string | null;
+                                } | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trash/{type}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a record in the trash for good
+         * @description Removes the record and its links, search terms and references from other records; its history stays. A record not in the trash gets 409.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: "company" | "contact" | "lead" | "deal" | "task" | "activity" | "custom_record";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

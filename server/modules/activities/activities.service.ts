@@ -219,6 +219,15 @@ async function refreshLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[]) {
   }
 }
 
+/**
+ * An activity is what someone wrote down: its author may change or delete it, and so may an admin
+ * or the owner (who tidy up after people who left); other members read it but cannot rewrite it.
+ */
+function assertMayChange(ctx: Ctx, row: Row) {
+  if (ctx.role === 'admin' || ctx.role === 'owner' || row.createdBy === ctx.memberId) return;
+  throw new AppError(403, 'not_author', 'Only the person who logged this activity, or an admin, may change or delete it');
+}
+
 export async function listActivities(conn: Conn, ctx: Ctx, input: ListInput) {
   const { field } = await fieldResolver(conn, ctx, activityDef);
   const page = await listRows<Row>(conn, ctx, activityDef, input, field);
@@ -276,6 +285,7 @@ export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: 
     id,
     version,
     async (locked) => {
+      assertMayChange(ctx, locked);
       before = locked;
       oldLinks = await linksOfOne(conn, ctx, id);
       return {
@@ -302,7 +312,7 @@ export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: 
 
 async function setDeleted(conn: Conn, ctx: Ctx, id: string, version: number | undefined, deleting: boolean) {
   // Locked before the links are read, so that a concurrent update cannot swap them in between.
-  await findRow<Row>(conn, ctx, activityDef, id, true);
+  assertMayChange(ctx, await findRow<Row>(conn, ctx, activityDef, id, true));
   const links = await linksOfOne(conn, ctx, id);
   const toApi = (r: Row) => toActivity(r, links);
   const api = deleting

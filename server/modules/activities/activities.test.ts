@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, countRows, type Session, signUp } from '../../test/harness.ts';
+import { addMember, api, countRows, type Session, signUp } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
 
 type Link = { recordType: string; recordId: string };
@@ -268,5 +268,43 @@ describe('activities', () => {
     const bad = await c.patch(`/activities/${a.id}`, { subject: 'Changed', links: at(foreign), version: 1 });
     expect(bad.statusCode).toBe(422);
     expect((await c.get(`/activities/${a.id}`)).json()).toEqual(a);
+  });
+
+  it('lets the author or an admin edit and delete an activity, and refuses other members in words', async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, 'member', 'Mia Member');
+    const admin = await addMember(owner, 'admin', 'Adam Admin');
+    const co = await company(owner);
+    const ownersNote = await logActivity(owner, at(co), { type: 'note', subject: 'Owner wrote this' });
+
+    const edit = await api(member).patch(`/activities/${ownersNote.id}`, { subject: 'Hijacked', version: 1 });
+    expect(edit.statusCode).toBe(403);
+    expect(edit.headers['content-type']).toContain('application/problem+json');
+    expect(edit.json().detail).toMatch(/Only the person who logged this activity, or an admin/);
+    expect((await api(member).delete(`/activities/${ownersNote.id}`)).statusCode).toBe(403);
+    expect((await api(owner).get(`/activities/${ownersNote.id}`)).json()).toMatchObject({ subject: 'Owner wrote this', version: 1 });
+
+    // The member's own note is theirs to change and delete; an admin may change anyone's.
+    const mine = await logActivity(member, at(co), { type: 'note', subject: 'Mine' });
+    const own = await api(member).patch(`/activities/${mine.id}`, { subject: 'Mine, edited', body: 'More', version: 1 });
+    expect(own.statusCode, own.body).toBe(200);
+    const byAdmin = await api(admin).patch(`/activities/${ownersNote.id}`, { subject: 'Tidied', version: 1 });
+    expect(byAdmin.statusCode, byAdmin.body).toBe(200);
+    const history = (await api(owner).get(`/activities/${ownersNote.id}/history`)).json().data;
+    expect(history[0]).toMatchObject({
+      action: 'update',
+      field: 'subject',
+      oldValue: 'Owner wrote this',
+      newValue: 'Tidied',
+      actorId: admin.memberId,
+    });
+
+    // Deleted: gone from the timeline, in history, back on restore.
+    expect((await api(member).delete(`/activities/${mine.id}`)).statusCode).toBe(200);
+    expect((await timeline(owner, `/companies/${co}`)).data.map((a) => a.id)).toEqual([ownersNote.id]);
+    const deleted = (await api(owner).get(`/activities/${mine.id}/history`)).json().data;
+    expect(deleted[0]).toMatchObject({ action: 'delete', actorId: member.memberId });
+    expect((await api(member).post(`/activities/${mine.id}/restore`)).statusCode).toBe(200);
+    expect((await timeline(owner, `/companies/${co}`)).data).toHaveLength(2);
   });
 });

@@ -138,6 +138,7 @@ const pastTense: Record<HistoryAction, string> = {
   restore: 'restored',
   merge: 'merged',
   convert: 'converted',
+  purge: 'purged',
 };
 
 /**

@@ -6,7 +6,7 @@ import { workspaces } from '../workspaces/workspaces.table.ts';
 
 /**
  * Field-level audit trail, append-only (a trigger refuses UPDATE and DELETE). One row per
- * changed field; creates, deletes and restores write one row with `field` null.
+ * changed field; creates, deletes, restores and purges (deleted for good) write one row with `field` null.
  */
 export const recordHistory = pgTable(
   'record_history',
@@ -14,7 +14,7 @@ export const recordHistory = pgTable(
     ...tenantKey(),
     recordType: text('record_type').notNull(),
     recordId: uuid('record_id').notNull(),
-    action: text('action', { enum: ['create', 'update', 'delete', 'restore', 'merge', 'convert'] }).notNull(),
+    action: text('action', { enum: ['create', 'update', 'delete', 'restore', 'merge', 'convert', 'purge'] }).notNull(),
     field: text('field'),
     oldValue: jsonb('old_value'),
     newValue: jsonb('new_value'),

@@ -5,7 +5,7 @@ import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
-import { loadLinks } from '../../records/links.ts';
+import { loadLinks, nameLinks } from '../../records/links.ts';
 import { type ListInput, listRows } from '../../records/list.ts';
 import { metaFields, type ObjectDef } from '../../records/object-def.ts';
 import { resolveLinks, toTimestamp } from '../activities/activities.service.ts';
@@ -40,6 +40,7 @@ export const taskDef: ObjectDef = {
     'priority',
     'custom',
     'links',
+    'related',
     'createdAt',
     'updatedAt',
     'createdBy',
@@ -77,6 +78,25 @@ async function insertLinks(conn: Conn, ctx: Ctx, taskId: string, links: RecordLi
  */
 const checkLinks = (conn: Conn, ctx: Ctx, links: RecordLink[]) => resolveLinks(conn, ctx, links, false);
 
+/**
+ * Tasks as the API answers them: with `related`, the linked records by name. History and events
+ * use toTask alone, so that renaming a company is not a change of its tasks.
+ */
+async function withRelated(conn: Conn, ctx: Ctx, rows: Row[], links: Map<string, RecordLink[]>) {
+  const names = await nameLinks(conn, ctx, [...links.values()].flat());
+  return rows.map((r) => {
+    const own = links.get(r.id) ?? [];
+    const related = own.flatMap((l) => names.get(`${l.recordType}:${l.recordId}`) ?? []);
+    return { ...toTask(r, own), related };
+  });
+}
+
+/** A write's answer with its `related` names, so that it reads like GET. */
+async function named(conn: Conn, ctx: Ctx, task: Task): Promise<Task> {
+  const names = await nameLinks(conn, ctx, task.links);
+  return { ...task, related: task.links.flatMap((l) => names.get(`${l.recordType}:${l.recordId}`) ?? []) };
+}
+
 async function page(conn: Conn, ctx: Ctx, input: ListInput) {
   const { field } = await fieldResolver(conn, ctx, taskDef);
   const p = await listRows<Row>(conn, ctx, taskDef, input, field);
@@ -85,14 +105,15 @@ async function page(conn: Conn, ctx: Ctx, input: ListInput) {
     ctx,
     p.rows.map((r) => r.id),
   );
-  return { data: p.rows.map((r) => toTask(r, links.get(r.id) ?? [])), nextCursor: p.nextCursor };
+  return { data: await withRelated(conn, ctx, p.rows, links), nextCursor: p.nextCursor };
 }
 
 export const listTasks = (conn: Conn, ctx: Ctx, input: ListInput) => page(conn, ctx, input);
 
 export async function getTask(conn: Conn, ctx: Ctx, id: string) {
   const row = await findRow<Row>(conn, ctx, taskDef, id);
-  return toTask(row, await linksOfOne(conn, ctx, id));
+  const [task] = await withRelated(conn, ctx, [row], await linksOf(conn, ctx, [id]));
+  return task;
 }
 
 export async function createTask(conn: Conn, ctx: Ctx, input: TaskCreate) {
@@ -119,7 +140,7 @@ export async function createTask(conn: Conn, ctx: Ctx, input: TaskCreate) {
     (r) => toTask(r, links),
   );
   await insertLinks(conn, ctx, api.id, links);
-  return api;
+  return named(conn, ctx, api);
 }
 
 export async function updateTask(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<TaskUpdate, 'version'>) {
@@ -154,16 +175,17 @@ export async function updateTask(conn: Conn, ctx: Ctx, id: string, version: numb
     await conn.delete(taskLinks).where(and(eq(taskLinks.workspaceId, ctx.workspaceId), eq(taskLinks.taskId, id)));
     await insertLinks(conn, ctx, id, newLinks);
   }
-  return api;
+  return named(conn, ctx, api);
 }
 
 async function setDeleted(conn: Conn, ctx: Ctx, id: string, version: number | undefined, deleting: boolean) {
   await findRow<Row>(conn, ctx, taskDef, id, true);
   const links = await linksOfOne(conn, ctx, id);
   const toApi = (r: Row) => toTask(r, links);
-  return deleting
-    ? softDeleteRecord<Row, Task>(conn, ctx, taskDef, id, version, toApi)
-    : restoreRecord<Row, Task>(conn, ctx, taskDef, id, toApi);
+  const api = deleting
+    ? await softDeleteRecord<Row, Task>(conn, ctx, taskDef, id, version, toApi)
+    : await restoreRecord<Row, Task>(conn, ctx, taskDef, id, toApi);
+  return named(conn, ctx, api);
 }
 
 export const deleteTask = (conn: Conn, ctx: Ctx, id: string, version?: number) => setDeleted(conn, ctx, id, version, true);

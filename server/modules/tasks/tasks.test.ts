@@ -173,4 +173,34 @@ describe('tasks', () => {
     expect(await countRows('tasks', s.workspaceId)).toBe(0);
     expect(await countRows('task_links', s.workspaceId)).toBe(0);
   });
+
+  it('names the records a task is related to in lists and reads', async () => {
+    const s = await signUp();
+    const co = await company(s, 'Initech');
+    const person = await createOk(s, '/contacts', { firstName: 'Peter', lastName: 'Gibbons' });
+    await createOk(s, '/objects', { key: 'project', label: 'Project', labelPlural: 'Projects' });
+    const proj = await createOk(s, '/objects/project/records', { name: 'TPS reports' });
+    const t = await createTask(s, {
+      title: 'Follow up',
+      links: [
+        { recordType: 'company', recordId: co },
+        { recordType: 'contact', recordId: person.id },
+        { recordType: 'custom_record', recordId: proj.id },
+      ],
+    });
+    const related = [
+      { recordType: 'company', recordId: co, name: 'Initech', objectKey: null },
+      { recordType: 'contact', recordId: person.id, name: 'Peter Gibbons', objectKey: null },
+      { recordType: 'custom_record', recordId: proj.id, name: 'TPS reports', objectKey: 'project' },
+    ];
+    const list = (await api(s).get('/tasks')).json().data;
+    expect(list.find((x: Task) => x.id === t.id).related).toEqual(related);
+    expect((await api(s).get(`/tasks/${t.id}`)).json().related).toEqual(related);
+    expect((await api(s).get('/tasks?fields=title,related')).json().data[0].related).toEqual(related);
+    expect((await api(s).get(`/companies/${co}/tasks`)).json().data[0].related).toEqual(related);
+    // A renamed company is read with its new name, and renaming it is no change of the task.
+    await api(s).patch(`/companies/${co}`, { name: 'Initrode', version: 1 });
+    expect((await api(s).get(`/tasks/${t.id}`)).json().related[0].name).toBe('Initrode');
+    expect((await api(s).get(`/tasks/${t.id}/history`)).json().data).toHaveLength(1);
+  });
 });

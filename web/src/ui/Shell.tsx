@@ -28,6 +28,7 @@ import {
   IconSettings,
   IconSun,
   IconTargetArrow,
+  IconTrash,
   IconUser,
   IconUsers,
 } from '@tabler/icons-react';
@@ -49,6 +50,7 @@ const nav = [
   { to: '/deals/board', key: 'nav.board', icon: IconLayoutKanban },
   { to: '/tasks', key: 'nav.tasks', icon: IconChecklist },
   { to: '/reports', key: 'nav.reports', icon: IconChartBar },
+  { to: '/trash', key: 'nav.trash', icon: IconTrash },
   { to: '/settings', key: 'nav.settings', icon: IconSettings },
 ] as const;
 

@@ -5,6 +5,7 @@ import { type Activity, api, type Deal, fullRows, type Task, unwrap } from '../.
 import { formatDateTime, formatMoney, formatRelative } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { useMe } from '../../session.ts';
+import { linkedRecordPath } from '../../ui/linkedRecord.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { usePipelines } from '../../ui/usePipelines.ts';
 import { PipelineReportCard } from '../reports/PipelineReportCard.tsx';
@@ -45,8 +46,23 @@ function MyTasks() {
   return (
     <Stack gap="xs">
       {tasks.data.map((task) => (
-        <Group key={task.id} justify="space-between" wrap="nowrap">
-          <Checkbox label={task.title} checked={task.done} onChange={() => complete.mutate(task)} />
+        <Group key={task.id} justify="space-between" wrap="nowrap" align="flex-start">
+          <Stack gap={0}>
+            <Checkbox label={task.title} checked={task.done} onChange={() => complete.mutate(task)} />
+            {!!task.related?.length && (
+              <Text size="xs" c="dimmed" pl={30}>
+                {t('fields.related')}:{' '}
+                {task.related.map((r, i) => (
+                  <span key={`${r.recordType}:${r.recordId}`}>
+                    {i > 0 && ', '}
+                    <Link to={linkedRecordPath(r)} size="xs">
+                      {r.name || '—'}
+                    </Link>
+                  </span>
+                ))}
+              </Text>
+            )}
+          </Stack>
           {task.dueAt && (
             <Badge color={new Date(task.dueAt).getTime() < now ? 'red' : 'gray'} variant="light">
               {new Date(task.dueAt).getTime() < now ? t('home.overdue') : formatRelative(task.dueAt)}

@@ -119,9 +119,11 @@ export function RecordTable({ rows, columns, lookups, sort, onSort, selected, on
         />
       );
     const text = c.display(row, lookups);
-    if (c.href)
+    // A column may link only some rows (a task related to nothing has no record to open).
+    const href = c.href?.(row);
+    if (href)
       return (
-        <Link to={c.href(row)} size="sm" fw={500}>
+        <Link to={href} size="sm" fw={500}>
           {text || '—'}
         </Link>
       );

@@ -3,6 +3,7 @@ import { companySizes, dealStatuses, leadStatuses, lifecycleStages, openLeadStat
 import type { FieldDefinition, Pipeline } from '../../api.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber, formatPhone, fractionDigits, telHref } from '../../format.ts';
 import { type BuiltInType, customKey, fieldsKeyOf, isCustom, type ObjectType, type Row } from '../../records.ts';
+import { type LinkedRecord, linkedRecordPath } from '../../ui/linkedRecord.ts';
 import { contactName } from '../../ui/names.ts';
 
 export type FilterKind = 'text' | 'enum' | 'number' | 'date' | 'datetime' | 'uuid' | 'bool' | 'multi' | 'none';
@@ -143,6 +144,19 @@ const when = (key: string, kind: 'date' | 'datetime' = 'datetime'): Column => ({
   display: (r) => (kind === 'date' ? formatDate(r[key] as string) : formatDateTime(r[key] as string)),
 });
 const day = (key: string): Column => ({ ...when(key, 'date'), edit: 'date', toPatch: (v) => ({ [key]: v || null }) });
+
+/** What a task is about: its linked records by name, the cell linking to the first. */
+const relatedTo: Column = {
+  key: 'related',
+  label: 'fields.related',
+  width: 200,
+  filter: 'none',
+  display: (r) => ((r.related as { name: string }[] | undefined) ?? []).map((x) => x.name).join(', '),
+  href: (r) => {
+    const first = (r.related as LinkedRecord[] | undefined)?.[0];
+    return first ? linkedRecordPath(first) : '';
+  },
+};
 
 const builtInColumns: Record<BuiltInType, Column[]> = {
   contact: [
@@ -309,6 +323,7 @@ const builtInColumns: Record<BuiltInType, Column[]> = {
     { key: 'done', label: 'fields.done', width: 80, field: 'done', filter: 'bool', display: (r, l) => (r.done ? l.t('fields.done') : '') },
     enumCol('priority', taskPriorities, 100),
     owner('assigneeId'),
+    relatedTo,
     when('createdAt'),
   ],
 };
@@ -318,7 +333,7 @@ const builtInDefaults: Record<BuiltInType, string[]> = {
   company: ['name', 'domain', 'industry', 'size', 'ownerId', 'lastActivityAt'],
   deal: ['name', 'amountMinor', 'stageId', 'status', 'expectedCloseDate', 'ownerId'],
   lead: ['name', 'email', 'companyName', 'status', 'source', 'ownerId'],
-  task: ['title', 'dueAt', 'done', 'priority', 'assigneeId'],
+  task: ['title', 'dueAt', 'done', 'priority', 'assigneeId', 'related'],
 };
 
 const customFilter: Record<string, FilterKind> = {

@@ -18,6 +18,7 @@ import {
   webPath,
 } from '../../records.ts';
 import { Link } from '../../router.tsx';
+import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
 import { contactName } from '../../ui/names.ts';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useObjectLabel } from '../../ui/useObjects.ts';
@@ -98,9 +99,13 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
       else notifications.show({ color: 'red', message: e.message });
     },
   });
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const trash = useMutation({
     mutationFn: () => (record.data?.deletedAt ? restoreRecord(type, id) : deleteRecord(type, id)),
-    onSuccess: refresh,
+    onSuccess: () => {
+      setConfirmingDelete(false);
+      refresh();
+    },
   });
 
   if (record.error)
@@ -153,11 +158,20 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
             size="xs"
             variant="default"
             color={row.deletedAt ? undefined : 'red'}
-            onClick={() => trash.mutate()}
+            onClick={() => (row.deletedAt ? trash.mutate() : setConfirmingDelete(true))}
             loading={trash.isPending}
           >
             {row.deletedAt ? t('record.restore') : t('record.delete')}
           </Button>
+          <ConfirmModal
+            opened={confirmingDelete}
+            title={t('trash.confirmDelete', { name: titleOf(type, row) })}
+            text={t('trash.confirmDeleteText')}
+            confirmLabel={t('record.delete')}
+            loading={trash.isPending}
+            onConfirm={() => trash.mutate()}
+            onClose={() => setConfirmingDelete(false)}
+          />
         </Group>
       </Group>
       {row.deletedAt && <Alert color="orange">{t('record.deletedBanner')}</Alert>}

@@ -1,14 +1,12 @@
-import { Badge, Button, Group, Paper, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Activity, ApiError, api, fullRows, unwrap } from '../../api.ts';
-import { formatDateTime } from '../../format.ts';
 import { apiSegment, linkSegment, linkTypeOf, type ObjectType } from '../../records.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
-import { useMembers } from '../../ui/useMembers.ts';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
-import { LinkedRecords, LinksToggle } from './LinkedRecords.tsx';
+import { ActivityItem } from './ActivityItem.tsx';
 
 type Linkable = Exclude<ObjectType, 'task'>;
 const kinds = ['note', 'call', 'meeting', 'email'] as const;
@@ -16,7 +14,6 @@ const kinds = ['note', 'call', 'meeting', 'email'] as const;
 export function Timeline({ type, id }: { type: Linkable; id: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const { nameOf } = useMembers();
   const key = ['activities', 'timeline', type, id];
   const timeline = useQuery({
     queryKey: key,
@@ -27,6 +24,10 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
         ),
       ),
   });
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['activities'] });
+    void qc.invalidateQueries({ queryKey: [apiSegment(type), 'one', id] });
+  };
   const [kind, setKind] = useState<(typeof kinds)[number]>('note');
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
@@ -40,8 +41,7 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
     onSuccess: () => {
       setSubject('');
       setBody('');
-      void qc.invalidateQueries({ queryKey: ['activities'] });
-      void qc.invalidateQueries({ queryKey: [apiSegment(type), 'one', id] });
+      refresh();
     },
   });
   const submit = useSubmitOnce(log);
@@ -96,52 +96,10 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
       ) : (
         <Stack gap="xs" data-testid="timeline">
           {timeline.data.map((a) => (
-            <Paper key={a.id} withBorder p="sm">
-              <Group gap="xs" justify="space-between">
-                <Group gap="xs">
-                  <Badge variant="light">{t(`activity.${a.type}`)}</Badge>
-                  <Text size="sm" fw={600}>
-                    {a.subject}
-                  </Text>
-                </Group>
-                <Text size="xs" c="dimmed">
-                  {nameOf(a.ownerId)} · {formatDateTime(a.occurredAt)}
-                </Text>
-              </Group>
-              {a.body && (
-                <Text size="sm" mt={4} style={{ whiteSpace: 'pre-wrap' }}>
-                  {a.body}
-                </Text>
-              )}
-              <ActivityLinks activity={a} />
-            </Paper>
+            <ActivityItem key={a.id} activity={a} onChanged={refresh} />
           ))}
         </Stack>
       )}
     </Stack>
-  );
-}
-
-/** The records an activity concerns, shown on request, linked and unlinked in place. */
-function ActivityLinks({ activity }: { activity: Activity }) {
-  const qc = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const relink = useMutation({
-    // autoLink off: a company someone unlinks must not come back through a contact who works there.
-    mutationFn: async (links: Activity['links']) =>
-      unwrap(
-        await api.PATCH('/api/v1/activities/{id}', {
-          params: { path: { id: activity.id } },
-          body: { links, autoLink: false, version: activity.version },
-        }),
-      ),
-    onSettled: () => qc.invalidateQueries({ queryKey: ['activities'] }),
-  });
-  const err = relink.error instanceof ApiError ? (relink.error.errors[0]?.message ?? relink.error.message) : relink.error?.message;
-  return (
-    <>
-      <LinksToggle count={activity.links.length} open={open} onToggle={() => setOpen(!open)} />
-      {open && <LinkedRecords links={activity.links} onChange={relink.mutateAsync} pending={relink.isPending} error={err} min={1} />}
-    </>
   );
 }

@@ -1,0 +1,203 @@
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { type TrashItem, type TrashQuery, type TrashType, trashTypes } from '../../../contract/trash.ts';
+import { type Conn, selectRows } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { badRequest, conflict, notFound } from '../../http/errors.ts';
+import { findRow } from '../../records/crud.ts';
+import { activities, activityLinks } from '../activities/activities.table.ts';
+import { deals } from '../deals/deals.table.ts';
+import { customValueArchive } from '../fields/fields.table.ts';
+import { emitEvent, writeHistory } from '../history/history.service.ts';
+import { leads } from '../leads/leads.table.ts';
+import { searchSources } from '../search/search.service.ts';
+import { searchTerms } from '../search/search.table.ts';
+import { taskLinks } from '../tasks/tasks.table.ts';
+
+/**
+ * Each type's table and how its records are named, as SQL over the record `r`. The linkable types
+ * are named as search shows them (one definition of "a contact's name"); tasks by their title,
+ * activities by their subject, else the start of their text, else their kind.
+ */
+const sources: Record<TrashType, { table: string; name: string }> = {
+  company: { table: 'companies', name: searchSources.company.title },
+  contact: { table: 'contacts', name: searchSources.contact.title },
+  lead: { table: 'leads', name: searchSources.lead.title },
+  deal: { table: 'deals', name: searchSources.deal.title },
+  custom_record: { table: 'custom_records', name: searchSources.custom_record.title },
+  task: { table: 'tasks', name: 'r.title' },
+  activity: { table: 'activities', name: `coalesce(nullif(r.subject, ''), nullif(left(r.body, 80), ''), r.type)` },
+};
+
+// Trash cursors carry the deletion time in UTC to the microsecond and the record's id.
+const cursorRe = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function decodeCursor(text: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') {
+      const [at, id] = v;
+      const d = new Date(`${at.slice(0, 23)}Z`);
+      if (cursorRe.test(at) && uuidRe.test(id) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === at.slice(0, 19)) {
+        if (d.getUTCFullYear() >= 1) return [at, id];
+      }
+    }
+  } catch {}
+  throw badRequest('query.cursor', 'bad_cursor', 'cursor is not one this trash listing gave out');
+}
+
+/** One type's records in the trash as (type, id, object_key, name, deleted_at) rows. */
+function branch(ctx: Ctx, type: TrashType, objectKey: string | undefined): SQL {
+  const s = sources[type];
+  if (type === 'custom_record') {
+    // A record of an object that is itself in the trash cannot be restored on its own (its routes
+    // answer 404 until the object is back), so it is listed with its object, not here.
+    return sql`select ${type}::text as type, r.id, t.key as object_key, ${sql.raw(s.name)} as name, r.deleted_at
+      from custom_records r
+      join object_types t on t.workspace_id = r.workspace_id and t.id = r.object_type_id and t.deleted_at is null
+      where r.workspace_id = ${ctx.workspaceId} and r.deleted_at is not null${objectKey ? sql` and t.key = ${objectKey}` : sql``}`;
+  }
+  return sql`select ${type}::text as type, r.id, null::text as object_key, ${sql.raw(s.name)} as name, r.deleted_at
+    from ${sql.raw(s.table)} r
+    where r.workspace_id = ${ctx.workspaceId} and r.deleted_at is not null`;
+}
+
+type TrashRow = {
+  type: TrashType;
+  id: string;
+  object_key: string | null;
+  name: string | null;
+  deleted_at: string;
+  at: string;
+  actor_type: 'member' | 'api_key' | 'system' | null;
+  actor_id: string | null;
+};
+
+/**
+ * The records in the trash, of every type or one, newest deletion first, paged by (deleted_at, id).
+ * Who deleted a record is not a column of it: it is the actor of its latest `delete` history entry,
+ * read per row of the page (the history index leads with workspace, type and record).
+ */
+export async function listTrash(conn: Conn, ctx: Ctx, q: TrashQuery) {
+  const limit = q.limit ?? 50;
+  if (q.object && q.type !== 'custom_record') {
+    throw badRequest('query.object', 'needs_type', 'object narrows type=custom_record; send both');
+  }
+  const types = q.type ? [q.type] : trashTypes;
+  const union = sql.join(
+    types.map((t) => branch(ctx, t, q.object)),
+    sql` union all `,
+  );
+  const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const rows = await selectRows<TrashRow>(
+    conn,
+    sql`select x.type, x.id, x.object_key, x.name,
+          to_char(x.deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as deleted_at,
+          to_char(x.deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+          d.actor_type, d.actor_id
+        from (${union}) x
+        left join lateral (
+          select h.actor_type, h.actor_id from record_history h
+          where h.workspace_id = ${ctx.workspaceId} and h.record_type = x.type and h.record_id = x.id and h.action = 'delete'
+          order by h.at desc, h.id desc limit 1
+        ) d on true
+        ${after ? sql`where (x.deleted_at, x.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
+        order by x.deleted_at desc, x.id desc
+        limit ${limit + 1}`,
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const data: TrashItem[] = page.map((r) => ({
+    type: r.type,
+    id: r.id,
+    objectKey: r.object_key,
+    name: r.name ?? '',
+    deletedAt: r.deleted_at,
+    deletedBy: r.actor_type ? { actorType: r.actor_type, actorId: r.actor_id } : null,
+  }));
+  return { data, nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.at, last.id])).toString('base64url') : null };
+}
+
+type Versioned = PgTable & { workspaceId: PgColumn; id: PgColumn; version: PgColumn; updatedAt: PgColumn };
+
+/**
+ * Clears a reference other records hold to the record being purged (a deal's company, a converted
+ * lead's contact): the column is set to null as an edit of that record, with its version bumped
+ * (an open form on it then reloads instead of writing the gone id back) and a history row saying so.
+ */
+async function clearReference(conn: Conn, ctx: Ctx, recordType: string, table: Versioned, column: PgColumn, field: string, id: string) {
+  const changed = (await conn
+    .update(table)
+    .set({ [field]: null, version: sql`${table.version} + 1`, updatedAt: sql`now()` } as never)
+    .where(and(eq(table.workspaceId, ctx.workspaceId), eq(column, id)))
+    .returning({ id: table.id, version: table.version })) as { id: string; version: number }[];
+  for (const r of changed) await writeHistory(conn, ctx, recordType, r.id, 'update', [{ field, old: id, new: null }], r.version);
+}
+
+/** The links activities and tasks hold to a record, removed with it; activities it was the only record of go too. */
+async function dropLinks(conn: Conn, ctx: Ctx, type: TrashType, id: string) {
+  const linked = await conn
+    .delete(activityLinks)
+    .where(and(eq(activityLinks.workspaceId, ctx.workspaceId), eq(activityLinks.recordType, type), eq(activityLinks.recordId, id)))
+    .returning({ activityId: activityLinks.activityId });
+  await conn
+    .delete(taskLinks)
+    .where(and(eq(taskLinks.workspaceId, ctx.workspaceId), eq(taskLinks.recordType, type), eq(taskLinks.recordId, id)));
+  // An activity shows only on the records it links to: one left with none would be on no timeline,
+  // readable by nobody in the app, so it is purged with the record it was about. A task with no
+  // link stays: it is still its assignee's to-do.
+  const ids = linked.map((l) => l.activityId);
+  if (!ids.length) return;
+  const orphans = await conn
+    .select({ id: activities.id })
+    .from(activities)
+    .where(
+      and(
+        eq(activities.workspaceId, ctx.workspaceId),
+        inArray(activities.id, ids),
+        sql`not exists (select 1 from activity_links l where l.workspace_id = ${activities.workspaceId} and l.activity_id = ${activities.id})`,
+      ),
+    );
+  for (const o of orphans) {
+    await conn.delete(activities).where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, o.id)));
+    await writeHistory(conn, ctx, 'activity', o.id, 'purge', [{ field: null, old: null, new: null }]);
+    await emitEvent(conn, ctx, 'activity.purged', 'activity', o.id, { id: o.id });
+  }
+}
+
+/**
+ * Removes a record in the trash for good, with what hangs off it: links from activities and tasks,
+ * search terms, archived custom values, its rows in contact–company and deal–contact tables (by
+ * cascade), and references from other records (cleared as edits of those records). A record not in
+ * the trash is refused: deleting for good is a second step, never the first.
+ *
+ * History is kept, not anonymised: the audit trail must say who removed what and when, after the
+ * record is gone (a trigger makes it append-only). Erasing a person's data from history is the
+ * separate GDPR erasure, which redacts under a guarded setting; purging is housekeeping.
+ */
+export async function purgeRecord(conn: Conn, ctx: Ctx, type: TrashType, id: string) {
+  const { objectDefs } = await import('../registry.ts');
+  const def = objectDefs[type];
+  if (!def) throw notFound('Record');
+  const row = await findRow<{ deletedAt: Date | null; version: number }>(conn, ctx, def, id, true);
+  if (!row.deletedAt) {
+    throw conflict('not_in_trash', `This ${def.label.toLowerCase()} is not in the trash; move it to the trash first`);
+  }
+  if (type === 'company') {
+    await clearReference(conn, ctx, 'deal', deals, deals.companyId, 'companyId', id);
+    await clearReference(conn, ctx, 'lead', leads, leads.convertedCompanyId, 'convertedCompanyId', id);
+  }
+  if (type === 'contact') await clearReference(conn, ctx, 'lead', leads, leads.convertedContactId, 'convertedContactId', id);
+  if (type === 'deal') await clearReference(conn, ctx, 'lead', leads, leads.convertedDealId, 'convertedDealId', id);
+  if (type !== 'task' && type !== 'activity') await dropLinks(conn, ctx, type, id);
+  await conn
+    .delete(searchTerms)
+    .where(and(eq(searchTerms.workspaceId, ctx.workspaceId), eq(searchTerms.recordType, type), eq(searchTerms.recordId, id)));
+  await conn
+    .delete(customValueArchive)
+    .where(and(eq(customValueArchive.workspaceId, ctx.workspaceId), eq(customValueArchive.recordId, id)));
+  await conn.delete(def.table).where(and(eq(def.table.workspaceId, ctx.workspaceId), eq(def.table.id, id)));
+  await writeHistory(conn, ctx, type, id, 'purge', [{ field: null, old: null, new: null }], row.version);
+  await emitEvent(conn, ctx, `${type}.purged`, type, id, { id });
+}
