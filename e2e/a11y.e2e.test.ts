@@ -47,6 +47,8 @@ const pages = (ids: Record<string, string>): Target[] => [
   { path: '/deals/board', heading: 'Deals board', text: 'Initech rollout' },
   { path: '/tasks', heading: 'Tasks', text: 'Send the proposal' },
   { path: '/o/project', heading: 'Projects', text: 'Moon base' },
+  { path: '/reports', heading: 'Reports' },
+  { path: '/trash', heading: 'Trash' },
   { path: `/contacts/${ids.contact}`, heading: 'Ada Lovelace', tabs: recordTabs },
   { path: `/companies/${ids.company}`, heading: 'Initech', tabs: recordTabs },
   { path: `/deals/${ids.deal}`, heading: 'Initech rollout', tabs: recordTabs },

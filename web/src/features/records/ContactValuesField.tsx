@@ -78,7 +78,7 @@ export function ContactValuesField({ row, kind, onSaved }: { row: Row; kind: Kin
           const href = kind === 'emails' ? `mailto:${e.value}` : telHref(e.e164);
           const shown = kind === 'emails' ? e.value : formatPhone(e.value, e.e164);
           return (
-            <Group key={`${e.value}-${i}`} gap={6} wrap="nowrap">
+            <Group key={`${e.label}:${e.value}`} gap={6} wrap="nowrap">
               {href ? (
                 <Anchor size="sm" href={href} style={{ overflowWrap: 'anywhere' }}>
                   {shown}
