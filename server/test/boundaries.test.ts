@@ -31,7 +31,18 @@ const known = new Set([
   'modules/members/members.service.ts → modules/auth/auth.table.ts',
   // a pipeline counts the deals on a stage before recasting or removing it
   'modules/pipelines/pipelines.service.ts → modules/deals/deals.table.ts',
+  // purging a record for good clears, in one transaction, what hangs off it in other modules'
+  // tables (links, search terms, archived custom values, references), until each module offers a
+  // purge step through the object registry
+  'modules/trash/trash.service.ts → modules/activities/activities.table.ts',
+  'modules/trash/trash.service.ts → modules/deals/deals.table.ts',
+  'modules/trash/trash.service.ts → modules/fields/fields.table.ts',
+  'modules/trash/trash.service.ts → modules/leads/leads.table.ts',
+  'modules/trash/trash.service.ts → modules/search/search.table.ts',
+  'modules/trash/trash.service.ts → modules/tasks/tasks.table.ts',
   // the record engine still reaches into modules
+  // (a task's related records are named as search names them: one rule for a record's title)
+  'records/links.ts → modules/search/search.service.ts',
   'records/bulk.ts → modules/contacts/contacts.table.ts',
   'records/bulk.ts → modules/deals/deals.table.ts',
   'records/bulk.ts → modules/fields/fields.service.ts',
