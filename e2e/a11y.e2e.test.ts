@@ -164,7 +164,8 @@ describe.runIf(hasChromium)('accessibility of every page', () => {
         const errors = watchConsole(page);
 
         await page.goto(`${server.url}/signin`);
-        await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
+        // A fresh browser: nobody has signed in on it, so it is not welcomed back.
+        await page.getByRole('heading', { name: 'Sign in to Rapport' }).waitFor();
         await check(page, mode, '/signin');
         await page.getByRole('link', { name: 'Create a workspace' }).click();
         await page.getByRole('heading', { name: 'Create your workspace' }).waitFor();
