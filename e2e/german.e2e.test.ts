@@ -102,7 +102,7 @@ describe.runIf(hasChromium)('German throughout', () => {
       expect(await page.getByText('marketingQualified').count()).toBe(0);
       await check('contact page');
 
-      for (const path of ['/contacts', '/companies', '/leads', '/deals', '/tasks', '/deals/board', '/reports', '/trash']) {
+      for (const path of ['/contacts', '/companies', '/leads', '/deals', '/tasks', '/reports', '/trash', '/deals/board']) {
         await page.goto(`${server.url}${path}`);
         await check(path);
       }

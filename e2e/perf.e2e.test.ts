@@ -197,7 +197,7 @@ describe.runIf(hasChromium)('performance note', () => {
     };
     expect(run.reached).toBe(true);
     await page.getByRole('link', { name: last }).waitFor();
-    expect(await page.getByText(`${ROWS} rows`, { exact: true }).count()).toBe(1);
+    expect(await page.getByText(`${ROWS.toLocaleString('en-US')} rows`, { exact: true }).count()).toBe(1);
     expect(errors).toEqual([]);
   }, 180_000);
 });
