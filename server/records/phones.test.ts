@@ -116,6 +116,14 @@ describe('phone numbers', () => {
     expect(converted.statusCode, converted.body).toBe(200);
     const contact = (await c.get(`/contacts/${converted.json().contact.id}`)).json();
     expect(contact.phones).toEqual([{ label: 'work', value: '0171 2345678', e164: '+491712345678' }]);
+
+    // The workspace moves to the US: a lead's national German number still means the German number.
+    const lotte = (await c.post('/leads', { firstName: 'Lotte', phone: '0171 1111111' })).json();
+    const ws = (await c.get('/workspace')).json();
+    expect((await c.patch('/workspace', { country: 'US', version: ws.version })).statusCode).toBe(200);
+    const moved = await c.post(`/leads/${lotte.id}/convert`, { version: lotte.version });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((await c.get(`/contacts/${moved.json().contact.id}`)).json().phones[0].e164).toBe('+491711111111');
   });
 
   it('reads custom phone fields in the workspace’s country too', async () => {

@@ -10,7 +10,7 @@ import { AppError, conflict, invalid } from '../../http/errors.ts';
 import { checkVersion, findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { type ListInput, listRecords } from '../../records/list.ts';
 import { metaFields, type ObjectDef } from '../../records/object-def.ts';
-import { phoneColumns } from '../../records/phones.ts';
+import { phoneColumns, readPhone } from '../../records/phones.ts';
 import { assertRecords } from '../../records/references.ts';
 import { companyDef, createCompany, getCompany } from '../companies/companies.service.ts';
 import { addContactCompany, contactDef, createContact, getContact } from '../contacts/contacts.service.ts';
@@ -153,6 +153,12 @@ export async function updateLead(conn: Conn, ctx: Ctx, id: string, version: numb
   );
 }
 
+/** A stored phone in a form that still reads as the same number in the workspace's country. */
+async function phoneAsTyped(conn: Conn, ctx: Ctx, phone: string, e164: string | null) {
+  const read = readPhone(phone, await workspaceCountry(conn, ctx));
+  return typeof read !== 'string' && (e164 === null || read.e164 === e164) ? phone : (e164 ?? phone);
+}
+
 export const deleteLead = (conn: Conn, ctx: Ctx, id: string, version?: number) => softDeleteRecord(conn, ctx, leadDef, id, version, toLead);
 
 export const restoreLead = (conn: Conn, ctx: Ctx, id: string) => restoreRecord(conn, ctx, leadDef, id, toLead);
@@ -223,12 +229,15 @@ export async function convertLead(
   if (existingContactId) {
     contact = company ? await addContactCompany(conn, ctx, existingContactId, company.id) : await getContact(conn, ctx, existingContactId);
   } else {
+    // As typed, unless the workspace's country changed since and the typed form now reads as
+    // another number (or none): then its E.164, which still means the number the lead gave.
+    const phone = lead.phone ? await phoneAsTyped(conn, ctx, lead.phone, lead.phoneE164) : null;
     contact = await step('contact', () =>
       createContact(conn, ctx, {
         firstName: lead.firstName,
         lastName: lead.lastName,
         emails: lead.email ? [{ label: 'work', value: lead.email }] : [],
-        phones: lead.phone ? [{ label: 'work', value: lead.phone }] : [],
+        phones: phone ? [{ label: 'work', value: phone }] : [],
         title: lead.title,
         source: lead.source,
         lifecycleStage: input.deal ? 'opportunity' : 'salesQualified',
