@@ -156,7 +156,7 @@ async function dropLinks(conn: Conn, ctx: Ctx, type: TrashType, id: string) {
       and(
         eq(activities.workspaceId, ctx.workspaceId),
         inArray(activities.id, ids),
-        sql`not exists (select 1 from activity_links l where l.workspace_id = ${activities.workspaceId} and l.activity_id = ${activities.id})`,
+        sql`not exists (select 1 from activity_links l where l.workspace_id = ${ctx.workspaceId} and l.activity_id = ${activities.id})`,
       ),
     );
   for (const o of orphans) {
