@@ -159,7 +159,10 @@ export function fold(v: string): string {
 /** Like's wildcards in a user's word are literal characters. */
 const likePrefix = (w: string) => `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-const isPhoneQuery = (q: string) => /^[+\d\s().-]+$/.test(q.trim()) && !q.trim().startsWith('+') && q.replace(/\D/g, '').length >= 3;
+/** A query written like a phone number: digits and their punctuation, at least three digits. */
+const looksLikePhone = (q: string) => /^[+\d\s().-]+$/.test(q.trim()) && q.replace(/\D/g, '').length >= 3;
+/** A phone query without a country code, which may be a national number. */
+const isPhoneQuery = (q: string) => looksLikePhone(q) && !q.trim().startsWith('+');
 
 /** The digits of a nationally written number in international form, read in the workspace's country. */
 async function internationalDigits(conn: Conn, ctx: Ctx, q: string): Promise<string[]> {
@@ -175,7 +178,7 @@ async function internationalDigits(conn: Conn, ctx: Ctx, q: string): Promise<str
  */
 export function queryWords(q: string): string[] {
   const trimmed = q.trim();
-  if (/^[+\d\s().-]+$/.test(trimmed) && trimmed.replace(/\D/g, '').length >= 3) return [trimmed.replace(/\D/g, '')];
+  if (looksLikePhone(trimmed)) return [trimmed.replace(/\D/g, '')];
   // Punctuation around a word ("Hahn," or a lone "-") is not part of any term; inside a word ("o'brien", "ada@acme") it is.
   const bare = trimmed.split(/\s+/).map((w) => w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, ''));
   const words = [...new Set(bare.filter(Boolean))].slice(0, 5).map((w) => w.slice(0, 100));
