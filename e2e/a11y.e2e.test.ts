@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeScan, hasChromium, launch, type Page, type Server, signUpInBrowser, startServer, watchConsole } from './harness.ts';
+import { axeScan, hasChromium, launch, type Page, pageApi, type Server, signUpInBrowser, startServer, watchConsole } from './harness.ts';
 
 // Every page a person sees, scanned by axe-core in light and dark mode, on a desktop and on a
 // 375 px phone (issue 9): no serious or critical violation anywhere, and on the phone no page wider
@@ -74,13 +74,7 @@ describe.runIf(hasChromium)('accessibility of every page', () => {
 
   /** A call to the API with the page's own session, as the web app makes it. */
   const apiCall = async (page: Page, method: string, path: string, body?: unknown) => {
-    const out = (await page.evaluate(
-      `(async () => {
-        const s = await (await fetch('/api/v1/auth/session')).json();
-        const r = await fetch('/api/v1${path}', { method: '${method}', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: ${body === undefined ? 'undefined' : `JSON.stringify(${JSON.stringify(body)})`} });
-        return { status: r.status, body: await r.json() };
-      })()`,
-    )) as { status: number; body: Record<string, unknown> };
+    const out = (await pageApi(page, method, path, body)) as { status: number; body: Record<string, unknown> };
     if (out.status >= 300) throw new Error(`${method} ${path}: ${out.status} ${JSON.stringify(out.body)}`);
     return out.body;
   };

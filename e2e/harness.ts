@@ -162,6 +162,18 @@ export async function axeScan(page: Page) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ') + colours(n.any[0]?.data)).join(', ')}`);
 }
 
+/** A call to the API with the page's own session cookie and CSRF token, as the web app makes it. */
+export function pageApi(page: Page, method: string, path: string, body?: unknown) {
+  return page.evaluate(
+    `(async () => {
+      const s = await (await fetch('/api/v1/auth/session')).json();
+      const r = await fetch('/api/v1${path}', { method: '${method}', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: ${body === undefined ? 'undefined' : `JSON.stringify(${JSON.stringify(body)})`} });
+      return { status: r.status, body: await r.json() };
+    })()`,
+    // biome-ignore lint/suspicious/noExplicitAny: each spec reads the answer in its own shape.
+  ) as Promise<{ status: number; body: any }>;
+}
+
 /** Signs a new person up through the sign-up page and waits for their home page. */
 export async function signUpInBrowser(page: Page, url: string, who: { name: string; email: string; password: string; workspace: string }) {
   await page.goto(`${url}/signup`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeScan, hasChromium, launch, type Page, type Server, signUpInBrowser, startServer, watchConsole } from './harness.ts';
+import { axeScan, hasChromium, launch, type Page, pageApi, type Server, signUpInBrowser, startServer, watchConsole } from './harness.ts';
 
 // Lists say how many records they hold (issue 9): "3 rows", not "3 ROWS" or "100 ROWS+"; the count
 // follows the filter, "about N rows" past what the server counts exactly; and a list opened from the
@@ -28,13 +28,7 @@ describe.runIf(hasChromium)('list counts', () => {
   });
 
   const apiCall = (method: string, path: string, body?: unknown) =>
-    page.evaluate(
-      `(async () => {
-        const s = await (await fetch('/api/v1/auth/session')).json();
-        const r = await fetch('/api/v1${path}', { method: '${method}', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: ${body === undefined ? 'undefined' : `JSON.stringify(${JSON.stringify(body)})`} });
-        return { status: r.status, body: await r.json() };
-      })()`,
-    ) as Promise<{ status: number; body: Record<string, unknown> }>;
+    pageApi(page, method, path, body) as Promise<{ status: number; body: Record<string, unknown> }>;
   const count = () => page.getByTestId('row-count');
   const filterUrl = (items: unknown[]) => `${server.url}/contacts?filter=${encodeURIComponent(JSON.stringify({ mode: 'and', items }))}`;
 

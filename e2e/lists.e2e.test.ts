@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeScan, hasChromium, launch, type Page, type Server, signUpInBrowser, startServer, watchConsole } from './harness.ts';
+import { axeScan, hasChromium, launch, type Page, pageApi, type Server, signUpInBrowser, startServer, watchConsole } from './harness.ts';
 
 // What a salesperson tripped over in the first hour (issue 9, bugs 1–3), driven in the browser:
 // a saved view on Contacts, a double click on Create, and the filter panel.
@@ -26,13 +26,10 @@ describe.runIf(hasChromium)('lists and creating records', () => {
 
   /** A call to the API with the page's own session, as the web app makes it. */
   const apiCall = (method: string, path: string, body?: unknown) =>
-    page.evaluate(
-      `(async () => {
-        const s = await (await fetch('/api/v1/auth/session')).json();
-        const r = await fetch('/api/v1${path}', { method: '${method}', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: ${body === undefined ? 'undefined' : `JSON.stringify(${JSON.stringify(body)})`} });
-        return { status: r.status, body: await r.json() };
-      })()`,
-    ) as Promise<{ status: number; body: { data?: { name?: string; title?: string }[] } & Record<string, unknown> }>;
+    pageApi(page, method, path, body) as Promise<{
+      status: number;
+      body: { data?: { name?: string; title?: string }[] } & Record<string, unknown>;
+    }>;
 
   it('filters contacts by email with the mouse, applies, and saves the view (bugs 1 and 3)', async () => {
     for (const [first, email] of [

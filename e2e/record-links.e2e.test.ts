@@ -5,6 +5,7 @@ import {
   hasChromium,
   launch,
   type Page,
+  pageApi,
   type Server,
   screenshotDir,
   signUpInBrowser,
@@ -47,13 +48,7 @@ describe.runIf(hasChromium)(
 
     /** A call to the API with the page's own session, as the web app makes it. */
     async function apiCall(method: string, path: string, body?: unknown) {
-      const r = (await page.evaluate(
-        `(async () => {
-        const s = await (await fetch('/api/v1/auth/session')).json();
-        const r = await fetch('/api/v1${path}', { method: '${method}', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: ${body === undefined ? 'undefined' : `JSON.stringify(${JSON.stringify(body)})`} });
-        return { status: r.status, body: await r.json() };
-      })()`,
-      )) as { status: number; body: Json };
+      const r = (await pageApi(page, method, path, body)) as { status: number; body: Json };
       expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
       return r.body;
     }
