@@ -162,13 +162,19 @@ export async function axeScan(page: Page) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ') + colours(n.any[0]?.data)).join(', ')}`);
 }
 
-/** A call to the API with the page's own session cookie and CSRF token, as the web app makes it. */
+/**
+ * A call to the API with the page's own session cookie and CSRF token, as the web app makes it.
+ * A body-less call sends no content type (Fastify refuses an empty JSON body), and an empty answer
+ * (204) reads as null.
+ */
 export function pageApi(page: Page, method: string, path: string, body?: unknown) {
   return page.evaluate(
     `(async () => {
       const s = await (await fetch('/api/v1/auth/session')).json();
-      const r = await fetch('/api/v1${path}', { method: '${method}', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: ${body === undefined ? 'undefined' : `JSON.stringify(${JSON.stringify(body)})`} });
-      return { status: r.status, body: await r.json() };
+      const r = await fetch('/api/v1${path}', { method: '${method}', headers: { ${body === undefined ? '' : "'content-type': 'application/json', "}'x-csrf-token': s.csrfToken },
+        ${body === undefined ? '' : `body: ${JSON.stringify(JSON.stringify(body))},`} });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
     })()`,
     // biome-ignore lint/suspicious/noExplicitAny: each spec reads the answer in its own shape.
   ) as Promise<{ status: number; body: any }>;

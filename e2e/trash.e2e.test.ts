@@ -5,6 +5,7 @@ import {
   hasChromium,
   launch,
   type Page,
+  pageApi,
   type Server,
   screenshotDir,
   signUpInBrowser,
@@ -17,13 +18,7 @@ import {
 
 /** Calls the API from the page, with its session and CSRF token; answers status and JSON body. */
 async function call(page: Page, method: string, path: string, body?: unknown) {
-  return (await page.evaluate(`(async () => {
-    const s = await (await fetch('/api/v1/auth/session')).json();
-    const r = await fetch('/api/v1${path}', { method: '${method}', headers: { ${body === undefined ? '' : "'content-type': 'application/json', "}'x-csrf-token': s.csrfToken },
-      ${body === undefined ? '' : `body: ${JSON.stringify(JSON.stringify(body))},`} });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
-  })()`)) as { status: number; body: Record<string, unknown> & { id: string; version: number } };
+  return (await pageApi(page, method, path, body)) as { status: number; body: Record<string, unknown> & { id: string; version: number } };
 }
 
 /** Waits until open dialogs have faded in (a string evaluated by the debugger: the app's CSP forbids eval). */
