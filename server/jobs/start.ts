@@ -1,6 +1,8 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import { consumerDefs } from '../modules/consumers.ts';
 import { jobDefs } from '../modules/jobs.ts';
+import type { ConsumerDef } from './consumers.ts';
 import type { JobDef, JobLog } from './define.ts';
 import { Worker } from './worker.ts';
 
@@ -14,9 +16,16 @@ async function extraJobs(env: NodeJS.ProcessEnv): Promise<JobDef[]> {
   return loaded.flat();
 }
 
-/** A worker over every kind of job the app has (and any extra kinds), started. */
-export async function startWorker(database: Database, config: Config, log: JobLog, concurrency = config.jobConcurrency) {
+/** A worker over every kind of job the app has (and any extra kinds), and every outbox consumer, started. */
+export async function startWorker(
+  database: Database,
+  config: Config,
+  log: JobLog,
+  concurrency = config.jobConcurrency,
+  consumers: ConsumerDef[] = consumerDefs,
+) {
   const worker = new Worker(database, [...jobDefs, ...(await extraJobs(process.env))], {
+    consumers,
     concurrency,
     leaseMs: config.jobLeaseMs,
     // One connection on the embedded database: a short poll costs an index probe, and imports start sooner.

@@ -4,6 +4,7 @@ import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { selectRows } from '../db/client.ts';
+import { type ConsumerDef, EventDispatcher } from './consumers.ts';
 import { backoffMs, type JobDef, type JobLog, type RunningJob } from './define.ts';
 import { enqueue, JOBS_CHANNEL, jobSignals } from './queue.ts';
 
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   /** The lease a worker takes on a job; renewed every third of it while the job runs. */
   leaseMs?: number;
   log?: JobLog;
+  /** Outbox consumers this worker feeds beside running jobs (see consumers.ts). */
+  consumers?: ConsumerDef[];
 }
 
 interface ClaimedJob {
@@ -70,7 +73,11 @@ export class Worker {
     this.pollMs = opts.pollMs ?? 500;
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.log = opts.log ?? quietLog;
+    this.dispatcher = new EventDispatcher(database, opts.consumers ?? [], { pollMs: this.pollMs, log: this.log });
   }
+
+  /** Feeds the outbox to the consumers; stopped with the worker. */
+  readonly dispatcher: EventDispatcher;
 
   private get db() {
     return this.database.db;
@@ -90,12 +97,14 @@ export class Worker {
       return null;
     });
     this.loop = this.run();
+    await this.dispatcher.start();
   }
 
   /** Stops claiming, lets running jobs finish for up to `graceMs`, then aborts and hands back the rest. */
   async stop(graceMs = 10_000) {
     if (this.stopped) return;
     this.stopped = true;
+    await this.dispatcher.stop();
     jobSignals.off('wake', this.onWake);
     await this.unlisten?.();
     this.wakeUp?.();

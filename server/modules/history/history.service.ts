@@ -5,6 +5,7 @@ import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { badRequest } from '../../http/errors.ts';
 import { domainEvents, recordHistory } from './history.table.ts';
+import { notifyEvents } from './outbox.ts';
 
 export type HistoryAction = (typeof recordHistory.$inferInsert)['action'];
 export interface FieldChange {
@@ -93,6 +94,7 @@ export async function emitEvent(
     actorId: ctx.actor.id,
     causes: ctx.causes ?? [],
   });
+  await notifyEvents(conn);
   return id;
 }
 

@@ -1,0 +1,115 @@
+import type { Database, Tx } from '../db/client.ts';
+import { consumeEvents, EVENTS_CHANNEL, type OutboxEvent } from '../modules/history/outbox.ts';
+import type { JobLog } from './define.ts';
+
+/**
+ * A reader of the outbox, declared as data in the module that reacts (`<module>.consumers.ts`) and
+ * listed in server/modules/consumers.ts. `handle` runs in the transaction that moves the consumer's
+ * cursor, so what it writes (jobs it enqueues, rows it adds) exists exactly when the events count as
+ * read. Keep it quick and certain: enqueue a job for slow or fallible work (a webhook call, a rule
+ * run) rather than doing it here — an error rolls the batch back and the same events come again.
+ */
+export interface ConsumerDef {
+  /** The cursor's name: `webhooks`, `automation` … Renaming it starts a new cursor. */
+  name: string;
+  /** Events handed over at once (default 200). */
+  batch?: number;
+  /** Where a consumer that has never read starts (default: with what happens from its first run on). */
+  from?: 'start' | 'now';
+  handle(tx: Tx, events: OutboxEvent[]): Promise<void>;
+}
+
+export const defineConsumer = (def: ConsumerDef) => def;
+
+/**
+ * Feeds the outbox to every consumer, in order, each through its own cursor. Woken by the NOTIFY
+ * an event's transaction sends on commit; polls as well, because an event is handed out only once
+ * every transaction older than it has ended (see consumeEvents), which no notification announces.
+ * Any number of processes may run one: the cursor row's lock lets one read a consumer at a time.
+ * A consumer whose batch fails waits longer after each failure (up to a minute) and the others go on.
+ */
+export class EventDispatcher {
+  private abort = new AbortController();
+  private loop: Promise<void> | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private wake: (() => void) | null = null;
+  private woken = false;
+  /** Quick looks left after a notification: its event waits until older transactions end, often a moment later. */
+  private quickLooks = 0;
+  private readonly failures = new Map<string, { count: number; until: number }>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly consumers: ConsumerDef[],
+    private readonly opts: { pollMs: number; log: JobLog },
+  ) {}
+
+  async start() {
+    if (this.loop || !this.consumers.length) return;
+    this.abort = new AbortController();
+    this.unlisten = await this.database
+      .listen(EVENTS_CHANNEL, () => {
+        this.woken = true;
+        this.quickLooks = 10;
+        this.wake?.();
+      })
+      .catch((err) => {
+        this.opts.log.warn({ err }, 'cannot listen for new events; polling only');
+        return null;
+      });
+    this.loop = this.run();
+  }
+
+  async stop() {
+    this.abort.abort();
+    this.wake?.();
+    await this.unlisten?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Reads every consumer's backlog until none has more; how many events were handled. */
+  async drain() {
+    let total = 0;
+    for (;;) {
+      let round = 0;
+      for (const c of this.consumers) round += await this.feed(c);
+      total += round;
+      if (!round || this.abort.signal.aborted) return total;
+    }
+  }
+
+  private async feed(c: ConsumerDef) {
+    const failed = this.failures.get(c.name);
+    if (failed && failed.until > Date.now()) return 0;
+    try {
+      const n = await consumeEvents(this.database.db, c.name, c.batch ?? 200, (tx, events) => c.handle(tx, events), c.from ?? 'now');
+      this.failures.delete(c.name);
+      return n;
+    } catch (err) {
+      const count = (failed?.count ?? 0) + 1;
+      this.failures.set(c.name, { count, until: Date.now() + Math.min(60_000, 500 * 2 ** count) });
+      this.opts.log.error({ err, consumer: c.name, failures: count }, 'event consumer failed; its events will be handed over again');
+      return 0;
+    }
+  }
+
+  private async run() {
+    const { signal } = this.abort;
+    while (!signal.aborted) {
+      this.woken = false;
+      if ((await this.drain()) > 0) this.quickLooks = 0;
+      if (signal.aborted || this.woken) continue;
+      const wait = this.quickLooks > 0 ? (this.quickLooks--, 50) : this.opts.pollMs;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, wait);
+        function done() {
+          clearTimeout(t);
+          resolve();
+        }
+        this.wake = done;
+      });
+      this.wake = null;
+    }
+  }
+}

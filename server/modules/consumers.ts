@@ -1,0 +1,7 @@
+import type { ConsumerDef } from '../jobs/consumers.ts';
+
+/**
+ * Every reader of the outbox the workers feed. A module that reacts to events (webhooks,
+ * automation, notifications) adds its `*.consumers.ts` exports here.
+ */
+export const consumerDefs: ConsumerDef[] = [];
