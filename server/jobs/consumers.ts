@@ -100,7 +100,9 @@ export class EventDispatcher {
       this.woken = false;
       if ((await this.drain()) > 0) this.quickLooks = 0;
       if (signal.aborted || this.woken) continue;
-      const wait = this.quickLooks > 0 ? (this.quickLooks--, 50) : this.opts.pollMs;
+      const quick = this.quickLooks > 0;
+      if (quick) this.quickLooks--;
+      const wait = quick ? 50 : this.opts.pollMs;
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, wait);
         function done() {
