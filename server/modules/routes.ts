@@ -8,6 +8,7 @@ import { dealRoutes } from './deals/deals.routes.ts';
 import { fieldRoutes } from './fields/fields.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
 import { leadRoutes } from './leads/leads.routes.ts';
+import { liveRoutes } from './live/live.routes.ts';
 import { objectRoutes } from './objects/objects.routes.ts';
 import { pipelineRoutes } from './pipelines/pipelines.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
@@ -34,4 +35,5 @@ export async function moduleRoutes(app: FastifyInstance) {
   await app.register(jobRoutes);
   await app.register(objectRoutes);
   await app.register(trashRoutes);
+  await app.register(liveRoutes);
 }

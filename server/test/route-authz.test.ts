@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Permission } from '../http/context.ts';
 import { addMember, type Session, signUp, testApp } from './harness.ts';
-import type { RouteSample, Samples } from './samples.ts';
+import { answerOf, type RouteSample, type Samples } from './samples.ts';
 
 // Generated from the live route table: every /api/v1 route is called without credentials, from
 // another workspace, with a role below its permission, and by the owner. A new route without a
@@ -76,7 +76,7 @@ describe.each(routes.map((r) => [`${r.method} ${r.url}`, r] as const))('%s', (ke
       if (hasParams) expect(res.statusCode).toBe(404);
       // Whatever it answers, nothing of the first workspace may appear in it (the problem's
       // `instance` only echoes the path the stranger sent).
-      const { instance: _echo, ...answer } = res.body ? res.json() : {};
+      const { instance: _echo, ...answer } = answerOf(res);
       const text = JSON.stringify(answer);
       const secrets = Object.entries(params).flatMap(([k, v]) => (sample.publicParams?.includes(k) ? [] : [v]));
       for (const id of [owner.workspaceId, owner.memberId, ...secrets]) expect(text).not.toContain(id);

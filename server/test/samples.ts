@@ -53,3 +53,9 @@ export function bulkSample(path: string, create: (s: Session) => unknown | Promi
     },
   };
 }
+
+/** What a response says, for the leak checks: its JSON, or its text (an event stream) as `{ text }`. */
+export function answerOf(res: { body: string; headers: Record<string, unknown> }): Record<string, unknown> {
+  if (!res.body) return {};
+  return String(res.headers['content-type'] ?? '').includes('json') ? JSON.parse(res.body) : { text: res.body };
+}

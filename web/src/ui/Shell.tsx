@@ -36,6 +36,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, setCsrfToken } from '../api.ts';
+import { useLiveUpdates } from '../live.ts';
 import { navigate } from '../router.tsx';
 import { sessionKey, useMe } from '../session.ts';
 import { CommandPalette } from './CommandPalette.tsx';
@@ -68,6 +69,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
   const objects = useObjectTypes();
+  useLiveUpdates(!!me);
 
   const signOut = async () => {
     await api.POST('/api/v1/auth/logout');

@@ -20,7 +20,8 @@ export function EditableField({
   row: Row;
   col: Column;
   lookups: Lookups;
-  onSave: (v: string | null) => Promise<unknown> | undefined;
+  /** `version`: the record's version when editing began, so that a change made meanwhile (shown live) is still a clash. */
+  onSave: (v: string | null, version: number) => Promise<unknown> | undefined;
   error?: string;
 }) {
   const { t } = useTranslation();
@@ -28,11 +29,16 @@ export function EditableField({
   const stored = col.editValue?.(row) ?? (raw == null ? '' : String(raw));
   // What the input opens with: the stored value, or what was typed before the server refused it.
   const [editing, setEditing] = useState<string | null>(null);
+  const [since, setSince] = useState(row.version);
+  const begin = () => {
+    setSince(row.version);
+    setEditing(stored);
+  };
   const label = col.label.startsWith('fields.') ? t(col.label) : col.label;
   const finish = (v: string | undefined) => {
     setEditing(null);
     if (v === undefined || v === stored) return;
-    onSave(v)?.catch(() => setEditing(v));
+    onSave(v, since)?.catch(() => setEditing(v));
   };
   const shown = col.display(row, lookups);
   const out = shown && editing === null ? col.link?.(row) : null;
@@ -50,12 +56,7 @@ export function EditableField({
             {shown}
           </Anchor>
           {col.edit && (
-            <ActionIcon
-              size="xs"
-              variant="subtle"
-              onClick={() => setEditing(stored)}
-              aria-label={`${label}: ${shown}. ${t('record.editHint')}`}
-            >
+            <ActionIcon size="xs" variant="subtle" onClick={begin} aria-label={`${label}: ${shown}. ${t('record.editHint')}`}>
               <IconPencil size={12} />
             </ActionIcon>
           )}
@@ -63,7 +64,7 @@ export function EditableField({
       ) : col.edit ? (
         <UnstyledButton
           className="rp-editable"
-          onClick={() => setEditing(stored)}
+          onClick={begin}
           aria-label={`${label}: ${shown || t('record.empty')}. ${t('record.editHint')}`}
           title={t('record.editHint')}
         >

@@ -220,8 +220,8 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
                 col={c}
                 lookups={lookups}
                 // Only a refusal naming the field reopens it with what was typed; a clash shows theirs and the banner above.
-                onSave={(value) =>
-                  save.mutateAsync({ col: c, value }).catch((e) => {
+                onSave={(value, version) =>
+                  save.mutateAsync({ col: c, value, version }).catch((e) => {
                     if (e instanceof ApiError && e.errors.length) throw e;
                   })
                 }

@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { errorResponses } from '../../records/routes.ts';
+import { isAfter, type LiveChange, LiveFeed, type LivePosition } from './feed.ts';
+
+/**
+ * What a page may hear of: records and the structure that shapes them. Private things (another
+ * member's saved views, API keys, invitations) are left out; a notification goes to its member only.
+ * Only ids and the kind of change are pushed: the page reads the record through the API, whose
+ * permissions decide what it sees.
+ */
+const pushed = new Set([
+  'company',
+  'contact',
+  'lead',
+  'deal',
+  'activity',
+  'task',
+  'custom_record',
+  'pipeline',
+  'field_definition',
+  'object_type',
+]);
+export const visibleTo = (memberId: string, c: LiveChange) =>
+  c.memberId !== undefined ? c.memberId === memberId : pushed.has(c.recordType) || c.type.startsWith('notification.');
+
+const sse = (event: string, data: unknown, id?: LivePosition | null) =>
+  `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+export async function liveRoutes(app: FastifyInstance) {
+  const feed = new LiveFeed(app.database, app.database.kind === 'pglite' ? 250 : 1_000);
+  const open = new Set<() => void>();
+  app.addHook('onClose', async () => {
+    for (const end of open) end();
+    await feed.close();
+  });
+
+  app.get('/live', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Live updates'],
+      summary: 'Changes made by others, as they happen (Server-Sent Events)',
+      description:
+        'A `text/event-stream` of `change` events, one per committed change in the workspace: `{ type, recordType, recordId, actorId, at }` (e.g. `deal.updated`), in commit order, within about a second. ' +
+        'Records and pipelines, fields and objects are announced; notifications only to their member. No record data is sent: read the record through the API. ' +
+        'The stream starts with a `ready` event, sends a comment every 20 s, and ends after `seconds` (default 300; 0 ends it after `ready`) so that the browser reconnects and the session is checked again; after a reconnect, read what you show anew, since changes made meanwhile are not replayed.',
+      querystring: Type.Object({ seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })) }, { additionalProperties: false }),
+      response: {
+        200: { description: 'The event stream', content: { 'text/event-stream': { schema: Type.String() } } },
+        ...errorResponses,
+      },
+    },
+    handler: async (req, reply) => {
+      const { seconds = 300 } = req.query as { seconds?: number };
+      const { workspaceId, memberId } = req.ctx;
+      const res = reply.raw;
+      reply.hijack();
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+      });
+      let ended = false;
+      const timers: NodeJS.Timeout[] = [];
+      let unsubscribe = () => {};
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        for (const t of timers) clearTimeout(t);
+        unsubscribe();
+        open.delete(end);
+        res.end();
+      };
+      open.add(end);
+      // The response's close: the page went away (a request's own close comes as soon as it is read).
+      res.on('close', end);
+      // Subscribed before anything is sent, and held back while a reconnecting page catches up: what
+      // commits meanwhile is sent after, once, in order.
+      let sentUpTo: LivePosition | null = null;
+      let held: [LiveChange, LivePosition][] | null = [];
+      const send = (c: LiveChange, at: LivePosition) => {
+        if (ended || (sentUpTo && !isAfter(at, sentUpTo))) return;
+        sentUpTo = at;
+        if (visibleTo(memberId, c)) res.write(sse('change', c, at));
+      };
+      if (seconds > 0) {
+        unsubscribe = await feed.subscribe(workspaceId, (c, at) => (held ? held.push([c, at]) : send(c, at)));
+        if (ended) return unsubscribe();
+      }
+      // A page that reconnects names the last change it had (EventSource sends it as Last-Event-ID):
+      // it gets what it missed, or `reset` when that is too much to send or unknown, and reads anew.
+      const last = req.headers['last-event-id'];
+      if (typeof last === 'string' && last) {
+        const missed = await feed.since(workspaceId, last);
+        if (missed.more) res.write(sse('reset', {}));
+        else {
+          sentUpTo = last;
+          for (const m of missed.changes) send(m.change, m.at);
+        }
+      }
+      for (const [c, at] of held ?? []) send(c, at);
+      held = null;
+      // Reconnect after a second; each reconnect authenticates again.
+      res.write(`retry: 1000\n${sse('ready', { seconds }, sentUpTo ?? feed.position)}`);
+      if (seconds === 0) return end();
+      const beat = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
+      timers.push(beat, setTimeout(end, seconds * 1_000));
+    },
+  });
+}
