@@ -32,11 +32,7 @@ export const BulkUpdate = (set: Record<string, TSchema>) =>
     { additionalProperties: false },
   );
 
-export interface BulkUpdateInput {
-  ids?: string[];
-  filter?: Record<string, unknown>;
-  set: Record<string, unknown>;
-}
+export type BulkUpdateInput = Static<ReturnType<typeof BulkUpdate>>;
 
 export const BulkUpdateResult = Type.Object({
   matched: Type.Integer({ description: 'Records found: of this workspace and not in the trash' }),

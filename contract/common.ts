@@ -62,6 +62,7 @@ export const RecordMeta = {
 };
 
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export type IdParams = Static<typeof IdParams>;
 
 export const ListQuery = Type.Object(
   {

@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox';
 import { Nullable, Uuid } from './common.ts';
 
-export const SearchType = Type.Enum(['contact', 'company', 'lead', 'deal'] as const);
+/** What a hit is; a record of a custom object is a `custom_record`, its object's key in `subtitle`. */
+export const SearchType = Type.Enum(['contact', 'company', 'lead', 'deal', 'custom_record'] as const);
 
 export const SearchQuery = Type.Object(
   {
@@ -30,5 +31,7 @@ export const SearchHit = Type.Object({
   subtitle: Nullable(Type.String()),
   matched: Type.String({ description: 'The folded term the query matched (a name part, an email, a domain, phone digits).' }),
 });
+
+export type SearchHit = Static<typeof SearchHit>;
 
 export const SearchResult = Type.Object({ data: Type.Array(SearchHit) });

@@ -104,4 +104,19 @@ describe.runIf(hasChromium)('custom objects in the web app', () => {
     expect(await axeScan(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('finds a record of Projects with Ctrl+K and opens its page', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { name: `Home · ${admin.name}` }).waitFor();
+    await page.keyboard.press('Control+k');
+    await page.getByPlaceholder('Search contacts, companies, deals…').fill('relaunch');
+    // The hit names its object by the object's own label.
+    const hit = page.getByRole('dialog').getByRole('button', { name: /Website relaunch/ });
+    await hit.getByText('Project', { exact: true }).waitFor();
+    await page.screenshot({ path: '/tmp/rapport-object-search.png' });
+    await hit.click();
+    await page.getByRole('heading', { name: 'Website relaunch' }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/o\/project\/[0-9a-f-]{36}$/);
+    expect(errors).toEqual([]);
+  });
 });

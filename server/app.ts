@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import { registerAuth } from './http/auth.ts';
@@ -27,8 +27,6 @@ declare module 'fastify' {
     routeTable: { method: string; url: string; permission: Permission }[];
   }
 }
-
-export type App = FastifyInstance;
 
 /** What must never reach a log line (SECURITY §5). */
 export const redactPaths = [

@@ -1,11 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resolveSession } from '../modules/auth/auth.service.ts';
 import { apiKeys, members } from '../modules/auth/auth.table.ts';
 import { parseApiKey } from '../modules/auth/tokens.ts';
 import { type Ctx, lowerRole, type Permission, roleAllows } from './context.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
+import type { App } from './typed-app.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -45,7 +46,7 @@ function checkSameOrigin(req: FastifyRequest, baseUrl: string) {
 }
 
 /** Authenticates every /api request and enforces the route's declared permission (deny by default). */
-export function registerAuth(app: FastifyInstance, opts: { baseUrl: string }) {
+export function registerAuth(app: App, opts: { baseUrl: string }) {
   const secure = opts.baseUrl.startsWith('https://');
   const cookie = cookieName(secure);
 

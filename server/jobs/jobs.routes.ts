@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import { IdParams, Page } from '../../contract/common.ts';
 import { Job, JobListQuery } from '../../contract/jobs.ts';
+import type { App } from '../http/typed-app.ts';
 import { jobDefs } from '../modules/jobs.ts';
 import { errorResponses } from '../records/routes.ts';
 import { discardJob, listJobs, retryJob } from './jobs.service.ts';
 import { wakeWorkers } from './queue.ts';
 
-export async function jobRoutes(app: FastifyInstance) {
+export async function jobRoutes(app: App) {
   const tags = ['Jobs'];
   app.get('/jobs', {
     config: { permission: 'admin' },
@@ -16,7 +16,7 @@ export async function jobRoutes(app: FastifyInstance) {
       querystring: JobListQuery,
       response: { 200: Page(Job), ...errorResponses },
     },
-    handler: async (req) => listJobs(app.db, req.ctx, req.query as JobListQuery),
+    handler: async (req) => listJobs(app.db, req.ctx, req.query),
   });
   app.post('/jobs/:id/retry', {
     config: { permission: 'admin' },
@@ -27,7 +27,7 @@ export async function jobRoutes(app: FastifyInstance) {
       response: { 200: Job, ...errorResponses },
     },
     handler: async (req) => {
-      const job = await app.db.transaction((tx) => retryJob(tx, req.ctx, (req.params as { id: string }).id));
+      const job = await app.db.transaction((tx) => retryJob(tx, req.ctx, req.params.id));
       wakeWorkers();
       return job;
     },
@@ -35,6 +35,6 @@ export async function jobRoutes(app: FastifyInstance) {
   app.delete('/jobs/:id', {
     config: { permission: 'admin' },
     schema: { tags, summary: 'Discard a queued or dead job: it will not run', params: IdParams, response: { 200: Job, ...errorResponses } },
-    handler: async (req) => app.db.transaction((tx) => discardJob(app.database, tx, req.ctx, (req.params as { id: string }).id, jobDefs)),
+    handler: async (req) => app.db.transaction((tx) => discardJob(app.database, tx, req.ctx, req.params.id, jobDefs)),
   });
 }

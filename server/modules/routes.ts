@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { App } from '../http/typed-app.ts';
 import { jobRoutes } from '../jobs/jobs.routes.ts';
 import { activityRoutes } from './activities/activities.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -18,7 +18,7 @@ import { trashRoutes } from './trash/trash.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
 
 /** Every module's routes under /api/v1. A new module adds one line here. */
-export async function moduleRoutes(app: FastifyInstance) {
+export async function moduleRoutes(app: App) {
   await app.register(authRoutes);
   await app.register(companyRoutes);
   await app.register(contactRoutes);

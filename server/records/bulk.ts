@@ -1,11 +1,11 @@
 import { getTableName, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { FastifyInstance } from 'fastify';
 import type { TObject } from 'typebox';
 import { BulkUpdate, type BulkUpdateInput, BulkUpdateResult, pickSet } from '../../contract/bulk.ts';
 import { type Conn, pgArray, selectRows } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest, conflict, invalid } from '../http/errors.ts';
+import type { App } from '../http/typed-app.ts';
 import { contacts } from '../modules/contacts/contacts.table.ts';
 import { dealContacts, deals } from '../modules/deals/deals.table.ts';
 import { fieldResolver } from '../modules/fields/fields.service.ts';
@@ -273,7 +273,7 @@ export interface BulkRoute {
 }
 
 /** `POST /<object>/bulk-update`: the fields a person changes on many records at once (owner, stage, status). */
-export function registerBulkUpdate(app: FastifyInstance, r: BulkRoute, errorResponses: Record<number, unknown>) {
+export function registerBulkUpdate(app: App, r: BulkRoute, errorResponses: Record<number, unknown>) {
   app.post(`/${r.path}/bulk-update`, {
     config: { permission: 'write' },
     // 100,000 ids are ~3.9 MB of JSON.
@@ -286,6 +286,6 @@ export function registerBulkUpdate(app: FastifyInstance, r: BulkRoute, errorResp
       body: BulkUpdate(pickSet(r.update, r.fields)),
       response: { 200: BulkUpdateResult, ...errorResponses },
     },
-    handler: async (req) => app.db.transaction((tx) => bulkUpdate(tx, req.ctx, r.def, req.body as BulkUpdateInput)),
+    handler: async (req) => app.db.transaction((tx) => bulkUpdate(tx, req.ctx, r.def, req.body)),
   });
 }

@@ -5,9 +5,9 @@ import { AppError, badRequest } from '../http/errors.ts';
 import { sha256 } from '../modules/auth/tokens.ts';
 import { idempotencyKeys } from '../modules/history/history.table.ts';
 
-export interface Outcome {
+export interface Outcome<B = Record<string, unknown>> {
   status: number;
-  body: Record<string, unknown>;
+  body: B;
 }
 
 const uniqueViolation = (e: unknown) =>
@@ -18,11 +18,11 @@ const uniqueViolation = (e: unknown) =>
  * same transaction, so a retried request gets the first answer and nothing is created twice; the
  * same key with another payload is refused (422). Keys live 24 hours.
  */
-export async function idempotent(
+export async function idempotent<B extends Record<string, unknown>>(
   db: Db,
   req: FastifyRequest,
-  run: (tx: Tx) => Promise<Outcome>,
-): Promise<Outcome & { replayed?: boolean }> {
+  run: (tx: Tx) => Promise<Outcome<B>>,
+): Promise<Outcome<B> & { replayed?: boolean }> {
   const key = req.headers['idempotency-key'];
   if (key === undefined) return db.transaction(run);
   if (typeof key !== 'string' || key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
@@ -45,7 +45,8 @@ export async function idempotent(
     if (saved.fingerprint !== fingerprint) {
       throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
     }
-    return { status: saved.statusCode, body: saved.response as Record<string, unknown>, replayed: true };
+    // The saved body is what `run` returned for this same request (the fingerprint matched), stored as jsonb.
+    return { status: saved.statusCode, body: saved.response as B, replayed: true };
   };
   const earlier = await replay();
   if (earlier) return earlier;

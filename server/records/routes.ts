@@ -1,9 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Type, { type TObject, type TSchema } from 'typebox';
+import type { FastifyReply, FastifyRequest, FastifyTypeProviderDefault } from 'fastify';
+import Type, { type Static, type TInteger, type TObject, type TOptional, type TSchema } from 'typebox';
 import { HistoryEntry, IdParams, ListPage, ListQuery, Page, Problem } from '../../contract/common.ts';
 import type { Conn } from '../db/client.ts';
 import type { Ctx, Permission } from '../http/context.ts';
 import { AppError, badRequest, notFound } from '../http/errors.ts';
+import { sendJsonText } from '../http/json-text.ts';
+import type { App } from '../http/typed-app.ts';
 import { listHistory } from '../modules/history/history.service.ts';
 import { resolveView } from '../modules/views/views.service.ts';
 import { registerBulkUpdate } from './bulk.ts';
@@ -24,13 +26,27 @@ export interface RecordService<A extends Api, C, U> {
   restore(conn: Conn, ctx: Ctx, id: string): Promise<A>;
 }
 
-export interface RecordRoutes<A extends Api, C, U> {
+/** An update's schema: the fields it may change, and the version the change is based on (or If-Match). */
+type UpdateSchema = TObject<{ version: TOptional<TInteger> }>;
+
+/**
+ * The schemas of one object's routes. A handler's body is the `Static` type of its schema, so the
+ * service's types follow from them: a service whose input or output drifts from the contract is a
+ * compile error at the module's registerRecordRoutes call.
+ */
+export interface RecordSchemas<R extends TObject, C extends TSchema, U extends UpdateSchema> {
+  record: R;
+  create: C;
+  update: U;
+}
+
+export interface RecordRoutes<R extends TObject, C extends TSchema, U extends UpdateSchema> {
   /** URL segment: `contacts` → /api/v1/contacts */
   path: string;
   tag: string;
   def: ObjectDef;
-  schemas: { record: TSchema; create: TSchema; update: TSchema };
-  service: RecordService<A, C, U>;
+  schemas: RecordSchemas<R, C, U>;
+  service: RecordService<Static<R> & Api, Static<C>, Static<U>>;
   /** The permission for creates, updates, deletes and restores; settings objects such as pipelines use 'admin'. */
   writePermission?: Permission;
   /** Fields a person sets on many records at once: adds `POST /<path>/bulk-update` (see bulk.ts). */
@@ -46,7 +62,9 @@ export const errorResponses = {
   422: Problem,
 };
 
-/** The version an update or delete is based on: `version` in the body, or `If-Match: "3"`. */
+/** The version an update or delete is based on: `version` in the body, or `If-Match: "3"`; required, it is there or a 428. */
+export function expectedVersion(req: FastifyRequest, bodyVersion: number | undefined, required: true): number;
+export function expectedVersion(req: FastifyRequest, bodyVersion: number | undefined, required: false): number | undefined;
 export function expectedVersion(req: FastifyRequest, bodyVersion: number | undefined, required: boolean) {
   if (bodyVersion !== undefined) return bodyVersion;
   const header = req.headers['if-match'];
@@ -98,14 +116,14 @@ export const etag = (reply: FastifyReply, version: number) => reply.header('etag
  * and, with `count=true`, how many records the list holds.
  */
 export async function sendList(
-  app: FastifyInstance,
-  req: FastifyRequest,
+  app: App,
+  req: FastifyRequest & { query: ListQuery },
   reply: FastifyReply,
   def: ObjectDef,
   list?: (conn: Conn, ctx: Ctx, input: ListInput) => Promise<{ data: Record<string, unknown>[]; nextCursor: string | null }>,
 ) {
-  const q = req.query as ListQuery;
-  let { filter, sort, fields } = q as { filter?: unknown; sort?: string; fields?: string };
+  const q = req.query;
+  let { filter, sort, fields }: { filter?: unknown; sort?: string; fields?: string } = q;
   if (q.view) {
     const view = await resolveView(app.db, req.ctx, def.fieldsKey ?? def.type, q.view);
     if (view.filter) filter = filter ? { and: [view.filter, parseFilter(String(filter))] } : view.filter;
@@ -126,35 +144,46 @@ export async function sendList(
     const page = await listJson(app.db, req.ctx, def, input, only);
     const counted = await total(page.count, page.nextCursor);
     const tail = counted ? `,"total":${counted.total},"totalIsEstimate":${counted.totalIsEstimate}` : '';
-    return reply
-      .type('application/json; charset=utf-8')
-      .send(`{"data":${page.json},"nextCursor":${JSON.stringify(page.nextCursor)}${tail}}`);
+    return sendJsonText(reply, `{"data":${page.json},"nextCursor":${JSON.stringify(page.nextCursor)}${tail}}`);
   }
   if (!list) throw new Error(`${def.type} has neither a projection nor a list function`);
   const page = await list(app.db, req.ctx, input);
   return { data: page.data.map(pick), nextCursor: page.nextCursor, ...(await total(page.data.length, page.nextCursor)) };
 }
 
+/**
+ * A request's body as the Static type of the schema its route validated it against. Fastify cannot
+ * resolve that type while the schema is a type parameter (see registerRecordRoutes), so this is
+ * where the generic routes' one cast of a body lives; the validator has checked the body already.
+ */
+const bodyOf = <S extends TSchema>(req: FastifyRequest, _schema: S) => req.body as Static<S>;
+
 /** Registers the standard record routes. Modules add their own (convert, timeline …) beside these. */
-export function registerRecordRoutes<A extends Api, C, U extends { version?: number }>(app: FastifyInstance, r: RecordRoutes<A, C, U>) {
+export function registerRecordRoutes<R extends TObject, C extends TSchema, U extends UpdateSchema>(app: App, r: RecordRoutes<R, C, U>) {
   const { path, tag, def, schemas, service } = r;
   const write = r.writePermission ?? 'write';
   const one = `/${path}/:id`;
   const label = def.label.toLowerCase();
-  if (r.bulk) registerBulkUpdate(app, { path, tag, def, update: schemas.update as TObject, fields: r.bulk }, errorResponses);
+  if (r.bulk) registerBulkUpdate(app, { path, tag, def, update: schemas.update, fields: r.bulk }, errorResponses);
+  // Fastify types a handler from its route's schemas through a conditional type (`S extends TSchema
+  // ? Static<S> : unknown`), which stays unresolved while S is a type parameter such as R, C or U
+  // here. So the routes whose schemas are the object's own name their types themselves, on this
+  // instance without the TypeBox provider: params and query as the route generic, the body through
+  // bodyOf (a generic body type stays unresolved there too, behind `KeysOf<B> extends never`).
+  const routes = app.withTypeProvider<FastifyTypeProviderDefault>();
 
-  app.get(`/${path}`, {
+  routes.get<{ Querystring: ListQuery }>(`/${path}`, {
     config: { permission: 'read' },
     schema: {
       tags: [tag],
       summary: `List ${path}`,
       querystring: ListQuery,
-      response: { 200: ListPage(Type.Partial(schemas.record as never)), ...errorResponses },
+      response: { 200: ListPage(Type.Partial(schemas.record)), ...errorResponses },
     },
     handler: async (req, reply) => sendList(app, req, reply, def, service.list),
   });
 
-  app.post(`/${path}`, {
+  routes.post(`/${path}`, {
     config: { permission: write },
     schema: {
       tags: [tag],
@@ -164,23 +193,26 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       response: { 201: schemas.record, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const out = await idempotent(app.db, req, async (tx) => ({ status: 201, body: await service.create(tx, req.ctx, req.body as C) }));
+      const out = await idempotent(app.db, req, async (tx) => ({
+        status: 201,
+        body: await service.create(tx, req.ctx, bodyOf(req, schemas.create)),
+      }));
       if (out.replayed) reply.header('idempotent-replayed', 'true');
       etag(reply, Number(out.body.version));
       return reply.status(out.status).header('location', `/api/v1/${path}/${out.body.id}`).send(out.body);
     },
   });
 
-  app.get(one, {
+  routes.get<{ Params: IdParams }>(one, {
     config: { permission: 'read' },
     schema: { tags: [tag], summary: `Get a ${label}`, params: IdParams, response: { 200: schemas.record, ...errorResponses } },
     handler: async (req, reply) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       if (def.projection) {
         const found = await readJson(app.db, req.ctx, def, id);
         if (!found) throw notFound(def.label);
         etag(reply, found.version);
-        return reply.type('application/json; charset=utf-8').send(found.json);
+        return sendJsonText(reply, found.json);
       }
       const rec = await service.get(app.db, req.ctx, id);
       etag(reply, rec.version);
@@ -188,7 +220,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
     },
   });
 
-  app.patch(one, {
+  routes.patch<{ Params: IdParams }>(one, {
     config: { permission: write },
     schema: {
       tags: [tag],
@@ -199,17 +231,15 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       response: { 200: schemas.record, 428: Problem, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const { version, ...patch } = req.body as U;
-      const v = expectedVersion(req, version, true) as number;
-      const rec = await app.db.transaction((tx) =>
-        service.update(tx, req.ctx, (req.params as { id: string }).id, v, patch as Omit<U, 'version'>),
-      );
+      const { version, ...patch } = bodyOf(req, schemas.update);
+      const v = expectedVersion(req, version, true);
+      const rec = await app.db.transaction((tx) => service.update(tx, req.ctx, req.params.id, v, patch));
       etag(reply, rec.version);
       return rec;
     },
   });
 
-  app.delete(one, {
+  routes.delete<{ Params: IdParams }>(one, {
     config: { permission: write },
     schema: {
       tags: [tag],
@@ -220,11 +250,11 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
     },
     handler: async (req) => {
       const v = expectedVersion(req, undefined, false);
-      return app.db.transaction((tx) => service.remove(tx, req.ctx, (req.params as { id: string }).id, v));
+      return app.db.transaction((tx) => service.remove(tx, req.ctx, req.params.id, v));
     },
   });
 
-  app.post(`${one}/restore`, {
+  routes.post<{ Params: IdParams }>(`${one}/restore`, {
     config: { permission: write },
     schema: {
       tags: [tag],
@@ -232,7 +262,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       params: IdParams,
       response: { 200: schemas.record, ...errorResponses },
     },
-    handler: async (req) => app.db.transaction((tx) => service.restore(tx, req.ctx, (req.params as { id: string }).id)),
+    handler: async (req) => app.db.transaction((tx) => service.restore(tx, req.ctx, req.params.id)),
   });
 
   app.get(`${one}/history`, {
@@ -251,9 +281,9 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       response: { 200: Page(HistoryEntry), ...errorResponses },
     },
     handler: async (req) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       await service.get(app.db, req.ctx, id); // 404 unless the record is in this workspace
-      const q = req.query as { limit?: number; cursor?: string };
+      const q = req.query;
       return listHistory(app.db, req.ctx, def.type, id, q.limit, q.cursor);
     },
   });

@@ -1,7 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { type App, buildApp } from '../app.ts';
+import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
+import type { App } from '../http/typed-app.ts';
 import { startWorker } from '../jobs/start.ts';
 
 // One database and one app per test worker (PGlite takes seconds to start); every test makes its

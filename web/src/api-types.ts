@@ -25162,7 +25162,7 @@ export interface paths {
                         "application/json": {
                             data: {
                                 /** @enum {unknown} */
-                                type: "contact" | "company" | "lead" | "deal";
+                                type: "contact" | "company" | "lead" | "deal" | "custom_record";
                                 /** Format: uuid */
                                 id: string;
                                 title: string;

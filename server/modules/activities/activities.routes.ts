@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import { Activity, ActivityCreate, ActivityUpdate, type LinkableType, linkablePaths, TimelineQuery } from '../../../contract/activities.ts';
 import { IdParams, Page } from '../../../contract/common.ts';
+import { sendJsonText } from '../../http/json-text.ts';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
 import { objectDefs } from '../registry.ts';
 import * as activities from './activities.service.ts';
 
-export async function activityRoutes(app: FastifyInstance) {
+export async function activityRoutes(app: App) {
   registerRecordRoutes(app, {
     path: 'activities',
     tag: 'Activities',
@@ -33,10 +34,7 @@ export async function activityRoutes(app: FastifyInstance) {
         querystring: TimelineQuery,
         response: { 200: Page(Activity), ...errorResponses },
       },
-      handler: async (req, reply) =>
-        reply
-          .type('application/json; charset=utf-8')
-          .send(await activities.recordTimeline(app.db, req.ctx, type, (req.params as { id: string }).id, req.query as TimelineQuery)),
+      handler: async (req, reply) => sendJsonText(reply, await activities.recordTimeline(app.db, req.ctx, type, req.params.id, req.query)),
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import {
   AcceptInvitation,
@@ -25,6 +25,7 @@ import {
 import { IdParams, Problem } from '../../../contract/common.ts';
 import { cookieName } from '../../http/auth.ts';
 import { forbidden } from '../../http/errors.ts';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
 import { listMembers } from '../members/members.service.ts';
 import * as admin from './admin.service.ts';
@@ -34,7 +35,7 @@ import { changeMyPassword, createResetLink, listResets, requestReset, resetPassw
 
 const meta = (req: FastifyRequest): ClientMeta => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
 
-export async function authRoutes(app: FastifyInstance) {
+export async function authRoutes(app: App) {
   const secure = app.config.baseUrl.startsWith('https://');
   const cookie = cookieName(secure);
   const setCookie = (reply: FastifyReply, token: string) =>
@@ -58,7 +59,7 @@ export async function authRoutes(app: FastifyInstance) {
       response: { 201: SessionInfo, ...errorResponses, 429: Problem },
     },
     handler: async (req, reply) => {
-      const out = await signUp(app.db, app.config, req.body as SignUp, meta(req));
+      const out = await signUp(app.db, app.config, req.body, meta(req));
       const s = out.session as NonNullable<typeof out.session>;
       setCookie(reply, s.token);
       return reply.status(201).send(await describe(s));
@@ -74,7 +75,7 @@ export async function authRoutes(app: FastifyInstance) {
       response: { 200: SessionInfo, ...errorResponses, 429: Problem },
     },
     handler: async (req, reply) => {
-      const s = await signIn(app.db, app.config, req.body as SignIn, meta(req));
+      const s = await signIn(app.db, app.config, req.body, meta(req));
       setCookie(reply, s.token);
       return describe(s);
     },
@@ -89,7 +90,7 @@ export async function authRoutes(app: FastifyInstance) {
       response: { 200: SessionInfo, ...errorResponses, 429: Problem },
     },
     handler: async (req, reply) => {
-      const s = await acceptInvitation(app.db, app.config, req.body as AcceptInvitation, meta(req));
+      const s = await acceptInvitation(app.db, app.config, req.body, meta(req));
       setCookie(reply, s.token);
       return describe(s);
     },
@@ -105,7 +106,7 @@ export async function authRoutes(app: FastifyInstance) {
       body: InvitationLookup,
       response: { 200: InvitationDetails, ...errorResponses, 429: Problem },
     },
-    handler: async (req) => describeInvitation(app.db, (req.body as InvitationLookup).token),
+    handler: async (req) => describeInvitation(app.db, req.body.token),
   });
 
   app.post('/auth/logout', {
@@ -114,7 +115,7 @@ export async function authRoutes(app: FastifyInstance) {
     handler: async (req, reply) => {
       await signOut(app.db, req.cookies[cookie]);
       reply.clearCookie(cookie, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   });
 
@@ -130,7 +131,7 @@ export async function authRoutes(app: FastifyInstance) {
     handler: async (req) => {
       // A person's own settings: an API key acts for an integration, not as that person.
       if (req.ctx.actor.type !== 'member') throw forbidden('API keys cannot change a member profile');
-      return app.db.transaction((tx) => admin.updateMyProfile(tx, req.ctx, req.body as MyProfileUpdate));
+      return app.db.transaction((tx) => admin.updateMyProfile(tx, req.ctx, req.body));
     },
   });
 
@@ -144,8 +145,8 @@ export async function authRoutes(app: FastifyInstance) {
     },
     handler: async (req, reply) => {
       if (req.ctx.actor.type !== 'member' || !req.sessionId) throw forbidden('Sign in to change your password; API keys cannot');
-      await changeMyPassword(app.db, app.config, req.ctx, req.body as ChangePassword, meta(req), req.sessionId);
-      return reply.status(204).send();
+      await changeMyPassword(app.db, app.config, req.ctx, req.body, meta(req), req.sessionId);
+      return reply.status(204).send(null);
     },
   });
 
@@ -164,8 +165,8 @@ export async function authRoutes(app: FastifyInstance) {
       response: { 200: Workspace, 428: Problem, ...errorResponses },
     },
     handler: async (req) => {
-      const { version, ...patch } = req.body as WorkspaceUpdate;
-      const v = expectedVersion(req, version, true) as number;
+      const { version, ...patch } = req.body;
+      const v = expectedVersion(req, version, true);
       return app.db.transaction((tx) => admin.updateWorkspace(tx, req.ctx, v, patch));
     },
   });
@@ -188,8 +189,7 @@ export async function authRoutes(app: FastifyInstance) {
       body: MemberUpdate,
       response: { 200: Member, ...errorResponses },
     },
-    handler: async (req) =>
-      app.db.transaction((tx) => admin.updateMember(tx, req.ctx, (req.params as { id: string }).id, req.body as MemberUpdate)),
+    handler: async (req) => app.db.transaction((tx) => admin.updateMember(tx, req.ctx, req.params.id, req.body)),
   });
 
   app.get('/invitations', {
@@ -209,13 +209,12 @@ export async function authRoutes(app: FastifyInstance) {
       body: InvitationCreate,
       response: { 201: Invitation, ...errorResponses },
     },
-    handler: async (req, reply) =>
-      reply.status(201).send(await app.db.transaction((tx) => admin.createInvitation(tx, req.ctx, req.body as InvitationCreate))),
+    handler: async (req, reply) => reply.status(201).send(await app.db.transaction((tx) => admin.createInvitation(tx, req.ctx, req.body))),
   });
   app.delete('/invitations/:id', {
     config: { permission: 'admin' },
     schema: { tags: wsTags, summary: 'Revoke an invitation', params: IdParams, response: { 200: Invitation, ...errorResponses } },
-    handler: async (req) => app.db.transaction((tx) => admin.revokeInvitation(tx, req.ctx, (req.params as { id: string }).id)),
+    handler: async (req) => app.db.transaction((tx) => admin.revokeInvitation(tx, req.ctx, req.params.id)),
   });
 
   app.get('/api-keys', {
@@ -235,13 +234,12 @@ export async function authRoutes(app: FastifyInstance) {
       body: ApiKeyCreate,
       response: { 201: ApiKey, ...errorResponses },
     },
-    handler: async (req, reply) =>
-      reply.status(201).send(await app.db.transaction((tx) => admin.createApiKey(tx, req.ctx, req.body as ApiKeyCreate))),
+    handler: async (req, reply) => reply.status(201).send(await app.db.transaction((tx) => admin.createApiKey(tx, req.ctx, req.body))),
   });
   app.delete('/api-keys/:id', {
     config: { permission: 'admin' },
     schema: { tags: wsTags, summary: 'Revoke an API key, at once', params: IdParams, response: { 200: ApiKey, ...errorResponses } },
-    handler: async (req) => app.db.transaction((tx) => admin.revokeApiKey(tx, req.ctx, (req.params as { id: string }).id)),
+    handler: async (req) => app.db.transaction((tx) => admin.revokeApiKey(tx, req.ctx, req.params.id)),
   });
 
   app.post('/auth/forgot-password', {
@@ -254,7 +252,7 @@ export async function authRoutes(app: FastifyInstance) {
       response: { 202: Type.Object({ accepted: Type.Boolean() }), ...errorResponses, 429: Problem },
     },
     handler: async (req, reply) => {
-      await requestReset(app.db, (req.body as ForgotPassword).email, meta(req));
+      await requestReset(app.db, req.body.email, meta(req));
       return reply.status(202).send({ accepted: true });
     },
   });
@@ -267,8 +265,8 @@ export async function authRoutes(app: FastifyInstance) {
       response: { 204: Type.Null(), ...errorResponses, 429: Problem },
     },
     handler: async (req, reply) => {
-      await resetPassword(app.db, app.config, req.body as ResetPassword, meta(req));
-      return reply.status(204).send();
+      await resetPassword(app.db, app.config, req.body, meta(req));
+      return reply.status(204).send(null);
     },
   });
   app.get('/password-resets', {
@@ -289,8 +287,8 @@ export async function authRoutes(app: FastifyInstance) {
       response: { 204: Type.Null(), ...errorResponses },
     },
     handler: async (req, reply) => {
-      await app.db.transaction((tx) => revokeReset(tx, req.ctx, (req.params as { id: string }).id));
-      return reply.status(204).send();
+      await app.db.transaction((tx) => revokeReset(tx, req.ctx, req.params.id));
+      return reply.status(204).send(null);
     },
   });
   app.post('/members/:id/password-reset', {
@@ -301,7 +299,6 @@ export async function authRoutes(app: FastifyInstance) {
       params: IdParams,
       response: { 201: ResetLink, ...errorResponses },
     },
-    handler: async (req, reply) =>
-      reply.status(201).send(await app.db.transaction((tx) => createResetLink(tx, req.ctx, (req.params as { id: string }).id))),
+    handler: async (req, reply) => reply.status(201).send(await app.db.transaction((tx) => createResetLink(tx, req.ctx, req.params.id))),
   });
 }

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { Company, CompanyCreate, CompanyUpdate } from '../../../contract/companies.ts';
+import type { App } from '../../http/typed-app.ts';
 import { registerRecordRoutes } from '../../records/routes.ts';
 import * as companies from './companies.service.ts';
 
-export async function companyRoutes(app: FastifyInstance) {
+export async function companyRoutes(app: App) {
   registerRecordRoutes(app, {
     path: 'companies',
     tag: 'Companies',

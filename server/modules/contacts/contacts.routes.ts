@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { IdParams, Page } from '../../../contract/common.ts';
 import { Contact, ContactCreate, ContactOverview, ContactUpdate } from '../../../contract/contacts.ts';
 import { notFound } from '../../http/errors.ts';
+import { sendJsonText } from '../../http/json-text.ts';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
 import { contactOverviewJson } from './contacts.queries.ts';
 import * as contacts from './contacts.service.ts';
@@ -16,7 +17,7 @@ const CompanyContactsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export async function contactRoutes(app: FastifyInstance) {
+export async function contactRoutes(app: App) {
   registerRecordRoutes(app, {
     path: 'contacts',
     tag: 'Contacts',
@@ -43,8 +44,7 @@ export async function contactRoutes(app: FastifyInstance) {
       response: { 200: Page(Contact), ...errorResponses },
     },
     handler: async (req) => {
-      const q = req.query as { limit?: number; cursor?: string; sort?: string };
-      return contacts.listCompanyContacts(app.db, req.ctx, (req.params as { id: string }).id, q);
+      return contacts.listCompanyContacts(app.db, req.ctx, req.params.id, req.query);
     },
   });
 
@@ -59,9 +59,9 @@ export async function contactRoutes(app: FastifyInstance) {
       response: { 200: ContactOverview, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const json = await contactOverviewJson(app.db, req.ctx, (req.params as { id: string }).id);
+      const json = await contactOverviewJson(app.db, req.ctx, req.params.id);
       if (json === null) throw notFound('Contact');
-      return reply.type('application/json; charset=utf-8').send(json);
+      return sendJsonText(reply, json);
     },
   });
 }

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { IdParams, Problem } from '../../../contract/common.ts';
 import { FieldDefinition, FieldDefinitionCreate, FieldDefinitionUpdate, FieldObjectType } from '../../../contract/fields.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import type { App } from '../../http/typed-app.ts';
 import { findRow } from '../../records/crud.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
 import { defOfKey } from '../objects/objects.service.ts';
@@ -16,7 +16,7 @@ async function objectTableOf(conn: Conn, ctx: Ctx, id: string) {
   return objectDefs[row.objectType] ?? (await defOfKey(conn, ctx, row.objectType, { withTrash: true }));
 }
 
-export async function fieldRoutes(app: FastifyInstance) {
+export async function fieldRoutes(app: App) {
   const tags = ['Custom fields'];
   app.get('/fields', {
     config: { permission: 'read' },
@@ -27,16 +27,14 @@ export async function fieldRoutes(app: FastifyInstance) {
       response: { 200: Type.Object({ data: Type.Array(FieldDefinition) }), ...errorResponses },
     },
     handler: async (req) => ({
-      data: await fields.listFieldDefinitions(app.db, req.ctx, (req.query as { objectType?: string }).objectType),
+      data: await fields.listFieldDefinitions(app.db, req.ctx, req.query.objectType),
     }),
   });
   app.post('/fields', {
     config: { permission: 'admin' },
     schema: { tags, summary: 'Define a custom field', body: FieldDefinitionCreate, response: { 201: FieldDefinition, ...errorResponses } },
     handler: async (req, reply) =>
-      reply
-        .status(201)
-        .send(await app.db.transaction((tx) => fields.createFieldDefinition(tx, req.ctx, req.body as FieldDefinitionCreate))),
+      reply.status(201).send(await app.db.transaction((tx) => fields.createFieldDefinition(tx, req.ctx, req.body))),
   });
   app.patch('/fields/:id', {
     config: { permission: 'admin' },
@@ -48,9 +46,9 @@ export async function fieldRoutes(app: FastifyInstance) {
       response: { 200: FieldDefinition, 428: Problem, ...errorResponses },
     },
     handler: async (req) => {
-      const body = req.body as FieldDefinitionUpdate;
-      const v = expectedVersion(req, body.version, true) as number;
-      return app.db.transaction((tx) => fields.updateFieldDefinition(tx, req.ctx, (req.params as { id: string }).id, v, body));
+      const body = req.body;
+      const v = expectedVersion(req, body.version, true);
+      return app.db.transaction((tx) => fields.updateFieldDefinition(tx, req.ctx, req.params.id, v, body));
     },
   });
   app.delete('/fields/:id', {
@@ -63,7 +61,7 @@ export async function fieldRoutes(app: FastifyInstance) {
     },
     handler: async (req) =>
       app.db.transaction(async (tx) => {
-        const { id } = req.params as { id: string };
+        const { id } = req.params;
         const table = await objectTableOf(tx, req.ctx, id);
         return fields.deleteFieldDefinition(tx, req.ctx, table, id, expectedVersion(req, undefined, false));
       }),
@@ -78,7 +76,7 @@ export async function fieldRoutes(app: FastifyInstance) {
     },
     handler: async (req) =>
       app.db.transaction(async (tx) => {
-        const { id } = req.params as { id: string };
+        const { id } = req.params;
         return fields.restoreFieldDefinition(tx, req.ctx, await objectTableOf(tx, req.ctx, id), id);
       }),
   });
@@ -91,8 +89,8 @@ export async function fieldRoutes(app: FastifyInstance) {
       response: { 204: Type.Null(), ...errorResponses },
     },
     handler: async (req, reply) => {
-      await app.db.transaction((tx) => fields.purgeFieldDefinition(tx, req.ctx, (req.params as { id: string }).id));
-      return reply.status(204).send();
+      await app.db.transaction((tx) => fields.purgeFieldDefinition(tx, req.ctx, req.params.id));
+      return reply.status(204).send(null);
     },
   });
 }

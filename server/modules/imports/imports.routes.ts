@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { IdParams, Page, Problem } from '../../../contract/common.ts';
 import { Import, ImportContactsQuery, ImportListQuery, ImportResult, MAX_IMPORT_BYTES } from '../../../contract/imports.ts';
 import { AppError } from '../../http/errors.ts';
+import type { App } from '../../http/typed-app.ts';
 import { validatorCompiler } from '../../http/validation.ts';
 import { wakeWorkers } from '../../jobs/queue.ts';
 import { errorResponses } from '../../records/routes.ts';
@@ -24,7 +25,7 @@ async function requireCsv(req: FastifyRequest) {
   }
 }
 
-export async function importRoutes(app: FastifyInstance) {
+export async function importRoutes(app: App) {
   // The file arrives as raw bytes: its encoding is checked (UTF-8, no NUL) before anything is parsed.
   app.addContentTypeParser(csvTypes, { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
 
@@ -46,7 +47,7 @@ export async function importRoutes(app: FastifyInstance) {
       response: { 200: ImportResult, 201: ImportResult, 202: ImportResult, 413: Problem, 415: Problem, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const q = req.query as ImportContactsQuery;
+      const q = req.query;
       // An empty body arrives as no body at all.
       const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const input = { dedupe: q.dedupe ?? 'skip', ownerId: q.ownerId, dryRun: q.dryRun ?? false, fileName: q.fileName ?? null } as const;
@@ -67,12 +68,12 @@ export async function importRoutes(app: FastifyInstance) {
       querystring: ImportListQuery,
       response: { 200: Page(Import), ...errorResponses },
     },
-    handler: async (req) => listImports(app.db, req.ctx, req.query as ImportListQuery),
+    handler: async (req) => listImports(app.db, req.ctx, req.query),
   });
 
   app.get('/imports/:id', {
     config: { permission: 'read' },
     schema: { tags: ['Imports'], summary: 'Get an import', params: IdParams, response: { 200: Import, ...errorResponses } },
-    handler: async (req) => getImport(app.db, req.ctx, (req.params as { id: string }).id),
+    handler: async (req) => getImport(app.db, req.ctx, req.params.id),
   });
 }

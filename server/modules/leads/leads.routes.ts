@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
 import { IdParams, Problem } from '../../../contract/common.ts';
 import { Lead, LeadConversion, LeadConvert, LeadCreate, LeadUpdate } from '../../../contract/leads.ts';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses, expectedVersion, registerRecordRoutes } from '../../records/routes.ts';
 import * as leads from './leads.service.ts';
 
-export async function leadRoutes(app: FastifyInstance) {
+export async function leadRoutes(app: App) {
   registerRecordRoutes(app, {
     path: 'leads',
     tag: 'Leads',
@@ -33,9 +33,9 @@ export async function leadRoutes(app: FastifyInstance) {
       response: { 200: LeadConversion, 428: Problem, ...errorResponses },
     },
     handler: async (req) => {
-      const { version, ...input } = req.body as LeadConvert;
-      const v = expectedVersion(req, version, true) as number;
-      return app.db.transaction((tx) => leads.convertLead(tx, req.ctx, (req.params as { id: string }).id, v, input));
+      const { version, ...input } = req.body;
+      const v = expectedVersion(req, version, true);
+      return app.db.transaction((tx) => leads.convertLead(tx, req.ctx, req.params.id, v, input));
     },
   });
 }

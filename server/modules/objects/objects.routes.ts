@@ -1,6 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { BulkUpdate, type BulkUpdateInput, BulkUpdateResult } from '../../../contract/bulk.ts';
+import { BulkUpdate, BulkUpdateResult } from '../../../contract/bulk.ts';
 import { HistoryEntry, ListPage, ListQuery, Page, Problem } from '../../../contract/common.ts';
 import {
   CustomRecord,
@@ -13,6 +12,8 @@ import {
   ObjectTypeUpdate,
 } from '../../../contract/objects.ts';
 import { notFound } from '../../http/errors.ts';
+import { sendJsonText } from '../../http/json-text.ts';
+import type { App } from '../../http/typed-app.ts';
 import { bulkUpdate } from '../../records/bulk.ts';
 import { idempotent } from '../../records/idempotency.ts';
 import { readJson } from '../../records/list.ts';
@@ -20,15 +21,12 @@ import { errorResponses, etag, expectedVersion, sendList } from '../../records/r
 import { listHistory } from '../history/history.service.ts';
 import * as objects from './objects.service.ts';
 
-type KeyParams = { objectKey: string };
-type RecordParams = { objectKey: string; id: string };
-
 /**
  * Custom objects: their definitions under /objects, and each one's records under
  * /objects/{objectKey}/records with the routes every built-in object has. The timeline and tasks of
  * a custom record are at /custom-records/{id}/timeline and /tasks, like any linkable record's.
  */
-export async function objectRoutes(app: FastifyInstance) {
+export async function objectRoutes(app: App) {
   const tags = ['Custom objects'];
   app.get('/objects', {
     config: { permission: 'read' },
@@ -38,13 +36,13 @@ export async function objectRoutes(app: FastifyInstance) {
       querystring: Type.Object({ deleted: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: { 200: Type.Object({ data: Type.Array(ObjectTypeDef) }), ...errorResponses },
     },
-    handler: async (req) => ({ data: await objects.listObjectTypes(app.db, req.ctx, (req.query as { deleted?: boolean }).deleted) }),
+    handler: async (req) => ({ data: await objects.listObjectTypes(app.db, req.ctx, req.query.deleted) }),
   });
   app.post('/objects', {
     config: { permission: 'admin' },
     schema: { tags, summary: 'Define a custom object', body: ObjectTypeCreate, response: { 201: ObjectTypeDef, ...errorResponses } },
     handler: async (req, reply) =>
-      reply.status(201).send(await app.db.transaction((tx) => objects.createObjectType(tx, req.ctx, req.body as ObjectTypeCreate))),
+      reply.status(201).send(await app.db.transaction((tx) => objects.createObjectType(tx, req.ctx, req.body))),
   });
   app.patch('/objects/:objectKey', {
     config: { permission: 'admin' },
@@ -56,9 +54,9 @@ export async function objectRoutes(app: FastifyInstance) {
       response: { 200: ObjectTypeDef, 428: Problem, ...errorResponses },
     },
     handler: async (req) => {
-      const { version, ...patch } = req.body as ObjectTypeUpdate;
-      const v = expectedVersion(req, version, true) as number;
-      return app.db.transaction((tx) => objects.updateObjectType(tx, req.ctx, (req.params as KeyParams).objectKey, v, patch));
+      const { version, ...patch } = req.body;
+      const v = expectedVersion(req, version, true);
+      return app.db.transaction((tx) => objects.updateObjectType(tx, req.ctx, req.params.objectKey, v, patch));
     },
   });
   app.delete('/objects/:objectKey', {
@@ -71,9 +69,7 @@ export async function objectRoutes(app: FastifyInstance) {
       response: { 200: ObjectTypeDef, ...errorResponses },
     },
     handler: async (req) =>
-      app.db.transaction((tx) =>
-        objects.deleteObjectType(tx, req.ctx, (req.params as KeyParams).objectKey, Boolean((req.query as { confirm?: boolean }).confirm)),
-      ),
+      app.db.transaction((tx) => objects.deleteObjectType(tx, req.ctx, req.params.objectKey, Boolean(req.query.confirm))),
   });
   app.post('/objects/:objectKey/restore', {
     config: { permission: 'admin' },
@@ -83,7 +79,7 @@ export async function objectRoutes(app: FastifyInstance) {
       params: ObjectKeyParams,
       response: { 200: ObjectTypeDef, ...errorResponses },
     },
-    handler: async (req) => app.db.transaction((tx) => objects.restoreObjectType(tx, req.ctx, (req.params as KeyParams).objectKey)),
+    handler: async (req) => app.db.transaction((tx) => objects.restoreObjectType(tx, req.ctx, req.params.objectKey)),
   });
 
   const records = '/objects/:objectKey/records';
@@ -97,7 +93,7 @@ export async function objectRoutes(app: FastifyInstance) {
       querystring: ListQuery,
       response: { 200: ListPage(Type.Partial(CustomRecord)), ...errorResponses },
     },
-    handler: async (req, reply) => sendList(app, req, reply, await objects.defOfKey(app.db, req.ctx, (req.params as KeyParams).objectKey)),
+    handler: async (req, reply) => sendList(app, req, reply, await objects.defOfKey(app.db, req.ctx, req.params.objectKey)),
   });
   app.post(records, {
     config: { permission: 'write' },
@@ -110,10 +106,10 @@ export async function objectRoutes(app: FastifyInstance) {
       response: { 201: CustomRecord, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const { objectKey } = req.params as KeyParams;
+      const { objectKey } = req.params;
       const out = await idempotent(app.db, req, async (tx) => ({
         status: 201,
-        body: await objects.createCustomRecord(tx, req.ctx, objectKey, req.body as CustomRecordCreate),
+        body: await objects.createCustomRecord(tx, req.ctx, objectKey, req.body),
       }));
       if (out.replayed) reply.header('idempotent-replayed', 'true');
       etag(reply, Number(out.body.version));
@@ -129,12 +125,12 @@ export async function objectRoutes(app: FastifyInstance) {
       response: { 200: CustomRecord, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const { objectKey, id } = req.params as RecordParams;
+      const { objectKey, id } = req.params;
       const def = await objects.defOfKey(app.db, req.ctx, objectKey);
       const found = await readJson(app.db, req.ctx, def, id);
       if (!found) throw notFound(def.label);
       etag(reply, found.version);
-      return reply.type('application/json; charset=utf-8').send(found.json);
+      return sendJsonText(reply, found.json);
     },
   });
   app.patch(one, {
@@ -148,9 +144,9 @@ export async function objectRoutes(app: FastifyInstance) {
       response: { 200: CustomRecord, 428: Problem, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const { objectKey, id } = req.params as RecordParams;
-      const { version, ...patch } = req.body as CustomRecordUpdate;
-      const v = expectedVersion(req, version, true) as number;
+      const { objectKey, id } = req.params;
+      const { version, ...patch } = req.body;
+      const v = expectedVersion(req, version, true);
       const rec = await app.db.transaction((tx) => objects.updateCustomRecord(tx, req.ctx, objectKey, id, v, patch));
       etag(reply, rec.version);
       return rec;
@@ -165,7 +161,7 @@ export async function objectRoutes(app: FastifyInstance) {
       response: { 200: CustomRecord, ...errorResponses },
     },
     handler: async (req) => {
-      const { objectKey, id } = req.params as RecordParams;
+      const { objectKey, id } = req.params;
       const v = expectedVersion(req, undefined, false);
       return app.db.transaction((tx) => objects.deleteCustomRecord(tx, req.ctx, objectKey, id, v));
     },
@@ -179,7 +175,7 @@ export async function objectRoutes(app: FastifyInstance) {
       response: { 200: CustomRecord, ...errorResponses },
     },
     handler: async (req) => {
-      const { objectKey, id } = req.params as RecordParams;
+      const { objectKey, id } = req.params;
       return app.db.transaction((tx) => objects.restoreCustomRecord(tx, req.ctx, objectKey, id));
     },
   });
@@ -199,9 +195,9 @@ export async function objectRoutes(app: FastifyInstance) {
       response: { 200: Page(HistoryEntry), ...errorResponses },
     },
     handler: async (req) => {
-      const { objectKey, id } = req.params as RecordParams;
+      const { objectKey, id } = req.params;
       await objects.getCustomRecord(app.db, req.ctx, objectKey, id); // 404 unless the record is this object's, in this workspace
-      const q = req.query as { limit?: number; cursor?: string };
+      const q = req.query;
       return listHistory(app.db, req.ctx, objects.customRecordDef.type, id, q.limit, q.cursor);
     },
   });
@@ -217,8 +213,8 @@ export async function objectRoutes(app: FastifyInstance) {
       response: { 200: BulkUpdateResult, ...errorResponses },
     },
     handler: async (req) => {
-      const def = await objects.defOfKey(app.db, req.ctx, (req.params as KeyParams).objectKey);
-      return app.db.transaction((tx) => bulkUpdate(tx, req.ctx, def, req.body as BulkUpdateInput));
+      const def = await objects.defOfKey(app.db, req.ctx, req.params.objectKey);
+      return app.db.transaction((tx) => bulkUpdate(tx, req.ctx, def, req.body));
     },
   });
 }

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
 import { IdParams } from '../../../contract/common.ts';
 import { BoardQuery, PipelineBoard } from '../../../contract/deals.ts';
 import { Pipeline, PipelineCreate, PipelineUpdate } from '../../../contract/pipelines.ts';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
 import * as pipelines from './pipelines.service.ts';
 
-export async function pipelineRoutes(app: FastifyInstance) {
+export async function pipelineRoutes(app: App) {
   registerRecordRoutes(app, {
     path: 'pipelines',
     tag: 'Pipelines',
@@ -35,6 +35,6 @@ export async function pipelineRoutes(app: FastifyInstance) {
       querystring: BoardQuery,
       response: { 200: PipelineBoard, ...errorResponses },
     },
-    handler: async (req) => pipelines.pipelineBoard(app.db, req.ctx, (req.params as { id: string }).id, (req.query as BoardQuery).ownerId),
+    handler: async (req) => pipelines.pipelineBoard(app.db, req.ctx, req.params.id, req.query.ownerId),
   });
 }

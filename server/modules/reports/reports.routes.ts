@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { PipelineReport, PipelineReportQuery, WinRate, WinRateQuery } from '../../../contract/reports.ts';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses } from '../../records/routes.ts';
 import { pipelineReport, winRate } from './reports.service.ts';
 
-export async function reportRoutes(app: FastifyInstance) {
+export async function reportRoutes(app: App) {
   app.get('/reports/pipeline', {
     config: { permission: 'read' },
     schema: {
@@ -14,7 +14,7 @@ export async function reportRoutes(app: FastifyInstance) {
       querystring: PipelineReportQuery,
       response: { 200: PipelineReport, ...errorResponses },
     },
-    handler: async (req) => pipelineReport(app.db, req.ctx, req.query as PipelineReportQuery),
+    handler: async (req) => pipelineReport(app.db, req.ctx, req.query),
   });
 
   app.get('/reports/win-rate', {
@@ -27,6 +27,6 @@ export async function reportRoutes(app: FastifyInstance) {
       querystring: WinRateQuery,
       response: { 200: WinRate, ...errorResponses },
     },
-    handler: async (req) => winRate(app.db, req.ctx, req.query as WinRateQuery),
+    handler: async (req) => winRate(app.db, req.ctx, req.query),
   });
 }

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { SearchQuery, SearchResult } from '../../../contract/search.ts';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses } from '../../records/routes.ts';
 import { search } from './search.service.ts';
 
-export async function searchRoutes(app: FastifyInstance) {
+export async function searchRoutes(app: App) {
   app.get('/search', {
     config: { permission: 'read' },
     schema: {
@@ -15,7 +15,7 @@ export async function searchRoutes(app: FastifyInstance) {
       response: { 200: SearchResult, ...errorResponses },
     },
     handler: async (req) => {
-      const q = req.query as SearchQuery;
+      const q = req.query;
       return { data: await search(app.db, req.ctx, { q: q.q, types: q.types?.split(','), limit: q.limit ?? 10 }) };
     },
   });

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { SearchHit } from '../../../contract/search.ts';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { isCountry } from '../../records/phones.ts';
@@ -108,15 +109,6 @@ export async function refreshSearch(conn: Conn, workspaceId: string, type: strin
 export async function reindexSearch(conn: Conn, workspaceId: string, type: string) {
   await conn.execute(sql`delete from search_terms where workspace_id = ${workspaceId} and record_type = ${type}`);
   await conn.execute(insertTerms(type, sql`r.workspace_id = ${workspaceId}`));
-}
-
-export interface SearchHit {
-  type: string;
-  id: string;
-  title: string;
-  subtitle: string | null;
-  /** What the query matched: a name part, an email, a domain, a phone number, a company name. */
-  matched: string;
 }
 
 export interface SearchInput {

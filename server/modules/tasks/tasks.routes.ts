@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import { type LinkableType, linkablePaths } from '../../../contract/activities.ts';
 import { IdParams, Page } from '../../../contract/common.ts';
 import { RecordTasksQuery, Task, TaskCreate, TaskUpdate } from '../../../contract/tasks.ts';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
 import { objectDefs } from '../registry.ts';
 import * as tasks from './tasks.service.ts';
 
-export async function taskRoutes(app: FastifyInstance) {
+export async function taskRoutes(app: App) {
   registerRecordRoutes(app, {
     path: 'tasks',
     tag: 'Tasks',
@@ -35,7 +35,7 @@ export async function taskRoutes(app: FastifyInstance) {
         querystring: RecordTasksQuery,
         response: { 200: Page(Task), ...errorResponses },
       },
-      handler: async (req) => tasks.recordTasks(app.db, req.ctx, type, (req.params as { id: string }).id, req.query as RecordTasksQuery),
+      handler: async (req) => tasks.recordTasks(app.db, req.ctx, type, req.params.id, req.query),
     });
   }
 }

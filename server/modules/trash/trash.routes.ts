@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { Page } from '../../../contract/common.ts';
-import { TrashItem, TrashParams, TrashQuery, type TrashType } from '../../../contract/trash.ts';
+import { TrashItem, TrashParams, TrashQuery } from '../../../contract/trash.ts';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses } from '../../records/routes.ts';
 import { listTrash, purgeRecord } from './trash.service.ts';
 
-export async function trashRoutes(app: FastifyInstance) {
+export async function trashRoutes(app: App) {
   app.get('/trash', {
     config: { permission: 'read' },
     schema: {
@@ -15,7 +15,7 @@ export async function trashRoutes(app: FastifyInstance) {
       querystring: TrashQuery,
       response: { 200: Page(TrashItem), ...errorResponses },
     },
-    handler: async (req) => listTrash(app.db, req.ctx, req.query as TrashQuery),
+    handler: async (req) => listTrash(app.db, req.ctx, req.query),
   });
 
   app.delete('/trash/:type/:id', {
@@ -29,9 +29,9 @@ export async function trashRoutes(app: FastifyInstance) {
       response: { 204: Type.Null(), ...errorResponses },
     },
     handler: async (req, reply) => {
-      const { type, id } = req.params as { type: TrashType; id: string };
+      const { type, id } = req.params;
       await app.db.transaction((tx) => purgeRecord(tx, req.ctx, type, id));
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   });
 }

@@ -1,6 +1,7 @@
 import { useDebouncedValue } from '@mantine/hooks';
 import { Spotlight, type SpotlightActionData } from '@mantine/spotlight';
 import {
+  IconBox,
   IconBuilding,
   IconCurrencyDollar,
   IconLayoutKanban,
@@ -15,6 +16,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api.ts';
 import { navigate } from '../router.tsx';
+import { linkedRecordPath } from './linkedRecord.ts';
+import { useObjectTypes } from './useObjects.ts';
 
 // Ctrl+K: records found by the search index (every word starts a name, email, domain, phone or
 // company name; accents and case ignored), plus actions.
@@ -32,8 +35,20 @@ export function CommandPalette() {
   const [query, setQuery] = useState('');
   const [q] = useDebouncedValue(query.trim(), 120);
   const found = useQuery({ queryKey: ['palette', q], queryFn: () => searchRecords(q), enabled: q.length > 0, staleTime: 5_000 });
+  const objects = useObjectTypes();
 
   const records: SpotlightActionData[] = (found.data?.data ?? []).map((hit) => {
+    if (hit.type === 'custom_record') {
+      // A record of a custom object: the hit's subtitle is its object's key, shown as the object's label.
+      const objectKey = hit.subtitle ?? '';
+      return {
+        id: `${hit.type}-${hit.id}`,
+        label: hit.title || '—',
+        description: objects.data?.find((o) => o.key === objectKey)?.label ?? objectKey,
+        leftSection: <IconBox size={18} />,
+        onClick: () => navigate(linkedRecordPath({ recordType: hit.type, recordId: hit.id, objectKey })),
+      };
+    }
     const kind = kinds[hit.type];
     return {
       id: `${hit.type}-${hit.id}`,
