@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import type { App } from '../../http/typed-app.ts';
 import { errorResponses } from '../../records/routes.ts';
 import { isAfter, type LiveChange, LiveFeed, type LivePosition } from './feed.ts';
 
@@ -27,7 +27,7 @@ export const visibleTo = (memberId: string, c: LiveChange) =>
 const sse = (event: string, data: unknown, id?: LivePosition | null) =>
   `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
-export async function liveRoutes(app: FastifyInstance) {
+export async function liveRoutes(app: App) {
   const feed = new LiveFeed(app.database, app.database.kind === 'pglite' ? 250 : 1_000);
   const open = new Set<() => void>();
   app.addHook('onClose', async () => {
@@ -51,7 +51,7 @@ export async function liveRoutes(app: FastifyInstance) {
       },
     },
     handler: async (req, reply) => {
-      const { seconds = 300 } = req.query as { seconds?: number };
+      const { seconds = 300 } = req.query;
       const { workspaceId, memberId } = req.ctx;
       const res = reply.raw;
       reply.hijack();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../app.ts';
+import type { App } from '../../http/typed-app.ts';
 import { addMember, api, signUp, testApp } from '../../test/harness.ts';
 import type { LiveChange } from './feed.ts';
 
