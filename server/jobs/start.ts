@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { jobDefs } from '../modules/jobs.ts';
+import { wireRecordEngine } from '../modules/registry.ts';
 import type { JobDef, JobLog } from './define.ts';
 import { Worker } from './worker.ts';
 
@@ -16,6 +17,7 @@ async function extraJobs(env: NodeJS.ProcessEnv): Promise<JobDef[]> {
 
 /** A worker over every kind of job the app has (and any extra kinds), started. */
 export async function startWorker(database: Database, config: Config, log: JobLog, concurrency = config.jobConcurrency) {
+  wireRecordEngine();
   const worker = new Worker(database, [...jobDefs, ...(await extraJobs(process.env))], {
     concurrency,
     leaseMs: config.jobLeaseMs,

@@ -4,14 +4,13 @@ import { HistoryEntry, IdParams, ListPage, ListQuery, Page, Problem } from '../.
 import type { Conn } from '../db/client.ts';
 import type { Ctx, Permission } from '../http/context.ts';
 import { AppError, badRequest, notFound } from '../http/errors.ts';
-import { listHistory } from '../modules/history/history.service.ts';
-import { resolveView } from '../modules/views/views.service.ts';
 import { registerBulkUpdate } from './bulk.ts';
 import { countList, type ListTotal } from './count.ts';
 import { parseFilter } from './filter.ts';
 import { idempotent } from './idempotency.ts';
 import { type ListInput, listJson, readJson } from './list.ts';
 import type { ObjectDef } from './object-def.ts';
+import { ports } from './ports.ts';
 
 type Api = Record<string, unknown> & { id: string; version: number };
 
@@ -107,7 +106,7 @@ export async function sendList(
   const q = req.query as ListQuery;
   let { filter, sort, fields } = q as { filter?: unknown; sort?: string; fields?: string };
   if (q.view) {
-    const view = await resolveView(app.db, req.ctx, def.fieldsKey ?? def.type, q.view);
+    const view = await ports().resolveView(app.db, req.ctx, def.fieldsKey ?? def.type, q.view);
     if (view.filter) filter = filter ? { and: [view.filter, parseFilter(String(filter))] } : view.filter;
     sort ??= view.sort ?? undefined;
     fields ??= view.columns?.join(',') || undefined;
@@ -254,7 +253,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
       const { id } = req.params as { id: string };
       await service.get(app.db, req.ctx, id); // 404 unless the record is in this workspace
       const q = req.query as { limit?: number; cursor?: string };
-      return listHistory(app.db, req.ctx, def.type, id, q.limit, q.cursor);
+      return ports().history.list(app.db, req.ctx, def.type, id, q.limit, q.cursor);
     },
   });
 }

@@ -3,6 +3,7 @@ import { type App, buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { startWorker } from '../jobs/start.ts';
+import { wireRecordEngine } from '../modules/registry.ts';
 
 // One database and one app per test worker (PGlite takes seconds to start); every test makes its
 // own workspace, so tests never see each other's data — the tenant key isolates them as it does customers.
@@ -13,6 +14,8 @@ let database: Promise<Database> | undefined;
 let app: Promise<App> | undefined;
 
 export function testDatabase() {
+  // Tests that call services without the app need the engine wired as the app does it.
+  wireRecordEngine();
   database ??= (async () => {
     const url = dbKind === 'postgres' ? process.env.TEST_DATABASE_URL : undefined;
     if (dbKind === 'postgres' && !url) throw new Error('RAPPORT_TEST_DB=postgres needs TEST_DATABASE_URL');
