@@ -68,6 +68,8 @@ export interface ObjectDef {
    * Bulk updates write it; it must read like the module's row mapper (bulk.test.ts compares).
    */
   eventShape?: Record<string, SQL>;
+  /** Fields a person sets on many records at once: their record routes add `POST /<path>/bulk-update` (bulk.ts). */
+  bulk?: readonly string[];
   /** What else follows when a field is set, and which records refuse it (rules.ts). */
   rules?: readonly AnyRule[];
   /** Events written beside `<type>.updated` when a field changes, with `{ from, to }`: `{ stageId: 'deal.stage_changed' }`. */

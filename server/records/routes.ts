@@ -32,8 +32,6 @@ export interface RecordRoutes<A extends Api, C, U> {
   service: RecordService<A, C, U>;
   /** The permission for creates, updates, deletes and restores; settings objects such as pipelines use 'admin'. */
   writePermission?: Permission;
-  /** Fields a person sets on many records at once: adds `POST /<path>/bulk-update` (see bulk.ts). */
-  bulk?: readonly string[];
 }
 
 export const errorResponses = {
@@ -140,7 +138,7 @@ export function registerRecordRoutes<A extends Api, C, U extends { version?: num
   const write = r.writePermission ?? 'write';
   const one = `/${path}/:id`;
   const label = def.label.toLowerCase();
-  if (r.bulk) registerBulkUpdate(app, { path, tag, def, update: schemas.update as TObject, fields: r.bulk }, errorResponses);
+  if (def.bulk) registerBulkUpdate(app, { path, tag, def, update: schemas.update as TObject, fields: def.bulk }, errorResponses);
 
   app.get(`/${path}`, {
     config: { permission: 'read' },

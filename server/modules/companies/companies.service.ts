@@ -19,6 +19,7 @@ export const companyDef: ObjectDef = {
   type: 'company',
   label: 'Company',
   table: companies,
+  bulk: ['ownerId', 'industry', 'size'],
   hasCustom: true,
   defaultSort: 'name',
   lastActivityAt: companies.lastActivityAt,

@@ -22,7 +22,6 @@ export async function contactRoutes(app: FastifyInstance) {
     tag: 'Contacts',
     def: contacts.contactDef,
     schemas: { record: Contact, create: ContactCreate, update: ContactUpdate },
-    bulk: ['ownerId', 'lifecycleStage', 'source'],
     service: {
       list: contacts.listContacts,
       get: contacts.getContact,

@@ -35,6 +35,7 @@ export const contactDef = {
   type: 'contact',
   label: 'Contact',
   table: contacts,
+  bulk: ['ownerId', 'lifecycleStage', 'source'],
   hasCustom: true,
   defaultSort: 'lastName,firstName',
   lastActivityAt: contacts.lastActivityAt,

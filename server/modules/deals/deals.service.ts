@@ -84,6 +84,7 @@ export const dealDef: ObjectDef = {
   type: 'deal',
   label: 'Deal',
   table: deals,
+  bulk: ['ownerId', 'stageId'],
   hasCustom: true,
   defaultSort: '-updatedAt',
   lastActivityAt: deals.lastActivityAt,

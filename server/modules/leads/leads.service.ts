@@ -41,6 +41,7 @@ export const leadDef: ObjectDef = {
   type: 'lead',
   label: 'Lead',
   table: leads,
+  bulk: ['ownerId', 'status'],
   hasCustom: true,
   defaultSort: '-createdAt',
   fields: {

@@ -26,6 +26,7 @@ export const taskDef: ObjectDef = {
   type: 'task',
   label: 'Task',
   table: tasks,
+  bulk: ['assigneeId', 'done', 'priority'],
   hasCustom: true,
   defaultSort: 'dueAt',
   title: 'r.title',
