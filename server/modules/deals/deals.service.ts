@@ -10,13 +10,13 @@ import { type ListInput, listRecords } from '../../records/list.ts';
 import { isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
 import { assertRecords } from '../../records/references.ts';
 import { applyRule, type DomainRule } from '../../records/rules.ts';
-import { getWorkspace } from '../auth/admin.service.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import { companyDef } from '../companies/companies.service.ts';
 import { contactDef } from '../contacts/contacts.service.ts';
 import { contacts } from '../contacts/contacts.table.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { findLiveStage, isLivePipeline } from '../pipelines/pipelines.service.ts';
+import { getWorkspace } from '../workspaces/workspaces.service.ts';
 import { dealContacts, deals } from './deals.table.ts';
 
 type Row = typeof deals.$inferSelect;
