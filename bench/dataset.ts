@@ -22,7 +22,7 @@ import { systemCtx } from '../server/http/context.ts';
 import { signUp } from '../server/modules/auth/auth.service.ts';
 import { createFieldDefinition } from '../server/modules/fields/fields.service.ts';
 import { createPipeline, listPipelines } from '../server/modules/pipelines/pipelines.service.ts';
-import { reindexSearch } from '../server/modules/search/search.service.ts';
+import { reindexAll } from '../server/modules/search/search.service.ts';
 
 export type Size = 'small' | 'medium' | 'large';
 
@@ -409,7 +409,7 @@ export async function generateDataset(
   );
 
   await step('search index', async () => {
-    for (const type of ['contact', 'company', 'deal', 'lead']) await reindexSearch(db.db, ws, type);
+    await reindexAll(db.db, ws);
   });
   await step('analyze', async () => {
     for (const t of [

@@ -16,6 +16,7 @@ import type { Permission } from './http/context.ts';
 import { AppError, errorHandler, sendProblem } from './http/errors.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { validatorCompiler } from './http/validation.ts';
+import { wireRecordEngine } from './modules/registry.ts';
 import { moduleRoutes } from './modules/routes.ts';
 
 declare module 'fastify' {
@@ -41,6 +42,7 @@ export const redactPaths = [
 ];
 
 export async function buildApp(config: Config, database: Database, opts: { logger?: FastifyServerOptions['logger'] } = {}) {
+  wireRecordEngine();
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } },
     genReqId: () => randomUUID(),

@@ -16,7 +16,7 @@ import { recordHistory } from '../modules/history/history.table.ts';
 import { leads } from '../modules/leads/leads.table.ts';
 import { createPipeline } from '../modules/pipelines/pipelines.service.ts';
 import { pipelineStages } from '../modules/pipelines/pipelines.table.ts';
-import { reindexSearch, searchTypes } from '../modules/search/search.service.ts';
+import { reindexAll } from '../modules/search/search.service.ts';
 import { taskLinks, tasks } from '../modules/tasks/tasks.table.ts';
 import { savedViews } from '../modules/views/views.table.ts';
 
@@ -378,7 +378,7 @@ export async function seedDemo(db: Db, config: Config, opts: DemoOptions = {}) {
     }));
     await insertBatches(t, recordHistory, history);
     // Bulk-loaded records enter the search index the way every write does, in the same transaction.
-    for (const type of searchTypes) await reindexSearch(tx, workspaceId, type);
+    await reindexAll(tx, workspaceId);
     for (const table of ['companies', 'contacts', 'deals']) {
       const type = { companies: 'company', contacts: 'contact', deals: 'deal' }[table];
       await tx.execute(

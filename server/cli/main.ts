@@ -42,6 +42,7 @@ async function main() {
     case 'seed': {
       const { values } = parseArgs({ args: rest, options: { size: { type: 'string' } } });
       const { seedCommand } = await import('./seed.ts');
+      (await import('../modules/registry.ts')).wireRecordEngine();
       await seedCommand(config, { companies: values.size ? Number(values.size) : undefined });
       return;
     }
@@ -52,6 +53,7 @@ async function main() {
       });
       if (!values.email || !values.password) throw new Error('create-user needs --email and --password');
       const { signUp } = await import('../modules/auth/auth.service.ts');
+      (await import('../modules/registry.ts')).wireRecordEngine();
       const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       await db.migrate();
       try {

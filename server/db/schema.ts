@@ -16,3 +16,4 @@ export * from '../modules/search/search.table.ts';
 export * from '../modules/tasks/tasks.table.ts';
 export * from '../modules/views/views.table.ts';
 export * from '../modules/workspaces/workspaces.table.ts';
+export * from '../records/idempotency.table.ts';

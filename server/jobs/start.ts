@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { consumerDefs } from '../modules/consumers.ts';
 import { jobDefs } from '../modules/jobs.ts';
+import { wireRecordEngine } from '../modules/registry.ts';
 import type { ConsumerDef } from './consumers.ts';
 import type { JobDef, JobLog } from './define.ts';
 import { Worker } from './worker.ts';
@@ -24,6 +25,7 @@ export async function startWorker(
   concurrency = config.jobConcurrency,
   consumers: ConsumerDef[] = consumerDefs,
 ) {
+  wireRecordEngine();
   const worker = new Worker(database, [...jobDefs, ...(await extraJobs(process.env))], {
     consumers,
     concurrency,

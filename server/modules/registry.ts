@@ -1,13 +1,22 @@
 import type { ObjectDef, RecordType } from '../records/object-def.ts';
+import { wireRecordPorts } from '../records/ports.ts';
 import { activityDef } from './activities/activities.service.ts';
 import { companyDef } from './companies/companies.service.ts';
 import { contactDef } from './contacts/contacts.service.ts';
 import { dealDef } from './deals/deals.service.ts';
+import { fieldResolver } from './fields/fields.service.ts';
+import { emitEvent, eventRowsSql, fieldsChangedSince, historyRowsSql, listHistory, writeHistory } from './history/history.service.ts';
 import { leadDef } from './leads/leads.service.ts';
 import { customRecordDef } from './objects/objects.service.ts';
+import { refreshSearch } from './search/search.service.ts';
 import { taskDef } from './tasks/tasks.service.ts';
+import { resolveView } from './views/views.service.ts';
 
-/** Every object type with records, by name: views, filters and links find their definitions here. */
+/**
+ * Every object type with records, by name: each declared once, in its module (table, fields, shapes,
+ * rules, search terms, what purging needs). The generic layers (lists, filters, bulk updates,
+ * search, views, the trash, timelines, links) find their definitions here.
+ */
 export const objectDefs: Partial<Record<RecordType, ObjectDef>> & Record<string, ObjectDef> = {
   company: companyDef,
   activity: activityDef,
@@ -17,3 +26,19 @@ export const objectDefs: Partial<Record<RecordType, ObjectDef>> & Record<string,
   lead: leadDef,
   custom_record: customRecordDef,
 };
+
+/**
+ * Plugs the modules into the record engine's ports (records/ports.ts), which imports no module.
+ * Every process that writes records calls it once at startup: the app (buildApp), the job worker
+ * (startWorker) and the command line.
+ */
+export function wireRecordEngine() {
+  wireRecordPorts({
+    objectDef: (type) => (Object.hasOwn(objectDefs, type) ? objectDefs[type] : undefined),
+    fieldLookup: async (conn, ctx, def) => (await fieldResolver(conn, ctx, def)).field,
+    history: { write: writeHistory, changedSince: fieldsChangedSince, list: listHistory, rowsSql: historyRowsSql },
+    events: { emit: emitEvent, rowsSql: eventRowsSql },
+    indexSearch: (conn, ctx, def, ids) => refreshSearch(conn, ctx.workspaceId, def, ids),
+    resolveView,
+  });
+}

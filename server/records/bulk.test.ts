@@ -213,6 +213,83 @@ describe('bulk update', () => {
     expect((await c.get(`/tasks/${open.id}`)).json()).toMatchObject({ done: false, doneAt: null });
   });
 
+  it('moves deals to a stage as PATCH does: status, closedAt and probability follow, with deal.stage_changed', async () => {
+    const s = await signUp();
+    const c = api(s);
+    const sales = (await c.get('/pipelines')).json().data[0];
+    const stage = (kind: string) => sales.stages.find((x: { kind: string }) => x.kind === kind);
+    const [open, won] = [sales.stages[0], stage('won')];
+    const other = (
+      await c.post('/pipelines', {
+        name: 'Renewals',
+        stages: [
+          { name: 'Due', probability: 30 },
+          { name: 'Renewed', probability: 100, kind: 'won' },
+        ],
+      })
+    ).json();
+    const a = await createOk(s, '/deals', { name: 'A', stageId: open.id });
+    const b = await createOk(s, '/deals', { name: 'B', stageId: other.stages[0].id, probability: 45 });
+    const done = await createOk(s, '/deals', { name: 'Done', stageId: won.id, closeReason: 'Signed' });
+    const closedAt = (await c.get(`/deals/${done.id}`)).json().closedAt;
+    const res = await c.post('/deals/bulk-update', { ids: [a.id, b.id, done.id], set: { stageId: won.id.toUpperCase() } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ matched: 3, updated: 2 });
+
+    const [ga, gb] = [(await c.get(`/deals/${a.id}`)).json(), (await c.get(`/deals/${b.id}`)).json()];
+    expect(ga).toMatchObject({ stageId: won.id, pipelineId: sales.id, status: 'won', probability: won.probability, version: 2 });
+    expect(ga.closedAt).toEqual(expect.any(String));
+    // A deal of another pipeline moves to the stage's pipeline.
+    expect(gb).toMatchObject({ stageId: won.id, pipelineId: sales.id, status: 'won', probability: won.probability });
+    // Already there: matched, not written; its closedAt and reason stay.
+    expect((await c.get(`/deals/${done.id}`)).json()).toMatchObject({ version: 1, closedAt, closeReason: 'Signed' });
+    expect((await historyOf(s.workspaceId, a.id)).map((h) => [h.field, h.old_value, h.new_value])).toEqual([
+      ['closedAt', null, ga.closedAt],
+      ['probability', open.probability, won.probability],
+      ['stageId', open.id, won.id],
+      ['status', 'open', 'won'],
+    ]);
+    expect((await historyOf(s.workspaceId, b.id)).map((h) => h.field)).toEqual([
+      'closedAt',
+      'pipelineId',
+      'probability',
+      'stageId',
+      'status',
+    ]);
+    expect((await eventsOf(s.workspaceId, a.id))[0].payload.after).toEqual(ga);
+    const moves = await query<{ record_id: string; payload: unknown }>(
+      `select record_id, payload from domain_events where workspace_id = $1 and type = 'deal.stage_changed' order by record_id`,
+      [s.workspaceId],
+    );
+    expect(moves).toEqual(
+      [
+        { record_id: a.id, payload: { from: open.id, to: won.id } },
+        { record_id: b.id, payload: { from: other.stages[0].id, to: won.id } },
+      ].sort((x, y) => (x.record_id < y.record_id ? -1 : 1)),
+    );
+
+    // Reopened by the same rule: closedAt and the reason the deal was won for are cleared.
+    const reopen = await c.post('/deals/bulk-update', { ids: [done.id], set: { stageId: open.id } });
+    expect(reopen.json()).toEqual({ matched: 1, updated: 1 });
+    expect((await c.get(`/deals/${done.id}`)).json()).toMatchObject({
+      status: 'open',
+      closedAt: null,
+      closeReason: null,
+      probability: open.probability,
+    });
+
+    // A stage of no pipeline of this workspace is a 422 naming the field, with nothing written.
+    const stranger = await signUp({ workspaceName: 'Elsewhere' });
+    const theirs = (await api(stranger).get('/pipelines')).json().data[0].stages[0].id;
+    const before = await traces(s.workspaceId);
+    for (const stageId of [theirs, '00000000-0000-7000-8000-000000000000']) {
+      const bad = await c.post('/deals/bulk-update', { ids: [a.id], set: { stageId } });
+      expect(bad.statusCode, bad.body).toBe(422);
+      expect(bad.json().errors[0]).toMatchObject({ field: 'body.set.stageId', code: 'unknown_stage' });
+    }
+    expect(await traces(s.workspaceId)).toBe(before);
+  });
+
   it("writes the deal's and the lead's API shape into the event", async () => {
     const s = await signUp();
     const c = api(s);

@@ -6,75 +6,10 @@ import { type Conn, pgArray, selectRows } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest, conflict, invalid } from '../http/errors.ts';
 import type { App } from '../http/typed-app.ts';
-import { contacts } from '../modules/contacts/contacts.table.ts';
-import { dealContacts, deals } from '../modules/deals/deals.table.ts';
-import { fieldResolver } from '../modules/fields/fields.service.ts';
-import { eventRowsSql, historyRowsSql } from '../modules/history/history.service.ts';
-import { leads } from '../modules/leads/leads.table.ts';
-import { taskLinks, tasks } from '../modules/tasks/tasks.table.ts';
 import { compileFilter } from './filter.ts';
-import { builtInField, isoTimestamp, metaProjection, type ObjectDef } from './object-def.ts';
-
-/**
- * The API shape of a record as SQL, for the `after` of the events a bulk update writes, of the
- * objects that declare no projection of their own (contacts and companies use theirs). Each must
- * read like the module's row mapper (toDeal, toLead, toTask); bulk.test.ts compares them with GET.
- */
-const eventShapes: Record<string, Record<string, SQL>> = {
-  deal: {
-    ...metaProjection(deals),
-    name: sql`${deals.name}`,
-    amountMinor: sql`${deals.amountMinor}`,
-    currency: sql`${deals.currency}`,
-    pipelineId: sql`${deals.pipelineId}`,
-    stageId: sql`${deals.stageId}`,
-    status: sql`${deals.status}`,
-    probability: sql`${deals.probability}`,
-    expectedCloseDate: sql`${deals.expectedCloseDate}`,
-    closedAt: isoTimestamp(deals.closedAt),
-    closeReason: sql`${deals.closeReason}`,
-    ownerId: sql`${deals.ownerId}`,
-    companyId: sql`${deals.companyId}`,
-    // Contacts in the trash are hidden, as toDeal's loader hides them; ordered by id like it.
-    contacts: sql`coalesce((select json_agg(json_build_object('contactId', dc.contact_id, 'role', dc.role) order by dc.contact_id)
-      from ${dealContacts} dc join ${contacts} c on c.workspace_id = dc.workspace_id and c.id = dc.contact_id
-      where dc.workspace_id = "deals"."workspace_id" and dc.deal_id = "deals"."id" and c.deleted_at is null), '[]'::json)`,
-    lastActivityAt: isoTimestamp(deals.lastActivityAt),
-    custom: sql`${deals.custom}`,
-  },
-  lead: {
-    ...metaProjection(leads),
-    firstName: sql`${leads.firstName}`,
-    lastName: sql`${leads.lastName}`,
-    email: sql`${leads.email}`,
-    phone: sql`${leads.phone}`,
-    phoneE164: sql`${leads.phoneE164}`,
-    companyName: sql`${leads.companyName}`,
-    title: sql`${leads.title}`,
-    source: sql`${leads.source}`,
-    status: sql`${leads.status}`,
-    ownerId: sql`${leads.ownerId}`,
-    custom: sql`${leads.custom}`,
-    convertedAt: isoTimestamp(leads.convertedAt),
-    convertedContactId: sql`${leads.convertedContactId}`,
-    convertedCompanyId: sql`${leads.convertedCompanyId}`,
-    convertedDealId: sql`${leads.convertedDealId}`,
-  },
-  task: {
-    ...metaProjection(tasks),
-    title: sql`${tasks.title}`,
-    notes: sql`${tasks.notes}`,
-    dueAt: isoTimestamp(tasks.dueAt),
-    assigneeId: sql`${tasks.assigneeId}`,
-    done: sql`${tasks.done}`,
-    doneAt: isoTimestamp(tasks.doneAt),
-    priority: sql`${tasks.priority}`,
-    custom: sql`${tasks.custom}`,
-    links: sql`coalesce((select json_agg(json_build_object('recordType', l.record_type, 'recordId', l.record_id)
-      order by l.record_type collate "C", l.record_id)
-      from ${taskLinks} l where l.workspace_id = "tasks"."workspace_id" and l.task_id = "tasks"."id"), '[]'::json)`,
-  },
-};
+import { builtInField, columnsOf, isoTimestamp, type ObjectDef } from './object-def.ts';
+import { ports } from './ports.ts';
+import { ruleSql } from './rules.ts';
 
 /** One column a bulk update writes: the field's API name, its column, and its new value as SQL (which may read the old row `t`). */
 interface Assignment {
@@ -84,28 +19,12 @@ interface Assignment {
   next: SQL;
 }
 
-/** What setting a field brings along beyond writing its column, per object type. */
-interface Rule {
-  /** Fields whose columns follow the new value: a task's doneAt is stamped when it becomes done. */
-  follows?: { field: string; next: (value: SQL) => SQL }[];
-  /** Records the field cannot change (the old row is `t`): any in the selection refuses the whole request with 409. */
-  refuse?: { when: SQL; code: string; message: (n: number) => string };
+/** Records a rule refuses the change for (the old row is `t`): any in the selection refuses the whole request with 409. */
+interface Refusal {
+  when: SQL;
+  code: string;
+  message: (n: number) => string;
 }
-
-const rules: Record<string, Rule> = {
-  // As in PATCH: doneAt is set on the change to done, kept while the task stays done, cleared on reopening.
-  'task.done': {
-    follows: [{ field: 'doneAt', next: (v) => sql`case when ${v} then (case when t."done" then t."done_at" else now() end) end` }],
-  },
-  'lead.status': {
-    refuse: {
-      when: sql`t."status" = 'converted'`,
-      code: 'lead_converted',
-      message: (n) =>
-        `${n} of these leads ${n === 1 ? 'was' : 'were'} converted; their status stays "converted". Leave them out (e.g. filter status neq converted).`,
-    },
-  },
-};
 
 const castOf: Record<string, string> = { uuid: 'uuid', boolean: 'boolean', enum: 'text', text: 'text' };
 
@@ -115,13 +34,26 @@ function columnOf(def: ObjectDef, field: string) {
   return { column: (spec.sql as PgColumn).name, kind: spec.kind };
 }
 
+/** A column a rule writes, by its key in the table (a rule may write columns that are no filterable field, such as closeReason). */
+function ruleColumn(def: ObjectDef, key: string) {
+  const column = Object.hasOwn(columnsOf(def), key) ? columnsOf(def)[key] : undefined;
+  if (!column) throw new Error(`${def.type} has no column ${key}`);
+  const kind = builtInField(def, key)?.kind ?? (column.columnType === 'PgTimestamp' ? 'datetime' : 'text');
+  return { column: column.name, kind };
+}
+
+/** A value a bulk update sets, as SQL of its field's type. */
+export function setValue(def: ObjectDef, field: string, value: unknown) {
+  return sql`${value}::${sql.raw(castOf[columnOf(def, field).kind] ?? 'text')}`;
+}
+
 /** The value as the API shows it, as jsonb (timestamps as JavaScript's toISOString writes them). */
 const apiJson = (kind: string, e: SQL) => (kind === 'datetime' ? sql`to_jsonb(${isoTimestamp(e)})` : sql`to_jsonb(${e})`);
 
 /** Owners and assignees must be active members of this workspace; a foreign or disabled one is a 422 with nothing written. */
 async function checkMembers(conn: Conn, ctx: Ctx, def: ObjectDef, set: Record<string, unknown>) {
   for (const [field, value] of Object.entries(set)) {
-    if (columnOf(def, field).kind !== 'uuid' || value === null) continue;
+    if (!builtInField(def, field)?.member || value === null) continue;
     const [found] = await selectRows<{ n: number }>(
       conn,
       sql`select count(*)::int as n from members where workspace_id = ${ctx.workspaceId} and id = ${value as string}::uuid and disabled_at is null`,
@@ -135,7 +67,7 @@ async function checkMembers(conn: Conn, ctx: Ctx, def: ObjectDef, set: Record<st
 /** The filter's condition; custom field definitions are loaded only when the filter names one. */
 async function filterCondition(conn: Conn, ctx: Ctx, def: ObjectDef, filter: unknown) {
   const field = JSON.stringify(filter).includes('custom.')
-    ? (await fieldResolver(conn, ctx, def)).field
+    ? await ports().fieldLookup(conn, ctx, def)
     : (n: string) => builtInField(def, n);
   return compileFilter(filter, { field, memberId: ctx.memberId }, 'body.filter');
 }
@@ -157,22 +89,28 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
     ? sql`${def.table.id} = any(${pgArray(input.ids, 'uuid')})`
     : await filterCondition(conn, ctx, def, input.filter);
 
-  const assignments: Assignment[] = [];
-  const refusals: NonNullable<Rule['refuse']>[] = [];
-  for (const [field, value] of Object.entries(input.set)) {
-    const { column, kind } = columnOf(def, field);
-    const next = sql`${value}::${sql.raw(castOf[kind] ?? 'text')}`;
-    assignments.push({ field, column, kind, next });
-    const rule = rules[`${def.type}.${field}`];
-    for (const f of rule?.follows ?? []) assignments.push({ field: f.field, ...columnOf(def, f.field), next: f.next(next) });
-    if (rule?.refuse) refusals.push(rule.refuse);
+  const byField = new Map<string, Assignment>();
+  for (const [field, value] of Object.entries(input.set))
+    byField.set(field, { field, ...columnOf(def, field), next: setValue(def, field, value) });
+  // The object's domain rules, read as SQL over the old row `t`: the columns that follow a field
+  // set here, and the records that refuse it. The columns they read are locked and read below.
+  const ruleReads = new Set<string>();
+  const refusals: Refusal[] = [];
+  for (const rule of def.rules ?? []) {
+    if (!Object.hasOwn(input.set, rule.field)) continue;
+    const facts = rule.input ? await rule.input(conn, ctx, input.set[rule.field], `body.set.${rule.field}`) : {};
+    const given = Object.fromEntries([...byField.values()].map((a) => [a.field, a.next]));
+    const read = ruleSql(def, rule, given, facts, ruleReads);
+    for (const [key, next] of Object.entries(read.follow)) byField.set(key, { field: key, ...ruleColumn(def, key), next });
+    if (rule.refuse && read.refuse) refusals.push({ when: read.refuse, code: rule.refuse.code, message: rule.refuse.many });
   }
+  const assignments = [...byField.values()];
 
   const table = sql.identifier(getTableName(def.table));
   const col = (c: string) => sql`${table}.${sql.identifier(c)}`;
   const old = (c: string) => sql`t.${sql.identifier(c)}`;
-  // The old values of every written column: the change check, the history and the follow-on rules read them as `t`.
-  const read = [...new Set(['id', ...assignments.map((a) => a.column)])];
+  // The old values of every written column (the change check and the history read them as `t`) and of those the rules read.
+  const read = [...new Set(['id', ...assignments.map((a) => a.column), ...ruleReads])];
   const refused = refusals.length
     ? sql.join(
         refusals.map((r) => sql`(${r.when})`),
@@ -186,7 +124,7 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
     ),
     sql`, `,
   );
-  const after = eventShapes[def.type] ?? def.projection;
+  const after = def.eventShape ?? def.projection;
   if (!after) throw new Error(`${def.type} has no event shape for bulk updates`);
   // Built as jsonb directly: building json text and casting it would parse every record again.
   const afterJson = sql`jsonb_build_object(${sql.join(
@@ -220,6 +158,20 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
   // records took 20 s on PGlite. The self-join is an index lookup per record whatever the guess.
   // None of the fields a bulk update sets (owners, stages, statuses, flags) is a search term, so
   // the search index needs no refresh here.
+  const { history, events } = ports();
+  // A field with an event of its own (a deal's stage) gets it beside `<type>.updated`, as PATCH writes it.
+  const fieldEvents = Object.entries(def.changeEvents ?? {})
+    .filter(([field]) => byField.has(field))
+    .map(
+      ([field, type], i) => sql`, ev${sql.raw(String(i))} as (
+      ${events.rowsSql(
+        ctx,
+        type,
+        def.type,
+        { recordId: sql`u.id`, payload: sql`jsonb_build_object('from', c->'old', 'to', c->'new')` },
+        sql`upd u cross join lateral jsonb_array_elements(u.changes) c where c->>'field' = ${field}::text`,
+      )})`,
+    );
   const [out] = await selectRows<{ updated: number }>(
     conn,
     sql`
@@ -236,7 +188,7 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
         )})
       returning ${col('id')} as id, ${col('version')} as version, to_jsonb(array_remove(array[${changes}]::jsonb[], null)) as changes, ${afterJson} as after
     ), hist as (
-      ${historyRowsSql(
+      ${history.rowsSql(
         ctx,
         def.type,
         'update',
@@ -250,14 +202,14 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
         sql`upd u cross join lateral jsonb_array_elements(u.changes) c`,
       )}
     ), ev as (
-      ${eventRowsSql(
+      ${events.rowsSql(
         ctx,
         `${def.type}.updated`,
         def.type,
         { recordId: sql`u.id`, payload: sql`jsonb_build_object('changes', u.changes, 'after', u.after)` },
         sql`upd u`,
       )}
-    )
+    )${sql.join(fieldEvents, sql``)}
     select count(*)::int as updated from upd`,
   );
   return { matched: lock.matched, updated: out.updated };

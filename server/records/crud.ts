@@ -3,9 +3,9 @@ import { uuidv7 } from 'uuidv7';
 import type { Conn } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { conflict, notFound } from '../http/errors.ts';
-import { diff, emitEvent, fieldsChangedSince, writeHistory } from '../modules/history/history.service.ts';
-import { refreshSearch } from '../modules/search/search.service.ts';
+import { diff } from './changes.ts';
 import type { ObjectDef } from './object-def.ts';
+import { ports } from './ports.ts';
 
 type Shape = Record<string, unknown>;
 
@@ -37,9 +37,10 @@ export async function insertRecord<Row, Api extends Shape>(
     .values({ ...values, workspaceId: ctx.workspaceId, id: (values.id as string) ?? uuidv7(), createdBy: ctx.memberId } as never)
     .returning()) as Row[];
   const api = toApi(row);
-  await refreshSearch(conn, ctx.workspaceId, def.type, [api.id as string]);
-  await writeHistory(conn, ctx, def.type, api.id as string, 'create', [{ field: null, old: null, new: api }], Number(api.version ?? 1));
-  await emitEvent(conn, ctx, `${def.type}.created`, def.type, api.id as string, { after: api });
+  const { history, events, indexSearch } = ports();
+  await indexSearch(conn, ctx, def, [api.id as string]);
+  await history.write(conn, ctx, def.type, api.id as string, 'create', [{ field: null, old: null, new: api }], Number(api.version ?? 1));
+  await events.emit(conn, ctx, `${def.type}.created`, def.type, api.id as string, { after: api });
   return api;
 }
 
@@ -72,10 +73,11 @@ export async function updateRecord<Row extends { version: number; deletedAt: Dat
   action: 'update' | 'merge' | 'convert' = 'update',
 ): Promise<Api> {
   const t = def.table;
+  const { history, events, indexSearch } = ports();
   const before = await findRow<Row>(conn, ctx, def, id, true);
   if (before.deletedAt) throw conflict('record_deleted', `This ${def.label.toLowerCase()} is in the trash; restore it first`);
   // Stale: what changed since the version the client read decides, field by field (checked below).
-  const changedSince = before.version === version ? undefined : await fieldsChangedSince(conn, ctx, def.type, id, version);
+  const changedSince = before.version === version ? undefined : await history.changedSince(conn, ctx, def.type, id, version);
   if (changedSince === null || version > before.version) checkVersion(def.label, before, version);
   const values = typeof patch === 'function' ? await patch(before) : patch;
   const [after] = (await conn
@@ -95,9 +97,14 @@ export async function updateRecord<Row extends { version: number; deletedAt: Dat
       );
     }
   }
-  if (changes.length) await refreshSearch(conn, ctx.workspaceId, def.type, [id]);
-  await writeHistory(conn, ctx, def.type, id, action, changes, Number(a.version));
-  if (changes.length) await emitEvent(conn, ctx, `${def.type}.updated`, def.type, id, { changes, after: a });
+  if (changes.length) await indexSearch(conn, ctx, def, [id]);
+  await history.write(conn, ctx, def.type, id, action, changes, Number(a.version));
+  if (changes.length) await events.emit(conn, ctx, `${def.type}.updated`, def.type, id, { changes, after: a });
+  // A move on a deal's board, say, is an event of its own: automations react to it, not to every edit.
+  for (const c of changes) {
+    const type = c.field && def.changeEvents && Object.hasOwn(def.changeEvents, c.field) ? def.changeEvents[c.field] : undefined;
+    if (type) await events.emit(conn, ctx, type, def.type, id, { from: c.old, to: c.new });
+  }
   return a;
 }
 
@@ -121,10 +128,11 @@ async function setDeleted<Row extends { version: number; deletedAt: Date | null 
     .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id)))
     .returning()) as Row[];
   const api = toApi(after);
-  await refreshSearch(conn, ctx.workspaceId, def.type, [id]);
+  const { history, events, indexSearch } = ports();
+  await indexSearch(conn, ctx, def, [id]);
   const action = deleting ? 'delete' : 'restore';
-  await writeHistory(conn, ctx, def.type, id, action, [{ field: null, old: null, new: null }], Number(api.version));
-  await emitEvent(conn, ctx, `${def.type}.${deleting ? 'deleted' : 'restored'}`, def.type, id, { after: api });
+  await history.write(conn, ctx, def.type, id, action, [{ field: null, old: null, new: null }], Number(api.version));
+  await events.emit(conn, ctx, `${def.type}.${deleting ? 'deleted' : 'restored'}`, def.type, id, { after: api });
   return api;
 }
 

@@ -1,9 +1,9 @@
+import { createHash } from 'node:crypto';
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Db, Tx } from '../db/client.ts';
 import { AppError, badRequest } from '../http/errors.ts';
-import { sha256 } from '../modules/auth/tokens.ts';
-import { idempotencyKeys } from '../modules/history/history.table.ts';
+import { idempotencyKeys } from './idempotency.table.ts';
 
 export interface Outcome<B = Record<string, unknown>> {
   status: number;
@@ -30,7 +30,9 @@ export async function idempotent<B extends Record<string, unknown>>(
   }
   const { ctx } = req;
   const principal = `${ctx.actor.type}:${ctx.actor.id}`;
-  const fingerprint = sha256(`${req.method} ${req.url} ${JSON.stringify(req.body ?? null)}`);
+  const fingerprint = createHash('sha256')
+    .update(`${req.method} ${req.url} ${JSON.stringify(req.body ?? null)}`)
+    .digest('hex');
   const where = and(
     eq(idempotencyKeys.workspaceId, ctx.workspaceId),
     eq(idempotencyKeys.principal, principal),

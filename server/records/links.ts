@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableName, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { LinkableType, RecordLink } from '../../contract/activities.ts';
 import { type Conn, pgArray, selectRows } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
-import { searchSources } from '../modules/search/search.service.ts';
+import { ports } from './ports.ts';
 
 /** A link table: rows (workspace_id, <owner>_id, record_type, record_id), as activity_links and task_links. */
 type LinkTable = PgTable & { workspaceId: PgColumn; recordType: PgColumn; recordId: PgColumn };
@@ -35,8 +35,9 @@ export interface NamedLink extends RecordLink {
 }
 
 /**
- * The names of linked records, a query per type however many links: as search names them (a
- * contact's full name or first email, a deal's name, a custom record's name and its object's key).
+ * The names of linked records, a query per type however many links: by the title their object
+ * declares, as search and the trash name them (a contact's full name or first email, a deal's name,
+ * a custom record's name and its object's key).
  * Records in the trash keep their names here; a link to a record deleted for good is gone already.
  */
 export async function nameLinks(conn: Conn, ctx: Ctx, links: RecordLink[]): Promise<Map<string, NamedLink>> {
@@ -44,13 +45,14 @@ export async function nameLinks(conn: Conn, ctx: Ctx, links: RecordLink[]): Prom
   const byType = new Map<string, Set<string>>();
   for (const l of links) byType.set(l.recordType, (byType.get(l.recordType) ?? new Set()).add(l.recordId));
   for (const [type, ids] of byType) {
-    const s = searchSources[type];
-    if (!s) continue;
-    const objectKey = type === 'custom_record' ? s.subtitle : 'null::text';
+    const def = ports().objectDef(type);
+    if (!def?.title) continue;
+    // A custom record's search subtitle is its object's key, which its address needs.
+    const objectKey = type === 'custom_record' && def.search ? def.search.subtitle : 'null::text';
     const rows = await selectRows<{ id: string; name: string | null; object_key: string | null }>(
       conn,
-      sql`select r.id, ${sql.raw(s.title)} as name, ${sql.raw(objectKey)} as object_key
-        from ${sql.raw(s.table)} r where r.workspace_id = ${ctx.workspaceId} and r.id = any(${pgArray([...ids], 'uuid')})`,
+      sql`select r.id, ${sql.raw(def.title)} as name, ${sql.raw(objectKey)} as object_key
+        from ${sql.identifier(getTableName(def.table))} r where r.workspace_id = ${ctx.workspaceId} and r.id = any(${pgArray([...ids], 'uuid')})`,
     );
     for (const r of rows) {
       out.set(`${type}:${r.id}`, { recordType: type as LinkableType, recordId: r.id, name: r.name ?? '', objectKey: r.object_key });

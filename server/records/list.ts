@@ -3,9 +3,9 @@ import type { Conn, Db } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest } from '../http/errors.ts';
 import { isIsoDate, isStorableText } from '../http/validation.ts';
-import { fieldResolver } from '../modules/fields/fields.service.ts';
 import { castOf, compileFilter, parseFilter } from './filter.ts';
 import { builtInField, type FieldSpec, type ObjectDef } from './object-def.ts';
+import { ports } from './ports.ts';
 
 export interface ListInput {
   limit?: number;
@@ -221,7 +221,7 @@ export async function listRows<Row>(
  */
 export async function fieldsFor(conn: Conn, ctx: Ctx, def: ObjectDef, input: ListInput) {
   const named = `${typeof input.filter === 'string' ? input.filter : JSON.stringify(input.filter ?? null)} ${input.sort ?? ''}`;
-  if (named.includes('custom.')) return (await fieldResolver(conn, ctx, def)).field;
+  if (named.includes('custom.')) return ports().fieldLookup(conn, ctx, def);
   return (n: string) => builtInField(def, n);
 }
 

@@ -1,5 +1,8 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Conn } from '../db/client.ts';
+import type { Ctx } from '../http/context.ts';
+import type { AnyRule } from './rules.ts';
 
 /** Object types a record can be; also the `record_type` in links, history and events. */
 export const recordTypes = ['company', 'contact', 'lead', 'deal', 'activity', 'task'] as const;
@@ -17,6 +20,8 @@ export interface FieldSpec {
   sortable?: boolean;
   /** The expression is never NULL: sorts and cursors can then use plain index order. */
   notNull?: boolean;
+  /** The id of a member (an owner, an assignee): a bulk update checks that it names an active member. */
+  member?: boolean;
 }
 
 export interface ObjectDef {
@@ -57,6 +62,37 @@ export interface ObjectDef {
    * like the module's row mapper; each module's tests compare the two.
    */
   projection?: Record<string, SQL>;
+  /**
+   * The record as its events and history carry it (`after`), as SQL, where that differs from the
+   * projection or there is none: a task's list adds its related records' names, its events do not.
+   * Bulk updates write it; it must read like the module's row mapper (bulk.test.ts compares).
+   */
+  eventShape?: Record<string, SQL>;
+  /** Fields a person sets on many records at once: their record routes add `POST /<path>/bulk-update` (bulk.ts). */
+  bulk?: readonly string[];
+  /** What else follows when a field is set, and which records refuse it (rules.ts). */
+  rules?: readonly AnyRule[];
+  /** Events written beside `<type>.updated` when a field changes, with `{ from, to }`: `{ stageId: 'deal.stage_changed' }`. */
+  changeEvents?: Record<string, string>;
+  /** How a record is named, as SQL over the record `r`: in search hits, links and the trash. */
+  title?: string;
+  /**
+   * What search finds a record by, as SQL over the record `r`: `terms` is a query of (kind, term)
+   * rows (see search.service.ts), `subtitle` the line shown under the title.
+   */
+  search?: { terms: string; subtitle: string };
+  /** The column activities stamp with the time of the newest activity linked to the record. */
+  lastActivityAt?: PgColumn;
+  /**
+   * Columns that hold the id of another record, by key, with that record's type: purging that record
+   * clears them, as an edit of this one (a deal's companyId when its company is deleted for good).
+   */
+  references?: Record<string, RecordType>;
+  /**
+   * What this object's module removes when a record of any type is deleted for good (links to it,
+   * in the module's own tables), in the purge's transaction.
+   */
+  onPurge?(conn: Conn, ctx: Ctx, type: string, id: string): Promise<void>;
 }
 
 /** The fields every record has, for filters and sorts. */
@@ -85,6 +121,9 @@ export function addressFields(address: PgColumn): Record<string, FieldSpec> {
 /** A built-in field by API name; own properties only, so `__proto__` or `toString` are unknown fields. */
 export const builtInField = (def: ObjectDef, name: string): FieldSpec | undefined =>
   Object.hasOwn(def.fields, name) ? def.fields[name] : undefined;
+
+/** The table's columns by their key in TypeScript (`doneAt` → the column done_at). */
+export const columnsOf = (def: ObjectDef) => getTableColumns(def.table) as Record<string, PgColumn>;
 
 /** A timestamp as JavaScript's toISOString() writes it (UTC, milliseconds, Z). */
 export const isoTimestamp = (c: PgColumn | SQL) => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -6,14 +6,13 @@ import type { Ctx, Permission } from '../http/context.ts';
 import { AppError, badRequest, notFound } from '../http/errors.ts';
 import { sendJsonText } from '../http/json-text.ts';
 import type { App } from '../http/typed-app.ts';
-import { listHistory } from '../modules/history/history.service.ts';
-import { resolveView } from '../modules/views/views.service.ts';
 import { registerBulkUpdate } from './bulk.ts';
 import { countList, type ListTotal } from './count.ts';
 import { parseFilter } from './filter.ts';
 import { idempotent } from './idempotency.ts';
 import { type ListInput, listJson, readJson } from './list.ts';
 import type { ObjectDef } from './object-def.ts';
+import { ports } from './ports.ts';
 
 type Api = Record<string, unknown> & { id: string; version: number };
 
@@ -49,8 +48,6 @@ export interface RecordRoutes<R extends TObject, C extends TSchema, U extends Up
   service: RecordService<Static<R> & Api, Static<C>, Static<U>>;
   /** The permission for creates, updates, deletes and restores; settings objects such as pipelines use 'admin'. */
   writePermission?: Permission;
-  /** Fields a person sets on many records at once: adds `POST /<path>/bulk-update` (see bulk.ts). */
-  bulk?: readonly string[];
 }
 
 export const errorResponses = {
@@ -125,7 +122,7 @@ export async function sendList(
   const q = req.query;
   let { filter, sort, fields }: { filter?: unknown; sort?: string; fields?: string } = q;
   if (q.view) {
-    const view = await resolveView(app.db, req.ctx, def.fieldsKey ?? def.type, q.view);
+    const view = await ports().resolveView(app.db, req.ctx, def.fieldsKey ?? def.type, q.view);
     if (view.filter) filter = filter ? { and: [view.filter, parseFilter(String(filter))] } : view.filter;
     sort ??= view.sort ?? undefined;
     fields ??= view.columns?.join(',') || undefined;
@@ -164,7 +161,7 @@ export function registerRecordRoutes<R extends TObject, C extends TSchema, U ext
   const write = r.writePermission ?? 'write';
   const one = `/${path}/:id`;
   const label = def.label.toLowerCase();
-  if (r.bulk) registerBulkUpdate(app, { path, tag, def, update: schemas.update, fields: r.bulk }, errorResponses);
+  if (def.bulk) registerBulkUpdate(app, { path, tag, def, update: schemas.update, fields: def.bulk }, errorResponses);
   // Fastify types a handler from its route's schemas through a conditional type (`S extends TSchema
   // ? Static<S> : unknown`), which stays unresolved while S is a type parameter such as R, C or U
   // here. So the routes whose schemas are the object's own name their types themselves, on this
@@ -284,7 +281,7 @@ export function registerRecordRoutes<R extends TObject, C extends TSchema, U ext
       const { id } = req.params;
       await service.get(app.db, req.ctx, id); // 404 unless the record is in this workspace
       const q = req.query;
-      return listHistory(app.db, req.ctx, def.type, id, q.limit, q.cursor);
+      return ports().history.list(app.db, req.ctx, def.type, id, q.limit, q.cursor);
     },
   });
 }

@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { App } from '../http/typed-app.ts';
 import { startWorker } from '../jobs/start.ts';
+import { wireRecordEngine } from '../modules/registry.ts';
 
 // One database and one app per test worker (PGlite takes seconds to start); every test makes its
 // own workspace, so tests never see each other's data — the tenant key isolates them as it does customers.
@@ -14,6 +15,8 @@ let database: Promise<Database> | undefined;
 let app: Promise<App> | undefined;
 
 export function testDatabase() {
+  // Tests that call services without the app need the engine wired as the app does it.
+  wireRecordEngine();
   database ??= (async () => {
     const url = dbKind === 'postgres' ? process.env.TEST_DATABASE_URL : undefined;
     if (dbKind === 'postgres' && !url) throw new Error('RAPPORT_TEST_DB=postgres needs TEST_DATABASE_URL');

@@ -9902,7 +9902,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Set ownerId on many deals at once
+         * Set ownerId, stageId on many deals at once
          * @description Send `ids` (up to 100,000) or a `filter` (the list filter language), not both. Records in the trash and ids of no record of this workspace are left out. Each record whose value changes gets a new version, history rows and an event; `updated` counts them.
          */
         post: {
@@ -9925,6 +9925,8 @@ export interface paths {
                         set: {
                             /** Format: uuid */
                             ownerId?: string | null;
+                            /** Format: uuid */
+                            stageId?: string;
                         };
                     };
                 };

@@ -1,5 +1,4 @@
-import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import {
   type Activity,
   type ActivityCreate,
@@ -18,12 +17,10 @@ import type { ListInput } from '../../records/list.ts';
 import { listRows } from '../../records/list.ts';
 import { metaFields, type ObjectDef } from '../../records/object-def.ts';
 import { assertRecords } from '../../records/references.ts';
-import { companies } from '../companies/companies.table.ts';
-import { contactCompanies, contacts } from '../contacts/contacts.table.ts';
-import { deals } from '../deals/deals.table.ts';
+import { assertMembers } from '../auth/members.service.ts';
+import { companiesOfContacts } from '../contacts/contacts.service.ts';
 import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
-import { assertMembers } from '../members/members.service.ts';
-import { customRecords } from '../objects/objects.table.ts';
+import { emitEvent, writeHistory } from '../history/history.service.ts';
 import { activities, activityLinks } from './activities.table.ts';
 
 type Row = typeof activities.$inferSelect;
@@ -34,11 +31,14 @@ export const activityDef: ObjectDef = {
   table: activities,
   hasCustom: true,
   defaultSort: '-occurredAt',
+  // Its subject, else the start of its text, else its kind.
+  title: `coalesce(nullif(r.subject, ''), nullif(left(r.body, 80), ''), r.type)`,
+  onPurge: (conn, ctx, type, id) => dropLinksTo(conn, ctx, type, id),
   fields: {
     ...metaFields(activities),
     type: { kind: 'enum', sql: activities.type, options: activityTypes, notNull: true },
     occurredAt: { kind: 'datetime', sql: activities.occurredAt, notNull: true },
-    ownerId: { kind: 'uuid', sql: activities.ownerId },
+    ownerId: { kind: 'uuid', sql: activities.ownerId, member: true },
     durationSeconds: { kind: 'number', sql: activities.durationSeconds },
     outcome: { kind: 'text', sql: activities.outcome },
     subject: { kind: 'text', sql: activities.subject },
@@ -131,18 +131,7 @@ export async function resolveLinks(conn: Conn, ctx: Ctx, input: RecordLink[], au
   for (const l of links) add(l.recordType, l.recordId);
   const contactIds = links.filter((l) => l.recordType === 'contact').map((l) => l.recordId);
   if (autoLink && contactIds.length) {
-    const rows = await conn
-      .selectDistinct({ id: contactCompanies.companyId })
-      .from(contactCompanies)
-      .innerJoin(companies, and(eq(companies.workspaceId, contactCompanies.workspaceId), eq(companies.id, contactCompanies.companyId)))
-      .where(
-        and(
-          eq(contactCompanies.workspaceId, ctx.workspaceId),
-          inArray(contactCompanies.contactId, contactIds),
-          isNull(companies.deletedAt),
-        ),
-      );
-    for (const r of rows) add('company', r.id);
+    for (const id of await companiesOfContacts(conn, ctx, contactIds)) add('company', id);
   }
   return [...out.values()].sort(linkOrder);
 }
@@ -169,14 +158,6 @@ async function insertLinks(conn: Conn, ctx: Ctx, activityId: string, links: Reco
     where a.workspace_id = ${ctx.workspaceId} and a.id = ${activityId}`);
 }
 
-// The record tables that carry last_activity_at (leads do not have the column).
-const lastActivityTables: [LinkableType, PgTable & { workspaceId: PgColumn; id: PgColumn }][] = [
-  ['company', companies],
-  ['contact', contacts],
-  ['deal', deals],
-  ['custom_record', customRecords],
-];
-
 /**
  * Sets `last_activity_at` of the given records to the latest occurredAt of their activities that are
  * not in the trash. It is derived, written by the system rather than by a person editing the record,
@@ -184,9 +165,14 @@ const lastActivityTables: [LinkableType, PgTable & { workspaceId: PgColumn; id: 
  * their save a 409 for a change they never saw) nor writes history (nobody changed the record).
  */
 async function refreshLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[]) {
-  for (const [type, table] of lastActivityTables) {
-    const ids = [...new Set(links.filter((l) => l.recordType === type).map((l) => l.recordId))];
-    if (!ids.length) continue;
+  if (!links.length) return;
+  // The objects that declare a column for it in the registry (leads do not have one).
+  const { objectDefs } = await import('../registry.ts');
+  for (const def of Object.values(objectDefs)) {
+    const column = def.lastActivityAt;
+    const ids = [...new Set(links.filter((l) => l.recordType === def.type).map((l) => l.recordId))];
+    if (!column || !ids.length) continue;
+    const { table, type } = def;
     // Lock first, then recompute in a new statement: under READ COMMITTED the UPDATE then sees the
     // activities of any transaction that held these rows before us, so two activities logged at once
     // on one company cannot leave it with the older date. Ordered by id so that lockers never deadlock.
@@ -201,7 +187,7 @@ async function refreshLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[]) {
       sql`, `,
     );
     await conn.execute(sql`
-      update ${table} as t set last_activity_at = m.latest
+      update ${table} as t set ${sql.identifier(column.name)} = m.latest
       from (
         select r.id, (
           -- The newest live activity, read down the timeline index and stopping at the first: max()
@@ -215,7 +201,36 @@ async function refreshLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[]) {
         ) as latest
         from unnest(array[${idList}]) as r(id)
       ) as m
-      where t.workspace_id = ${ctx.workspaceId} and t.id = m.id and t.last_activity_at is distinct from m.latest`);
+      where t.workspace_id = ${ctx.workspaceId} and t.id = m.id and t.${sql.identifier(column.name)} is distinct from m.latest`);
+  }
+}
+
+/**
+ * Removes the links of activities to a record deleted for good. An activity shows only on the
+ * records it links to: one left with none would be on no timeline, readable by nobody in the app,
+ * so it is purged with the record it was about.
+ */
+async function dropLinksTo(conn: Conn, ctx: Ctx, type: string, id: string) {
+  const linked = await conn
+    .delete(activityLinks)
+    .where(and(eq(activityLinks.workspaceId, ctx.workspaceId), eq(activityLinks.recordType, type), eq(activityLinks.recordId, id)))
+    .returning({ activityId: activityLinks.activityId });
+  const ids = linked.map((l) => l.activityId);
+  if (!ids.length) return;
+  const orphans = await conn
+    .select({ id: activities.id })
+    .from(activities)
+    .where(
+      and(
+        eq(activities.workspaceId, ctx.workspaceId),
+        inArray(activities.id, ids),
+        sql`not exists (select 1 from activity_links l where l.workspace_id = ${ctx.workspaceId} and l.activity_id = ${activities.id})`,
+      ),
+    );
+  for (const o of orphans) {
+    await conn.delete(activities).where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, o.id)));
+    await writeHistory(conn, ctx, 'activity', o.id, 'purge', [{ field: null, old: null, new: null }]);
+    await emitEvent(conn, ctx, 'activity.purged', 'activity', o.id, { id: o.id });
   }
 }
 

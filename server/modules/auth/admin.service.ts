@@ -13,10 +13,10 @@ import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
 import { isoDateTime } from '../../http/validation.ts';
-import { checkVersion } from '../../records/crud.ts';
-import { diff, recordChange } from '../history/history.service.ts';
-import { workspaces } from '../workspaces/workspaces.table.ts';
-import { INVITATION_TTL_MS, isTimeZone, toMember, toWorkspace } from './auth.service.ts';
+import { diff } from '../../records/changes.ts';
+import { recordChange } from '../history/history.service.ts';
+import * as workspaces from '../workspaces/workspaces.service.ts';
+import { INVITATION_TTL_MS, isTimeZone, toMember } from './auth.service.ts';
 import { apiKeys, invitations, members, sessions } from './auth.table.ts';
 import { revokeLiveLinks } from './reset.service.ts';
 import { newApiKey, newToken } from './tokens.ts';
@@ -24,22 +24,12 @@ import { newApiKey, newToken } from './tokens.ts';
 // Security-relevant changes (roles, keys, invitations, workspace settings) are written to the
 // same history as records, under their own record types, so that an admin can audit them.
 
-export async function getWorkspace(conn: Conn, ctx: Ctx) {
-  const [w] = await conn.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
-  return toWorkspace(w);
-}
+/** The workspace's settings, as an admin reads them (the rows are the workspaces module's). */
+export const getWorkspace = (conn: Conn, ctx: Ctx) => workspaces.getWorkspace(conn, ctx);
 
-export async function updateWorkspace(conn: Conn, ctx: Ctx, version: number, input: Omit<WorkspaceUpdate, 'version'>) {
-  const [w] = await conn.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId)).for('update');
-  checkVersion('Workspace', { version: w.version, deletedAt: null }, version);
-  const [after] = await conn
-    .update(workspaces)
-    .set({ ...input, version: sql`${workspaces.version} + 1`, updatedAt: sql`now()` })
-    .where(eq(workspaces.id, ctx.workspaceId))
-    .returning();
-  await recordChange(conn, ctx, 'workspace', w.id, 'update', diff(toWorkspace(w), toWorkspace(after)));
-  return toWorkspace(after);
-}
+/** Changes the workspace's settings: admins only (the route's permission); written to history. */
+export const updateWorkspace = (conn: Conn, ctx: Ctx, version: number, input: Omit<WorkspaceUpdate, 'version'>) =>
+  workspaces.updateWorkspace(conn, ctx, version, input);
 
 async function memberRow(conn: Conn, ctx: Ctx, id: string) {
   const [m] = await conn

@@ -27,10 +27,10 @@ import { cookieName } from '../../http/auth.ts';
 import { forbidden } from '../../http/errors.ts';
 import type { App } from '../../http/typed-app.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
-import { listMembers } from '../members/members.service.ts';
 import * as admin from './admin.service.ts';
 import { acceptInvitation, describeInvitation, SESSION_ABSOLUTE_MS, sessionInfo, signIn, signOut, signUp } from './auth.service.ts';
 import type { ClientMeta } from './logins.ts';
+import { listMembers } from './members.service.ts';
 import { changeMyPassword, createResetLink, listResets, requestReset, resetPassword, revokeReset } from './reset.service.ts';
 
 const meta = (req: FastifyRequest): ClientMeta => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? null });

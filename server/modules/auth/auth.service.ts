@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { AcceptInvitation, InvitationDetails, Member, SessionInfo, SignIn, SignUp, Workspace } from '../../../contract/auth.ts';
+import type { AcceptInvitation, InvitationDetails, Member, SessionInfo, SignIn, SignUp } from '../../../contract/auth.ts';
 import type { Config } from '../../config.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
@@ -8,7 +8,7 @@ import { AppError, conflict, invalid } from '../../http/errors.ts';
 import { isCountry } from '../../records/phones.ts';
 import { recordChange } from '../history/history.service.ts';
 import { createDefaultPipeline } from '../pipelines/pipelines.service.ts';
-import { workspaces } from '../workspaces/workspaces.table.ts';
+import { createWorkspace, getWorkspace, workspaceNames } from '../workspaces/workspaces.service.ts';
 import { identities, invitations, members, sessions } from './auth.table.ts';
 import { type ClientMeta, cliMeta, logAttempt, matchLogin, tooManyAttempts } from './logins.ts';
 import { hashPassword, needsRehash, passwordProblem } from './passwords.ts';
@@ -26,15 +26,6 @@ export const toMember = (m: typeof members.$inferSelect): Member => ({
   timeZone: m.timeZone,
   createdAt: m.createdAt.toISOString(),
   disabledAt: m.disabledAt?.toISOString() ?? null,
-});
-
-export const toWorkspace = (w: typeof workspaces.$inferSelect): Workspace => ({
-  id: w.id,
-  name: w.name,
-  currency: w.currency,
-  country: w.country,
-  version: w.version,
-  createdAt: w.createdAt.toISOString(),
 });
 
 function checkPassword(password: string, email: string) {
@@ -83,7 +74,7 @@ export async function signUp(db: Db, config: Config, input: SignUp, meta?: Clien
     if (!existing)
       await tx.insert(identities).values({ id: identityId, email: input.email.toLowerCase(), passwordHash: passwordHash as string });
     const workspaceId = uuidv7();
-    await tx.insert(workspaces).values({ id: workspaceId, name: input.workspaceName, country: countryOf(input.locale) });
+    await createWorkspace(tx, { id: workspaceId, name: input.workspaceName, country: countryOf(input.locale) });
     const memberId = uuidv7();
     const member = { workspaceId, id: memberId, identityId, name: input.name, email: input.email.toLowerCase(), role: 'owner' as const };
     await tx.insert(members).values({ ...member, ...browserSettings(input) });
@@ -202,20 +193,27 @@ export async function signOut(conn: Conn, token: string | undefined) {
 }
 
 export async function sessionInfo(conn: Conn, ctx: Ctx, csrfToken: string): Promise<SessionInfo> {
-  const [row] = await conn
-    .select({ member: members, workspace: workspaces })
+  const [member] = await conn
+    .select()
     .from(members)
-    .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
     .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, ctx.memberId)));
-  const all = await conn
-    .select({ id: workspaces.id, name: workspaces.name, role: members.role })
+  const memberships = await conn
+    .select({ id: members.workspaceId, role: members.role })
     .from(members)
-    .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
-    .where(and(eq(members.identityId, row.member.identityId), isNull(members.disabledAt)))
+    .where(and(eq(members.identityId, member.identityId), isNull(members.disabledAt)))
     .orderBy(asc(members.createdAt));
   // An API key belongs to one workspace: it does not learn which others its creator belongs to.
-  const visible = ctx.actor.type === 'member' ? all : all.filter((w) => w.id === ctx.workspaceId);
-  return { member: toMember(row.member), workspace: toWorkspace(row.workspace), csrfToken, workspaces: visible };
+  const visible = ctx.actor.type === 'member' ? memberships : memberships.filter((w) => w.id === ctx.workspaceId);
+  const names = await workspaceNames(
+    conn,
+    visible.map((w) => w.id),
+  );
+  return {
+    member: toMember(member),
+    workspace: await getWorkspace(conn, ctx),
+    csrfToken,
+    workspaces: visible.map((w) => ({ id: w.id, name: names.get(w.id) ?? '', role: w.role })),
+  };
 }
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -237,16 +235,15 @@ async function liveInvitation(db: Db, token: string) {
       inviterName: members.name,
       inviterRole: members.role,
       inviterDisabledAt: members.disabledAt,
-      workspaceName: workspaces.name,
     })
     .from(invitations)
     .innerJoin(members, and(eq(members.workspaceId, invitations.workspaceId), eq(members.id, invitations.invitedBy)))
-    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
     .where(and(eq(invitations.workspaceId, parsed.workspaceId), eq(invitations.tokenHash, parsed.hash)));
   const inv = found?.inv;
   if (!inv || inv.acceptedAt || inv.revokedAt || inv.expiresAt.getTime() < Date.now()) throw badToken();
   if (!mayStillInvite(found.inviterRole, found.inviterDisabledAt, inv.role)) throw badToken();
-  return { ...found, inv };
+  const workspaceName = (await workspaceNames(db, [inv.workspaceId])).get(inv.workspaceId) ?? '';
+  return { ...found, workspaceName, inv };
 }
 
 /**

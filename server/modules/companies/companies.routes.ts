@@ -9,7 +9,6 @@ export async function companyRoutes(app: App) {
     tag: 'Companies',
     def: companies.companyDef,
     schemas: { record: Company, create: CompanyCreate, update: CompanyUpdate },
-    bulk: ['ownerId', 'industry', 'size'],
     service: {
       list: companies.listCompanies,
       get: companies.getCompany,

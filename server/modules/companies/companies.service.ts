@@ -7,8 +7,9 @@ import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, upda
 import { type ListInput, listRecords } from '../../records/list.ts';
 import { addressFields, isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
 import { phoneColumns } from '../../records/phones.ts';
+import { assertMembers } from '../auth/members.service.ts';
 import { checkCustom } from '../fields/fields.service.ts';
-import { assertMembers } from '../members/members.service.ts';
+import { searchTerms } from '../search/search.service.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 import { companies } from './companies.table.ts';
 
@@ -18,8 +19,10 @@ export const companyDef: ObjectDef = {
   type: 'company',
   label: 'Company',
   table: companies,
+  bulk: ['ownerId', 'industry', 'size'],
   hasCustom: true,
   defaultSort: 'name',
+  lastActivityAt: companies.lastActivityAt,
   fields: {
     ...metaFields(companies),
     name: { kind: 'text', sql: companies.name, notNull: true },
@@ -27,9 +30,18 @@ export const companyDef: ObjectDef = {
     industry: { kind: 'text', sql: companies.industry },
     size: { kind: 'enum', sql: companies.size, options: companySizes },
     phone: { kind: 'text', sql: companies.phone },
-    ownerId: { kind: 'uuid', sql: companies.ownerId },
+    ownerId: { kind: 'uuid', sql: companies.ownerId, member: true },
     lastActivityAt: { kind: 'datetime', sql: companies.lastActivityAt },
     ...addressFields(companies.address),
+  },
+  title: 'r.name',
+  search: {
+    terms: `
+      select 'name' as kind, w as term from rapport_words(r.name) w
+      union all select 'domain', rapport_fold(r.domain)
+      union all select 'phone', ${searchTerms.digits('r.phone')}
+      union all select 'phone', ${searchTerms.digits('r.phone_e164')}`,
+    subtitle: 'r.domain',
   },
   apiFields: [
     'name',

@@ -23,7 +23,6 @@ export async function contactRoutes(app: App) {
     tag: 'Contacts',
     def: contacts.contactDef,
     schemas: { record: Contact, create: ContactCreate, update: ContactUpdate },
-    bulk: ['ownerId', 'lifecycleStage', 'source'],
     service: {
       list: contacts.listContacts,
       get: contacts.getContact,

@@ -10,10 +10,11 @@ import { type ListInput, listRecords } from '../../records/list.ts';
 import { addressFields, isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
 import { readPhones } from '../../records/phones.ts';
 import { assertRecords } from '../../records/references.ts';
+import { assertMembers } from '../auth/members.service.ts';
 import { companyDef, getCompany } from '../companies/companies.service.ts';
 import { companies } from '../companies/companies.table.ts';
 import { checkCustom } from '../fields/fields.service.ts';
-import { assertMembers } from '../members/members.service.ts';
+import { searchTerms } from '../search/search.service.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 import { contactCompanies, contacts, type LabeledPhone, type LabeledValue } from './contacts.table.ts';
 
@@ -30,12 +31,14 @@ const companiesJson = sql`coalesce((
   from ${contactCompanies} cc join ${companies} co on co.workspace_id = cc.workspace_id and co.id = cc.company_id
   where cc.workspace_id = "contacts"."workspace_id" and cc.contact_id = "contacts"."id" and co.deleted_at is null), '[]'::json)`;
 
-export const contactDef: ObjectDef = {
+export const contactDef = {
   type: 'contact',
   label: 'Contact',
   table: contacts,
+  bulk: ['ownerId', 'lifecycleStage', 'source'],
   hasCustom: true,
   defaultSort: 'lastName,firstName',
+  lastActivityAt: contacts.lastActivityAt,
   fields: {
     ...metaFields(contacts),
     firstName: { kind: 'text', sql: contacts.firstName },
@@ -47,11 +50,22 @@ export const contactDef: ObjectDef = {
     title: { kind: 'text', sql: contacts.title },
     lifecycleStage: { kind: 'enum', sql: contacts.lifecycleStage, options: lifecycleStages },
     source: { kind: 'text', sql: contacts.source },
-    ownerId: { kind: 'uuid', sql: contacts.ownerId },
+    ownerId: { kind: 'uuid', sql: contacts.ownerId, member: true },
     lastActivityAt: { kind: 'datetime', sql: contacts.lastActivityAt },
     ...addressFields(contacts.address),
   },
   derivedColumns: { name: ['firstName', 'lastName'], email: ['emails'], phone: ['phones'] },
+  title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.emails->0->>'value', '')`,
+  search: {
+    terms: `
+      select 'name' as kind, w as term from rapport_words(r.first_name) w
+      union all select 'name', w from rapport_words(r.last_name) w
+      union all select 'email', left(rapport_fold(e->>'value'), 200) from jsonb_array_elements(r.emails) e
+      union all select 'domain', split_part(rapport_fold(e->>'value'), '@', 2) from jsonb_array_elements(r.emails) e
+      union all select 'phone', ${searchTerms.digits(`p->>'value'`)} from jsonb_array_elements(r.phones) p
+      union all select 'phone', ${searchTerms.digits(`p->>'e164'`)} from jsonb_array_elements(r.phones) p`,
+    subtitle: `r.emails->0->>'value'`,
+  },
   apiFields: [
     'firstName',
     'lastName',
@@ -85,7 +99,7 @@ export const contactDef: ObjectDef = {
     custom: sql`${contacts.custom}`,
     companies: companiesJson,
   },
-};
+} satisfies ObjectDef;
 
 export const toContact = (r: Row, links: ContactCompany[]): Contact => ({
   ...metaToApi(r),
@@ -155,6 +169,18 @@ async function loadLinks(conn: Conn, ctx: Ctx, contactIds: string[]) {
 }
 
 const linksOf = async (conn: Conn, ctx: Ctx, id: string) => (await loadLinks(conn, ctx, [id])).get(id) ?? [];
+
+/** The ids of the companies (not in the trash) some contacts work at, each once. */
+export async function companiesOfContacts(conn: Conn, ctx: Ctx, contactIds: string[]): Promise<string[]> {
+  const rows = await conn
+    .selectDistinct({ id: contactCompanies.companyId })
+    .from(contactCompanies)
+    .innerJoin(companies, and(eq(companies.workspaceId, contactCompanies.workspaceId), eq(companies.id, contactCompanies.companyId)))
+    .where(
+      and(eq(contactCompanies.workspaceId, ctx.workspaceId), inArray(contactCompanies.contactId, contactIds), isNull(companies.deletedAt)),
+    );
+  return rows.map((r) => r.id);
+}
 
 /** Checks a requested set of company links and returns it as it will read. */
 async function resolveLinks(conn: Conn, ctx: Ctx, input: ContactCompanyInput[]): Promise<ContactCompany[]> {

@@ -15,7 +15,6 @@ export async function dealRoutes(app: App) {
     tag: 'Deals',
     def: deals.dealDef,
     schemas: { record: Deal, create: DealCreate, update: DealUpdate },
-    bulk: ['ownerId'],
     service: {
       list: deals.listDeals,
       get: deals.getDeal,

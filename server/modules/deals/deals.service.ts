@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Deal, DealContact, DealCreate, DealUpdate } from '../../../contract/deals.ts';
 import { dealStatuses } from '../../../contract/deals.ts';
@@ -7,28 +7,93 @@ import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { type ListInput, listRecords } from '../../records/list.ts';
-import { metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
 import { assertRecords } from '../../records/references.ts';
-import { getWorkspace } from '../auth/admin.service.ts';
+import { applyRule, type DomainRule } from '../../records/rules.ts';
+import { assertMembers } from '../auth/members.service.ts';
 import { companyDef } from '../companies/companies.service.ts';
 import { contactDef } from '../contacts/contacts.service.ts';
 import { contacts } from '../contacts/contacts.table.ts';
 import { checkCustom } from '../fields/fields.service.ts';
-import { emitEvent } from '../history/history.service.ts';
-import { assertMembers } from '../members/members.service.ts';
 import { findLiveStage, isLivePipeline } from '../pipelines/pipelines.service.ts';
+import { getWorkspace } from '../workspaces/workspaces.service.ts';
 import { dealContacts, deals } from './deals.table.ts';
 
 type Row = typeof deals.$inferSelect;
 type Stage = NonNullable<Awaited<ReturnType<typeof findLiveStage>>>;
 type ContactInput = NonNullable<DealCreate['contacts']>;
 
+/** What the stage rule reads of a deal. */
+type Placed = Pick<Row, 'pipelineId' | 'stageId' | 'status' | 'closedAt' | 'closeReason' | 'probability'>;
+
+/** The stage a deal is placed on, as the stage rule reads it, and a probability sent with the move. */
+interface Placement {
+  stageId: string;
+  stageKind: Stage['kind'];
+  stagePipelineId: string;
+  stageProbability: number;
+  probability: number | null;
+}
+
+const placementOn = (stage: Stage, probability: number | null): Placement => ({
+  stageId: stage.id,
+  stageKind: stage.kind,
+  stagePipelineId: stage.pipelineId,
+  stageProbability: stage.probability,
+  probability,
+});
+
+/**
+ * A deal follows its stage: it is in the stage's pipeline, its status is the stage's kind, closedAt
+ * is stamped when it becomes won or lost, kept while it stays so, and cleared when it reopens. A
+ * reopened deal also drops the reason it was won or lost for: an open deal showing "lost: too
+ * expensive" would tell the next reader something no longer true (the history keeps the old one).
+ * Its probability is the one sent with the move, else the new stage's (the old one on the same stage).
+ * Creates, PATCH and bulk updates (moving many deals to a stage) all place deals by this rule.
+ */
+export const stageRule: DomainRule<Placed, Placement> = {
+  field: 'stageId',
+  async input(conn, ctx, value, field) {
+    const stage = await findLiveStage(conn, ctx, String(value));
+    if (!stage) throw invalid([{ field, code: 'unknown_stage', message: 'is not a stage of a pipeline of this workspace' }]);
+    return placementOn(stage, null);
+  },
+  follow: (x, before, input) => {
+    const open = x.same(input.stageKind, x.lit('open'));
+    return {
+      pipelineId: input.stagePipelineId,
+      status: input.stageKind,
+      closedAt: x.when(open, x.lit(null), x.when(x.same(before.status, input.stageKind), before.closedAt, x.now)),
+      closeReason: x.when(x.and(open, x.not(x.same(before.status, x.lit('open')))), x.lit(null), before.closeReason),
+      probability: x.orElse(input.probability, x.when(x.same(before.stageId, input.stageId), before.probability, input.stageProbability)),
+    };
+  },
+};
+
+/** A deal not yet placed, as the stage rule reads a new one: open, on no stage, with the reason it is created with. */
+const unplaced = (closeReason: string | null): Placed => ({
+  pipelineId: '',
+  stageId: '',
+  status: 'open',
+  closedAt: null,
+  closeReason,
+  probability: 0,
+});
+
 export const dealDef: ObjectDef = {
   type: 'deal',
   label: 'Deal',
   table: deals,
+  bulk: ['ownerId', 'stageId'],
   hasCustom: true,
   defaultSort: '-updatedAt',
+  lastActivityAt: deals.lastActivityAt,
+  references: { companyId: 'company' },
+  rules: [stageRule],
+  // Automations and forecasts react to moves on the board, not to every edit of a deal.
+  changeEvents: { stageId: 'deal.stage_changed' },
+  title: 'r.name',
+  search: { terms: `select 'name' as kind, w as term from rapport_words(r.name) w`, subtitle: 'r.status' },
   fields: {
     ...metaFields(deals),
     name: { kind: 'text', sql: deals.name, notNull: true },
@@ -40,7 +105,7 @@ export const dealDef: ObjectDef = {
     probability: { kind: 'number', sql: deals.probability, notNull: true },
     expectedCloseDate: { kind: 'date', sql: deals.expectedCloseDate },
     closedAt: { kind: 'datetime', sql: deals.closedAt },
-    ownerId: { kind: 'uuid', sql: deals.ownerId },
+    ownerId: { kind: 'uuid', sql: deals.ownerId, member: true },
     companyId: { kind: 'uuid', sql: deals.companyId },
     lastActivityAt: { kind: 'datetime', sql: deals.lastActivityAt },
   },
@@ -65,6 +130,27 @@ export const dealDef: ObjectDef = {
     'createdBy',
     'deletedAt',
   ],
+  projection: {
+    ...metaProjection(deals),
+    name: sql`${deals.name}`,
+    amountMinor: sql`${deals.amountMinor}`,
+    currency: sql`${deals.currency}`,
+    pipelineId: sql`${deals.pipelineId}`,
+    stageId: sql`${deals.stageId}`,
+    status: sql`${deals.status}`,
+    probability: sql`${deals.probability}`,
+    expectedCloseDate: sql`${deals.expectedCloseDate}`,
+    closedAt: isoTimestamp(deals.closedAt),
+    closeReason: sql`${deals.closeReason}`,
+    ownerId: sql`${deals.ownerId}`,
+    companyId: sql`${deals.companyId}`,
+    // Contacts in the trash are hidden, as loadContacts hides them; ordered by id like it.
+    contacts: sql`coalesce((select json_agg(json_build_object('contactId', dc.contact_id, 'role', dc.role) order by dc.contact_id)
+      from ${dealContacts} dc join ${contacts} c on c.workspace_id = dc.workspace_id and c.id = dc.contact_id
+      where dc.workspace_id = "deals"."workspace_id" and dc.deal_id = "deals"."id" and c.deleted_at is null), '[]'::json)`,
+    lastActivityAt: isoTimestamp(deals.lastActivityAt),
+    custom: sql`${deals.custom}`,
+  },
 };
 
 export const toDeal = (r: Row, linked: DealContact[]): Deal => ({
@@ -176,18 +262,6 @@ function checkCloseDate(date: string | null | undefined) {
   }
 }
 
-/**
- * Status follows the stage; closedAt is stamped when a deal becomes won or lost and cleared when it
- * reopens. A reopened deal also drops the reason it was won or lost for: an open deal showing "lost:
- * too expensive" would tell the next reader something no longer true (the history keeps the old one).
- */
-function closing(stage: Stage, before?: Pick<Row, 'status' | 'closedAt'>) {
-  if (stage.kind === 'open')
-    return { status: stage.kind, closedAt: null, ...(before && before.status !== 'open' ? { closeReason: null } : {}) };
-  if (before && before.status === stage.kind) return { status: stage.kind, closedAt: before.closedAt };
-  return { status: stage.kind, closedAt: sql`now()` };
-}
-
 export async function listDeals(conn: Conn, ctx: Ctx, input: ListInput) {
   const page = await listRecords<Row, Row>(conn, ctx, dealDef, input, (r) => r);
   const linked = await loadContacts(
@@ -223,12 +297,9 @@ export async function createDeal(conn: Conn, ctx: Ctx, input: DealCreate) {
       name: input.name,
       amountMinor: input.amountMinor ?? null,
       currency,
-      pipelineId: stage.pipelineId,
       stageId: stage.id,
-      ...closing(stage),
-      probability: input.probability ?? stage.probability,
+      ...applyRule(stageRule, unplaced(input.closeReason ?? null), placementOn(stage, input.probability ?? null)),
       expectedCloseDate: input.expectedCloseDate ?? null,
-      closeReason: input.closeReason ?? null,
       ownerId,
       companyId: input.companyId ?? null,
       custom,
@@ -250,9 +321,8 @@ export async function updateDeal(conn: Conn, ctx: Ctx, id: string, version: numb
   let beforeVersion = -1;
   let contactsBefore: DealContact[] = [];
   let contactsAfter: DealContact[] = [];
-  let fromStage: string | undefined;
   const toApi = (r: Row) => toDeal(r, r.version === beforeVersion ? contactsBefore : contactsAfter);
-  const after = await updateRecord(
+  return updateRecord(
     conn,
     ctx,
     dealDef,
@@ -262,17 +332,11 @@ export async function updateDeal(conn: Conn, ctx: Ctx, id: string, version: numb
       beforeVersion = before.version;
       contactsBefore = await contactsOf(conn, ctx, id);
       contactsAfter = next ?? contactsBefore;
-      fromStage = before.stageId;
       const pipelineId = input.pipelineId ?? before.pipelineId;
       let placement = {};
       if (input.stageId !== undefined && (input.stageId !== before.stageId || pipelineId !== before.pipelineId)) {
         const stage = await resolveStage(conn, ctx, input.stageId, pipelineId, input.pipelineId !== undefined);
-        placement = {
-          pipelineId: stage.pipelineId,
-          stageId: stage.id,
-          ...closing(stage, before),
-          probability: input.probability ?? (stage.id === before.stageId ? before.probability : stage.probability),
-        };
+        placement = { stageId: stage.id, ...applyRule(stageRule, before, placementOn(stage, input.probability ?? null)) };
       } else if (pipelineId !== before.pipelineId) {
         throw stageError('required', 'name a stage of the new pipeline when moving a deal to another pipeline');
       }
@@ -293,11 +357,53 @@ export async function updateDeal(conn: Conn, ctx: Ctx, id: string, version: numb
     },
     toApi,
   );
-  if (fromStage !== undefined && fromStage !== after.stageId) {
-    // Automations and forecasts react to moves on the board, not to every edit of a deal.
-    await emitEvent(conn, ctx, 'deal.stage_changed', 'deal', id, { from: fromStage, to: after.stageId });
-  }
-  return after;
+}
+
+/** How many deals, the trash included (they keep their stage and can be restored onto it), each of some stages holds. */
+export async function dealsOnStages(conn: Conn, ctx: Ctx, stageIds: string[]) {
+  return conn
+    .select({ stageId: deals.stageId, n: sql<number>`count(*)::int` })
+    .from(deals)
+    .where(and(eq(deals.workspaceId, ctx.workspaceId), inArray(deals.stageId, stageIds)))
+    .groupBy(deals.stageId);
+}
+
+/** How many open deals (not in the trash) a pipeline holds. */
+export async function openDealsIn(conn: Conn, ctx: Ctx, pipelineId: string) {
+  const [open] = await conn
+    .select({ n: sql<number>`count(*)::int` })
+    .from(deals)
+    .where(
+      and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.pipelineId, pipelineId), eq(deals.status, 'open'), isNull(deals.deletedAt)),
+    );
+  return open.n;
+}
+
+/**
+ * Per stage and currency of a pipeline (of one owner's deals, if given): how many deals and what
+ * they are worth, weighted by each deal's own probability, which may differ from its stage's.
+ */
+export async function stageTotals(conn: Conn, ctx: Ctx, pipelineId: string, ownerId?: string) {
+  return conn
+    .select({
+      stageId: deals.stageId,
+      currency: deals.currency,
+      count: sql<number>`count(*)::int`,
+      // As text: a sum may pass the int8 range, and numeric text never overflows on the way out.
+      amount: sql<string>`coalesce(sum(${deals.amountMinor}), 0)::text`,
+      weighted: sql<string>`coalesce(round(sum(${deals.amountMinor}::numeric * ${deals.probability} / 100)), 0)::text`,
+    })
+    .from(deals)
+    .where(
+      and(
+        eq(deals.workspaceId, ctx.workspaceId),
+        eq(deals.pipelineId, pipelineId),
+        isNull(deals.deletedAt),
+        ownerId ? eq(deals.ownerId, ownerId) : undefined,
+      ),
+    )
+    .groupBy(deals.stageId, deals.currency)
+    .orderBy(asc(deals.currency));
 }
 
 export async function deleteDeal(conn: Conn, ctx: Ctx, id: string, version?: number) {

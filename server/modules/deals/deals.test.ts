@@ -434,3 +434,44 @@ describe('ids in upper case', () => {
     expect((await api(s).get(`/deals/${up(deal.id)}`)).json().id).toBe(deal.id);
   });
 });
+
+describe('deal lists built by the database', () => {
+  it('read exactly like the deal the API wrote, contacts in the trash hidden', async () => {
+    const s = await signUp();
+    const c = api(s);
+    const p = await sales(s);
+    await c.post('/fields', { objectType: 'deal', key: 'tier', label: 'Tier', type: 'select', options: ['gold'] });
+    const company = await createOk(s, '/companies', { name: 'Globex' });
+    const ada = await createOk(s, '/contacts', { firstName: 'Ada' });
+    const bob = await createOk(s, '/contacts', { firstName: 'Bob' });
+    const full = await newDeal(s, {
+      name: 'Full',
+      amountMinor: 990_000_000_000,
+      currency: 'EUR',
+      stageId: p.won.id,
+      probability: 35,
+      expectedCloseDate: '2026-09-30',
+      closeReason: 'Best price',
+      companyId: company.id,
+      contacts: [
+        { contactId: bob.id, role: 'Buyer' },
+        { contactId: ada.id, role: null },
+      ],
+      custom: { tier: 'gold' },
+    });
+    const bare = await newDeal(s, { name: 'Bare', stageId: p.qualification.id, ownerId: null });
+    // The create responses are the TypeScript mapper's output; lists and reads are the database's.
+    expect((await c.get('/deals?sort=name')).json().data).toEqual([bare, full]);
+    expect((await c.get(`/deals/${full.id}`)).json()).toEqual(full);
+
+    // An activity stamps lastActivityAt; a contact in the trash drops out of both readings alike.
+    await c.post('/activities', { type: 'note', body: 'Signed', links: [{ recordType: 'deal', recordId: full.id }] });
+    await c.delete(`/contacts/${bob.id}`);
+    const patched = (await c.patch(`/deals/${full.id}`, { version: full.version, name: 'Full deal' })).json();
+    expect(patched.lastActivityAt).not.toBeNull();
+    expect(patched.contacts).toEqual([{ contactId: ada.id, role: null }]);
+    expect((await c.get(`/deals/${full.id}`)).json()).toEqual(patched);
+    const picked = (await c.get('/deals?sort=name&fields=name,contacts')).json().data[1];
+    expect(picked).toEqual({ id: full.id, version: patched.version, name: 'Full deal', contacts: patched.contacts });
+  });
+});

@@ -16,7 +16,7 @@ import { assertRecords } from '../../records/references.ts';
 import { emitEvent, recordChange, writeHistory } from '../history/history.service.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 import { type CustomDef, customSpec, validateCustom } from './custom-values.ts';
-import { fieldDefinitions } from './fields.table.ts';
+import { customValueArchive, fieldDefinitions } from './fields.table.ts';
 
 type Row = typeof fieldDefinitions.$inferSelect;
 
@@ -70,6 +70,13 @@ export async function fieldResolver(conn: Conn, ctx: Ctx, def: ObjectDef) {
   const custom = (def.table as unknown as { custom: Parameters<typeof customSpec>[0] }).custom;
   const specs = new Map(customs.map((d) => [`custom.${d.key}`, customSpec(custom, d)]));
   return { defs: customs, field: (name: string): FieldSpec | undefined => builtInField(def, name) ?? specs.get(name) };
+}
+
+/** Removes the archived custom values of a record deleted for good. */
+export async function dropArchivedValues(conn: Conn, ctx: Ctx, recordId: string) {
+  await conn
+    .delete(customValueArchive)
+    .where(and(eq(customValueArchive.workspaceId, ctx.workspaceId), eq(customValueArchive.recordId, recordId)));
 }
 
 export async function listFieldDefinitions(conn: Conn, ctx: Ctx, objectType?: string) {

@@ -4,15 +4,9 @@ import { isEventType } from '../../../contract/events.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { badRequest } from '../../http/errors.ts';
+import type { FieldChange, HistoryAction } from '../../records/changes.ts';
 import { domainEvents, recordHistory } from './history.table.ts';
 import { notifyEvents } from './outbox.ts';
-
-export type HistoryAction = (typeof recordHistory.$inferInsert)['action'];
-export interface FieldChange {
-  field: string | null;
-  old: unknown;
-  new: unknown;
-}
 
 /** Writes the audit rows of one change, in the caller's transaction. */
 export async function writeHistory(
@@ -158,30 +152,6 @@ export async function recordChange(
   if (!changes.length) return;
   await writeHistory(conn, ctx, recordType, recordId, action, changes);
   await emitEvent(conn, ctx, `${recordType}.${pastTense[action]}`, recordType, recordId, { changes });
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-
-/**
- * Field-by-field difference of two API shapes. Custom fields are compared key by key and
- * reported as `custom.<key>`, so the history reads like the form a person edited.
- */
-export function diff(before: Record<string, unknown>, after: Record<string, unknown>, skip: string[] = []): FieldChange[] {
-  const ignored = new Set(['version', 'updatedAt', 'createdAt', 'createdBy', ...skip]);
-  const out: FieldChange[] = [];
-  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (ignored.has(field)) continue;
-    if (field === 'custom') {
-      const b = (before.custom ?? {}) as Record<string, unknown>;
-      const a = (after.custom ?? {}) as Record<string, unknown>;
-      for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {
-        if (!same(b[k], a[k])) out.push({ field: `custom.${k}`, old: b[k] ?? null, new: a[k] ?? null });
-      }
-    } else if (!same(before[field], after[field])) {
-      out.push({ field, old: before[field] ?? null, new: after[field] ?? null });
-    }
-  }
-  return out;
 }
 
 /** A record's history, newest first, paged by the time-ordered row id. */

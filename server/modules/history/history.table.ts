@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, customType, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { tenantKey, ts } from '../../db/columns.ts';
 import { tenantConstraints } from '../../db/constraints.ts';
-import { workspaces } from '../workspaces/workspaces.table.ts';
+import { historyActions } from '../../records/changes.ts';
 
 /**
  * Field-level audit trail, append-only (a trigger refuses UPDATE and DELETE). One row per
@@ -14,7 +14,7 @@ export const recordHistory = pgTable(
     ...tenantKey(),
     recordType: text('record_type').notNull(),
     recordId: uuid('record_id').notNull(),
-    action: text('action', { enum: ['create', 'update', 'delete', 'restore', 'merge', 'convert', 'purge'] }).notNull(),
+    action: text('action', { enum: historyActions }).notNull(),
     field: text('field'),
     oldValue: jsonb('old_value'),
     newValue: jsonb('new_value'),
@@ -72,21 +72,3 @@ export const eventCursors = pgTable('event_cursors', {
   seq: bigint('seq', { mode: 'number' }).notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
-
-/** Saved responses of creates sent with an Idempotency-Key, so a retried request is answered, not repeated. */
-export const idempotencyKeys = pgTable(
-  'idempotency_keys',
-  {
-    workspaceId: uuid('workspace_id').notNull(),
-    principal: text('principal').notNull(),
-    key: text('key').notNull(),
-    fingerprint: text('fingerprint').notNull(),
-    statusCode: integer('status_code').notNull(),
-    response: jsonb('response').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.workspaceId, t.principal, t.key] }),
-    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
-  ],
-);

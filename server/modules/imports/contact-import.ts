@@ -4,8 +4,8 @@ import type { DedupeMode, ImportCounts, ImportRowError } from '../../../contract
 import { MAX_IMPORT_ERRORS } from '../../../contract/imports.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import { diff } from '../../records/changes.ts';
 import { type CustomDef, validateCustom } from '../fields/custom-values.ts';
-import { diff } from '../history/history.service.ts';
 import { type ContactValues, contactsByEmail, insertContacts, loadContacts, transactionTime, updateContacts } from './imports.queries.ts';
 import type { Mapping } from './mapping.ts';
 import type { Candidate } from './rows.ts';

@@ -2,11 +2,12 @@ import { type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import type { FieldChange } from '../../records/changes.ts';
 import { projectionObject } from '../../records/list.ts';
 import { contactDef, toContact } from '../contacts/contacts.service.ts';
 import type { contacts, LabeledPhone, LabeledValue } from '../contacts/contacts.table.ts';
-import { eventRowsSql, type FieldChange, historyRowsSql } from '../history/history.service.ts';
-import { refreshSearch, searchSources } from '../search/search.service.ts';
+import { eventRowsSql, historyRowsSql } from '../history/history.service.ts';
+import { refreshSearch } from '../search/search.service.ts';
 
 // Set-based SQL of an import. Each statement takes a whole batch as one JSON parameter
 // (jsonb_to_recordset), so thousands of contacts cost a few round trips. The planner knows
@@ -50,7 +51,7 @@ const contactJson = sql`${projectionObject(contactDef.projection ?? {})}::jsonb`
 const searchTermsOf = (from: SQL) => sql`
   insert into search_terms (workspace_id, record_type, record_id, kind, term)
   select r.workspace_id, 'contact', r.id, t.kind, t.term
-  from ${from} r cross join lateral (${sql.raw(searchSources.contact.terms)}) t
+  from ${from} r cross join lateral (${sql.raw(contactDef.search.terms)}) t
   where t.term is not null and t.term <> ''
   on conflict do nothing`;
 
@@ -208,7 +209,7 @@ export async function updateContacts(conn: Conn, ctx: Ctx, rows: { values: Conta
   await refreshSearch(
     conn,
     ctx.workspaceId,
-    'contact',
+    contactDef,
     rows.map((r) => r.values.id),
   );
 }

@@ -10,7 +10,6 @@ export async function leadRoutes(app: App) {
     tag: 'Leads',
     def: leads.leadDef,
     schemas: { record: Lead, create: LeadCreate, update: LeadUpdate },
-    bulk: ['ownerId', 'status'],
     service: {
       list: leads.listLeads,
       get: leads.getLead,

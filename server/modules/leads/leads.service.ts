@@ -9,24 +9,39 @@ import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, invalid } from '../../http/errors.ts';
 import { checkVersion, findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { type ListInput, listRecords } from '../../records/list.ts';
-import { metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
 import { phoneColumns, readPhone } from '../../records/phones.ts';
 import { assertRecords } from '../../records/references.ts';
+import { applyRule, type DomainRule } from '../../records/rules.ts';
+import { assertMembers } from '../auth/members.service.ts';
 import { companyDef, createCompany, getCompany } from '../companies/companies.service.ts';
 import { addContactCompany, contactDef, createContact, getContact } from '../contacts/contacts.service.ts';
 import { createDeal } from '../deals/deals.service.ts';
 import { checkCustom } from '../fields/fields.service.ts';
-import { assertMembers } from '../members/members.service.ts';
 import { getPipeline, isLivePipeline, listPipelines } from '../pipelines/pipelines.service.ts';
+import { searchTerms } from '../search/search.service.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 import { leads } from './leads.table.ts';
 
 type Row = typeof leads.$inferSelect;
 
+/** A converted lead lives on as its contact, company and deal: its status stays "converted". */
+export const convertedRule: DomainRule<Pick<Row, 'status'>, { status: string }> = {
+  field: 'status',
+  refuse: {
+    when: (x, before) => x.same(before.status, x.lit('converted')),
+    code: 'lead_converted',
+    one: 'This lead was converted; its status stays "converted"',
+    many: (n) =>
+      `${n} of these leads ${n === 1 ? 'was' : 'were'} converted; their status stays "converted". Leave them out (e.g. filter status neq converted).`,
+  },
+};
+
 export const leadDef: ObjectDef = {
   type: 'lead',
   label: 'Lead',
   table: leads,
+  bulk: ['ownerId', 'status'],
   hasCustom: true,
   defaultSort: '-createdAt',
   fields: {
@@ -40,13 +55,26 @@ export const leadDef: ObjectDef = {
     title: { kind: 'text', sql: leads.title },
     source: { kind: 'text', sql: leads.source },
     status: { kind: 'enum', sql: leads.status, options: leadStatuses, notNull: true },
-    ownerId: { kind: 'uuid', sql: leads.ownerId },
+    ownerId: { kind: 'uuid', sql: leads.ownerId, member: true },
     convertedAt: { kind: 'datetime', sql: leads.convertedAt },
     convertedContactId: { kind: 'uuid', sql: leads.convertedContactId },
     convertedCompanyId: { kind: 'uuid', sql: leads.convertedCompanyId },
     convertedDealId: { kind: 'uuid', sql: leads.convertedDealId },
   },
   derivedColumns: { name: ['firstName', 'lastName'] },
+  references: { convertedContactId: 'contact', convertedCompanyId: 'company', convertedDealId: 'deal' },
+  rules: [convertedRule],
+  title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.email, '')`,
+  search: {
+    terms: `
+      select 'name' as kind, w as term from rapport_words(r.first_name) w
+      union all select 'name', w from rapport_words(r.last_name) w
+      union all select 'company', w from rapport_words(r.company_name) w
+      ${searchTerms.email('r.email')}
+      union all select 'phone', ${searchTerms.digits('r.phone')}
+      union all select 'phone', ${searchTerms.digits('r.phone_e164')}`,
+    subtitle: 'r.company_name',
+  },
   apiFields: [
     'firstName',
     'lastName',
@@ -68,6 +96,24 @@ export const leadDef: ObjectDef = {
     'createdBy',
     'deletedAt',
   ],
+  projection: {
+    ...metaProjection(leads),
+    firstName: sql`${leads.firstName}`,
+    lastName: sql`${leads.lastName}`,
+    email: sql`${leads.email}`,
+    phone: sql`${leads.phone}`,
+    phoneE164: sql`${leads.phoneE164}`,
+    companyName: sql`${leads.companyName}`,
+    title: sql`${leads.title}`,
+    source: sql`${leads.source}`,
+    status: sql`${leads.status}`,
+    ownerId: sql`${leads.ownerId}`,
+    custom: sql`${leads.custom}`,
+    convertedAt: isoTimestamp(leads.convertedAt),
+    convertedContactId: sql`${leads.convertedContactId}`,
+    convertedCompanyId: sql`${leads.convertedCompanyId}`,
+    convertedDealId: sql`${leads.convertedDealId}`,
+  },
 };
 
 export const toLead = (r: Row): Lead => ({
@@ -133,9 +179,7 @@ export async function updateLead(conn: Conn, ctx: Ctx, id: string, version: numb
     id,
     version,
     async (before: Row) => {
-      if (before.status === 'converted' && input.status !== undefined) {
-        throw conflict('lead_converted', 'This lead was converted; its status stays "converted"');
-      }
+      if (input.status !== undefined) applyRule(convertedRule, before, { status: input.status });
       const { custom, email, phone, ...rest } = input;
       requireIdentity(
         input.firstName === undefined ? before.firstName : input.firstName,

@@ -211,3 +211,18 @@ describe('leads', () => {
     expect(await written(s)).toEqual({ contacts: 0, companies: 0, deals: 0, links: 0 });
   });
 });
+
+describe('lead lists built by the database', () => {
+  it('read exactly like the lead the API wrote, converted or not', async () => {
+    const s = await signUp();
+    const c = api(s);
+    await c.post('/fields', { objectType: 'lead', key: 'score', label: 'Score', type: 'number' });
+    const full = await createOk(s, '/leads', { ...lead, source: 'Fair', status: 'qualified', custom: { score: 7 } });
+    const bare = await createOk(s, '/leads', { email: 'bare@example.com', ownerId: null });
+    const converted = (await c.post(`/leads/${full.id}/convert`, { version: 1, deal: { name: 'Pilot' } })).json().lead;
+    // The create and convert responses are the TypeScript mapper's output; lists and reads are the database's.
+    expect((await c.get('/leads?sort=createdAt')).json().data).toEqual([converted, bare]);
+    expect((await c.get(`/leads/${full.id}`)).json()).toEqual(converted);
+    expect((await c.get(`/leads/${bare.id}`)).json()).toEqual(bare);
+  });
+});

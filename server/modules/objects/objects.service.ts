@@ -16,8 +16,8 @@ import type { Ctx } from '../../http/context.ts';
 import { conflict, invalid, notFound } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
+import { assertMembers } from '../auth/members.service.ts';
 import { checkCustom } from '../fields/fields.service.ts';
-import { assertMembers } from '../members/members.service.ts';
 import { refreshSearch } from '../search/search.service.ts';
 import { customRecords, objectTypes } from './objects.table.ts';
 
@@ -44,10 +44,17 @@ export const customRecordDef: ObjectDef = {
   table: customRecords,
   hasCustom: true,
   defaultSort: 'name',
+  lastActivityAt: customRecords.lastActivityAt,
+  title: 'r.name',
+  // The hit's subtitle is the record's object's key, which the web app needs for the record's address.
+  search: {
+    terms: `select 'name' as kind, w as term from rapport_words(r.name) w`,
+    subtitle: `(select t.key from object_types t where t.workspace_id = r.workspace_id and t.id = r.object_type_id)`,
+  },
   fields: {
     ...metaFields(customRecords),
     name: { kind: 'text', sql: customRecords.name, notNull: true },
-    ownerId: { kind: 'uuid', sql: customRecords.ownerId },
+    ownerId: { kind: 'uuid', sql: customRecords.ownerId, member: true },
     lastActivityAt: { kind: 'datetime', sql: customRecords.lastActivityAt },
   },
   apiFields: ['name', 'ownerId', 'lastActivityAt', 'custom', 'createdAt', 'updatedAt', 'createdBy', 'deletedAt'],
@@ -211,7 +218,7 @@ export async function restoreObjectType(conn: Conn, ctx: Ctx, key: string) {
   await refreshSearch(
     conn,
     ctx.workspaceId,
-    customRecordDef.type,
+    customRecordDef,
     ids.map((r) => r.id),
   );
   return out;

@@ -5,10 +5,11 @@ import type { Pipeline, PipelineCreate, PipelineUpdate } from '../../../contract
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { conflict, invalid } from '../../http/errors.ts';
+import { diff } from '../../records/changes.ts';
 import { checkVersion, findRow, metaToApi, restoreRecord, softDeleteRecord } from '../../records/crud.ts';
 import type { ObjectDef } from '../../records/object-def.ts';
-import { deals } from '../deals/deals.table.ts';
-import { diff, emitEvent, writeHistory } from '../history/history.service.ts';
+import { dealsOnStages, openDealsIn, stageTotals } from '../deals/deals.service.ts';
+import { emitEvent, writeHistory } from '../history/history.service.ts';
 import { pipelineStages, pipelines } from './pipelines.table.ts';
 
 type Row = typeof pipelines.$inferSelect;
@@ -149,19 +150,11 @@ async function writeStages(conn: Conn, ctx: Ctx, pipelineId: string, stages: Sta
   const touched = [...removed, ...recast];
   if (touched.length) {
     // Deals in the trash count too: they keep their stage and can be restored onto it.
-    const held = await conn
-      .select({ stageId: deals.stageId, n: sql<number>`count(*)::int` })
-      .from(deals)
-      .where(
-        and(
-          eq(deals.workspaceId, ctx.workspaceId),
-          inArray(
-            deals.stageId,
-            touched.map((s) => s.id),
-          ),
-        ),
-      )
-      .groupBy(deals.stageId);
+    const held = await dealsOnStages(
+      conn,
+      ctx,
+      touched.map((s) => s.id),
+    );
     const first = touched.find((s) => held.some((h) => h.stageId === s.id));
     if (first) {
       const n = held.find((h) => h.stageId === first.id)?.n;
@@ -232,11 +225,8 @@ export async function updatePipeline(conn: Conn, ctx: Ctx, id: string, version: 
 /** A pipeline with open deals cannot go to the trash: the deals would vanish from every board. */
 export async function deletePipeline(conn: Conn, ctx: Ctx, id: string, version?: number) {
   await lockPipeline(conn, ctx, id);
-  const [open] = await conn
-    .select({ n: sql<number>`count(*)::int` })
-    .from(deals)
-    .where(and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.pipelineId, id), eq(deals.status, 'open'), isNull(deals.deletedAt)));
-  if (open.n > 0) throw conflict('pipeline_in_use', `This pipeline still has ${open.n} open deal(s); move or close them first`);
+  const open = await openDealsIn(conn, ctx, id);
+  if (open > 0) throw conflict('pipeline_in_use', `This pipeline still has ${open} open deal(s); move or close them first`);
   await softDeleteRecord(conn, ctx, pipelineDef, id, version, (r: Row) => metaToApi(r));
   return getPipeline(conn, ctx, id);
 }
@@ -253,26 +243,7 @@ export async function restorePipeline(conn: Conn, ctx: Ctx, id: string) {
  */
 export async function pipelineBoard(conn: Conn, ctx: Ctx, id: string, ownerId?: string): Promise<PipelineBoard> {
   const pipeline = await getPipeline(conn, ctx, id);
-  const groups = await conn
-    .select({
-      stageId: deals.stageId,
-      currency: deals.currency,
-      count: sql<number>`count(*)::int`,
-      // As text: a sum may pass the int8 range, and numeric text never overflows on the way out.
-      amount: sql<string>`coalesce(sum(${deals.amountMinor}), 0)::text`,
-      weighted: sql<string>`coalesce(round(sum(${deals.amountMinor}::numeric * ${deals.probability} / 100)), 0)::text`,
-    })
-    .from(deals)
-    .where(
-      and(
-        eq(deals.workspaceId, ctx.workspaceId),
-        eq(deals.pipelineId, id),
-        isNull(deals.deletedAt),
-        ownerId ? eq(deals.ownerId, ownerId) : undefined,
-      ),
-    )
-    .groupBy(deals.stageId, deals.currency)
-    .orderBy(asc(deals.currency));
+  const groups = await stageTotals(conn, ctx, id, ownerId);
   return {
     pipelineId: pipeline.id,
     stages: pipeline.stages.map((s) => {

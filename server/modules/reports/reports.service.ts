@@ -3,7 +3,7 @@ import type { PipelineReport, WinRate } from '../../../contract/reports.ts';
 import { type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
-import { assertMembers } from '../members/members.service.ts';
+import { assertMembers } from '../auth/members.service.ts';
 
 interface StageRow {
   pipelineId: string;

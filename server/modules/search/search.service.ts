@@ -1,92 +1,49 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { getTableName, type SQL, sql } from 'drizzle-orm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { SearchHit } from '../../../contract/search.ts';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import type { ObjectDef } from '../../records/object-def.ts';
 import { isCountry } from '../../records/phones.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 
 /**
- * What each searchable object is found by, as SQL over the record `r`: a set of (kind, term) rows.
- * Terms are folded by rapport_fold (lower case, no accents) and split into words by rapport_words
- * (both in migration 0003), so "Müller-Lüdenscheidt" is found by "mull", "lud" and "muller-l".
+ * Each searchable object declares in its ObjectDef (`search`, `title`) what it is found by, as SQL
+ * over the record `r`: a query of (kind, term) rows. Terms are folded by rapport_fold (lower case,
+ * no accents) and split into words by rapport_words (both in migration 0003), so
+ * "Müller-Lüdenscheidt" is found by "mull", "lud" and "muller-l". These build the usual terms.
  */
-interface Source {
-  table: string;
-  terms: string;
-  /** How a hit is shown: the record's name and one line under it. */
-  title: string;
-  subtitle: string;
-}
-
-const emailTerms = (col: string) => `
+export const searchTerms = {
+  /** The address and its domain, as kinds `email` and `domain`. */
+  email: (col: string) => `
   union all select 'email', left(rapport_fold(${col}), 200) from (select ${col}) e
-  union all select 'domain', split_part(rapport_fold(${col}), '@', 2) from (select ${col}) e`;
-const digits = (col: string) => `regexp_replace(${col}, '[^0-9]', '', 'g')`;
-
-export const searchSources: Record<string, Source> = {
-  contact: {
-    table: 'contacts',
-    terms: `
-      select 'name' as kind, w as term from rapport_words(r.first_name) w
-      union all select 'name', w from rapport_words(r.last_name) w
-      union all select 'email', left(rapport_fold(e->>'value'), 200) from jsonb_array_elements(r.emails) e
-      union all select 'domain', split_part(rapport_fold(e->>'value'), '@', 2) from jsonb_array_elements(r.emails) e
-      union all select 'phone', ${digits(`p->>'value'`)} from jsonb_array_elements(r.phones) p
-      union all select 'phone', ${digits(`p->>'e164'`)} from jsonb_array_elements(r.phones) p`,
-    title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.emails->0->>'value', '')`,
-    subtitle: `r.emails->0->>'value'`,
-  },
-  company: {
-    table: 'companies',
-    terms: `
-      select 'name' as kind, w as term from rapport_words(r.name) w
-      union all select 'domain', rapport_fold(r.domain)
-      union all select 'phone', ${digits('r.phone')}
-      union all select 'phone', ${digits('r.phone_e164')}`,
-    title: 'r.name',
-    subtitle: 'r.domain',
-  },
-  lead: {
-    table: 'leads',
-    terms: `
-      select 'name' as kind, w as term from rapport_words(r.first_name) w
-      union all select 'name', w from rapport_words(r.last_name) w
-      union all select 'company', w from rapport_words(r.company_name) w
-      ${emailTerms('r.email')}
-      union all select 'phone', ${digits('r.phone')}
-      union all select 'phone', ${digits('r.phone_e164')}`,
-    title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.email, '')`,
-    subtitle: 'r.company_name',
-  },
-  deal: {
-    table: 'deals',
-    terms: `select 'name' as kind, w as term from rapport_words(r.name) w`,
-    title: 'r.name',
-    subtitle: 'r.status',
-  },
-  // A record of a custom object; the hit's subtitle is its object's key, which the web app needs for the record's address.
-  custom_record: {
-    table: 'custom_records',
-    terms: `select 'name' as kind, w as term from rapport_words(r.name) w`,
-    title: 'r.name',
-    subtitle: `(select t.key from object_types t where t.workspace_id = r.workspace_id and t.id = r.object_type_id)`,
-  },
+  union all select 'domain', split_part(rapport_fold(${col}), '@', 2) from (select ${col}) e`,
+  /** A phone number's digits, which a query written like a phone number is matched against. */
+  digits: (col: string) => `regexp_replace(${col}, '[^0-9]', '', 'g')`,
 };
 
-export const searchTypes = Object.keys(searchSources);
+/** The object types search finds, from the registry (imported when called: the registry's modules declare their terms with this module's helpers). */
+async function searchables(): Promise<ObjectDef[]> {
+  const { objectDefs } = await import('../registry.ts');
+  return Object.values(objectDefs).filter((d) => d.search && d.title);
+}
+
+function sourceOf(def: ObjectDef) {
+  if (!def.search || !def.title) throw new Error(`${def.type} is not searchable`);
+  return { table: getTableName(def.table), terms: def.search.terms, title: def.title, subtitle: def.search.subtitle };
+}
 
 /**
  * The INSERT … SELECT that (re)writes the terms of the records `where` picks; `r` is the record.
  * Terms are UNION ALL and repeats fall to ON CONFLICT DO NOTHING: a UNION would build a hash table
  * per record, which made bulk indexing ten times slower.
  */
-function insertTerms(type: string, where: SQL): SQL {
-  const s = searchSources[type];
+function insertTerms(def: ObjectDef, where: SQL): SQL {
+  const s = sourceOf(def);
   return sql`
     insert into search_terms (workspace_id, record_type, record_id, kind, term)
-    select r.workspace_id, ${type}, r.id, t.kind, t.term
-    from ${sql.raw(s.table)} r cross join lateral (${sql.raw(s.terms)}) t
+    select r.workspace_id, ${def.type}, r.id, t.kind, t.term
+    from ${sql.identifier(s.table)} r cross join lateral (${sql.raw(s.terms)}) t
     where ${where} and r.deleted_at is null and t.term is not null and t.term <> ''
     on conflict do nothing`;
 }
@@ -96,19 +53,30 @@ function insertTerms(type: string, where: SQL): SQL {
  * every write path calls this after it changes a record (create, update, delete, restore, import,
  * bulk update), so search never lags behind the data. Records in the trash have no terms.
  */
-export async function refreshSearch(conn: Conn, workspaceId: string, type: string, ids: readonly string[]) {
-  if (!searchSources[type] || ids.length === 0) return;
+export async function refreshSearch(conn: Conn, workspaceId: string, def: ObjectDef, ids: readonly string[]) {
+  if (!def.search || ids.length === 0) return;
   const idArray = pgArray(ids, 'uuid');
   await conn.execute(
-    sql`delete from search_terms where workspace_id = ${workspaceId} and record_type = ${type} and record_id = any(${idArray})`,
+    sql`delete from search_terms where workspace_id = ${workspaceId} and record_type = ${def.type} and record_id = any(${idArray})`,
   );
-  await conn.execute(insertTerms(type, sql`r.workspace_id = ${workspaceId} and r.id = any(${idArray})`));
+  await conn.execute(insertTerms(def, sql`r.workspace_id = ${workspaceId} and r.id = any(${idArray})`));
 }
 
 /** Rebuilds a workspace's whole index of one type (after a bulk load, or when the term rules change). */
-export async function reindexSearch(conn: Conn, workspaceId: string, type: string) {
-  await conn.execute(sql`delete from search_terms where workspace_id = ${workspaceId} and record_type = ${type}`);
-  await conn.execute(insertTerms(type, sql`r.workspace_id = ${workspaceId}`));
+export async function reindexSearch(conn: Conn, workspaceId: string, def: ObjectDef) {
+  if (!def.search) return;
+  await conn.execute(sql`delete from search_terms where workspace_id = ${workspaceId} and record_type = ${def.type}`);
+  await conn.execute(insertTerms(def, sql`r.workspace_id = ${workspaceId}`));
+}
+
+/** Rebuilds a workspace's whole index, every searchable type. */
+export async function reindexAll(conn: Conn, workspaceId: string) {
+  for (const def of await searchables()) await reindexSearch(conn, workspaceId, def);
+}
+
+/** Removes a record's terms: it is gone for good (a record in the trash has none already, but a purge makes sure). */
+export async function dropSearchTerms(conn: Conn, ctx: Ctx, type: string, id: string) {
+  await conn.execute(sql`delete from search_terms where workspace_id = ${ctx.workspaceId} and record_type = ${type} and record_id = ${id}`);
 }
 
 export interface SearchInput {
@@ -189,7 +157,10 @@ const candidateScan = { single: 200, multi: 5000 };
 export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<SearchHit[]> {
   const words = queryWords(input.q);
   if (!words.length) return [];
-  const types = (input.types?.length ? input.types : searchTypes).filter((t) => searchSources[t]);
+  const all = await searchables();
+  const defs = input.types?.length ? all.filter((d) => input.types?.includes(d.type)) : all;
+  if (!defs.length) return [];
+  const types = defs.map((d) => d.type);
   const [first, ...rest] = words;
   const typeArray = pgArray(types, 'text');
   // A number typed nationally ("030 555 01") also finds numbers stored internationally: the query is
@@ -207,10 +178,10 @@ export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
   );
   // Each candidate reads its own record by primary key (a lateral branch per type): a join against
   // the union of the tables made the planner scan them whole.
-  const display = types.map(
-    (t) => sql`select ${sql.raw(searchSources[t].title)} as title, ${sql.raw(searchSources[t].subtitle)} as subtitle
-      from ${sql.raw(searchSources[t].table)} r
-      where c.record_type = ${t} and r.workspace_id = ${ctx.workspaceId} and r.id = c.record_id and r.deleted_at is null`,
+  const display = defs.map(sourceOf).map(
+    (s, i) => sql`select ${sql.raw(s.title)} as title, ${sql.raw(s.subtitle)} as subtitle
+      from ${sql.identifier(s.table)} r
+      where c.record_type = ${types[i]} and r.workspace_id = ${ctx.workspaceId} and r.id = c.record_id and r.deleted_at is null`,
   );
   return selectRows<SearchHit>(
     conn,

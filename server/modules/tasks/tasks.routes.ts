@@ -12,7 +12,6 @@ export async function taskRoutes(app: App) {
     tag: 'Tasks',
     def: tasks.taskDef,
     schemas: { record: Task, create: TaskCreate, update: TaskUpdate },
-    bulk: ['assigneeId', 'done', 'priority'],
     service: {
       list: tasks.listTasks,
       get: tasks.getTask,

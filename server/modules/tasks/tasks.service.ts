@@ -7,27 +7,43 @@ import { notFound } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, restoreRecord, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import { loadLinks, nameLinks } from '../../records/links.ts';
 import { type ListInput, listRows } from '../../records/list.ts';
-import { metaFields, type ObjectDef } from '../../records/object-def.ts';
+import { isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
+import { applyRule, type DomainRule } from '../../records/rules.ts';
 import { resolveLinks, toTimestamp } from '../activities/activities.service.ts';
+import { assertMembers } from '../auth/members.service.ts';
 import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
-import { assertMembers } from '../members/members.service.ts';
 import { taskLinks, tasks } from './tasks.table.ts';
 
 type Row = typeof tasks.$inferSelect;
+
+/** doneAt records when a task was completed: stamped on the change to done, kept while it stays done, cleared on reopening. */
+export const doneRule: DomainRule<Pick<Row, 'done' | 'doneAt'>, { done: boolean }> = {
+  field: 'done',
+  follow: (x, before, input) => ({ doneAt: x.when(input.done, x.when(before.done, before.doneAt, x.now), x.lit(null)) }),
+};
 
 export const taskDef: ObjectDef = {
   type: 'task',
   label: 'Task',
   table: tasks,
+  bulk: ['assigneeId', 'done', 'priority'],
   hasCustom: true,
   defaultSort: 'dueAt',
+  title: 'r.title',
+  rules: [doneRule],
+  // A task keeps its other links and stays its assignee's to-do when a record it names is deleted for good.
+  onPurge: async (conn, ctx, type, id) => {
+    await conn
+      .delete(taskLinks)
+      .where(and(eq(taskLinks.workspaceId, ctx.workspaceId), eq(taskLinks.recordType, type), eq(taskLinks.recordId, id)));
+  },
   fields: {
     ...metaFields(tasks),
     title: { kind: 'text', sql: tasks.title, notNull: true },
     dueAt: { kind: 'datetime', sql: tasks.dueAt },
     done: { kind: 'boolean', sql: tasks.done, notNull: true },
     doneAt: { kind: 'datetime', sql: tasks.doneAt },
-    assigneeId: { kind: 'uuid', sql: tasks.assigneeId },
+    assigneeId: { kind: 'uuid', sql: tasks.assigneeId, member: true },
     priority: { kind: 'enum', sql: tasks.priority, options: taskPriorities, notNull: true },
   },
   apiFields: [
@@ -46,6 +62,21 @@ export const taskDef: ObjectDef = {
     'createdBy',
     'deletedAt',
   ],
+  // Lists add the linked records' names (`related`); history and events carry the task alone (toTask).
+  eventShape: {
+    ...metaProjection(tasks),
+    title: sql`${tasks.title}`,
+    notes: sql`${tasks.notes}`,
+    dueAt: isoTimestamp(tasks.dueAt),
+    assigneeId: sql`${tasks.assigneeId}`,
+    done: sql`${tasks.done}`,
+    doneAt: isoTimestamp(tasks.doneAt),
+    priority: sql`${tasks.priority}`,
+    custom: sql`${tasks.custom}`,
+    links: sql`coalesce((select json_agg(json_build_object('recordType', l.record_type, 'recordId', l.record_id)
+      order by l.record_type collate "C", l.record_id)
+      from ${taskLinks} l where l.workspace_id = "tasks"."workspace_id" and l.task_id = "tasks"."id"), '[]'::json)`,
+  },
 };
 
 export const toTask = (r: Row, links: RecordLink[]): Task => ({
@@ -133,7 +164,7 @@ export async function createTask(conn: Conn, ctx: Ctx, input: TaskCreate) {
       dueAt,
       assigneeId,
       done,
-      doneAt: done ? sql`now()` : null,
+      ...applyRule(doneRule, { done: false, doneAt: null }, { done }),
       priority: input.priority ?? 'normal',
       custom,
     },
@@ -162,9 +193,7 @@ export async function updateTask(conn: Conn, ctx: Ctx, id: string, version: numb
       return {
         ...rest,
         ...(dueAt !== undefined ? { dueAt } : {}),
-        // doneAt records when the task was completed: set on the change to done, kept while it stays done.
-        ...(input.done === true && !locked.done ? { doneAt: sql`now()` } : {}),
-        ...(input.done === false ? { doneAt: null } : {}),
+        ...(input.done !== undefined ? applyRule(doneRule, locked, { done: input.done }) : {}),
         custom: await checkCustom(conn, ctx, 'task', input.custom, locked.custom, false),
       };
     },

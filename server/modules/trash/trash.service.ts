@@ -1,33 +1,21 @@
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { and, eq, getTableName, type SQL, sql } from 'drizzle-orm';
 import { type TrashItem, type TrashQuery, type TrashType, trashTypes } from '../../../contract/trash.ts';
 import { type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { findRow } from '../../records/crud.ts';
-import { activities, activityLinks } from '../activities/activities.table.ts';
-import { deals } from '../deals/deals.table.ts';
-import { customValueArchive } from '../fields/fields.table.ts';
+import { columnsOf, type ObjectDef } from '../../records/object-def.ts';
+import { dropArchivedValues } from '../fields/fields.service.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
-import { leads } from '../leads/leads.table.ts';
-import { searchSources } from '../search/search.service.ts';
-import { searchTerms } from '../search/search.table.ts';
-import { taskLinks } from '../tasks/tasks.table.ts';
+import { objectDefs } from '../registry.ts';
+import { dropSearchTerms } from '../search/search.service.ts';
 
-/**
- * Each type's table and how its records are named, as SQL over the record `r`. The linkable types
- * are named as search shows them (one definition of "a contact's name"); tasks by their title,
- * activities by their subject, else the start of their text, else their kind.
- */
-const sources: Record<TrashType, { table: string; name: string }> = {
-  company: { table: 'companies', name: searchSources.company.title },
-  contact: { table: 'contacts', name: searchSources.contact.title },
-  lead: { table: 'leads', name: searchSources.lead.title },
-  deal: { table: 'deals', name: searchSources.deal.title },
-  custom_record: { table: 'custom_records', name: searchSources.custom_record.title },
-  task: { table: 'tasks', name: 'r.title' },
-  activity: { table: 'activities', name: `coalesce(nullif(r.subject, ''), nullif(left(r.body, 80), ''), r.type)` },
-};
+/** A type's table and how its records are named (as search and links name them), as SQL over the record `r`. */
+function sourceOf(type: TrashType) {
+  const def = objectDefs[type];
+  if (!def?.title) throw new Error(`${type} has no title to list it in the trash by`);
+  return { table: getTableName(def.table), name: def.title };
+}
 
 // Trash cursors carry the deletion time in UTC to the microsecond and the record's id.
 const cursorRe = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -49,7 +37,7 @@ function decodeCursor(text: string): [string, string] {
 
 /** One type's records in the trash as (type, id, object_key, name, deleted_at) rows. */
 function branch(ctx: Ctx, type: TrashType, objectKey: string | undefined): SQL {
-  const s = sources[type];
+  const s = sourceOf(type);
   if (type === 'custom_record') {
     // A record of an object that is itself in the trash cannot be restored on its own (its routes
     // answer 404 until the object is back), so it is listed with its object, not here.
@@ -59,7 +47,7 @@ function branch(ctx: Ctx, type: TrashType, objectKey: string | undefined): SQL {
       where r.workspace_id = ${ctx.workspaceId} and r.deleted_at is not null${objectKey ? sql` and t.key = ${objectKey}` : sql``}`;
   }
   return sql`select ${type}::text as type, r.id, null::text as object_key, ${sql.raw(s.name)} as name, r.deleted_at
-    from ${sql.raw(s.table)} r
+    from ${sql.identifier(s.table)} r
     where r.workspace_id = ${ctx.workspaceId} and r.deleted_at is not null`;
 }
 
@@ -119,84 +107,49 @@ export async function listTrash(conn: Conn, ctx: Ctx, q: TrashQuery) {
   return { data, nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.at, last.id])).toString('base64url') : null };
 }
 
-type Versioned = PgTable & { workspaceId: PgColumn; id: PgColumn; version: PgColumn; updatedAt: PgColumn };
-
 /**
- * Clears a reference other records hold to the record being purged (a deal's company, a converted
- * lead's contact): the column is set to null as an edit of that record, with its version bumped
- * (an open form on it then reloads instead of writing the gone id back) and a history row saying so.
+ * Clears a reference another object's records hold to the record being purged (a deal's company, a
+ * converted lead's contact), as that object declares it: the column is set to null as an edit of
+ * each record, with its version bumped (an open form on it then reloads instead of writing the gone
+ * id back) and a history row saying so.
  */
-async function clearReference(conn: Conn, ctx: Ctx, recordType: string, table: Versioned, column: PgColumn, field: string, id: string) {
+async function clearReference(conn: Conn, ctx: Ctx, holder: ObjectDef, field: string, id: string) {
+  const table = holder.table;
   const changed = (await conn
     .update(table)
     .set({ [field]: null, version: sql`${table.version} + 1`, updatedAt: sql`now()` } as never)
-    .where(and(eq(table.workspaceId, ctx.workspaceId), eq(column, id)))
+    .where(and(eq(table.workspaceId, ctx.workspaceId), eq(columnsOf(holder)[field], id)))
     .returning({ id: table.id, version: table.version })) as { id: string; version: number }[];
-  for (const r of changed) await writeHistory(conn, ctx, recordType, r.id, 'update', [{ field, old: id, new: null }], r.version);
-}
-
-/** The links activities and tasks hold to a record, removed with it; activities it was the only record of go too. */
-async function dropLinks(conn: Conn, ctx: Ctx, type: TrashType, id: string) {
-  const linked = await conn
-    .delete(activityLinks)
-    .where(and(eq(activityLinks.workspaceId, ctx.workspaceId), eq(activityLinks.recordType, type), eq(activityLinks.recordId, id)))
-    .returning({ activityId: activityLinks.activityId });
-  await conn
-    .delete(taskLinks)
-    .where(and(eq(taskLinks.workspaceId, ctx.workspaceId), eq(taskLinks.recordType, type), eq(taskLinks.recordId, id)));
-  // An activity shows only on the records it links to: one left with none would be on no timeline,
-  // readable by nobody in the app, so it is purged with the record it was about. A task with no
-  // link stays: it is still its assignee's to-do.
-  const ids = linked.map((l) => l.activityId);
-  if (!ids.length) return;
-  const orphans = await conn
-    .select({ id: activities.id })
-    .from(activities)
-    .where(
-      and(
-        eq(activities.workspaceId, ctx.workspaceId),
-        inArray(activities.id, ids),
-        sql`not exists (select 1 from activity_links l where l.workspace_id = ${ctx.workspaceId} and l.activity_id = ${activities.id})`,
-      ),
-    );
-  for (const o of orphans) {
-    await conn.delete(activities).where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, o.id)));
-    await writeHistory(conn, ctx, 'activity', o.id, 'purge', [{ field: null, old: null, new: null }]);
-    await emitEvent(conn, ctx, 'activity.purged', 'activity', o.id, { id: o.id });
-  }
+  for (const r of changed) await writeHistory(conn, ctx, holder.type, r.id, 'update', [{ field, old: id, new: null }], r.version);
 }
 
 /**
- * Removes a record in the trash for good, with what hangs off it: links from activities and tasks,
- * search terms, archived custom values, its rows in contact–company and deal–contact tables (by
- * cascade), and references from other records (cleared as edits of those records). A record not in
- * the trash is refused: deleting for good is a second step, never the first.
+ * Removes a record in the trash for good, with what hangs off it: references from other records
+ * (cleared as edits of those records) and what each module declares in the registry (`references`,
+ * `onPurge`: links from activities and tasks), search terms, archived custom values, and its rows in
+ * contact–company and deal–contact tables (by cascade). A record not in the trash is refused:
+ * deleting for good is a second step, never the first.
  *
  * History is kept, not anonymised: the audit trail must say who removed what and when, after the
  * record is gone (a trigger makes it append-only). Erasing a person's data from history is the
  * separate GDPR erasure, which redacts under a guarded setting; purging is housekeeping.
  */
 export async function purgeRecord(conn: Conn, ctx: Ctx, type: TrashType, id: string) {
-  const { objectDefs } = await import('../registry.ts');
   const def = objectDefs[type];
   if (!def) throw notFound('Record');
   const row = await findRow<{ deletedAt: Date | null; version: number }>(conn, ctx, def, id, true);
   if (!row.deletedAt) {
     throw conflict('not_in_trash', `This ${def.label.toLowerCase()} is not in the trash; move it to the trash first`);
   }
-  if (type === 'company') {
-    await clearReference(conn, ctx, 'deal', deals, deals.companyId, 'companyId', id);
-    await clearReference(conn, ctx, 'lead', leads, leads.convertedCompanyId, 'convertedCompanyId', id);
+  const holders = Object.values(objectDefs);
+  for (const holder of holders) {
+    for (const [field, target] of Object.entries(holder.references ?? {})) {
+      if (target === type) await clearReference(conn, ctx, holder, field, id);
+    }
   }
-  if (type === 'contact') await clearReference(conn, ctx, 'lead', leads, leads.convertedContactId, 'convertedContactId', id);
-  if (type === 'deal') await clearReference(conn, ctx, 'lead', leads, leads.convertedDealId, 'convertedDealId', id);
-  if (type !== 'task' && type !== 'activity') await dropLinks(conn, ctx, type, id);
-  await conn
-    .delete(searchTerms)
-    .where(and(eq(searchTerms.workspaceId, ctx.workspaceId), eq(searchTerms.recordType, type), eq(searchTerms.recordId, id)));
-  await conn
-    .delete(customValueArchive)
-    .where(and(eq(customValueArchive.workspaceId, ctx.workspaceId), eq(customValueArchive.recordId, id)));
+  for (const holder of holders) await holder.onPurge?.(conn, ctx, type, id);
+  await dropSearchTerms(conn, ctx, type, id);
+  await dropArchivedValues(conn, ctx, id);
   await conn.delete(def.table).where(and(eq(def.table.workspaceId, ctx.workspaceId), eq(def.table.id, id)));
   await writeHistory(conn, ctx, type, id, 'purge', [{ field: null, old: null, new: null }], row.version);
   await emitEvent(conn, ctx, `${type}.purged`, type, id, { id });

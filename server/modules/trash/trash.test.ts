@@ -152,6 +152,28 @@ describe('trash', () => {
     expect((await api(owner).get('/search?q=purgeable')).json().data).toEqual([]);
   });
 
+  it("clears a converted lead's contact, company and deal as they are deleted for good, each an edit with history", async () => {
+    const owner = await signUp();
+    const c = api(owner);
+    const lead = await createOk(owner, '/leads', { firstName: 'Lena', email: 'lena@leadco.example', companyName: 'Leadco' });
+    const made = (await c.post(`/leads/${lead.id}/convert`, { version: 1, deal: { name: 'Pilot' } })).json();
+    let version = made.lead.version;
+    for (const [type, path, field, id] of [
+      ['deal', 'deals', 'convertedDealId', made.deal.id],
+      ['contact', 'contacts', 'convertedContactId', made.contact.id],
+      ['company', 'companies', 'convertedCompanyId', made.company.id],
+    ] as const) {
+      expect((await c.delete(`/${path}/${id}`)).statusCode).toBe(200);
+      expect((await c.delete(`/trash/${type}/${id}`)).statusCode).toBe(204);
+      const now = (await c.get(`/leads/${lead.id}`)).json();
+      expect(now[field]).toBeNull();
+      expect(now.version).toBe(++version);
+      const [latest] = (await c.get(`/leads/${lead.id}/history`)).json().data;
+      expect(latest).toMatchObject({ action: 'update', field, oldValue: id, newValue: null });
+    }
+    expect((await c.get(`/leads/${lead.id}`)).json()).toMatchObject({ status: 'converted', firstName: 'Lena' });
+  });
+
   it('deletes an activity, a task and a custom record for good', async () => {
     const owner = await signUp();
     const co = await createOk(owner, '/companies', { name: 'Host' });

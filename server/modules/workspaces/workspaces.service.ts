@@ -1,10 +1,55 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Workspace, WorkspaceUpdate } from '../../../contract/auth.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import { diff } from '../../records/changes.ts';
+import { checkVersion } from '../../records/crud.ts';
+import { recordChange } from '../history/history.service.ts';
 import { workspaces } from './workspaces.table.ts';
+
+type Row = typeof workspaces.$inferSelect;
+
+export const toWorkspace = (w: Row): Workspace => ({
+  id: w.id,
+  name: w.name,
+  currency: w.currency,
+  country: w.country,
+  version: w.version,
+  createdAt: w.createdAt.toISOString(),
+});
 
 /** The country national phone numbers are read in, or null when every number needs its country code. */
 export async function workspaceCountry(conn: Conn, ctx: Pick<Ctx, 'workspaceId'>): Promise<string | null> {
   const [w] = await conn.select({ country: workspaces.country }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
   return w?.country ?? null;
+}
+
+/** A new workspace, at sign-up; its owner is written beside it in the same transaction. */
+export async function createWorkspace(conn: Conn, input: { id: string; name: string; country: string | null }) {
+  await conn.insert(workspaces).values(input);
+}
+
+export async function getWorkspace(conn: Conn, ctx: Pick<Ctx, 'workspaceId'>) {
+  const [w] = await conn.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+  return toWorkspace(w);
+}
+
+/** The names of some workspaces by id (a login's memberships, an invitation's workspace). */
+export async function workspaceNames(conn: Conn, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await conn.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(inArray(workspaces.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Changes the workspace's settings, based on the version read; written to history under `workspace`. */
+export async function updateWorkspace(conn: Conn, ctx: Ctx, version: number, input: Omit<WorkspaceUpdate, 'version'>) {
+  const [w] = await conn.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId)).for('update');
+  checkVersion('Workspace', { version: w.version, deletedAt: null }, version);
+  const [after] = await conn
+    .update(workspaces)
+    .set({ ...input, version: sql`${workspaces.version} + 1`, updatedAt: sql`now()` })
+    .where(eq(workspaces.id, ctx.workspaceId))
+    .returning();
+  await recordChange(conn, ctx, 'workspace', w.id, 'update', diff(toWorkspace(w), toWorkspace(after)));
+  return toWorkspace(after);
 }

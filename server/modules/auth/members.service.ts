@@ -2,8 +2,8 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
-import { toMember } from '../auth/auth.service.ts';
-import { members } from '../auth/auth.table.ts';
+import { toMember } from './auth.service.ts';
+import { members } from './auth.table.ts';
 
 export async function listMembers(conn: Conn, ctx: Ctx) {
   const rows = await conn.select().from(members).where(eq(members.workspaceId, ctx.workspaceId)).orderBy(asc(members.name));
