@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import { eventConsumers } from '../modules/consumers.ts';
 import { jobDefs } from '../modules/jobs.ts';
 import type { JobDef, JobLog } from './define.ts';
 import { Worker } from './worker.ts';
@@ -22,6 +23,7 @@ export async function startWorker(database: Database, config: Config, log: JobLo
     // One connection on the embedded database: a short poll costs an index probe, and imports start sooner.
     pollMs: database.kind === 'pglite' ? 250 : 500,
     log,
+    consumers: eventConsumers,
   });
   await worker.start();
   return worker;

@@ -4,6 +4,7 @@ import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { selectRows } from '../db/client.ts';
+import { type ConsumerDef, runConsumers } from './consumers.ts';
 import { backoffMs, type JobDef, type JobLog, type RunningJob } from './define.ts';
 import { enqueue, JOBS_CHANNEL, jobSignals } from './queue.ts';
 
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   /** The lease a worker takes on a job; renewed every third of it while the job runs. */
   leaseMs?: number;
   log?: JobLog;
+  /** Readers of the outbox this worker also runs, at each poll: they turn events into jobs (webhook deliveries). */
+  consumers?: ConsumerDef[];
 }
 
 interface ClaimedJob {
@@ -59,6 +62,7 @@ export class Worker {
   private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly log: JobLog;
+  private readonly consumers: ConsumerDef[];
 
   constructor(
     private readonly database: Database,
@@ -70,6 +74,7 @@ export class Worker {
     this.pollMs = opts.pollMs ?? 500;
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.log = opts.log ?? quietLog;
+    this.consumers = opts.consumers ?? [];
   }
 
   private get db() {
@@ -123,6 +128,7 @@ export class Worker {
           await this.reclaim();
         }
         await this.fireSchedules();
+        if (this.consumers.length) await runConsumers(this.db, this.consumers, this.log);
         claimed = await this.claimAndRun();
       } catch (err) {
         this.log.error({ err }, 'job worker tick failed');
