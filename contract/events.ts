@@ -34,7 +34,7 @@ export const recordEventObjects = [
   'custom_record',
 ] as const;
 /** Settings and people, whose changes are events of their own: `<subject>.created|updated|deleted`. */
-export const settingsEventSubjects = ['member', 'workspace', 'invitation', 'api_key', 'job', 'field_definition'] as const;
+export const settingsEventSubjects = ['member', 'workspace', 'invitation', 'api_key', 'job', 'field_definition', 'webhook'] as const;
 
 export const eventVersion = 1;
 
@@ -67,6 +67,11 @@ export const eventCatalog: Catalog = {
     version: 1,
     payload: Type.Object({ from: Uuid, to: Uuid }),
     description: 'A deal moved to another stage (also sent as deal.updated): automations react to moves on the board.',
+  },
+  'webhook.disabled': {
+    version: 1,
+    payload: Type.Object({ reason: Type.String(), failures: Type.Integer(), failingSince: Type.String({ format: 'date-time' }) }),
+    description: 'Rapport turned a webhook endpoint off after it failed for too long (also sent as webhook.updated): admins are told.',
   },
 };
 

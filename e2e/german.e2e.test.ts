@@ -108,7 +108,18 @@ describe.runIf(hasChromium)('German throughout', () => {
       }
       expect(await page.getByText('Gewonnen', { exact: true }).count()).toBeGreaterThan(0);
 
-      for (const tab of ['workspace', 'members', 'invitations', 'pipelines', 'fields', 'objects', 'apiKeys', 'jobs', 'profile']) {
+      for (const tab of [
+        'workspace',
+        'members',
+        'invitations',
+        'pipelines',
+        'fields',
+        'objects',
+        'apiKeys',
+        'webhooks',
+        'jobs',
+        'profile',
+      ]) {
         await page.goto(`${server.url}/settings?tab=${tab}`);
         await check(`settings ${tab}`);
       }

@@ -28,6 +28,11 @@ export interface Config {
   jobLeaseMs: number;
   /** A list's `count=true` counts up to this many records exactly and estimates past it. */
   listCountCap: number;
+  /**
+   * Addresses, CIDR ranges and host names outside the public internet that outbound requests
+   * (webhooks, mail servers) may reach all the same: `10.0.0.0/8,mail.lan`. Empty: none.
+   */
+  outboundAllow: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,5 +52,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobConcurrency: Number(env.RAPPORT_JOB_CONCURRENCY ?? 2),
     jobLeaseMs: Number(env.RAPPORT_JOB_LEASE_MS ?? 30_000),
     listCountCap: Number(env.RAPPORT_LIST_COUNT_CAP ?? 10_000),
+    outboundAllow: env.RAPPORT_OUTBOUND_ALLOW ?? '',
   };
 }

@@ -4,12 +4,21 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { startWorker } from './jobs/start.ts';
+import { configureOutbound } from './outbound/request.ts';
+
+/** Reads the outbound allow list (a malformed one stops the start) and says what it opens, for the operator. */
+function applyOutbound(config: Config, log: { info(obj: object, msg: string): void }) {
+  const { policy } = configureOutbound({ allow: config.outboundAllow });
+  if (policy.entries.length)
+    log.info({ allow: policy.entries }, 'outbound requests may reach these non-public addresses (RAPPORT_OUTBOUND_ALLOW)');
+}
 
 /** Opens the database, migrates, listens; on SIGTERM/SIGINT stops taking requests, drains, closes the pool. */
 export async function serve(config: Config) {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   const app = await buildApp(config, database);
+  applyOutbound(config, app.log);
   // The same process runs jobs too (imports, house-keeping), unless RAPPORT_JOB_CONCURRENCY=0 leaves
   // them to `rapport worker` processes.
   const worker = config.jobConcurrency > 0 ? await startWorker(database, config, app.log) : null;
@@ -39,6 +48,7 @@ export async function work(config: Config) {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   const log = pino({ level: config.logLevel });
+  applyOutbound(config, log);
   const worker = await startWorker(database, config, log, Math.max(1, config.jobConcurrency));
   log.info({ worker: worker.id }, 'worker started');
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {

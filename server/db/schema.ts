@@ -15,5 +15,6 @@ export * from '../modules/pipelines/pipelines.table.ts';
 export * from '../modules/search/search.table.ts';
 export * from '../modules/tasks/tasks.table.ts';
 export * from '../modules/views/views.table.ts';
+export * from '../modules/webhooks/webhooks.table.ts';
 export * from '../modules/workspaces/workspaces.table.ts';
 export * from '../records/idempotency.table.ts';

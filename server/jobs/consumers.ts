@@ -1,4 +1,5 @@
-import type { Database, Tx } from '../db/client.ts';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Database, type Db, selectRows, type Tx } from '../db/client.ts';
 import { consumeEvents, EVENTS_CHANNEL, type OutboxEvent } from '../modules/history/outbox.ts';
 import type { JobLog } from './define.ts';
 
@@ -16,10 +17,46 @@ export interface ConsumerDef {
   batch?: number;
   /** Where a consumer that has never read starts (default: with what happens from its first run on). */
   from?: 'start' | 'now';
+  /**
+   * When the consumer has anything to do at all (e.g. `exists (select 1 from webhook_endpoints
+   * where enabled)`): while it is false, the cursor moves past every settled event unread, in the
+   * one statement that checks it, as of the same moment as the events it passes.
+   */
+  needed?: SQL;
   handle(tx: Tx, events: OutboxEvent[]): Promise<void>;
 }
 
 export const defineConsumer = (def: ConsumerDef) => def;
+
+/**
+ * Whether the outbox holds events `consumer` has not read, cheaply: one indexed probe outside a
+ * transaction, so that an idle poll takes no lock and writes nothing. A consumer that never ran
+ * says yes (its first read creates its cursor). A system read across workspaces, as the cursor is.
+ */
+async function hasNews(db: Db, consumer: string) {
+  const rows = await selectRows<{ news: boolean }>(
+    db,
+    sql`select coalesce((
+        select exists (select 1 from domain_events e
+          where (e.tx_id, e.seq) > (c.tx_id, c.seq) and e.tx_id < pg_snapshot_xmin(pg_current_snapshot()))
+        from event_cursors c where c.consumer = ${consumer}
+      ), true) as news`,
+  );
+  return rows[0]?.news === true;
+}
+
+/** Moves the cursor of a consumer that has nothing to do past every settled event; true when it did. */
+async function skipUnneeded(db: Db, consumer: string, needed: SQL) {
+  const moved = await selectRows<{ consumer: string }>(
+    db,
+    sql`update event_cursors c set tx_id = last.tx_id, seq = last.seq, updated_at = now()
+      from (select e.tx_id, e.seq from domain_events e where e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by e.tx_id desc, e.seq desc limit 1) last
+      where c.consumer = ${consumer} and (last.tx_id, last.seq) > (c.tx_id, c.seq) and not (${needed})
+      returning c.consumer`,
+  );
+  return moved.length > 0;
+}
 
 /**
  * Feeds the outbox to every consumer, in order, each through its own cursor. Woken by the NOTIFY
@@ -83,6 +120,8 @@ export class EventDispatcher {
     const failed = this.failures.get(c.name);
     if (failed && failed.until > Date.now()) return 0;
     try {
+      if (c.needed && (await skipUnneeded(this.database.db, c.name, c.needed))) return 0;
+      if (!(await hasNews(this.database.db, c.name))) return 0;
       const n = await consumeEvents(this.database.db, c.name, c.batch ?? 200, (tx, events) => c.handle(tx, events), c.from ?? 'now');
       this.failures.delete(c.name);
       return n;

@@ -39,6 +39,8 @@ export interface JobDef<S extends TSchema = TSchema> {
   leaseMs?: number;
   /** Runs on a cron schedule (5 or 6 fields, seconds first when 6), once per tick however many workers run. */
   schedule?: { cron: string; timeZone?: string; input: Static<S> };
+  /** Kept off the workspace's jobs page: jobs with a page of their own (webhook deliveries, one per event). */
+  hidden?: boolean;
   /** Called once when the job has used up its tries, before it is parked as dead. */
   onDead?(job: RunningJob<Static<S>>, error: unknown): Promise<void>;
 }

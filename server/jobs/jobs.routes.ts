@@ -8,15 +8,16 @@ import { wakeWorkers } from './queue.ts';
 
 export async function jobRoutes(app: App) {
   const tags = ['Jobs'];
+  const hidden = jobDefs.filter((d) => d.hidden).map((d) => d.name);
   app.get('/jobs', {
     config: { permission: 'admin' },
     schema: {
       tags,
-      summary: 'Background jobs of this workspace (imports …), newest first',
+      summary: 'Background jobs of this workspace (imports …), newest first; webhook deliveries are in each webhook’s log instead',
       querystring: JobListQuery,
       response: { 200: Page(Job), ...errorResponses },
     },
-    handler: async (req) => listJobs(app.db, req.ctx, req.query),
+    handler: async (req) => listJobs(app.db, req.ctx, req.query, hidden),
   });
   app.post('/jobs/:id/retry', {
     config: { permission: 'admin' },

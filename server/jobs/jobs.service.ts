@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, notInArray, sql } from 'drizzle-orm';
 import type { Job, JobListQuery } from '../../contract/jobs.ts';
 import type { Conn, Database } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
@@ -23,8 +23,11 @@ const toJob = (r: Row): Job => ({
   finishedAt: r.finishedAt?.toISOString() ?? null,
 });
 
-/** The jobs of this workspace (house-keeping belongs to no workspace and is not shown), newest first. */
-export async function listJobs(conn: Conn, ctx: Ctx, q: JobListQuery) {
+/**
+ * The jobs of this workspace (house-keeping belongs to no workspace and is not shown), newest
+ * first; kinds named in `hidden` are left out (they have a page of their own).
+ */
+export async function listJobs(conn: Conn, ctx: Ctx, q: JobListQuery, hidden: string[] = []) {
   const limit = q.limit ?? 50;
   const rows = await conn
     .select()
@@ -33,6 +36,7 @@ export async function listJobs(conn: Conn, ctx: Ctx, q: JobListQuery) {
       and(
         eq(jobs.workspaceId, ctx.workspaceId),
         q.status ? eq(jobs.status, q.status) : undefined,
+        hidden.length ? notInArray(jobs.name, hidden) : undefined,
         q.cursor ? lt(jobs.id, q.cursor) : undefined,
       ),
     )

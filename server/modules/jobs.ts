@@ -3,6 +3,15 @@ import { analyzeEmbeddedJob, jobsCleanupJob } from '../jobs/maintenance.jobs.ts'
 import { authCleanupJob } from './auth/auth.jobs.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importContactsJob } from './imports/imports.jobs.ts';
+import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
 
 /** Every kind of job the workers run. A module with background work adds its `*.jobs.ts` exports here. */
-export const jobDefs: JobDef[] = [importContactsJob, authCleanupJob, idempotencyCleanupJob, analyzeEmbeddedJob, jobsCleanupJob];
+export const jobDefs: JobDef[] = [
+  importContactsJob,
+  authCleanupJob,
+  idempotencyCleanupJob,
+  analyzeEmbeddedJob,
+  jobsCleanupJob,
+  deliverWebhookJob,
+  webhookCleanupJob,
+];

@@ -16,6 +16,7 @@ import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/tasks.routes.ts';
 import { trashRoutes } from './trash/trash.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
+import { webhookRoutes } from './webhooks/webhooks.routes.ts';
 
 /** Every module's routes under /api/v1. A new module adds one line here. */
 export async function moduleRoutes(app: App) {
@@ -36,4 +37,5 @@ export async function moduleRoutes(app: App) {
   await app.register(objectRoutes);
   await app.register(trashRoutes);
   await app.register(liveRoutes);
+  await app.register(webhookRoutes);
 }

@@ -5,6 +5,7 @@ import { type Database, openDatabase } from '../db/client.ts';
 import type { App } from '../http/typed-app.ts';
 import { startWorker } from '../jobs/start.ts';
 import { wireRecordEngine } from '../modules/registry.ts';
+import { configureOutbound } from '../outbound/request.ts';
 
 // One database and one app per test worker (PGlite takes seconds to start); every test makes its
 // own workspace, so tests never see each other's data — the tenant key isolates them as it does customers.
@@ -40,6 +41,10 @@ export function testApp() {
     const database = await testDatabase();
     const a = await buildApp(testConfig(), database, { logger: false });
     await a.ready();
+    // Test receivers of webhooks listen on loopback, which an operator must allow: tests are that
+    // operator. Every test process allows it, since on PostgreSQL any process's worker may take a
+    // delivery; a short time-out keeps a test of a receiver that never answers short.
+    configureOutbound({ allow: '127.0.0.0/8,::1', totalMs: 3_000, connectMs: 2_000 });
     // Imports and other jobs run as they do under `npm start`: in this process, beside the app.
     await startWorker(database, { ...testConfig(), jobLeaseMs: 30_000 }, { info() {}, warn() {}, error() {} });
     return a;

@@ -31,7 +31,8 @@ function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith('.ts') && !name.includes('.test.') ? [path] : [];
+    // Test code (tests, and fixtures such as a webhook receiver on node:http) is not a route handler.
+    return name.endsWith('.ts') && !name.includes('.test.') && !name.endsWith('.fixture.ts') ? [path] : [];
   });
 }
 

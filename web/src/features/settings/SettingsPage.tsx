@@ -13,6 +13,7 @@ import { JobSettings } from './JobSettings.tsx';
 import { ObjectSettings } from './ObjectSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
 import { ApiKeySettings, InvitationSettings, MemberSettings } from './TeamSettings.tsx';
+import { WebhookSettings } from './WebhookSettings.tsx';
 
 /** Every country with a phone numbering plan, named in the user's language, alphabetically. */
 function useCountryOptions() {
@@ -186,7 +187,7 @@ function PasswordSettings() {
   );
 }
 
-const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'objects', 'fields', 'apiKeys', 'jobs', 'profile'] as const;
+const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'objects', 'fields', 'apiKeys', 'webhooks', 'jobs', 'profile'] as const;
 /** What a member or a read-only member may change here: their own profile; the rest is for admins (the server refuses it too). */
 const everyoneTabs = ['profile'];
 
@@ -231,6 +232,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="apiKeys" pt="md">
           <ApiKeySettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="webhooks" pt="md">
+          <WebhookSettings />
         </Tabs.Panel>
         <Tabs.Panel value="jobs" pt="md">
           <JobSettings />
