@@ -79,22 +79,25 @@ export async function timeOnce(units: number, fn: () => Promise<unknown>): Promi
 /**
  * Latency: one request at a time over a kept-alive connection, timed with hrtime (sub-millisecond
  * precision, which autocannon's histogram lacks). Throughput: autocannon with `connections` at once.
+ * With `body`, every request is a POST of a fresh JSON body (a create: each one a new record).
  */
 export async function measure(
   urls: () => string,
   headers: Record<string, string>,
   opts: { requests: number; seconds: number; connections: number },
+  body?: () => string,
 ): Promise<Stats> {
+  const send = () => (body ? request(urls(), headers, 'POST', body()) : request(urls(), headers));
   const warmUntil = performance.now() + 2_000;
-  for (let i = 0; i < Math.min(200, opts.requests / 4) && performance.now() < warmUntil; i++) await request(urls(), headers); // warm up: JIT, plans, caches
+  for (let i = 0; i < Math.min(200, opts.requests / 4) && performance.now() < warmUntil; i++) await send(); // warm up: JIT, plans, caches
   const times: number[] = [];
   // At most `requests`, and no longer than `seconds` × 1.5 once 30 are in: a 300 ms report must not take minutes.
   const until = performance.now() + opts.seconds * 1500;
   for (let i = 0; i < opts.requests && (i < 30 || performance.now() < until); i++) {
     const t0 = process.hrtime.bigint();
-    const r = await request(urls(), headers);
+    const r = await send();
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (r.status !== 200) throw new Error(`status ${r.status}: ${r.body.slice(0, 200)}`);
+    if (r.status < 200 || r.status > 299) throw new Error(`status ${r.status}: ${r.body.slice(0, 200)}`);
   }
   times.sort((a, b) => a - b);
   const first = new URL(urls());
@@ -107,7 +110,8 @@ export async function measure(
       {
         setupRequest: (req) => {
           const u = new URL(urls());
-          return { ...req, path: u.pathname + u.search };
+          const post = body ? { method: 'POST' as const, body: body(), headers: { ...headers, 'content-type': 'application/json' } } : {};
+          return { ...req, path: u.pathname + u.search, ...post };
         },
       },
     ],
