@@ -33,7 +33,13 @@ export interface Meta {
   pinned: boolean;
   plan: { requests: number; seconds: number; connections: number };
   mixedPlan: { seconds: number; connections: number; steps: number };
+  /** The machine's 1-minute load average during the run (sampled every 30 s). */
+  load?: { min: number; median: number; max: number };
 }
+
+/** The load line of a report: on a 2-core machine, anything over 2 is other work competing with the run. */
+export const loadText = (l: Meta['load']) =>
+  l ? `load average (1 min) ${l.min.toFixed(1)}–${l.max.toFixed(1)}, median ${l.median.toFixed(1)}` : 'load average not recorded';
 
 export interface Run {
   kind: string;
@@ -79,8 +85,8 @@ export function writeResults(file: string, chartFile: string, meta: Meta, runs: 
     '# Benchmark results',
     '',
     `Run ${meta.date.slice(0, 16).replace('T', ' ')} UTC at commit \`${meta.commit}\`, **${meta.size}** dataset${meta.quick ? ' (quick: short runs, no conclusions)' : ''}, median of ${meta.runs} run${meta.runs > 1 ? 's' : ''}.`,
-    `Machine: ${meta.machine}, Node ${meta.node}; server ${meta.pinned ? 'pinned to core 0, load generator on core 1 (PostgreSQL unpinned)' : 'not pinned'}.`,
-    `Latency: ${meta.plan.requests} sequential requests over one kept-alive connection (hrtime). Throughput: ${meta.plan.connections} connections for ${meta.plan.seconds} s (autocannon). Mixed load: ${meta.mixedPlan.connections} connections, ${meta.mixedPlan.seconds} s per step.`,
+    `Machine: ${meta.machine}, Node ${meta.node}; server ${meta.pinned ? 'pinned to core 0, load generator on core 1 (PostgreSQL unpinned)' : 'not pinned'}; ${loadText(meta.load)} during the run.`,
+    `Latency: ${meta.plan.requests} sequential requests over one kept-alive connection (hrtime), API and raw in turn. Throughput: ${meta.plan.connections} connections for ${meta.plan.seconds} s (autocannon). Mixed load: ${meta.mixedPlan.connections} connections, ${meta.mixedPlan.seconds} s per step.`,
     'API = the real route with session auth, validation, history, events and serialisation; raw = hand-written SQL on the same server, driver and database (bench/raw-routes.ts).',
     '',
   ];

@@ -566,8 +566,15 @@ async function removeImported(kind: Kind, ws: string) {
   }
 }
 
+// The machine's 1-minute load average, every 30 s: other work on a shared machine slows both sides of
+// a ratio, and every absolute figure.
+const loadSamples = [os.loadavg()[0]];
+const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0]), 30_000);
 const all: { kind: Kind; results: Result[]; ds: Dataset; idleRssMb: number; loadRssMb: number }[] = [];
 for (const kind of kinds) all.push({ kind, ...(await runOn(kind)) });
+clearInterval(loadTimer);
+loadSamples.push(os.loadavg()[0]);
+const byLoad = [...loadSamples].sort((a, b) => a - b);
 const commit = (() => {
   try {
     return execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
@@ -586,6 +593,7 @@ const meta = {
   pinned: hasTaskset,
   plan,
   mixedPlan,
+  load: { min: byLoad[0], median: byLoad[Math.floor(byLoad.length / 2)], max: byLoad[byLoad.length - 1] },
 };
 const runsOut = all.map((a) => ({ ...a, goals: goalsOf(a.results, a.loadRssMb) }));
 writeResults(values.out, values.chart, meta, runsOut);
