@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Meta, Run } from './report.ts';
+import { loadText, type Meta, type Run } from './report.ts';
 
 const chromiumPath = '/usr/lib/chromium/chromium';
 
@@ -28,7 +28,7 @@ export function chartSvg(meta: Meta, runs: Run[]) {
     `Rapport benchmarks — ${meta.size} dataset, ${meta.date.slice(0, 10)}, commit ${meta.commit}${meta.quick ? ' (quick run)' : ''}`,
     'font-size="20" font-weight="600"',
   );
-  text(20, 54, meta.machine, 'font-size="12" fill="#555"');
+  text(20, 54, `${meta.machine}; ${loadText(meta.load)}`, 'font-size="12" fill="#555"');
   for (const run of runs) {
     y += 16;
     text(20, y, run.kind === 'postgres' ? 'PostgreSQL — goals' : 'PGlite (embedded) — goals', 'font-size="16" font-weight="600"');

@@ -74,6 +74,8 @@ export async function existingDataset(kind: Kind, size: Size): Promise<Dataset |
   const file = metaFile(kind, size);
   if (!existsSync(file)) return null;
   const ds = JSON.parse(readFileSync(file, 'utf8')) as Dataset;
+  // A dataset made before the generator had a custom object lacks what its workloads need: made again.
+  if (!ds.objectKey || ds.counts.projects === undefined) return null;
   const loc = location(kind, size);
   if (loc.dataDir && !existsSync(loc.dataDir)) return null;
   try {

@@ -21,6 +21,7 @@ import type { Database } from '../server/db/client.ts';
 import { systemCtx } from '../server/http/context.ts';
 import { signUp } from '../server/modules/auth/auth.service.ts';
 import { createFieldDefinition } from '../server/modules/fields/fields.service.ts';
+import { createObjectType } from '../server/modules/objects/objects.service.ts';
 import { createPipeline, listPipelines } from '../server/modules/pipelines/pipelines.service.ts';
 import { reindexAll } from '../server/modules/search/search.service.ts';
 
@@ -34,14 +35,46 @@ export interface Counts {
   tasks: number;
   leads: number;
   owners: number;
+  /** Records of a custom object ("Projects"), as many as there are contacts: its list is measured beside theirs. */
+  projects: number;
 }
 
 /** The issue's large size, and a tenth and a hundredth of it. */
 export const sizes: Record<Size, Counts> = {
-  small: { contacts: 10_000, companies: 2_000, deals: 3_000, activities: 100_000, tasks: 5_000, leads: 1_000, owners: 20 },
-  medium: { contacts: 100_000, companies: 20_000, deals: 30_000, activities: 1_000_000, tasks: 50_000, leads: 10_000, owners: 60 },
-  large: { contacts: 1_000_000, companies: 200_000, deals: 300_000, activities: 10_000_000, tasks: 500_000, leads: 100_000, owners: 200 },
+  small: {
+    contacts: 10_000,
+    companies: 2_000,
+    deals: 3_000,
+    activities: 100_000,
+    tasks: 5_000,
+    leads: 1_000,
+    owners: 20,
+    projects: 10_000,
+  },
+  medium: {
+    contacts: 100_000,
+    companies: 20_000,
+    deals: 30_000,
+    activities: 1_000_000,
+    tasks: 50_000,
+    leads: 10_000,
+    owners: 60,
+    projects: 100_000,
+  },
+  large: {
+    contacts: 1_000_000,
+    companies: 200_000,
+    deals: 300_000,
+    activities: 10_000_000,
+    tasks: 500_000,
+    leads: 100_000,
+    owners: 200,
+    projects: 1_000_000,
+  },
 };
+
+/** The custom object every dataset has, and the values of its select field. */
+export const projectObject = { key: 'project', statuses: ['Planned', 'Active', 'On hold', 'Done'] } as const;
 
 export interface Dataset {
   size: Size | 'custom';
@@ -59,6 +92,8 @@ export interface Dataset {
   sampleContactIds: string[];
   /** Members who own contacts: a mass update moves contacts from one to another. */
   ownerIds: string[];
+  /** The key of the custom object whose records the dataset holds (`projectObject.key`). */
+  objectKey: string;
   generatedAt: string;
   seconds: Record<string, number>;
 }
@@ -210,6 +245,22 @@ export async function generateDataset(
       options: ['None', 'Acme CRM', 'Globex Sales', 'Initech Desk'],
     });
   });
+  // A custom object defined as an admin would, through the service: its type and field definitions.
+  const project = await db.db.transaction(async (tx) => {
+    const t = await createObjectType(tx, ctx, { key: projectObject.key, label: 'Project', labelPlural: 'Projects', icon: 'folder' });
+    const objectType = projectObject.key;
+    await createFieldDefinition(tx, ctx, {
+      objectType,
+      key: 'status',
+      label: 'Status',
+      type: 'select',
+      options: [...projectObject.statuses],
+    });
+    await createFieldDefinition(tx, ctx, { objectType, key: 'budget', label: 'Budget', type: 'number' });
+    await createFieldDefinition(tx, ctx, { objectType, key: 'due_date', label: 'Due date', type: 'date' });
+    await createFieldDefinition(tx, ctx, { objectType, key: 'client', label: 'Client', type: 'relation', target: 'company' });
+    return t;
+  });
   const all = (await listPipelines(db.db, ctx)).sort((a, b) => a.position - b.position);
   if (all.length !== pipelines.length + 2) throw new Error('pipelines were not created');
 
@@ -325,6 +376,23 @@ export async function generateDataset(
     );
   });
 
+  // Records of the custom object, written as createCustomRecord writes them: name, owner, custom values
+  // valid for the field definitions above (the client a company of the workspace).
+  await step('projects', () =>
+    q(
+      `insert into custom_records (workspace_id, id, object_type_id, name, owner_id, custom, created_at, updated_at, created_by)
+       select $1::uuid, ${idOf(back(110, 1095), 'pj')}, $3::uuid,
+              co.name || ' – ' || ${pick(lit(['Website relaunch', 'ERP rollout', 'Office move', 'Security audit', 'Data migration', 'Onboarding', 'Pilot', 'Support renewal']), 111)},
+              ${owner(112)},
+              jsonb_build_object('status', ${pick(lit(projectObject.statuses), 113)}, 'budget', (${h(114)} % 500 + 1) * 1000,
+                                 'due_date', to_char(date '${anchor.slice(0, 10)}' + (${h(115)} % 540)::int - 180, 'YYYY-MM-DD'), 'client', co.id),
+              ${back(110, 1095)}, ${back(110, 1095)} + ${u(116)} * interval '90 days', $2
+       from generate_series(1, $4::int) i
+       join companies co on co.workspace_id = $1::uuid and co.id = ${companyId(companyOf('i * 3'))}`,
+      [memberId, project.id, counts.projects],
+    ),
+  );
+
   // Activities: a skewed number per contact over three years, linked to the contact and, for half, its company.
   // A scratch table maps contact numbers to ids, so each activity computes its own id once and looks the rest up.
   const activityAt = back(80, 1095);
@@ -404,7 +472,8 @@ export async function generateDataset(
       `insert into record_history (workspace_id, id, record_type, record_id, action, actor_type, at)
        select workspace_id, gen_random_uuid(), 'company', id, 'create', 'system', created_at from companies where workspace_id = $1::uuid
        union all select workspace_id, gen_random_uuid(), 'contact', id, 'create', 'system', created_at from contacts where workspace_id = $1::uuid
-       union all select workspace_id, gen_random_uuid(), 'deal', id, 'create', 'system', created_at from deals where workspace_id = $1::uuid`,
+       union all select workspace_id, gen_random_uuid(), 'deal', id, 'create', 'system', created_at from deals where workspace_id = $1::uuid
+       union all select workspace_id, gen_random_uuid(), 'custom_record', id, 'create', 'system', created_at from custom_records where workspace_id = $1::uuid`,
     ),
   );
 
@@ -426,6 +495,9 @@ export async function generateDataset(
       'search_terms',
       'record_history',
       'members',
+      'custom_records',
+      'object_types',
+      'field_definitions',
     ])
       await db.query(`analyze ${t}`);
   });
@@ -447,6 +519,7 @@ export async function generateDataset(
     pipelineIds: ps.map((p) => p.id),
     sampleContactIds: sample.map((r) => String(r.id)),
     ownerIds,
+    objectKey: project.key,
     generatedAt: new Date().toISOString(),
     seconds,
   };

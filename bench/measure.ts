@@ -76,44 +76,85 @@ export async function timeOnce(units: number, fn: () => Promise<unknown>): Promi
   return { p50: ms, p99: ms, rps: units / (ms / 1000) };
 }
 
-/**
- * Latency: one request at a time over a kept-alive connection, timed with hrtime (sub-millisecond
- * precision, which autocannon's histogram lacks). Throughput: autocannon with `connections` at once.
- */
-export async function measure(
-  urls: () => string,
-  headers: Record<string, string>,
-  opts: { requests: number; seconds: number; connections: number },
-): Promise<Stats> {
+/** What is measured: a URL (each call may give another), its headers, and for a POST a fresh JSON body per call. */
+export interface Target {
+  url: () => string;
+  headers: Record<string, string>;
+  body?: () => string;
+}
+
+type Plan = { requests: number; seconds: number; connections: number };
+
+const send = (t: Target) => (t.body ? request(t.url(), t.headers, 'POST', t.body()) : request(t.url(), t.headers));
+
+/** Warm-up: JIT, plans, caches. */
+async function warm(t: Target, opts: Plan) {
   const warmUntil = performance.now() + 2_000;
-  for (let i = 0; i < Math.min(200, opts.requests / 4) && performance.now() < warmUntil; i++) await request(urls(), headers); // warm up: JIT, plans, caches
-  const times: number[] = [];
-  // At most `requests`, and no longer than `seconds` × 1.5 once 30 are in: a 300 ms report must not take minutes.
-  const until = performance.now() + opts.seconds * 1500;
-  for (let i = 0; i < opts.requests && (i < 30 || performance.now() < until); i++) {
-    const t0 = process.hrtime.bigint();
-    const r = await request(urls(), headers);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (r.status !== 200) throw new Error(`status ${r.status}: ${r.body.slice(0, 200)}`);
-  }
-  times.sort((a, b) => a - b);
-  const first = new URL(urls());
+  for (let i = 0; i < Math.min(200, opts.requests / 4) && performance.now() < warmUntil; i++) await send(t);
+}
+
+/** Throughput: autocannon with `connections` at once for `seconds`. */
+async function throughput(t: Target, opts: Plan) {
   const result = await autocannon({
-    url: first.origin,
+    url: new URL(t.url()).origin,
     connections: opts.connections,
     duration: opts.seconds,
-    headers,
+    headers: t.headers,
     requests: [
       {
         setupRequest: (req) => {
-          const u = new URL(urls());
-          return { ...req, path: u.pathname + u.search };
+          const u = new URL(t.url());
+          const post = t.body
+            ? { method: 'POST' as const, body: t.body(), headers: { ...t.headers, 'content-type': 'application/json' } }
+            : {};
+          return { ...req, path: u.pathname + u.search, ...post };
         },
       },
     ],
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`throughput run had ${result.non2xx} non-2xx and ${result.errors} errors`);
-  return { p50: pct(times, 50), p99: pct(times, 99), rps: result.requests.average };
+  return result.requests.average;
+}
+
+/**
+ * Latency of several targets, one request of each in turn over a kept-alive connection, timed with
+ * hrtime (sub-millisecond precision, which autocannon's histogram lacks): taken in turn, a change in
+ * the machine's load falls on all of them alike. At most `requests` rounds, and no longer than
+ * `seconds` × 1.5 per target once 30 are in (a 300 ms report must not take minutes).
+ */
+async function latencies(targets: Target[], opts: Plan) {
+  const times = targets.map(() => [] as number[]);
+  const until = performance.now() + opts.seconds * 1500 * targets.length;
+  for (let i = 0; i < opts.requests && (i < 30 || performance.now() < until); i++) {
+    for (const [k, t] of targets.entries()) {
+      const t0 = process.hrtime.bigint();
+      const r = await send(t);
+      times[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (r.status < 200 || r.status > 299) throw new Error(`status ${r.status}: ${r.body.slice(0, 200)}`);
+    }
+  }
+  return times.map((xs) => xs.sort((a, b) => a - b));
+}
+
+/**
+ * Latency (sequential requests, hrtime) then throughput (autocannon) of one target. With `body`,
+ * every request is a POST of a fresh JSON body (a create: each one a new record).
+ */
+export async function measure(urls: () => string, headers: Record<string, string>, opts: Plan, body?: () => string): Promise<Stats> {
+  const [stats] = await measureInTurn([{ url: urls, headers, body }], opts);
+  return stats;
+}
+
+/**
+ * Several targets whose difference is the point (a fraction of a millisecond): their latency
+ * requests taken in turn, then each one's throughput.
+ */
+export async function measureInTurn(targets: Target[], opts: Plan): Promise<Stats[]> {
+  for (const t of targets) await warm(t, opts);
+  const times = await latencies(targets, opts);
+  const out: Stats[] = [];
+  for (const [k, t] of targets.entries()) out.push({ p50: pct(times[k], 50), p99: pct(times[k], 99), rps: await throughput(t, opts) });
+  return out;
 }
 
 interface Req {

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { uuidv7 } from 'uuidv7';
+import { contactDef } from '../server/modules/contacts/contacts.service.ts';
 
 // The benchmark's yardsticks, served by the same server, driver and database as the API: an empty
 // route (the framework's ceiling) and, per workload, the best hand-written SQL that returns the same
@@ -178,6 +179,77 @@ export async function benchRoutes(app: FastifyInstance) {
       [q.workspaceId, cols.id, cols.first, cols.last, cols.email, cols.phone, cols.title, q.ownerId],
     );
     return { created: res.n, rows: rows.length };
+  });
+
+  // 9. A custom object's records, 50 most recently changed first, optionally those of one status; the
+  // object named by its key, as in the API's URL. The type's id comes from a subquery run once, so that
+  // the (type, updated_at) index gives the order (a join would sort every record of the type).
+  app.get('/api/bench/raw/objects/:key/records', async (req) => {
+    const q = req.query as Q;
+    const rows = await db.query(
+      `select r.id, r.version, r.created_at as "createdAt", r.updated_at as "updatedAt", r.created_by as "createdBy", r.deleted_at as "deletedAt",
+              $2::text as "objectKey", r.name, r.owner_id as "ownerId", r.last_activity_at as "lastActivityAt", r.custom
+       from custom_records r
+       where r.workspace_id = $1 and r.deleted_at is null ${q.status ? `and r.custom->>'status' = $4` : ''}
+         and r.object_type_id = (select t.id from object_types t where t.workspace_id = $1 and t.key = $2 and t.deleted_at is null)
+       order by r.updated_at desc, r.id desc limit $3`,
+      [q.workspaceId, (req.params as Q).key, Number(q.limit ?? 50), ...(q.status ? [q.status] : [])],
+    );
+    return { data: rows };
+  });
+
+  // … and a built-in object's list beside it: contacts in the same order, optionally of one tier.
+  app.get('/api/bench/raw/contacts/recent', async (req) => {
+    const q = req.query as Q;
+    const rows = await db.query(
+      `select ${contactJson} from contacts c
+       where c.workspace_id = $1 and c.deleted_at is null ${q.tier ? `and c.custom->>'tier' = $3` : ''}
+       order by c.updated_at desc, c.id desc limit $2`,
+      [q.workspaceId, Number(q.limit ?? 50), ...(q.tier ? [q.tier] : [])],
+    );
+    return { data: rows };
+  });
+
+  // 10. Create a contact in one statement: the row alone, or with what the API writes beside it
+  // (`parts`: terms = its search terms, history = its create history row, event = its outbox event,
+  // both carrying the contact as JSON like the API's). Returns the contact and how many rows of each went in.
+  app.post('/api/bench/raw/contacts/create', async (req) => {
+    const q = req.query as Q;
+    const parts = new Set((q.parts ?? '').split(',').filter(Boolean));
+    const b = req.body as { workspaceId: string; memberId: string; firstName: string; lastName: string; email: string };
+    const params: unknown[] = [b.workspaceId, uuidv7(), b.firstName, b.lastName, b.email, b.memberId];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const ctes = [
+      `c as (insert into contacts (workspace_id, id, first_name, last_name, emails, owner_id, created_by)
+             values ($1::uuid, $2::uuid, $3::text, $4::text, jsonb_build_array(jsonb_build_object('label', 'work', 'value', $5::text)), $6::uuid, $6::uuid)
+             returning *)`,
+      `j as (select c.id, jsonb_build_object('id', c.id, 'version', c.version, 'createdAt', c.created_at, 'updatedAt', c.updated_at,
+               'createdBy', c.created_by, 'deletedAt', c.deleted_at, 'firstName', c.first_name, 'lastName', c.last_name, 'emails', c.emails,
+               'phones', c.phones, 'title', c.title, 'address', c.address, 'lifecycleStage', c.lifecycle_stage, 'source', c.source,
+               'ownerId', c.owner_id, 'lastActivityAt', c.last_activity_at, 'custom', c.custom, 'companies', '[]'::jsonb) as doc from c)`,
+    ];
+    const counts: string[] = [];
+    if (parts.has('terms')) {
+      ctes.push(`s as (insert into search_terms (workspace_id, record_type, record_id, kind, term)
+        select r.workspace_id, 'contact', r.id, t.kind, t.term from c r cross join lateral (${contactDef.search?.terms}) t
+        where t.term is not null and t.term <> '' on conflict do nothing returning 1)`);
+      counts.push('(select count(*)::int from s) as terms');
+    }
+    if (parts.has('history')) {
+      ctes.push(`h as (insert into record_history (workspace_id, id, record_type, record_id, action, new_value, actor_type, actor_id, request_id, version)
+        select $1::uuid, ${p(uuidv7())}::uuid, 'contact', j.id, 'create', j.doc, 'member', $6::uuid, ${p(req.id)}::text, 1 from j returning 1)`);
+      counts.push('(select count(*)::int from h) as history');
+    }
+    if (parts.has('event')) {
+      ctes.push(`e as (insert into domain_events (workspace_id, id, type, record_type, record_id, payload, actor_id)
+        select $1::uuid, ${p(uuidv7())}::uuid, 'contact.created', 'contact', j.id, jsonb_build_object('after', j.doc), $6::uuid from j returning 1)`);
+      counts.push('(select count(*)::int from e) as events');
+    }
+    const [row] = await db.query<Record<string, unknown>>(
+      `with ${ctes.join(',\n')} select ${['j.doc', ...counts].join(', ')} from j`,
+      params,
+    );
+    return row;
   });
 
   // 7. Mass update: move contacts to another owner.

@@ -33,7 +33,13 @@ export interface Meta {
   pinned: boolean;
   plan: { requests: number; seconds: number; connections: number };
   mixedPlan: { seconds: number; connections: number; steps: number };
+  /** The machine's 1-minute load average during the run (sampled every 30 s). */
+  load?: { min: number; median: number; max: number };
 }
+
+/** The load line of a report: on a 2-core machine, anything over 2 is other work competing with the run. */
+export const loadText = (l: Meta['load']) =>
+  l ? `load average (1 min) ${l.min.toFixed(1)}–${l.max.toFixed(1)}, median ${l.median.toFixed(1)}` : 'load average not recorded';
 
 export interface Run {
   kind: string;
@@ -60,6 +66,8 @@ export function goalsOf(results: Result[], loadRssMb: number): Goal[] {
   add('list throughput', by('list')?.api.rps, 3000, 'req/s', 'higher');
   add('search 3-letter p99', by('search-3')?.api.p99, 50, 'ms', 'lower');
   add('timeline p50', by('timeline')?.api.p50, 5, 'ms', 'lower');
+  add('custom object list ÷ raw (p50)', ratio('object-list'), 1.5, '×', 'lower');
+  add('contact create ÷ same rows in SQL (p50)', ratio('create-same'), 1.5, '×', 'lower');
   add('dashboard ÷ raw (p50)', ratio('dashboard-pipeline'), 1.5, '×', 'lower');
   add('win rate ÷ raw (p50)', ratio('dashboard-winrate'), 1.5, '×', 'lower');
   add('import', by('import')?.api.rps, 50_000, 'rows/s', 'higher');
@@ -77,8 +85,8 @@ export function writeResults(file: string, chartFile: string, meta: Meta, runs: 
     '# Benchmark results',
     '',
     `Run ${meta.date.slice(0, 16).replace('T', ' ')} UTC at commit \`${meta.commit}\`, **${meta.size}** dataset${meta.quick ? ' (quick: short runs, no conclusions)' : ''}, median of ${meta.runs} run${meta.runs > 1 ? 's' : ''}.`,
-    `Machine: ${meta.machine}, Node ${meta.node}; server ${meta.pinned ? 'pinned to core 0, load generator on core 1 (PostgreSQL unpinned)' : 'not pinned'}.`,
-    `Latency: ${meta.plan.requests} sequential requests over one kept-alive connection (hrtime). Throughput: ${meta.plan.connections} connections for ${meta.plan.seconds} s (autocannon). Mixed load: ${meta.mixedPlan.connections} connections, ${meta.mixedPlan.seconds} s per step.`,
+    `Machine: ${meta.machine}, Node ${meta.node}; server ${meta.pinned ? 'pinned to core 0, load generator on core 1 (PostgreSQL unpinned)' : 'not pinned'}; ${loadText(meta.load)} during the run.`,
+    `Latency: ${meta.plan.requests} sequential requests over one kept-alive connection (hrtime), API and raw in turn. Throughput: ${meta.plan.connections} connections for ${meta.plan.seconds} s (autocannon). Mixed load: ${meta.mixedPlan.connections} connections, ${meta.mixedPlan.seconds} s per step.`,
     'API = the real route with session auth, validation, history, events and serialisation; raw = hand-written SQL on the same server, driver and database (bench/raw-routes.ts).',
     '',
   ];
@@ -87,7 +95,7 @@ export function writeResults(file: string, chartFile: string, meta: Meta, runs: 
     lines.push(
       `## ${run.kind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}`,
       '',
-      `Dataset: ${int(c.contacts)} contacts, ${int(c.companies)} companies, ${int(c.deals)} deals in 3 pipelines, ${int(c.activities)} activities, ${int(c.tasks)} tasks, ${int(c.leads)} leads, ${c.owners} owners (seed ${run.ds.seed}); generated in ${f2(run.ds.seconds.total ?? 0)} s. Server RSS: ${int(run.idleRssMb)} MB idle, ${int(run.loadRssMb)} MB peak under load.`,
+      `Dataset: ${int(c.contacts)} contacts, ${int(c.companies)} companies, ${int(c.deals)} deals in 3 pipelines, ${int(c.activities)} activities, ${int(c.tasks)} tasks, ${int(c.leads)} leads, ${int(c.projects)} records of a custom object (projects), ${c.owners} owners (seed ${run.ds.seed}); generated in ${f2(run.ds.seconds.total ?? 0)} s. Server RSS: ${int(run.idleRssMb)} MB idle, ${int(run.loadRssMb)} MB peak under load.`,
       '',
       '| workload | API p50 ms | API p99 ms | API req/s | raw p50 ms | raw p99 ms | raw req/s | API ÷ raw (p50) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -7,7 +7,7 @@ import { renderChart } from './chart.ts';
 import { existingDataset, type Kind, location, makeDataset, root, serverUrl } from './data.ts';
 import type { Dataset, Size } from './dataset.ts';
 import { benchJobQueue } from './jobs.ts';
-import { type Auth, getJson, measure, median, mixedLoad, post, type Stats, timeOnce } from './measure.ts';
+import { type Auth, getJson, measure, measureInTurn, median, mixedLoad, post, type Stats, timeOnce } from './measure.ts';
 import { goalsOf, type Result, writeResults } from './report.ts';
 
 // `npm run bench [-- --size small|medium|large] [--quick] [--db pglite|postgres] [--runs N]`
@@ -190,8 +190,19 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
       const a: Stats[] = [];
       const r: Stats[] = [];
       for (let i = 0; i < runs; i++) {
-        a.push(await measure(api, auth, plan));
-        if (raw) r.push(await measure(raw, {}, plan));
+        if (!raw) a.push(await measure(api, auth, plan));
+        else {
+          // API and raw requests in turn, so that the ratio is not the drift of the machine's load.
+          const [x, y] = await measureInTurn(
+            [
+              { url: api, headers: auth },
+              { url: raw, headers: {} },
+            ],
+            plan,
+          );
+          a.push(x);
+          r.push(y);
+        }
       }
       record({ key, label, api: median(a), raw: raw ? median(r) : null });
     };
@@ -277,6 +288,60 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
       () => `${base}/api/bench/raw/reports/win-rate?workspaceId=${ws}&pipelineId=${pipe}&months=12`,
     );
 
+    // 9. A custom object's list beside a built-in object's, over as many records (100k at the medium
+    // size): the first 50, most recently changed first (the order the web app opens every list in,
+    // indexed for both), then only those with one value of a custom select field (a quarter of them).
+    const recent = encodeURIComponent('-updatedAt');
+    const eq = (field: string, value: string) => `&filter=${encodeURIComponent(JSON.stringify({ field, op: 'eq', value }))}`;
+    const objectApi = `${base}/api/v1/objects/${ds.objectKey}/records?limit=50&sort=${recent}`;
+    const objectRaw = `${base}/api/bench/raw/objects/${ds.objectKey}/records?workspaceId=${ws}&limit=50`;
+    const contactsApi = `${base}/api/v1/contacts?limit=50&sort=${recent}`;
+    const contactsRaw = `${base}/api/bench/raw/contacts/recent?workspaceId=${ws}&limit=50`;
+    const lists = [
+      {
+        key: 'object-list',
+        label: `list 50 of ${ds.counts.projects.toLocaleString('en')} ${ds.objectKey}s (custom object)`,
+        api: objectApi,
+        raw: objectRaw,
+      },
+      {
+        key: 'object-list-filter',
+        label: '… filtered on a custom select field',
+        api: `${objectApi}${eq('custom.status', 'Active')}`,
+        raw: `${objectRaw}&status=Active`,
+        match: (c: Record<string, unknown>) => c.status === 'Active',
+      },
+      {
+        key: 'contacts-recent',
+        label: `list 50 of ${ds.counts.contacts.toLocaleString('en')} contacts (built-in)`,
+        api: contactsApi,
+        raw: contactsRaw,
+      },
+      {
+        key: 'contacts-recent-filter',
+        label: '… filtered on a custom select field',
+        api: `${contactsApi}${eq('custom.tier', 'Gold')}`,
+        raw: `${contactsRaw}&tier=Gold`,
+        match: (c: Record<string, unknown>) => c.tier === 'Gold',
+      },
+    ];
+    for (const l of lists) {
+      const page = (await getJson(l.api, auth)) as {
+        data: { id: string; lastActivityAt: string | null; custom: Record<string, unknown> }[];
+        nextCursor: null;
+      };
+      same(page, await getJson(l.raw), l.label);
+      if (page.data.length !== 50) throw new Error(`${l.label}: ${page.data.length} rows, not 50`);
+      const match = l.match;
+      if (match && !page.data.every((r) => match(r.custom))) throw new Error(`${l.label}: a row does not match the filter`);
+      await both(
+        l.key,
+        l.label,
+        () => l.api,
+        () => l.raw,
+      );
+    }
+
     // 8. Mixed load (before the writes below change the data): 80% reads, 15% search, 5% writes.
     const reads = [
       () => `/api/v1/contacts/${nextId()}/overview`,
@@ -305,6 +370,52 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
     );
     console.log(`[${kind}] mixed load: ${Math.round(mixed.rps)} req/s at p99 ${mixed.p99.toFixed(1)} ms (${mixed.steps?.join('; ')})`);
     results.push({ db: kind, size, key: 'mixed', label: 'mixed load, 50 users: 80% read, 15% search, 5% write', api: mixed, raw: null });
+
+    // 10. Create a contact: what the outbox adds to a write. The API writes the contact, its search
+    // terms, its create history row and its `contact.created` event in one transaction (a contact
+    // create enqueues no job); the yardsticks are one SQL statement writing the row alone, the same
+    // rows, and the same rows without the event. Each request makes a new person.
+    const stamp = Date.now().toString(36);
+    let made = 0;
+    const person = () => ({ firstName: 'Nora', lastName: `Quist ${made}`, email: `nora.${made++}@new${stamp}.example` });
+    const apiBody = () => {
+      const p = person();
+      return JSON.stringify({ firstName: p.firstName, lastName: p.lastName, emails: [{ value: p.email }] });
+    };
+    const rawBody = () => JSON.stringify({ workspaceId: ws, memberId: ds.ownerId, ...person() });
+    const createApi = `${base}/api/v1/contacts`;
+    const createRaw = (parts: string) => `${base}/api/bench/raw/contacts/create?parts=${parts}`;
+    const allParts = 'terms,history,event';
+    // Before timing: the yardstick writes what it says, and the API's contact has its create history.
+    const check = (await post(createRaw(allParts), {}, JSON.parse(rawBody()), () => true)) as Record<string, number>;
+    if (!(check.terms > 0 && check.history === 1 && check.events === 1)) throw new Error(`raw create wrote ${JSON.stringify(check)}`);
+    const created = (await post(createApi, auth, JSON.parse(apiBody()), (b) => typeof b.id === 'string')) as unknown as { id: string };
+    const history = (await getJson(`${base}/api/v1/contacts/${created.id}/history`, auth)) as { data: { action: string }[] };
+    if (history.data.length !== 1 || history.data[0].action !== 'create') throw new Error('the created contact has no create history');
+    const cr = { api: [] as Stats[], row: [] as Stats[], same: [] as Stats[], noEvent: [] as Stats[] };
+    // The four are timed request by request in turn: the event's share is a fraction of a millisecond,
+    // less than the drift of a shared machine's load between one block of requests and the next.
+    for (let i = 0; i < runs; i++) {
+      const [a, r, s, e] = await measureInTurn(
+        [
+          { url: () => createApi, headers: auth, body: apiBody },
+          { url: () => createRaw(''), headers: {}, body: rawBody },
+          { url: () => createRaw(allParts), headers: {}, body: rawBody },
+          { url: () => createRaw('terms,history'), headers: {}, body: rawBody },
+        ],
+        plan,
+      );
+      cr.api.push(a);
+      cr.row.push(r);
+      cr.same.push(s);
+      cr.noEvent.push(e);
+    }
+    const viaApi = median(cr.api);
+    const [rowAlone, sameRows, noEvent] = [median(cr.row), median(cr.same), median(cr.noEvent)];
+    record({ key: 'create', label: 'create a contact ÷ insert of the row alone', api: viaApi, raw: rowAlone });
+    record({ key: 'create-same', label: '… ÷ the same rows in one SQL statement', api: viaApi, raw: sameRows });
+    record({ key: 'create-sql-extra', label: 'SQL: the same rows ÷ the row alone', api: sameRows, raw: rowAlone });
+    record({ key: 'create-sql-outbox', label: 'SQL: the same rows ÷ those without the event', api: sameRows, raw: noEvent });
 
     // 7. Mass update: reassign contacts in one request, back and forth between two owners.
     // Writes of the large size run once: each moves 50k records or loads 1M rows and takes minutes.
@@ -422,7 +533,7 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
 }
 
 /**
- * Takes the imported people out again, so that the next run measures the same dataset. Foreign-key
+ * Takes the imported and created people out again, so that the next run measures the same dataset. Foreign-key
  * triggers are off for it (nothing refers to these contacts, and leads.converted_contact_id has no
  * index: each deleted row would scan the leads). A failure here is reported, not fatal: the figures
  * are already taken.
@@ -431,7 +542,7 @@ async function removeImported(kind: Kind, ws: string) {
   const db = await openDatabase({ ...location(kind, size), poolSize: 1 });
   try {
     await db.query('set session_replication_role = replica');
-    const gone = `select id from contacts where workspace_id = $1 and emails->0->>'value' ~ '@(imp|raw)[a-z0-9]+f[0-9]+\\.example$'`;
+    const gone = `select id from contacts where workspace_id = $1 and emails->0->>'value' ~ '@((imp|raw)[a-z0-9]+f[0-9]+|new[a-z0-9]+)\\.example$'`;
     await db.query(`create temp table gone as ${gone}`, [ws]);
     await db.query(
       `delete from search_terms s using gone g where s.workspace_id = $1 and s.record_type = 'contact' and s.record_id = g.id`,
@@ -439,6 +550,11 @@ async function removeImported(kind: Kind, ws: string) {
     );
     await db.query(
       `delete from domain_events e using gone g where e.workspace_id = $1 and e.record_type = 'contact' and e.record_id = g.id`,
+      [ws],
+    );
+    // Their history too (append-only for the app: its trigger does not fire in this replica-role session).
+    await db.query(
+      `delete from record_history h using gone g where h.workspace_id = $1 and h.record_type = 'contact' and h.record_id = g.id`,
       [ws],
     );
     await db.query(`delete from contacts c using gone g where c.workspace_id = $1 and c.id = g.id`, [ws]);
@@ -450,8 +566,15 @@ async function removeImported(kind: Kind, ws: string) {
   }
 }
 
+// The machine's 1-minute load average, every 30 s: other work on a shared machine slows both sides of
+// a ratio, and every absolute figure.
+const loadSamples = [os.loadavg()[0]];
+const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0]), 30_000);
 const all: { kind: Kind; results: Result[]; ds: Dataset; idleRssMb: number; loadRssMb: number }[] = [];
 for (const kind of kinds) all.push({ kind, ...(await runOn(kind)) });
+clearInterval(loadTimer);
+loadSamples.push(os.loadavg()[0]);
+const byLoad = [...loadSamples].sort((a, b) => a - b);
 const commit = (() => {
   try {
     return execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
@@ -470,6 +593,7 @@ const meta = {
   pinned: hasTaskset,
   plan,
   mixedPlan,
+  load: { min: byLoad[0], median: byLoad[Math.floor(byLoad.length / 2)], max: byLoad[byLoad.length - 1] },
 };
 const runsOut = all.map((a) => ({ ...a, goals: goalsOf(a.results, a.loadRssMb) }));
 writeResults(values.out, values.chart, meta, runsOut);
