@@ -34,7 +34,15 @@ export const recordEventObjects = [
   'custom_record',
 ] as const;
 /** Settings and people, whose changes are events of their own: `<subject>.created|updated|deleted`. */
-export const settingsEventSubjects = ['member', 'workspace', 'invitation', 'api_key', 'job', 'field_definition'] as const;
+export const settingsEventSubjects = [
+  'member',
+  'workspace',
+  'invitation',
+  'api_key',
+  'job',
+  'field_definition',
+  'automation_rule',
+] as const;
 
 export const eventVersion = 1;
 
@@ -67,6 +75,16 @@ export const eventCatalog: Catalog = {
     version: 1,
     payload: Type.Object({ from: Uuid, to: Uuid }),
     description: 'A deal moved to another stage (also sent as deal.updated): automations react to moves on the board.',
+  },
+  'automation.run_failed': {
+    version: 1,
+    payload: Type.Object({ ruleId: Uuid, runId: Uuid, step: Type.Union([Type.String(), Type.Null()]), error: Type.String() }),
+    description: 'A run of a workflow rule stopped at a step that failed; it can be retried from that step.',
+  },
+  'notification.created': {
+    version: 1,
+    payload: Type.Object({ after: RecordShape }),
+    description: 'A member was sent an in-app notification (after: the notification as GET /notifications lists it).',
   },
 };
 

@@ -1,7 +1,8 @@
 import type { ConsumerDef } from '../jobs/consumers.ts';
+import { automationConsumer } from './automation/automation.consumers.ts';
 
 /**
  * Every reader of the outbox the workers feed. A module that reacts to events (webhooks,
  * automation, notifications) adds its `*.consumers.ts` exports here.
  */
-export const consumerDefs: ConsumerDef[] = [];
+export const consumerDefs: ConsumerDef[] = [automationConsumer];

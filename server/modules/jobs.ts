@@ -1,8 +1,17 @@
 import type { JobDef } from '../jobs/define.ts';
 import { analyzeEmbeddedJob, jobsCleanupJob } from '../jobs/maintenance.jobs.ts';
 import { authCleanupJob } from './auth/auth.jobs.ts';
+import { runJob, scanJob } from './automation/automation.jobs.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importContactsJob } from './imports/imports.jobs.ts';
 
 /** Every kind of job the workers run. A module with background work adds its `*.jobs.ts` exports here. */
-export const jobDefs: JobDef[] = [importContactsJob, authCleanupJob, idempotencyCleanupJob, analyzeEmbeddedJob, jobsCleanupJob];
+export const jobDefs: JobDef[] = [
+  importContactsJob,
+  authCleanupJob,
+  idempotencyCleanupJob,
+  analyzeEmbeddedJob,
+  jobsCleanupJob,
+  runJob,
+  scanJob,
+];

@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { jobRoutes } from '../jobs/jobs.routes.ts';
 import { activityRoutes } from './activities/activities.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { automationRoutes } from './automation/automation.routes.ts';
 import { companyRoutes } from './companies/companies.routes.ts';
 import { contactRoutes } from './contacts/contacts.routes.ts';
 import { dealRoutes } from './deals/deals.routes.ts';
 import { fieldRoutes } from './fields/fields.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
 import { leadRoutes } from './leads/leads.routes.ts';
+import { notificationRoutes } from './notifications/notifications.routes.ts';
 import { objectRoutes } from './objects/objects.routes.ts';
 import { pipelineRoutes } from './pipelines/pipelines.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
@@ -34,4 +36,6 @@ export async function moduleRoutes(app: FastifyInstance) {
   await app.register(jobRoutes);
   await app.register(objectRoutes);
   await app.register(trashRoutes);
+  await app.register(automationRoutes);
+  await app.register(notificationRoutes);
 }

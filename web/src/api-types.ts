@@ -30833,6 +30833,9549 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automation/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Triggers, actions and operators a rule can use, with the schema of each one’s settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            triggers: {
+                                name: string;
+                                label: string;
+                                description: string;
+                                /** @description JSON Schema of the trigger's config or the action's input */
+                                schema: unknown;
+                                /** @description Whether runs are about a record (conditions and record steps apply) */
+                                hasRecord: boolean;
+                                /** @description Whether conditions may read `previous.<field>` */
+                                hasPrevious: boolean;
+                            }[];
+                            actions: {
+                                name: string;
+                                label: string;
+                                description: string;
+                                /** @description JSON Schema of the trigger's config or the action's input */
+                                schema: unknown;
+                                needsRecord: boolean;
+                            }[];
+                            /** @description Filter operators by field kind */
+                            operators: {
+                                [key: string]: string[];
+                            };
+                            limits: {
+                                steps: number;
+                                nesting: number;
+                                rules: number;
+                                causeChain: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rules of this workspace, by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The saved version in force; every save makes the next one (send it back to save) */
+                                version: number;
+                                name: string;
+                                description: string | null;
+                                enabled: boolean;
+                                /** @description The RuleDefinition of the version in force */
+                                definition: unknown;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                webhookSecret?: string;
+                                webhookPath?: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a rule (422 names every problem by its path, e.g. body.definition.steps.2.input.fields.amountMinor) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        description?: string | null;
+                        /** @description default true */
+                        enabled?: boolean;
+                        definition: {
+                            trigger: {
+                                /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                type: string;
+                                /** @description The trigger's settings, as its schema in the catalog says */
+                                config?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                            conditions?: unknown;
+                            steps: {
+                                /** @enum {unknown} */
+                                type: "if" | "wait" | "action";
+                                label?: string;
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                condition?: unknown;
+                                then?: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                else?: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                wait?: {
+                                    /** @enum {unknown} */
+                                    kind: "duration" | "date" | "condition";
+                                    duration?: {
+                                        amount: number;
+                                        /** @enum {unknown} */
+                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                    };
+                                    /** @description kind date: a date or date-time field of the record */
+                                    field?: string;
+                                    offset?: {
+                                        amount: number;
+                                        /** @enum {unknown} */
+                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                    };
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    timeout?: {
+                                        amount: number;
+                                        /** @enum {unknown} */
+                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                    };
+                                    /**
+                                     * @description kind condition: default continue
+                                     * @enum {unknown}
+                                     */
+                                    onTimeout?: "continue" | "stop";
+                                };
+                                /** @description An action of GET /automation/catalog */
+                                action?: string;
+                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                input?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                            timeZone?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The saved version in force; every save makes the next one (send it back to save) */
+                            version: number;
+                            name: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** @description The RuleDefinition of the version in force */
+                            definition: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            webhookSecret?: string;
+                            webhookPath?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule, with the definition in force */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The saved version in force; every save makes the next one (send it back to save) */
+                            version: number;
+                            name: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** @description The RuleDefinition of the version in force */
+                            definition: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            webhookSecret?: string;
+                            webhookPath?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a rule; its unfinished runs are cancelled */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The saved version in force; every save makes the next one (send it back to save) */
+                            version: number;
+                            name: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** @description The RuleDefinition of the version in force */
+                            definition: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            webhookSecret?: string;
+                            webhookPath?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Save a new version of a rule (send the version you read; runs keep the version they ran) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        description?: string | null;
+                        definition?: {
+                            trigger: {
+                                /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                type: string;
+                                /** @description The trigger's settings, as its schema in the catalog says */
+                                config?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                            conditions?: unknown;
+                            steps: {
+                                /** @enum {unknown} */
+                                type: "if" | "wait" | "action";
+                                label?: string;
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                condition?: unknown;
+                                then?: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                else?: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                wait?: {
+                                    /** @enum {unknown} */
+                                    kind: "duration" | "date" | "condition";
+                                    duration?: {
+                                        amount: number;
+                                        /** @enum {unknown} */
+                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                    };
+                                    /** @description kind date: a date or date-time field of the record */
+                                    field?: string;
+                                    offset?: {
+                                        amount: number;
+                                        /** @enum {unknown} */
+                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                    };
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    timeout?: {
+                                        amount: number;
+                                        /** @enum {unknown} */
+                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                    };
+                                    /**
+                                     * @description kind condition: default continue
+                                     * @enum {unknown}
+                                     */
+                                    onTimeout?: "continue" | "stop";
+                                };
+                                /** @description An action of GET /automation/catalog */
+                                action?: string;
+                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                input?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                            timeZone?: string;
+                        };
+                        /** @description The version you read (or send If-Match) */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The saved version in force; every save makes the next one (send it back to save) */
+                            version: number;
+                            name: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** @description The RuleDefinition of the version in force */
+                            definition: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            webhookSecret?: string;
+                            webhookPath?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused rule (its waiting runs go on; time triggers count from now) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The saved version in force; every save makes the next one (send it back to save) */
+                            version: number;
+                            name: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** @description The RuleDefinition of the version in force */
+                            definition: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            webhookSecret?: string;
+                            webhookPath?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a rule: no new runs; waiting runs stay parked until it is enabled again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The saved version in force; every save makes the next one (send it back to save) */
+                            version: number;
+                            name: string;
+                            description: string | null;
+                            enabled: boolean;
+                            /** @description The RuleDefinition of the version in force */
+                            definition: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            webhookSecret?: string;
+                            webhookPath?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved versions of a rule, newest first, with their run counts */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                ruleId: string;
+                                version: number;
+                                name: string;
+                                description: string | null;
+                                definition: unknown;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                /** @description Runs of this version */
+                                runCount: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{id}/webhook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new signing secret for a webhook rule (shown once; the old one stops working) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Shown once: sign each call with it */
+                            secret: string;
+                            webhookPath: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a manual rule now, on the records given (one run each) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Records of the trigger's object to run on (one run each); an empty list for a rule whose runs have no record */
+                        recordIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            runs: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                ruleId: string;
+                                ruleVersion: number;
+                                ruleName: string;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped";
+                                /** @description The object the run is about: deal, contact … or a custom object key */
+                                objectType: string | null;
+                                /** Format: uuid */
+                                recordId: string | null;
+                                /** @description What started the run: type, and the event (eventId, eventType, changes, record) or the time, caller, webhook body */
+                                trigger: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description The step the run is at or stopped at: `2`, `1.then.0` */
+                                position: string | null;
+                                /** Format: date-time */
+                                resumeAt: string | null;
+                                /** @description Why a run was skipped or stopped */
+                                reason: string | null;
+                                error: string | null;
+                                /** @description Starts, retries included */
+                                attempts: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the rule would do for a record, without doing it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description The record to try the rule on
+                         */
+                        recordId?: string;
+                        /** @description Values before a pretended change (`{"stageId": "…"}`), for conditions on previous values */
+                        previous?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Whether the rule's conditions hold for the record */
+                            matched: boolean;
+                            /** @description How the conditions came out, in words */
+                            conditions: string;
+                            /** @description The steps the run would take (none when the conditions do not hold) */
+                            steps: {
+                                path: string;
+                                /** @enum {unknown} */
+                                type: "if" | "wait" | "action";
+                                action: string | null;
+                                label: string | null;
+                                /** @enum {unknown} */
+                                outcome: "would_run" | "branch" | "would_wait" | "would_fail" | "stopped";
+                                /** @description What the step would do, in words */
+                                description: string;
+                                input: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What an unsaved rule would do for a record, without doing it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description The record to try the rule on
+                         */
+                        recordId?: string;
+                        /** @description Values before a pretended change (`{"stageId": "…"}`), for conditions on previous values */
+                        previous?: {
+                            [key: string]: unknown;
+                        };
+                        definition: {
+                            trigger: {
+                                /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                type: string;
+                                /** @description The trigger's settings, as its schema in the catalog says */
+                                config?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                            conditions?: unknown;
+                            steps: {
+                                /** @enum {unknown} */
+                                type: "if" | "wait" | "action";
+                                label?: string;
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                condition?: unknown;
+                                then?: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                else?: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                /** @description if-steps nest at most 4 levels */
+                                                then?: unknown[];
+                                                /** @description if-steps nest at most 4 levels */
+                                                else?: unknown[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                wait?: {
+                                    /** @enum {unknown} */
+                                    kind: "duration" | "date" | "condition";
+                                    duration?: {
+                                        amount: number;
+                                        /** @enum {unknown} */
+                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                    };
+                                    /** @description kind date: a date or date-time field of the record */
+                                    field?: string;
+                                    offset?: {
+                                        amount: number;
+                                        /** @enum {unknown} */
+                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                    };
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    timeout?: {
+                                        amount: number;
+                                        /** @enum {unknown} */
+                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                    };
+                                    /**
+                                     * @description kind condition: default continue
+                                     * @enum {unknown}
+                                     */
+                                    onTimeout?: "continue" | "stop";
+                                };
+                                /** @description An action of GET /automation/catalog */
+                                action?: string;
+                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                input?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                            timeZone?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Whether the rule's conditions hold for the record */
+                            matched: boolean;
+                            /** @description How the conditions came out, in words */
+                            conditions: string;
+                            /** @description The steps the run would take (none when the conditions do not hold) */
+                            steps: {
+                                path: string;
+                                /** @enum {unknown} */
+                                type: "if" | "wait" | "action";
+                                action: string | null;
+                                label: string | null;
+                                /** @enum {unknown} */
+                                outcome: "would_run" | "branch" | "would_wait" | "would_fail" | "stopped";
+                                /** @description What the step would do, in words */
+                                description: string;
+                                input: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs, newest first: of a rule, about a record, in a status */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Runs of this rule */
+                    ruleId?: string;
+                    /** @description Runs about this record */
+                    recordId?: string;
+                    status?: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped";
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                ruleId: string;
+                                ruleVersion: number;
+                                ruleName: string;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped";
+                                /** @description The object the run is about: deal, contact … or a custom object key */
+                                objectType: string | null;
+                                /** Format: uuid */
+                                recordId: string | null;
+                                /** @description What started the run: type, and the event (eventId, eventType, changes, record) or the time, caller, webhook body */
+                                trigger: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description The step the run is at or stopped at: `2`, `1.then.0` */
+                                position: string | null;
+                                /** Format: date-time */
+                                resumeAt: string | null;
+                                /** @description Why a run was skipped or stopped */
+                                reason: string | null;
+                                error: string | null;
+                                /** @description Starts, retries included */
+                                attempts: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with its log: each step, its input, outcome, duration and error */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            ruleId: string;
+                            ruleVersion: number;
+                            ruleName: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped";
+                            /** @description The object the run is about: deal, contact … or a custom object key */
+                            objectType: string | null;
+                            /** Format: uuid */
+                            recordId: string | null;
+                            /** @description What started the run: type, and the event (eventId, eventType, changes, record) or the time, caller, webhook body */
+                            trigger: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The step the run is at or stopped at: `2`, `1.then.0` */
+                            position: string | null;
+                            /** Format: date-time */
+                            resumeAt: string | null;
+                            /** @description Why a run was skipped or stopped */
+                            reason: string | null;
+                            error: string | null;
+                            /** @description Starts, retries included */
+                            attempts: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** @description The chain of events and rules that led to this run */
+                            causes: string[];
+                            steps: {
+                                seq: number;
+                                path: string;
+                                /** @enum {unknown} */
+                                type: "if" | "wait" | "action";
+                                action: string | null;
+                                label: string | null;
+                                /** @description The input as the step ran it (templates filled in) */
+                                input: unknown;
+                                /** @enum {unknown} */
+                                outcome: "done" | "branch" | "waiting" | "resumed" | "timed_out" | "failed" | "stopped";
+                                /** @description What happened, in words */
+                                detail: string | null;
+                                /** @description What the step made: ids of records written, the branch taken … */
+                                output: unknown;
+                                error: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                durationMs: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/runs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed run again from the step that failed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            ruleId: string;
+                            ruleVersion: number;
+                            ruleName: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped";
+                            /** @description The object the run is about: deal, contact … or a custom object key */
+                            objectType: string | null;
+                            /** Format: uuid */
+                            recordId: string | null;
+                            /** @description What started the run: type, and the event (eventId, eventType, changes, record) or the time, caller, webhook body */
+                            trigger: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The step the run is at or stopped at: `2`, `1.then.0` */
+                            position: string | null;
+                            /** Format: date-time */
+                            resumeAt: string | null;
+                            /** @description Why a run was skipped or stopped */
+                            reason: string | null;
+                            error: string | null;
+                            /** @description Starts, retries included */
+                            attempts: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** @description The chain of events and rules that led to this run */
+                            causes: string[];
+                            steps: {
+                                seq: number;
+                                path: string;
+                                /** @enum {unknown} */
+                                type: "if" | "wait" | "action";
+                                action: string | null;
+                                label: string | null;
+                                /** @description The input as the step ran it (templates filled in) */
+                                input: unknown;
+                                /** @enum {unknown} */
+                                outcome: "done" | "branch" | "waiting" | "resumed" | "timed_out" | "failed" | "stopped";
+                                /** @description What happened, in words */
+                                detail: string | null;
+                                /** @description What the step made: ids of records written, the branch taken … */
+                                output: unknown;
+                                error: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                durationMs: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a run that has not finished */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            ruleId: string;
+                            ruleVersion: number;
+                            ruleName: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped";
+                            /** @description The object the run is about: deal, contact … or a custom object key */
+                            objectType: string | null;
+                            /** Format: uuid */
+                            recordId: string | null;
+                            /** @description What started the run: type, and the event (eventId, eventType, changes, record) or the time, caller, webhook body */
+                            trigger: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The step the run is at or stopped at: `2`, `1.then.0` */
+                            position: string | null;
+                            /** Format: date-time */
+                            resumeAt: string | null;
+                            /** @description Why a run was skipped or stopped */
+                            reason: string | null;
+                            error: string | null;
+                            /** @description Starts, retries included */
+                            attempts: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** @description The chain of events and rules that led to this run */
+                            causes: string[];
+                            steps: {
+                                seq: number;
+                                path: string;
+                                /** @enum {unknown} */
+                                type: "if" | "wait" | "action";
+                                action: string | null;
+                                label: string | null;
+                                /** @description The input as the step ran it (templates filled in) */
+                                input: unknown;
+                                /** @enum {unknown} */
+                                outcome: "done" | "branch" | "waiting" | "resumed" | "timed_out" | "failed" | "stopped";
+                                /** @description What happened, in words */
+                                detail: string | null;
+                                /** @description What the step made: ids of records written, the branch taken … */
+                                output: unknown;
+                                error: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                durationMs: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Automation settings: the rate guard */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Runs a workspace may start per minute; runs beyond are skipped and admins are told */
+                            runsPerMinute: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the automation settings */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        runsPerMinute: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Runs a workspace may start per minute; runs beyond are skipped and admins are told */
+                            runsPerMinute: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/automation/hooks/{workspaceId}/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a webhook rule: signed with X-Rapport-Timestamp and X-Rapport-Signature (v1=HMAC-SHA256 of "<timestamp>.<body>") */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                    ruleId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Any JSON object */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            runId: string | null;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: only those not read yet */
+                    unread?: boolean;
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                memberId: string;
+                                title: string;
+                                body: string | null;
+                                /** @description deal, contact … or a custom object key: the record the notice links to */
+                                recordType: string | null;
+                                /** Format: uuid */
+                                recordId: string | null;
+                                /** Format: date-time */
+                                readAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of my notifications are unread */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            memberId: string;
+                            title: string;
+                            body: string | null;
+                            /** @description deal, contact … or a custom object key: the record the notice links to */
+                            recordType: string | null;
+                            /** Format: uuid */
+                            recordId: string | null;
+                            /** Format: date-time */
+                            readAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Notices marked read by this call */
+                            marked: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
