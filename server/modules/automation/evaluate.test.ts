@@ -82,7 +82,11 @@ async function world(): Promise<World> {
 
 /** Values a filter on a field of this kind may compare with: those the records hold, and a few more. */
 function valuesOf(kind: string, field: string, w: World, read: (r: Rec, f: string) => unknown) {
-  const held = w.records.map((r) => read(r, field)).filter((v) => v !== null && v !== undefined);
+  let held = w.records.map((r) => read(r, field)).filter((v) => v !== null && v !== undefined);
+  // The database keeps times to the microsecond and the API shows milliseconds, which is what a
+  // condition in JavaScript sees: a bound a millisecond either side of a record's time splits
+  // records the same way in both, the record's own (rounded) time would not.
+  if (kind === 'datetime') held = held.flatMap((v) => [-1, 1].map((d) => new Date(Date.parse(String(v)) + d).toISOString()));
   const extra: Record<string, unknown[]> = {
     text: ['', 'a', 'A', '%', '_', '\\', 'ab'],
     number: [0, 1, 50, 1_000_000, -5, 2.5],
