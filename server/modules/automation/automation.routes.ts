@@ -256,7 +256,8 @@ async function hookRoutes(app: FastifyInstance) {
     parse(req, body as string, done);
   });
   app.post('/automation/hooks/:workspaceId/:ruleId', {
-    config: { permission: 'public' },
+    // A stranger may call it: each address gets a budget, beside the workspace's rate guard on runs.
+    config: { permission: 'public', rateLimit: { max: 600, timeWindow: '1 minute' } },
     schema: {
       tags: ['Automation'],
       summary: 'Start a webhook rule: signed with X-Rapport-Timestamp and X-Rapport-Signature (v1=HMAC-SHA256 of "<timestamp>.<body>")',

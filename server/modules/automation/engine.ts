@@ -117,7 +117,7 @@ async function takeStep(tx: Tx, workspaceId: string, runId: string, lastTry: boo
   if (run.status !== 'running') {
     await tx
       .update(automationRuns)
-      .set({ status: 'running', startedAt: run.startedAt ?? at, attempts: run.status === 'queued' ? run.attempts + 1 : run.attempts })
+      .set({ status: 'running', startedAt: run.startedAt ?? at, attempts: run.startedAt ? run.attempts : run.attempts + 1 })
       .where(and(eq(automationRuns.workspaceId, workspaceId), eq(automationRuns.id, runId)));
   }
   if (!step) {

@@ -215,7 +215,7 @@ export async function retryRun(conn: Conn, ctx: Ctx, id: string) {
   if (run.status !== 'failed') throw conflict('not_failed', `Only a failed run can be retried; this one is ${run.status}`);
   await conn
     .update(automationRuns)
-    .set({ status: 'queued', error: null, finishedAt: null, updatedAt: now() })
+    .set({ status: 'queued', error: null, finishedAt: null, attempts: run.attempts + 1, updatedAt: now() })
     .where(and(eq(automationRuns.workspaceId, ctx.workspaceId), eq(automationRuns.id, id)));
   await enqueue(conn, runJob, { workspaceId: ctx.workspaceId, runId: id }, { workspaceId: ctx.workspaceId });
   return getRun(conn, ctx, id);

@@ -153,6 +153,8 @@ describe('runs', () => {
     expect((await tasksOf(s, 'deals', deal.id)).map((t) => t.title).sort()).toEqual(['Closes tomorrow', 'Two days on: Patient']);
     const log = (await runDetail(s, parked.id)).steps.map((x: { path: string; outcome: string }) => `${x.path}:${x.outcome}`);
     expect(log).toEqual(['0:waiting', '0:resumed', '1:done', '2:waiting', '2:resumed', '3:done']);
+    // Resuming is no new attempt: attempts count starts and retries.
+    expect((await runDetail(s, parked.id)).attempts).toBe(1);
   });
 
   it('waits until a condition holds, woken by a change of the record, or times out', async () => {
