@@ -31099,8 +31099,1355 @@ export interface paths {
                                 name: string;
                                 description: string | null;
                                 enabled: boolean;
-                                /** @description The RuleDefinition of the version in force */
-                                definition: unknown;
+                                definition: {
+                                    trigger: {
+                                        /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                        type: string;
+                                        /** @description The trigger's settings, as its schema in the catalog says */
+                                        config?: {
+                                            [key: string]: unknown;
+                                        };
+                                    };
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    conditions?: unknown;
+                                    steps: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                    timeZone?: string;
+                                };
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -32666,8 +34013,1355 @@ export interface paths {
                             name: string;
                             description: string | null;
                             enabled: boolean;
-                            /** @description The RuleDefinition of the version in force */
-                            definition: unknown;
+                            definition: {
+                                trigger: {
+                                    /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                    type: string;
+                                    /** @description The trigger's settings, as its schema in the catalog says */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                conditions?: unknown;
+                                steps: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                timeZone?: string;
+                            };
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -32888,8 +35582,1355 @@ export interface paths {
                             name: string;
                             description: string | null;
                             enabled: boolean;
-                            /** @description The RuleDefinition of the version in force */
-                            definition: unknown;
+                            definition: {
+                                trigger: {
+                                    /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                    type: string;
+                                    /** @description The trigger's settings, as its schema in the catalog says */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                conditions?: unknown;
+                                steps: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                timeZone?: string;
+                            };
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -33099,8 +37140,1355 @@ export interface paths {
                             name: string;
                             description: string | null;
                             enabled: boolean;
-                            /** @description The RuleDefinition of the version in force */
-                            definition: unknown;
+                            definition: {
+                                trigger: {
+                                    /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                    type: string;
+                                    /** @description The trigger's settings, as its schema in the catalog says */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                conditions?: unknown;
+                                steps: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                timeZone?: string;
+                            };
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -34668,8 +40056,1355 @@ export interface paths {
                             name: string;
                             description: string | null;
                             enabled: boolean;
-                            /** @description The RuleDefinition of the version in force */
-                            definition: unknown;
+                            definition: {
+                                trigger: {
+                                    /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                    type: string;
+                                    /** @description The trigger's settings, as its schema in the catalog says */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                conditions?: unknown;
+                                steps: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                timeZone?: string;
+                            };
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -34916,8 +41651,1355 @@ export interface paths {
                             name: string;
                             description: string | null;
                             enabled: boolean;
-                            /** @description The RuleDefinition of the version in force */
-                            definition: unknown;
+                            definition: {
+                                trigger: {
+                                    /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                    type: string;
+                                    /** @description The trigger's settings, as its schema in the catalog says */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                conditions?: unknown;
+                                steps: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                timeZone?: string;
+                            };
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -35140,8 +43222,1355 @@ export interface paths {
                             name: string;
                             description: string | null;
                             enabled: boolean;
-                            /** @description The RuleDefinition of the version in force */
-                            definition: unknown;
+                            definition: {
+                                trigger: {
+                                    /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                    type: string;
+                                    /** @description The trigger's settings, as its schema in the catalog says */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                conditions?: unknown;
+                                steps: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                timeZone?: string;
+                            };
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -35365,7 +44794,1355 @@ export interface paths {
                                 version: number;
                                 name: string;
                                 description: string | null;
-                                definition: unknown;
+                                definition: {
+                                    trigger: {
+                                        /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                        type: string;
+                                        /** @description The trigger's settings, as its schema in the catalog says */
+                                        config?: {
+                                            [key: string]: unknown;
+                                        };
+                                    };
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    conditions?: unknown;
+                                    steps: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    then?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    else?: {
+                                                        /** @enum {unknown} */
+                                                        type: "if" | "wait" | "action";
+                                                        label?: string;
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        then?: unknown[];
+                                                        /** @description if-steps nest at most 4 levels */
+                                                        else?: unknown[];
+                                                        wait?: {
+                                                            /** @enum {unknown} */
+                                                            kind: "duration" | "date" | "condition";
+                                                            duration?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description kind date: a date or date-time field of the record */
+                                                            field?: string;
+                                                            offset?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                            condition?: unknown;
+                                                            timeout?: {
+                                                                amount: number;
+                                                                /** @enum {unknown} */
+                                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                                            };
+                                                            /**
+                                                             * @description kind condition: default continue
+                                                             * @enum {unknown}
+                                                             */
+                                                            onTimeout?: "continue" | "stop";
+                                                        };
+                                                        /** @description An action of GET /automation/catalog */
+                                                        action?: string;
+                                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                        input?: {
+                                                            [key: string]: unknown;
+                                                        };
+                                                    }[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                    timeZone?: string;
+                                };
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: uuid */

@@ -196,7 +196,7 @@ describe('automation in rapport worker processes', () => {
     await stop(survivor);
   }, 120_000);
 
-  it('resumes a wait of two days in a worker started after the others stopped, and fires a date trigger once', async () => {
+  it('resumes a wait of two days in a worker started after the others stopped, and fires a date trigger and schedule ticks once', async () => {
     const ctx = await workspace();
     const waiting = await rule(ctx, {
       trigger: { type: 'record_created', config: { object: 'deal' } },
@@ -210,6 +210,13 @@ describe('automation in rapport worker processes', () => {
       trigger: { type: 'date_reached', config: { object: 'deal', field: 'expectedCloseDate', atTime: '00:00' } },
       timeZone: 'UTC',
       steps: [{ type: 'action', action: 'notify', input: { to: { kind: 'owner' }, title: 'Closing day of {{record.name}}' } }],
+    });
+    const everyMinute = await rule(ctx, {
+      trigger: { type: 'schedule', config: { cron: '* * * * *' } },
+      timeZone: 'UTC',
+      steps: [
+        { type: 'action', action: 'notify', input: { to: { kind: 'member', memberId: ctx.memberId }, title: 'Tick {{trigger.tick}}' } },
+      ],
     });
     const first = [worker(), worker()];
     await consumerReady();
@@ -237,6 +244,14 @@ describe('automation in rapport worker processes', () => {
     );
     await new Promise((r) => setTimeout(r, 1500));
     expect(await runsOf(ctx, dated.id)).toHaveLength(1);
+    // Ticks fire once each however many scans look, and the 2,880 minutes the clock jumped fire once, not once a minute.
+    const ticks = await selectRows<{ tick: string }>(
+      database.db,
+      sql`select trigger->>'tick' as tick from automation_runs where workspace_id = ${ctx.workspaceId} and rule_id = ${everyMinute.id}`,
+    );
+    expect(ticks.length).toBeGreaterThanOrEqual(1);
+    expect(ticks.length).toBeLessThanOrEqual(4);
+    expect(new Set(ticks.map((t) => t.tick)).size).toBe(ticks.length);
     await Promise.all(later.map((c) => stop(c)));
   }, 120_000);
 });

@@ -199,3 +199,34 @@ export function schemaErrors(schema: TSchema, value: unknown, at: string): Field
         : (e.message ?? 'is invalid');
   return [problem(field, e.keyword === 'additionalProperties' ? 'unknown_setting' : e.keyword, message)];
 }
+
+/**
+ * A value a field may hold, by its kind (for a trigger's `from` and `to`): read-only fields such as a
+ * deal's status are compared too, so their write schema cannot be the measure. Fields without a
+ * kind (lists such as a deal's contacts) take any value.
+ */
+export function checkKindValue(spec: FieldSpec | undefined, value: unknown, at: string): FieldError[] {
+  if (!spec || value === null) return [];
+  const ok = (() => {
+    switch (spec.kind) {
+      case 'number':
+        return typeof value === 'number' && Number.isFinite(value);
+      case 'boolean':
+        return typeof value === 'boolean';
+      case 'enum':
+        return typeof value === 'string' && (spec.options ?? []).includes(value);
+      case 'multiselect':
+      case 'labeledValues':
+        return Array.isArray(value);
+      case 'date':
+        return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+      case 'datetime':
+        return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+      case 'uuid':
+        return typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value);
+      default:
+        return typeof value === 'string';
+    }
+  })();
+  return ok ? [] : [problem(at, 'wrong_type', `is not a ${spec.kind} value${spec.options ? ` (one of ${spec.options.join(', ')})` : ''}`)];
+}

@@ -84,7 +84,10 @@ export async function receiveHook(
   body: unknown,
 ) {
   const lookup = ruleCtx(workspaceId, null);
-  const rule = await findRule(conn, lookup, ruleId).catch(() => null);
+  const rule = await findRule(conn, lookup, ruleId).catch((err) => {
+    if (err instanceof AppError && err.status === 404) return null;
+    throw err;
+  });
   // One answer for every rule that cannot take calls, so that the path tells a stranger nothing.
   if (rule?.triggerType !== 'webhook' || !rule.webhookSecret) throw notFound('Webhook');
   const ts = headers.timestamp ?? '';

@@ -74,6 +74,15 @@ describe('triggers', () => {
       },
       steps: [note('Crossed ten thousand')],
     });
+    const won = await makeRule(s, {
+      trigger: { type: 'field_changed', config: { object: 'deal', field: 'status', from: 'open', to: 'won' } },
+      steps: [note('Won {{record.name}}')],
+    });
+    const bad = await api(s).post('/automation/rules', {
+      name: 'Bad',
+      definition: { trigger: { type: 'field_changed', config: { object: 'deal', field: 'status', to: 'sold' } }, steps: [] },
+    });
+    expect(bad.json().errors).toEqual([expect.objectContaining({ field: 'body.definition.trigger.config.to', code: 'wrong_type' })]);
     const deal = await newDeal(s, { name: 'Globex', amountMinor: 500_000 });
     await updateDeal(s, deal.id, { probability: 80 });
     await updateDeal(s, deal.id, { probability: 90 });
@@ -86,6 +95,8 @@ describe('triggers', () => {
     expect((await runsOf(s, crossed.id)).length).toBe(1);
     expect((await runsOf(s, toWon.id)).length).toBe(1);
     expect((await runDetail(s, runs[0].id)).trigger.changes).toEqual([{ field: 'amountMinor', old: 500_000, new: 2_000_000 }]);
+    await updateDeal(s, deal.id, { stageId: (await stages(s)).Won });
+    expect((await settledRuns(s, won.id, 1))[0]).toMatchObject({ status: 'completed', recordId: deal.id });
   });
 
   it('fires when a deal moves to a stage', async () => {

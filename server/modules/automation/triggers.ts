@@ -4,7 +4,7 @@ import { Offset } from '../../../contract/automation.ts';
 import { Uuid } from '../../../contract/common.ts';
 import type { FieldError } from '../../http/errors.ts';
 import { findLiveStage, isLivePipeline } from '../pipelines/pipelines.service.ts';
-import { checkField, checkFieldValues, problem } from './checks.ts';
+import { checkField, checkKindValue, problem } from './checks.ts';
 import type { AutomationObject, Rec } from './objects.ts';
 import { type CheckEnv, defineTrigger, type TriggerDef, type TriggerMatch } from './types.ts';
 
@@ -136,10 +136,9 @@ export const fieldChanged = defineTrigger({
     if (!obj) return errors;
     const fieldErrors = await checkChangeField(env, obj, c.field, `${at}.field`);
     if (fieldErrors.length) return fieldErrors;
+    const spec = (await env.fields(obj)).spec(c.field);
     for (const side of ['from', 'to'] as const) {
-      if (c[side] === undefined || c[side] === null) continue;
-      const found = await checkFieldValues({ [c.field]: c[side] }, obj, env, 'update', at);
-      errors.push(...found.map((e) => ({ ...e, field: `${at}.${side}` })));
+      if (c[side] !== undefined) errors.push(...checkKindValue(spec, c[side], `${at}.${side}`));
     }
     return errors;
   },
