@@ -34,7 +34,16 @@ export const recordEventObjects = [
   'custom_record',
 ] as const;
 /** Settings and people, whose changes are events of their own: `<subject>.created|updated|deleted`. */
-export const settingsEventSubjects = ['member', 'workspace', 'invitation', 'api_key', 'job', 'field_definition', 'webhook'] as const;
+export const settingsEventSubjects = [
+  'webhook',
+  'member',
+  'workspace',
+  'invitation',
+  'api_key',
+  'job',
+  'field_definition',
+  'automation_rule',
+] as const;
 
 export const eventVersion = 1;
 
@@ -72,6 +81,16 @@ export const eventCatalog: Catalog = {
     version: 1,
     payload: Type.Object({ reason: Type.String(), failures: Type.Integer(), failingSince: Type.String({ format: 'date-time' }) }),
     description: 'Rapport turned a webhook endpoint off after it failed for too long (also sent as webhook.updated): admins are told.',
+  },
+  'automation.run_failed': {
+    version: 1,
+    payload: Type.Object({ ruleId: Uuid, runId: Uuid, step: Type.Union([Type.String(), Type.Null()]), error: Type.String() }),
+    description: 'A run of a workflow rule stopped at a step that failed; it can be retried from that step.',
+  },
+  'notification.created': {
+    version: 1,
+    payload: Type.Object({ after: RecordShape }),
+    description: 'A member was sent an in-app notification (after: the notification as GET /notifications lists it).',
   },
 };
 

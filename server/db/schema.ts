@@ -3,6 +3,7 @@
 export * from '../jobs/jobs.table.ts';
 export * from '../modules/activities/activities.table.ts';
 export * from '../modules/auth/auth.table.ts';
+export * from '../modules/automation/automation.table.ts';
 export * from '../modules/companies/companies.table.ts';
 export * from '../modules/contacts/contacts.table.ts';
 export * from '../modules/deals/deals.table.ts';
@@ -10,6 +11,7 @@ export * from '../modules/fields/fields.table.ts';
 export * from '../modules/history/history.table.ts';
 export * from '../modules/imports/imports.table.ts';
 export * from '../modules/leads/leads.table.ts';
+export * from '../modules/notifications/notifications.table.ts';
 export * from '../modules/objects/objects.table.ts';
 export * from '../modules/pipelines/pipelines.table.ts';
 export * from '../modules/search/search.table.ts';

@@ -1,8 +1,9 @@
 import type { ConsumerDef } from '../jobs/consumers.ts';
+import { automationConsumer } from './automation/automation.consumers.ts';
 import { webhookConsumer } from './webhooks/webhooks.consumers.ts';
 
 /**
  * Every reader of the outbox the workers feed. A module that reacts to events (webhooks,
  * automation, notifications) adds its `*.consumers.ts` exports here.
  */
-export const consumerDefs: ConsumerDef[] = [webhookConsumer];
+export const consumerDefs: ConsumerDef[] = [webhookConsumer, automationConsumer];

@@ -1,6 +1,7 @@
 import type { JobDef } from '../jobs/define.ts';
 import { analyzeEmbeddedJob, jobsCleanupJob } from '../jobs/maintenance.jobs.ts';
 import { authCleanupJob } from './auth/auth.jobs.ts';
+import { runJob, scanJob } from './automation/automation.jobs.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importContactsJob } from './imports/imports.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
@@ -14,4 +15,6 @@ export const jobDefs: JobDef[] = [
   jobsCleanupJob,
   deliverWebhookJob,
   webhookCleanupJob,
+  runJob,
+  scanJob,
 ];

@@ -2,6 +2,7 @@ import type { App } from '../http/typed-app.ts';
 import { jobRoutes } from '../jobs/jobs.routes.ts';
 import { activityRoutes } from './activities/activities.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { automationRoutes } from './automation/automation.routes.ts';
 import { companyRoutes } from './companies/companies.routes.ts';
 import { contactRoutes } from './contacts/contacts.routes.ts';
 import { dealRoutes } from './deals/deals.routes.ts';
@@ -9,6 +10,7 @@ import { fieldRoutes } from './fields/fields.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
 import { leadRoutes } from './leads/leads.routes.ts';
 import { liveRoutes } from './live/live.routes.ts';
+import { notificationRoutes } from './notifications/notifications.routes.ts';
 import { objectRoutes } from './objects/objects.routes.ts';
 import { pipelineRoutes } from './pipelines/pipelines.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
@@ -38,4 +40,6 @@ export async function moduleRoutes(app: App) {
   await app.register(trashRoutes);
   await app.register(liveRoutes);
   await app.register(webhookRoutes);
+  await app.register(automationRoutes);
+  await app.register(notificationRoutes);
 }

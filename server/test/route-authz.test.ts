@@ -35,7 +35,11 @@ async function call(
   return app.inject({
     method: route.method as 'GET',
     url,
-    headers: { ...(s?.headers ?? {}), ...(sample.contentType ? { 'content-type': sample.contentType } : {}) },
+    headers: {
+      ...(s?.headers ?? {}),
+      ...(sample.contentType ? { 'content-type': sample.contentType } : {}),
+      ...(sample.headers ? sample.headers(bodyFrom, params, body) : {}),
+    },
     ...(body !== undefined ? { payload: body as object } : route.method !== 'GET' && route.method !== 'DELETE' ? { payload: {} } : {}),
   });
 }

@@ -12,6 +12,8 @@ export interface RouteSample {
   query?: string;
   /** Content-Type of the body when it is not JSON (a CSV file: `text/csv`); the body is then sent as it is. */
   contentType?: string;
+  /** Headers the call needs besides credentials (a signed webhook's signature), made from the body about to be sent. */
+  headers?: (owner: Session, params: Record<string, string>, body: unknown) => Record<string, string>;
   /**
    * Path params that name a kind of thing (`type` = contact), not data of the workspace: answers to
    * anyone may say them (a 400 lists a param's allowed values), so the leak checks skip them.

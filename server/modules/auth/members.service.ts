@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
@@ -24,4 +24,32 @@ export async function assertMembers(conn: Conn, ctx: Ctx, refs: { field: string;
   const known = new Set(found.map((m) => m.id));
   const bad = refs.filter((r) => r.id && !known.has(r.id));
   if (bad.length) throw invalid(bad.map((b) => ({ field: b.field, code: 'unknown_member', message: 'is not a member of this workspace' })));
+}
+
+/** Which of `ids` name members of this workspace (only enabled ones with `active`). */
+export async function memberIdsAmong(conn: Conn, ctx: Ctx, ids: string[], opts: { active?: boolean } = {}) {
+  if (!ids.length) return [];
+  const found = await conn
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), inArray(members.id, ids), opts.active ? isNull(members.disabledAt) : undefined));
+  return found.map((m) => m.id);
+}
+
+/** The enabled owner and admins of this workspace: who is told when something needs an admin. */
+export async function adminIds(conn: Conn, ctx: Ctx) {
+  const found = await conn
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), inArray(members.role, ['owner', 'admin']), isNull(members.disabledAt)));
+  return found.map((m) => m.id);
+}
+
+/** A member's time zone, or null when the id names no member of this workspace. */
+export async function memberTimeZone(conn: Conn, ctx: Ctx, memberId: string) {
+  const [m] = await conn
+    .select({ timeZone: members.timeZone })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, memberId)));
+  return m?.timeZone ?? null;
 }

@@ -166,7 +166,7 @@ describe('webhook endpoints', () => {
     const s = await signUp();
     const res = await api(s).get('/webhooks/event-types');
     const types = res.json().data.map((e: { type: string }) => e.type);
-    expect(types).toEqual(Object.keys(eventCatalog).sort());
+    expect(types).toEqual(Object.keys(eventCatalog).sort((a, b) => a.localeCompare(b)));
     expect(types).toContain('webhook.disabled');
   });
 });

@@ -1,0 +1,19 @@
+import { assignOwner, notifyMember } from './member-actions.ts';
+import { createRecord, createTaskAction, updateRecord } from './record-actions.ts';
+import type { ActionDef } from './types.ts';
+
+// The action registry: what a step of type `action` can do. Each action is data (types.ts): a name,
+// a label, a TypeBox input schema, save-time checks, run() and describe() for dry runs. Call a
+// webhook and send an email are added later by their modules with registerAction.
+
+const registry = new Map<string, ActionDef>(
+  [updateRecord, createRecord, createTaskAction, assignOwner, notifyMember].map((a) => [a.name, a]),
+);
+
+export function registerAction(def: ActionDef) {
+  if (registry.has(def.name)) throw new Error(`action ${def.name} is registered twice`);
+  registry.set(def.name, def);
+}
+
+export const actionOf = (name: string) => registry.get(name);
+export const allActions = () => [...registry.values()];

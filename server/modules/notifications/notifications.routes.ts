@@ -1,0 +1,35 @@
+import { IdParams, Page } from '../../../contract/common.ts';
+import { MarkedRead, Notification, NotificationListQuery, UnreadCount } from '../../../contract/notifications.ts';
+import type { App } from '../../http/typed-app.ts';
+import { errorResponses } from '../../records/routes.ts';
+import * as notifications from './notifications.service.ts';
+
+/** The signed-in member's own notifications: every route reads or marks only theirs. */
+export async function notificationRoutes(app: App) {
+  const tags = ['Notifications'];
+  app.get('/notifications', {
+    config: { permission: 'read' },
+    schema: {
+      tags,
+      summary: 'My notifications, newest first',
+      querystring: NotificationListQuery,
+      response: { 200: Page(Notification), ...errorResponses },
+    },
+    handler: async (req) => notifications.listNotifications(app.db, req.ctx, req.query),
+  });
+  app.get('/notifications/unread-count', {
+    config: { permission: 'read' },
+    schema: { tags, summary: 'How many of my notifications are unread', response: { 200: UnreadCount, ...errorResponses } },
+    handler: async (req) => notifications.unreadCount(app.db, req.ctx),
+  });
+  app.post('/notifications/:id/read', {
+    config: { permission: 'read' },
+    schema: { tags, summary: 'Mark one of my notifications read', params: IdParams, response: { 200: Notification, ...errorResponses } },
+    handler: async (req) => app.db.transaction((tx) => notifications.markRead(tx, req.ctx, req.params.id)),
+  });
+  app.post('/notifications/read-all', {
+    config: { permission: 'read' },
+    schema: { tags, summary: 'Mark all my notifications read', response: { 200: MarkedRead, ...errorResponses } },
+    handler: async (req) => app.db.transaction((tx) => notifications.markAllRead(tx, req.ctx)),
+  });
+}
