@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import type { Contact, ContactCompany, ContactCompanyInput, ContactCreate, ContactUpdate } from '../../../contract/contacts.ts';
 import { lifecycleStages } from '../../../contract/contacts.ts';
@@ -169,6 +170,13 @@ async function loadLinks(conn: Conn, ctx: Ctx, contactIds: string[]) {
 }
 
 const linksOf = async (conn: Conn, ctx: Ctx, id: string) => (await loadLinks(conn, ctx, [id])).get(id) ?? [];
+
+/**
+ * The condition, for another module's query, that a contact named by id is one of the workspace's
+ * and not in the trash: deals hide their links to contacts in the trash, and keep them for a restore.
+ */
+export const isLiveContact = (workspaceId: SQL | PgColumn, contactId: SQL | PgColumn) =>
+  sql`exists (select 1 from ${contacts} c where c.workspace_id = ${workspaceId} and c.id = ${contactId} and c.deleted_at is null)`;
 
 /** The ids of the companies (not in the trash) some contacts work at, each once. */
 export async function companiesOfContacts(conn: Conn, ctx: Ctx, contactIds: string[]): Promise<string[]> {

@@ -12,8 +12,7 @@ import { assertRecords } from '../../records/references.ts';
 import { applyRule, type DomainRule } from '../../records/rules.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import { companyDef } from '../companies/companies.service.ts';
-import { contactDef } from '../contacts/contacts.service.ts';
-import { contacts } from '../contacts/contacts.table.ts';
+import { contactDef, isLiveContact } from '../contacts/contacts.service.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { findLiveStage, isLivePipeline } from '../pipelines/pipelines.service.ts';
 import { getWorkspace } from '../workspaces/workspaces.service.ts';
@@ -146,8 +145,9 @@ export const dealDef: ObjectDef = {
     companyId: sql`${deals.companyId}`,
     // Contacts in the trash are hidden, as loadContacts hides them; ordered by id like it.
     contacts: sql`coalesce((select json_agg(json_build_object('contactId', dc.contact_id, 'role', dc.role) order by dc.contact_id)
-      from ${dealContacts} dc join ${contacts} c on c.workspace_id = dc.workspace_id and c.id = dc.contact_id
-      where dc.workspace_id = "deals"."workspace_id" and dc.deal_id = "deals"."id" and c.deleted_at is null), '[]'::json)`,
+      from ${dealContacts} dc
+      where dc.workspace_id = "deals"."workspace_id" and dc.deal_id = "deals"."id"
+        and ${isLiveContact(sql`dc.workspace_id`, sql`dc.contact_id`)}), '[]'::json)`,
     lastActivityAt: isoTimestamp(deals.lastActivityAt),
     custom: sql`${deals.custom}`,
   },
@@ -181,8 +181,13 @@ async function loadContacts(conn: Conn, ctx: Ctx, dealIds: string[]) {
   const rows = await conn
     .select({ dealId: dealContacts.dealId, contactId: dealContacts.contactId, role: dealContacts.role })
     .from(dealContacts)
-    .innerJoin(contacts, and(eq(contacts.workspaceId, dealContacts.workspaceId), eq(contacts.id, dealContacts.contactId)))
-    .where(and(eq(dealContacts.workspaceId, ctx.workspaceId), inArray(dealContacts.dealId, dealIds), isNull(contacts.deletedAt)));
+    .where(
+      and(
+        eq(dealContacts.workspaceId, ctx.workspaceId),
+        inArray(dealContacts.dealId, dealIds),
+        isLiveContact(dealContacts.workspaceId, dealContacts.contactId),
+      ),
+    );
   for (const { dealId, ...link } of rows) byDeal.get(dealId)?.push(link);
   for (const links of byDeal.values()) links.sort(byContactId);
   return byDeal;
@@ -219,7 +224,7 @@ async function replaceContacts(conn: Conn, ctx: Ctx, dealId: string, linked: Dea
       and(
         eq(dealContacts.workspaceId, ctx.workspaceId),
         eq(dealContacts.dealId, dealId),
-        sql`${dealContacts.contactId} not in (select ${contacts.id} from ${contacts} where ${contacts.workspaceId} = ${ctx.workspaceId} and ${contacts.deletedAt} is not null)`,
+        isLiveContact(dealContacts.workspaceId, dealContacts.contactId),
       ),
     );
   if (!linked.length) return;

@@ -8,9 +8,14 @@ import { conflict, invalid } from '../../http/errors.ts';
 import { diff } from '../../records/changes.ts';
 import { checkVersion, findRow, metaToApi, restoreRecord, softDeleteRecord } from '../../records/crud.ts';
 import type { ObjectDef } from '../../records/object-def.ts';
-import { dealsOnStages, openDealsIn, stageTotals } from '../deals/deals.service.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
 import { pipelineStages, pipelines } from './pipelines.table.ts';
+
+/**
+ * The deals module, imported when called: it imports this one (a deal is placed on a stage), and a
+ * static import back would make whether a module's declarations are ready depend on load order.
+ */
+const deals = () => import('../deals/deals.service.ts');
 
 type Row = typeof pipelines.$inferSelect;
 type StageRow = typeof pipelineStages.$inferSelect;
@@ -150,7 +155,7 @@ async function writeStages(conn: Conn, ctx: Ctx, pipelineId: string, stages: Sta
   const touched = [...removed, ...recast];
   if (touched.length) {
     // Deals in the trash count too: they keep their stage and can be restored onto it.
-    const held = await dealsOnStages(
+    const held = await (await deals()).dealsOnStages(
       conn,
       ctx,
       touched.map((s) => s.id),
@@ -225,7 +230,7 @@ export async function updatePipeline(conn: Conn, ctx: Ctx, id: string, version: 
 /** A pipeline with open deals cannot go to the trash: the deals would vanish from every board. */
 export async function deletePipeline(conn: Conn, ctx: Ctx, id: string, version?: number) {
   await lockPipeline(conn, ctx, id);
-  const open = await openDealsIn(conn, ctx, id);
+  const open = await (await deals()).openDealsIn(conn, ctx, id);
   if (open > 0) throw conflict('pipeline_in_use', `This pipeline still has ${open} open deal(s); move or close them first`);
   await softDeleteRecord(conn, ctx, pipelineDef, id, version, (r: Row) => metaToApi(r));
   return getPipeline(conn, ctx, id);
@@ -243,7 +248,7 @@ export async function restorePipeline(conn: Conn, ctx: Ctx, id: string) {
  */
 export async function pipelineBoard(conn: Conn, ctx: Ctx, id: string, ownerId?: string): Promise<PipelineBoard> {
   const pipeline = await getPipeline(conn, ctx, id);
-  const groups = await stageTotals(conn, ctx, id, ownerId);
+  const groups = await (await deals()).stageTotals(conn, ctx, id, ownerId);
   return {
     pipelineId: pipeline.id,
     stages: pipeline.stages.map((s) => {

@@ -9,7 +9,6 @@ import { parseSort } from '../../records/list.ts';
 import type { ObjectDef } from '../../records/object-def.ts';
 import { fieldResolver } from '../fields/fields.service.ts';
 import { defOfKey } from '../objects/objects.service.ts';
-import { objectDefs } from '../registry.ts';
 import { savedViews } from './views.table.ts';
 
 type Row = typeof savedViews.$inferSelect;
@@ -61,6 +60,8 @@ export async function getView(conn: Conn, ctx: Ctx, id: string) {
 
 /** A view is checked like a list request would be, so that a saved view always runs. */
 async function check(conn: Conn, ctx: Ctx, objectType: string, v: { filter?: unknown; sort?: string | null; columns?: string[] | null }) {
+  // Imported when called: the registry wires this module's views into the record engine.
+  const { objectDefs } = await import('../registry.ts');
   const def = (objectType !== 'custom_record' && objectDefs[objectType]) || (await defOfKey(conn, ctx, objectType).catch(() => null));
   if (!def)
     throw invalid([{ field: 'body.objectType', code: 'unknown_object', message: `"${objectType}" is not an object of this workspace` }]);
