@@ -23,6 +23,7 @@ import { signUp } from '../server/modules/auth/auth.service.ts';
 import { createFieldDefinition } from '../server/modules/fields/fields.service.ts';
 import { createObjectType } from '../server/modules/objects/objects.service.ts';
 import { createPipeline, listPipelines } from '../server/modules/pipelines/pipelines.service.ts';
+import { wireRecordEngine } from '../server/modules/registry.ts';
 import { reindexAll } from '../server/modules/search/search.service.ts';
 
 export type Size = 'small' | 'medium' | 'large';
@@ -153,6 +154,8 @@ export async function generateDataset(
   counts: Counts,
   opts: { seed?: number; size?: Size | 'custom'; log?: (line: string) => void } = {},
 ): Promise<Dataset> {
+  // The services used below write records through the record engine, which must be wired first.
+  wireRecordEngine();
   const seed = opts.seed ?? 42;
   const log = opts.log ?? (() => {});
   const seconds: Record<string, number> = {};

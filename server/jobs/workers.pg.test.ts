@@ -64,8 +64,13 @@ describe('rapport worker processes', () => {
         sql`select id, status, attempts, locked_by from jobs where id = any(${`{${[...ids, slow].join(',')}}`}::uuid[])`,
       );
     // The slow job is running in one of the two processes: kill that one outright.
-    const held = await until(jobs, (js) => js.some((j) => j.id === slow && j.status === 'running'));
-    const holderPid = Number(held.find((j) => j.id === slow)?.locked_by?.split(':')[1]);
+    // Killed once its handler has begun (its start row is written), not merely claimed: a kill between
+    // the claim and the handler's first write would leave no start of the holder to check below.
+    const started = await until(
+      () => selectRows<{ pid: number }>(db, sql`select pid from rapport_test.job_runs where job_id = ${slow} and phase = 'start'`),
+      (rows) => rows.length > 0,
+    );
+    const holderPid = Number(started[0].pid);
     const victim = [a, b].find((c) => c.pid === holderPid) as ChildProcess;
     expect(victim).toBeDefined();
     victim.kill('SIGKILL');

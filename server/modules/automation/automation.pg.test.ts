@@ -9,9 +9,13 @@ import { enqueue } from '../../jobs/queue.ts';
 import { dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
 import { signUp } from '../auth/auth.service.ts';
 import { createDeal } from '../deals/deals.service.ts';
+import { wireRecordEngine } from '../registry.ts';
 import { ensureFixtureTables } from './automation.fixture.ts';
 import { scanJob } from './automation.jobs.ts';
 import { createRule } from './rules.service.ts';
+
+// This process writes records itself (not through the app), so it wires the record engine as a process does at start.
+wireRecordEngine();
 
 // Real `rapport worker` processes over one PostgreSQL server: each event starts each rule's run
 // once between them; a worker killed with SIGKILL in the middle of a run has the run taken over and
