@@ -35129,7 +35129,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a rule (422 names every problem by its path, e.g. body.definition.steps.2.input.fields.amountMinor) */
+        /**
+         * Create a rule (422 names every problem by its path, e.g. body.definition.steps.2.input.fields.amountMinor)
+         * @description Send an `Idempotency-Key` header to make retries safe.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -49049,7 +49052,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a manual rule now, on the records given (one run each) */
+        /**
+         * Run a manual rule now, on the records given (one run each)
+         * @description Send an `Idempotency-Key` header so that a retried request does not start the runs again.
+         */
         post: {
             parameters: {
                 query?: never;

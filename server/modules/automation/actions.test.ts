@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { addMember, api, signUp } from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addMember, api, signUp, testApp } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
 import { makeRule, newDeal, runDetail, settledRuns } from './test-helpers.ts';
 
@@ -7,6 +7,9 @@ import { makeRule, newDeal, runDetail, settledRuns } from './test-helpers.ts';
 // too), records created from templates and relative dates, owners assigned by turn or by load.
 
 const DAY = 86_400_000;
+
+// The app (and its worker) start once, before the first test's clock runs.
+beforeAll(() => testApp());
 
 describe('actions', () => {
   it('lists every trigger and action with the schema of its settings', async () => {

@@ -23,6 +23,7 @@ import {
 import { IdParams, Page, Problem } from '../../../contract/common.ts';
 import type { App } from '../../http/typed-app.ts';
 import { wakeWorkers } from '../../jobs/queue.ts';
+import { idempotent } from '../../records/idempotency.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
 import { catalog } from './catalog.ts';
 import { dryRun } from './dry-run.ts';
@@ -59,10 +60,15 @@ export async function automationRoutes(app: App) {
     schema: {
       tags,
       summary: 'Create a rule (422 names every problem by its path, e.g. body.definition.steps.2.input.fields.amountMinor)',
+      description: 'Send an `Idempotency-Key` header to make retries safe.',
       body: RuleCreate,
       response: { 201: Rule, ...errorResponses },
     },
-    handler: async (req, reply) => reply.status(201).send(await tx((t) => rules.createRule(t, req.ctx, req.body))),
+    handler: async (req, reply) => {
+      const out = await idempotent(app.db, req, async (t) => ({ status: 201, body: await rules.createRule(t, req.ctx, req.body) }));
+      if (out.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(out.status).send(out.body);
+    },
   });
   app.get('/automation/rules/:id', {
     config: { permission: 'read' },
@@ -137,14 +143,19 @@ export async function automationRoutes(app: App) {
     schema: {
       tags,
       summary: 'Run a manual rule now, on the records given (one run each)',
+      description: 'Send an `Idempotency-Key` header so that a retried request does not start the runs again.',
       params: IdParams,
       body: ManualRun,
       response: { 201: ManualRunResult, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const started = await tx((t) => runManually(t, req.ctx, req.params.id, req.body.recordIds));
-      wakeWorkers();
-      return reply.status(201).send({ runs: started });
+      const out = await idempotent(app.db, req, async (t) => ({
+        status: 201,
+        body: { runs: await runManually(t, req.ctx, req.params.id, req.body.recordIds) },
+      }));
+      if (out.replayed) reply.header('idempotent-replayed', 'true');
+      else wakeWorkers();
+      return reply.status(out.status).send(out.body);
     },
   });
   app.post('/automation/rules/:id/dry-run', {
