@@ -320,7 +320,10 @@ export const Catalog = Type.Object({
   triggers: Type.Array(
     Type.Object({
       ...CatalogEntry.properties,
-      hasRecord: Type.Boolean({ description: 'Whether runs are about a record (conditions and record steps apply)' }),
+      hasRecord: Type.Boolean({
+        description:
+          'Whether runs can be about a record (conditions and record steps apply); schedule, manual and webhook triggers when their config names an object',
+      }),
       hasPrevious: Type.Boolean({ description: 'Whether conditions may read `previous.<field>`' }),
     }),
   ),

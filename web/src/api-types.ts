@@ -33361,7 +33361,7 @@ export interface paths {
                                 description: string;
                                 /** @description JSON Schema of the trigger's config or the action's input */
                                 schema: unknown;
-                                /** @description Whether runs are about a record (conditions and record steps apply) */
+                                /** @description Whether runs can be about a record (conditions and record steps apply); schedule, manual and webhook triggers when their config names an object */
                                 hasRecord: boolean;
                                 /** @description Whether conditions may read `previous.<field>` */
                                 hasPrevious: boolean;

@@ -12,8 +12,8 @@ export function catalog(): Catalog {
       label: t.label,
       description: t.description,
       schema: t.config,
-      hasRecord:
-        t.source !== 'schedule' && t.source !== 'manual' && t.source !== 'webhook' ? true : Boolean(t.objectOf({ object: 'x' } as never)),
+      // Whether runs can be about a record: event and date triggers always are; the others when their config names an object.
+      hasRecord: t.source === 'event' || t.source === 'date' || t.objectOf({ object: 'any' } as never) !== null,
       hasPrevious: t.hasPrevious,
     })),
     actions: allActions().map((a) => ({
