@@ -10,6 +10,8 @@ import {
   HookParams,
   ManualRun,
   ManualRunResult,
+  ObjectFields,
+  ObjectFieldsQuery,
   Rule,
   RuleCreate,
   RuleUpdate,
@@ -25,7 +27,7 @@ import type { App } from '../../http/typed-app.ts';
 import { wakeWorkers } from '../../jobs/queue.ts';
 import { idempotent } from '../../records/idempotency.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
-import { catalog } from './catalog.ts';
+import { catalog, fieldCatalog } from './catalog.ts';
 import { dryRun } from './dry-run.ts';
 import * as rules from './rules.service.ts';
 import * as runs from './runs.service.ts';
@@ -44,6 +46,17 @@ export async function automationRoutes(app: App) {
       response: { 200: Catalog, ...errorResponses },
     },
     handler: async () => catalog(),
+  });
+
+  app.get('/automation/fields', {
+    config: { permission: 'read' },
+    schema: {
+      tags,
+      summary: 'The fields of an object as rules use them: kinds for conditions, and which actions may set them',
+      querystring: ObjectFieldsQuery,
+      response: { 200: ObjectFields, ...errorResponses },
+    },
+    handler: async (req) => fieldCatalog(app.db, req.ctx, (req.query as ObjectFieldsQuery).object),
   });
 
   app.get('/automation/rules', {
