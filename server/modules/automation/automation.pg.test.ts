@@ -9,6 +9,7 @@ import { enqueue } from '../../jobs/queue.ts';
 import { dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
 import { signUp } from '../auth/auth.service.ts';
 import { createDeal } from '../deals/deals.service.ts';
+import { wireRecordEngine } from '../registry.ts';
 import { ensureFixtureTables } from './automation.fixture.ts';
 import { scanJob } from './automation.jobs.ts';
 import { createRule } from './rules.service.ts';
@@ -68,6 +69,8 @@ async function stop(c: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
 
 beforeAll(async () => {
   if (dbKind !== 'postgres') return;
+  // Services are called without the app here, so the record engine is wired as the app would.
+  wireRecordEngine();
   url = await ownDatabase();
   database = await openDatabase({ databaseUrl: url, poolSize: 4 });
   await database.migrate();
