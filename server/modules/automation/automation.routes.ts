@@ -56,7 +56,7 @@ export async function automationRoutes(app: App) {
       querystring: ObjectFieldsQuery,
       response: { 200: ObjectFields, ...errorResponses },
     },
-    handler: async (req) => fieldCatalog(app.db, req.ctx, (req.query as ObjectFieldsQuery).object),
+    handler: async (req) => fieldCatalog(app.db, req.ctx, req.query.object),
   });
 
   app.get('/automation/rules', {
