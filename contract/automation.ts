@@ -320,7 +320,10 @@ export const Catalog = Type.Object({
   triggers: Type.Array(
     Type.Object({
       ...CatalogEntry.properties,
-      hasRecord: Type.Boolean({ description: 'Whether runs are about a record (conditions and record steps apply)' }),
+      hasRecord: Type.Boolean({
+        description:
+          'Whether runs can be about a record (conditions and record steps apply); schedule, manual and webhook triggers when their config names an object',
+      }),
       hasPrevious: Type.Boolean({ description: 'Whether conditions may read `previous.<field>`' }),
     }),
   ),
@@ -329,6 +332,31 @@ export const Catalog = Type.Object({
   limits: Type.Object({ steps: Type.Integer(), nesting: Type.Integer(), rules: Type.Integer(), causeChain: Type.Integer() }),
 });
 export type Catalog = Static<typeof Catalog>;
+
+export const ObjectFieldsQuery = Type.Object(
+  { object: Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$', maxLength: 40, description: 'deal, contact … or a custom object key' }) },
+  { additionalProperties: false },
+);
+export type ObjectFieldsQuery = Static<typeof ObjectFieldsQuery>;
+
+/** A field of an object as a rule may use it: in conditions (by kind), and in the values an action writes. */
+export const RuleField = Type.Object({
+  name: Type.String({ description: 'As conditions and actions name it: `amountMinor`, `custom.tier`' }),
+  label: Nullable(Type.String({ description: "A custom field's label; null for built-in fields (the app names those)" })),
+  kind: Nullable(Type.String({ description: 'Its kind in conditions (text, number, date …); null when conditions cannot read it' })),
+  options: Nullable(Type.Array(Type.String())),
+  custom: Type.Boolean(),
+  create: Type.Boolean({ description: 'Whether create_record may set it' }),
+  update: Type.Boolean({ description: 'Whether update_record may set it' }),
+  schema: Type.Unknown({ description: 'JSON Schema of a value an action may write (built-in fields)' }),
+});
+export const ObjectFields = Type.Object({
+  object: Type.String(),
+  label: Type.String(),
+  ownerField: Nullable(Type.String()),
+  fields: Type.Array(RuleField),
+});
+export type ObjectFields = Static<typeof ObjectFields>;
 
 export const AutomationSettings = Type.Object({
   runsPerMinute: Type.Integer({ description: 'Runs a workspace may start per minute; runs beyond are skipped and admins are told' }),

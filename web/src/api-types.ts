@@ -33361,7 +33361,7 @@ export interface paths {
                                 description: string;
                                 /** @description JSON Schema of the trigger's config or the action's input */
                                 schema: unknown;
-                                /** @description Whether runs are about a record (conditions and record steps apply) */
+                                /** @description Whether runs can be about a record (conditions and record steps apply); schedule, manual and webhook triggers when their config names an object */
                                 hasRecord: boolean;
                                 /** @description Whether conditions may read `previous.<field>` */
                                 hasPrevious: boolean;
@@ -33384,6 +33384,233 @@ export interface paths {
                                 rules: number;
                                 causeChain: number;
                             };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fields of an object as rules use them: kinds for conditions, and which actions may set them */
+        get: {
+            parameters: {
+                query: {
+                    /** @description deal, contact … or a custom object key */
+                    object: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            object: string;
+                            label: string;
+                            ownerField: string | null;
+                            fields: {
+                                /** @description As conditions and actions name it: `amountMinor`, `custom.tier` */
+                                name: string;
+                                /** @description A custom field's label; null for built-in fields (the app names those) */
+                                label: string | null;
+                                /** @description Its kind in conditions (text, number, date …); null when conditions cannot read it */
+                                kind: string | null;
+                                options: string[] | null;
+                                custom: boolean;
+                                /** @description Whether create_record may set it */
+                                create: boolean;
+                                /** @description Whether update_record may set it */
+                                update: boolean;
+                                /** @description JSON Schema of a value an action may write (built-in fields) */
+                                schema: unknown;
+                            }[];
                         };
                     };
                 };
@@ -35129,7 +35356,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a rule (422 names every problem by its path, e.g. body.definition.steps.2.input.fields.amountMinor) */
+        /**
+         * Create a rule (422 names every problem by its path, e.g. body.definition.steps.2.input.fields.amountMinor)
+         * @description Send an `Idempotency-Key` header to make retries safe.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -49049,7 +49279,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a manual rule now, on the records given (one run each) */
+        /**
+         * Run a manual rule now, on the records given (one run each)
+         * @description Send an `Idempotency-Key` header so that a retried request does not start the runs again.
+         */
         post: {
             parameters: {
                 query?: never;

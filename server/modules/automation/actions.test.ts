@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { addMember, api, signUp } from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addMember, api, signUp, testApp } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
 import { makeRule, newDeal, runDetail, settledRuns } from './test-helpers.ts';
 
@@ -7,6 +7,9 @@ import { makeRule, newDeal, runDetail, settledRuns } from './test-helpers.ts';
 // too), records created from templates and relative dates, owners assigned by turn or by load.
 
 const DAY = 86_400_000;
+
+// The app (and its worker) start once, before the first test's clock runs.
+beforeAll(() => testApp());
 
 describe('actions', () => {
   it('lists every trigger and action with the schema of its settings', async () => {
@@ -34,6 +37,21 @@ describe('actions', () => {
     expect(notify.schema.properties.to.properties.kind.enum).toEqual(['owner', 'member', 'field']);
     expect(c.triggers.find((t: { name: string }) => t.name === 'record_updated').hasPrevious).toBe(true);
     expect(c.operators.number).toContain('between');
+
+    await createOk(s, '/objects', { key: 'project', label: 'Project', labelPlural: 'Projects' });
+    await createOk(s, '/fields', { objectType: 'project', key: 'phase', label: 'Phase', type: 'select', options: ['plan', 'build'] });
+    const project = (await api(s).get('/automation/fields?object=project')).json();
+    expect(project).toMatchObject({ object: 'project', label: 'Project', ownerField: 'ownerId' });
+    expect(project.fields.find((f: { name: string }) => f.name === 'custom.phase')).toMatchObject({
+      label: 'Phase',
+      kind: 'enum',
+      options: ['plan', 'build'],
+      custom: true,
+    });
+    const deal = (await api(s).get('/automation/fields?object=deal')).json().fields;
+    expect(deal.find((f: { name: string }) => f.name === 'amountMinor')).toMatchObject({ kind: 'number', create: true, update: true });
+    expect(deal.find((f: { name: string }) => f.name === 'status')).toMatchObject({ kind: 'enum', update: false });
+    expect((await api(s).get('/automation/fields?object=spaceship')).statusCode).toBe(404);
   });
 
   it('sets fields of a custom object’s record, and creates notes, deals and records from templates and relative dates', async () => {

@@ -92,18 +92,16 @@ export const automationConsumer = defineConsumer({
   },
 });
 
-/** Runs parked until a condition about a record holds look again when that record changes. */
+/** Runs parked until a condition about a record holds look again when that record changes: one statement per batch. */
 async function wakeConditionWaits(tx: Tx, events: OutboxEvent[]) {
-  const byWorkspace = new Map<string, Set<string>>();
-  for (const e of events) byWorkspace.set(e.workspaceId, (byWorkspace.get(e.workspaceId) ?? new Set()).add(e.recordId));
-  for (const [workspaceId, ids] of byWorkspace) {
-    const woken = await selectRows<{ id: string }>(
-      tx,
-      sql`update automation_runs set status = 'queued'
-        where workspace_id = ${workspaceId} and record_id = any(${`{${[...ids].join(',')}}`}::uuid[])
-          and status = 'waiting' and state->>'condition' = 'true'
-        returning id`,
-    );
-    for (const r of woken) await enqueue(tx, runJob, { workspaceId, runId: r.id }, { workspaceId });
-  }
+  const pairs = [...new Map(events.map((e) => [`${e.workspaceId}:${e.recordId}`, e])).values()];
+  const woken = await selectRows<{ workspace_id: string; id: string }>(
+    tx,
+    sql`update automation_runs set status = 'queued'
+      where (workspace_id, record_id) in (
+          select * from unnest(${`{${pairs.map((e) => e.workspaceId).join(',')}}`}::uuid[], ${`{${pairs.map((e) => e.recordId).join(',')}}`}::uuid[]))
+        and status = 'waiting' and state->>'condition' = 'true'
+      returning workspace_id, id`,
+  );
+  for (const r of woken) await enqueue(tx, runJob, { workspaceId: r.workspace_id, runId: r.id }, { workspaceId: r.workspace_id });
 }

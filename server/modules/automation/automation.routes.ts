@@ -10,6 +10,8 @@ import {
   HookParams,
   ManualRun,
   ManualRunResult,
+  ObjectFields,
+  ObjectFieldsQuery,
   Rule,
   RuleCreate,
   RuleUpdate,
@@ -23,8 +25,9 @@ import {
 import { IdParams, Page, Problem } from '../../../contract/common.ts';
 import type { App } from '../../http/typed-app.ts';
 import { wakeWorkers } from '../../jobs/queue.ts';
+import { idempotent } from '../../records/idempotency.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
-import { catalog } from './catalog.ts';
+import { catalog, fieldCatalog } from './catalog.ts';
 import { dryRun } from './dry-run.ts';
 import * as rules from './rules.service.ts';
 import * as runs from './runs.service.ts';
@@ -45,6 +48,17 @@ export async function automationRoutes(app: App) {
     handler: async () => catalog(),
   });
 
+  app.get('/automation/fields', {
+    config: { permission: 'read' },
+    schema: {
+      tags,
+      summary: 'The fields of an object as rules use them: kinds for conditions, and which actions may set them',
+      querystring: ObjectFieldsQuery,
+      response: { 200: ObjectFields, ...errorResponses },
+    },
+    handler: async (req) => fieldCatalog(app.db, req.ctx, req.query.object),
+  });
+
   app.get('/automation/rules', {
     config: { permission: 'read' },
     schema: {
@@ -59,10 +73,15 @@ export async function automationRoutes(app: App) {
     schema: {
       tags,
       summary: 'Create a rule (422 names every problem by its path, e.g. body.definition.steps.2.input.fields.amountMinor)',
+      description: 'Send an `Idempotency-Key` header to make retries safe.',
       body: RuleCreate,
       response: { 201: Rule, ...errorResponses },
     },
-    handler: async (req, reply) => reply.status(201).send(await tx((t) => rules.createRule(t, req.ctx, req.body))),
+    handler: async (req, reply) => {
+      const out = await idempotent(app.db, req, async (t) => ({ status: 201, body: await rules.createRule(t, req.ctx, req.body) }));
+      if (out.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(out.status).send(out.body);
+    },
   });
   app.get('/automation/rules/:id', {
     config: { permission: 'read' },
@@ -137,14 +156,19 @@ export async function automationRoutes(app: App) {
     schema: {
       tags,
       summary: 'Run a manual rule now, on the records given (one run each)',
+      description: 'Send an `Idempotency-Key` header so that a retried request does not start the runs again.',
       params: IdParams,
       body: ManualRun,
       response: { 201: ManualRunResult, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const started = await tx((t) => runManually(t, req.ctx, req.params.id, req.body.recordIds));
-      wakeWorkers();
-      return reply.status(201).send({ runs: started });
+      const out = await idempotent(app.db, req, async (t) => ({
+        status: 201,
+        body: { runs: await runManually(t, req.ctx, req.params.id, req.body.recordIds) },
+      }));
+      if (out.replayed) reply.header('idempotent-replayed', 'true');
+      else wakeWorkers();
+      return reply.status(out.status).send(out.body);
     },
   });
   app.post('/automation/rules/:id/dry-run', {

@@ -41,6 +41,7 @@ const secrets = new Map<string, string>();
 
 export const samples: Samples = {
   'GET /api/v1/automation/catalog': {},
+  'GET /api/v1/automation/fields': { query: 'object=deal' },
   'GET /api/v1/automation/rules': { setup: async (s) => ({ ruleId: (await rule(s)).id }) },
   'POST /api/v1/automation/rules': { body: () => ({ name: 'Big deals', definition: sampleDefinition }), ok: 201 },
   'GET /api/v1/automation/rules/:id': { setup: async (s) => ({ id: (await rule(s)).id }) },

@@ -1,8 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { compileFilter, operatorsByKind } from '../../records/filter.ts';
-import { api, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { api, type Session, signUp, testApp, testDatabase } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
 import { deals } from '../deals/deals.table.ts';
 import { evaluateFilter } from './evaluate.ts';
@@ -100,6 +100,9 @@ function valuesOf(kind: string, field: string, w: World, read: (r: Rec, f: strin
   const pool = [...held.flatMap((v) => (Array.isArray(v) ? v : [v])), ...(extra[kind] ?? [])];
   return pool.length ? pool : [null];
 }
+
+// The app (and its worker) start once, before the first test's clock runs.
+beforeAll(() => testApp());
 
 describe('the JavaScript filter evaluator', () => {
   it('agrees with the SQL the same filter compiles to, on the same records', async () => {

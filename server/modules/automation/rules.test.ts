@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { addMember, api, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addMember, api, type Session, signUp, testApp, testDatabase } from '../../test/harness.ts';
 import { makeRule, stages } from './test-helpers.ts';
 
 // Rules as data: saved in versions, read by every member, written by admins, and refused at save
@@ -18,6 +18,9 @@ async function refused(s: Session, definition: unknown, status = 422) {
   expect(r.headers['content-type']).toContain('application/problem+json');
   return (r.json().errors ?? []) as { field: string; code: string; message: string }[];
 }
+
+// The app (and its worker) start once, before the first test's clock runs.
+beforeAll(() => testApp());
 
 describe('workflow rules', () => {
   it('keeps every save as a version, readable by members, written by admins only', async () => {

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { addMember, api, countRows, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, api, countRows, type Session, signUp, testApp, testDatabase } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
 import { automationClock } from './clock.ts';
 import { MAX_CAUSE_CHAIN } from './runs.service.ts';
@@ -22,6 +22,9 @@ const moveClock = (ms: number) => {
 
 const notices = async (s: Session) =>
   (await api(s).get('/notifications?limit=200')).json().data as { title: string; body: string | null; recordId: string | null }[];
+
+// The app (and its worker) start once, before the first test's clock runs.
+beforeAll(() => testApp());
 
 describe('runs', () => {
   it('when a deal moves to Negotiation above 10,000, create a task for the owner due in 2 days and notify the manager', async () => {

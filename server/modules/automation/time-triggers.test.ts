@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../db/client.ts';
-import { api, signUp, testDatabase } from '../../test/harness.ts';
+import { api, signUp, testApp, testDatabase } from '../../test/harness.ts';
 import { automationClock } from './clock.ts';
 import { scan } from './scanner.ts';
 import { makeRule, newDeal, runsOf } from './test-helpers.ts';
@@ -48,6 +48,9 @@ const START = Date.parse('2032-03-20T06:00:00Z'); // the spring change of summer
 const dates = ['2032-03-19', '2032-03-22', '2032-03-24', '2032-03-28', '2032-03-30', '2032-04-03'];
 
 type Command = { kind: 'date'; deal: number; date: string | null } | { kind: 'advance'; ms: number };
+
+// The app (and its worker) start once, before the first test's clock runs.
+beforeAll(() => testApp());
 
 describe('date triggers', () => {
   it('fire once per record and date, when due, against a reference', async () => {

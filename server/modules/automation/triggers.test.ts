@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { api, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { api, type Session, signUp, testApp, testDatabase } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
 import { automationClock } from './clock.ts';
 import { scan } from './scanner.ts';
@@ -19,6 +19,9 @@ const note = (title: string) => ({ type: 'action', action: 'notify', input: { to
 
 const notices = async (s: Session) =>
   (await api(s).get('/notifications?limit=200')).json().data as { title: string; recordId: string | null; recordType: string | null }[];
+
+// The app (and its worker) start once, before the first test's clock runs.
+beforeAll(() => testApp());
 
 describe('triggers', () => {
   it('fire on records created, updated and deleted, of built-in and custom objects', async () => {
@@ -123,9 +126,13 @@ describe('triggers', () => {
     });
     const big = await newDeal(s, { name: 'Big', amountMinor: 1000 });
     const small = await newDeal(s, { name: 'Small', amountMinor: 1 });
-    const r = await api(s).post(`/automation/rules/${rule.id}/run`, { recordIds: [big.id, small.id] });
+    const r = await api(s).post(`/automation/rules/${rule.id}/run`, { recordIds: [big.id, small.id] }, { 'idempotency-key': 'run-1' });
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json().runs.map((x: { status: string }) => x.status)).toEqual(['queued', 'skipped']);
+    // A retried request answers as the first did and starts nothing more.
+    const again = await api(s).post(`/automation/rules/${rule.id}/run`, { recordIds: [big.id, small.id] }, { 'idempotency-key': 'run-1' });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().runs.map((x: { id: string }) => x.id)).toEqual(r.json().runs.map((x: { id: string }) => x.id));
     const runs = await settledRuns(s, rule.id, 2);
     expect(runs.find((x) => x.recordId === big.id)?.status).toBe('completed');
     expect(runs.find((x) => x.recordId === small.id)?.reason).toContain('conditions');

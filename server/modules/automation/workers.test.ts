@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '../../jobs/worker.ts';
-import { api, signUp, testDatabase } from '../../test/harness.ts';
+import { api, signUp, testApp, testDatabase } from '../../test/harness.ts';
 import { consumerDefs } from '../consumers.ts';
 import { jobDefs } from '../jobs.ts';
 import { makeRule, runDetail, settledRuns, stages } from './test-helpers.ts';
@@ -13,6 +13,9 @@ const workers: Worker[] = [];
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop(2_000)));
 });
+
+// The app (and its worker) start once, before the first test's clock runs.
+beforeAll(() => testApp());
 
 describe('automation with several workers', () => {
   it('runs each rule exactly once per event', async () => {

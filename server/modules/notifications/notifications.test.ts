@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../../http/context.ts';
-import { addMember, api, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { addMember, api, type Session, signUp, testApp, testDatabase } from '../../test/harness.ts';
 import { notify, notifyAdmins } from './notifications.service.ts';
 
 // Each member reads and marks only their own notices.
@@ -12,6 +12,9 @@ const ctxOf = (s: Session): Ctx => ({
   role: 'owner',
   requestId: null,
 });
+
+// The app (and its worker) start once, before the first test's clock runs.
+beforeAll(() => testApp());
 
 describe('notifications', () => {
   it('lists, counts and marks read only the signed-in member’s own notices', async () => {
