@@ -2,7 +2,14 @@ import type { JobDef } from '../jobs/define.ts';
 import { analyzeEmbeddedJob, jobsCleanupJob } from '../jobs/maintenance.jobs.ts';
 import { authCleanupJob } from './auth/auth.jobs.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
-import { importContactsJob } from './imports/imports.jobs.ts';
+import { importCompaniesJob, importContactsJob } from './imports/imports.jobs.ts';
 
 /** Every kind of job the workers run. A module with background work adds its `*.jobs.ts` exports here. */
-export const jobDefs: JobDef[] = [importContactsJob, authCleanupJob, idempotencyCleanupJob, analyzeEmbeddedJob, jobsCleanupJob];
+export const jobDefs: JobDef[] = [
+  importContactsJob,
+  importCompaniesJob,
+  authCleanupJob,
+  idempotencyCleanupJob,
+  analyzeEmbeddedJob,
+  jobsCleanupJob,
+];
