@@ -222,13 +222,13 @@ export class ContactImport {
     for (const e of row.emails) {
       if (next.emails.some((x) => x.value === e.value)) continue;
       if (next.emails.length >= MAX_CONTACT_EMAILS)
-        warn('email', e.value, `the contact it updates has ${MAX_CONTACT_EMAILS} emails already: left out`);
+        warn('email', e.value, `the contact it updates has ${MAX_CONTACT_EMAILS} emails already; left out`);
       else next.emails.push(e);
     }
     for (const p of row.phones) {
       if (next.phones.some((x) => (x.e164 ?? x.value) === (p.e164 ?? p.value))) continue;
       if (next.phones.length >= MAX_CONTACT_PHONES)
-        warn('phone', p.value, `the contact it updates has ${MAX_CONTACT_PHONES} phone numbers already: left out`);
+        warn('phone', p.value, `the contact it updates has ${MAX_CONTACT_PHONES} phone numbers already; left out`);
       else next.phones.push(p);
     }
     const custom = validateCustom(this.opts.defs, row.custom, state.custom, false, 'custom', this.opts.country);

@@ -47,6 +47,8 @@ const contactAliases: Record<string, [ContactScalar, number]> = {};
 const addAliases = <T>(table: Record<string, [T, number]>, field: T, rank: number, names: string[]) => {
   for (const n of names) table[normalizeHeader(n)] = [field, rank];
 };
+// Names in the languages of the encodings a file may come in: a spreadsheet saved on a Japanese,
+// Chinese, Korean, German or Polish computer names its columns in that language.
 addAliases(contactAliases, 'firstName', 0, [
   'first name',
   'first',
@@ -56,7 +58,9 @@ addAliases(contactAliases, 'firstName', 0, [
   'vorname',
   'prénom',
   'nombre',
+  'imię',
   '名',
+  '이름',
 ]);
 addAliases(contactAliases, 'lastName', 0, [
   'last name',
@@ -67,36 +71,26 @@ addAliases(contactAliases, 'lastName', 0, [
   'nom',
   'apellido',
   'apellidos',
+  'nazwisko',
   '姓',
   '성',
 ]);
-addAliases(contactAliases, 'name', 0, [
-  'full name',
-  'contact name',
-  'person name',
-  'name',
-  'display name',
-  'fullname',
-  '氏名',
-  '姓名',
-  '이름',
-]);
+addAliases(contactAliases, 'name', 0, ['full name', 'contact name', 'person name', 'name', 'display name', 'fullname', '氏名', '姓名']);
 addAliases(contactAliases, 'title', 0, [
   'job title',
   'jobtitle',
   'organization title',
   'organisation title',
-  'position',
-  'role',
-  'job',
-  'occupation',
   'stellung',
+  'stanowisko',
   '役職',
   '职位',
   '職稱',
   '직함',
 ]);
-addAliases(contactAliases, 'title', 1, ['title']);
+// "Position" is a job in most files but a sort order in Twenty's; "Occupation" sits beside Google's organisation title.
+addAliases(contactAliases, 'title', 1, ['position', 'role', 'job', 'occupation']);
+addAliases(contactAliases, 'title', 2, ['title']);
 addAliases(contactAliases, 'lifecycleStage', 0, ['lifecycle stage', 'lifecycle', 'stage', 'lifecyclestage']);
 addAliases(contactAliases, 'source', 0, ['source', 'lead source', 'contact source', 'original source', 'leadsource']);
 
@@ -125,6 +119,7 @@ addAliases(contactCompanyAliases, 'name', 0, [
   '회사',
   '회사명',
 ]);
+// Outlook's "Account" is an account number; it names a company only where nothing else does.
 addAliases(contactCompanyAliases, 'name', 1, ['account', 'org']);
 addAliases(contactCompanyAliases, 'domain', 0, [
   'company domain',
@@ -225,6 +220,7 @@ addAliases(addressAliases, 'postalCode', 0, [
   'post code',
   'postcode',
   'billing zip',
+  'billing code',
   'billing postal code',
   'billing zip postal code',
   'business postal code',
@@ -324,14 +320,37 @@ const impliedPhoneLabel: Record<string, string> = {
   pager: 'pager',
 };
 
+/** Email and phone columns in the languages whose words the patterns below do not spell. */
+const localContact: Record<string, Meaning> = {};
+for (const n of [
+  'メールアドレス',
+  '電子メール',
+  '電子メールアドレス',
+  'メール',
+  '电子邮件',
+  '邮箱',
+  '电子邮箱',
+  '電子郵件',
+  '이메일',
+  '전자우편',
+])
+  localContact[normalizeHeader(n)] = { kind: 'email', label: 'work' };
+for (const n of ['電話番号', '電話', '电话', '電話號碼', '电话号码', '전화', '전화번호', 'telefon', 'numer telefonu'])
+  localContact[normalizeHeader(n)] = { kind: 'phone', label: 'work' };
+for (const n of ['携帯電話', '携帯', '手机', '手機', '휴대폰', '휴대전화', 'komórka', 'telefon komórkowy'])
+  localContact[normalizeHeader(n)] = { kind: 'phone', label: 'mobile' };
+
 /** An email or phone column by its name: "Work email", "E-mail 2 Address", "Business Phone", "Phone (mobile)", "Mobile Phone Number". */
 function emailOrPhone(compact: string): Meaning | null {
+  const local = localContact[compact];
+  if (local) return { ...local };
   const email = emailHeader.exec(compact);
   if (email) return { kind: 'email', label: labelOf(email[1] ?? email[3] ?? '', 'email') ?? 'work' };
   const phone = phoneHeader.exec(compact);
   if (phone) {
+    // What the number is (a fax, a mobile) says more than where it is: "Business Fax" is a fax.
     const word = phone[1] ?? phone[4];
-    return { kind: 'phone', label: (word && labelOf(word, 'phone')) || impliedPhoneLabel[phone[2]] || 'work' };
+    return { kind: 'phone', label: impliedPhoneLabel[phone[2]] || (word && labelOf(word, 'phone')) || 'work' };
   }
   return null;
 }

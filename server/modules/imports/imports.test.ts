@@ -225,9 +225,9 @@ describe('rows', () => {
       [7, 'lifecycleStage', 'Lifecycle stage', 'boss'],
       [8, 'phone', 'Phone', '12345'],
     ]);
-    expect(out.warnings[0].message).toBe('"not-an-email" is not an email address: left out');
+    expect(out.warnings[0].message).toBe('"not-an-email" is not an email address; left out');
     expect(out.warnings[2].message).toContain('is not a lifecycle stage');
-    expect(out.warnings[3].message).toMatch(/"12345" .*: kept as typed, without an international form/);
+    expect(out.warnings[3].message).toMatch(/"12345" .*; kept as typed, without an international form/);
     const people = await contactsOf(s);
     expect(people.map((p) => p.lastName)).toEqual(['Lovelace', 'Email', 'Name', 'Long', 'Wrong', 'Short', 'Hopper']);
     expect(people[1]).toMatchObject({ firstName: 'Bad', emails: [] });
@@ -241,6 +241,44 @@ describe('rows', () => {
     const stored = (await api(s).get(`/imports/${out.importId}`)).json();
     expect(stored.warnings).toEqual(out.warnings);
     expect(stored.counts.warned).toBe(4);
+  });
+
+  it('keeps national phone numbers as typed when no country is known, and reads them in the country it is given', async () => {
+    const s = await signUp();
+    const csv =
+      'Last name,Email,Phone\nNY,ny@example.com,(212) 555-0147\nParis,fr@example.com,06 12 34 56 78\nBerlin,de@example.com,030 555 0101\n';
+    const out = await importOk(s, csv);
+    // Before, each of these rows was refused, its name and email with it.
+    expect(out).toMatchObject({ created: 3, rejected: 0, warned: 3 });
+    expect(out.warnings.map((w: Json) => [w.row, w.value])).toEqual([
+      [2, '(212) 555-0147'],
+      [3, '06 12 34 56 78'],
+      [4, '030 555 0101'],
+    ]);
+    // The message says why: no country to read a national number in, not "not a phone number".
+    expect(out.warnings[0].message).toBe(
+      '"(212) 555-0147" needs a country code (+49 …): the workspace has no default country; kept as typed, without an international form',
+    );
+    expect((await contactsOf(s)).map((p) => p.phones)).toEqual([
+      [{ label: 'work', value: '(212) 555-0147', e164: null }],
+      [{ label: 'work', value: '06 12 34 56 78', e164: null }],
+      [{ label: 'work', value: '030 555 0101', e164: null }],
+    ]);
+    const us = await signUp();
+    const read = await importOk(us, csv.split('\n').slice(0, 2).join('\n'), '?country=US');
+    expect(read).toMatchObject({ created: 1, warned: 0 });
+    expect((await contactsOf(us))[0].phones).toEqual([{ label: 'work', value: '(212) 555-0147', e164: '+12125550147' }]);
+  });
+
+  it('imports internationalised email addresses (RFC 6531)', async () => {
+    const s = await signUp();
+    const out = await importOk(s, 'Name,Email\nJosé Núñez,José@Exämple.de\nLi Wei,用户@例子.广告\nNobody,"nope@, jo sé@x.de"\n');
+    expect(out).toMatchObject({ created: 3, rejected: 0 });
+    const people = await contactsOf(s);
+    expect(people.map((p) => (p.emails as { value: string }[]).map((e) => e.value))).toEqual([['josé@exämple.de'], ['用户@例子.广告'], []]);
+    expect(out.warnings.map((w: Json) => w.value)).toEqual(['nope@', 'jo sé@x.de']);
+    // Found again by the same address: a second import is all duplicates.
+    expect(await importOk(s, 'Email\nJOSÉ@exämple.de\n')).toMatchObject({ created: 0, duplicates: 1 });
   });
 
   it('keeps the first 100 errors and warnings and counts them all', async () => {
@@ -285,7 +323,7 @@ describe('rows', () => {
       ['custom.interests', 'Golf'],
       ['custom.backup_email', 'nope'],
     ]);
-    expect(out.warnings.every((e: Json) => e.row === 3 && String(e.message).endsWith('left empty'))).toBe(true);
+    expect(out.warnings.every((e: Json) => e.row === 3 && String(e.message).endsWith('; left empty'))).toBe(true);
     expect(byEmail(await contactsOf(s), 'b@example.com')?.custom).toEqual({});
     const a = byEmail(await contactsOf(s), 'a@example.com');
     expect(a?.custom).toEqual({

@@ -18,7 +18,8 @@ export { normalizeHeader };
 
 /** What one column fills, with the columns that qualify it (a label, a phone's country). */
 export type Target =
-  | { kind: 'contact'; field: ContactScalar }
+  /** `honorifics`: a "Title" column, whose "Mr." or "Dr." is not a job title. */
+  | { kind: 'contact'; field: ContactScalar; honorifics?: boolean }
   | { kind: 'email'; label: string; labelColumn?: number }
   | { kind: 'phone'; label: string; labelColumn?: number; countryColumn?: number; callingCodeColumn?: number }
   | { kind: 'company'; field: CompanyScalar }
@@ -109,7 +110,7 @@ function byPosition(header: string[], positions: string[], object: ImportObject,
 /** Whether most filled cells of a column in the first rows are honorifics (Mr., Dr., Frau). */
 const holdsHonorifics = (sample: string[][], index: number) => {
   const filled = sample.map((r) => r[index]?.trim() ?? '').filter(Boolean);
-  return filled.length > 0 && filled.filter(isHonorific).length * 2 >= filled.length;
+  return filled.length > 0 && filled.filter(isHonorific).length * 2 > filled.length;
 };
 
 export interface MapInput {
@@ -235,7 +236,7 @@ function byHeader(header: string[], sample: string[][], object: ImportObject, de
       if (c.group) groups.set(c.group, { ...groups.get(c.group), value: index });
       continue;
     }
-    const target: Target = m;
+    const target: Target = c.maybeHonorific && m.kind === 'contact' ? { ...m, honorifics: true } : m;
     const key = fieldOf(target, object);
     const held = best.get(key);
     if (held && held.rank <= c.rank) continue;

@@ -3,9 +3,9 @@ import type { ImportRowError, ImportRowWarning } from '../../../contract/imports
 import type { LabeledPhone, LabeledValue } from '../contacts/contacts.table.ts';
 import { type CustomDef, validateCustom } from '../fields/custom-values.ts';
 import type { CsvRow } from './csv.ts';
-import { labelOf } from './headers.ts';
+import { isHonorific, labelOf } from './headers.ts';
 import { type Mapping, normalizeHeader } from './mapping.ts';
-import { domainOf, emailOf, fromText, listOf, MAX_TEXT, phoneCountry, phoneOf, show } from './values.ts';
+import { domainOf, emailOf, emailsIn, fromText, listOf, MAX_TEXT, phoneCountry, phoneOf, show } from './values.ts';
 
 /** The company a row names for its contact: by name, by domain, or both. */
 export interface CompanyRef {
@@ -88,11 +88,11 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
       if (t.kind === 'email') {
         const label = (t.labelColumn !== undefined && labelOf(r.cells[t.labelColumn] ?? '', 'email')) || t.label;
         // One cell may list several addresses ("a@x.org; b@y.org", Google's "a@x.org ::: b@y.org").
-        for (const part of listOf(v, /[\s,;]+/)) {
+        for (const part of emailsIn(v)) {
           const email = emailOf(part);
           if (!email) {
             badEmails.push(part);
-            notes.warn('email', col.header, part, `${show(part)} is not an email address: left out`);
+            notes.warn('email', col.header, part, `${show(part)} is not an email address; left out`);
           } else if (!c.emails.some((e) => e.value === email)) c.emails.push({ label, value: email });
         }
       } else if (t.kind === 'phone') {
@@ -103,17 +103,17 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
           const text = where.callingCode && !part.startsWith('+') ? `${where.callingCode} ${part}` : part;
           const read = phoneOf(text, where.country ?? country);
           if (!('phone' in read)) {
-            notes.warn('phone', col.header, part, `${show(part)} ${read.problem}: left out`);
+            notes.warn('phone', col.header, part, `${show(part)} ${read.problem}; left out`);
             continue;
           }
           const p = read.phone;
           if (read.problem)
-            notes.warn('phone', col.header, part, `${show(part)} ${read.problem}: kept as typed, without an international form`);
+            notes.warn('phone', col.header, part, `${show(part)} ${read.problem}; kept as typed, without an international form`);
           if (!c.phones.some((x) => (x.e164 ?? x.value) === (p.e164 ?? p.value))) c.phones.push({ label, ...p });
         }
       } else if (t.kind === 'custom') {
         const converted = fromText(t.def, v);
-        if ('error' in converted) warn(`${t.def.label} ${converted.error}: left empty`);
+        if ('error' in converted) warn(`${t.def.label} ${converted.error}; left empty`);
         else {
           custom ??= {};
           custom[t.def.key] = converted.value;
@@ -121,22 +121,24 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
       } else if (t.kind === 'company') {
         c.company ??= { name: null, domain: null };
         if (t.field === 'name') {
-          if (v.length > MAX_TEXT) warn(`is longer than ${MAX_TEXT} characters: no company linked by name`);
+          if (v.length > MAX_TEXT) warn(`is longer than ${MAX_TEXT} characters; no company linked by name`);
           else c.company.name = v.replace(/\s+/g, ' ');
         } else {
           const domain = domainOf(v);
           if (domain) c.company.domain = domain;
-          else warn(`${show(v)} is not a web address or domain: no company linked by it`);
+          else warn(`${show(v)} is not a web address or domain; no company linked by it`);
         }
       } else if (t.kind === 'contact') {
         if (v.length > MAX_TEXT) {
-          warn(`is longer than ${MAX_TEXT} characters: left empty`);
+          warn(`is longer than ${MAX_TEXT} characters; left empty`);
         } else if (t.field === 'lifecycleStage') {
           const stage = stageByName.get(normalizeHeader(v));
           if (stage) c.lifecycleStage = stage;
-          else warn(`${show(v)} is not a lifecycle stage (${lifecycleStages.join(', ')}): left empty`);
+          else warn(`${show(v)} is not a lifecycle stage (${lifecycleStages.join(', ')}); left empty`);
         } else if (t.field === 'name') {
           fullName = v;
+        } else if (t.honorifics && isHonorific(v)) {
+          warn(`${show(v)} is an honorific, not a job title; left out`);
         } else {
           c[t.field] = v;
         }
@@ -152,12 +154,12 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
     }
     if (c.emails.length > MAX_CONTACT_EMAILS) {
       for (const e of c.emails.slice(MAX_CONTACT_EMAILS))
-        notes.warn('email', null, e.value, `a contact has at most ${MAX_CONTACT_EMAILS} emails: left out`);
+        notes.warn('email', null, e.value, `a contact has at most ${MAX_CONTACT_EMAILS} emails; left out`);
       c.emails = c.emails.slice(0, MAX_CONTACT_EMAILS);
     }
     if (c.phones.length > MAX_CONTACT_PHONES) {
       for (const p of c.phones.slice(MAX_CONTACT_PHONES))
-        notes.warn('phone', null, p.value, `a contact has at most ${MAX_CONTACT_PHONES} phone numbers: left out`);
+        notes.warn('phone', null, p.value, `a contact has at most ${MAX_CONTACT_PHONES} phone numbers; left out`);
       c.phones = c.phones.slice(0, MAX_CONTACT_PHONES);
     }
     if (custom) {
@@ -165,7 +167,7 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
       const checked = validateCustom(defs, custom, null, false, 'custom', country);
       for (const e of checked.errors) {
         const key = e.field.slice('custom.'.length);
-        notes.warn(e.field, columnOfCustom.get(e.field) ?? null, String(custom[key] ?? ''), `${e.message}: left empty`);
+        notes.warn(e.field, columnOfCustom.get(e.field) ?? null, String(custom[key] ?? ''), `${e.message}; left empty`);
         delete custom[key];
       }
       c.custom = validateCustom(defs, custom, null, false, 'custom', country).value;

@@ -46,6 +46,20 @@ const phoneFromObject = (o: Record<string, unknown>) => {
   return code.startsWith('+') && !number.startsWith('+') ? `${code} ${number}` : number;
 };
 
+/**
+ * The addresses a cell lists: separated by commas, semicolons, Google's ":::" or spaces between
+ * addresses ("a@x.org b@y.org"), written bare or as "Ada <ada@x.org>". Text with spaces that is not
+ * a list of addresses ("not an address") stays one value, to be reported as one.
+ */
+export function emailsIn(cell: string): string[] {
+  return listOf(cell, /[,;]/).flatMap((part) => {
+    const bracketed = /<([^<>\s]+@[^<>\s]+)>/.exec(part);
+    if (bracketed) return [bracketed[1]];
+    const words = part.split(/\s+/);
+    return words.length > 1 && words.every((w) => w.includes('@')) ? words : [part];
+  });
+}
+
 /** An email as contacts store it (NFC, lower case), or null when it is not one. */
 export function emailOf(text: string): string | null {
   const email = text
