@@ -53,36 +53,36 @@ export function companyRowReader(mapping: Mapping, defs: CustomDef[], country: s
       const v = r.cells[col.index]?.trim();
       if (!v) continue;
       const t = col.target;
-      const warn = (message: string) => notes.warn(col.field, col.header, v, message);
       if (t.kind === 'custom') {
         const converted = fromText(t.def, v);
-        if ('error' in converted) warn(`${t.def.label} ${converted.error}; left empty`);
+        if ('error' in converted) notes.warn(col.field, col.header, v, `${t.def.label} ${converted.error}; left empty`);
         else {
           custom ??= {};
           custom[t.def.key] = converted.value;
         }
       } else if (t.kind === 'address') {
-        if (v.length > maxOf(t.part)) warn(`is longer than ${maxOf(t.part)} characters; left empty`);
+        if (v.length > maxOf(t.part)) notes.warn(col.field, col.header, v, `is longer than ${maxOf(t.part)} characters; left empty`);
         else c.address = { ...c.address, [t.part]: v };
       } else if (t.kind === 'company') {
         if (t.field === 'domain') {
           const domain = domainOf(v);
           if (domain) c.domain = domain;
-          else warn(`${show(v)} is not a web address or domain; left empty`);
+          else notes.warn(col.field, col.header, v, `${show(v)} is not a web address or domain; left empty`);
         } else if (t.field === 'size') {
           const size = sizeOf(v);
           if (size) c.size = size;
-          else warn(`${show(v)} is not a number of employees or a size (1-10, 11-50 … 5001+); left empty`);
+          else notes.warn(col.field, col.header, v, `${show(v)} is not a number of employees or a size (1-10, 11-50 … 5001+); left empty`);
         } else if (t.field === 'phone') {
           const read = phoneOf(v, country);
-          if (!('phone' in read)) warn(`${show(v)} ${read.problem}; left empty`);
+          if (!('phone' in read)) notes.warn(col.field, col.header, v, `${show(v)} ${read.problem}; left empty`);
           else {
-            if (read.problem) warn(`${show(v)} ${read.problem}; kept as typed, without an international form`);
+            if (read.problem)
+              notes.warn(col.field, col.header, v, `${show(v)} ${read.problem}; kept as typed, without an international form`);
             c.phone = read.phone.value;
             c.phoneE164 = read.phone.e164;
           }
         } else if (v.length > MAX_TEXT) {
-          warn(`is longer than ${MAX_TEXT} characters; left empty`);
+          notes.warn(col.field, col.header, v, `is longer than ${MAX_TEXT} characters; left empty`);
         } else if (t.field === 'name') {
           c.name = v.replace(/\s+/g, ' ');
         } else {

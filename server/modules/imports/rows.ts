@@ -41,6 +41,9 @@ for (const [alias, stage] of [
   stageByName.set(alias, stage);
 }
 
+/** Phone cells list several numbers with semicolons (commas may be part of a number's extension). */
+const semicolon = /;/;
+
 /** Collects what one row's cells say about themselves: warnings for cells left out or kept as typed. */
 export class RowNotes {
   readonly warnings: ImportRowWarning[] = [];
@@ -84,7 +87,6 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
       const v = r.cells[col.index]?.trim();
       if (!v) continue;
       const t = col.target;
-      const warn = (message: string, field = col.field) => notes.warn(field, col.header, v, message);
       if (t.kind === 'email') {
         const label = (t.labelColumn !== undefined && labelOf(r.cells[t.labelColumn] ?? '', 'email')) || t.label;
         // One cell may list several addresses ("a@x.org; b@y.org", Google's "a@x.org ::: b@y.org").
@@ -99,7 +101,7 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
         const label = (t.labelColumn !== undefined && labelOf(r.cells[t.labelColumn] ?? '', 'phone')) || t.label;
         const where = { ...phoneCountry(t.countryColumn === undefined ? undefined : r.cells[t.countryColumn]) };
         if (t.callingCodeColumn !== undefined) where.callingCode ??= phoneCountry(r.cells[t.callingCodeColumn]).callingCode;
-        for (const part of listOf(v, /;/)) {
+        for (const part of listOf(v, semicolon)) {
           const text = where.callingCode && !part.startsWith('+') ? `${where.callingCode} ${part}` : part;
           const read = phoneOf(text, where.country ?? country);
           if (!('phone' in read)) {
@@ -113,7 +115,7 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
         }
       } else if (t.kind === 'custom') {
         const converted = fromText(t.def, v);
-        if ('error' in converted) warn(`${t.def.label} ${converted.error}; left empty`);
+        if ('error' in converted) notes.warn(col.field, col.header, v, `${t.def.label} ${converted.error}; left empty`);
         else {
           custom ??= {};
           custom[t.def.key] = converted.value;
@@ -121,24 +123,24 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
       } else if (t.kind === 'company') {
         c.company ??= { name: null, domain: null };
         if (t.field === 'name') {
-          if (v.length > MAX_TEXT) warn(`is longer than ${MAX_TEXT} characters; no company linked by name`);
+          if (v.length > MAX_TEXT) notes.warn(col.field, col.header, v, `is longer than ${MAX_TEXT} characters; no company linked by name`);
           else c.company.name = v.replace(/\s+/g, ' ');
         } else {
           const domain = domainOf(v);
           if (domain) c.company.domain = domain;
-          else warn(`${show(v)} is not a web address or domain; no company linked by it`);
+          else notes.warn(col.field, col.header, v, `${show(v)} is not a web address or domain; no company linked by it`);
         }
       } else if (t.kind === 'contact') {
         if (v.length > MAX_TEXT) {
-          warn(`is longer than ${MAX_TEXT} characters; left empty`);
+          notes.warn(col.field, col.header, v, `is longer than ${MAX_TEXT} characters; left empty`);
         } else if (t.field === 'lifecycleStage') {
           const stage = stageByName.get(normalizeHeader(v));
           if (stage) c.lifecycleStage = stage;
-          else warn(`${show(v)} is not a lifecycle stage (${lifecycleStages.join(', ')}); left empty`);
+          else notes.warn(col.field, col.header, v, `${show(v)} is not a lifecycle stage (${lifecycleStages.join(', ')}); left empty`);
         } else if (t.field === 'name') {
           fullName = v;
         } else if (t.honorifics && isHonorific(v)) {
-          warn(`${show(v)} is an honorific, not a job title; left out`);
+          notes.warn(col.field, col.header, v, `${show(v)} is an honorific, not a job title; left out`);
         } else {
           c[t.field] = v;
         }

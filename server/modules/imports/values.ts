@@ -20,6 +20,8 @@ export const show = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 
  */
 export function listOf(cell: string, separators: RegExp): string[] {
   const v = cell.trim();
+  // Most cells hold one value: no list to split (this runs for every email and phone of a file).
+  if (!v.includes(':::') && !v.startsWith('[') && !separators.test(v)) return v ? [v] : [];
   if (v.startsWith('[') && v.endsWith(']')) {
     try {
       const parsed = JSON.parse(v) as unknown;
@@ -52,6 +54,7 @@ const phoneFromObject = (o: Record<string, unknown>) => {
  * a list of addresses ("not an address") stays one value, to be reported as one.
  */
 export function emailsIn(cell: string): string[] {
+  if (!/[,;:<\s[]/.test(cell)) return [cell];
   return listOf(cell, /[,;]/).flatMap((part) => {
     const bracketed = /<([^<>\s]+@[^<>\s]+)>/.exec(part);
     if (bracketed) return [bracketed[1]];
