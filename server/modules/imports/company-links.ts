@@ -16,7 +16,6 @@ const domainKey = (domain: string) => `d:${domain}`;
  * were read (`flush`), in the batch's transaction.
  */
 export class CompanyLinker {
-  created = 0;
   private known = new Map<string, FoundCompany>();
   private pending: CompanyValues[] = [];
 
@@ -64,11 +63,12 @@ export class CompanyLinker {
     return company;
   }
 
-  /** Writes the companies made since the last flush (a dry run only counts them). */
+  /** Writes the companies made since the last flush (a dry run only counts them); returns how many. */
   async flush(conn: Conn, now: () => Promise<Date>) {
-    this.created += this.pending.length;
-    if (!this.dryRun && this.pending.length) await insertCompanies(conn, this.ctx, this.ownerId, await now(), this.pending);
+    const made = this.pending.length;
+    if (!this.dryRun && made) await insertCompanies(conn, this.ctx, this.ownerId, await now(), this.pending);
     this.pending = [];
+    return made;
   }
 }
 

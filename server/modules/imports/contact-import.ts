@@ -109,8 +109,7 @@ export class ContactImport {
       return now;
     };
     // Companies first: the links of the contacts below point at them.
-    await this.companies.flush(conn, time);
-    this.results.counts.companiesCreated = this.companies.created;
+    this.results.counts.companiesCreated += await this.companies.flush(conn, time);
     if (dryRun) return;
     if (creates.length) {
       await insertContacts(

@@ -14,8 +14,14 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** How much of a file the detection reads: enough for any header and a few hundred rows. */
 const SAMPLE = 64 * 1024;
 
-/** Whether iconv-lite can decode this encoding (the names people and tools use: `latin1`, `cp1252`, `Shift_JIS` …). */
-export const isEncoding = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '') !== '' && iconv.encodingExists(name);
+/** Node's binary-to-text codecs, which iconv-lite also knows: they turn bytes into their own spelling, not into text. */
+const notText = new Set(['base64', 'base64url', 'hex']);
+
+/** Whether iconv-lite can decode this character encoding (the names people and tools use: `latin1`, `cp1252`, `Shift_JIS` …). */
+export const isEncoding = (name: string) => {
+  const key = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return key !== '' && !notText.has(key) && iconv.encodingExists(name);
+};
 
 const badFile = (code: string, message: string) => badRequest('body', code, message);
 

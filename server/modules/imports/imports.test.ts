@@ -184,6 +184,7 @@ describe('reading the file', () => {
       '?header=perhaps',
       '?country=XX',
       '?encoding=klingon',
+      '?encoding=base64',
     ]) {
       const r = await post(s, 'Email\nada@example.com\n', q);
       expect(r.statusCode, q).toBe(400);
@@ -519,10 +520,14 @@ describe('what an import writes', () => {
     await db.query('create trigger rapport_test_poison before insert on contacts for each row execute function rapport_test_poison()');
     try {
       // 5,500 rows: more than one batch on either database (1,000 rows a batch embedded, 5,000 on a server).
-      const rows = Array.from({ length: 5_500 }, (_, i) => (i === 5_200 ? `${poison},poison@example.com` : `Person${i},p${i}@example.com`));
-      const r = await post(s, `Last name,Email\n${rows.join('\n')}\n`, '?fileName=resumed.csv');
+      // Rows name 3,000 companies, all met before the failing batch: the count carries over the retry.
+      const rows = Array.from({ length: 5_500 }, (_, i) =>
+        i === 5_200 ? `${poison},poison@example.com,Company 1` : `Person${i},p${i}@example.com,Company ${i % 3000}`,
+      );
+      const r = await post(s, `Last name,Email,Company\n${rows.join('\n')}\n`, '?fileName=resumed.csv');
       expect(r.statusCode, r.body).toBe(201);
-      expect(r.json()).toMatchObject({ status: 'completed', created: 5_500, totalRows: 5_500 });
+      expect(r.json()).toMatchObject({ status: 'completed', created: 5_500, totalRows: 5_500, companiesCreated: 3000 });
+      expect(await countRows('companies', s.workspaceId)).toBe(3000);
     } finally {
       await db.query('drop trigger if exists rapport_test_poison on contacts');
     }
