@@ -106,6 +106,16 @@ describe('files through the API', () => {
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json()).toMatchObject({ created: 1, file: { encoding: 'UTF-16LE', delimiter: 'tab', header: true } });
     expect((await contactsOf(s))[0]).toMatchObject({ firstName: 'Øyvind', lastName: 'Ødegård' });
+    // Tab-separated and plain-text types are files too.
+    for (const type of ['text/tab-separated-values', 'text/plain; charset=utf-16le']) {
+      const r = await post(
+        s,
+        iconv.encode('Email\tName\nx@example.no\tX\n', type.endsWith('16le') ? 'utf16le' : 'utf8'),
+        '?dedupe=none',
+        type,
+      );
+      expect(r.statusCode, `${type}: ${r.body}`).toBe(201);
+    }
   });
 
   it('reports what it detected in a dry run, and takes the encoding, delimiter and header it is told', async () => {
