@@ -25,7 +25,8 @@ export const Nullable = <T extends TSchema>(t: T): TUnsafe<Static<T> | null> => 
 
 export const ShortText = (opts: { minLength?: number } = {}) => Type.String({ maxLength: 200, ...opts });
 export const LongText = Type.String({ maxLength: 100_000 });
-export const Email = Type.String({ format: 'email', maxLength: 254 });
+/** An email address, internationalised ones included (RFC 6531: josé@exämple.de); stored lower-cased. */
+export const Email = Type.String({ format: 'idn-email', maxLength: 254 });
 /** A phone number, international (+44 20 …) or national in the workspace's country (030 555 0101); read by the server, which keeps its E.164. */
 export const Phone = Type.String({ format: 'phone', minLength: 1, maxLength: 40 });
 /** An ISO 3166-1 alpha-2 country code that has a phone numbering plan (DE, US, GB). */

@@ -1,10 +1,10 @@
 import Type, { type Static } from 'typebox';
-import { Nullable, Timestamp, Uuid, UuidParam } from './common.ts';
+import { Country, Nullable, Timestamp, Uuid, UuidParam } from './common.ts';
 
 export const dedupeModes = ['skip', 'update', 'none'] as const;
 export type DedupeMode = (typeof dedupeModes)[number];
 
-/** At most this many per-row errors are returned and kept; `rejected` counts them all. */
+/** At most this many per-row errors (and as many warnings) are returned and kept; `rejected` and `warned` count them all. */
 export const MAX_IMPORT_ERRORS = 100;
 export const MAX_IMPORT_ROWS = 1_000_000;
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -13,16 +13,23 @@ export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 export const importStatuses = ['queued', 'running', 'completed', 'failed'] as const;
 export const ImportStatus = Type.Enum(importStatuses);
 
-export const ImportContactsQuery = Type.Object(
+/** The objects a file can be imported as: `POST /imports/contacts`, `POST /imports/companies`. */
+export const importObjects = ['contact', 'company'] as const;
+export type ImportObject = (typeof importObjects)[number];
+
+export const importDelimiters = ['comma', 'semicolon', 'tab', 'pipe'] as const;
+export type ImportDelimiter = (typeof importDelimiters)[number];
+
+export const ImportQuery = Type.Object(
   {
     dedupe: Type.Optional(
       Type.Enum(dedupeModes, {
         default: 'skip',
         description:
-          'A row whose email belongs to a contact of this workspace, or to an earlier row of the file: `skip` counts it as a duplicate, `update` writes its non-empty values into that contact, `none` creates it anyway.',
+          'A row that matches a record of this workspace, or an earlier row of the file (contacts by email; companies by domain, else by name, ignoring case): `skip` counts it as a duplicate, `update` writes its non-empty values into that record, `none` creates it anyway.',
       }),
     ),
-    ownerId: Type.Optional(UuidParam('Owner of the created contacts (default: you)')),
+    ownerId: Type.Optional(UuidParam('Owner of the created records (default: you)')),
     dryRun: Type.Optional(Type.Boolean({ default: false, description: 'Validate and count; write nothing' })),
     fileName: Type.Optional(Type.String({ maxLength: 255, description: 'Kept with the import so that people recognise it in the list' })),
     wait: Type.Optional(
@@ -34,19 +41,73 @@ export const ImportContactsQuery = Type.Object(
           'Seconds to wait for the import to finish: 201 with the result if it does, else 202 with its progress (follow it at Location)',
       }),
     ),
+    encoding: Type.Optional(
+      Type.String({
+        minLength: 2,
+        maxLength: 40,
+        description:
+          'The file’s character encoding (`UTF-8`, `UTF-16LE`, `windows-1252`, `ISO-8859-2`, `Shift_JIS`, `GB18030`, `Big5`, `EUC-KR` …). Default: detected (a byte order mark, else the bytes), and reported in `file.encoding`.',
+      }),
+    ),
+    delimiter: Type.Optional(
+      Type.Enum(importDelimiters, {
+        description: 'The field delimiter. Default: detected from the first lines, and reported in `file.delimiter`.',
+      }),
+    ),
+    header: Type.Optional(
+      Type.Boolean({
+        description:
+          'Whether the first row names the columns. Default: detected (a first row holding an email address or a phone number is data). Without a header, columns are mapped by what they hold, or by `columns`.',
+      }),
+    ),
+    columns: Type.Optional(
+      Type.String({
+        maxLength: 4000,
+        description:
+          'The field of each column by position, comma-separated, instead of the mapping read from the header: e.g. `firstName,lastName,,email:home,phone:mobile,custom.tier` (an empty entry or `skip` leaves a column out).',
+      }),
+    ),
+    country: Type.Optional(
+      Type.String({
+        ...Country,
+        description:
+          'The country national phone numbers of the file are read in (ISO 3166 code, e.g. `US`). Default: the workspace’s country.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
-export type ImportContactsQuery = Static<typeof ImportContactsQuery>;
+export type ImportQuery = Static<typeof ImportQuery>;
+/** The options of a contact import (the same as every import's). */
+export const ImportContactsQuery = ImportQuery;
+export type ImportContactsQuery = ImportQuery;
 
-/** Why one data row was not imported. `row` is the row as a spreadsheet numbers it: the header is row 1. */
+/** Why one data row was not imported. `row` is the row as a spreadsheet numbers it: a header is row 1. */
 export const ImportRowError = Type.Object({
-  row: Type.Integer({ minimum: 2 }),
-  field: Type.String({ description: 'The contact field: `email`, `lastName`, `custom.<key>` …' }),
+  row: Type.Integer({ minimum: 1 }),
+  field: Type.String({ description: 'The field: `email`, `lastName`, `custom.<key>` …' }),
   column: Nullable(Type.String({ description: 'The column of the file, as its header reads' })),
   message: Type.String(),
 });
 export type ImportRowError = Static<typeof ImportRowError>;
+
+/** A cell of an imported row that was left out, or kept as typed, and why: the row itself was imported. */
+export const ImportRowWarning = Type.Object({
+  row: Type.Integer({ minimum: 1 }),
+  field: Type.String({ description: 'The field: `email`, `phone`, `custom.<key>` …' }),
+  column: Nullable(Type.String({ description: 'The column of the file, as its header reads' })),
+  value: Type.String({ description: 'The cell as the file has it (cut at 200 characters)' }),
+  message: Type.String({ description: 'What was done with the value and why' }),
+});
+export type ImportRowWarning = Static<typeof ImportRowWarning>;
+
+/** How the file was read: what was detected, or what the request said. */
+export const ImportFileInfo = Type.Object({
+  encoding: Type.String({ description: 'The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` …' }),
+  delimiter: Type.Enum(importDelimiters),
+  header: Type.Boolean({ description: 'Whether the first row named the columns' }),
+});
+export type ImportFileInfo = Static<typeof ImportFileInfo>;
 
 export const ImportCounts = Type.Object({
   /** Data rows read, blank rows not counted. */
@@ -55,24 +116,32 @@ export const ImportCounts = Type.Object({
   updated: Type.Integer(),
   duplicates: Type.Integer(),
   rejected: Type.Integer(),
+  /** Rows imported with at least one warning. */
+  warned: Type.Integer(),
+  /** Companies a contact import created for the contacts' company columns (0 for a company import). */
+  companiesCreated: Type.Integer(),
 });
 export type ImportCounts = Static<typeof ImportCounts>;
 
 const Mapping = {
   columns: Type.Record(Type.String(), Type.String(), {
-    description: 'Each used column (by header) and the contact field it fills: `firstName`, `email`, `custom.<key>` …',
+    description:
+      'Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label`',
   }),
   ignoredColumns: Type.Array(Type.String(), { description: 'Columns no field was found for' }),
 };
 
 export const ImportResult = Type.Object({
   importId: Nullable(Uuid),
+  objectType: Type.Enum(importObjects),
   dryRun: Type.Boolean(),
   status: ImportStatus,
   /** Data rows of the file (known once the file is read), for a progress bar beside `rows`. */
   totalRows: Nullable(Type.Integer()),
   ...ImportCounts.properties,
   errors: Type.Array(ImportRowError, { description: `The first ${MAX_IMPORT_ERRORS} row errors` }),
+  warnings: Type.Array(ImportRowWarning, { description: `The first ${MAX_IMPORT_ERRORS} warnings of imported rows` }),
+  file: ImportFileInfo,
   ...Mapping,
 });
 export type ImportResult = Static<typeof ImportResult>;
@@ -85,6 +154,9 @@ export const Import = Type.Object({
   dedupe: Type.Enum(dedupeModes),
   counts: ImportCounts,
   errors: Type.Array(ImportRowError),
+  warnings: Type.Array(ImportRowWarning),
+  /** How the file was read (null for imports made before this was kept). */
+  file: Nullable(ImportFileInfo),
   ...Mapping,
   totalRows: Nullable(Type.Integer()),
   failure: Nullable(Type.String({ description: 'Why the import failed, when that was not one row’s fault' })),

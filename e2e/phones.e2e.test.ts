@@ -82,6 +82,12 @@ describe.runIf(hasChromium)('phones and emails on the record page', () => {
     await page.getByRole('button', { name: 'Remove paula@work.example' }).click();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => mails.allTextContents()).toEqual(['paula@home.example']);
+    // An internationalised address (RFC 6531) is taken as typed, in lower case.
+    await page.getByRole('button', { name: 'Edit Emails' }).click();
+    await page.getByRole('button', { name: 'Add email' }).click();
+    await page.getByRole('textbox', { name: 'Emails 2' }).fill('Paula.Pérez@Exämple.de');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => mails.allTextContents()).toEqual(['paula@home.example', 'paula.pérez@exämple.de']);
 
     // All of it holds after a reload, and the list shows the primary ones as links.
     await page.reload();

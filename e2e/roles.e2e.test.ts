@@ -49,7 +49,18 @@ describe.runIf(hasChromium)('settings by role', () => {
       await ownerPage.getByRole('tab', { name: 'Members' }).waitFor();
       // Named rather than counted, so a new admin tab does not break the test while a missing one does.
       expect(await ownerPage.getByRole('tab').allTextContents()).toEqual(
-        expect.arrayContaining(['Workspace', 'Members', 'Invitations', 'Pipelines', 'Objects', 'Custom fields', 'API keys', 'Webhooks', 'Background jobs', 'My profile']),
+        expect.arrayContaining([
+          'Workspace',
+          'Members',
+          'Invitations',
+          'Pipelines',
+          'Objects',
+          'Custom fields',
+          'API keys',
+          'Webhooks',
+          'Background jobs',
+          'My profile',
+        ]),
       );
       expect(errors).toEqual([]);
     } finally {

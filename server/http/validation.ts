@@ -15,6 +15,15 @@ export const isCurrency = (v: string) => currencies.has(v);
 export const isPhone = (v: string) =>
   /\d/.test(v) && /^[\d\s+().\-/#*]*(?:(?:ext\.?|x|extension|durchwahl|dw\.?)\s*[\d]+)?$/i.test(v.trim());
 
+// Internationalised email addresses (RFC 6531/6532): the dot-atom of RFC 5322 in which any non-ASCII
+// letter, mark or digit may stand beside the ASCII ones, in the local part (josé@…) and in the
+// domain's labels (…@exämple.de). Quoted local parts and address literals are refused, as ajv-formats'
+// ASCII "email" refused them. The length of each domain label is checked in characters.
+const atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-\\p{L}\\p{M}\\p{N}]+";
+const label = '[A-Za-z0-9\\p{L}\\p{M}\\p{N}](?:[A-Za-z0-9\\p{L}\\p{M}\\p{N}-]{0,61}[A-Za-z0-9\\p{L}\\p{M}\\p{N}])?';
+const idnEmail = new RegExp(`^${atom}(?:\\.${atom})*@(?:${label}\\.)+${label}$`, 'u');
+export const isEmailAddress = (v: string) => idnEmail.test(v);
+
 function build(coerce: boolean) {
   const ajv = new Ajv({
     // Unknown fields are an error, never silently dropped (mass-assignment guard, SECURITY §3).
@@ -26,6 +35,7 @@ function build(coerce: boolean) {
     strict: false,
   });
   (formats as unknown as typeof formats.default)(ajv, ['email', 'date', 'date-time', 'uri', 'uuid']);
+  ajv.addFormat('idn-email', isEmailAddress);
   ajv.addFormat('iso4217', isCurrency);
   ajv.addFormat('phone', isPhone);
   ajv.addFormat('country', isCountry);

@@ -3,12 +3,13 @@ import { analyzeEmbeddedJob, jobsCleanupJob } from '../jobs/maintenance.jobs.ts'
 import { authCleanupJob } from './auth/auth.jobs.ts';
 import { runJob, scanJob } from './automation/automation.jobs.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
-import { importContactsJob } from './imports/imports.jobs.ts';
+import { importCompaniesJob, importContactsJob } from './imports/imports.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
 
 /** Every kind of job the workers run. A module with background work adds its `*.jobs.ts` exports here. */
 export const jobDefs: JobDef[] = [
   importContactsJob,
+  importCompaniesJob,
   authCleanupJob,
   idempotencyCleanupJob,
   analyzeEmbeddedJob,

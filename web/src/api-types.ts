@@ -25,7 +25,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        /** Format: email */
+                        /** Format: idn-email */
                         email: string;
                         /** @description 8–128 characters; not a common password */
                         password: string;
@@ -3114,7 +3114,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** Format: email */
+                        /** Format: idn-email */
                         email: string;
                         /** @enum {unknown} */
                         role: "admin" | "member" | "read-only";
@@ -7791,7 +7791,7 @@ export interface paths {
                         emails?: {
                             /** @description What the value is, e.g. "work" or "home"; "work" when left out */
                             label?: string;
-                            /** Format: email */
+                            /** Format: idn-email */
                             value: string;
                         }[];
                         /** @description International (+44 20 …) or national in the workspace country (030 555 0101); replaces the list */
@@ -8575,7 +8575,7 @@ export interface paths {
                         emails?: {
                             /** @description What the value is, e.g. "work" or "home"; "work" when left out */
                             label?: string;
-                            /** Format: email */
+                            /** Format: idn-email */
                             value: string;
                         }[];
                         /** @description International (+44 20 …) or national in the workspace country (030 555 0101); replaces the list */
@@ -12671,7 +12671,7 @@ export interface paths {
                     "application/json": {
                         firstName?: string | null;
                         lastName?: string | null;
-                        /** Format: email */
+                        /** Format: idn-email */
                         email?: string | null;
                         /** Format: phone */
                         phone?: string | null;
@@ -13396,7 +13396,7 @@ export interface paths {
                     "application/json": {
                         firstName?: string | null;
                         lastName?: string | null;
-                        /** Format: email */
+                        /** Format: idn-email */
                         email?: string | null;
                         /** Format: phone */
                         phone?: string | null;
@@ -25364,14 +25364,14 @@ export interface paths {
         put?: never;
         /**
          * Import contacts from a CSV file
-         * @description The body is the CSV file (UTF-8; comma, semicolon or tab; a header row naming the columns). Columns are matched to contact fields by name, custom fields by key or label; other columns are ignored and listed. A file that cannot be imported at all is refused at once. The import then runs in the background a batch of rows at a time (each batch written whole, a stopped import carried on where it stopped): the answer is 201 with the result when it finishes within `wait` seconds, else 202 with its progress so far (follow it at Location). Rows with errors are reported and skipped. `dryRun=true` checks and counts without writing.
+         * @description The body is the CSV file: UTF-8, UTF-16 or a legacy encoding (Windows-1252, ISO-8859-x, Shift_JIS, GB18030, Big5, EUC-KR …, detected or named by `encoding` or the Content-Type's charset); comma, semicolon, tab or pipe; with a header row naming the columns, or without one (detected, or `header=false`: columns are then mapped by what they hold, or by `columns`). Columns are matched to contact fields by name, including the exports of Google Contacts, Outlook, Apple Contacts, Thunderbird, HubSpot, Salesforce (with `Object: Field` report headers), Pipedrive, Zoho and Twenty; several email and phone columns each add a labelled email or phone; a company column (or `Company Domain`, `Website`) links the contact to that company, found by domain or name or created. Custom fields by key or label. A file of companies (a company name, domain or industry but no person or email) is refused with a pointer to the company import. Other columns are ignored and listed. A file that cannot be imported at all is refused at once. The import then runs in the background a batch of rows at a time (each batch written whole, a stopped import carried on where it stopped): the answer is 201 with the result when it finishes within `wait` seconds, else 202 with its progress so far (follow it at Location). A cell that cannot be read is left out (a phone number kept as typed) and reported in `warnings`; only a row that cannot become a record is refused and reported in `errors`. `file` reports the encoding, delimiter and header used. `dryRun=true` checks and counts without writing.
          */
         post: {
             parameters: {
                 query?: {
-                    /** @description A row whose email belongs to a contact of this workspace, or to an earlier row of the file: `skip` counts it as a duplicate, `update` writes its non-empty values into that contact, `none` creates it anyway. */
+                    /** @description A row that matches a record of this workspace, or an earlier row of the file (contacts by email; companies by domain, else by name, ignoring case): `skip` counts it as a duplicate, `update` writes its non-empty values into that record, `none` creates it anyway. */
                     dedupe?: "skip" | "update" | "none";
-                    /** @description Owner of the created contacts (default: you) */
+                    /** @description Owner of the created records (default: you) */
                     ownerId?: string;
                     /** @description Validate and count; write nothing */
                     dryRun?: boolean;
@@ -25379,12 +25379,22 @@ export interface paths {
                     fileName?: string;
                     /** @description Seconds to wait for the import to finish: 201 with the result if it does, else 202 with its progress (follow it at Location) */
                     wait?: number;
+                    /** @description The file’s character encoding (`UTF-8`, `UTF-16LE`, `windows-1252`, `ISO-8859-2`, `Shift_JIS`, `GB18030`, `Big5`, `EUC-KR` …). Default: detected (a byte order mark, else the bytes), and reported in `file.encoding`. */
+                    encoding?: string;
+                    /** @description The field delimiter. Default: detected from the first lines, and reported in `file.delimiter`. */
+                    delimiter?: "comma" | "semicolon" | "tab" | "pipe";
+                    /** @description Whether the first row names the columns. Default: detected (a first row holding an email address or a phone number is data). Without a header, columns are mapped by what they hold, or by `columns`. */
+                    header?: boolean;
+                    /** @description The field of each column by position, comma-separated, instead of the mapping read from the header: e.g. `firstName,lastName,,email:home,phone:mobile,custom.tier` (an empty entry or `skip` leaves a column out). */
+                    columns?: string;
+                    /** @description The country national phone numbers of the file are read in (ISO 3166 code, e.g. `US`). Default: the workspace’s country. */
+                    country?: string;
                 };
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
-            /** @description The CSV file (UTF-8) */
+            /** @description The CSV file */
             requestBody: {
                 content: {
                     "text/csv": string;
@@ -25400,6 +25410,8 @@ export interface paths {
                         "application/json": {
                             /** Format: uuid */
                             importId: string | null;
+                            /** @enum {unknown} */
+                            objectType: "contact" | "company";
                             dryRun: boolean;
                             /** @enum {unknown} */
                             status: "queued" | "running" | "completed" | "failed";
@@ -25409,16 +25421,38 @@ export interface paths {
                             updated: number;
                             duplicates: number;
                             rejected: number;
+                            warned: number;
+                            companiesCreated: number;
                             /** @description The first 100 row errors */
                             errors: {
                                 row: number;
-                                /** @description The contact field: `email`, `lastName`, `custom.<key>` … */
+                                /** @description The field: `email`, `lastName`, `custom.<key>` … */
                                 field: string;
                                 /** @description The column of the file, as its header reads */
                                 column: string | null;
                                 message: string;
                             }[];
-                            /** @description Each used column (by header) and the contact field it fills: `firstName`, `email`, `custom.<key>` … */
+                            /** @description The first 100 warnings of imported rows */
+                            warnings: {
+                                row: number;
+                                /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                /** @description The cell as the file has it (cut at 200 characters) */
+                                value: string;
+                                /** @description What was done with the value and why */
+                                message: string;
+                            }[];
+                            file: {
+                                /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                encoding: string;
+                                /** @enum {unknown} */
+                                delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                /** @description Whether the first row named the columns */
+                                header: boolean;
+                            };
+                            /** @description Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label` */
                             columns: {
                                 [key: string]: string;
                             };
@@ -25436,6 +25470,8 @@ export interface paths {
                         "application/json": {
                             /** Format: uuid */
                             importId: string | null;
+                            /** @enum {unknown} */
+                            objectType: "contact" | "company";
                             dryRun: boolean;
                             /** @enum {unknown} */
                             status: "queued" | "running" | "completed" | "failed";
@@ -25445,16 +25481,38 @@ export interface paths {
                             updated: number;
                             duplicates: number;
                             rejected: number;
+                            warned: number;
+                            companiesCreated: number;
                             /** @description The first 100 row errors */
                             errors: {
                                 row: number;
-                                /** @description The contact field: `email`, `lastName`, `custom.<key>` … */
+                                /** @description The field: `email`, `lastName`, `custom.<key>` … */
                                 field: string;
                                 /** @description The column of the file, as its header reads */
                                 column: string | null;
                                 message: string;
                             }[];
-                            /** @description Each used column (by header) and the contact field it fills: `firstName`, `email`, `custom.<key>` … */
+                            /** @description The first 100 warnings of imported rows */
+                            warnings: {
+                                row: number;
+                                /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                /** @description The cell as the file has it (cut at 200 characters) */
+                                value: string;
+                                /** @description What was done with the value and why */
+                                message: string;
+                            }[];
+                            file: {
+                                /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                encoding: string;
+                                /** @enum {unknown} */
+                                delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                /** @description Whether the first row named the columns */
+                                header: boolean;
+                            };
+                            /** @description Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label` */
                             columns: {
                                 [key: string]: string;
                             };
@@ -25472,6 +25530,8 @@ export interface paths {
                         "application/json": {
                             /** Format: uuid */
                             importId: string | null;
+                            /** @enum {unknown} */
+                            objectType: "contact" | "company";
                             dryRun: boolean;
                             /** @enum {unknown} */
                             status: "queued" | "running" | "completed" | "failed";
@@ -25481,16 +25541,498 @@ export interface paths {
                             updated: number;
                             duplicates: number;
                             rejected: number;
+                            warned: number;
+                            companiesCreated: number;
                             /** @description The first 100 row errors */
                             errors: {
                                 row: number;
-                                /** @description The contact field: `email`, `lastName`, `custom.<key>` … */
+                                /** @description The field: `email`, `lastName`, `custom.<key>` … */
                                 field: string;
                                 /** @description The column of the file, as its header reads */
                                 column: string | null;
                                 message: string;
                             }[];
-                            /** @description Each used column (by header) and the contact field it fills: `firstName`, `email`, `custom.<key>` … */
+                            /** @description The first 100 warnings of imported rows */
+                            warnings: {
+                                row: number;
+                                /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                /** @description The cell as the file has it (cut at 200 characters) */
+                                value: string;
+                                /** @description What was done with the value and why */
+                                message: string;
+                            }[];
+                            file: {
+                                /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                encoding: string;
+                                /** @enum {unknown} */
+                                delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                /** @description Whether the first row named the columns */
+                                header: boolean;
+                            };
+                            /** @description Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label` */
+                            columns: {
+                                [key: string]: string;
+                            };
+                            /** @description Columns no field was found for */
+                            ignoredColumns: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/companies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import companies from a CSV file
+         * @description The body is the CSV file: UTF-8, UTF-16 or a legacy encoding (Windows-1252, ISO-8859-x, Shift_JIS, GB18030, Big5, EUC-KR …, detected or named by `encoding` or the Content-Type's charset); comma, semicolon, tab or pipe; with a header row naming the columns, or without one (detected, or `header=false`: columns are then mapped by what they hold, or by `columns`). Columns are matched to company fields by name (`Company Name`, `Account Name`, `Organization - Name`, `Domain`, `Website`, `Industry`, `Employees` as a head count or range, `Phone`, address columns), custom fields by key or label. Duplicates are found by domain, else by name ignoring case. Other columns are ignored and listed. A file that cannot be imported at all is refused at once. The import then runs in the background a batch of rows at a time (each batch written whole, a stopped import carried on where it stopped): the answer is 201 with the result when it finishes within `wait` seconds, else 202 with its progress so far (follow it at Location). A cell that cannot be read is left out (a phone number kept as typed) and reported in `warnings`; only a row that cannot become a record is refused and reported in `errors`. `file` reports the encoding, delimiter and header used. `dryRun=true` checks and counts without writing.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description A row that matches a record of this workspace, or an earlier row of the file (contacts by email; companies by domain, else by name, ignoring case): `skip` counts it as a duplicate, `update` writes its non-empty values into that record, `none` creates it anyway. */
+                    dedupe?: "skip" | "update" | "none";
+                    /** @description Owner of the created records (default: you) */
+                    ownerId?: string;
+                    /** @description Validate and count; write nothing */
+                    dryRun?: boolean;
+                    /** @description Kept with the import so that people recognise it in the list */
+                    fileName?: string;
+                    /** @description Seconds to wait for the import to finish: 201 with the result if it does, else 202 with its progress (follow it at Location) */
+                    wait?: number;
+                    /** @description The file’s character encoding (`UTF-8`, `UTF-16LE`, `windows-1252`, `ISO-8859-2`, `Shift_JIS`, `GB18030`, `Big5`, `EUC-KR` …). Default: detected (a byte order mark, else the bytes), and reported in `file.encoding`. */
+                    encoding?: string;
+                    /** @description The field delimiter. Default: detected from the first lines, and reported in `file.delimiter`. */
+                    delimiter?: "comma" | "semicolon" | "tab" | "pipe";
+                    /** @description Whether the first row names the columns. Default: detected (a first row holding an email address or a phone number is data). Without a header, columns are mapped by what they hold, or by `columns`. */
+                    header?: boolean;
+                    /** @description The field of each column by position, comma-separated, instead of the mapping read from the header: e.g. `firstName,lastName,,email:home,phone:mobile,custom.tier` (an empty entry or `skip` leaves a column out). */
+                    columns?: string;
+                    /** @description The country national phone numbers of the file are read in (ISO 3166 code, e.g. `US`). Default: the workspace’s country. */
+                    country?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The CSV file */
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            importId: string | null;
+                            /** @enum {unknown} */
+                            objectType: "contact" | "company";
+                            dryRun: boolean;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "completed" | "failed";
+                            totalRows: number | null;
+                            rows: number;
+                            created: number;
+                            updated: number;
+                            duplicates: number;
+                            rejected: number;
+                            warned: number;
+                            companiesCreated: number;
+                            /** @description The first 100 row errors */
+                            errors: {
+                                row: number;
+                                /** @description The field: `email`, `lastName`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description The first 100 warnings of imported rows */
+                            warnings: {
+                                row: number;
+                                /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                /** @description The cell as the file has it (cut at 200 characters) */
+                                value: string;
+                                /** @description What was done with the value and why */
+                                message: string;
+                            }[];
+                            file: {
+                                /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                encoding: string;
+                                /** @enum {unknown} */
+                                delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                /** @description Whether the first row named the columns */
+                                header: boolean;
+                            };
+                            /** @description Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label` */
+                            columns: {
+                                [key: string]: string;
+                            };
+                            /** @description Columns no field was found for */
+                            ignoredColumns: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            importId: string | null;
+                            /** @enum {unknown} */
+                            objectType: "contact" | "company";
+                            dryRun: boolean;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "completed" | "failed";
+                            totalRows: number | null;
+                            rows: number;
+                            created: number;
+                            updated: number;
+                            duplicates: number;
+                            rejected: number;
+                            warned: number;
+                            companiesCreated: number;
+                            /** @description The first 100 row errors */
+                            errors: {
+                                row: number;
+                                /** @description The field: `email`, `lastName`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description The first 100 warnings of imported rows */
+                            warnings: {
+                                row: number;
+                                /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                /** @description The cell as the file has it (cut at 200 characters) */
+                                value: string;
+                                /** @description What was done with the value and why */
+                                message: string;
+                            }[];
+                            file: {
+                                /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                encoding: string;
+                                /** @enum {unknown} */
+                                delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                /** @description Whether the first row named the columns */
+                                header: boolean;
+                            };
+                            /** @description Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label` */
+                            columns: {
+                                [key: string]: string;
+                            };
+                            /** @description Columns no field was found for */
+                            ignoredColumns: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            importId: string | null;
+                            /** @enum {unknown} */
+                            objectType: "contact" | "company";
+                            dryRun: boolean;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "completed" | "failed";
+                            totalRows: number | null;
+                            rows: number;
+                            created: number;
+                            updated: number;
+                            duplicates: number;
+                            rejected: number;
+                            warned: number;
+                            companiesCreated: number;
+                            /** @description The first 100 row errors */
+                            errors: {
+                                row: number;
+                                /** @description The field: `email`, `lastName`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description The first 100 warnings of imported rows */
+                            warnings: {
+                                row: number;
+                                /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                /** @description The cell as the file has it (cut at 200 characters) */
+                                value: string;
+                                /** @description What was done with the value and why */
+                                message: string;
+                            }[];
+                            file: {
+                                /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                encoding: string;
+                                /** @enum {unknown} */
+                                delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                /** @description Whether the first row named the columns */
+                                header: boolean;
+                            };
+                            /** @description Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label` */
                             columns: {
                                 [key: string]: string;
                             };
@@ -25774,16 +26316,37 @@ export interface paths {
                                     updated: number;
                                     duplicates: number;
                                     rejected: number;
+                                    warned: number;
+                                    companiesCreated: number;
                                 };
                                 errors: {
                                     row: number;
-                                    /** @description The contact field: `email`, `lastName`, `custom.<key>` … */
+                                    /** @description The field: `email`, `lastName`, `custom.<key>` … */
                                     field: string;
                                     /** @description The column of the file, as its header reads */
                                     column: string | null;
                                     message: string;
                                 }[];
-                                /** @description Each used column (by header) and the contact field it fills: `firstName`, `email`, `custom.<key>` … */
+                                warnings: {
+                                    row: number;
+                                    /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                    field: string;
+                                    /** @description The column of the file, as its header reads */
+                                    column: string | null;
+                                    /** @description The cell as the file has it (cut at 200 characters) */
+                                    value: string;
+                                    /** @description What was done with the value and why */
+                                    message: string;
+                                }[];
+                                file: {
+                                    /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                    encoding: string;
+                                    /** @enum {unknown} */
+                                    delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                    /** @description Whether the first row named the columns */
+                                    header: boolean;
+                                } | null;
+                                /** @description Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label` */
                                 columns: {
                                     [key: string]: string;
                                 };
@@ -26023,16 +26586,37 @@ export interface paths {
                                 updated: number;
                                 duplicates: number;
                                 rejected: number;
+                                warned: number;
+                                companiesCreated: number;
                             };
                             errors: {
                                 row: number;
-                                /** @description The contact field: `email`, `lastName`, `custom.<key>` … */
+                                /** @description The field: `email`, `lastName`, `custom.<key>` … */
                                 field: string;
                                 /** @description The column of the file, as its header reads */
                                 column: string | null;
                                 message: string;
                             }[];
-                            /** @description Each used column (by header) and the contact field it fills: `firstName`, `email`, `custom.<key>` … */
+                            warnings: {
+                                row: number;
+                                /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                /** @description The cell as the file has it (cut at 200 characters) */
+                                value: string;
+                                /** @description What was done with the value and why */
+                                message: string;
+                            }[];
+                            file: {
+                                /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                encoding: string;
+                                /** @enum {unknown} */
+                                delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                /** @description Whether the first row named the columns */
+                                header: boolean;
+                            } | null;
+                            /** @description Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label` */
                             columns: {
                                 [key: string]: string;
                             };

@@ -72,8 +72,6 @@ async function stop(c: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
 
 beforeAll(async () => {
   if (dbKind !== 'postgres') return;
-  // Services are called without the app here, so the record engine is wired as the app would.
-  wireRecordEngine();
   url = await ownDatabase();
   database = await openDatabase({ databaseUrl: url, poolSize: 4 });
   await database.migrate();

@@ -15,7 +15,7 @@ import { companies } from './companies.table.ts';
 
 type Row = typeof companies.$inferSelect;
 
-export const companyDef: ObjectDef = {
+export const companyDef = {
   type: 'company',
   label: 'Company',
   table: companies,
@@ -72,7 +72,7 @@ export const companyDef: ObjectDef = {
     lastActivityAt: isoTimestamp(companies.lastActivityAt),
     custom: sql`${companies.custom}`,
   },
-};
+} satisfies ObjectDef;
 
 export const toCompany = (r: Row): Company => ({
   ...metaToApi(r),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
@@ -27,5 +28,7 @@ export const companies = pgTable(
     index('companies_owner_updated_idx').on(t.workspaceId, t.ownerId, t.updatedAt, t.id),
     index('companies_updated_idx').on(t.workspaceId, t.updatedAt, t.id),
     index('companies_domain_idx').on(t.workspaceId, t.domain),
+    // Imports find a contact's company by name ignoring case, one probe per name.
+    index('companies_name_idx').on(t.workspaceId, sql`lower(${t.name})`),
   ],
 );

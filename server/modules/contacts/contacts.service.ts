@@ -118,9 +118,10 @@ export const toContact = (r: Row, links: ContactCompany[]): Contact => ({
   companies: links,
 });
 
-// Emails are compared lower-cased everywhere (dedupe, email sync), so they are stored that way.
+// Emails are compared lower-cased everywhere (dedupe, email sync), so they are stored that way; in
+// NFC, so that an internationalised address typed with a combining accent is the same address.
 const toEmails = (list: { label?: string; value: string }[]): LabeledValue[] =>
-  list.map((e) => ({ label: e.label ?? 'work', value: e.value.toLowerCase() }));
+  list.map((e) => ({ label: e.label ?? 'work', value: e.value.normalize('NFC').toLowerCase() }));
 /** Phones as typed plus E.164, national numbers read in the workspace's country; every unreadable one is named. */
 async function toPhones(conn: Conn, ctx: Ctx, list: { label?: string; value: string }[]): Promise<LabeledPhone[]> {
   if (!list.length) return [];

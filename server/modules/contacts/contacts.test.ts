@@ -61,6 +61,31 @@ describe('contacts', () => {
     expect(r.json().emails).toEqual([{ label: 'home', value: 'alan@bletchley.uk' }]);
   });
 
+  it('accepts internationalised email addresses (RFC 6531), stored in NFC and lower case, and still refuses what is no address', async () => {
+    const s = await signUp();
+    // "José" with a combining acute accent (e + U+0301), and a Unicode domain.
+    const ct = await createOk(s, '/contacts', {
+      firstName: 'José',
+      emails: [{ value: 'Jose\u0301@Exämple.DE' }, { value: '用户@例子.广告' }, { value: 'Δοκιμή@παράδειγμα.δοκιμή' }],
+    });
+    expect((ct as unknown as { emails: { value: string }[] }).emails.map((e) => e.value)).toEqual([
+      'josé@exämple.de',
+      '用户@例子.广告',
+      'δοκιμή@παράδειγμα.δοκιμή',
+    ]);
+    expect(
+      (await api(s).get(`/search?q=${encodeURIComponent('josé@exämple')}&types=contact`)).json().data.map((h: { id: string }) => h.id),
+    ).toEqual([ct.id]);
+    const lead = await api(s).post('/leads', { lastName: 'Núñez', email: 'núñez@exämple.es' });
+    expect(lead.statusCode, lead.body).toBe(201);
+    expect(lead.json().email).toBe('núñez@exämple.es');
+    for (const bad of ['josé@', 'jo sé@exämple.de', 'josé..x@exämple.de', '"josé"@exämple.de', 'josé@exämple']) {
+      const r = await api(s).post('/contacts', { firstName: 'X', emails: [{ value: bad }] });
+      expect(r.statusCode, bad).toBe(400);
+      expect(r.json().errors[0].field).toBe('body.emails.0.value');
+    }
+  });
+
   it('links companies, replaces the set on update, and records the change in history', async () => {
     const s = await signUp();
     const c = api(s);

@@ -134,7 +134,8 @@ export function validateCustom(
     const why = problem(d, v, country);
     if (why)
       errors.push({ field: `${path}.${k}`, code: 'invalid_value', message: `${d.label} ${why}`, params: customParams(d, v, country) });
-    else value[k] = typeof v === 'string' && (d.type === 'email' || d.type === 'relation') ? v.toLowerCase() : v;
+    else if (typeof v === 'string' && d.type === 'email') value[k] = v.normalize('NFC').toLowerCase();
+    else value[k] = typeof v === 'string' && d.type === 'relation' ? v.toLowerCase() : v;
   }
   // Required applies to new records and to clearing a value; a field made required later
   // does not block edits of records that predate it.

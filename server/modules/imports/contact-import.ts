@@ -1,13 +1,16 @@
 import { uuidv7 } from 'uuidv7';
+import type { ContactCompany } from '../../../contract/contacts.ts';
 import { MAX_CONTACT_EMAILS, MAX_CONTACT_PHONES } from '../../../contract/contacts.ts';
-import type { DedupeMode, ImportCounts, ImportRowError } from '../../../contract/imports.ts';
-import { MAX_IMPORT_ERRORS } from '../../../contract/imports.ts';
+import type { DedupeMode, ImportCounts, ImportRowError, ImportRowWarning } from '../../../contract/imports.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
-import { diff } from '../../records/changes.ts';
+import { diff, type FieldChange } from '../../records/changes.ts';
 import { type CustomDef, validateCustom } from '../fields/custom-values.ts';
+import { companyLinks, linkContacts } from './companies.queries.ts';
+import { CompanyLinker, withCompany } from './company-links.ts';
 import { type ContactValues, contactsByEmail, insertContacts, loadContacts, transactionTime, updateContacts } from './imports.queries.ts';
 import type { Mapping } from './mapping.ts';
+import { Results } from './results.ts';
 import type { Candidate } from './rows.ts';
 
 /** A contact this import has seen: one it creates, or an existing one it may update. */
@@ -16,6 +19,9 @@ interface State extends ContactValues {
   pending: boolean;
   /** An existing contact as it was loaded, for the history of what this import changed. */
   before?: ContactValues;
+  /** Its company links as they will read (for a new contact, those its rows named). */
+  links: ContactCompany[];
+  linksBefore?: ContactCompany[];
 }
 
 export interface ImportOptions {
@@ -24,77 +30,118 @@ export interface ImportOptions {
   dryRun: boolean;
   defs: CustomDef[];
   mapping: Mapping;
-  /** The workspace's country, in which national phone numbers in custom fields are read. */
+  /** The country in which national phone numbers in custom fields are read (the import's, or the workspace's). */
   country: string | null;
 }
 
 const scalars = ['firstName', 'lastName', 'title', 'lifecycleStage', 'source'] as const;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const copy = (c: ContactValues): ContactValues => ({
+const copy = (c: State): State => ({
   ...c,
   emails: [...c.emails],
   phones: [...c.phones],
   custom: { ...c.custom },
+  links: [...c.links],
 });
 
 /**
- * The deduplication and writing half of a contact import, fed one batch of checked rows at a time,
+ * The deduplication and writing half of a contact import, fed one batch of read rows at a time,
  * in file order. Whether a row is a duplicate is decided by its emails: against the contacts of the
  * workspace (looked up per batch, so contacts written by earlier batches count too) and against the
- * earlier rows of the same batch.
+ * earlier rows of the same batch. A row's company is linked, found or created (CompanyLinker).
  */
 export class ContactImport {
-  readonly counts: ImportCounts;
-  readonly errors: ImportRowError[];
+  readonly results: Results;
   /** email → id of the contact holding it, for every email this import has met. */
   private known = new Map<string, string>();
   /** Contacts of the current batch (and, in a dry run, of every batch: nothing is written to find them by). */
   private states = new Map<string, State>();
+  private companies: CompanyLinker;
   private firstColumn: (field: string) => string | null;
 
   constructor(
     private ctx: Ctx,
     private opts: ImportOptions,
-    /** Where an import resumed after a stop left off: the counts and errors of the batches already committed. */
-    resume?: { counts: ImportCounts; errors: ImportRowError[] },
+    /** Where an import resumed after a stop left off: the counts, errors and warnings of the batches already committed. */
+    resume?: { counts: ImportCounts; errors: ImportRowError[]; warnings: ImportRowWarning[] },
   ) {
-    this.counts = { ...(resume?.counts ?? { rows: 0, created: 0, updated: 0, duplicates: 0, rejected: 0 }) };
-    this.errors = [...(resume?.errors ?? [])];
+    this.results = new Results(resume);
+    this.companies = new CompanyLinker(ctx, opts.ownerId, opts.dryRun);
     const byField = new Map<string, string>();
     for (const c of opts.mapping.columns) if (!byField.has(c.field)) byField.set(c.field, c.header);
     this.firstColumn = (field) => byField.get(field) ?? null;
   }
 
+  get counts() {
+    return this.results.counts;
+  }
+
   /**
-   * One batch, written through `conn` (for a real import, the batch's own transaction): rows that
-   * passed the checks of their own, and the errors of those that did not.
+   * One batch, written through `conn` (for a real import, the batch's own transaction): the rows that
+   * can become contacts, and the errors of those that cannot.
    */
   async add(conn: Conn, rows: Candidate[], rowErrors: ImportRowError[], rejected: number) {
-    this.counts.rejected += rejected;
-    const batchErrors = [...rowErrors];
+    const batch = this.results.batch(rowErrors, rejected);
     const { dedupe, dryRun } = this.opts;
     if (dedupe !== 'none') await this.lookUp(conn, rows);
     if (dedupe === 'update') await this.loadTargets(conn, rows);
+    await this.companies.lookUp(
+      conn,
+      rows.map((r) => r.company),
+    );
     const creates: State[] = [];
     for (const row of rows) {
-      const errorCount = batchErrors.length;
       const target = dedupe === 'none' ? undefined : this.targetOf(row);
       if (!target) {
-        const created = this.create(row, batchErrors);
-        if (created) creates.push(created);
-      } else if (dedupe === 'skip') this.counts.duplicates++;
-      else if (this.merge(target, row, batchErrors)) this.counts.updated++;
-      else if (batchErrors.length === errorCount) this.counts.duplicates++;
-      if (batchErrors.length > errorCount) this.counts.rejected++;
+        const created = this.create(row, batch.errors);
+        if (created) {
+          creates.push(created);
+          batch.created(row.warnings);
+        } else batch.rejected();
+      } else if (dedupe === 'skip') batch.duplicate();
+      else if (this.merge(target, row)) batch.updated(row.warnings);
+      else batch.duplicate();
     }
-    this.keepErrors(batchErrors);
-    this.counts.rows = this.counts.created + this.counts.updated + this.counts.duplicates + this.counts.rejected;
+    batch.done();
+    let now: Date | undefined;
+    const time = async () => {
+      now ??= await transactionTime(conn);
+      return now;
+    };
+    // Companies first: the links of the contacts below point at them.
+    this.results.counts.companiesCreated += await this.companies.flush(conn, time);
     if (dryRun) return;
-    if (creates.length) await insertContacts(conn, this.ctx, this.opts.ownerId, await transactionTime(conn), creates);
-    const updates = [...this.states.values()]
-      .filter((s) => s.before)
-      .map((s) => ({ values: toValues(s), changes: diff(toValues(s.before as ContactValues), toValues(s), ['id']) }))
-      .filter((u) => u.changes.length);
+    if (creates.length) {
+      await insertContacts(
+        conn,
+        this.ctx,
+        this.opts.ownerId,
+        await time(),
+        creates.map((s) => ({ ...toValues(s), companies: s.links })),
+      );
+      await linkContacts(
+        conn,
+        this.ctx,
+        creates.flatMap((s) => s.links.map((l) => ({ contactId: s.id, companyId: l.companyId, isPrimary: l.isPrimary }))),
+      );
+    }
+    const updates: { values: ContactValues; changes: FieldChange[] }[] = [];
+    const newLinks: { contactId: string; companyId: string; isPrimary: boolean }[] = [];
+    for (const s of this.states.values()) {
+      if (!s.before) continue;
+      const changes = diff(toValues(s.before), toValues(s), ['id']);
+      const linksBefore = s.linksBefore ?? [];
+      if (!same(linksBefore, s.links)) {
+        changes.push({ field: 'companies', old: linksBefore, new: s.links });
+        for (const l of s.links) {
+          if (!linksBefore.some((b) => b.companyId === l.companyId))
+            newLinks.push({ contactId: s.id, companyId: l.companyId, isPrimary: l.isPrimary });
+        }
+      }
+      if (changes.length) updates.push({ values: toValues(s), changes });
+    }
+    // Links before the update: its event reads the contact as it then is, companies included.
+    await linkContacts(conn, this.ctx, newLinks);
     await updateContacts(conn, this.ctx, updates);
     // Written: later batches find these contacts in the database.
     this.states.clear();
@@ -108,7 +155,7 @@ export class ContactImport {
     for (const [email, id] of found) this.known.set(email, id);
   }
 
-  /** Loads (and, for a real import, locks) the existing contacts that rows of this batch may update. */
+  /** Loads (and, for a real import, locks) the existing contacts that rows of this batch may update, with their company links. */
   private async loadTargets(conn: Conn, rows: Candidate[]) {
     const ids = new Set<string>();
     for (const r of rows) {
@@ -117,8 +164,11 @@ export class ContactImport {
         if (id && !this.states.has(id)) ids.add(id);
       }
     }
-    for (const c of await loadContacts(conn, this.ctx, [...ids], !this.opts.dryRun)) {
-      this.states.set(c.id, { ...copy(c), pending: false, before: c });
+    const loaded = await loadContacts(conn, this.ctx, [...ids], !this.opts.dryRun);
+    const links = rows.some((r) => r.company) ? await companyLinks(conn, this.ctx, [...ids]) : new Map<string, ContactCompany[]>();
+    for (const c of loaded) {
+      const l = links.get(c.id) ?? [];
+      this.states.set(c.id, { ...c, pending: false, before: c, links: [...l], linksBefore: l });
     }
   }
 
@@ -138,44 +188,55 @@ export class ContactImport {
       for (const e of missing) errors.push({ row: row.row, field: e.field, column: this.firstColumn(e.field), message: e.message });
       return null;
     }
-    const { row: _row, ...values } = row;
-    const state: State = { ...values, id: uuidv7(), pending: true };
-    this.counts.created++;
+    const state: State = {
+      id: uuidv7(),
+      firstName: row.firstName,
+      lastName: row.lastName,
+      emails: row.emails,
+      phones: row.phones,
+      title: row.title,
+      lifecycleStage: row.lifecycleStage,
+      source: row.source,
+      custom: row.custom,
+      pending: true,
+      links: row.company ? withCompany([], this.companies.companyFor(row.company)) : [],
+    };
     for (const e of row.emails) if (!this.known.has(e.value)) this.known.set(e.value, state.id);
     if (this.opts.dedupe === 'update') this.states.set(state.id, state);
     return state;
   }
 
   /**
-   * Writes a row into the contact it duplicates: non-empty cells overwrite, new emails and phones
-   * are added. Returns whether anything changed; on an error the contact is left as it was.
+   * Writes a row into the contact it duplicates: non-empty cells overwrite, new emails, phones and
+   * the row's company are added (values over a contact's limits are left out, with a warning).
+   * Returns whether anything changed.
    */
-  private merge(id: string, row: Candidate, errors: ImportRowError[]): boolean {
+  private merge(id: string, row: Candidate): boolean {
     const state = this.states.get(id);
     if (!state) return false; // in the trash since the lookup: nothing to update
     const next = copy(state);
     for (const f of scalars) if (row[f] !== null) next[f] = row[f];
-    for (const e of row.emails) if (!next.emails.some((x) => x.value === e.value)) next.emails.push(e);
-    for (const p of row.phones) if (!next.phones.some((x) => (x.e164 ?? x.value) === p.e164)) next.phones.push(p);
-    const fail = (field: string, message: string) =>
-      errors.push({ row: row.row, field, column: this.firstColumn(field), message: `${message} (with the contact it updates)` });
-    if (next.emails.length > MAX_CONTACT_EMAILS) fail('email', `a contact has at most ${MAX_CONTACT_EMAILS} emails`);
-    if (next.phones.length > MAX_CONTACT_PHONES) fail('phone', `a contact has at most ${MAX_CONTACT_PHONES} phone numbers`);
+    const warn = (field: string, value: string, message: string) =>
+      row.warnings.push({ row: row.row, field, column: this.firstColumn(field), value, message });
+    for (const e of row.emails) {
+      if (next.emails.some((x) => x.value === e.value)) continue;
+      if (next.emails.length >= MAX_CONTACT_EMAILS)
+        warn('email', e.value, `the contact it updates has ${MAX_CONTACT_EMAILS} emails already; left out`);
+      else next.emails.push(e);
+    }
+    for (const p of row.phones) {
+      if (next.phones.some((x) => (x.e164 ?? x.value) === (p.e164 ?? p.value))) continue;
+      if (next.phones.length >= MAX_CONTACT_PHONES)
+        warn('phone', p.value, `the contact it updates has ${MAX_CONTACT_PHONES} phone numbers already; left out`);
+      else next.phones.push(p);
+    }
     const custom = validateCustom(this.opts.defs, row.custom, state.custom, false, 'custom', this.opts.country);
-    for (const e of custom.errors) fail(e.field, e.message);
-    if (custom.errors.length || next.emails.length > MAX_CONTACT_EMAILS || next.phones.length > MAX_CONTACT_PHONES) return false;
     next.custom = custom.value;
-    if (same(toValues(next), toValues(state))) return false;
+    if (row.company) next.links = withCompany(next.links, this.companies.companyFor(row.company));
+    if (same(toValues(next), toValues(state)) && same(next.links, state.links)) return false;
     Object.assign(state, next);
     for (const e of row.emails) if (!this.known.has(e.value)) this.known.set(e.value, id);
     return true;
-  }
-
-  /** Keeps the first errors of the file: batches come in row order, and so do their sorted errors. */
-  private keepErrors(batch: ImportRowError[]) {
-    if (this.errors.length >= MAX_IMPORT_ERRORS || !batch.length) return;
-    batch.sort((a, b) => a.row - b.row);
-    this.errors.push(...batch.slice(0, MAX_IMPORT_ERRORS - this.errors.length));
   }
 }
 

@@ -1,97 +1,143 @@
-import { isUtf8 } from 'node:buffer';
 import { type CsvError, parse } from 'csv-parse';
 import { MAX_IMPORT_ROWS } from '../../../contract/imports.ts';
 import { AppError, badRequest } from '../../http/errors.ts';
 
-/** Data rows of a CSV file, a batch at a time; `row` is the spreadsheet row number (the header is row 1). */
+/** Data rows of a CSV file, a batch at a time; `row` is the spreadsheet row number (a header is row 1). */
 export interface CsvRow {
   row: number;
   cells: string[];
 }
 
+/** The delimiters a file may use, by the names the API reports them with. */
+export const delimiters = { comma: ',', semicolon: ';', tab: '\t', pipe: '|' } as const;
+export type DelimiterName = keyof typeof delimiters;
+
 export interface CsvFile {
+  /** The header's cells; for a file without one, "Column 1", "Column 2" … */
   header: string[];
+  /** Whether the first row named the columns (false: it was data, and is row 1). */
+  hasHeader: boolean;
+  delimiter: DelimiterName;
+  /** The first data rows (up to SAMPLE_ROWS), for decisions that need values as well as names. */
+  sample: string[][];
   /** Data rows in batches; blank rows are left out (their numbers are skipped, as a spreadsheet shows them). */
   batches(size: number): AsyncGenerator<CsvRow[]>;
   /** Stops reading (when a later step fails before every row was read). */
   close(): Promise<void>;
 }
 
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+export interface CsvOptions {
+  /** Forces the delimiter; otherwise it is detected. */
+  delimiter?: DelimiterName;
+  /** Whether the first row names the columns; otherwise it is detected (a row of data holds emails or phone numbers). */
+  header?: boolean;
+}
+
 const CHUNK = 1 << 20;
+const SAMPLE_ROWS = 50;
 const badFile = (code: string, message: string) => badRequest('body', code, message);
 
-/** The line (1-based) of a byte offset, for messages about where a file goes wrong. */
-const lineAt = (buf: Buffer, offset: number) => {
-  let line = 1;
-  for (let i = buf.indexOf(10); i !== -1 && i < offset; i = buf.indexOf(10, i + 1)) line++;
-  return line;
-};
-
 /**
- * The delimiter of the header line (the first line of `text`): the most frequent of comma,
- * semicolon and tab outside quotes (spreadsheets in locales with a decimal comma write `;`). A tie,
- * or none at all, is a comma.
+ * The delimiter of a file from its first lines (`text`): of comma, semicolon, tab and pipe, outside
+ * quotes, the one that splits the first line and splits the most following lines into as many
+ * cells as the first; a tie goes to the one the first line holds most of, then to the comma.
+ * Spreadsheets in locales with a decimal comma write `;`, some exports tab or `|`.
  */
-export function detectDelimiter(text: string): string {
-  const count: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };
+export function detectDelimiter(text: string): DelimiterName {
+  const lines: Record<string, number>[] = [];
+  let count: Record<string, number> = { ',': 0, ';': 0, '\t': 0, '|': 0 };
   let quoted = false;
-  for (const ch of text) {
+  let filled = false;
+  for (let i = 0; i < text.length && lines.length < 20; i++) {
+    const ch = text[i];
     if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === '\n' || ch === '\r')) break;
-    else if (!quoted && ch in count) count[ch]++;
+    else if (!quoted && (ch === '\n' || ch === '\r')) {
+      if (filled) lines.push(count);
+      count = { ',': 0, ';': 0, '\t': 0, '|': 0 };
+      filled = false;
+    } else {
+      if (!quoted && ch in count) count[ch]++;
+      if (ch.trim()) filled = true;
+    }
   }
-  if (count[';'] > count[','] && count[';'] >= count['\t']) return ';';
-  if (count['\t'] > count[',']) return '\t';
-  return ',';
+  if (filled && lines.length < 20) lines.push(count);
+  const [first, ...rest] = lines;
+  if (!first) return 'comma';
+  let best: DelimiterName = 'comma';
+  let bestScore = -1;
+  for (const [name, ch] of Object.entries(delimiters) as [DelimiterName, string][]) {
+    if (!first[ch]) continue;
+    const agreeing = rest.filter((l) => l[ch] === first[ch]).length;
+    const score = agreeing * 1000 + first[ch];
+    if (score > bestScore) {
+      best = name;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
 
+const emailLike = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/u;
+const phoneLike = /^\+?[\d\s().\-/]+$/;
 /**
- * Checks the bytes of an uploaded CSV file and reads its header. The file must be UTF-8 without NUL
- * bytes: that is what spreadsheets export as "CSV UTF-8", and anything else (a legacy code page, an
- * .xlsx renamed .csv) would be stored as garbled text. Parsing itself is csv-parse's: quoted fields
- * with delimiters, quotes and line breaks, CRLF or LF, a UTF-8 byte order mark.
+ * Whether a first row is data rather than column names: a header never holds an email address or a
+ * phone number, and a contact's row nearly always does.
  */
-export async function openCsv(buf: Buffer): Promise<CsvFile> {
-  const start = buf.subarray(0, 3).equals(BOM) ? 3 : 0;
-  const nul = buf.indexOf(0);
-  if (nul !== -1) {
-    throw badFile(
-      'binary_file',
-      `The file holds a NUL byte (line ${lineAt(buf, nul)}): it is not a text CSV file. Export it as "CSV UTF-8".`,
+export const looksLikeData = (cells: string[]) =>
+  cells.some((c) => {
+    const v = c.trim();
+    return emailLike.test(v) || (phoneLike.test(v) && (v.match(/\d/g)?.length ?? 0) >= 7);
+  });
+
+/**
+ * Reads the header of a CSV file (UTF-8, already decoded) and its first rows. Parsing is csv-parse's:
+ * quoted fields with delimiters, quotes and line breaks, CRLF or LF.
+ */
+export async function openCsv(utf8: Buffer, opts: CsvOptions = {}): Promise<CsvFile> {
+  const delimiter =
+    opts.delimiter ??
+    detectDelimiter(
+      utf8
+        .subarray(0, 64 * 1024)
+        .toString('utf8')
+        .replace(/^[\r\n ]+/, ''),
     );
-  }
-  if (!isUtf8(buf)) {
-    throw badFile(
-      'not_utf8',
-      'The file is not valid UTF-8 text. Export it as "CSV UTF-8" (or save it with UTF-8 encoding) and send it again.',
-    );
-  }
-  const records = readRecords(buf, delimiterOf(buf, start));
-  // Blank lines before the header are skipped, but they keep their row numbers.
+  const records = readRecords(utf8, delimiters[delimiter]);
+  // Blank lines before the first row are skipped, but they keep their row numbers.
   let row = 0;
-  let header: string[] = [];
+  let first: CsvRow | null = null;
   for (let next = await records.next(); !next.done; next = await records.next()) {
     row++;
     if (!isBlank(next.value)) {
-      header = next.value.map((h) => h.trim());
+      first = { row, cells: next.value };
       break;
     }
   }
-  if (!header.length) {
+  if (!first) {
     await records.return(undefined);
     throw badFile('empty_file', 'The file is empty: send a CSV file whose first row names the columns');
   }
+  const hasHeader = opts.header ?? !looksLikeData(first.cells);
+  const buffered: CsvRow[] = hasHeader ? [] : [first];
+  while (buffered.length < SAMPLE_ROWS) {
+    const next = await records.next();
+    if (next.done) break;
+    row++;
+    if (!isBlank(next.value)) buffered.push({ row, cells: next.value });
+  }
+  const width = Math.max(first.cells.length, ...buffered.map((r) => r.cells.length));
+  const header = hasHeader ? first.cells.map((h) => h.trim()) : Array.from({ length: width }, (_, i) => `Column ${i + 1}`);
   return {
     header,
+    hasHeader,
+    delimiter,
+    sample: buffered.map((r) => r.cells),
     async *batches(size: number) {
       let batch: CsvRow[] = [];
       let data = 0;
-      for await (const cells of records) {
-        row++;
-        if (isBlank(cells)) continue;
+      const take = (r: CsvRow) => {
         if (++data > MAX_IMPORT_ROWS) {
           throw new AppError(
             413,
@@ -99,7 +145,19 @@ export async function openCsv(buf: Buffer): Promise<CsvFile> {
             `A file may hold at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows; split it and import the parts`,
           );
         }
-        batch.push({ row, cells });
+        batch.push(r);
+      };
+      for (const r of buffered) {
+        take(r);
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+      for await (const cells of records) {
+        row++;
+        if (isBlank(cells)) continue;
+        take({ row, cells });
         if (batch.length >= size) {
           yield batch;
           batch = [];
@@ -113,11 +171,6 @@ export async function openCsv(buf: Buffer): Promise<CsvFile> {
     },
   };
 }
-
-const delimiterOf = (buf: Buffer, start: number) => {
-  const text = buf.subarray(start, start + 64 * 1024).toString('utf8');
-  return detectDelimiter(text.replace(/^[\r\n ]+/, ''));
-};
 
 /**
  * The records of the file, streamed: the buffer is fed to csv-parse a MiB at a time, so a large

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import type { ContactCompany } from '../../../contract/contacts.ts';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import type { FieldChange } from '../../records/changes.ts';
@@ -132,12 +133,18 @@ export async function loadContacts(conn: Conn, ctx: Ctx, ids: string[], lock: bo
 /**
  * Inserts new contacts with their create history rows, `contact.created` events and search terms,
  * in one statement. The contact's API shape in history and event is the contacts module's own
- * mapper applied to the values inserted (as a single create writes it); `now` is the transaction's
- * time, which the rows' created_at and updated_at take.
+ * mapper applied to the values inserted and the company links the caller writes next (as a single
+ * create writes it); `now` is the transaction's time, which the rows' created_at and updated_at take.
  */
-export async function insertContacts(conn: Conn, ctx: Ctx, ownerId: string, now: Date, rows: ContactValues[]) {
+export async function insertContacts(
+  conn: Conn,
+  ctx: Ctx,
+  ownerId: string,
+  now: Date,
+  rows: (ContactValues & { companies?: ContactCompany[] })[],
+) {
   if (!rows.length) return;
-  const records = rows.map((c) => {
+  const records = rows.map(({ companies, ...c }) => {
     const row: typeof contacts.$inferSelect = {
       ...c,
       workspaceId: ctx.workspaceId,
@@ -150,7 +157,7 @@ export async function insertContacts(conn: Conn, ctx: Ctx, ownerId: string, now:
       createdBy: ctx.memberId,
       deletedAt: null,
     };
-    return { ...columns(c), hid: uuidv7(), eid: uuidv7(), api: toContact(row, []) };
+    return { ...columns(c), hid: uuidv7(), eid: uuidv7(), api: toContact(row, companies ?? []) };
   });
   await conn.execute(sql`
     with r as materialized (

@@ -1,25 +1,46 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { DedupeMode, Import, ImportListQuery, ImportResult, ImportRowError } from '../../../contract/imports.ts';
+import type {
+  DedupeMode,
+  Import,
+  ImportDelimiter,
+  ImportFileInfo,
+  ImportListQuery,
+  ImportObject,
+  ImportResult,
+  ImportRowError,
+} from '../../../contract/imports.ts';
 import type { Conn, Database, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
-import { notFound } from '../../http/errors.ts';
+import { badRequest, notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { assertMembers } from '../auth/members.service.ts';
+import type { CustomDef } from '../fields/custom-values.ts';
 import { customDefs } from '../fields/fields.service.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
+import { CompanyImport } from './company-import.ts';
+import { type CompanyCandidate, companyRowReader } from './company-rows.ts';
 import { ContactImport } from './contact-import.ts';
-import { openCsv } from './csv.ts';
-import { importContactsJob } from './imports.jobs.ts';
-import { importFiles, imports } from './imports.table.ts';
-import { mapHeader } from './mapping.ts';
+import { type CsvOptions, type CsvRow, openCsv } from './csv.ts';
+import { decodeFile, isEncoding } from './encoding.ts';
+import { importCompaniesJob, importContactsJob } from './imports.jobs.ts';
+import { importFiles, imports, type StoredMapping } from './imports.table.ts';
+import { type Mapping, mapColumns } from './mapping.ts';
+import { emptyCounts, type Results } from './results.ts';
 import { type Candidate, rowReader } from './rows.ts';
 
 export interface ImportInput {
+  object: ImportObject;
   dedupe: DedupeMode;
   ownerId?: string;
   dryRun: boolean;
   fileName?: string | null;
+  encoding?: string;
+  delimiter?: ImportDelimiter;
+  header?: boolean;
+  /** Fields by column position, comma-separated (`columns=`). */
+  columns?: string;
+  country?: string;
 }
 
 /**
@@ -32,56 +53,139 @@ export const batchRows = (kind: 'pglite' | 'postgres') => (kind === 'pglite' ? 2
 
 type Row = typeof imports.$inferSelect;
 
-/** Reads the rows of a file, checks each and hands the good ones to `write`, a batch at a time, in file order. */
-async function eachBatch(
-  file: Buffer,
+/** How a file is read and mapped: what an import keeps so that its job reads the stored text the same way. */
+interface Reading {
+  object: ImportObject;
+  csv: CsvOptions;
+  positions?: string[];
+  country: string | null;
+}
+
+/** A row reader and an importer of one object, behind one shape. */
+interface Importer {
+  results: Results;
+  add(conn: Conn, rows: unknown[], errors: ImportRowError[], rejected: number): Promise<void>;
+}
+
+function importerOf(
   ctx: Ctx,
-  conn: Conn,
-  size: number,
-  visit: (batch: { candidates: Candidate[]; errors: ImportRowError[]; rejected: number; index: number }) => Promise<void>,
-) {
-  const csv = await openCsv(file);
+  reading: Reading,
+  opts: { dedupe: DedupeMode; ownerId: string; dryRun: boolean; defs: CustomDef[]; mapping: Mapping },
+  resume?: ConstructorParameters<typeof ContactImport>[2],
+): { importer: Importer; read: (r: CsvRow, errors: ImportRowError[]) => unknown } {
+  const country = reading.country;
+  if (reading.object === 'company') {
+    const importer = new CompanyImport(ctx, { ...opts, country }, resume);
+    return {
+      importer: { results: importer.results, add: (conn, rows, e, n) => importer.add(conn, rows as CompanyCandidate[], e, n) },
+      read: companyRowReader(opts.mapping, opts.defs, country),
+    };
+  }
+  const importer = new ContactImport(ctx, { ...opts, country }, resume);
+  return {
+    importer: { results: importer.results, add: (conn, rows, e, n) => importer.add(conn, rows as Candidate[], e, n) },
+    read: rowReader(opts.mapping, opts.defs, country),
+  };
+}
+
+/** The fields by position a request named, or undefined. */
+const positionsOf = (columns: string | undefined) => (columns === undefined ? undefined : columns.split(','));
+
+/**
+ * Reads a file's header and first rows and maps its columns: everything that can refuse a file at
+ * once (encoding, CSV syntax, no usable column). Returns the mapping and how the file was read.
+ */
+async function prepare(conn: Conn, ctx: Ctx, utf8: Buffer, reading: Reading) {
+  const csv = await openCsv(utf8, reading.csv);
   try {
-    const defs = await customDefs(conn, ctx, 'contact');
-    const mapping = mapHeader(csv.header, defs);
-    const read = rowReader(mapping, defs, await workspaceCountry(conn, ctx));
+    const defs = await customDefs(conn, ctx, reading.object);
+    const mapping = mapColumns({
+      object: reading.object,
+      header: csv.header,
+      hasHeader: csv.hasHeader,
+      sample: csv.sample,
+      defs,
+      positions: reading.positions,
+    });
+    return { defs, mapping, csv };
+  } catch (e) {
+    await csv.close();
+    throw e;
+  }
+}
+
+/** Reads the rows of a file, checks each and hands the good ones to `visit`, a batch at a time, in file order. */
+async function eachBatch(
+  utf8: Buffer,
+  reading: Reading,
+  size: number,
+  read: (r: CsvRow, errors: ImportRowError[]) => unknown,
+  visit: (batch: { candidates: unknown[]; errors: ImportRowError[]; rejected: number; index: number }) => Promise<void>,
+) {
+  const csv = await openCsv(utf8, reading.csv);
+  try {
     let index = 0;
     for await (const batch of csv.batches(size)) {
       const errors: ImportRowError[] = [];
-      const candidates: Candidate[] = [];
+      const candidates: unknown[] = [];
       for (const r of batch) {
         const c = read(r, errors);
         if (c) candidates.push(c);
       }
       await visit({ candidates, errors, rejected: batch.length - candidates.length, index: index++ });
     }
-    return { defs, mapping };
   } finally {
     await csv.close();
   }
 }
 
+/** Checks the options of a request that the schema cannot: the encoding's name, the owner. */
+async function readingOf(conn: Conn, ctx: Ctx, input: ImportInput): Promise<Reading> {
+  if (input.encoding !== undefined && !isEncoding(input.encoding)) {
+    throw badRequest(
+      'query.encoding',
+      'unknown_encoding',
+      `"${input.encoding}" is not a character encoding we can read (e.g. UTF-8, windows-1252, Shift_JIS)`,
+    );
+  }
+  await assertMembers(conn, ctx, [{ field: 'query.ownerId', id: input.ownerId ?? ctx.memberId }]);
+  return {
+    object: input.object,
+    csv: { delimiter: input.delimiter, header: input.header },
+    positions: positionsOf(input.columns),
+    country: input.country ?? (await workspaceCountry(conn, ctx)),
+  };
+}
+
+const fileInfo = (encoding: string, csv: { delimiter: ImportDelimiter; hasHeader: boolean }): ImportFileInfo => ({
+  encoding,
+  delimiter: csv.delimiter,
+  header: csv.hasHeader,
+});
+
 /**
  * A dry run: reads and checks the whole file and counts what an import would do, writing nothing.
  * Its reads are separate statements, so other requests run between them.
  */
-export async function dryRunContacts(db: Db, ctx: Ctx, file: Buffer, input: ImportInput): Promise<ImportResult> {
+export async function dryRunImport(db: Db, ctx: Ctx, file: Buffer, input: ImportInput): Promise<ImportResult> {
   const ownerId = input.ownerId ?? ctx.memberId;
-  await assertMembers(db, ctx, [{ field: 'query.ownerId', id: ownerId }]);
-  const defs = await customDefs(db, ctx, 'contact');
-  const csv = await openCsv(file);
-  const mapping = mapHeader(csv.header, defs);
+  const reading = await readingOf(db, ctx, input);
+  const decoded = decodeFile(file, input.encoding);
+  const { defs, mapping, csv } = await prepare(db, ctx, decoded.utf8, reading);
   await csv.close();
-  const country = await workspaceCountry(db, ctx);
-  const importer = new ContactImport(ctx, { dedupe: input.dedupe, ownerId, dryRun: true, defs, mapping, country });
-  await eachBatch(file, ctx, db, 5000, ({ candidates, errors, rejected }) => importer.add(db, candidates, errors, rejected));
+  const { importer, read } = importerOf(ctx, reading, { dedupe: input.dedupe, ownerId, dryRun: true, defs, mapping });
+  await eachBatch(decoded.utf8, reading, 5000, read, ({ candidates, errors, rejected }) => importer.add(db, candidates, errors, rejected));
+  const { counts, errors, warnings } = importer.results;
   return {
     importId: null,
+    objectType: input.object,
     dryRun: true,
     status: 'completed',
-    totalRows: importer.counts.rows,
-    ...importer.counts,
-    errors: importer.errors,
+    totalRows: counts.rows,
+    ...counts,
+    errors,
+    warnings,
+    file: fileInfo(decoded.encoding, csv),
     ignoredColumns: mapping.ignored,
     columns: mapping.report,
   };
@@ -89,33 +193,39 @@ export async function dryRunContacts(db: Db, ctx: Ctx, file: Buffer, input: Impo
 
 /**
  * Starts an import: the file is read once here, so that a file that cannot be imported at all
- * (not UTF-8, not CSV, no usable column, too many rows) is refused at once with nothing kept; then
- * the import, its file and its job are written in one transaction. A worker runs it (runImport).
+ * (a binary file, not CSV, no usable column, too many rows) is refused at once with nothing kept;
+ * then the import, its file (as UTF-8 text, whatever it was sent in) and its job are written in
+ * one transaction. A worker runs it (runImport).
  */
 export async function startImport(db: Db, ctx: Ctx, file: Buffer, input: ImportInput, kind: 'pglite' | 'postgres') {
   const ownerId = input.ownerId ?? ctx.memberId;
-  await assertMembers(db, ctx, [{ field: 'query.ownerId', id: ownerId }]);
-  const defs = await customDefs(db, ctx, 'contact');
-  const csv = await openCsv(file);
+  const reading = await readingOf(db, ctx, input);
+  const decoded = decodeFile(file, input.encoding);
+  const { mapping, csv } = await prepare(db, ctx, decoded.utf8, reading);
   let totalRows = 0;
-  let mapping: ReturnType<typeof mapHeader>;
   try {
-    mapping = mapHeader(csv.header, defs);
     for await (const batch of csv.batches(10_000)) totalRows += batch.length;
   } finally {
     await csv.close();
   }
+  const stored: StoredMapping = {
+    columns: mapping.report,
+    ignoredColumns: mapping.ignored,
+    file: fileInfo(decoded.encoding, csv),
+    positions: reading.positions,
+    country: reading.country,
+  };
   const importId = uuidv7();
   await db.transaction(async (tx) => {
     await tx.insert(imports).values({
       workspaceId: ctx.workspaceId,
       id: importId,
-      objectType: 'contact',
+      objectType: input.object,
       fileName: input.fileName ?? null,
       status: 'queued',
       dedupe: input.dedupe,
-      counts: { rows: 0, created: 0, updated: 0, duplicates: 0, rejected: 0 },
-      mapping: { columns: mapping.report, ignoredColumns: mapping.ignored },
+      counts: emptyCounts(),
+      mapping: stored,
       requestId: ctx.requestId,
       actorType: ctx.actor.type === 'api_key' ? 'api_key' : 'member',
       actorId: ctx.actor.id,
@@ -124,8 +234,9 @@ export async function startImport(db: Db, ctx: Ctx, file: Buffer, input: ImportI
       batchRows: batchRows(kind),
       createdBy: ctx.memberId,
     });
-    await tx.insert(importFiles).values({ workspaceId: ctx.workspaceId, importId, content: file.toString('utf8') });
-    await enqueue(tx, importContactsJob, { workspaceId: ctx.workspaceId, importId }, { workspaceId: ctx.workspaceId });
+    await tx.insert(importFiles).values({ workspaceId: ctx.workspaceId, importId, content: decoded.utf8.toString('utf8') });
+    const job = input.object === 'company' ? importCompaniesJob : importContactsJob;
+    await enqueue(tx, job, { workspaceId: ctx.workspaceId, importId }, { workspaceId: ctx.workspaceId });
   });
   return importId;
 }
@@ -165,18 +276,26 @@ export async function runImport(
   };
   const where = and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId));
   await db.update(imports).set({ status: 'running' }).where(where);
+  // The stored text is UTF-8 whatever the file was sent in; it is read with the delimiter and header found at the start.
   const file = Buffer.from(stored.content, 'utf8');
-  const defs = await customDefs(db, ctx, 'contact');
-  const csv = await openCsv(file);
-  const mapping = mapHeader(csv.header, defs);
+  const object: ImportObject = imp.objectType === 'company' ? 'company' : 'contact';
+  const info = imp.mapping.file;
+  const reading: Reading = {
+    object,
+    csv: info ? { delimiter: info.delimiter, header: info.header } : {},
+    positions: imp.mapping.positions,
+    country: imp.mapping.country === undefined ? await workspaceCountry(db, ctx) : imp.mapping.country,
+  };
+  const { defs, mapping, csv } = await prepare(db, ctx, file, reading);
   await csv.close();
-  const importer = new ContactImport(
+  const { importer, read } = importerOf(
     ctx,
-    { dedupe: imp.dedupe, ownerId: imp.ownerId ?? ctx.memberId, dryRun: false, defs, mapping, country: await workspaceCountry(db, ctx) },
-    { counts: imp.counts, errors: imp.errors },
+    reading,
+    { dedupe: imp.dedupe, ownerId: imp.ownerId ?? ctx.memberId, dryRun: false, defs, mapping },
+    { counts: imp.counts, errors: imp.errors, warnings: imp.warnings },
   );
   let stopped = false;
-  await eachBatch(file, ctx, db, imp.batchRows, async ({ candidates, errors, rejected, index }) => {
+  await eachBatch(file, reading, imp.batchRows, read, async ({ candidates, errors, rejected, index }) => {
     if (index < imp.batchesDone || stopped) return;
     if (signal.aborted) {
       stopped = true;
@@ -185,12 +304,13 @@ export async function runImport(
     await db.transaction(async (tx) => {
       await lockWorkspaceImports(tx, workspaceId);
       await importer.add(tx, candidates, errors, rejected);
+      const { counts, errors: kept, warnings } = importer.results;
       await tx
         .update(imports)
-        .set({ counts: importer.counts, errors: importer.errors, batchesDone: index + 1 })
+        .set({ counts, errors: kept, warnings, batchesDone: index + 1 })
         .where(where);
     });
-    await report({ rows: importer.counts.rows, totalRows: imp.totalRows });
+    await report({ rows: importer.results.counts.rows, totalRows: imp.totalRows });
     // The next batch queues behind whatever requests arrived meanwhile.
     await new Promise((r) => setImmediate(r));
   });
@@ -202,7 +322,8 @@ export async function runImport(
   // The embedded database has no autovacuum: without fresh statistics the next import's lookups
   // are planned for the tables as they were before this one (see bench/README.md).
   if (database.kind === 'pglite') {
-    await db.execute(sql`analyze contacts`);
+    if (object === 'contact') await db.execute(sql`analyze contacts`);
+    if (object === 'company' || importer.results.counts.companiesCreated) await db.execute(sql`analyze companies`);
   }
 }
 
@@ -221,8 +342,10 @@ export const toImport = (r: Row): Import => ({
   fileName: r.fileName,
   status: r.status,
   dedupe: r.dedupe,
-  counts: r.counts,
+  counts: { ...emptyCounts(), ...r.counts },
   errors: r.errors,
+  warnings: r.warnings,
+  file: r.mapping.file ?? null,
   columns: r.mapping.columns,
   ignoredColumns: r.mapping.ignoredColumns,
   totalRows: r.totalRows,
@@ -236,11 +359,16 @@ export const toImport = (r: Row): Import => ({
 /** An import as the create route answers it. */
 export const toImportResult = (r: Row): ImportResult => ({
   importId: r.id,
+  objectType: r.objectType === 'company' ? 'company' : 'contact',
   dryRun: false,
   status: r.status,
   totalRows: r.totalRows,
+  ...emptyCounts(),
   ...r.counts,
   errors: r.errors,
+  warnings: r.warnings,
+  // Every import this answers was started with the file's reading kept.
+  file: r.mapping.file ?? { encoding: 'UTF-8', delimiter: 'comma', header: true },
   ignoredColumns: r.mapping.ignoredColumns,
   columns: r.mapping.columns,
 });

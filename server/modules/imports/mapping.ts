@@ -1,123 +1,264 @@
 import { badRequest } from '../../http/errors.ts';
 import type { CustomDef } from '../fields/custom-values.ts';
+import { inferColumns } from './headerless.ts';
+import {
+  type AddressPart,
+  type Classified,
+  type CompanyScalar,
+  type ContactScalar,
+  classify,
+  type ImportObject,
+  isCompanyOnly,
+  isHonorific,
+  labelOf,
+  normalizeHeader,
+} from './headers.ts';
 
-export type ScalarField = 'firstName' | 'lastName' | 'name' | 'title' | 'lifecycleStage' | 'source';
+export { normalizeHeader };
 
+/** What one column fills, with the columns that qualify it (a label, a phone's country). */
 export type Target =
-  | { kind: 'scalar'; field: ScalarField }
-  | { kind: 'email'; label: string }
-  | { kind: 'phone'; label: string }
+  /** `honorifics`: a "Title" column, whose "Mr." or "Dr." is not a job title. */
+  | { kind: 'contact'; field: ContactScalar; honorifics?: boolean }
+  | { kind: 'email'; label: string; labelColumn?: number }
+  | { kind: 'phone'; label: string; labelColumn?: number; countryColumn?: number; callingCodeColumn?: number }
+  | { kind: 'company'; field: CompanyScalar }
+  | { kind: 'address'; part: AddressPart }
   | { kind: 'custom'; def: CustomDef };
 
 export interface MappedColumn {
   index: number;
   header: string;
-  /** The contact field as the API names it: `firstName`, `email`, `custom.industry`. */
+  /** The field as the API names it: `firstName`, `email`, `company`, `custom.industry`. */
   field: string;
   target: Target;
 }
 
 export interface Mapping {
+  object: ImportObject;
   columns: MappedColumn[];
-  /** header → field, as the response reports it. */
+  /** header → field, as the response reports it (label columns read `email.label`). */
   report: Record<string, string>;
   ignored: string[];
 }
 
-/** Headers compared without case, accents, spaces, underscores or punctuation: "E-mail", "e_mail" and "EMAIL" are one. */
-export const normalizeHeader = (h: string) =>
-  h
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
+/** The fields `columns=` may name, per object (`email` and `phone` may add `:label`). */
+export const positionalFields: Record<ImportObject, string[]> = {
+  contact: ['firstName', 'lastName', 'name', 'email', 'phone', 'title', 'lifecycleStage', 'source', 'company', 'companyDomain'],
+  company: ['name', 'domain', 'industry', 'size', 'phone', 'street', 'city', 'region', 'postalCode', 'country'],
+};
 
-const scalarAliases: Record<string, ScalarField> = {};
-for (const [field, names] of Object.entries({
-  firstName: ['firstname', 'first', 'givenname', 'forename'],
-  lastName: ['lastname', 'last', 'surname', 'familyname'],
-  name: ['name', 'fullname', 'contactname', 'displayname'],
-  title: ['title', 'jobtitle', 'position'],
-  lifecycleStage: ['lifecyclestage', 'lifecycle', 'stage'],
-  source: ['source', 'leadsource', 'contactsource'],
-})) {
-  for (const n of names) scalarAliases[n] = field as ScalarField;
+/** The API's name for what a target fills. */
+function fieldOf(t: Target, object: ImportObject): string {
+  switch (t.kind) {
+    case 'contact':
+      return t.field;
+    case 'company':
+      if (object === 'company') return t.field;
+      return t.field === 'name' ? 'company' : 'companyDomain';
+    case 'address':
+      return t.part;
+    case 'custom':
+      return `custom.${t.def.key}`;
+    default:
+      return t.kind;
+  }
 }
 
-// Several email and phone columns are common ("Email", "Email 2", "Work email", "Mobile phone").
-// The pattern is strict on purpose: "Email opt-out" or "Phone calls allowed" are not addresses.
-const labels = 'work|home|personal|private|business|office|other|primary|secondary|main|direct|alternate|alternative|additional';
-const emailHeader = new RegExp(`^(${labels})?e?mail(address)?(${labels})?\\d*$`);
-const phoneHeader = new RegExp(
-  `^(${labels}|mobile|cell)?(phone|phonenumber|telephone|telephonenumber|tel|mobile|mobilephone|mobilenumber|cell|cellphone)(${labels})?\\d*$`,
-);
-const labelOf = (m: RegExpExecArray) => m[1] ?? m[3];
+/** A target from the name a person gave it in `columns=` (`email:home`, `custom.tier`), or null for one that is not a field. */
+function targetOfField(name: string, object: ImportObject, byKey: Map<string, CustomDef>): Target | null {
+  const [field, label] = name.split(':');
+  if (field.startsWith('custom.')) {
+    const def = byKey.get(field.slice(7));
+    return def ? { kind: 'custom', def } : null;
+  }
+  if (!positionalFields[object].includes(field)) return null;
+  if (field === 'email' || field === 'phone') return { kind: field, label: (label && labelOf(label, field)) || 'work' };
+  if (object === 'company') {
+    return ['street', 'city', 'region', 'postalCode', 'country'].includes(field)
+      ? { kind: 'address', part: field as AddressPart }
+      : { kind: 'company', field: field as CompanyScalar };
+  }
+  if (field === 'company') return { kind: 'company', field: 'name' };
+  if (field === 'companyDomain') return { kind: 'company', field: 'domain' };
+  return { kind: 'contact', field: field as ContactScalar };
+}
 
 /**
- * Maps a file's header to contact fields. Built-in names come first, then custom fields by key or
- * label, then the email and phone patterns. Each single-valued field takes the first column that
- * names it; a later one is ignored. A file needs a name or an email column.
+ * The mapping a person chose by position (`columns=firstName,lastName,,email:home`): an empty entry or
+ * `skip` leaves its column out, and so does every column past the list.
  */
-export function mapHeader(header: string[], defs: CustomDef[]): Mapping {
+function byPosition(header: string[], positions: string[], object: ImportObject, defs: CustomDef[]): Chosen {
+  const byKey = new Map(defs.map((d) => [d.key, d]));
+  const targets = new Map<number, Target>();
+  positions.forEach((p, i) => {
+    const name = p.trim();
+    if (!name || name === 'skip' || i >= header.length) return;
+    const t = targetOfField(name, object, byKey);
+    if (!t) {
+      throw badRequest(
+        'query.columns',
+        'unknown_field',
+        `Column ${i + 1}: "${name.slice(0, 60)}" is not a field of ${object === 'contact' ? 'contacts' : 'companies'} (${positionalFields[object].join(', ')}, custom.<key>, or empty to skip)`,
+      );
+    }
+    targets.set(i, t);
+  });
+  return { targets, qualifiers: new Map() };
+}
+
+/** Whether most filled cells of a column in the first rows are honorifics (Mr., Dr., Frau). */
+const holdsHonorifics = (sample: string[][], index: number) => {
+  const filled = sample.map((r) => r[index]?.trim() ?? '').filter(Boolean);
+  return filled.length > 0 && filled.filter(isHonorific).length * 2 > filled.length;
+};
+
+export interface MapInput {
+  object: ImportObject;
+  header: string[];
+  hasHeader: boolean;
+  sample: string[][];
+  defs: CustomDef[];
+  /** Fields by column position, when the person chose them (`columns=`). */
+  positions?: string[];
+}
+
+/**
+ * Maps a file's columns to fields of the object imported. A header is read by name (custom fields
+ * by key or label first, then the names other tools export, see headers.ts); a file without one by
+ * what its first rows hold (headerless.ts); `positions` overrides both. Each single-valued field
+ * takes the column of the best rank ("Job Title" over "Title"), the first of them on a tie; email
+ * and phone columns each add one. A file that names no field a record needs is refused.
+ */
+export function mapColumns(input: MapInput): Mapping {
+  const { object, header, defs } = input;
+  const { targets: chosen, qualifiers } = input.positions
+    ? byPosition(header, input.positions, object, defs)
+    : input.hasHeader
+      ? byHeader(header, input.sample, object, defs)
+      : { targets: inferColumns(input.sample, header.length, object), qualifiers: new Map<number, string>() };
+  const columns: MappedColumn[] = [];
+  const report: Record<string, string> = {};
+  const ignored: string[] = [];
+  const name = (h: string, index: number) => (h in report ? `${h} (column ${index + 1})` : h);
+  header.forEach((h, index) => {
+    const target = chosen.get(index);
+    if (!target) {
+      if (!qualifiers.has(index)) ignored.push(h);
+      return;
+    }
+    const field = fieldOf(target, object);
+    columns.push({ index, header: h, field, target });
+    // Two columns with one header ("Email", "Email") are reported apart.
+    report[name(h, index)] = field;
+  });
+  // Label and country columns are reported as what they qualify.
+  for (const [index, what] of qualifiers) report[name(header[index], index)] = what;
+  const has = (f: string) => columns.some((c) => c.field === f);
+  if (object === 'company') {
+    if (!has('name') && !has('domain')) throw noUsableColumn(header, 'a company name or domain', 'Company name, Domain, Industry');
+  } else if (!['firstName', 'lastName', 'email'].some(has)) {
+    const companyColumns = header.filter((h, i) => isCompanyOnly(h) || (chosen.get(i)?.kind === 'company' && !has('name')));
+    if (companyColumns.length) {
+      throw badRequest(
+        'body.header',
+        'companies_file',
+        `The file holds companies, not people: no column names a person or an email, and ${companyColumns
+          .slice(0, 4)
+          .map((h) => `"${h}"`)
+          .join(', ')} describe companies. Import it as companies (POST /api/v1/imports/companies).`,
+      );
+    }
+    if (!has('name')) throw noUsableColumn(header, 'a name or an email', 'First name, Last name, Email');
+  }
+  return { object, columns, report, ignored };
+}
+
+function noUsableColumn(header: string[], what: string, example: string) {
+  const shown = header.slice(0, 10).map((h) => `"${h.slice(0, 40)}"`);
+  return badRequest(
+    'body.header',
+    'no_usable_column',
+    `No column of the header holds ${what} (the first row reads ${shown.join(', ')}${header.length > 10 ? ' …' : ''}). ` +
+      `Name the columns in the first row, for example: ${example}.`,
+  );
+}
+
+/** The columns chosen, and the columns that qualify another (index → what they fill, e.g. `email.label`). */
+interface Chosen {
+  targets: Map<number, Target>;
+  qualifiers: Map<number, string>;
+}
+
+function byHeader(header: string[], sample: string[][], object: ImportObject, defs: CustomDef[]): Chosen {
   const customByName = new Map<string, CustomDef>();
   for (const d of defs) {
     customByName.set(normalizeHeader(d.label), d);
     customByName.set(normalizeHeader(d.key), d);
   }
   const customByKey = new Map(defs.map((d) => [d.key, d]));
-  const taken = new Set<string>();
-  const columns: MappedColumn[] = [];
-  const report: Record<string, string> = {};
-  const ignored: string[] = [];
+  const found: { index: number; c: Classified | { custom: CustomDef } }[] = [];
   header.forEach((h, index) => {
-    const target = targetOf(h, customByName, customByKey);
-    const field = !target
-      ? null
-      : target.kind === 'scalar'
-        ? target.field
-        : target.kind === 'custom'
-          ? `custom.${target.def.key}`
-          : target.kind;
-    if (!target || !field || (taken.has(field) && target.kind !== 'email' && target.kind !== 'phone')) {
-      ignored.push(h);
+    // `custom.<key>` names a custom field exactly, even one whose label is also a built-in name.
+    const explicit = /^custom\.([a-z][a-z0-9_]*)$/.exec(h.trim());
+    if (explicit) {
+      const d = customByKey.get(explicit[1]);
+      if (d) found.push({ index, c: { custom: d } });
       return;
     }
-    taken.add(field);
-    columns.push({ index, header: h, field, target });
-    // Two columns with one header ("Email", "Email") are reported apart.
-    report[h in report ? `${h} (column ${index + 1})` : h] = field;
+    const c = classify(h, object);
+    // Built-in names first: a custom field labelled "Email" does not take the email column.
+    const custom = customByName.get(normalizeHeader(h));
+    if (c && c.meaning.kind !== 'qualifier' && !(c.maybeHonorific && custom)) found.push({ index, c });
+    else if (custom) found.push({ index, c: { custom } });
+    else if (c) found.push({ index, c });
   });
-  if (!['firstName', 'lastName', 'name', 'email'].some((f) => taken.has(f))) {
-    const shown = header.slice(0, 10).map((h) => `"${h.slice(0, 40)}"`);
-    throw badRequest(
-      'body.header',
-      'no_usable_column',
-      `No column of the header holds a name or an email (the first row reads ${shown.join(', ')}${header.length > 10 ? ' …' : ''}). ` +
-        'Name the columns in the first row, for example: First name, Last name, Email.',
-    );
+  const targets = new Map<number, Target>();
+  const qualifiers = new Map<number, string>();
+  // Single-valued fields: the best rank wins, then the first column.
+  const best = new Map<string, { index: number; rank: number }>();
+  const groups = new Map<string, { value?: number; label?: number; country?: number; callingCode?: number }>();
+  for (const { index, c } of found) {
+    if ('custom' in c) {
+      const key = `custom.${c.custom.key}`;
+      if (!best.has(key)) best.set(key, { index, rank: 0 });
+      targets.set(index, { kind: 'custom', def: c.custom });
+      continue;
+    }
+    const m = c.meaning;
+    if (m.kind === 'qualifier') {
+      if (c.group) groups.set(c.group, { ...groups.get(c.group), [m.of]: index });
+      continue;
+    }
+    if (c.maybeHonorific && holdsHonorifics(sample, index)) continue;
+    if (m.kind === 'email' || m.kind === 'phone') {
+      targets.set(index, { ...m });
+      if (c.group) groups.set(c.group, { ...groups.get(c.group), value: index });
+      continue;
+    }
+    const target: Target = c.maybeHonorific && m.kind === 'contact' ? { ...m, honorifics: true } : m;
+    const key = fieldOf(target, object);
+    const held = best.get(key);
+    if (held && held.rank <= c.rank) continue;
+    if (held) targets.delete(held.index);
+    best.set(key, { index, rank: c.rank });
+    targets.set(index, target);
   }
-  return { columns, report, ignored };
-}
-
-function targetOf(header: string, customByName: Map<string, CustomDef>, customByKey: Map<string, CustomDef>): Target | null {
-  // `custom.<key>` names a custom field exactly, even one whose label is also a built-in name.
-  const explicit = /^custom\.([a-z][a-z0-9_]*)$/.exec(header.trim());
-  if (explicit) {
-    const d = customByKey.get(explicit[1]);
-    return d ? { kind: 'custom', def: d } : null;
+  for (const g of groups.values()) {
+    const t = g.value === undefined ? undefined : targets.get(g.value);
+    if (!t || (t.kind !== 'email' && t.kind !== 'phone')) continue;
+    if (g.label !== undefined) {
+      t.labelColumn = g.label;
+      qualifiers.set(g.label, `${t.kind}.label`);
+    }
+    if (t.kind === 'phone' && g.country !== undefined) {
+      t.countryColumn = g.country;
+      qualifiers.set(g.country, 'phone.country');
+    }
+    if (t.kind === 'phone' && g.callingCode !== undefined) {
+      t.callingCodeColumn = g.callingCode;
+      qualifiers.set(g.callingCode, 'phone.callingCode');
+    }
   }
-  const n = normalizeHeader(header);
-  if (!n) return null;
-  const scalar = scalarAliases[n];
-  if (scalar) return { kind: 'scalar', field: scalar };
-  const custom = customByName.get(n);
-  if (custom) return { kind: 'custom', def: custom };
-  const email = emailHeader.exec(n);
-  if (email) return { kind: 'email', label: labelOf(email) ?? 'work' };
-  const phone = phoneHeader.exec(n);
-  if (phone) {
-    const label = labelOf(phone) ?? (/mobile|cell/.test(n) ? 'mobile' : 'work');
-    return { kind: 'phone', label: label === 'cell' ? 'mobile' : label };
-  }
-  return null;
+  return { targets, qualifiers };
 }

@@ -157,7 +157,7 @@ export async function createLead(conn: Conn, ctx: Ctx, input: LeadCreate) {
     {
       firstName: input.firstName ?? null,
       lastName: input.lastName ?? null,
-      email: input.email?.toLowerCase() ?? null,
+      email: input.email?.normalize('NFC').toLowerCase() ?? null,
       ...phoneColumns(input.phone ?? null, await workspaceCountry(conn, ctx)),
       companyName: input.companyName ?? null,
       title: input.title ?? null,
@@ -188,7 +188,7 @@ export async function updateLead(conn: Conn, ctx: Ctx, id: string, version: numb
       );
       return {
         ...rest,
-        ...(email !== undefined ? { email: email?.toLowerCase() ?? null } : {}),
+        ...(email !== undefined ? { email: email?.normalize('NFC').toLowerCase() ?? null } : {}),
         ...phoneColumns(phone, phone ? await workspaceCountry(conn, ctx) : null),
         custom: await checkCustom(conn, ctx, 'lead', custom, before.custom, false),
       };

@@ -384,7 +384,7 @@ export const de: Messages = {
     retry: 'Erneut versuchen',
     discard: 'Verwerfen',
     statuses: { queued: 'Wartend', running: 'Läuft', completed: 'Erledigt', dead: 'Fehlgeschlagen', discarded: 'Verworfen' },
-    names: { 'imports.contacts': 'Kontaktimport' },
+    names: { 'imports.contacts': 'Kontaktimport', 'imports.companies': 'Firmenimport' },
   },
   settings: {
     title: 'Einstellungen',

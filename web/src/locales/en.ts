@@ -442,7 +442,7 @@ export const en = {
     retry: 'Retry',
     discard: 'Discard',
     statuses: { queued: 'Queued', running: 'Running', completed: 'Completed', dead: 'Failed', discarded: 'Discarded' },
-    names: { 'imports.contacts': 'Contact import' },
+    names: { 'imports.contacts': 'Contact import', 'imports.companies': 'Company import' },
   },
   /** The words for names the server stores: enum values, field types, icons. */
   webhooks: {

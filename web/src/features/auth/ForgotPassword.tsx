@@ -32,7 +32,9 @@ export default function ForgotPassword() {
             <Text size="sm">{t('auth.forgotIntro')}</Text>
             <TextInput
               label={t('auth.email')}
-              type="email"
+              // Not type="email": browsers refuse non-ASCII local parts (josé@…) and rewrite Unicode domains to xn--.
+              type="text"
+              inputMode="email"
               autoComplete="email"
               required
               value={email}

@@ -36,7 +36,9 @@ export default function SignIn() {
         <Stack>
           <TextInput
             label={t('auth.email')}
-            type="email"
+            // Not type="email": browsers refuse non-ASCII local parts (josé@…) and rewrite Unicode domains to xn--.
+            type="text"
+            inputMode="email"
             autoComplete="email"
             required
             value={email}

@@ -39,7 +39,9 @@ export default function SignUp() {
           />
           <TextInput
             label={t('auth.email')}
-            type="email"
+            // Not type="email": browsers refuse non-ASCII local parts (josé@…) and rewrite Unicode domains to xn--.
+            type="text"
+            inputMode="email"
             required
             autoComplete="email"
             value={form.email}

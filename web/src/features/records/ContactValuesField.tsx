@@ -120,7 +120,9 @@ export function ContactValuesField({ row, kind, onSaved }: { row: Row; kind: Kin
             size="xs"
             style={{ flex: 1 }}
             aria-label={`${title} ${i + 1}`}
-            type={kind === 'emails' ? 'email' : 'tel'}
+            // Text for emails: a browser's email input refuses non-ASCII local parts (josé@…), which the API accepts.
+            type={kind === 'emails' ? 'text' : 'tel'}
+            inputMode={kind === 'emails' ? 'email' : 'tel'}
             autoFocus={i === draft.length - 1}
             value={e.value}
             error={entryError(i)}

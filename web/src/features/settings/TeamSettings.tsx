@@ -214,7 +214,9 @@ export function InvitationSettings() {
       <Group align="flex-end" wrap="wrap">
         <TextInput
           label={t('auth.email')}
-          type="email"
+          // Not type="email": browsers refuse non-ASCII local parts (josé@…) and rewrite Unicode domains to xn--.
+          type="text"
+          inputMode="email"
           value={email}
           onChange={(e) => setEmail(e.currentTarget.value)}
           error={err?.messageFor('email')}
