@@ -13,7 +13,7 @@ export type Auth = Record<string, string>;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-function request(
+export function request(
   url: string,
   headers: Record<string, string>,
   method = 'GET',
@@ -81,11 +81,13 @@ export interface Target {
   url: () => string;
   headers: Record<string, string>;
   body?: () => string;
+  /** With a body: POST unless told (an update is a PATCH). */
+  method?: 'POST' | 'PATCH';
 }
 
 type Plan = { requests: number; seconds: number; connections: number };
 
-const send = (t: Target) => (t.body ? request(t.url(), t.headers, 'POST', t.body()) : request(t.url(), t.headers));
+const send = (t: Target) => (t.body ? request(t.url(), t.headers, t.method ?? 'POST', t.body()) : request(t.url(), t.headers));
 
 /** Warm-up: JIT, plans, caches. */
 async function warm(t: Target, opts: Plan) {
@@ -105,7 +107,7 @@ async function throughput(t: Target, opts: Plan) {
         setupRequest: (req) => {
           const u = new URL(t.url());
           const post = t.body
-            ? { method: 'POST' as const, body: t.body(), headers: { ...t.headers, 'content-type': 'application/json' } }
+            ? { method: t.method ?? ('POST' as const), body: t.body(), headers: { ...t.headers, 'content-type': 'application/json' } }
             : {};
           return { ...req, path: u.pathname + u.search, ...post };
         },

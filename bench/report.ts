@@ -73,6 +73,10 @@ export function goalsOf(results: Result[], loadRssMb: number): Goal[] {
   add('import', by('import')?.api.rps, 50_000, 'rows/s', 'higher');
   add('mixed load at p99 < 100 ms', by('mixed')?.api.rps, 2000, 'req/s', 'higher');
   add('server RSS under load', loadRssMb, 300, 'MB', 'lower');
+  // Issue 11: p99 trigger-to-action under 1 s; 20× Twenty's documented 100 runs a minute; 50 rules cheap on an update.
+  add('automation event to action p99', by('automation-latency')?.api.p99, 1000, 'ms', 'lower');
+  add('automation runs', by('automation-runs')?.api.rps, 34, 'runs/s', 'higher');
+  add('update with 50 rules ÷ without (p50)', ratio('rules-50'), 1.5, '×', 'lower');
   return goals;
 }
 

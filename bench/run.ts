@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../server/db/client.ts';
+import { benchAutomation } from './automation.ts';
 import { renderChart } from './chart.ts';
 import { existingDataset, type Kind, location, makeDataset, root, serverUrl } from './data.ts';
 import type { Dataset, Size } from './dataset.ts';
@@ -107,6 +108,20 @@ async function inputs(kind: Kind, ds: Dataset) {
   }
 }
 
+/** A session of the dataset's owner: its cookie and CSRF token. */
+async function signIn(base: string, email: string, password: string): Promise<Auth> {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+  return {
+    cookie: String(login.headers.get('set-cookie')).split(';')[0],
+    'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken,
+  };
+}
+
 /** A second workspace, signed up through the API: its cookie and CSRF token. */
 async function signUpNeighbour(base: string): Promise<Record<string, string>> {
   const r = await fetch(`${base}/api/v1/auth/signup`, {
@@ -162,30 +177,22 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
   const base = `http://127.0.0.1:${port}`;
   const results: Result[] = [];
   const ws = ds.workspaceId;
+  const record = (r: Omit<Result, 'db' | 'size'>) => {
+    const row = { db: kind, size, ...r };
+    results.push(row);
+    const ratio = r.raw ? ` ÷ raw ${(r.api.p50 / r.raw.p50).toFixed(2)}×` : '';
+    console.log(
+      `[${kind}] ${r.key}: p50 ${r.api.p50.toFixed(2)} ms, p99 ${r.api.p99.toFixed(2)} ms, ${Math.round(r.api.rps)} req/s${ratio}`,
+    );
+  };
+  let sizes: { idleRssMb: number; loadRssMb: number };
   try {
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: ds.email, password: ds.password }),
-    });
-    if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-    const auth: Auth = {
-      cookie: String(login.headers.get('set-cookie')).split(';')[0],
-      'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken,
-    };
+    const auth = await signIn(base, ds.email, ds.password);
     const idleRssMb = rssMb(Number(server.pid));
     const ids = ds.sampleContactIds;
     let n = 0;
     const nextId = () => ids[n++ % ids.length];
     const pick = <T>(xs: T[]) => xs[n++ % xs.length];
-    const record = (r: Omit<Result, 'db' | 'size'>) => {
-      const row = { db: kind, size, ...r };
-      results.push(row);
-      const ratio = r.raw ? ` ÷ raw ${(r.api.p50 / r.raw.p50).toFixed(2)}×` : '';
-      console.log(
-        `[${kind}] ${r.key}: p50 ${r.api.p50.toFixed(2)} ms, p99 ${r.api.p99.toFixed(2)} ms, ${Math.round(r.api.rps)} req/s${ratio}`,
-      );
-    };
     const both = async (key: string, label: string, api: () => string, raw: (() => string) | null) => {
       const a: Stats[] = [];
       const r: Stats[] = [];
@@ -524,12 +531,18 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
       });
       record({ key: 'jobs-latency', label: 'job queue: enqueue to start (ms, p50 / p99)', api: q.latency, raw: null });
     }
-    return { results, ds, idleRssMb, loadRssMb };
+    sizes = { idleRssMb, loadRssMb };
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     await removeImported(kind, ws);
   }
+  // 8. Automation (a server only): its own server, running no jobs, and two workers, once the one above is gone.
+  if (loc.databaseUrl) {
+    const auto = await benchAutomation({ databaseUrl: loc.databaseUrl, ds, quick, plan, startServer, signIn, signUpNeighbour });
+    for (const r of auto) record(r);
+  }
+  return { results, ds, ...sizes };
 }
 
 /**
