@@ -228,19 +228,22 @@ async function resolveLinks(conn: Conn, ctx: Ctx, input: ContactCompanyInput[]):
 }
 
 /**
- * Replaces a contact's company links. Links to companies in the trash are hidden, not removed:
- * restoring the company brings them back, so they are kept here too.
+ * Replaces a contact's company links (a new contact has none to remove). Links to companies in the
+ * trash are hidden, not removed: restoring the company brings them back, so they are kept here too.
+ * The trash test probes each link's company by its key: a `not in` over the workspace's trashed
+ * companies read all of them on every contact write.
  */
-async function replaceLinks(conn: Conn, ctx: Ctx, contactId: string, links: ContactCompany[]) {
-  await conn
-    .delete(contactCompanies)
-    .where(
+async function replaceLinks(conn: Conn, ctx: Ctx, contactId: string, links: ContactCompany[], isNew = false) {
+  if (!isNew) {
+    await conn.delete(contactCompanies).where(
       and(
         eq(contactCompanies.workspaceId, ctx.workspaceId),
         eq(contactCompanies.contactId, contactId),
-        sql`${contactCompanies.companyId} not in (select ${companies.id} from ${companies} where ${companies.workspaceId} = ${ctx.workspaceId} and ${companies.deletedAt} is not null)`,
+        sql`not exists (select 1 from ${companies} where ${companies.workspaceId} = ${ctx.workspaceId}
+            and ${companies.id} = ${contactCompanies.companyId} and ${companies.deletedAt} is not null)`,
       ),
     );
+  }
   if (!links.length) return;
   await conn
     .insert(contactCompanies)
@@ -293,7 +296,7 @@ export async function createContact(conn: Conn, ctx: Ctx, input: ContactCreate) 
     },
     (r: Row) => toContact(r, links),
   );
-  await replaceLinks(conn, ctx, id, links);
+  await replaceLinks(conn, ctx, id, links, true);
   return api;
 }
 

@@ -128,6 +128,25 @@ describe('contacts', () => {
     expect((await c.get(`/companies/${acme.id}/contacts`)).json().data).toEqual([]);
   });
 
+  it('keeps a link to a company in the trash when the links of the contact are replaced, so restoring the company brings it back', async () => {
+    const s = await signUp();
+    const c = api(s);
+    const acme = await createOk(s, '/companies', { name: 'Acme' });
+    const globex = await createOk(s, '/companies', { name: 'Globex' });
+    const initech = await createOk(s, '/companies', { name: 'Initech' });
+    const ct = await createOk(s, '/contacts', {
+      lastName: 'Wile',
+      companies: [{ companyId: acme.id, isPrimary: true }, { companyId: globex.id }],
+    });
+    expect((await c.delete(`/companies/${acme.id}`)).statusCode).toBe(200);
+    // Acme is hidden while in the trash; the contact now names Initech instead of Globex.
+    expect((await c.get(`/contacts/${ct.id}`)).json().companies.map((x: { name: string }) => x.name)).toEqual(['Globex']);
+    const upd = await c.patch(`/contacts/${ct.id}`, { companies: [{ companyId: initech.id }], version: 1 });
+    expect(upd.statusCode, upd.body).toBe(200);
+    expect((await c.post(`/companies/${acme.id}/restore`)).statusCode).toBe(200);
+    expect((await c.get(`/contacts/${ct.id}`)).json().companies.map((x: { name: string }) => x.name)).toEqual(['Acme', 'Initech']);
+  });
+
   it('lists contacts with the companies of every contact on the page', async () => {
     const s = await signUp();
     const c = api(s);
