@@ -32,6 +32,7 @@ describe('actions', () => {
       'create_task',
       'assign_owner',
       'notify',
+      'call_webhook',
     ]);
     const notify = c.actions.find((a: { name: string }) => a.name === 'notify');
     expect(notify.schema.properties.to.properties.kind.enum).toEqual(['owner', 'member', 'field']);

@@ -1,13 +1,14 @@
+import { callWebhook } from './http-actions.ts';
 import { assignOwner, notifyMember } from './member-actions.ts';
 import { createRecord, createTaskAction, updateRecord } from './record-actions.ts';
 import type { ActionDef } from './types.ts';
 
 // The action registry: what a step of type `action` can do. Each action is data (types.ts): a name,
-// a label, a TypeBox input schema, save-time checks, run() and describe() for dry runs. Call a
-// webhook and send an email are added later by their modules with registerAction.
+// a label, a TypeBox input schema, save-time checks, run() and describe() for dry runs. Send an
+// email is added later by its module with registerAction.
 
 const registry = new Map<string, ActionDef>(
-  [updateRecord, createRecord, createTaskAction, assignOwner, notifyMember].map((a) => [a.name, a]),
+  [updateRecord, createRecord, createTaskAction, assignOwner, notifyMember, callWebhook].map((a) => [a.name, a]),
 );
 
 export function registerAction(def: ActionDef) {

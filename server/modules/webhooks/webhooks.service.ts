@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { eventCatalog } from '../../../contract/events.ts';
@@ -15,8 +14,7 @@ import type {
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { conflict, type FieldError, invalid, notFound } from '../../http/errors.ts';
-import { refusal } from '../../outbound/addresses.ts';
-import { outboundSettings } from '../../outbound/request.ts';
+import { urlProblems } from '../../outbound/url.ts';
 import { diff } from '../../records/changes.ts';
 import { recordChange } from '../history/history.service.ts';
 import { newSecret } from './signature.ts';
@@ -106,44 +104,11 @@ function checkEventTypes(patterns: string[]): FieldError[] {
   return errors;
 }
 
-/**
- * What can be told about a URL when it is saved. An address written into it is checked now (a
- * loopback or metadata address is refused at once, with the reason); a name is checked when each
- * delivery resolves it, since what it resolves to may change.
- */
-function checkUrl(raw: string): FieldError[] {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return [{ field: 'body.url', code: 'format', message: 'must be a valid uri' }];
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return [{ field: 'body.url', code: 'unsupported_scheme', message: 'must be an http or https URL' }];
-  }
-  if (url.username || url.password) {
-    return [
-      { field: 'body.url', code: 'credentials_in_url', message: 'must not carry a user name or password; the signature proves the sender' },
-    ];
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const policy = outboundSettings().policy;
-  const address = isIP(host) ? host : host === 'localhost' || host.endsWith('.localhost') ? '127.0.0.1' : null;
-  const why = address && !policy.allowedHosts.has(host) ? refusal(address, policy) : null;
-  if (why) {
-    return [
-      {
-        field: 'body.url',
-        code: 'address_not_allowed',
-        message: `points at ${why}, which webhooks may not reach (an operator can allow it with RAPPORT_OUTBOUND_ALLOW)`,
-      },
-    ];
-  }
-  return [];
-}
-
 function check(input: { url?: string; eventTypes?: string[] }) {
-  const errors = [...(input.url !== undefined ? checkUrl(input.url) : []), ...(input.eventTypes ? checkEventTypes(input.eventTypes) : [])];
+  const errors = [
+    ...(input.url !== undefined ? urlProblems(input.url, 'body.url', 'webhooks') : []),
+    ...(input.eventTypes ? checkEventTypes(input.eventTypes) : []),
+  ];
   if (errors.length) throw invalid(errors);
 }
 
