@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dbKind } from './test/harness.ts';
+// Not the harness: this test starts servers of its own and needs no test database.
+import { dbKind } from './test/db-kind.ts';
 
 // Restart safety: a real server process takes concurrent creates, is killed with SIGKILL in the
 // middle of them, and is started again on the same data. Every create it acknowledged must be there.

@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { beforeAll } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
@@ -6,11 +7,12 @@ import type { App } from '../http/typed-app.ts';
 import { startWorker } from '../jobs/start.ts';
 import { wireRecordEngine } from '../modules/registry.ts';
 import { configureOutbound } from '../outbound/request.ts';
+import { dbKind } from './db-kind.ts';
 
 // One database and one app per test worker (PGlite takes seconds to start); every test makes its
 // own workspace, so tests never see each other's data — the tenant key isolates them as it does customers.
 
-export const dbKind = process.env.RAPPORT_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+export { dbKind };
 
 let database: Promise<Database> | undefined;
 let app: Promise<App> | undefined;
@@ -27,6 +29,11 @@ export function testDatabase() {
   })();
   return database;
 }
+
+// Every test file that imports this harness uses the database: its start (PGlite's boot and the
+// migrations, 18 s on a machine busy with other work) runs in a hook, under the hook time-out, rather
+// than in whichever test of the file runs first, under the test time-out.
+beforeAll(() => testDatabase(), 120_000);
 
 export const testConfig = () => ({
   ...loadConfig({}),
