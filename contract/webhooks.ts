@@ -9,12 +9,33 @@ import { Nullable, Timestamp, Url, Uuid, UuidParam } from './common.ts';
 /** `*` (every event), `contact.*` (every event of contacts), or one type of the event catalog. */
 export const EventTypePattern = Type.String({ minLength: 1, maxLength: 100, pattern: '^(\\*|[a-z_]+\\.(\\*|[a-z_]+))$' });
 
+/**
+ * Only events about one object whose record meets conditions (the filter language of views):
+ * `{ "object": "deal", "conditions": { "field": "amountMinor", "op": "gt", "value": 1000000 } }`.
+ * The record is the one after the change (before it, for a deletion).
+ */
+export const WebhookFilter = Type.Object(
+  {
+    object: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      description: 'contact, company, deal, lead, task, activity, or a custom object key',
+    }),
+    conditions: Type.Optional(
+      Type.Unknown({ description: 'A filter in the list filter language; without it, every event about the object' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type WebhookFilter = Static<typeof WebhookFilter>;
+
 export const Webhook = Type.Object({
   id: Uuid,
   version: Type.Integer(),
   url: Type.String(),
   description: Type.String(),
   eventTypes: Type.Array(Type.String()),
+  filter: Nullable(WebhookFilter),
   /** False when an admin turned it off or it failed for too long (then `disabledReason` says why). */
   enabled: Type.Boolean(),
   disabledReason: Nullable(
@@ -46,6 +67,7 @@ export const WebhookCreate = Type.Object(
   {
     url: Url,
     eventTypes: EventTypes,
+    filter: Type.Optional(Nullable(WebhookFilter)),
     description: Type.Optional(Description),
     enabled: Type.Optional(Type.Boolean()),
   },
@@ -57,6 +79,7 @@ export const WebhookUpdate = Type.Object(
   {
     url: Type.Optional(Url),
     eventTypes: Type.Optional(EventTypes),
+    filter: Type.Optional(Nullable(WebhookFilter)),
     description: Type.Optional(Description),
     /** Turning an endpoint back on clears its failure count. */
     enabled: Type.Optional(Type.Boolean()),

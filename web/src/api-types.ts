@@ -31868,6 +31868,12 @@ export interface paths {
                                 url: string;
                                 description: string;
                                 eventTypes: string[];
+                                filter: {
+                                    /** @description contact, company, deal, lead, task, activity, or a custom object key */
+                                    object: string;
+                                    /** @description A filter in the list filter language; without it, every event about the object */
+                                    conditions?: unknown;
+                                } | null;
                                 enabled: boolean;
                                 /** @description Why Rapport turned the endpoint off; null when it is on or an admin turned it off */
                                 disabledReason: string | null;
@@ -32073,6 +32079,12 @@ export interface paths {
                         /** Format: uri */
                         url: string;
                         eventTypes: string[];
+                        filter?: {
+                            /** @description contact, company, deal, lead, task, activity, or a custom object key */
+                            object: string;
+                            /** @description A filter in the list filter language; without it, every event about the object */
+                            conditions?: unknown;
+                        } | null;
                         description?: string;
                         enabled?: boolean;
                     };
@@ -32092,6 +32104,12 @@ export interface paths {
                             url: string;
                             description: string;
                             eventTypes: string[];
+                            filter: {
+                                /** @description contact, company, deal, lead, task, activity, or a custom object key */
+                                object: string;
+                                /** @description A filter in the list filter language; without it, every event about the object */
+                                conditions?: unknown;
+                            } | null;
                             enabled: boolean;
                             /** @description Why Rapport turned the endpoint off; null when it is on or an admin turned it off */
                             disabledReason: string | null;
@@ -32321,6 +32339,12 @@ export interface paths {
                             url: string;
                             description: string;
                             eventTypes: string[];
+                            filter: {
+                                /** @description contact, company, deal, lead, task, activity, or a custom object key */
+                                object: string;
+                                /** @description A filter in the list filter language; without it, every event about the object */
+                                conditions?: unknown;
+                            } | null;
                             enabled: boolean;
                             /** @description Why Rapport turned the endpoint off; null when it is on or an admin turned it off */
                             disabledReason: string | null;
@@ -32537,6 +32561,12 @@ export interface paths {
                             url: string;
                             description: string;
                             eventTypes: string[];
+                            filter: {
+                                /** @description contact, company, deal, lead, task, activity, or a custom object key */
+                                object: string;
+                                /** @description A filter in the list filter language; without it, every event about the object */
+                                conditions?: unknown;
+                            } | null;
                             enabled: boolean;
                             /** @description Why Rapport turned the endpoint off; null when it is on or an admin turned it off */
                             disabledReason: string | null;
@@ -32744,6 +32774,12 @@ export interface paths {
                         /** Format: uri */
                         url?: string;
                         eventTypes?: string[];
+                        filter?: {
+                            /** @description contact, company, deal, lead, task, activity, or a custom object key */
+                            object: string;
+                            /** @description A filter in the list filter language; without it, every event about the object */
+                            conditions?: unknown;
+                        } | null;
                         description?: string;
                         enabled?: boolean;
                         version?: number;
@@ -32764,6 +32800,12 @@ export interface paths {
                             url: string;
                             description: string;
                             eventTypes: string[];
+                            filter: {
+                                /** @description contact, company, deal, lead, task, activity, or a custom object key */
+                                object: string;
+                                /** @description A filter in the list filter language; without it, every event about the object */
+                                conditions?: unknown;
+                            } | null;
                             enabled: boolean;
                             /** @description Why Rapport turned the endpoint off; null when it is on or an admin turned it off */
                             disabledReason: string | null;
@@ -33017,6 +33059,12 @@ export interface paths {
                             url: string;
                             description: string;
                             eventTypes: string[];
+                            filter: {
+                                /** @description contact, company, deal, lead, task, activity, or a custom object key */
+                                object: string;
+                                /** @description A filter in the list filter language; without it, every event about the object */
+                                conditions?: unknown;
+                            } | null;
                             enabled: boolean;
                             /** @description Why Rapport turned the endpoint off; null when it is on or an admin turned it off */
                             disabledReason: string | null;

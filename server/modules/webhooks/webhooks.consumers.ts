@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { defineConsumer } from '../../jobs/consumers.ts';
+import { EventConditions } from '../automation/conditions.service.ts';
 import { webhookBody } from './delivery.ts';
 import { enqueueDelivery } from './webhooks.jobs.ts';
 import { matchesEventType } from './webhooks.service.ts';
@@ -26,17 +27,21 @@ export const webhookConsumer = defineConsumer({
         workspaceId: webhookEndpoints.workspaceId,
         id: webhookEndpoints.id,
         eventTypes: webhookEndpoints.eventTypes,
+        filter: webhookEndpoints.filter,
+        createdBy: webhookEndpoints.createdBy,
         createdAt: webhookEndpoints.createdAt,
       })
       .from(webhookEndpoints)
       .where(and(inArray(webhookEndpoints.workspaceId, workspaceIds), eq(webhookEndpoints.enabled, true)));
     if (!endpoints.length) return;
     const rows: (typeof webhookDeliveries.$inferInsert)[] = [];
+    const conditions = new EventConditions(tx);
     for (const e of events) {
       let body: string | null = null;
       const at = new Date(e.at);
       for (const ep of endpoints) {
         if (ep.workspaceId !== e.workspaceId || at <= ep.createdAt || !matchesEventType(ep.eventTypes, e.type)) continue;
+        if (ep.filter && !(await conditions.matches(e, ep.filter, ep.createdBy))) continue;
         body ??= webhookBody(e);
         rows.push({ workspaceId: e.workspaceId, id: uuidv7(), endpointId: ep.id, eventId: e.id, eventType: e.type, body });
       }

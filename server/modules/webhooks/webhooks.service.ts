@@ -8,6 +8,7 @@ import type {
   WebhookCreate,
   WebhookDelivery,
   WebhookDeliveryDetail,
+  WebhookFilter,
   WebhookUpdate,
   WebhookWithSecret,
 } from '../../../contract/webhooks.ts';
@@ -16,6 +17,7 @@ import type { Ctx } from '../../http/context.ts';
 import { conflict, type FieldError, invalid, notFound } from '../../http/errors.ts';
 import { urlProblems } from '../../outbound/url.ts';
 import { diff } from '../../records/changes.ts';
+import { checkEventCondition } from '../automation/conditions.service.ts';
 import { recordChange } from '../history/history.service.ts';
 import { newSecret } from './signature.ts';
 import { enqueueDelivery, rescheduleDelivery } from './webhooks.jobs.ts';
@@ -36,6 +38,7 @@ export const toWebhook = (r: EndpointRow): Webhook => ({
   url: r.url,
   description: r.description,
   eventTypes: r.eventTypes,
+  filter: r.filter ?? null,
   enabled: r.enabled,
   disabledReason: r.disabledReason,
   disabledAt: iso(r.disabledAt),
@@ -104,11 +107,37 @@ function checkEventTypes(patterns: string[]): FieldError[] {
   return errors;
 }
 
-function check(input: { url?: string; eventTypes?: string[] }) {
+/**
+ * A filter names an object of the workspace, its conditions fit the object's fields, and some of the
+ * endpoint's event types are about that object (events of custom objects are `custom_record.*`).
+ */
+async function checkFilter(conn: Conn, ctx: Ctx, filter: WebhookFilter, eventTypes: string[]): Promise<FieldError[]> {
+  const errors = await checkEventCondition(conn, ctx, filter.object, filter.conditions, 'body.filter');
+  if (errors.length) return errors;
+  const prefix = Object.hasOwn(eventCatalog, `${filter.object}.created`) ? filter.object : 'custom_record';
+  if (!eventTypes.some((p) => p === '*' || p.startsWith(`${prefix}.`))) {
+    return [
+      {
+        field: 'body.filter.object',
+        code: 'filter_never_matches',
+        message: `none of the event types (${eventTypes.join(', ')}) is about ${filter.object}: add ${prefix}.* or one of its events`,
+      },
+    ];
+  }
+  return [];
+}
+
+async function check(
+  conn: Conn,
+  ctx: Ctx,
+  input: { url?: string; eventTypes?: string[]; filter?: WebhookFilter | null },
+  eventTypes: string[],
+) {
   const errors = [
     ...(input.url !== undefined ? urlProblems(input.url, 'body.url', 'webhooks') : []),
     ...(input.eventTypes ? checkEventTypes(input.eventTypes) : []),
   ];
+  if (!errors.length && input.filter) errors.push(...(await checkFilter(conn, ctx, input.filter, eventTypes)));
   if (errors.length) throw invalid(errors);
 }
 
@@ -137,7 +166,7 @@ async function endpointRow(conn: Conn, ctx: Ctx, id: string, lock = false) {
 export const getWebhook = async (conn: Conn, ctx: Ctx, id: string) => toWebhook(await endpointRow(conn, ctx, id));
 
 export async function createWebhook(conn: Conn, ctx: Ctx, input: WebhookCreate): Promise<WebhookWithSecret> {
-  check(input);
+  await check(conn, ctx, input, input.eventTypes);
   const secret = newSecret();
   const [row] = await conn
     .insert(webhookEndpoints)
@@ -147,6 +176,7 @@ export async function createWebhook(conn: Conn, ctx: Ctx, input: WebhookCreate):
       url: input.url,
       description: input.description ?? '',
       eventTypes: unique(input.eventTypes),
+      filter: input.filter ?? null,
       enabled: input.enabled ?? true,
       secret,
       createdBy: ctx.memberId,
@@ -158,8 +188,15 @@ export async function createWebhook(conn: Conn, ctx: Ctx, input: WebhookCreate):
 }
 
 export async function updateWebhook(conn: Conn, ctx: Ctx, id: string, version: number, input: WebhookUpdate) {
-  check(input);
   const before = await endpointRow(conn, ctx, id, true);
+  // A filter kept as it was is checked against new event types too.
+  const filter = input.filter !== undefined ? input.filter : before.filter;
+  await check(
+    conn,
+    ctx,
+    { ...input, filter: input.eventTypes !== undefined || input.filter !== undefined ? filter : null },
+    input.eventTypes ?? before.eventTypes,
+  );
   if (before.version !== version) {
     throw conflict(
       'version_conflict',
@@ -175,6 +212,7 @@ export async function updateWebhook(conn: Conn, ctx: Ctx, id: string, version: n
       ...(input.url !== undefined ? { url: input.url } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.eventTypes !== undefined ? { eventTypes: unique(input.eventTypes) } : {}),
+      ...(input.filter !== undefined ? { filter: input.filter } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
       // Turned back on, it starts with a clean slate; turned off by hand, no automatic reason stays.
       ...(turnedOn ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null } : {}),

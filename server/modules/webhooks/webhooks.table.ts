@@ -1,5 +1,5 @@
 import { boolean, foreignKey, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { deliveryStatuses } from '../../../contract/webhooks.ts';
+import { deliveryStatuses, type WebhookFilter } from '../../../contract/webhooks.ts';
 import { tenantKey, ts } from '../../db/columns.ts';
 import { tenantConstraints } from '../../db/constraints.ts';
 
@@ -16,6 +16,8 @@ export const webhookEndpoints = pgTable(
     description: text('description').notNull().default(''),
     /** `*`, `contact.*`, or catalog types. */
     eventTypes: jsonb('event_types').$type<string[]>().notNull(),
+    /** Only events about one object whose record meets these conditions; null for every event of the types. */
+    filter: jsonb('filter').$type<WebhookFilter | null>(),
     enabled: boolean('enabled').notNull().default(true),
     secret: text('secret').notNull(),
     /** The secret before the last rotation, still signed with until it expires (receivers switch over meanwhile). */
