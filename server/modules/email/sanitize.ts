@@ -11,7 +11,7 @@ export function sanitizeEmailHtml(html: string): string {
   return sanitizeHtml(html, {
     allowedTags: [...sanitizeHtml.defaults.allowedTags.filter((t) => t !== 'style'), 'img', 'font', 'center', 'span', 'div'],
     allowedAttributes: {
-      a: ['href', 'title'],
+      a: ['href', 'title', 'rel', 'target'],
       img: ['src', 'alt', 'width', 'height'],
       td: ['colspan', 'rowspan', 'align', 'valign', 'width'],
       th: ['colspan', 'rowspan', 'align', 'valign', 'width'],
@@ -47,6 +47,7 @@ export function sanitizeEmailHtml(html: string): string {
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer', target: '_blank' } }),
     },
-    exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
+    // An image that is not an inline part (cid:) — remote, relative, data: — is dropped.
+    exclusiveFilter: (frame) => frame.tag === 'img' && !/^cid:/i.test(frame.attribs.src ?? ''),
   });
 }
