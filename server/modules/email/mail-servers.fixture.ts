@@ -161,7 +161,15 @@ namespace inbox {
 
   private async startDovecot() {
     writeFileSync(path.join(this.dir, 'dovecot.conf'), this.config());
-    const child = spawn(DOVECOT, ['-F', '-c', path.join(this.dir, 'dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Dovecot runs under a small watchdog shell that stops it when this process is gone, however
+    // it ended (a test worker killed by the runner fires no 'exit' event): no server outlives its tests.
+    const watchdog = `"$2" -F -c "$3" & d=$!
+trap 'kill $d 2>/dev/null; wait $d; exit 0' TERM INT
+while kill -0 "$1" 2>/dev/null && kill -0 $d 2>/dev/null; do sleep 0.5; done
+kill $d 2>/dev/null; wait $d`;
+    const child = spawn('/bin/sh', ['-c', watchdog, 'sh', String(process.pid), DOVECOT, path.join(this.dir, 'dovecot.conf')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout?.on('data', (d) => (out += d));
     child.stderr?.on('data', (d) => (out += d));
