@@ -113,6 +113,7 @@ describe.runIf(hasChromium)('email', () => {
     expect(await inner.locator('script, img').count()).toBe(0);
     expect(await inner.locator('a').getAttribute('href')).toBeNull();
     expect(await page.title()).not.toBe('pwned');
+    await item.getByRole('button', { name: 'Reply' }).scrollIntoViewIfNeeded();
     await shot('email-timeline');
 
     await item.getByRole('button', { name: 'Reply' }).click();
