@@ -192,6 +192,15 @@ kill $d 2>/dev/null; wait $d`;
     await exited;
   }
 
+  /** Stops Dovecot (a server that went down); `startImap` brings it back on the same port. */
+  async stopImap() {
+    await this.stopDovecot();
+  }
+
+  async startImap() {
+    await this.startDovecot();
+  }
+
   /** Stops and starts Dovecot on the same port (a server restart in the middle of a sync). */
   async restartImap() {
     await this.stopDovecot();

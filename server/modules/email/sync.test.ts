@@ -323,6 +323,34 @@ describe('syncing', () => {
     expect(ok.health).toMatchObject({ state: 'ok', lastError: null, consecutiveFailures: 0 });
   });
 
+  it('says the server cannot be reached while it is down, and catches up when it is back', async () => {
+    const s = await signUp();
+    const u = await servers.addUser(`down${++seq}`);
+    const mb = await synced(s, (await connect(s, u)).id);
+    await servers.stopImap();
+    let down: Mailbox;
+    try {
+      down = await syncNow(s, mb.id);
+    } finally {
+      await servers.startImap();
+    }
+    expect(down.health).toMatchObject({
+      state: 'failing',
+      lastError: `cannot reach 127.0.0.1:${servers.imapPort}: the connection was refused`,
+      consecutiveFailures: 1,
+    });
+    // What arrived meanwhile is read once the server is back; the error is cleared.
+    const m = mid('while-down');
+    await servers.append(
+      u,
+      'INBOX',
+      rawMessage({ from: 'x@customer.example.test', to: u.address, subject: 'meanwhile', messageId: m, text: 'x' }),
+    );
+    const back = await syncNow(s, mb.id);
+    expect(back.health).toMatchObject({ state: 'ok', lastError: null, consecutiveFailures: 0, messages: 1 });
+    expect(await storedIds(s)).toEqual({ [bare(m)]: 1 });
+  });
+
   it('a sync stopped after a batch (worker killed, lease lost) is taken over and ends with every message once', async () => {
     const s = await signUp();
     const u = await servers.addUser(`kill${++seq}`);
