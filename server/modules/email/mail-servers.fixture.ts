@@ -162,12 +162,15 @@ namespace inbox {
   private async startDovecot() {
     writeFileSync(path.join(this.dir, 'dovecot.conf'), this.config());
     // Dovecot runs under a small watchdog shell that stops it when this process is gone, however
-    // it ended (a test worker killed by the runner fires no 'exit' event): no server outlives its tests.
+    // it ended (a test worker killed by the runner fires no 'exit' event), and removes its temp
+    // directory: no server or mail outlives its tests.
     const watchdog = `"$2" -F -c "$3" & d=$!
 trap 'kill $d 2>/dev/null; wait $d; exit 0' TERM INT
 while kill -0 "$1" 2>/dev/null && kill -0 $d 2>/dev/null; do sleep 0.5; done
-kill $d 2>/dev/null; wait $d`;
-    const child = spawn('/bin/sh', ['-c', watchdog, 'sh', String(process.pid), DOVECOT, path.join(this.dir, 'dovecot.conf')], {
+kill $d 2>/dev/null; wait $d
+kill -0 "$1" 2>/dev/null || rm -rf "$4"`;
+    const args = [String(process.pid), DOVECOT, path.join(this.dir, 'dovecot.conf'), this.dir];
+    const child = spawn('/bin/sh', ['-c', watchdog, 'sh', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
