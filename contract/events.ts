@@ -70,6 +70,18 @@ function recordEvents(): Catalog {
   return out;
 }
 
+/** An email as events carry it: ids and headers, never the body (the API reads it with its privacy rules). */
+const emailPayload = Type.Object({
+  emailId: Uuid,
+  mailboxId: Type.Union([Uuid, Type.Null()]),
+  activityId: Type.Union([Uuid, Type.Null()]),
+  messageId: Type.String(),
+  subject: Type.String(),
+  from: Type.Union([Type.String(), Type.Null()]),
+  to: Type.Array(Type.String()),
+  contactIds: Type.Array(Uuid, { description: 'The contacts whose addresses it holds' }),
+});
+
 export const eventCatalog: Catalog = {
   ...recordEvents(),
   'deal.stage_changed': {
@@ -86,6 +98,16 @@ export const eventCatalog: Catalog = {
     version: 1,
     payload: Type.Object({ ruleId: Uuid, runId: Uuid, step: Type.Union([Type.String(), Type.Null()]), error: Type.String() }),
     description: 'A run of a workflow rule stopped at a step that failed; it can be retried from that step.',
+  },
+  'email.received': {
+    version: 1,
+    payload: emailPayload,
+    description: 'A mailbox sync stored an email not seen before (once per workspace, however many mailboxes hold it).',
+  },
+  'email.sent': {
+    version: 1,
+    payload: emailPayload,
+    description: 'An email was sent from Rapport, or one sent from elsewhere was synced from a mailbox’s Sent folder.',
   },
   'notification.created': {
     version: 1,

@@ -13,7 +13,7 @@ describe.runIf(hasChromium)('settings by role', () => {
     await server?.stop();
   });
 
-  it('shows a member their profile only, and an admin every tab', async () => {
+  it('shows a member their profile and mailboxes only, and an admin every tab', async () => {
     const owner = await launch();
     const guest = await launch();
     try {
@@ -41,7 +41,8 @@ describe.runIf(hasChromium)('settings by role', () => {
 
       await page.goto(`${server.url}/settings?tab=members`);
       await page.getByRole('tab', { name: 'My profile' }).waitFor();
-      expect(await page.getByRole('tab').allTextContents()).toEqual(['My profile']);
+      // A member connects their own mailbox; everything else in settings is for admins.
+      expect(await page.getByRole('tab').allTextContents()).toEqual(['Mailboxes', 'My profile']);
       await page.getByLabel('Current password').waitFor();
       expect(await axeScan(page)).toEqual([]);
 
@@ -59,6 +60,7 @@ describe.runIf(hasChromium)('settings by role', () => {
           'API keys',
           'Webhooks',
           'Background jobs',
+          'Mailboxes',
           'My profile',
         ]),
       );

@@ -33,6 +33,11 @@ export interface Config {
    * (webhooks, mail servers) may reach all the same: `10.0.0.0/8,mail.lan`. Empty: none.
    */
   outboundAllow: string;
+  /**
+   * Keys for secrets at rest (`id:base64key,…`, newest first). Empty: the 0600 file
+   * `<dataDir>/secret-keys`, made on first start (server/security/keyring.ts).
+   */
+  secretKeys: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -53,5 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobLeaseMs: Number(env.RAPPORT_JOB_LEASE_MS ?? 30_000),
     listCountCap: Number(env.RAPPORT_LIST_COUNT_CAP ?? 10_000),
     outboundAllow: env.RAPPORT_OUTBOUND_ALLOW ?? '',
+    secretKeys: env.RAPPORT_SECRET_KEYS ?? '',
   };
 }

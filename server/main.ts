@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { startWorker } from './jobs/start.ts';
 import { configureOutbound } from './outbound/request.ts';
+import { configureKeyring, ephemeralKeyring, loadKeyring } from './security/keyring.ts';
 
 /** Reads the outbound allow list (a malformed one stops the start) and says what it opens, for the operator. */
 function applyOutbound(config: Config, log: { info(obj: object, msg: string): void }) {
@@ -13,12 +14,27 @@ function applyOutbound(config: Config, log: { info(obj: object, msg: string): vo
     log.info({ allow: policy.entries }, 'outbound requests may reach these non-public addresses (RAPPORT_OUTBOUND_ALLOW)');
 }
 
+/**
+ * Loads the keys that encrypt secrets at rest (mail server passwords): from RAPPORT_SECRET_KEYS or
+ * the data directory's key file, made on first start. A key file others can read stops the start.
+ */
+function applyKeyring(config: Config, log: { info(obj: object, msg: string): void }) {
+  // An in-memory database keeps nothing past the process; its secrets need no key that does.
+  const ring = configureKeyring(
+    config.dataDir === 'memory://' && !config.secretKeys
+      ? ephemeralKeyring()
+      : loadKeyring({ env: config.secretKeys, dataDir: config.dataDir }),
+  );
+  log.info({ source: ring.source, activeKey: ring.activeId, keys: ring.keys.size }, 'secrets at rest: keyring loaded');
+}
+
 /** Opens the database, migrates, listens; on SIGTERM/SIGINT stops taking requests, drains, closes the pool. */
 export async function serve(config: Config) {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   const app = await buildApp(config, database);
   applyOutbound(config, app.log);
+  applyKeyring(config, app.log);
   // The same process runs jobs too (imports, house-keeping), unless RAPPORT_JOB_CONCURRENCY=0 leaves
   // them to `rapport worker` processes.
   const worker = config.jobConcurrency > 0 ? await startWorker(database, config, app.log) : null;
@@ -49,6 +65,7 @@ export async function work(config: Config) {
   await database.migrate();
   const log = pino({ level: config.logLevel });
   applyOutbound(config, log);
+  applyKeyring(config, log);
   const worker = await startWorker(database, config, log, Math.max(1, config.jobConcurrency));
   log.info({ worker: worker.id }, 'worker started');
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {

@@ -7,6 +7,7 @@ export * from '../modules/automation/automation.table.ts';
 export * from '../modules/companies/companies.table.ts';
 export * from '../modules/contacts/contacts.table.ts';
 export * from '../modules/deals/deals.table.ts';
+export * from '../modules/email/email.table.ts';
 export * from '../modules/fields/fields.table.ts';
 export * from '../modules/history/history.table.ts';
 export * from '../modules/imports/imports.table.ts';

@@ -2,6 +2,7 @@ import type { JobDef } from '../jobs/define.ts';
 import { analyzeEmbeddedJob, jobsCleanupJob } from '../jobs/maintenance.jobs.ts';
 import { authCleanupJob } from './auth/auth.jobs.ts';
 import { runJob, scanJob } from './automation/automation.jobs.ts';
+import { pollMailboxesJob, syncMailboxJob } from './email/email.jobs.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importCompaniesJob, importContactsJob } from './imports/imports.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
@@ -18,4 +19,6 @@ export const jobDefs: JobDef[] = [
   webhookCleanupJob,
   runJob,
   scanJob,
+  syncMailboxJob,
+  pollMailboxesJob,
 ];

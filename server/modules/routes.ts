@@ -6,6 +6,7 @@ import { automationRoutes } from './automation/automation.routes.ts';
 import { companyRoutes } from './companies/companies.routes.ts';
 import { contactRoutes } from './contacts/contacts.routes.ts';
 import { dealRoutes } from './deals/deals.routes.ts';
+import { emailRoutes } from './email/email.routes.ts';
 import { fieldRoutes } from './fields/fields.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
 import { leadRoutes } from './leads/leads.routes.ts';
@@ -42,4 +43,5 @@ export async function moduleRoutes(app: App) {
   await app.register(webhookRoutes);
   await app.register(automationRoutes);
   await app.register(notificationRoutes);
+  await app.register(emailRoutes);
 }

@@ -7,7 +7,12 @@ import type { App } from '../http/typed-app.ts';
 import { startWorker } from '../jobs/start.ts';
 import { wireRecordEngine } from '../modules/registry.ts';
 import { configureOutbound } from '../outbound/request.ts';
+import { configureKeyring, parseKeys } from '../security/keyring.ts';
 import { dbKind } from './db-kind.ts';
+
+// One fixed key for every test process: on PostgreSQL a secret one process stored may be read by
+// another's worker. Production keys come from the environment or the data directory's key file.
+configureKeyring(parseKeys(`test:${Buffer.alloc(32, 7).toString('base64')}`, 'tests'));
 
 // One database and one app per test worker (PGlite takes seconds to start); every test makes its
 // own workspace, so tests never see each other's data — the tenant key isolates them as it does customers.

@@ -58,7 +58,14 @@ describe('the event catalog', () => {
     const { readFileSync } = await import('node:fs');
     const { recordEventObjects, settingsEventSubjects } = await import('../../../contract/events.ts');
     const doc = readFileSync(new URL('../../../docs/events.md', import.meta.url), 'utf8');
-    for (const name of [...recordEventObjects, ...settingsEventSubjects, 'deal.stage_changed', 'webhook.disabled'])
+    for (const name of [
+      ...recordEventObjects,
+      ...settingsEventSubjects,
+      'deal.stage_changed',
+      'webhook.disabled',
+      'email.received',
+      'email.sent',
+    ])
       expect(doc).toContain(`\`${name}\``);
   });
 });

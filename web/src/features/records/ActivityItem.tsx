@@ -9,6 +9,8 @@ import { useMe } from '../../session.ts';
 import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
 import { Empty, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
+import { ComposeEmail, type Draft } from '../email/ComposeEmail.tsx';
+import { EmailView } from '../email/EmailView.tsx';
 import { ActivityLinks } from './ActivityLinks.tsx';
 import { groupEdits } from './HistoryPanel.tsx';
 
@@ -85,6 +87,10 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
   const [when, setWhen] = useState('');
   const [showHistory, setShowHistory] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [showEmail, setShowEmail] = useState(false);
+  const [reply, setReply] = useState<Draft | null>(null);
+  // A synced or sent email is the mailbox's record of it: its text is not edited here.
+  const isEmail = a.type === 'email' && (a.outcome === 'received' || a.outcome === 'sent');
   const startEdit = () => {
     setSubject(a.subject ?? '');
     setBody(a.body ?? '');
@@ -129,7 +135,7 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
     <Paper withBorder p="sm" data-testid="activity">
       <Group gap="xs" justify="space-between" wrap="nowrap">
         <Group gap="xs">
-          <Badge variant="light">{t(`activity.${a.type}`)}</Badge>
+          <Badge variant="light">{isEmail ? t(`email.direction.${a.outcome}`) : t(`activity.${a.type}`)}</Badge>
           <Text size="sm" fw={600}>
             {a.subject}
           </Text>
@@ -190,13 +196,18 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
         </Stack>
       ) : (
         a.body && (
-          <Text size="sm" mt={4} style={{ whiteSpace: 'pre-wrap' }}>
+          <Text size="sm" mt={4} style={{ whiteSpace: 'pre-wrap' }} lineClamp={isEmail && !showEmail ? 4 : undefined}>
             {a.body}
           </Text>
         )
       )}
       <Group gap={4} mt={4} aria-label={t('timeline.actions')} role="group">
-        {mayChange && !editing && (
+        {isEmail && (
+          <Button size="compact-xs" variant="subtle" onClick={() => setShowEmail((v) => !v)}>
+            {showEmail ? t('email.hide') : t('email.show')}
+          </Button>
+        )}
+        {mayChange && !editing && !isEmail && (
           <>
             <Button size="compact-xs" variant="subtle" onClick={startEdit}>
               {t('timeline.edit')}
@@ -210,6 +221,19 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
           {showHistory ? t('timeline.hideHistory') : t('timeline.history')}
         </Button>
       </Group>
+      {showEmail && (
+        <EmailView
+          activityId={a.id}
+          onReply={(e) =>
+            setReply({
+              to: (e.direction === 'sent' ? e.to[0]?.address : e.from?.address) ?? '',
+              subject: /^re:/i.test(e.subject) ? e.subject : `Re: ${e.subject}`,
+              replyTo: e.id,
+            })
+          }
+        />
+      )}
+      <ComposeEmail draft={reply} onClose={() => setReply(null)} />
       <ActivityLinks activity={a} />
       {showHistory && <ActivityHistory id={a.id} />}
       <ConfirmModal

@@ -240,7 +240,11 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
               <Tabs.Tab value="history">{t('record.history')}</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="timeline" pt="sm">
-              <Timeline type={type} id={id} />
+              <Timeline
+                type={type}
+                id={id}
+                emailTo={type === 'contact' ? (row as { emails?: { value: string }[] }).emails?.[0]?.value : undefined}
+              />
             </Tabs.Panel>
             <Tabs.Panel value="tasks" pt="sm">
               <TasksPanel type={type} id={id} />

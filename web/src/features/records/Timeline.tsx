@@ -6,12 +6,14 @@ import { type Activity, ApiError, api, fullRows, unwrap } from '../../api.ts';
 import { apiSegment, linkSegment, linkTypeOf, type ObjectType } from '../../records.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
+import { ComposeEmail, type Draft } from '../email/ComposeEmail.tsx';
 import { ActivityItem } from './ActivityItem.tsx';
 
 type Linkable = Exclude<ObjectType, 'task'>;
 const kinds = ['note', 'call', 'meeting', 'email'] as const;
 
-export function Timeline({ type, id }: { type: Linkable; id: string }) {
+/** `emailTo`: the address a "Write email" button addresses (a contact's first email); no button without it. */
+export function Timeline({ type, id, emailTo }: { type: Linkable; id: string; emailTo?: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const key = ['activities', 'timeline', type, id];
@@ -29,6 +31,7 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
     void qc.invalidateQueries({ queryKey: [apiSegment(type), 'one', id] });
   };
   const [kind, setKind] = useState<(typeof kinds)[number]>('note');
+  const [draft, setDraft] = useState<Draft | null>(null);
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const log = useMutation({
@@ -48,6 +51,14 @@ export function Timeline({ type, id }: { type: Linkable; id: string }) {
   const err = log.error instanceof ApiError ? log.error : null;
   return (
     <Stack>
+      {emailTo && (
+        <Group justify="flex-end">
+          <Button size="xs" variant="light" onClick={() => setDraft({ to: emailTo, subject: '' })}>
+            {t('email.write')}
+          </Button>
+        </Group>
+      )}
+      <ComposeEmail draft={draft} onClose={() => setDraft(null)} />
       <Paper withBorder p="sm" component="form" onSubmit={submit} aria-label={t('record.logForm')}>
         <Stack gap="xs">
           <SegmentedControl

@@ -8,6 +8,7 @@ import { ApiError, api, unwrap } from '../../api.ts';
 import { localeName, supportedLocales } from '../../i18n.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import { applySession, sessionKey, useMe } from '../../session.ts';
+import { MailboxSettings } from '../email/MailboxSettings.tsx';
 import { FieldSettings } from './FieldSettings.tsx';
 import { JobSettings } from './JobSettings.tsx';
 import { ObjectSettings } from './ObjectSettings.tsx';
@@ -187,9 +188,21 @@ function PasswordSettings() {
   );
 }
 
-const tabs = ['workspace', 'members', 'invitations', 'pipelines', 'objects', 'fields', 'apiKeys', 'webhooks', 'jobs', 'profile'] as const;
+const tabs = [
+  'workspace',
+  'members',
+  'invitations',
+  'pipelines',
+  'objects',
+  'fields',
+  'apiKeys',
+  'webhooks',
+  'jobs',
+  'mailboxes',
+  'profile',
+] as const;
 /** What a member or a read-only member may change here: their own profile; the rest is for admins (the server refuses it too). */
-const everyoneTabs = ['profile'];
+const everyoneTabs = ['mailboxes', 'profile'];
 
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -198,7 +211,8 @@ export default function SettingsPage() {
   const isAdmin = me.member.role === 'owner' || me.member.role === 'admin';
   const shown = tabs.filter((k) => isAdmin || everyoneTabs.includes(k));
   const asked = query.get('tab') ?? '';
-  const tab = (shown as readonly string[]).includes(asked) ? asked : shown[0];
+  // A member's own page opens on their profile; an admin's on the workspace.
+  const tab = (shown as readonly string[]).includes(asked) ? asked : isAdmin ? shown[0] : 'profile';
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -238,6 +252,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="jobs" pt="md">
           <JobSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="mailboxes" pt="md">
+          <MailboxSettings />
         </Tabs.Panel>
         <Tabs.Panel value="profile" pt="md">
           <Stack>

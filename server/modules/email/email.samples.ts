@@ -1,0 +1,63 @@
+import { uuidv7 } from 'uuidv7';
+import { type Session, testDatabase } from '../../test/harness.ts';
+import { createOk, type Samples } from '../../test/samples.ts';
+import { startMailServers } from './mail-servers.fixture.ts';
+
+// Mailboxes are verified against their servers when saved: the samples use the test Dovecot and
+// SMTP receiver (mail-servers.fixture.ts), one mail user per sample call.
+
+let n = 0;
+async function mailboxBody() {
+  const servers = await startMailServers();
+  const u = await servers.addUser(`sample${process.pid}x${++n}`);
+  return {
+    name: 'Sample mailbox',
+    address: u.address,
+    imapHost: '127.0.0.1',
+    imapPort: servers.imapPort,
+    imapTls: 'none',
+    smtpHost: '127.0.0.1',
+    smtpPort: servers.smtpPort,
+    smtpTls: 'none',
+    username: u.user,
+    password: u.password,
+  };
+}
+
+const mailbox = async (s: Session) => ({ id: (await createOk(s, '/mailboxes', await mailboxBody())).id });
+
+/** An email as a sync would have stored it, linked to an activity on a contact. */
+async function email(s: Session) {
+  const contact = await createOk(s, '/contacts', {
+    firstName: 'Sample',
+    emails: [{ value: 'sample@customer.example.test', label: 'work' }],
+  });
+  const activity = await createOk(s, '/activities', {
+    type: 'email',
+    subject: 'Sample',
+    links: [{ recordType: 'contact', recordId: contact.id }],
+  });
+  const id = uuidv7();
+  await (await testDatabase()).query(
+    `insert into email_messages (workspace_id, id, message_id, direction, subject, from_address, to_addresses, cc_addresses, date,
+       text_body, html_body, reference_ids, attachments, activity_id)
+     values ($1, $2, $3, 'received', 'Sample', '{"address":"sample@customer.example.test","name":""}', '[]', '[]', now(), 'Hello', null, '[]', '[]', $4)`,
+    [s.workspaceId, id, `${id}@customer.example.test`, activity.id],
+  );
+  return { id, activityId: activity.id };
+}
+
+export const samples: Samples = {
+  'GET /api/v1/mailboxes': { setup: async (s) => ({ mailboxId: (await mailbox(s)).id }) },
+  'POST /api/v1/mailboxes': { body: () => mailboxBody(), ok: 201 },
+  'GET /api/v1/mailboxes/:id': { setup: mailbox },
+  'POST /api/v1/mailboxes/:id/sync': { setup: mailbox, body: () => ({}), ok: 202 },
+  'DELETE /api/v1/mailboxes/:id': { setup: mailbox },
+  'POST /api/v1/emails': {
+    setup: async (s) => ({ mailboxId: (await mailbox(s)).id }),
+    body: (_s, p) => ({ mailboxId: p.mailboxId, to: ['sample@customer.example.test'], subject: 'Sample', text: 'Hello' }),
+    ok: 201,
+  },
+  'GET /api/v1/emails/:id': { setup: async (s) => ({ id: (await email(s)).id }) },
+  'GET /api/v1/activities/:activityId/email': { setup: async (s) => ({ activityId: (await email(s)).activityId }) },
+};
