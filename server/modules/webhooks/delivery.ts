@@ -5,6 +5,7 @@ import type { Ctx } from '../../http/context.ts';
 import { OutboundError, type OutboundResponse, outboundRequest } from '../../outbound/request.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
 import type { OutboxEvent } from '../history/outbox.ts';
+import { openSecret } from './secrets.ts';
 import { signedHeaders } from './signature.ts';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from './webhooks.table.ts';
 
@@ -93,10 +94,11 @@ export async function attemptDelivery(job: DeliveryJob) {
   const secrets = [endpoint.secret];
   if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now)
     secrets.push(endpoint.previousSecret);
+  const plain = secrets.map((x) => openSecret(workspaceId, endpoint.id, x));
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'Rapport-Webhooks/1',
-    ...signedHeaders(secrets, delivery.eventId, Math.floor(now.getTime() / 1000), delivery.body),
+    ...signedHeaders(plain, delivery.eventId, Math.floor(now.getTime() / 1000), delivery.body),
   };
   const started = performance.now();
   let res: OutboundResponse | null = null;

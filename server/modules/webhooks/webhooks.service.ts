@@ -19,6 +19,7 @@ import { urlProblems } from '../../outbound/url.ts';
 import { diff } from '../../records/changes.ts';
 import { checkEventCondition } from '../automation/conditions.service.ts';
 import { recordChange } from '../history/history.service.ts';
+import { sealSecret } from './secrets.ts';
 import { newSecret } from './signature.ts';
 import { enqueueDelivery, rescheduleDelivery } from './webhooks.jobs.ts';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from './webhooks.table.ts';
@@ -168,17 +169,18 @@ export const getWebhook = async (conn: Conn, ctx: Ctx, id: string) => toWebhook(
 export async function createWebhook(conn: Conn, ctx: Ctx, input: WebhookCreate): Promise<WebhookWithSecret> {
   await check(conn, ctx, input, input.eventTypes);
   const secret = newSecret();
+  const id = uuidv7();
   const [row] = await conn
     .insert(webhookEndpoints)
     .values({
       workspaceId: ctx.workspaceId,
-      id: uuidv7(),
+      id,
       url: input.url,
       description: input.description ?? '',
       eventTypes: unique(input.eventTypes),
       filter: input.filter ?? null,
       enabled: input.enabled ?? true,
-      secret,
+      secret: sealSecret(ctx.workspaceId, id, secret),
       createdBy: ctx.memberId,
     })
     .returning();
@@ -246,7 +248,7 @@ export async function rotateSecret(conn: Conn, ctx: Ctx, id: string): Promise<We
   const [after] = await conn
     .update(webhookEndpoints)
     .set({
-      secret,
+      secret: sealSecret(ctx.workspaceId, id, secret),
       previousSecret: before.secret,
       previousSecretExpiresAt: new Date(Date.now() + ROTATION_OVERLAP_MS),
       version: sql`${webhookEndpoints.version} + 1`,

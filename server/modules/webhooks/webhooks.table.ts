@@ -4,9 +4,8 @@ import { tenantKey, ts } from '../../db/columns.ts';
 import { tenantConstraints } from '../../db/constraints.ts';
 
 /**
- * A URL a workspace's admins asked Rapport to POST events to. The signing secret is kept as it is
- * (not hashed): every delivery is signed with it, and the receiver holds the same secret.
- * TODO(issue 11): encrypt it at rest with the keyring of SECURITY §5 once that exists.
+ * A URL a workspace's admins asked Rapport to POST events to. The signing secret is sealed with the
+ * keyring (secrets.ts), not hashed: every delivery is signed with it, and the receiver holds the same secret.
  */
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',

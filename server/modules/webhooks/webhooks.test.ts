@@ -1,6 +1,8 @@
+import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
 import { eventCatalog } from '../../../contract/events.ts';
 import { api, signUp, testDatabase } from '../../test/harness.ts';
+import { openSecret } from './secrets.ts';
 import { matchesEventType } from './webhooks.service.ts';
 
 const hook = { url: 'https://hooks.example.test/in', eventTypes: ['contact.created', 'deal.*'], description: 'CRM sync' };
@@ -57,7 +59,11 @@ describe('webhook endpoints', () => {
       'select secret, previous_secret from webhook_endpoints where workspace_id = $1 and id = $2',
       [s.workspaceId, created.id],
     );
-    expect(row).toEqual({ secret: rotated.secret, previous_secret: created.secret });
+    // Sealed at rest (SECURITY §5): no secret in the row, each one opening to what was answered, for this endpoint only.
+    expect(JSON.stringify(row)).not.toContain('whsec_');
+    expect(openSecret(s.workspaceId, created.id, row.secret)).toBe(rotated.secret);
+    expect(openSecret(s.workspaceId, created.id, row.previous_secret)).toBe(created.secret);
+    expect(() => openSecret(s.workspaceId, uuidv7(), row.secret)).toThrow(/does not decrypt/);
   });
 
   it('names the field of an unknown event type, a URL it may not reach, or one with a password', async () => {
