@@ -63,6 +63,10 @@ describe('runs', () => {
     await updateDeal(rep, small.id, { stageId: st.Negotiation });
     const [run] = await settledRuns(s, rule.id, 1);
     expect(run).toMatchObject({ status: 'completed', recordId: big.id });
+    // The rules list says how its runs went, for the Automation page.
+    const listed = (await api(s).get('/automation/rules')).json().data.find((r: { id: string }) => r.id === rule.id);
+    expect(listed.runs).toMatchObject({ total: 1, failed: 0, waiting: 0, lastStatus: 'completed' });
+    expect(Date.parse(listed.runs.lastAt)).toBeGreaterThanOrEqual(before - 1000);
     const tasks = await tasksOf(s, 'deals', big.id);
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ title: 'Follow up on Umbrella', assigneeId: rep.memberId });
