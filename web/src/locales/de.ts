@@ -634,6 +634,7 @@ export const de: Messages = {
     active: 'Aktiv',
     paused: 'Pausiert',
     when: 'Wann',
+    triggerLabel: 'Auslöser',
     lastRun: 'Letzter Lauf',
     never: 'Nie',
     runCount: 'Läufe',

@@ -620,6 +620,7 @@ export const en = {
     active: 'Active',
     paused: 'Paused',
     when: 'When',
+    triggerLabel: 'Trigger',
     lastRun: 'Last run',
     never: 'Never',
     runCount: 'Runs',

@@ -45,7 +45,7 @@ export function DryRunPanel({ rule, object, definition }: { rule: Rule | null; o
   const manual = rule?.definition.trigger.type === 'manual';
   const needsRecord = pickable(object);
   return (
-    <Paper withBorder p="md" radius="md" component="section" aria-label={t('automation.tryIt')}>
+    <Paper withBorder p="md" radius="md" maw={880} component="section" aria-label={t('automation.tryIt')}>
       <Stack gap="sm">
         <Title order={2} size="h4">
           {t('automation.tryIt')}

@@ -189,7 +189,7 @@ function RuleEditor({ catalog, rule }: { catalog: Catalog; rule: Rule | null }) 
           {title}
         </Title>
         {rule && (
-          <Badge color={rule.enabled ? 'teal' : 'gray'} variant="light">
+          <Badge color={rule.enabled ? 'teal.9' : 'gray.8'} variant="light">
             {rule.enabled ? t('automation.active') : t('automation.paused')}
           </Badge>
         )}

@@ -55,7 +55,7 @@ export function TriggerEditor({
   return (
     <Stack gap="sm">
       <Select
-        label={t('automation.when')}
+        label={t('automation.triggerLabel')}
         data={catalog.triggers.map((x) => ({ value: x.name, label: t(`automation.trigger.${x.name}`, { defaultValue: x.label }) }))}
         value={trigger.type}
         allowDeselect={false}

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeScan, hasChromium, launch, type Page, pageApi, type Server, signUpInBrowser, startServer, watchConsole } from './harness.ts';
+
+// Automation in the web app (issue 11): an admin builds a rule in the step editor, a deal moved on
+// the board runs it, and the deal's owner sees the task appear on the deal's page in another
+// browser without reloading; bad rules are refused at the step they name; the run log shows a
+// failed run and retries it; a dry run says what would happen.
+
+describe.runIf(hasChromium)('automation', () => {
+  let server: Server;
+  let admin: Awaited<ReturnType<typeof launch>>;
+  let owner: Awaited<ReturnType<typeof launch>>;
+  let a: Page;
+  let b: Page;
+  let errorsA: string[];
+  let errorsB: string[];
+  let pipeline: { id: string; stages: { id: string; name: string }[] };
+  let ownerId: string;
+
+  beforeAll(async () => {
+    server = await startServer();
+    admin = await launch();
+    owner = await launch();
+    a = admin.context.pages()[0] ?? (await admin.context.newPage());
+    b = owner.context.pages()[0] ?? (await owner.context.newPage());
+    errorsA = watchConsole(a);
+    errorsB = watchConsole(b);
+    await signUpInBrowser(a, server.url, {
+      name: 'Ada Admin',
+      email: `ada.${Date.now()}@example.test`,
+      password: 'an automating passphrase',
+      workspace: 'Rules GmbH',
+    });
+    const invite = await pageApi(a, 'POST', '/invitations', { email: `olli.${Date.now()}@example.test`, role: 'member' });
+    await b.goto(`${server.url}/invite?token=${encodeURIComponent(invite.body.token)}`);
+    await b.getByLabel('Your name').fill('Olli Owner');
+    await b.getByRole('textbox', { name: 'Password' }).fill('an owners passphrase');
+    await b.getByRole('button', { name: 'Join the workspace' }).click();
+    await b.getByRole('heading', { name: 'Home · Olli Owner' }).waitFor();
+    const members = await pageApi(a, 'GET', '/members');
+    ownerId = members.body.data.find((m: { name: string }) => m.name === 'Olli Owner').id;
+    pipeline = (await pageApi(a, 'GET', '/pipelines')).body.data[0];
+  }, 120_000);
+  afterAll(async () => {
+    await owner?.close();
+    await admin?.close();
+    await server?.stop();
+  });
+
+  const stage = (name: string) => pipeline.stages.find((s) => s.name === name)?.id as string;
+  /** Picks an option of a Mantine select (a combobox) by the select's name. */
+  const pick = async (name: string | RegExp, option: string | RegExp, scope: Page | ReturnType<Page['locator']> = a) => {
+    await scope
+      .getByRole('combobox', { name, exact: typeof name === 'string' })
+      .click({ timeout: 10_000 })
+      .catch(async (e) => {
+        await a.screenshot({ path: '/tmp/rulesui-fail.png' });
+        throw e;
+      });
+    await a.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
+  };
+  const shot = (p: Page, name: string) => p.screenshot({ path: `e2e/screenshots/${name}.png` });
+
+  it('builds "big deal in negotiation" in the editor; a move on the board makes a task the owner sees live, and notifies the manager', async () => {
+    await a.goto(`${server.url}/`);
+    await a.getByRole('link', { name: 'Automation' }).click();
+    await a.getByRole('heading', { name: 'Automation' }).waitFor();
+    await a.getByRole('button', { name: 'New rule' }).click();
+    await a.getByRole('heading', { name: 'New rule' }).waitFor();
+    await a.getByLabel('Name').fill('Big deal in negotiation');
+    await pick('Trigger', 'A deal moves to another stage');
+    await pick('To stage', 'Negotiation');
+    // Conditions: the list page's filter rows.
+    const conditions = a.getByRole('region', { name: 'Only if' });
+    await conditions.getByRole('button', { name: 'Add condition' }).click();
+    await pick('Field', 'Amount', conditions);
+    await pick('Operator', 'greater than', conditions);
+    await conditions.getByRole('spinbutton', { name: 'Value' }).fill('10000');
+    // Step 1: a task for the owner, due in two days.
+    await a.getByRole('button', { name: 'Add a step' }).click();
+    await a.getByRole('menuitem', { name: 'Create a task' }).click();
+    const task = a.getByRole('region', { name: 'Step 1: Create a task' });
+    await task.getByLabel('Title').fill('Follow up on {{record.name}}');
+    expect(await task.getByLabel('Due').inputValue()).toBe('+2d');
+    expect(await task.getByRole('combobox', { name: 'Assignee' }).inputValue()).toBe('The record’s owner');
+    // Step 2: notify the manager (the admin).
+    await a.getByRole('button', { name: 'Add a step' }).click();
+    await a.getByRole('menuitem', { name: 'Notify a member' }).click();
+    const notify = a.getByRole('region', { name: 'Step 2: Notify a member' });
+    await pick('Notify', 'A member', notify);
+    await pick('Member', 'Ada Admin', notify);
+    await notify.getByLabel('Title').fill('{{record.name}} is in negotiation');
+    await shot(a, 'automation-editor');
+    await a.getByRole('button', { name: 'Create rule' }).click();
+    await a.waitForURL(/\/automation\/rules\/[0-9a-f-]{36}$/);
+    await a.getByRole('heading', { name: 'Big deal in negotiation' }).waitFor();
+    await a.getByText('Active', { exact: true }).waitFor();
+    const ruleId = a.url().split('/').pop() as string;
+    const saved = (await pageApi(a, 'GET', `/automation/rules/${ruleId}`)).body;
+    expect(saved.definition).toMatchObject({
+      trigger: { type: 'stage_changed', config: { toStageId: stage('Negotiation') } },
+      conditions: { and: [{ field: 'amountMinor', op: 'gt', value: 1_000_000 }] },
+      steps: [
+        {
+          type: 'action',
+          action: 'create_task',
+          input: { title: 'Follow up on {{record.name}}', due: '+2d', assignee: { kind: 'owner' } },
+        },
+        { type: 'action', action: 'notify', input: { to: { kind: 'member' }, title: '{{record.name}} is in negotiation' } },
+      ],
+    });
+    expect(await axeScan(a)).toEqual([]);
+
+    // The owner has the deal open; the admin moves it on the board.
+    const deal = await pageApi(a, 'POST', '/deals', {
+      name: 'Umbrella Corp renewal',
+      pipelineId: pipeline.id,
+      stageId: stage('Proposal'),
+      amountMinor: 2_500_000,
+      currency: 'EUR',
+      ownerId,
+    });
+    expect(deal.status).toBe(201);
+    await b.goto(`${server.url}/deals/${deal.body.id}`);
+    await b.getByRole('heading', { name: 'Umbrella Corp renewal' }).waitFor();
+    await b.getByRole('tab', { name: 'Tasks' }).click();
+    await b.evaluate('window.__notReloaded = true');
+    expect(await b.getByText('Follow up on Umbrella Corp renewal').count()).toBe(0);
+
+    await a.goto(`${server.url}/deals/board`);
+    // The keyboard moves a card a stage per arrow press (as a screen reader user would).
+    const said = (text: string) => a.getByRole('status').filter({ hasText: text }).waitFor({ state: 'attached' });
+    await a.getByTestId('deal-card').filter({ hasText: 'Umbrella Corp renewal' }).waitFor();
+    await a.getByRole('button', { name: 'Move: Umbrella Corp renewal' }).focus();
+    await a.keyboard.press('Space');
+    await said('Umbrella Corp renewal is over Proposal.');
+    await a.keyboard.press('ArrowRight');
+    await said('Umbrella Corp renewal is over Negotiation.');
+    await a.keyboard.press('Space');
+    await a.getByText('Moved to Negotiation').waitFor();
+
+    await b.getByText('Follow up on Umbrella Corp renewal').waitFor({ timeout: 10_000 });
+    expect(await b.evaluate('window.__notReloaded === true')).toBe(true);
+    const notices = await pageApi(a, 'GET', '/notifications');
+    expect(notices.body.data).toEqual([
+      expect.objectContaining({ title: 'Umbrella Corp renewal is in negotiation', recordId: deal.body.id }),
+    ]);
+
+    // The rules list says the rule ran, and in words when it runs.
+    await a.goto(`${server.url}/automation`);
+    const row = a.getByRole('row', { name: /Big deal in negotiation/ });
+    await row.getByText('When a deal moves to Negotiation').waitFor();
+    await row.getByText('1 runs, 0 failed').waitFor();
+    expect(errorsA).toEqual([]);
+    expect(errorsB).toEqual([]);
+  }, 120_000);
+});
