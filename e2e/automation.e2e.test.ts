@@ -154,4 +154,155 @@ describe.runIf(hasChromium)('automation', () => {
     expect(errorsA).toEqual([]);
     expect(errorsB).toEqual([]);
   }, 120_000);
+
+  it('refuses a bad rule at save and shows the problem on the step it names', async () => {
+    await a.goto(`${server.url}/automation/rules/new`);
+    await a.getByLabel('Name').fill('Waits forever');
+    await pick('Trigger', 'Run by hand');
+    await pick('Object', 'Deal');
+    await a.getByRole('button', { name: 'Add a step' }).click();
+    await a.getByRole('menuitem', { name: 'Create a task' }).click();
+    await a.getByRole('region', { name: 'Step 1: Create a task' }).getByLabel('Title').fill('Call them');
+    await a.getByRole('button', { name: 'Add a step' }).click();
+    await a.getByRole('menuitem', { name: 'Wait' }).click();
+    const wait = a.getByRole('region', { name: 'Step 2: Wait' });
+    await wait.getByText('Until a condition holds').click();
+    await wait.getByRole('button', { name: 'Add condition' }).click();
+    await pick('Field', 'Status', wait);
+    await pick('Operator', 'is', wait);
+    await pick('Value', 'Won', wait);
+    // No time-out: the server refuses a wait that might never end.
+    await a.getByRole('button', { name: 'Create rule' }).click();
+    await a.getByRole('alert').filter({ hasText: 'The rule cannot be saved: 1 problem' }).waitFor();
+    const problem = wait.getByRole('alert');
+    await problem.getByText(/Time-out/).waitFor();
+    expect(await a.getByRole('region', { name: 'Step 1: Create a task' }).getByRole('alert').count()).toBe(0);
+    expect(a.url()).toMatch(/\/automation\/rules\/new$/);
+    // The browser notes the refused request (422) in its console; that one is expected.
+    expect(errorsA.splice(0)).toEqual([expect.stringContaining('422')]);
+    await shot(a, 'automation-refused');
+    expect(await axeScan(a)).toEqual([]);
+    // With a time-out the same rule saves.
+    await wait.getByRole('textbox', { name: 'Give up after' }).fill('3');
+    await a.getByRole('button', { name: 'Create rule' }).click();
+    await a.waitForURL(/\/automation\/rules\/[0-9a-f-]{36}$/);
+    await a.getByRole('heading', { name: 'Waits forever' }).waitFor();
+    const id = a.url().split('/').pop();
+    const saved = (await pageApi(a, 'GET', `/automation/rules/${id}`)).body;
+    expect(saved.definition.steps[1]).toEqual({
+      type: 'wait',
+      wait: {
+        kind: 'condition',
+        condition: { and: [{ field: 'status', op: 'eq', value: 'won' }] },
+        timeout: { amount: 3, unit: 'days' },
+      },
+    });
+    expect(errorsA).toEqual([]);
+  }, 120_000);
+
+  it('dry-runs a rule on a chosen record, runs it now, shows the failed run in the log and retries it from the failed step', async () => {
+    const company = await pageApi(a, 'POST', '/companies', { name: 'Gone Inc' });
+    const deal = await pageApi(a, 'POST', '/deals', {
+      name: 'Gone Inc expansion',
+      pipelineId: pipeline.id,
+      stageId: stage('Qualification'),
+      amountMinor: 100_000,
+      currency: 'EUR',
+      companyId: company.body.id,
+    });
+    const rule = await pageApi(a, 'POST', '/automation/rules', {
+      name: 'Tag the company',
+      definition: {
+        trigger: { type: 'manual', config: { object: 'deal' } },
+        steps: [
+          { type: 'action', action: 'create_task', input: { title: 'Before the failure' } },
+          {
+            type: 'action',
+            action: 'update_record',
+            input: { object: 'company', recordId: '{{record.companyId}}', fields: { industry: 'Logistics' } },
+          },
+        ],
+      },
+    });
+    expect(rule.status).toBe(201);
+    // The company goes to the trash: the second step will fail.
+    expect((await pageApi(a, 'DELETE', `/companies/${company.body.id}`)).status).toBe(200);
+
+    await a.goto(`${server.url}/automation/rules/${rule.body.id}`);
+    const tryIt = a.getByRole('region', { name: 'Try it' });
+    await tryIt.getByRole('combobox', { name: 'Record' }).fill('Gone Inc');
+    await a.getByRole('option', { name: 'Gone Inc expansion' }).click();
+    await tryIt.getByRole('button', { name: 'Dry run' }).click();
+    const result = tryIt.getByRole('region', { name: 'Dry run result' });
+    await result.getByText('The conditions hold: the rule would run').waitFor();
+    expect(await result.getByRole('row').count()).toBe(3);
+    await result
+      .getByRole('row', { name: /Create a task/ })
+      .getByText('Would run')
+      .waitFor();
+    // A dry run does nothing.
+    expect((await pageApi(a, 'GET', `/deals/${deal.body.id}/tasks`)).body.data).toEqual([]);
+    expect((await pageApi(a, 'GET', `/automation/runs?ruleId=${rule.body.id}`)).body.data).toEqual([]);
+    await shot(a, 'automation-dry-run');
+
+    await tryIt.getByRole('button', { name: 'Run now' }).click();
+    await tryIt.getByRole('link', { name: 'Open the run' }).click();
+    await a.getByRole('heading', { name: 'Run of “Tag the company”' }).waitFor();
+    await a.getByText('Failed', { exact: true }).first().waitFor({ timeout: 15_000 });
+    const steps = a.getByRole('table', { name: 'Steps' });
+    await steps
+      .getByRole('row', { name: /Create a task/ })
+      .getByText('Done', { exact: true })
+      .waitFor();
+    await steps
+      .getByRole('row', { name: /Update fields/ })
+      .getByText('Failed', { exact: true })
+      .waitFor();
+    await steps
+      .getByRole('row', { name: /Update fields/ })
+      .getByText(/trash/)
+      .waitFor();
+    await shot(a, 'automation-run');
+    expect(await axeScan(a)).toEqual([]);
+
+    // The rule's run log lists it as failed.
+    await a.getByRole('link', { name: 'Runs of “Tag the company”' }).click();
+    const log = a.getByRole('table', { name: 'Run log' });
+    await log.getByRole('row').nth(1).getByText('Failed').waitFor();
+    await shot(a, 'automation-run-log');
+    expect(await axeScan(a)).toEqual([]);
+    await log.getByRole('row').nth(1).getByRole('link').first().click();
+
+    // The company comes back; the retry goes on from the failed step, without a second task.
+    expect((await pageApi(a, 'POST', `/companies/${company.body.id}/restore`, {})).status).toBe(200);
+    await a.getByRole('button', { name: 'Retry from the failed step' }).click();
+    await a.getByText('Completed', { exact: true }).first().waitFor({ timeout: 15_000 });
+    expect((await pageApi(a, 'GET', `/companies/${company.body.id}`)).body.industry).toBe('Logistics');
+    expect((await pageApi(a, 'GET', `/deals/${deal.body.id}/tasks`)).body.data.map((t: { title: string }) => t.title)).toEqual([
+      'Before the failure',
+    ]);
+    expect(errorsA).toEqual([]);
+  }, 120_000);
+
+  it('fits a phone: the editor and the run log at 390 px, with nothing for axe to find', async () => {
+    await a.setViewportSize({ width: 390, height: 844 });
+    const rules = (await pageApi(a, 'GET', '/automation/rules')).body.data as { id: string; name: string }[];
+    const big = rules.find((r) => r.name === 'Big deal in negotiation') as { id: string };
+    await a.goto(`${server.url}/automation/rules/${big.id}`);
+    await a.getByRole('region', { name: 'Step 2: Notify a member' }).waitFor();
+    const overflow = await a.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth + 1');
+    expect(overflow).toBe(false);
+    await shot(a, 'automation-editor-phone');
+    expect(await axeScan(a)).toEqual([]);
+    await a.goto(`${server.url}/automation?tab=runs`);
+    await a.getByRole('table', { name: 'Run log' }).waitFor();
+    await shot(a, 'automation-run-log-phone');
+    expect(await axeScan(a)).toEqual([]);
+    await a.goto(`${server.url}/automation`);
+    await a.getByRole('table', { name: 'Rules' }).waitFor();
+    await shot(a, 'automation-rules-phone');
+    expect(await axeScan(a)).toEqual([]);
+    await a.setViewportSize({ width: 1280, height: 860 });
+    expect(errorsA).toEqual([]);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Fieldset, Group, Stack, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Fieldset, Group, Stack, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { ApiError, api, type FieldError, unwrap } from '../../api.ts';
@@ -13,6 +13,7 @@ import { type EditorContext, EditorCtx } from './editorContext.ts';
 import { errorsAt, unplaced } from './errors.ts';
 import { useRuleLabels } from './labels.ts';
 import { RunLog } from './RunLog.tsx';
+import { RuleStateBadge } from './RunStatusBadge.tsx';
 import { StepList } from './StepList.tsx';
 import { TriggerEditor } from './TriggerEditor.tsx';
 import { automationKeys, type Catalog, type Rule, useCatalog, useRule, useRuleFields } from './useAutomation.ts';
@@ -188,11 +189,7 @@ function RuleEditor({ catalog, rule }: { catalog: Catalog; rule: Rule | null }) 
         <Title order={1} size="h2">
           {title}
         </Title>
-        {rule && (
-          <Badge color={rule.enabled ? 'teal.9' : 'gray.8'} variant="light">
-            {rule.enabled ? t('automation.active') : t('automation.paused')}
-          </Badge>
-        )}
+        {rule && <RuleStateBadge enabled={rule.enabled} />}
         {rule && (
           <Text size="sm" c="dimmed">
             {t('automation.versionN', { version: rule.version })}

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconPlayerPause, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,7 +9,7 @@ import { Link, navigate } from '../../router.tsx';
 import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useRuleLabels } from './labels.ts';
-import { RunStatusBadge } from './RunStatusBadge.tsx';
+import { RuleStateBadge, RunStatusBadge } from './RunStatusBadge.tsx';
 import { triggerSummary } from './triggerSummary.ts';
 import { automationKeys, type RuleSummary, useRules } from './useAutomation.ts';
 
@@ -70,9 +70,7 @@ export function RuleList({ admin }: { admin: boolean }) {
                     <Link to={`/automation/rules/${r.id}`}>{r.name}</Link>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={r.enabled ? 'teal.9' : 'gray.8'}>
-                      {r.enabled ? t('automation.active') : t('automation.paused')}
-                    </Badge>
+                    <RuleStateBadge enabled={r.enabled} />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{triggerSummary((r.definition as RuleDefinition).trigger, labels)}</Text>

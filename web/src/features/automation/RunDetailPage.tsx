@@ -155,7 +155,7 @@ export default function RunDetailPage({ id }: { id: string }) {
                   </Table.Td>
                   <Table.Td maw={320}>
                     {s.input != null && (
-                      <Code block style={{ maxHeight: 160, overflow: 'auto' }}>
+                      <Code block tabIndex={0} style={{ maxHeight: 160, overflow: 'auto' }}>
                         {json(s.input)}
                       </Code>
                     )}
@@ -170,7 +170,7 @@ export default function RunDetailPage({ id }: { id: string }) {
       <Title order={2} size="h4">
         {t('automation.triggerEvent')}
       </Title>
-      <Code block style={{ maxHeight: 280, overflow: 'auto' }}>
+      <Code block tabIndex={0} aria-label={t('automation.triggerEvent')} style={{ maxHeight: 280, overflow: 'auto' }}>
         {json(trigger)}
       </Code>
       {r.causes.length > 0 && (

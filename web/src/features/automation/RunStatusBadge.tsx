@@ -16,12 +16,25 @@ const colors: Record<string, string> = {
   stopped: 'gray',
 };
 
-/** A run's status or a step's outcome, in words and a colour (dark shades: the light badge's text must reach 4.5:1). */
+// The text keeps the page's own colour: a light badge's coloured text misses 4.5:1 (as in Settings → Jobs).
+const textColour = { root: { color: 'var(--mantine-color-text)', minWidth: 'max-content' } };
+
+/** A run's status or a step's outcome, in words and a colour. */
 export function RunStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <Badge variant="light" color={`${colors[status] ?? 'gray'}.9`}>
+    <Badge variant="light" color={colors[status] ?? 'gray'} styles={textColour}>
       {t(`automation.status.${status}`, { defaultValue: status })}
+    </Badge>
+  );
+}
+
+/** Whether a rule runs: active or paused. */
+export function RuleStateBadge({ enabled }: { enabled: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="light" color={enabled ? 'teal' : 'gray'} styles={textColour}>
+      {enabled ? t('automation.active') : t('automation.paused')}
     </Badge>
   );
 }

@@ -106,7 +106,7 @@ export function WaitEditor({ wait, onChange, path }: { wait: DraftWait; onChange
               value={wait.onTimeout ?? 'continue'}
               allowDeselect={false}
               onChange={(k) => onChange({ ...wait, onTimeout: (k ?? 'continue') as 'continue' | 'stop' })}
-              w={200}
+              w={260}
             />
           </Group>
         </>
