@@ -284,6 +284,51 @@ describe.runIf(hasChromium)('automation', () => {
     expect(errorsA).toEqual([]);
   }, 120_000);
 
+  it("runs a manual rule on a selection from the list's bulk bar", async () => {
+    await a.goto(`${server.url}/deals`);
+    const row = a.getByRole('row', { name: /Gone Inc expansion/ });
+    await row.getByRole('checkbox').check();
+    await pick('Run rule…', 'Tag the company');
+    await a.getByText('Started 1 run').waitFor();
+    const rule = ((await pageApi(a, 'GET', '/automation/rules')).body.data as { id: string; name: string }[]).find(
+      (r) => r.name === 'Tag the company',
+    ) as { id: string };
+    const runs = (await pageApi(a, 'GET', `/automation/runs?ruleId=${rule.id}`)).body.data;
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toMatchObject({ recordId: expect.any(String), objectType: 'deal' });
+    expect(errorsA).toEqual([]);
+  }, 60_000);
+
+  it('pauses, resumes and deletes a rule from the list (after asking); a member reads rules without changing them', async () => {
+    await a.goto(`${server.url}/automation`);
+    const row = a.getByRole('row', { name: /Waits forever/ });
+    await row.getByText('Active', { exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Pause: Waits forever' }).click();
+    await row.getByText('Paused', { exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Resume: Waits forever' }).click();
+    await row.getByText('Active', { exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Delete rule: Waits forever' }).click();
+    const dialog = a.getByRole('dialog', { name: 'Delete this rule?' });
+    await dialog.getByText('“Waits forever” stops running').waitFor();
+    await dialog.getByRole('button', { name: 'Delete rule' }).click();
+    await a.getByRole('row', { name: /Waits forever/ }).waitFor({ state: 'detached' });
+    expect((await pageApi(a, 'GET', '/automation/rules')).body.data.map((r: { name: string }) => r.name)).not.toContain('Waits forever');
+
+    // The member sees the rules and their runs, and the editor as text they cannot change.
+    await b.goto(`${server.url}/automation`);
+    await b.getByRole('row', { name: /Big deal in negotiation/ }).waitFor();
+    expect(await b.getByRole('button', { name: 'New rule' }).count()).toBe(0);
+    expect(await b.getByRole('button', { name: /^Pause:/ }).count()).toBe(0);
+    await b.getByRole('link', { name: 'Big deal in negotiation' }).click();
+    await b.getByRole('region', { name: 'Step 1: Create a task' }).waitFor();
+    expect(await b.getByLabel('Name').isDisabled()).toBe(true);
+    expect(await b.getByRole('button', { name: /Save as a new version/ }).count()).toBe(0);
+    expect(await b.getByRole('button', { name: 'Add a step' }).count()).toBe(0);
+    expect(await axeScan(b)).toEqual([]);
+    expect(errorsA).toEqual([]);
+    expect(errorsB).toEqual([]);
+  }, 60_000);
+
   it('fits a phone: the editor and the run log at 390 px, with nothing for axe to find', async () => {
     await a.setViewportSize({ width: 390, height: 844 });
     const rules = (await pageApi(a, 'GET', '/automation/rules')).body.data as { id: string; name: string }[];

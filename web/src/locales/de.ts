@@ -858,6 +858,10 @@ export const de: Messages = {
     noStepsRun: 'Noch kein Schritt ist gelaufen.',
     triggerEvent: 'Was ihn auslöste',
     causes: 'Ausgelöst durch: {{causes}}',
+    runRule: 'Regel ausführen…',
+    bulkStarted_one: '{{count}} Lauf gestartet',
+    bulkStarted_other: '{{count}} Läufe gestartet',
+    stepAt: 'Schritt {{path}}',
   },
   problems: {
     webhook_disabled: 'Dieser Endpunkt ist ausgeschaltet; schalten Sie ihn ein, bevor Sie Zustellungen erneut senden.',

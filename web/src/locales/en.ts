@@ -838,6 +838,10 @@ export const en = {
     noStepsRun: 'No step has run yet.',
     triggerEvent: 'What started it',
     causes: 'Caused by: {{causes}}',
+    runRule: 'Run rule…',
+    bulkStarted_one: 'Started {{count}} run',
+    bulkStarted_other: 'Started {{count}} runs',
+    stepAt: 'Step {{path}}',
   },
   problems: {
     webhook_disabled: 'This endpoint is turned off; turn it on before replaying its deliveries.',

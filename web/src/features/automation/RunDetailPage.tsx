@@ -1,5 +1,6 @@
 import { Alert, Anchor, Button, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
@@ -14,6 +15,13 @@ import { automationKeys, isUnfinished, useRun } from './useAutomation.ts';
 
 // One run: what started it, each step with its input as run, its outcome, duration and error;
 // retry a failed run from the failed step, cancel one not yet finished.
+
+/** A step's place in words: `1.then.0` → "2 › Then › 1" (people count from one). */
+const pathWords = (t: TFunction, path: string) =>
+  path
+    .split('.')
+    .map((p) => (/^\d+$/.test(p) ? String(Number(p) + 1) : t(p === 'then' ? 'automation.thenBranch' : 'automation.elseBranch')))
+    .join(' › ');
 
 const json = (v: unknown) => (v == null ? '' : JSON.stringify(v, null, 2));
 
@@ -139,7 +147,7 @@ export default function RunDetailPage({ id }: { id: string }) {
                         (s.action ? t(`automation.action.${s.action}`, { defaultValue: s.action }) : t(`automation.stepType.${s.type}`))}
                     </Text>
                     <Text size="xs" c="dimmed">
-                      {s.path}
+                      {t('automation.stepAt', { path: pathWords(t, s.path) })}
                     </Text>
                   </Table.Td>
                   <Table.Td>
