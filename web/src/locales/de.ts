@@ -914,6 +914,7 @@ export const de: Messages = {
     pattern: 'Dieser Wert hat nicht die erwartete Form.',
     format: 'Das ist kein gültiger Wert ({{format}}).',
     format_email: 'Geben Sie eine E-Mail-Adresse wie name@example.com ein.',
+    'format_idn-email': 'Geben Sie eine E-Mail-Adresse wie name@example.com ein.',
     format_uri: 'Geben Sie eine Webadresse ein, die mit http:// oder https:// beginnt.',
     format_date: 'Geben Sie ein Datum ein.',
     'format_date-time': 'Geben Sie Datum und Uhrzeit ein.',

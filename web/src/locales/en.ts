@@ -870,6 +870,7 @@ export const en = {
     pattern: 'This value is not in the expected form.',
     format: 'This is not a valid {{format}}.',
     format_email: 'Enter an email address such as name@example.com.',
+    'format_idn-email': 'Enter an email address such as name@example.com.',
     format_uri: 'Enter a web address starting with http:// or https://.',
     format_date: 'Enter a date.',
     'format_date-time': 'Enter a date and time.',
