@@ -243,6 +243,7 @@ describe.runIf(hasChromium)('automation', () => {
     // A dry run does nothing.
     expect((await pageApi(a, 'GET', `/deals/${deal.body.id}/tasks`)).body.data).toEqual([]);
     expect((await pageApi(a, 'GET', `/automation/runs?ruleId=${rule.body.id}`)).body.data).toEqual([]);
+    await result.scrollIntoViewIfNeeded();
     await shot(a, 'automation-dry-run');
 
     await tryIt.getByRole('button', { name: 'Run now' }).click();

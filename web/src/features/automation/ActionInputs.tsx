@@ -123,7 +123,6 @@ export function ActionInputs({
         {...common}
         value={v == null ? '' : String(v)}
         description={key === 'due' ? t('automation.relativeDateHelp') : undefined}
-        placeholder={key === 'due' ? '+2d' : undefined}
         onChange={(e) => set(key, e.currentTarget.value)}
       />
     );
