@@ -240,6 +240,15 @@ describe.runIf(hasChromium)('automation', () => {
       .getByRole('row', { name: /Create a task/ })
       .getByText('Would run')
       .waitFor();
+    // The company is in the trash: the dry run says the update would fail, as the run will.
+    await result
+      .getByRole('row', { name: /Update fields/ })
+      .getByText('Would fail', { exact: true })
+      .waitFor();
+    await result
+      .getByRole('row', { name: /Update fields/ })
+      .getByText(/in the trash/)
+      .waitFor();
     // A dry run does nothing.
     expect((await pageApi(a, 'GET', `/deals/${deal.body.id}/tasks`)).body.data).toEqual([]);
     expect((await pageApi(a, 'GET', `/automation/runs?ruleId=${rule.body.id}`)).body.data).toEqual([]);

@@ -353,6 +353,29 @@ describe('runs', () => {
     expect(await Promise.all(tables.map((t) => countRows(t, s.workspaceId)))).toEqual(before);
   });
 
+  it('a dry run says an update of a record in the trash would fail, as the run would', async () => {
+    const s = await signUp();
+    const company = await createOk(s, '/companies', { name: 'Binned Ltd' });
+    const deal = await newDeal(s, { name: 'Binned deal', companyId: company.id });
+    expect((await api(s).delete(`/companies/${company.id}`)).statusCode).toBe(200);
+    const r = await api(s).post('/automation/dry-run', {
+      recordId: deal.id,
+      definition: {
+        trigger: { type: 'manual', config: { object: 'deal' } },
+        steps: [
+          {
+            type: 'action',
+            action: 'update_record',
+            input: { object: 'company', recordId: '{{record.companyId}}', fields: { industry: 'Logistics' } },
+          },
+        ],
+      },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().steps[0]).toMatchObject({ outcome: 'would_fail' });
+    expect(r.json().steps[0].description).toContain('in the trash');
+  });
+
   it('retries a failed run from the step that failed, without doing the steps before it again', async () => {
     const s = await signUp();
     const company = await createOk(s, '/companies', { name: 'Gone Inc' });
