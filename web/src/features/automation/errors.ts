@@ -1,5 +1,10 @@
 import type { TFunction } from 'i18next';
-import type { FieldError } from '../../api.ts';
+
+/** A problem of a 422 answer (api.ts's FieldError has these and more). */
+interface FieldError {
+  field: string;
+  message: string;
+}
 
 // Where the server's 422 problems go: each names its path in the request
 // (`body.definition.steps.0.then.1.input.fields.amountMinor`); the editor shows it at the step or
@@ -8,7 +13,7 @@ import type { FieldError } from '../../api.ts';
 const base = 'body.definition.';
 
 /** The problems of `path` (`steps.0.then.1`, `trigger`) itself, not those of steps nested in it: they show at their own step. */
-export function errorsAt(errors: FieldError[], path: string): FieldError[] {
+export function errorsAt<E extends FieldError>(errors: E[], path: string): E[] {
   const full = base + path;
   return errors.filter((e) => {
     if (e.field !== full && !e.field.startsWith(`${full}.`)) return false;
@@ -33,5 +38,5 @@ export function whereInWords(t: TFunction, e: FieldError, path: string) {
 }
 
 /** Problems the editor shows nowhere else (not under the name, the trigger, the conditions or a step). */
-export const unplaced = (errors: FieldError[]) =>
+export const unplaced = <E extends FieldError>(errors: E[]) =>
   errors.filter((e) => !/^body\.(name|description)$/.test(e.field) && !/^body\.definition\.(trigger|conditions|steps\.\d)/.test(e.field));
