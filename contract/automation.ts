@@ -156,6 +156,26 @@ export const Rule = Type.Object({
 });
 export type Rule = Static<typeof Rule>;
 
+/**
+ * queued → running → completed; a run may park (waiting) and go on; failed runs can be retried
+ * from the failed step; skipped runs never started (rate guard, a cause chain too long).
+ */
+export const runStatuses = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+/** A rule as the list shows it: with how its runs went, so the page needs no request per rule. */
+export const RuleSummary = Type.Object({
+  ...Rule.properties,
+  runs: Type.Object({
+    total: Type.Integer({ description: 'Runs of every version' }),
+    failed: Type.Integer({ description: 'Runs that failed and were not retried to completion' }),
+    waiting: Type.Integer(),
+    lastAt: Nullable(Timestamp),
+    lastStatus: Nullable(Type.Enum(runStatuses)),
+  }),
+});
+export type RuleSummary = Static<typeof RuleSummary>;
+
 export const RuleCreate = Type.Object(
   {
     name: RuleName,
@@ -198,13 +218,6 @@ export const VersionListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type VersionListQuery = Static<typeof VersionListQuery>;
-
-/**
- * queued → running → completed; a run may park (waiting) and go on; failed runs can be retried
- * from the failed step; skipped runs never started (rate guard, a cause chain too long).
- */
-export const runStatuses = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped'] as const;
-export type RunStatus = (typeof runStatuses)[number];
 
 export const Run = Type.Object({
   id: Uuid,

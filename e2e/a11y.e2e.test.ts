@@ -49,6 +49,8 @@ const pages = (ids: Record<string, string>): Target[] => [
   { path: '/o/project', heading: 'Projects', text: 'Moon base' },
   { path: '/reports', heading: 'Reports' },
   { path: '/trash', heading: 'Trash' },
+  { path: '/automation', heading: 'Automation' },
+  { path: '/automation/rules/new', heading: 'New rule', text: 'No steps yet.' },
   { path: `/contacts/${ids.contact}`, heading: 'Ada Lovelace', tabs: recordTabs },
   { path: `/companies/${ids.company}`, heading: 'Initech', tabs: recordTabs },
   { path: `/deals/${ids.deal}`, heading: 'Initech rollout', tabs: recordTabs },

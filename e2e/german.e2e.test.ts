@@ -102,7 +102,20 @@ describe.runIf(hasChromium)('German throughout', () => {
       expect(await page.getByText('marketingQualified').count()).toBe(0);
       await check('contact page');
 
-      for (const path of ['/contacts', '/companies', '/leads', '/deals', '/tasks', '/reports', '/trash', '/deals/board']) {
+      for (const path of [
+        '/contacts',
+        '/companies',
+        '/leads',
+        '/deals',
+        '/tasks',
+        '/reports',
+        '/trash',
+        '/automation',
+        '/automation?tab=runs',
+        '/automation/rules/new',
+        // Last: the board's stage names are checked below.
+        '/deals/board',
+      ]) {
         await page.goto(`${server.url}${path}`);
         await check(path);
       }

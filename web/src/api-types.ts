@@ -34431,7 +34431,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The rules of this workspace, by name */
+        /** The rules of this workspace, by name, each with counts of its runs and its last run */
         get: {
             parameters: {
                 query?: never;
@@ -35813,6 +35813,17 @@ export interface paths {
                                 createdBy: string | null;
                                 webhookSecret?: string;
                                 webhookPath?: string | null;
+                                runs: {
+                                    /** @description Runs of every version */
+                                    total: number;
+                                    /** @description Runs that failed and were not retried to completion */
+                                    failed: number;
+                                    waiting: number;
+                                    /** Format: date-time */
+                                    lastAt: string | null;
+                                    /** @enum {unknown} */
+                                    lastStatus: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped" | null;
+                                };
                             }[];
                         };
                     };

@@ -14,6 +14,7 @@ import {
   ObjectFieldsQuery,
   Rule,
   RuleCreate,
+  RuleSummary,
   RuleUpdate,
   RuleVersion,
   RunDetail,
@@ -63,8 +64,8 @@ export async function automationRoutes(app: App) {
     config: { permission: 'read' },
     schema: {
       tags,
-      summary: 'The rules of this workspace, by name',
-      response: { 200: Type.Object({ data: Type.Array(Rule) }), ...errorResponses },
+      summary: 'The rules of this workspace, by name, each with counts of its runs and its last run',
+      response: { 200: Type.Object({ data: Type.Array(RuleSummary) }), ...errorResponses },
     },
     handler: async (req) => rules.listRules(app.db, req.ctx),
   });

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { taskPriorities } from '../../../contract/enums.ts';
-import { invalid } from '../../http/errors.ts';
+import { conflict, invalid } from '../../http/errors.ts';
 import { createTask } from '../tasks/tasks.service.ts';
 import {
   checkMemberRef,
@@ -91,6 +91,8 @@ export const updateRecord = defineAction({
   },
   describe: async (ac, input) => {
     const { obj, record } = await target(ac, input);
+    // The run's write would be refused for a record in the trash; the dry run says so instead of "Would set".
+    if (record.deletedAt) throw conflict('record_deleted', `This ${obj.label.toLowerCase()} is in the trash; restore it first`);
     const values = prepareValues(input.fields, obj, await objectFields(ac.conn, ac.ctx, obj), ac, 'update');
     const { custom, ...plain } = values as { custom?: Record<string, unknown> };
     const all = { ...plain, ...Object.fromEntries(Object.entries(custom ?? {}).map(([k, v]) => [`custom.${k}`, v])) };

@@ -8,6 +8,7 @@ import {
   type RuleDefinition,
   type RuleUpdate,
   type RuleVersion,
+  type RunStatus,
   type VersionListQuery,
 } from '../../../contract/automation.ts';
 import type { Conn } from '../../db/client.ts';
@@ -78,7 +79,35 @@ export async function listRules(conn: Conn, ctx: Ctx) {
     .from(automationRules)
     .where(and(eq(automationRules.workspaceId, ctx.workspaceId), isNull(automationRules.deletedAt)))
     .orderBy(automationRules.name, automationRules.id);
-  return { data: rows.map((r) => toRule(r)) };
+  // One grouped read of the runs (the newest per rule by its time-ordered id), not one per rule.
+  const stats = await conn
+    .select({
+      ruleId: automationRuns.ruleId,
+      total: count(),
+      failed: sql<number>`count(*) filter (where ${automationRuns.status} = 'failed')`.mapWith(Number),
+      waiting: sql<number>`count(*) filter (where ${automationRuns.status} = 'waiting')`.mapWith(Number),
+      lastAt: sql<Date | null>`max(${automationRuns.createdAt})`.mapWith((v) => (v == null ? null : new Date(v))),
+      lastStatus: sql<RunStatus | null>`(array_agg(${automationRuns.status} order by ${automationRuns.createdAt} desc, ${automationRuns.id} desc))[1]`,
+    })
+    .from(automationRuns)
+    .where(eq(automationRuns.workspaceId, ctx.workspaceId))
+    .groupBy(automationRuns.ruleId);
+  const byRule = new Map(stats.map((s) => [s.ruleId, s]));
+  return {
+    data: rows.map((r) => {
+      const s = byRule.get(r.id);
+      return {
+        ...toRule(r),
+        runs: {
+          total: s?.total ?? 0,
+          failed: s?.failed ?? 0,
+          waiting: s?.waiting ?? 0,
+          lastAt: s?.lastAt ? s.lastAt.toISOString() : null,
+          lastStatus: s?.lastStatus ?? null,
+        },
+      };
+    }),
+  };
 }
 
 export const getRule = async (conn: Conn, ctx: Ctx, id: string) => toRule(await findRule(conn, ctx, id));

@@ -63,6 +63,10 @@ describe('runs', () => {
     await updateDeal(rep, small.id, { stageId: st.Negotiation });
     const [run] = await settledRuns(s, rule.id, 1);
     expect(run).toMatchObject({ status: 'completed', recordId: big.id });
+    // The rules list says how its runs went, for the Automation page.
+    const listed = (await api(s).get('/automation/rules')).json().data.find((r: { id: string }) => r.id === rule.id);
+    expect(listed.runs).toMatchObject({ total: 1, failed: 0, waiting: 0, lastStatus: 'completed' });
+    expect(Date.parse(listed.runs.lastAt)).toBeGreaterThanOrEqual(before - 1000);
     const tasks = await tasksOf(s, 'deals', big.id);
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ title: 'Follow up on Umbrella', assigneeId: rep.memberId });
@@ -347,6 +351,29 @@ describe('runs', () => {
     expect(bad.statusCode).toBe(422);
     expect(bad.json().errors[0].field).toBe('body.definition.steps.0.action');
     expect(await Promise.all(tables.map((t) => countRows(t, s.workspaceId)))).toEqual(before);
+  });
+
+  it('a dry run says an update of a record in the trash would fail, as the run would', async () => {
+    const s = await signUp();
+    const company = await createOk(s, '/companies', { name: 'Binned Ltd' });
+    const deal = await newDeal(s, { name: 'Binned deal', companyId: company.id });
+    expect((await api(s).delete(`/companies/${company.id}`)).statusCode).toBe(200);
+    const r = await api(s).post('/automation/dry-run', {
+      recordId: deal.id,
+      definition: {
+        trigger: { type: 'manual', config: { object: 'deal' } },
+        steps: [
+          {
+            type: 'action',
+            action: 'update_record',
+            input: { object: 'company', recordId: '{{record.companyId}}', fields: { industry: 'Logistics' } },
+          },
+        ],
+      },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().steps[0]).toMatchObject({ outcome: 'would_fail' });
+    expect(r.json().steps[0].description).toContain('in the trash');
   });
 
   it('retries a failed run from the step that failed, without doing the steps before it again', async () => {

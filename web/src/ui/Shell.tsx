@@ -15,6 +15,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import {
+  IconBolt,
   IconBox,
   IconBuilding,
   IconChartBar,
@@ -51,6 +52,7 @@ const nav = [
   { to: '/deals/board', key: 'nav.board', icon: IconLayoutKanban },
   { to: '/tasks', key: 'nav.tasks', icon: IconChecklist },
   { to: '/reports', key: 'nav.reports', icon: IconChartBar },
+  { to: '/automation', key: 'nav.automation', icon: IconBolt },
   { to: '/trash', key: 'nav.trash', icon: IconTrash },
   { to: '/settings', key: 'nav.settings', icon: IconSettings },
 ] as const;

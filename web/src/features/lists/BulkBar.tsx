@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bulkFieldsOf, bulkUpdate, deleteRecord, type ObjectType, patchRecord, type Row, recordKeys } from '../../records.ts';
 import { useMembers } from '../../ui/useMembers.ts';
+import { RunRuleSelect } from '../automation/RunRuleSelect.tsx';
 import { type Column, cellEditable, optionData } from './columns.ts';
 
 /** Bulk actions on the selected rows: edit one field, assign an owner, move to the trash. */
@@ -108,6 +109,7 @@ export function BulkBar({
           onChange={(v) => v && runBulk({ [ownerKey]: v })}
           w={170}
         />
+        <RunRuleSelect type={type} ids={ids} onDone={onDone} />
         <Button size="xs" color="red" variant="light" loading={busy} onClick={() => setConfirming(true)}>
           {t('list.delete')}
         </Button>
