@@ -4,6 +4,7 @@ import { authCleanupJob } from './auth/auth.jobs.ts';
 import { runJob, scanJob } from './automation/automation.jobs.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importCompaniesJob, importContactsJob } from './imports/imports.jobs.ts';
+import { taskRemindersJob } from './tasks/tasks.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
 
 /** Every kind of job the workers run. A module with background work adds its `*.jobs.ts` exports here. */
@@ -18,4 +19,5 @@ export const jobDefs: JobDef[] = [
   webhookCleanupJob,
   runJob,
   scanJob,
+  taskRemindersJob,
 ];

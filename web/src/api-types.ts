@@ -22172,6 +22172,9 @@ export interface paths {
                                 doneAt?: string | null;
                                 /** @enum {unknown} */
                                 priority?: "low" | "normal" | "high";
+                                reminderMinutes?: number | null;
+                                /** Format: date-time */
+                                remindAt?: string | null;
                                 custom?: {
                                     [key: string]: unknown;
                                 };
@@ -22393,6 +22396,8 @@ export interface paths {
                         done?: boolean;
                         /** @enum {unknown} */
                         priority?: "low" | "normal" | "high";
+                        /** @description Remind the assignee (else its creator) this many minutes before dueAt in the app: 0 at the due time, null never */
+                        reminderMinutes?: number | null;
                         custom?: {
                             [key: string]: unknown;
                         };
@@ -22436,6 +22441,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -22680,6 +22688,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -22916,6 +22927,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -23134,6 +23148,8 @@ export interface paths {
                         done?: boolean;
                         /** @enum {unknown} */
                         priority?: "low" | "normal" | "high";
+                        /** @description Remind the assignee (else its creator) this many minutes before dueAt in the app: 0 at the due time, null never */
+                        reminderMinutes?: number | null;
                         custom?: {
                             [key: string]: unknown;
                         };
@@ -23178,6 +23194,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -23448,6 +23467,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -23921,6 +23943,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -24173,6 +24198,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -24425,6 +24453,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -24677,6 +24708,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -24929,6 +24963,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -53641,12 +53678,19 @@ export interface paths {
                                 id: string;
                                 /** Format: uuid */
                                 memberId: string;
+                                /** @enum {unknown} */
+                                kind: "task_reminder" | "mention" | "assignment" | "automation" | "digest" | "system";
+                                /** @description What it is about: the task, the note, the rule’s message */
                                 title: string;
                                 body: string | null;
                                 /** @description deal, contact … or a custom object key: the record the notice links to */
                                 recordType: string | null;
                                 /** Format: uuid */
                                 recordId: string | null;
+                                /** Format: uuid */
+                                activityId: string | null;
+                                /** Format: uuid */
+                                actorId: string | null;
                                 /** Format: date-time */
                                 readAt: string | null;
                                 /** Format: date-time */
@@ -54072,12 +54116,19 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             memberId: string;
+                            /** @enum {unknown} */
+                            kind: "task_reminder" | "mention" | "assignment" | "automation" | "digest" | "system";
+                            /** @description What it is about: the task, the note, the rule’s message */
                             title: string;
                             body: string | null;
                             /** @description deal, contact … or a custom object key: the record the notice links to */
                             recordType: string | null;
                             /** Format: uuid */
                             recordId: string | null;
+                            /** Format: uuid */
+                            activityId: string | null;
+                            /** Format: uuid */
+                            actorId: string | null;
                             /** Format: date-time */
                             readAt: string | null;
                             /** Format: date-time */
@@ -54466,6 +54517,420 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which notifications I receive, and whether I get a daily digest */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            taskReminders: boolean;
+                            mentions: boolean;
+                            assignments: boolean;
+                            automation: boolean;
+                            dailyDigest: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change which notifications I receive (only the ones named) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        taskReminders?: boolean;
+                        mentions?: boolean;
+                        assignments?: boolean;
+                        automation?: boolean;
+                        dailyDigest?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            taskReminders: boolean;
+                            mentions: boolean;
+                            assignments: boolean;
+                            automation: boolean;
+                            dailyDigest: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
 }

@@ -45,6 +45,8 @@ export const taskDef: ObjectDef = {
     doneAt: { kind: 'datetime', sql: tasks.doneAt },
     assigneeId: { kind: 'uuid', sql: tasks.assigneeId, member: true },
     priority: { kind: 'enum', sql: tasks.priority, options: taskPriorities, notNull: true },
+    reminderMinutes: { kind: 'number', sql: tasks.reminderMinutes },
+    remindAt: { kind: 'datetime', sql: tasks.remindAt },
   },
   apiFields: [
     'title',
@@ -54,6 +56,8 @@ export const taskDef: ObjectDef = {
     'done',
     'doneAt',
     'priority',
+    'reminderMinutes',
+    'remindAt',
     'custom',
     'links',
     'related',
@@ -72,6 +76,8 @@ export const taskDef: ObjectDef = {
     done: sql`${tasks.done}`,
     doneAt: isoTimestamp(tasks.doneAt),
     priority: sql`${tasks.priority}`,
+    reminderMinutes: sql`${tasks.reminderMinutes}`,
+    remindAt: isoTimestamp(tasks.remindAt),
     custom: sql`${tasks.custom}`,
     links: sql`coalesce((select json_agg(json_build_object('recordType', l.record_type, 'recordId', l.record_id)
       order by l.record_type collate "C", l.record_id)
@@ -88,9 +94,15 @@ export const toTask = (r: Row, links: RecordLink[]): Task => ({
   done: r.done,
   doneAt: r.doneAt?.toISOString() ?? null,
   priority: r.priority,
+  reminderMinutes: r.reminderMinutes,
+  remindAt: r.remindAt?.toISOString() ?? null,
   custom: r.custom,
   links,
 });
+
+/** When to remind: the due time less the reminder; none without either. */
+export const remindAtOf = (dueAt: Date | null, minutes: number | null) =>
+  dueAt && minutes !== null ? new Date(dueAt.getTime() - minutes * 60_000) : null;
 
 const linksOf = (conn: Conn, ctx: Ctx, ids: string[]) => loadLinks(conn, ctx, taskLinks, taskLinks.taskId, ids);
 
@@ -166,6 +178,8 @@ export async function createTask(conn: Conn, ctx: Ctx, input: TaskCreate) {
       done,
       ...applyRule(doneRule, { done: false, doneAt: null }, { done }),
       priority: input.priority ?? 'normal',
+      reminderMinutes: input.reminderMinutes ?? null,
+      remindAt: remindAtOf(dueAt, input.reminderMinutes ?? null),
       custom,
     },
     (r) => toTask(r, links),
@@ -190,9 +204,15 @@ export async function updateTask(conn: Conn, ctx: Ctx, id: string, version: numb
     async (locked) => {
       before = locked;
       oldLinks = await linksOfOne(conn, ctx, id);
+      // A moved due date or a changed reminder moves the reminder: one not yet sent for it is due anew.
+      const remindAt = remindAtOf(
+        dueAt === undefined ? locked.dueAt : dueAt,
+        input.reminderMinutes === undefined ? locked.reminderMinutes : input.reminderMinutes,
+      );
       return {
         ...rest,
         ...(dueAt !== undefined ? { dueAt } : {}),
+        ...(remindAt?.getTime() !== locked.remindAt?.getTime() ? { remindAt } : {}),
         ...(input.done !== undefined ? applyRule(doneRule, locked, { done: input.done }) : {}),
         custom: await checkCustom(conn, ctx, 'task', input.custom, locked.custom, false),
       };
