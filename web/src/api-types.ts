@@ -19005,6 +19005,7 @@ export interface paths {
                                 outcome?: string | null;
                                 /** Format: uuid */
                                 ownerId?: string | null;
+                                mentions?: string[];
                                 custom?: {
                                     [key: string]: unknown;
                                 };
@@ -19218,6 +19219,8 @@ export interface paths {
                         outcome?: string | null;
                         /** Format: uuid */
                         ownerId?: string | null;
+                        /** @description Members the text mentions; each newly mentioned member is notified (on update only those not mentioned before) */
+                        mentions?: string[];
                         custom?: {
                             [key: string]: unknown;
                         };
@@ -19262,6 +19265,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -19497,6 +19501,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -19724,6 +19729,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -19934,6 +19940,8 @@ export interface paths {
                         outcome?: string | null;
                         /** Format: uuid */
                         ownerId?: string | null;
+                        /** @description Members the text mentions; each newly mentioned member is notified (on update only those not mentioned before) */
+                        mentions?: string[];
                         custom?: {
                             [key: string]: unknown;
                         };
@@ -19979,6 +19987,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -20240,6 +20249,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -20706,6 +20716,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -20951,6 +20962,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -21196,6 +21208,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -21441,6 +21454,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -21686,6 +21700,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
