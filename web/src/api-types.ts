@@ -34428,6 +34428,1806 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automation/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ready-made rules an admin can add in one step */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                key: string;
+                                name: string;
+                                description: string;
+                                params: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/templates/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a ready-made rule: a normal rule built from the template and these settings */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Which records to watch
+                         * @enum {unknown}
+                         */
+                        object: "contact" | "company" | "deal";
+                        /** @description Days without an activity before the follow-up task is created */
+                        days: number;
+                        name?: string;
+                        taskTitle?: string;
+                        /** @description When the task is due, in days (default 1) */
+                        dueInDays?: number;
+                        /** @description default true */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The saved version in force; every save makes the next one (send it back to save) */
+                            version: number;
+                            name: string;
+                            description: string | null;
+                            enabled: boolean;
+                            definition: {
+                                trigger: {
+                                    /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                    type: string;
+                                    /** @description The trigger's settings, as its schema in the catalog says */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                conditions?: unknown;
+                                steps: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                timeZone?: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            webhookSecret?: string;
+                            webhookPath?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/automation/rules": {
         parameters: {
             query?: never;
