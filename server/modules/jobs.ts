@@ -4,6 +4,7 @@ import { authCleanupJob } from './auth/auth.jobs.ts';
 import { runJob, scanJob } from './automation/automation.jobs.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importCompaniesJob, importContactsJob } from './imports/imports.jobs.ts';
+import { digestJob } from './notifications/notifications.jobs.ts';
 import { taskRemindersJob } from './tasks/tasks.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
 
@@ -20,4 +21,5 @@ export const jobDefs: JobDef[] = [
   runJob,
   scanJob,
   taskRemindersJob,
+  digestJob,
 ];

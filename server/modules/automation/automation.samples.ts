@@ -45,6 +45,7 @@ export const samples: Samples = {
   'POST /api/v1/automation/templates/:key': {
     setup: async () => ({ key: 'follow_up_no_activity' }),
     body: () => ({ object: 'contact', days: 7 }),
+    publicParams: ['key'],
     ok: 201,
   },
   'GET /api/v1/automation/fields': { query: 'object=deal' },

@@ -257,3 +257,31 @@ export async function recordTasks(
     and ${taskLinks.taskId} = ${tasks.id} and ${taskLinks.recordType} = ${recordType} and ${taskLinks.recordId} = ${recordId})`;
   return page(conn, ctx, { limit: q.limit, cursor: q.cursor, sort: 'done,dueAt', where: linked });
 }
+
+/**
+ * A member's open tasks as a morning summary: how many are overdue at `at`, and how many are still
+ * due later today in `timeZone`, with the first titles of each.
+ */
+export async function dueSummary(conn: Conn, ctx: Ctx, memberId: string, at: Date, timeZone: string) {
+  const rows = await conn
+    .select({
+      title: tasks.title,
+      overdue: sql<boolean>`${tasks.dueAt} < ${at.toISOString()}::timestamptz`,
+    })
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.workspaceId, ctx.workspaceId),
+        eq(tasks.assigneeId, memberId),
+        eq(tasks.done, false),
+        sql`${tasks.deletedAt} is null`,
+        sql`(${tasks.dueAt} < ${at.toISOString()}::timestamptz
+          or (${tasks.dueAt} at time zone ${timeZone})::date = (${at.toISOString()}::timestamptz at time zone ${timeZone})::date)`,
+      ),
+    )
+    .orderBy(tasks.dueAt)
+    .limit(500);
+  const overdue = rows.filter((r) => r.overdue);
+  const today = rows.filter((r) => !r.overdue);
+  return { overdue: overdue.length, dueToday: today.length, titles: rows.slice(0, 5).map((r) => r.title) };
+}

@@ -82,6 +82,17 @@ export const de: Messages = {
     unread: 'Ungelesen',
     someone: 'Jemand',
     mentionedBy: '{{name}} hat Sie erwähnt',
+    preferences: {
+      title: 'Benachrichtigungen, die ich erhalte',
+      intro: 'Immer erhalten Sie Warnungen für Admins. Alles andere wählen Sie hier.',
+      taskReminders: 'Erinnerungen an Aufgaben',
+      mentions: 'Erwähnungen in Notizen',
+      assignments: 'Mir zugewiesene Datensätze und Aufgaben',
+      automation: 'Hinweise von Automatisierungsregeln',
+      dailyDigest: 'Tägliche Übersicht',
+      dailyDigestHint: 'Um 08:00 Uhr in Ihrer Zeitzone: überfällige Aufgaben, heute fällige Aufgaben und ungelesene Erwähnungen',
+    },
+    digest: 'Überfällig: {{overdue}} · Heute fällig: {{dueToday}} · Ungelesene Erwähnungen: {{unreadMentions}}',
     kinds: {
       task_reminder: 'Aufgabe fällig',
       mention: 'Erwähnungen',

@@ -75,6 +75,17 @@ export const en = {
     unread: 'Unread',
     someone: 'Someone',
     mentionedBy: '{{name}} mentioned you',
+    preferences: {
+      title: 'Notifications I receive',
+      intro: 'Notices you always get: warnings for admins. The rest you choose here.',
+      taskReminders: 'Task reminders',
+      mentions: 'Mentions in notes',
+      assignments: 'Records and tasks assigned to me',
+      automation: 'Notices from automation rules',
+      dailyDigest: 'Daily digest',
+      dailyDigestHint: 'At 08:00 in your time zone: your overdue tasks, tasks due today and unread mentions',
+    },
+    digest: 'Overdue: {{overdue}} · Due today: {{dueToday}} · Unread mentions: {{unreadMentions}}',
     kinds: {
       task_reminder: 'Task due',
       mention: 'Mentions',

@@ -79,6 +79,16 @@ export function NotificationBell() {
     if (href) navigate(href);
   };
 
+  // A digest carries its counts as data, said here in the member's language.
+  const digestText = (body: string | null) => {
+    try {
+      const d = JSON.parse(body ?? '{}') as { overdue?: number; dueToday?: number; unreadMentions?: number };
+      return t('notifications.digest', { overdue: d.overdue ?? 0, dueToday: d.dueToday ?? 0, unreadMentions: d.unreadMentions ?? 0 });
+    } catch {
+      return '';
+    }
+  };
+
   const heading = (n: Notification) => {
     switch (n.kind) {
       case 'task_reminder':
@@ -175,9 +185,9 @@ export function NotificationBell() {
                               </Text>
                             )}
                             <Text size="sm" fw={head || n.readAt ? 400 : 700} lineClamp={2}>
-                              {n.title}
+                              {n.kind === 'digest' ? digestText(n.body) : n.title}
                             </Text>
-                            {n.body && n.kind !== 'task_reminder' && (
+                            {n.body && n.kind !== 'task_reminder' && n.kind !== 'digest' && (
                               <Text size="xs" c="dimmed" lineClamp={2}>
                                 {n.body}
                               </Text>

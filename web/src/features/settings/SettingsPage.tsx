@@ -10,6 +10,7 @@ import { navigate, useLocation } from '../../router.tsx';
 import { applySession, sessionKey, useMe } from '../../session.ts';
 import { FieldSettings } from './FieldSettings.tsx';
 import { JobSettings } from './JobSettings.tsx';
+import { NotificationPreferences } from './NotificationPreferences.tsx';
 import { ObjectSettings } from './ObjectSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
 import { ApiKeySettings, InvitationSettings, MemberSettings } from './TeamSettings.tsx';
@@ -242,6 +243,7 @@ export default function SettingsPage() {
         <Tabs.Panel value="profile" pt="md">
           <Stack>
             <ProfileSettings />
+            <NotificationPreferences />
             <PasswordSettings />
           </Stack>
         </Tabs.Panel>
