@@ -54,13 +54,22 @@ describe.runIf(hasChromium)('notification centre', () => {
   it('raises the bell live when another member mentions you, and opening the notice goes to the record and marks it read', async () => {
     await expect.poll(() => bell(b).getAttribute('aria-label')).toBe('Notifications');
     const contact = await pageApi(a, 'POST', '/contacts', { firstName: 'Grace', lastName: 'Hopper' });
-    const note = await pageApi(a, 'POST', '/activities', {
-      type: 'note',
-      body: '@Max Member could you send Grace the offer?',
-      mentions: [maxId],
-      links: [{ recordType: 'contact', recordId: contact.body.id }],
-    });
-    expect(note.status).toBe(201);
+    // Lena writes the note on Grace's timeline, picking Max from the @ list with the keyboard.
+    await a.goto(`${server.url}/contacts/${contact.body.id}`);
+    const text = a.getByRole('textbox', { name: 'What happened?' });
+    await text.click();
+    await text.pressSequentially('@Ma');
+    const options = a.getByRole('listbox', { name: 'Members to mention' });
+    await options.getByRole('option', { name: 'Max Member' }).waitFor();
+    expect(await options.getByRole('option').allTextContents()).toEqual(['Max Member']);
+    await a.screenshot({ path: 'e2e/screenshots/notifications-mention-picker.png' });
+    await a.keyboard.press('Enter');
+    await text.pressSequentially('could you send Grace the offer?');
+    expect(await text.inputValue()).toBe('@Max Member could you send Grace the offer?');
+    await a.getByRole('button', { name: 'Log Note' }).click();
+    await a.getByText('@Max Member could you send Grace the offer?').last().waitFor();
+    const timeline = await pageApi(a, 'GET', `/contacts/${contact.body.id}/timeline`);
+    expect(timeline.body.data[0].mentions).toEqual([maxId]);
     // Live, without a reload: the badge and the announced count.
     await expect.poll(() => bell(b).getAttribute('aria-label'), { timeout: 5_000 }).toBe('Notifications, 1 unread');
     expect(await b.getByTestId('unread-announcer').textContent()).toBe('1 unread notification');
@@ -126,6 +135,30 @@ describe.runIf(hasChromium)('notification centre', () => {
     ).toBe('Notifications');
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('lets a member turn mentions off in My profile, and then a mention does not reach them', async () => {
+    await b.goto(`${server.url}/settings?tab=profile`);
+    const mentions = b.getByRole('switch', { name: 'Mentions in notes' });
+    await mentions.waitFor();
+    expect(await mentions.isChecked()).toBe(true);
+    expect(await b.getByRole('switch', { name: 'Daily digest' }).isChecked()).toBe(false);
+    await mentions.click();
+    await expect.poll(async () => (await pageApi(b, 'GET', '/notifications/preferences')).body.mentions).toBe(false);
+    expect(await axeScan(b)).toEqual([]);
+    await b.screenshot({ path: 'e2e/screenshots/notifications-preferences.png' });
+    const before = (await pageApi(b, 'GET', '/notifications/unread-count')).body.count;
+    await pageApi(a, 'POST', '/activities', {
+      type: 'note',
+      body: '@Max Member you will not hear of this',
+      mentions: [maxId],
+      links: [{ recordType: 'contact', recordId: (await pageApi(a, 'POST', '/contacts', { firstName: 'Silent' })).body.id }],
+    });
+    const marker = await pageApi(a, 'POST', '/tasks', { title: 'Marker', assigneeId: maxId });
+    expect(marker.status).toBe(201);
+    expect((await pageApi(b, 'GET', '/notifications/unread-count')).body.count).toBe(before);
+    await mentions.click();
+    await expect.poll(async () => (await pageApi(b, 'GET', '/notifications/preferences')).body.mentions).toBe(true);
+  });
 
   it('fits a phone screen (390 px)', async () => {
     await b.setViewportSize({ width: 390, height: 800 });

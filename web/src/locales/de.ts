@@ -69,6 +69,9 @@ export const de: Messages = {
     profile: 'Mein Profil',
     main: 'Hauptnavigation',
   },
+  mentions: {
+    members: 'Mitglieder zum Erwähnen',
+  },
   notifications: {
     bell: 'Benachrichtigungen',
     bellUnread_one: 'Benachrichtigungen, {{count}} ungelesen',

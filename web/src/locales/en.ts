@@ -62,6 +62,9 @@ export const en = {
     profile: 'My profile',
     main: 'Main',
   },
+  mentions: {
+    members: 'Members to mention',
+  },
   notifications: {
     bell: 'Notifications',
     bellUnread_one: 'Notifications, {{count}} unread',
