@@ -95,6 +95,23 @@ describe('task reminders', () => {
     expect((await reminders(s)).map((n) => n.title)).toEqual(['By the job']);
   });
 
+  it('tells a member a task someone else gave them, once, and not one they took themselves', async () => {
+    const s = await signUp();
+    const bob = await addMember(s, 'member');
+    const assigned = async (who: Session) =>
+      ((await api(who).get('/notifications')).json().data as { kind: string; title: string; actorId: string }[]).filter(
+        (n) => n.kind === 'assignment',
+      );
+    const t = await task(s, { title: 'Yours now', assigneeId: bob.memberId });
+    await task(bob, { title: 'Mine anyway' });
+    expect(await assigned(bob)).toMatchObject([{ title: 'Yours now', actorId: s.memberId }]);
+    // Edited without a new assignee: nothing new; handed back: the owner is told.
+    const edited = (await api(s).patch(`/tasks/${t.id}`, { version: t.version, title: 'Yours now!' })).json();
+    expect(await assigned(bob)).toHaveLength(1);
+    await api(bob).patch(`/tasks/${t.id}`, { version: edited.version, assigneeId: s.memberId });
+    expect(await assigned(s)).toMatchObject([{ title: 'Yours now!', actorId: bob.memberId }]);
+  });
+
   it('refuses a reminder out of range, naming the field', async () => {
     const s = await signUp();
     const r = await api(s).post('/tasks', { title: 'x', reminderMinutes: -5 });

@@ -12,6 +12,7 @@ import { applyRule, type DomainRule } from '../../records/rules.ts';
 import { resolveLinks, toTimestamp } from '../activities/activities.service.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
+import { notify } from '../notifications/notifications.service.ts';
 import { taskLinks, tasks } from './tasks.table.ts';
 
 type Row = typeof tasks.$inferSelect;
@@ -100,6 +101,22 @@ export const toTask = (r: Row, links: RecordLink[]): Task => ({
   links,
 });
 
+/**
+ * Tells a member a task was given to them by someone else (not when they take it themselves, nor
+ * when automation or an import assigns it: automation's own notify action says so if the rule wants).
+ */
+async function notifyAssigned(conn: Conn, ctx: Ctx, task: Task, before: string | null) {
+  const to = task.assigneeId;
+  if (!to || to === before || ctx.actor.type !== 'member' || to === ctx.memberId) return;
+  await notify(conn, ctx, {
+    memberId: to,
+    kind: 'assignment',
+    title: task.title,
+    record: { type: 'task', id: task.id },
+    actorId: ctx.memberId,
+  });
+}
+
 /** When to remind: the due time less the reminder; none without either. */
 export const remindAtOf = (dueAt: Date | null, minutes: number | null) =>
   dueAt && minutes !== null ? new Date(dueAt.getTime() - minutes * 60_000) : null;
@@ -185,6 +202,7 @@ export async function createTask(conn: Conn, ctx: Ctx, input: TaskCreate) {
     (r) => toTask(r, links),
   );
   await insertLinks(conn, ctx, api.id, links);
+  await notifyAssigned(conn, ctx, api, null);
   return named(conn, ctx, api);
 }
 
@@ -224,6 +242,7 @@ export async function updateTask(conn: Conn, ctx: Ctx, id: string, version: numb
     await conn.delete(taskLinks).where(and(eq(taskLinks.workspaceId, ctx.workspaceId), eq(taskLinks.taskId, id)));
     await insertLinks(conn, ctx, id, newLinks);
   }
+  if (before) await notifyAssigned(conn, ctx, api, before.assigneeId);
   return named(conn, ctx, api);
 }
 
