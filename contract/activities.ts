@@ -23,6 +23,7 @@ export type RecordLink = Static<typeof RecordLink>;
 
 export const MAX_ACTIVITY_LINKS = 50;
 export const MAX_DURATION_SECONDS = 86_400 * 7;
+export const MAX_MENTIONS = 50;
 
 export const Activity = Type.Object({
   ...RecordMeta,
@@ -33,6 +34,8 @@ export const Activity = Type.Object({
   durationSeconds: Nullable(Type.Integer()),
   outcome: Nullable(Type.String()),
   ownerId: Nullable(Uuid),
+  /** The members the text mentions (`@Name`), by id. */
+  mentions: Type.Array(Uuid),
   custom: Type.Record(Type.String(), Type.Unknown()),
   links: Type.Array(RecordLink),
 });
@@ -46,6 +49,12 @@ const fields = {
   durationSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: MAX_DURATION_SECONDS }))),
   outcome: Type.Optional(Nullable(ShortText())),
   ownerId: Type.Optional(Nullable(Uuid)),
+  mentions: Type.Optional(
+    Type.Array(Uuid, {
+      maxItems: MAX_MENTIONS,
+      description: 'Members the text mentions; each newly mentioned member is notified (on update only those not mentioned before)',
+    }),
+  ),
   custom: Type.Optional(CustomValues),
   links: Type.Array(RecordLink, {
     minItems: 1,

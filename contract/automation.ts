@@ -388,3 +388,31 @@ export const WebhookSecret = Type.Object({
 
 export const HookParams = Type.Object({ workspaceId: Uuid, ruleId: Uuid }, { additionalProperties: false });
 export const HookAccepted = Type.Object({ runId: Nullable(Uuid), status: Type.Enum(runStatuses) });
+
+/** Objects the ready-made "follow up" rule watches: those with an owner and a lastActivityAt. */
+export const followUpObjects = ['contact', 'company', 'deal'] as const;
+
+/** A ready-made rule an admin adds in one step: what it does, and the settings it asks for. */
+export const RuleTemplate = Type.Object({
+  key: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  /** The schema of the body POST /automation/templates/{key} takes. */
+  params: Type.Unknown(),
+});
+export type RuleTemplate = Static<typeof RuleTemplate>;
+
+export const RuleTemplateParams = Type.Object({ key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', maxLength: 64 }) });
+
+export const FollowUpParams = Type.Object(
+  {
+    object: Type.Enum(followUpObjects, { description: 'Which records to watch' }),
+    days: Type.Integer({ minimum: 1, maximum: 365, description: 'Days without an activity before the follow-up task is created' }),
+    name: Type.Optional(RuleName),
+    taskTitle: Type.Optional(ShortText({ minLength: 1 })),
+    dueInDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90, description: 'When the task is due, in days (default 1)' })),
+    enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
+  },
+  { additionalProperties: false },
+);
+export type FollowUpParams = Static<typeof FollowUpParams>;

@@ -1,14 +1,21 @@
 import Type, { type Static } from 'typebox';
 import { Nullable, Timestamp, Uuid, UuidParam } from './common.ts';
 
+/** What a notification is about; a member's preferences switch each kind but `system` on or off. */
+export const notificationKinds = ['task_reminder', 'mention', 'assignment', 'automation', 'digest', 'system'] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
 /** A message to one member (an automation's notice, a rate guard's warning), with a link to the record it is about. */
 export const Notification = Type.Object({
   id: Uuid,
   memberId: Uuid,
-  title: Type.String(),
+  kind: Type.Enum(notificationKinds),
+  title: Type.String({ description: 'What it is about: the task, the note, the rule’s message' }),
   body: Nullable(Type.String()),
   recordType: Nullable(Type.String({ description: 'deal, contact … or a custom object key: the record the notice links to' })),
   recordId: Nullable(Uuid),
+  activityId: Nullable(Uuid),
+  actorId: Nullable(Uuid),
   readAt: Nullable(Timestamp),
   createdAt: Timestamp,
 });
@@ -26,3 +33,16 @@ export type NotificationListQuery = Static<typeof NotificationListQuery>;
 
 export const UnreadCount = Type.Object({ count: Type.Integer() });
 export const MarkedRead = Type.Object({ marked: Type.Integer({ description: 'Notices marked read by this call' }) });
+
+/** Which notifications a member receives, and whether they want a daily digest (08:00 in their time zone). */
+export const NotificationPreferences = Type.Object({
+  taskReminders: Type.Boolean(),
+  mentions: Type.Boolean(),
+  assignments: Type.Boolean(),
+  automation: Type.Boolean(),
+  dailyDigest: Type.Boolean(),
+});
+export type NotificationPreferences = Static<typeof NotificationPreferences>;
+
+export const NotificationPreferencesUpdate = Type.Partial(NotificationPreferences, { additionalProperties: false });
+export type NotificationPreferencesUpdate = Static<typeof NotificationPreferencesUpdate>;

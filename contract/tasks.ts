@@ -8,6 +8,10 @@ import { taskPriorities } from './enums.ts';
 export { taskPriorities };
 
 export const MAX_TASK_LINKS = 20;
+/** A reminder at most four weeks ahead of the due date. */
+export const MAX_REMINDER_MINUTES = 40_320;
+/** The reminders the web app offers: at the due time, 15 minutes, an hour, a day before. */
+export const reminderChoices = [0, 15, 60, 1_440] as const;
 
 /** A record a task concerns, named: what the task list's "Related to" shows and links to. */
 export const RelatedRecord = Type.Object({
@@ -28,6 +32,9 @@ export const Task = Type.Object({
   done: Type.Boolean(),
   doneAt: Nullable(Timestamp),
   priority: Type.Enum(taskPriorities),
+  reminderMinutes: Nullable(Type.Integer()),
+  /** When the assignee is reminded: dueAt less reminderMinutes; null without a due date or a reminder. */
+  remindAt: Nullable(Timestamp),
   custom: Type.Record(Type.String(), Type.Unknown()),
   links: Type.Array(RecordLink),
   /** The linked records with their names; in reads and lists (not in write answers or history). */
@@ -42,6 +49,15 @@ const fields = {
   assigneeId: Type.Optional(Nullable(Uuid)),
   done: Type.Optional(Type.Boolean({ description: 'Marking a task done sets doneAt; reopening it clears doneAt' })),
   priority: Type.Optional(Type.Enum(taskPriorities)),
+  reminderMinutes: Type.Optional(
+    Nullable(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_REMINDER_MINUTES,
+        description: 'Remind the assignee (else its creator) this many minutes before dueAt in the app: 0 at the due time, null never',
+      }),
+    ),
+  ),
   custom: Type.Optional(CustomValues),
   links: Type.Optional(
     Type.Array(RecordLink, {

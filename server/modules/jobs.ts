@@ -5,6 +5,8 @@ import { runJob, scanJob } from './automation/automation.jobs.ts';
 import { pollMailboxesJob, syncMailboxJob } from './email/email.jobs.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importCompaniesJob, importContactsJob } from './imports/imports.jobs.ts';
+import { digestJob } from './notifications/notifications.jobs.ts';
+import { taskRemindersJob } from './tasks/tasks.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
 
 /** Every kind of job the workers run. A module with background work adds its `*.jobs.ts` exports here. */
@@ -21,4 +23,6 @@ export const jobDefs: JobDef[] = [
   scanJob,
   syncMailboxJob,
   pollMailboxesJob,
+  taskRemindersJob,
+  digestJob,
 ];

@@ -19005,6 +19005,7 @@ export interface paths {
                                 outcome?: string | null;
                                 /** Format: uuid */
                                 ownerId?: string | null;
+                                mentions?: string[];
                                 custom?: {
                                     [key: string]: unknown;
                                 };
@@ -19218,6 +19219,8 @@ export interface paths {
                         outcome?: string | null;
                         /** Format: uuid */
                         ownerId?: string | null;
+                        /** @description Members the text mentions; each newly mentioned member is notified (on update only those not mentioned before) */
+                        mentions?: string[];
                         custom?: {
                             [key: string]: unknown;
                         };
@@ -19262,6 +19265,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -19497,6 +19501,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -19724,6 +19729,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -19934,6 +19940,8 @@ export interface paths {
                         outcome?: string | null;
                         /** Format: uuid */
                         ownerId?: string | null;
+                        /** @description Members the text mentions; each newly mentioned member is notified (on update only those not mentioned before) */
+                        mentions?: string[];
                         custom?: {
                             [key: string]: unknown;
                         };
@@ -19979,6 +19987,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -20240,6 +20249,7 @@ export interface paths {
                             outcome: string | null;
                             /** Format: uuid */
                             ownerId: string | null;
+                            mentions: string[];
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -20706,6 +20716,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -20951,6 +20962,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -21196,6 +21208,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -21441,6 +21454,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -21686,6 +21700,7 @@ export interface paths {
                                 outcome: string | null;
                                 /** Format: uuid */
                                 ownerId: string | null;
+                                mentions: string[];
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -22172,6 +22187,9 @@ export interface paths {
                                 doneAt?: string | null;
                                 /** @enum {unknown} */
                                 priority?: "low" | "normal" | "high";
+                                reminderMinutes?: number | null;
+                                /** Format: date-time */
+                                remindAt?: string | null;
                                 custom?: {
                                     [key: string]: unknown;
                                 };
@@ -22393,6 +22411,8 @@ export interface paths {
                         done?: boolean;
                         /** @enum {unknown} */
                         priority?: "low" | "normal" | "high";
+                        /** @description Remind the assignee (else its creator) this many minutes before dueAt in the app: 0 at the due time, null never */
+                        reminderMinutes?: number | null;
                         custom?: {
                             [key: string]: unknown;
                         };
@@ -22436,6 +22456,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -22680,6 +22703,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -22916,6 +22942,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -23134,6 +23163,8 @@ export interface paths {
                         done?: boolean;
                         /** @enum {unknown} */
                         priority?: "low" | "normal" | "high";
+                        /** @description Remind the assignee (else its creator) this many minutes before dueAt in the app: 0 at the due time, null never */
+                        reminderMinutes?: number | null;
                         custom?: {
                             [key: string]: unknown;
                         };
@@ -23178,6 +23209,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -23448,6 +23482,9 @@ export interface paths {
                             doneAt: string | null;
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high";
+                            reminderMinutes: number | null;
+                            /** Format: date-time */
+                            remindAt: string | null;
                             custom: {
                                 [key: string]: unknown;
                             };
@@ -23921,6 +23958,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -24173,6 +24213,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -24425,6 +24468,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -24677,6 +24723,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -24929,6 +24978,9 @@ export interface paths {
                                 doneAt: string | null;
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high";
+                                reminderMinutes: number | null;
+                                /** Format: date-time */
+                                remindAt: string | null;
                                 custom: {
                                     [key: string]: unknown;
                                 };
@@ -34418,6 +34470,1806 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ready-made rules an admin can add in one step */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                key: string;
+                                name: string;
+                                description: string;
+                                params: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/templates/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a ready-made rule: a normal rule built from the template and these settings */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Which records to watch
+                         * @enum {unknown}
+                         */
+                        object: "contact" | "company" | "deal";
+                        /** @description Days without an activity before the follow-up task is created */
+                        days: number;
+                        name?: string;
+                        taskTitle?: string;
+                        /** @description When the task is due, in days (default 1) */
+                        dueInDays?: number;
+                        /** @description default true */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The saved version in force; every save makes the next one (send it back to save) */
+                            version: number;
+                            name: string;
+                            description: string | null;
+                            enabled: boolean;
+                            definition: {
+                                trigger: {
+                                    /** @description A trigger of GET /automation/catalog: record_created, stage_changed, date_reached … */
+                                    type: string;
+                                    /** @description The trigger's settings, as its schema in the catalog says */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                conditions?: unknown;
+                                steps: {
+                                    /** @enum {unknown} */
+                                    type: "if" | "wait" | "action";
+                                    label?: string;
+                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                    condition?: unknown;
+                                    then?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    else?: {
+                                        /** @enum {unknown} */
+                                        type: "if" | "wait" | "action";
+                                        label?: string;
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        then?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        else?: {
+                                            /** @enum {unknown} */
+                                            type: "if" | "wait" | "action";
+                                            label?: string;
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            then?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            else?: {
+                                                /** @enum {unknown} */
+                                                type: "if" | "wait" | "action";
+                                                label?: string;
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                then?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                else?: {
+                                                    /** @enum {unknown} */
+                                                    type: "if" | "wait" | "action";
+                                                    label?: string;
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    then?: unknown[];
+                                                    /** @description if-steps nest at most 4 levels */
+                                                    else?: unknown[];
+                                                    wait?: {
+                                                        /** @enum {unknown} */
+                                                        kind: "duration" | "date" | "condition";
+                                                        duration?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description kind date: a date or date-time field of the record */
+                                                        field?: string;
+                                                        offset?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                        condition?: unknown;
+                                                        timeout?: {
+                                                            amount: number;
+                                                            /** @enum {unknown} */
+                                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                                        };
+                                                        /**
+                                                         * @description kind condition: default continue
+                                                         * @enum {unknown}
+                                                         */
+                                                        onTimeout?: "continue" | "stop";
+                                                    };
+                                                    /** @description An action of GET /automation/catalog */
+                                                    action?: string;
+                                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                    input?: {
+                                                        [key: string]: unknown;
+                                                    };
+                                                }[];
+                                                wait?: {
+                                                    /** @enum {unknown} */
+                                                    kind: "duration" | "date" | "condition";
+                                                    duration?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description kind date: a date or date-time field of the record */
+                                                    field?: string;
+                                                    offset?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                    condition?: unknown;
+                                                    timeout?: {
+                                                        amount: number;
+                                                        /** @enum {unknown} */
+                                                        unit: "minutes" | "hours" | "days" | "weeks";
+                                                    };
+                                                    /**
+                                                     * @description kind condition: default continue
+                                                     * @enum {unknown}
+                                                     */
+                                                    onTimeout?: "continue" | "stop";
+                                                };
+                                                /** @description An action of GET /automation/catalog */
+                                                action?: string;
+                                                /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                                input?: {
+                                                    [key: string]: unknown;
+                                                };
+                                            }[];
+                                            wait?: {
+                                                /** @enum {unknown} */
+                                                kind: "duration" | "date" | "condition";
+                                                duration?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description kind date: a date or date-time field of the record */
+                                                field?: string;
+                                                offset?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                                condition?: unknown;
+                                                timeout?: {
+                                                    amount: number;
+                                                    /** @enum {unknown} */
+                                                    unit: "minutes" | "hours" | "days" | "weeks";
+                                                };
+                                                /**
+                                                 * @description kind condition: default continue
+                                                 * @enum {unknown}
+                                                 */
+                                                onTimeout?: "continue" | "stop";
+                                            };
+                                            /** @description An action of GET /automation/catalog */
+                                            action?: string;
+                                            /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                            input?: {
+                                                [key: string]: unknown;
+                                            };
+                                        }[];
+                                        wait?: {
+                                            /** @enum {unknown} */
+                                            kind: "duration" | "date" | "condition";
+                                            duration?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description kind date: a date or date-time field of the record */
+                                            field?: string;
+                                            offset?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                            condition?: unknown;
+                                            timeout?: {
+                                                amount: number;
+                                                /** @enum {unknown} */
+                                                unit: "minutes" | "hours" | "days" | "weeks";
+                                            };
+                                            /**
+                                             * @description kind condition: default continue
+                                             * @enum {unknown}
+                                             */
+                                            onTimeout?: "continue" | "stop";
+                                        };
+                                        /** @description An action of GET /automation/catalog */
+                                        action?: string;
+                                        /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                        input?: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
+                                    wait?: {
+                                        /** @enum {unknown} */
+                                        kind: "duration" | "date" | "condition";
+                                        duration?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description kind date: a date or date-time field of the record */
+                                        field?: string;
+                                        offset?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /** @description A filter in the list filter language, checked against the record after the change; `previous.<field>` reads the value before it (update triggers) */
+                                        condition?: unknown;
+                                        timeout?: {
+                                            amount: number;
+                                            /** @enum {unknown} */
+                                            unit: "minutes" | "hours" | "days" | "weeks";
+                                        };
+                                        /**
+                                         * @description kind condition: default continue
+                                         * @enum {unknown}
+                                         */
+                                        onTimeout?: "continue" | "stop";
+                                    };
+                                    /** @description An action of GET /automation/catalog */
+                                    action?: string;
+                                    /** @description The action's input, as its schema in the catalog says; text may hold {{record.name}} templates */
+                                    input?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                /** @description IANA time zone of schedules, date triggers and relative dates ("+2d"); defaults to the time zone of the admin who saves the rule */
+                                timeZone?: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            webhookSecret?: string;
+                            webhookPath?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -53700,12 +55552,19 @@ export interface paths {
                                 id: string;
                                 /** Format: uuid */
                                 memberId: string;
+                                /** @enum {unknown} */
+                                kind: "task_reminder" | "mention" | "assignment" | "automation" | "digest" | "system";
+                                /** @description What it is about: the task, the note, the rule’s message */
                                 title: string;
                                 body: string | null;
                                 /** @description deal, contact … or a custom object key: the record the notice links to */
                                 recordType: string | null;
                                 /** Format: uuid */
                                 recordId: string | null;
+                                /** Format: uuid */
+                                activityId: string | null;
+                                /** Format: uuid */
+                                actorId: string | null;
                                 /** Format: date-time */
                                 readAt: string | null;
                                 /** Format: date-time */
@@ -54131,12 +55990,19 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             memberId: string;
+                            /** @enum {unknown} */
+                            kind: "task_reminder" | "mention" | "assignment" | "automation" | "digest" | "system";
+                            /** @description What it is about: the task, the note, the rule’s message */
                             title: string;
                             body: string | null;
                             /** @description deal, contact … or a custom object key: the record the notice links to */
                             recordType: string | null;
                             /** Format: uuid */
                             recordId: string | null;
+                            /** Format: uuid */
+                            activityId: string | null;
+                            /** Format: uuid */
+                            actorId: string | null;
                             /** Format: date-time */
                             readAt: string | null;
                             /** Format: date-time */
@@ -54525,6 +56391,420 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which notifications I receive, and whether I get a daily digest */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            taskReminders: boolean;
+                            mentions: boolean;
+                            assignments: boolean;
+                            automation: boolean;
+                            dailyDigest: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change which notifications I receive (only the ones named) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        taskReminders?: boolean;
+                        mentions?: boolean;
+                        assignments?: boolean;
+                        automation?: boolean;
+                        dailyDigest?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            taskReminders: boolean;
+                            mentions: boolean;
+                            assignments: boolean;
+                            automation: boolean;
+                            dailyDigest: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/mailboxes": {

@@ -52,6 +52,22 @@ export function fractionDigits(currency: string) {
   return safe(() => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2, 2);
 }
 
+/** "2 minutes ago", "3 hours ago", "yesterday"… in the member's language, to the unit that fits. */
+export function relativeTime(iso: string, now = Date.now()) {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs >= 7 * 86_400) return formatDate(iso);
+  const [value, unit]: [number, Intl.RelativeTimeFormatUnit] =
+    abs < 60
+      ? [seconds, 'second']
+      : abs < 3_600
+        ? [Math.round(seconds / 60), 'minute']
+        : abs < 86_400
+          ? [Math.round(seconds / 3_600), 'hour']
+          : [Math.round(seconds / 86_400), 'day'];
+  return safe(() => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(value, unit), iso);
+}
+
 /** "today", "yesterday"… in the member's language. */
 export function formatRelative(iso: string) {
   const days = Math.round((new Date(iso).getTime() - Date.now()) / 86_400_000);

@@ -17,10 +17,11 @@ import type { ListInput } from '../../records/list.ts';
 import { listRows } from '../../records/list.ts';
 import { metaFields, type ObjectDef } from '../../records/object-def.ts';
 import { assertRecords } from '../../records/references.ts';
-import { assertMembers } from '../auth/members.service.ts';
+import { assertMembers, memberIdsAmong } from '../auth/members.service.ts';
 import { companiesOfContacts } from '../contacts/contacts.service.ts';
 import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
+import { notify } from '../notifications/notifications.service.ts';
 import { activities, activityLinks } from './activities.table.ts';
 
 type Row = typeof activities.$inferSelect;
@@ -51,6 +52,7 @@ export const activityDef: ObjectDef = {
     'durationSeconds',
     'outcome',
     'ownerId',
+    'mentions',
     'custom',
     'links',
     'createdAt',
@@ -69,9 +71,43 @@ export const toActivity = (r: Row, links: RecordLink[]): Activity => ({
   durationSeconds: r.durationSeconds,
   outcome: r.outcome,
   ownerId: r.ownerId,
+  mentions: r.mentions,
   custom: r.custom,
   links,
 });
+
+/** Mentioned members, checked (422 naming the entry) and without repeats, in the order given. */
+async function checkMentions(conn: Conn, ctx: Ctx, ids: string[] | undefined) {
+  if (!ids) return undefined;
+  await assertMembers(
+    conn,
+    ctx,
+    ids.map((id, i) => ({ field: `body.mentions.${i}`, id })),
+  );
+  return [...new Set(ids)];
+}
+
+/**
+ * Tells each newly mentioned member, linking to the record the note was written on (its first
+ * link) and to the note. The writer is not told of their own mention.
+ */
+async function notifyMentioned(conn: Conn, ctx: Ctx, activity: Activity, mentioned: string[], before: string[] = []) {
+  const fresh = mentioned.filter((id) => !before.includes(id) && id !== ctx.memberId);
+  if (!fresh.length) return;
+  const on = activity.links[0];
+  const text = (activity.subject || activity.body || '').replace(/\s+/g, ' ').trim();
+  for (const memberId of await memberIdsAmong(conn, ctx, fresh, { active: true })) {
+    await notify(conn, ctx, {
+      memberId,
+      kind: 'mention',
+      title: text.length > 200 ? `${text.slice(0, 199)}…` : text,
+      body: null,
+      record: on ? { type: on.recordType, id: on.recordId } : null,
+      activityId: activity.id,
+      actorId: ctx.actor.type === 'member' ? ctx.memberId : null,
+    });
+  }
+}
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -265,6 +301,7 @@ export async function createActivity(conn: Conn, ctx: Ctx, input: ActivityCreate
   const occurredAt = input.occurredAt === undefined ? new Date() : toTimestamp(input.occurredAt, 'body.occurredAt');
   const links = await resolveLinks(conn, ctx, input.links, input.autoLink !== false);
   const custom = await checkCustom(conn, ctx, 'activity', input.custom, null, true);
+  const mentions = (await checkMentions(conn, ctx, input.mentions)) ?? [];
   const api = await insertRecord<Row, Activity>(
     conn,
     ctx,
@@ -277,18 +314,21 @@ export async function createActivity(conn: Conn, ctx: Ctx, input: ActivityCreate
       durationSeconds: input.durationSeconds ?? null,
       outcome: input.outcome ?? null,
       ownerId,
+      mentions,
       custom,
     },
     (r) => toActivity(r, links),
   );
   await insertLinks(conn, ctx, api.id, links);
   await refreshLastActivity(conn, ctx, links);
+  await notifyMentioned(conn, ctx, api, mentions);
   return api;
 }
 
 export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<ActivityUpdate, 'version'>) {
-  const { links: linksIn, autoLink, occurredAt: occurredIn, ...rest } = input;
+  const { links: linksIn, autoLink, occurredAt: occurredIn, mentions: mentionsIn, ...rest } = input;
   await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: input.ownerId }]);
+  const mentions = await checkMentions(conn, ctx, mentionsIn);
   const occurredAt = occurredIn === undefined ? undefined : toTimestamp(occurredIn, 'body.occurredAt');
   const newLinks = linksIn === undefined ? undefined : await resolveLinks(conn, ctx, linksIn, autoLink !== false);
   let before: Row | undefined;
@@ -306,6 +346,7 @@ export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: 
       return {
         ...rest,
         ...(occurredAt ? { occurredAt } : {}),
+        ...(mentions ? { mentions } : {}),
         custom: await checkCustom(conn, ctx, 'activity', input.custom, locked.custom, false),
       };
     },
@@ -322,6 +363,8 @@ export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: 
       where a.workspace_id = ${ctx.workspaceId} and a.id = ${id} and l.workspace_id = a.workspace_id and l.activity_id = a.id`);
   }
   if (newLinks || occurredAt) await refreshLastActivity(conn, ctx, [...oldLinks, ...(newLinks ?? [])]);
+  // Only members the edit adds are told: someone mentioned before heard of it then.
+  if (mentions && before) await notifyMentioned(conn, ctx, api, mentions, before.mentions);
   return api;
 }
 
@@ -369,7 +412,7 @@ export const activityJson = (a: string) =>
   'deletedAt', to_char(${a}.deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'type', ${a}.type, 'subject', ${a}.subject, 'body', ${a}.body,
   'occurredAt', to_char(${a}.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'durationSeconds', ${a}.duration_seconds, 'outcome', ${a}.outcome, 'ownerId', ${a}.owner_id, 'custom', ${a}.custom,
+  'durationSeconds', ${a}.duration_seconds, 'outcome', ${a}.outcome, 'ownerId', ${a}.owner_id, 'mentions', to_json(${a}.mentions), 'custom', ${a}.custom,
   'links', coalesce((select json_agg(json_build_object('recordType', k.record_type, 'recordId', k.record_id) order by k.record_type, k.record_id)
                      from activity_links k where k.workspace_id = ${a}.workspace_id and k.activity_id = ${a}.id), '[]'))`);
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { foreignKey, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
@@ -15,6 +16,8 @@ export const activities = pgTable(
     durationSeconds: integer('duration_seconds'),
     outcome: text('outcome'),
     ownerId: uuid('owner_id'),
+    /** The members a note mentions (`@Name` in its text), by id: who was notified. */
+    mentions: uuid('mentions').array().notNull().default(sql`'{}'::uuid[]`),
     custom: customColumn(),
     ...recordColumns(),
   },

@@ -6,6 +6,7 @@ import {
   DryRun,
   DryRunDefinition,
   DryRunResult,
+  FollowUpParams,
   HookAccepted,
   HookParams,
   ManualRun,
@@ -15,6 +16,8 @@ import {
   Rule,
   RuleCreate,
   RuleSummary,
+  RuleTemplate,
+  RuleTemplateParams,
   RuleUpdate,
   RuleVersion,
   RunDetail,
@@ -30,6 +33,7 @@ import { idempotent } from '../../records/idempotency.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
 import { catalog, fieldCatalog } from './catalog.ts';
 import { dryRun } from './dry-run.ts';
+import { createFromTemplate, listRuleTemplates } from './rule-templates.ts';
 import * as rules from './rules.service.ts';
 import * as runs from './runs.service.ts';
 import { receiveHook, runManually } from './start.service.ts';
@@ -58,6 +62,27 @@ export async function automationRoutes(app: App) {
       response: { 200: ObjectFields, ...errorResponses },
     },
     handler: async (req) => fieldCatalog(app.db, req.ctx, req.query.object),
+  });
+
+  app.get('/automation/templates', {
+    config: { permission: 'read' },
+    schema: {
+      tags,
+      summary: 'Ready-made rules an admin can add in one step',
+      response: { 200: Type.Object({ data: Type.Array(RuleTemplate) }), ...errorResponses },
+    },
+    handler: async () => listRuleTemplates(),
+  });
+  app.post('/automation/templates/:key', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Add a ready-made rule: a normal rule built from the template and these settings',
+      params: RuleTemplateParams,
+      body: FollowUpParams,
+      response: { 201: Rule, ...errorResponses },
+    },
+    handler: async (req, reply) => reply.status(201).send(await tx((t) => createFromTemplate(t, req.ctx, req.params.key, req.body))),
   });
 
   app.get('/automation/rules', {

@@ -41,6 +41,13 @@ const secrets = new Map<string, string>();
 
 export const samples: Samples = {
   'GET /api/v1/automation/catalog': {},
+  'GET /api/v1/automation/templates': {},
+  'POST /api/v1/automation/templates/:key': {
+    setup: async () => ({ key: 'follow_up_no_activity' }),
+    body: () => ({ object: 'contact', days: 7 }),
+    publicParams: ['key'],
+    ok: 201,
+  },
   'GET /api/v1/automation/fields': { query: 'object=deal' },
   'GET /api/v1/automation/rules': { setup: async (s) => ({ ruleId: (await rule(s)).id }) },
   'POST /api/v1/automation/rules': { body: () => ({ name: 'Big deals', definition: sampleDefinition }), ok: 201 },

@@ -169,10 +169,12 @@ export const notifyMember = defineAction({
     const title = String(render(input.title, scopeOf(ac))).slice(0, 300);
     const n = await notify(ac.conn, ac.ctx, {
       memberId,
+      kind: 'automation',
       title,
       body: input.body ? String(render(input.body, scopeOf(ac))).slice(0, 5000) : null,
       record: input.link !== false && ac.object && ac.record ? { type: ac.object.name, id: ac.record.id } : null,
     });
+    if (!n) return { detail: `Member ${memberId} turned automation notices off`, output: { notificationId: null, memberId } };
     return { detail: `Notified member ${memberId}: "${title}"`, output: { notificationId: n.id, memberId } };
   },
   describe: async (ac, input) => {

@@ -47,10 +47,14 @@ const toChange = (r: EventRow): LiveChange => ({
   recordId: r.record_id,
   actorId: r.actor_id,
   at: new Date(r.at).toISOString(),
-  ...(r.type.startsWith('notification.') && r.member_id ? { memberId: r.member_id } : {}),
+  // A notification's event carries its member in `after` (as GET /notifications shows it); one
+  // without a member is pushed to no one rather than to everyone.
+  ...(r.type.startsWith('notification.') ? { memberId: r.member_id ?? '' } : {}),
 });
 
-const columns = sql.raw(`workspace_id, tx_id::text, seq, type, record_type, record_id, actor_id, at, payload->>'memberId' as member_id`);
+const columns = sql.raw(
+  `workspace_id, tx_id::text, seq, type, record_type, record_id, actor_id, at, coalesce(payload->'after'->>'memberId', payload->>'memberId') as member_id`,
+);
 
 /**
  * One process's tail of the outbox for the pages connected to it. Every HTTP process keeps its

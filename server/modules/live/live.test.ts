@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../http/typed-app.ts';
-import { addMember, api, signUp, testApp } from '../../test/harness.ts';
+import { addMember, api, signUp, testApp, testDatabase } from '../../test/harness.ts';
+import { notify } from '../notifications/notifications.service.ts';
 import type { LiveChange } from './feed.ts';
 
 // Live updates over a real HTTP connection (a stream cannot be read through inject): a page opens
@@ -101,6 +102,28 @@ describe('live updates', () => {
     expect(page.changes.map((x) => x.recordType)).toContain('contact');
     expect(page.changes.filter((x) => x.recordType === 'saved_view' || x.recordType === 'api_key')).toEqual([]);
     page.stop();
+  });
+
+  it('pushes a notification to its member alone', async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, 'member');
+    const theirs = await listen(member.headers);
+    const others = await listen(owner.headers);
+    const { db } = await testDatabase();
+    const ctx = {
+      workspaceId: owner.workspaceId,
+      memberId: owner.memberId,
+      actor: { type: 'system' as const, id: null },
+      role: 'owner' as const,
+      requestId: null,
+    };
+    const n = await notify(db, ctx, { memberId: member.memberId, title: 'For you' });
+    const marker = (await api(owner).post('/contacts', { firstName: 'After' })).json();
+    await until(() => theirs.changes.some((x) => x.recordId === marker.id) && others.changes.some((x) => x.recordId === marker.id));
+    expect(theirs.changes.filter((x) => x.recordId === n.id)).toMatchObject([{ type: 'notification.created', memberId: member.memberId }]);
+    expect(others.changes.filter((x) => x.recordType === 'notification')).toEqual([]);
+    theirs.stop();
+    others.stop();
   });
 
   it('gives a page that reconnects what it missed while away, and `reset` when it cannot', async () => {

@@ -1,5 +1,12 @@
 import { IdParams, Page } from '../../../contract/common.ts';
-import { MarkedRead, Notification, NotificationListQuery, UnreadCount } from '../../../contract/notifications.ts';
+import {
+  MarkedRead,
+  Notification,
+  NotificationListQuery,
+  NotificationPreferences,
+  NotificationPreferencesUpdate,
+  UnreadCount,
+} from '../../../contract/notifications.ts';
 import type { App } from '../../http/typed-app.ts';
 import { errorResponses } from '../../records/routes.ts';
 import * as notifications from './notifications.service.ts';
@@ -31,5 +38,24 @@ export async function notificationRoutes(app: App) {
     config: { permission: 'read' },
     schema: { tags, summary: 'Mark all my notifications read', response: { 200: MarkedRead, ...errorResponses } },
     handler: async (req) => app.db.transaction((tx) => notifications.markAllRead(tx, req.ctx)),
+  });
+  app.get('/notifications/preferences', {
+    config: { permission: 'read' },
+    schema: {
+      tags,
+      summary: 'Which notifications I receive, and whether I get a daily digest',
+      response: { 200: NotificationPreferences, ...errorResponses },
+    },
+    handler: async (req) => notifications.preferencesOf(app.db, req.ctx, req.ctx.memberId),
+  });
+  app.patch('/notifications/preferences', {
+    config: { permission: 'read' },
+    schema: {
+      tags,
+      summary: 'Change which notifications I receive (only the ones named)',
+      body: NotificationPreferencesUpdate,
+      response: { 200: NotificationPreferences, ...errorResponses },
+    },
+    handler: async (req) => app.db.transaction((tx) => notifications.updatePreferences(tx, req.ctx, req.body)),
   });
 }

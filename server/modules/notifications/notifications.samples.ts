@@ -11,6 +11,8 @@ async function notice(s: Session) {
     actor: { type: 'system' as const, id: null },
     role: 'owner' as const,
     requestId: null,
+    'GET /api/v1/notifications/preferences': {},
+    'PATCH /api/v1/notifications/preferences': { body: () => ({ mentions: false, dailyDigest: true }) },
   };
   return notify(db, ctx, { memberId: s.memberId, title: 'Deal moved to Negotiation', body: 'Follow up within two days' });
 }
@@ -20,4 +22,6 @@ export const samples: Samples = {
   'GET /api/v1/notifications/unread-count': { setup: async (s) => ({ notificationId: (await notice(s)).id }) },
   'POST /api/v1/notifications/:id/read': { setup: async (s) => ({ id: (await notice(s)).id }), body: () => ({}) },
   'POST /api/v1/notifications/read-all': { setup: async (s) => ({ notificationId: (await notice(s)).id }), body: () => ({}) },
+  'GET /api/v1/notifications/preferences': {},
+  'PATCH /api/v1/notifications/preferences': { body: () => ({ mentions: false, dailyDigest: true }) },
 };

@@ -1,49 +1,120 @@
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { Notification, NotificationListQuery } from '../../../contract/notifications.ts';
+import type {
+  Notification,
+  NotificationKind,
+  NotificationListQuery,
+  NotificationPreferences,
+  NotificationPreferencesUpdate,
+} from '../../../contract/notifications.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
 import { adminIds } from '../auth/members.service.ts';
 import { emitEvent } from '../history/history.service.ts';
-import { notifications } from './notifications.table.ts';
+import { notificationPreferences, notifications } from './notifications.table.ts';
 
 type Row = typeof notifications.$inferSelect;
 
 const toNotification = (r: Row): Notification => ({
   id: r.id,
   memberId: r.memberId,
+  kind: r.kind,
   title: r.title,
   body: r.body,
   recordType: r.recordType,
   recordId: r.recordId,
+  activityId: r.activityId,
+  actorId: r.actorId,
   readAt: r.readAt?.toISOString() ?? null,
   createdAt: r.createdAt.toISOString(),
 });
 
 export interface NotifyInput {
   memberId: string;
+  /** Default `system`: notices a member cannot turn off (an admin's warning). */
+  kind?: NotificationKind;
   title: string;
   body?: string | null;
   /** The record it links to: a built-in object's type or a custom object's key, and the id. */
   record?: { type: string; id: string } | null;
+  /** The note a mention was made in. */
+  activityId?: string | null;
+  /** Who caused it; null for the clock and automation. */
+  actorId?: string | null;
+}
+
+/** The preference that switches each kind on or off; `system` notices always go out. */
+const preferenceOf: Record<NotificationKind, keyof NotificationPreferences | null> = {
+  task_reminder: 'taskReminders',
+  mention: 'mentions',
+  assignment: 'assignments',
+  automation: 'automation',
+  digest: 'dailyDigest',
+  system: null,
+};
+
+export const defaultPreferences: NotificationPreferences = {
+  taskReminders: true,
+  mentions: true,
+  assignments: true,
+  automation: true,
+  dailyDigest: false,
+};
+
+const mine = (ctx: Ctx, memberId: string) =>
+  and(eq(notificationPreferences.workspaceId, ctx.workspaceId), eq(notificationPreferences.memberId, memberId));
+
+/** A member's preferences; the defaults (everything but the digest) when they never chose. */
+export async function preferencesOf(conn: Conn, ctx: Ctx, memberId: string): Promise<NotificationPreferences> {
+  const [row] = await conn.select().from(notificationPreferences).where(mine(ctx, memberId));
+  if (!row) return { ...defaultPreferences };
+  return {
+    taskReminders: row.taskReminders,
+    mentions: row.mentions,
+    assignments: row.assignments,
+    automation: row.automation,
+    dailyDigest: row.dailyDigest,
+  };
+}
+
+/** Changes the acting member's own preferences (only the ones named). */
+export async function updatePreferences(conn: Conn, ctx: Ctx, input: NotificationPreferencesUpdate) {
+  const next = { ...(await preferencesOf(conn, ctx, ctx.memberId)), ...input };
+  await conn
+    .insert(notificationPreferences)
+    .values({ workspaceId: ctx.workspaceId, memberId: ctx.memberId, ...next })
+    .onConflictDoUpdate({
+      target: [notificationPreferences.workspaceId, notificationPreferences.memberId],
+      set: { ...next, updatedAt: sql`now()` },
+    });
+  return next;
 }
 
 /**
  * Sends one member a notice, in the caller's transaction, with a `notification.created` event that
  * carries the caller's causes (live updates push it; an automation's notice says which run sent it).
  */
-export async function notify(conn: Conn, ctx: Ctx, input: NotifyInput): Promise<Notification> {
+export async function notify(conn: Conn, ctx: Ctx, input: NotifyInput & { kind?: 'system' }): Promise<Notification>;
+export async function notify(conn: Conn, ctx: Ctx, input: NotifyInput): Promise<Notification | null>;
+export async function notify(conn: Conn, ctx: Ctx, input: NotifyInput): Promise<Notification | null> {
+  const kind = input.kind ?? 'system';
+  const preference = preferenceOf[kind];
+  // The member turned this kind off: nothing is written, so nothing is pushed or counted either.
+  if (preference && !(await preferencesOf(conn, ctx, input.memberId))[preference]) return null;
   const [row] = await conn
     .insert(notifications)
     .values({
       workspaceId: ctx.workspaceId,
       id: uuidv7(),
       memberId: input.memberId,
+      kind,
       title: input.title,
       body: input.body ?? null,
       recordType: input.record?.type ?? null,
       recordId: input.record?.id ?? null,
+      activityId: input.activityId ?? null,
+      actorId: input.actorId ?? null,
     })
     .returning();
   const n = toNotification(row);

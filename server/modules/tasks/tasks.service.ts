@@ -12,6 +12,7 @@ import { applyRule, type DomainRule } from '../../records/rules.ts';
 import { resolveLinks, toTimestamp } from '../activities/activities.service.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
+import { notify } from '../notifications/notifications.service.ts';
 import { taskLinks, tasks } from './tasks.table.ts';
 
 type Row = typeof tasks.$inferSelect;
@@ -45,6 +46,8 @@ export const taskDef: ObjectDef = {
     doneAt: { kind: 'datetime', sql: tasks.doneAt },
     assigneeId: { kind: 'uuid', sql: tasks.assigneeId, member: true },
     priority: { kind: 'enum', sql: tasks.priority, options: taskPriorities, notNull: true },
+    reminderMinutes: { kind: 'number', sql: tasks.reminderMinutes },
+    remindAt: { kind: 'datetime', sql: tasks.remindAt },
   },
   apiFields: [
     'title',
@@ -54,6 +57,8 @@ export const taskDef: ObjectDef = {
     'done',
     'doneAt',
     'priority',
+    'reminderMinutes',
+    'remindAt',
     'custom',
     'links',
     'related',
@@ -72,6 +77,8 @@ export const taskDef: ObjectDef = {
     done: sql`${tasks.done}`,
     doneAt: isoTimestamp(tasks.doneAt),
     priority: sql`${tasks.priority}`,
+    reminderMinutes: sql`${tasks.reminderMinutes}`,
+    remindAt: isoTimestamp(tasks.remindAt),
     custom: sql`${tasks.custom}`,
     links: sql`coalesce((select json_agg(json_build_object('recordType', l.record_type, 'recordId', l.record_id)
       order by l.record_type collate "C", l.record_id)
@@ -88,9 +95,31 @@ export const toTask = (r: Row, links: RecordLink[]): Task => ({
   done: r.done,
   doneAt: r.doneAt?.toISOString() ?? null,
   priority: r.priority,
+  reminderMinutes: r.reminderMinutes,
+  remindAt: r.remindAt?.toISOString() ?? null,
   custom: r.custom,
   links,
 });
+
+/**
+ * Tells a member a task was given to them by someone else (not when they take it themselves, nor
+ * when automation or an import assigns it: automation's own notify action says so if the rule wants).
+ */
+async function notifyAssigned(conn: Conn, ctx: Ctx, task: Task, before: string | null) {
+  const to = task.assigneeId;
+  if (!to || to === before || ctx.actor.type !== 'member' || to === ctx.memberId) return;
+  await notify(conn, ctx, {
+    memberId: to,
+    kind: 'assignment',
+    title: task.title,
+    record: { type: 'task', id: task.id },
+    actorId: ctx.memberId,
+  });
+}
+
+/** When to remind: the due time less the reminder; none without either. */
+export const remindAtOf = (dueAt: Date | null, minutes: number | null) =>
+  dueAt && minutes !== null ? new Date(dueAt.getTime() - minutes * 60_000) : null;
 
 const linksOf = (conn: Conn, ctx: Ctx, ids: string[]) => loadLinks(conn, ctx, taskLinks, taskLinks.taskId, ids);
 
@@ -166,11 +195,14 @@ export async function createTask(conn: Conn, ctx: Ctx, input: TaskCreate) {
       done,
       ...applyRule(doneRule, { done: false, doneAt: null }, { done }),
       priority: input.priority ?? 'normal',
+      reminderMinutes: input.reminderMinutes ?? null,
+      remindAt: remindAtOf(dueAt, input.reminderMinutes ?? null),
       custom,
     },
     (r) => toTask(r, links),
   );
   await insertLinks(conn, ctx, api.id, links);
+  await notifyAssigned(conn, ctx, api, null);
   return named(conn, ctx, api);
 }
 
@@ -190,9 +222,15 @@ export async function updateTask(conn: Conn, ctx: Ctx, id: string, version: numb
     async (locked) => {
       before = locked;
       oldLinks = await linksOfOne(conn, ctx, id);
+      // A moved due date or a changed reminder moves the reminder: one not yet sent for it is due anew.
+      const remindAt = remindAtOf(
+        dueAt === undefined ? locked.dueAt : dueAt,
+        input.reminderMinutes === undefined ? locked.reminderMinutes : input.reminderMinutes,
+      );
       return {
         ...rest,
         ...(dueAt !== undefined ? { dueAt } : {}),
+        ...(remindAt?.getTime() !== locked.remindAt?.getTime() ? { remindAt } : {}),
         ...(input.done !== undefined ? applyRule(doneRule, locked, { done: input.done }) : {}),
         custom: await checkCustom(conn, ctx, 'task', input.custom, locked.custom, false),
       };
@@ -204,6 +242,7 @@ export async function updateTask(conn: Conn, ctx: Ctx, id: string, version: numb
     await conn.delete(taskLinks).where(and(eq(taskLinks.workspaceId, ctx.workspaceId), eq(taskLinks.taskId, id)));
     await insertLinks(conn, ctx, id, newLinks);
   }
+  if (before) await notifyAssigned(conn, ctx, api, before.assigneeId);
   return named(conn, ctx, api);
 }
 
@@ -236,4 +275,32 @@ export async function recordTasks(
   const linked = sql`exists (select 1 from ${taskLinks} where ${taskLinks.workspaceId} = ${tasks.workspaceId}
     and ${taskLinks.taskId} = ${tasks.id} and ${taskLinks.recordType} = ${recordType} and ${taskLinks.recordId} = ${recordId})`;
   return page(conn, ctx, { limit: q.limit, cursor: q.cursor, sort: 'done,dueAt', where: linked });
+}
+
+/**
+ * A member's open tasks as a morning summary: how many are overdue at `at`, and how many are still
+ * due later today in `timeZone`, with the first titles of each.
+ */
+export async function dueSummary(conn: Conn, ctx: Ctx, memberId: string, at: Date, timeZone: string) {
+  const rows = await conn
+    .select({
+      title: tasks.title,
+      overdue: sql<boolean>`${tasks.dueAt} < ${at.toISOString()}::timestamptz`,
+    })
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.workspaceId, ctx.workspaceId),
+        eq(tasks.assigneeId, memberId),
+        eq(tasks.done, false),
+        sql`${tasks.deletedAt} is null`,
+        sql`(${tasks.dueAt} < ${at.toISOString()}::timestamptz
+          or (${tasks.dueAt} at time zone ${timeZone})::date = (${at.toISOString()}::timestamptz at time zone ${timeZone})::date)`,
+      ),
+    )
+    .orderBy(tasks.dueAt)
+    .limit(500);
+  const overdue = rows.filter((r) => r.overdue);
+  const today = rows.filter((r) => !r.overdue);
+  return { overdue: overdue.length, dueToday: today.length, titles: rows.slice(0, 5).map((r) => r.title) };
 }

@@ -41,6 +41,7 @@ import { useLiveUpdates } from '../live.ts';
 import { navigate } from '../router.tsx';
 import { sessionKey, useMe } from '../session.ts';
 import { CommandPalette } from './CommandPalette.tsx';
+import { NotificationBell } from './NotificationBell.tsx';
 import { useObjectTypes } from './useObjects.ts';
 
 const nav = [
@@ -104,6 +105,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
                 <IconSearch size={18} />
               </ActionIcon>
             </Tooltip>
+            <NotificationBell />
             <Tooltip label={t('nav.darkMode')}>
               <ActionIcon
                 variant="default"

@@ -1,10 +1,12 @@
-import { Button, Group, Paper, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Activity, ApiError, api, fullRows, unwrap } from '../../api.ts';
 import { apiSegment, linkSegment, linkTypeOf, type ObjectType } from '../../records.ts';
+import { MentionTextarea, mentionsIn } from '../../ui/MentionTextarea.tsx';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { useMembers } from '../../ui/useMembers.ts';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
 import { ComposeEmail, type Draft } from '../email/ComposeEmail.tsx';
 import { ActivityItem } from './ActivityItem.tsx';
@@ -34,11 +36,18 @@ export function Timeline({ type, id, emailTo }: { type: Linkable; id: string; em
   const [draft, setDraft] = useState<Draft | null>(null);
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
+  const { members } = useMembers();
   const log = useMutation({
     mutationFn: async () =>
       unwrap(
         await api.POST('/api/v1/activities', {
-          body: { type: kind, subject: subject || null, body: body || null, links: [{ recordType: linkTypeOf(type), recordId: id }] },
+          body: {
+            type: kind,
+            subject: subject || null,
+            body: body || null,
+            mentions: mentionsIn(body, members),
+            links: [{ recordType: linkTypeOf(type), recordId: id }],
+          },
         }),
       ),
     onSuccess: () => {
@@ -76,14 +85,14 @@ export function Timeline({ type, id, emailTo }: { type: Linkable; id: string; em
             onChange={(e) => setSubject(e.currentTarget.value)}
             error={err?.fieldMessage('subject')}
           />
-          <Textarea
+          <MentionTextarea
             size="sm"
             aria-label={t('record.body')}
             placeholder={t('record.body')}
             autosize
             minRows={2}
             value={body}
-            onChange={(e) => setBody(e.currentTarget.value)}
+            onChange={setBody}
             error={err?.fieldMessage('body')}
           />
           {err && !err.errors.length && (

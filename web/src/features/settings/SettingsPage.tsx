@@ -11,6 +11,7 @@ import { applySession, sessionKey, useMe } from '../../session.ts';
 import { MailboxSettings } from '../email/MailboxSettings.tsx';
 import { FieldSettings } from './FieldSettings.tsx';
 import { JobSettings } from './JobSettings.tsx';
+import { NotificationPreferences } from './NotificationPreferences.tsx';
 import { ObjectSettings } from './ObjectSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
 import { ApiKeySettings, InvitationSettings, MemberSettings } from './TeamSettings.tsx';
@@ -259,6 +260,7 @@ export default function SettingsPage() {
         <Tabs.Panel value="profile" pt="md">
           <Stack>
             <ProfileSettings />
+            <NotificationPreferences />
             <PasswordSettings />
           </Stack>
         </Tabs.Panel>
