@@ -22,6 +22,7 @@ const Board = lazy(() => import('./features/deals/DealsBoard.tsx'));
 const Reports = lazy(() => import('./features/reports/ReportsPage.tsx'));
 const Settings = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const Trash = lazy(() => import('./features/trash/TrashPage.tsx'));
+const ImportPage = lazy(() => import('./features/imports/ImportPage.tsx'));
 const NotFound = lazy(() => import('./ui/NotFound.tsx'));
 
 const objectPaths = { contacts: 'contact', companies: 'company', deals: 'deal', leads: 'lead', tasks: 'task' } as const;
@@ -66,6 +67,7 @@ function SignedInRoutes({ path }: { path: string }) {
   if (path === '/reports') return <Reports />;
   if (path.startsWith('/settings')) return <Settings />;
   if (path === '/trash') return <Trash />;
+  if (path === '/import') return <ImportPage />;
   const list = match('/:object', path);
   if (list && list.object in objectPaths) return <ListPage key={list.object} type={objectPaths[list.object as ObjectPath]} />;
   const own = match('/o/:key', path);
