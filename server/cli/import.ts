@@ -150,7 +150,7 @@ export async function importCommand(config: Config, a: ImportArgs, out: (line: s
     } finally {
       process.off('SIGINT', onSigint);
     }
-    out(progressLine(current));
+    if (progressLine(current) !== last) out(progressLine(current));
     out(summary(current));
     return current;
   } finally {

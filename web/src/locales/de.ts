@@ -557,7 +557,7 @@ export const de: Messages = {
     previewTable: 'Die ersten Zeilen, wie sie importiert werden',
     row: 'Zeile',
     outcome: 'Ergebnis',
-    status: { ok: 'OK', warning: 'Warnung', error: 'Nicht importiert' },
+    status: { ok: 'OK', warning: 'Warnung', error: 'Abgelehnt' },
     cannotImport: 'So kann die Datei nicht importiert werden',
     dedupe: 'Zeilen, die einem vorhandenen Datensatz entsprechen',
     dedupeHint: { contact: 'Erkannt an der E-Mail-Adresse', company: 'Erkannt an der Domain, sonst am Namen' },

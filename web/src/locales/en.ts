@@ -546,7 +546,7 @@ export const en = {
     previewTable: 'The first rows as they will be imported',
     row: 'Row',
     outcome: 'Outcome',
-    status: { ok: 'OK', warning: 'Warning', error: 'Not imported' },
+    status: { ok: 'OK', warning: 'Warning', error: 'Refused' },
     cannotImport: 'The file cannot be imported like this',
     dedupe: 'Rows that match an existing record',
     dedupeHint: { contact: 'Matched by email address', company: 'Matched by domain, else by name' },

@@ -29,7 +29,7 @@ function Summary({ imp }: { imp: Import }) {
         color={imp.status === 'completed' ? 'green' : imp.status === 'failed' ? 'red' : 'yellow'}
         title={t(`imports.finished.${imp.status}`)}
       >
-        {imp.failure ?? t('imports.summaryText', { rows: c.rows })}
+        {imp.failure ?? t('imports.summaryText', { rows: c.rows.toLocaleString() })}
       </Alert>
       <SimpleGrid cols={{ base: 2, sm: 5 }}>
         <Count label={t('imports.counts.created')} value={c.created} testId="count-created" />

@@ -46,13 +46,13 @@ export function MappingTable({ preview, object, choice, mayCreateFields, onChang
     else set(col.index, { index: col.index, field: v });
   };
   return (
-    <Table.ScrollContainer minWidth={560}>
+    <Table.ScrollContainer minWidth={300}>
       <Table verticalSpacing="xs" aria-label={t('imports.mappingTable')}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('imports.column')}</Table.Th>
-            <Table.Th>{t('imports.samples')}</Table.Th>
-            <Table.Th>{t('imports.mapsTo')}</Table.Th>
+            <Table.Th visibleFrom="sm">{t('imports.samples')}</Table.Th>
+            <Table.Th w="45%">{t('imports.mapsTo')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -65,13 +65,17 @@ export function MappingTable({ preview, object, choice, mayCreateFields, onChang
                   <Text size="sm" fw={500}>
                     {col.header}
                   </Text>
+                  {/* On a narrow screen the first values sit under the column's name. */}
+                  <Text size="xs" c="dimmed" lineClamp={2} hiddenFrom="sm">
+                    {col.samples.join(' · ')}
+                  </Text>
                   {mine && (
                     <Badge size="xs" variant="light" color="grape">
                       {t('imports.changed')}
                     </Badge>
                   )}
                 </Table.Td>
-                <Table.Td>
+                <Table.Td visibleFrom="sm">
                   <Text size="xs" c="dimmed" lineClamp={2}>
                     {col.samples.join(' · ') || '—'}
                   </Text>
@@ -86,7 +90,8 @@ export function MappingTable({ preview, object, choice, mayCreateFields, onChang
                       allowDeselect={false}
                       searchable
                       size="xs"
-                      w={220}
+                      miw={140}
+                      maw={240}
                     />
                     {col.qualifies && !mine && (
                       <Text size="xs" c="dimmed">

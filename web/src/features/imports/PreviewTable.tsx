@@ -9,9 +9,9 @@ const about = (field: string, w: { field: string }) => w.field === field || w.fi
 
 function StatusBadge({ row }: { row: PreviewRow }) {
   const { t } = useTranslation();
-  const color = row.status === 'error' ? 'red' : row.status === 'warning' ? 'yellow' : 'green';
+  const color = row.status === 'error' ? 'red.9' : row.status === 'warning' ? 'yellow.4' : 'teal.9';
   return (
-    <Badge color={color} variant="light" size="sm">
+    <Badge color={color} variant="filled" autoContrast size="sm" tt="none" style={{ overflow: 'visible', flexShrink: 0 }}>
       {t(`imports.status.${row.status}`)}
     </Badge>
   );
@@ -29,7 +29,9 @@ export function PreviewTable({ preview, object }: { preview: Preview; object: Im
             <Table.Th>{t('imports.row')}</Table.Th>
             <Table.Th>{t('imports.outcome')}</Table.Th>
             {fields.map((f) => (
-              <Table.Th key={f}>{fieldLabel(t, f, preview.customFields, object)}</Table.Th>
+              <Table.Th key={f}>
+                {f === 'email' || f === 'phone' ? t(`fields.${f}`) : fieldLabel(t, f, preview.customFields, object)}
+              </Table.Th>
             ))}
           </Table.Tr>
         </Table.Thead>
@@ -37,12 +39,12 @@ export function PreviewTable({ preview, object }: { preview: Preview; object: Im
           {preview.rows.map((r) => (
             <Table.Tr key={r.row} data-testid={`preview-row-${r.row}`}>
               <Table.Td>{r.row}</Table.Td>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 110 }}>
                 <StatusBadge row={r} />
               </Table.Td>
               {r.status === 'error' ? (
                 <Table.Td colSpan={fields.length}>
-                  <Text size="sm" c="red.8">
+                  <Text size="sm" c="red.9">
                     {r.errors.map((e) => e.message).join('; ')}
                   </Text>
                 </Table.Td>
@@ -58,8 +60,13 @@ export function PreviewTable({ preview, object }: { preview: Preview; object: Im
                       <Text size="sm">{r.values[f] ?? ''}</Text>
                       {warnings.map((w) => (
                         <Tooltip key={`${w.column}-${w.value}`} label={w.column ?? w.field} withArrow>
-                          <Text size="xs" c="orange.9" style={{ display: 'flex', gap: 4, alignItems: 'flex-start' }}>
-                            <IconAlertTriangle size={12} aria-hidden style={{ flexShrink: 0, marginTop: 2 }} />
+                          <Text size="xs" style={{ display: 'flex', gap: 4, alignItems: 'flex-start' }}>
+                            <IconAlertTriangle
+                              size={12}
+                              aria-hidden
+                              color="var(--mantine-color-orange-9)"
+                              style={{ flexShrink: 0, marginTop: 2 }}
+                            />
                             <span>{w.message}</span>
                           </Text>
                         </Tooltip>
