@@ -71,7 +71,18 @@ describe('rapport import', () => {
     expect(r.out).toMatch(/row 3: Who: a contact needs a first name, a last name or an email/);
 
     // The same file again, updating: the contacts written the first time are found by their emails.
-    const again = await rapport(['import', file, '--object', 'contacts', '--workspace', workspace, '--mapping', mapping, '--dedupe', 'update']);
+    const again = await rapport([
+      'import',
+      file,
+      '--object',
+      'contacts',
+      '--workspace',
+      workspace,
+      '--mapping',
+      mapping,
+      '--dedupe',
+      'update',
+    ]);
     expect(again.out).toMatch(/created 0, updated \d+, duplicates skipped \d+, refused 1/);
     const skip = await rapport(['import', file, '--object', 'contacts', '--workspace', workspace, '--mapping', mapping]);
     expect(skip.out).toMatch(/created 0, updated 0, duplicates skipped 2, refused 1/);
