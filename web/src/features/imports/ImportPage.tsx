@@ -1,4 +1,5 @@
 import { Alert, Button, Group, Paper, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { IconFileImport, IconRefresh } from '@tabler/icons-react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -37,9 +38,11 @@ export default function ImportPage() {
   const [importId, setImportId] = useState<string | null>(null);
   const mayCreateFields = me.member.role === 'owner' || me.member.role === 'admin';
 
+  // Typing a constant or a new field's name previews again once the typing pauses, not per key.
+  const [settled] = useDebouncedValue(choice, 300);
   const preview = useQuery({
-    queryKey: ['import-preview', file && fileKey(file), object, reading, choice],
-    queryFn: () => previewFile(file as File, object, reading, choice),
+    queryKey: ['import-preview', file && fileKey(file), object, reading, settled],
+    queryFn: () => previewFile(file as File, object, reading, settled),
     enabled: !!file && !importId,
     placeholderData: keepPreviousData,
     retry: false,
@@ -167,7 +170,7 @@ export default function ImportPage() {
                       leftSection={<IconFileImport size={16} />}
                       onClick={() => start.mutate()}
                       loading={start.isPending}
-                      disabled={!!preview.data.problem || preview.isFetching}
+                      disabled={!!preview.data.problem || preview.isFetching || settled !== choice}
                     >
                       {t('imports.start')}
                     </Button>

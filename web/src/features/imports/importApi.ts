@@ -27,13 +27,23 @@ const PREVIEW_BYTES = 1024 * 1024;
 
 const raw = (b: unknown) => b as BodyInit;
 
+/** The mapping as the API takes it: a constant still being typed (empty) or a new field without a name is left out until it is filled. */
+function mappingParam(choice: Choice | null) {
+  if (!choice) return {};
+  const clean: Choice = {
+    columns: (choice.columns ?? []).filter((c) => !c.newField || c.newField.label.trim()),
+    constants: (choice.constants ?? []).filter((k) => k.value.trim()),
+  };
+  return { mapping: JSON.stringify(clean) };
+}
+
 export async function previewFile(file: File, object: ImportObject, reading: Reading, choice: Choice | null) {
   const partial = file.size > PREVIEW_BYTES;
   const body = partial ? file.slice(0, PREVIEW_BYTES) : file;
   return unwrap(
     await api.POST('/api/v1/imports/preview', {
       params: {
-        query: { object, ...reading, partial, ...(choice ? { mapping: JSON.stringify(choice) } : {}) },
+        query: { object, ...reading, partial, ...mappingParam(choice) },
       },
       body: body as never,
       bodySerializer: raw,
@@ -47,7 +57,7 @@ export async function startImport(file: File, object: ImportObject, reading: Rea
   const r = unwrap(
     await api.POST(path, {
       params: {
-        query: { ...reading, dedupe, fileName: file.name, wait: 0, ...(choice ? { mapping: JSON.stringify(choice) } : {}) },
+        query: { ...reading, dedupe, fileName: file.name, wait: 0, ...mappingParam(choice) },
       },
       body: file as never,
       bodySerializer: raw,
