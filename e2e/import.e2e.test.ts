@@ -125,6 +125,51 @@ describe.runIf(hasChromium)('the import screen', () => {
     expect(errors).toEqual([]);
   }, 300_000);
 
+  it('makes a custom field from a column, fills a field with one value for every row, and cancels a running import', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `Big${i} Person,big${i}@cancel.example,${i % 3 ? 'Silver' : 'Gold'}`);
+    await page.goto(`${server.url}/import?object=contact`);
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'big.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`Name,Email,Tier\n${rows.join('\n')}\n`),
+    });
+    await page.getByRole('table', { name: 'The first rows as they will be imported' }).waitFor();
+    await page.getByRole('combobox', { name: 'Field for column Tier' }).click();
+    await page.getByRole('option', { name: 'Create a custom field from this column' }).click();
+    await page.getByLabel('New field’s name').fill('Customer tier');
+    await page.getByRole('button', { name: 'Add a value for every row' }).click();
+    await page.getByLabel('Value for every row').fill('Trade fair');
+    await page.getByRole('columnheader', { name: 'Customer tier' }).waitFor();
+    await expect.poll(() => page.getByTestId('preview-row-2').textContent()).toContain('Trade fair');
+    expect(await page.getByTestId('preview-row-2').textContent()).toContain('Gold');
+    // The full name is shown as the first and last name it is stored as.
+    await page.getByRole('columnheader', { name: 'First name' }).waitFor();
+    expect(await page.getByTestId('preview-row-2').textContent()).toContain('Big0');
+    await shot(page, '9-new-field-constant');
+    expect(await axeScan(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Start import' }).click();
+    // Cancelled once some rows are in: those stay, the rest are never written.
+    await page.getByText(/^[1-9][\d,]* of 20,000 rows imported$/).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel import' }).click();
+    await page.getByText('Import cancelled').waitFor({ timeout: 60_000 });
+    await shot(page, '10-cancelled');
+    expect(await page.getByText(/^The import stopped after [\d,]+ of 20,000 rows/).isVisible()).toBe(true);
+    expect(await axeScan(page)).toEqual([]);
+    const created = Number((await page.getByTestId('count-created').textContent())?.replace(/\D/g, ''));
+    expect(created).toBeLessThan(20_000);
+    const imports = await pageApi(page, 'GET', '/imports?limit=1');
+    expect(imports.body.data[0]).toMatchObject({ status: 'cancelled', totalRows: 20_000 });
+    expect(imports.body.data[0].counts.created).toBe(created);
+    const fields = await pageApi(page, 'GET', '/fields?objectType=contact');
+    expect(fields.body.data.map((f: { key: string; label: string }) => [f.key, f.label])).toEqual([['customer_tier', 'Customer tier']]);
+    const filter = encodeURIComponent(JSON.stringify({ field: 'source', op: 'eq', value: 'Trade fair' }));
+    const fair = await pageApi(page, 'GET', `/contacts?limit=200&sort=createdAt&filter=${filter}`);
+    expect(fair.body.data.length).toBe(Math.min(created, 200));
+    expect(fair.body.data[0]).toMatchObject({ firstName: 'Big0', lastName: 'Person', custom: { customer_tier: 'Gold' } });
+    expect(errors).toEqual([]);
+  }, 300_000);
+
   it('works at 390 px: the same file maps and previews, and a remembered mapping is offered again', async () => {
     const narrow = await launch({ width: 390, height: 844 });
     const p = narrow.context.pages()[0] ?? (await narrow.context.newPage());

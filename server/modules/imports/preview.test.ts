@@ -221,6 +221,8 @@ describe('preview', () => {
       title: 'navy',
       source: 'Fair',
     });
+    // A full-name column previews as the first and last name it is split into.
+    expect(p.fields).toEqual(['firstName', 'lastName', 'email', 'title', 'source']);
     // Another header, another workspace, another object: nothing remembered.
     expect((await preview(s, 'Who,Reach me at\r\nX,x@example.com\r\n')).savedMapping).toBe(false);
     expect((await preview(await signUp(), later)).savedMapping).toBe(false);

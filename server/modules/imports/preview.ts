@@ -61,7 +61,18 @@ function valuesOf(c: Record<string, unknown>): Record<string, string> {
 
 /** The fields a mapping fills, in column order, as a preview table's columns. */
 const fieldsOf = (m: Mapping) => [
-  ...new Set(m.columns.map((c) => (c.target.kind === 'email' ? 'email' : c.target.kind === 'phone' ? 'phone' : c.field))),
+  ...new Set(
+    m.columns.flatMap((c) =>
+      c.target.kind === 'email'
+        ? ['email']
+        : c.target.kind === 'phone'
+          ? ['phone']
+          : // A contact's full name is split into first and last name: the preview shows what is stored.
+            m.object === 'contact' && c.field === 'name'
+            ? ['firstName', 'lastName']
+            : [c.field],
+    ),
+  ),
 ];
 
 /** Drops the parts of a remembered mapping that no longer fit (a custom field deleted since, a column past the file's). */

@@ -568,6 +568,8 @@ export const de: Messages = {
     cancel: 'Import abbrechen',
     cancelling: 'Wird nach den laufenden Zeilen abgebrochen …',
     finished: { completed: 'Import abgeschlossen', failed: 'Import fehlgeschlagen', cancelled: 'Import abgebrochen' },
+    summaryCancelled:
+      'Der Import wurde nach {{rows}} von {{total}} Zeilen beendet; diese Zeilen bleiben importiert, die übrigen wurden nicht gelesen.',
     summaryText: '{{rows}} Zeilen gelesen.',
     counts: {
       created: 'Angelegt',

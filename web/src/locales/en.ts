@@ -557,6 +557,7 @@ export const en = {
     cancel: 'Cancel import',
     cancelling: 'Cancelling after the rows under way…',
     finished: { completed: 'Import finished', failed: 'Import failed', cancelled: 'Import cancelled' },
+    summaryCancelled: 'The import stopped after {{rows}} of {{total}} rows; those rows stay imported, the others were not read.',
     summaryText: '{{rows}} rows read.',
     counts: { created: 'Created', updated: 'Updated', skipped: 'Skipped (duplicates)', warned: 'With warnings', rejected: 'Not imported' },
     companiesCreated_one: '{{count}} company was created for the contacts.',

@@ -28,8 +28,13 @@ function Summary({ imp }: { imp: Import }) {
       <Alert
         color={imp.status === 'completed' ? 'green' : imp.status === 'failed' ? 'red' : 'yellow'}
         title={t(`imports.finished.${imp.status}`)}
+        // The light variants' coloured titles are too faint on their backgrounds (yellow: 2.7:1).
+        styles={{ title: { color: 'var(--mantine-color-text)' } }}
       >
-        {imp.failure ?? t('imports.summaryText', { rows: c.rows.toLocaleString() })}
+        {imp.failure ??
+          (imp.status === 'cancelled'
+            ? t('imports.summaryCancelled', { rows: c.rows.toLocaleString(), total: (imp.totalRows ?? c.rows).toLocaleString() })
+            : t('imports.summaryText', { rows: c.rows.toLocaleString() }))}
       </Alert>
       <SimpleGrid cols={{ base: 2, sm: 5 }}>
         <Count label={t('imports.counts.created')} value={c.created} testId="count-created" />
