@@ -9,8 +9,14 @@ export const MAX_IMPORT_ERRORS = 100;
 export const MAX_IMPORT_ROWS = 1_000_000;
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
-/** An import is queued, then running (a batch of rows per transaction), then completed or failed. */
-export const importStatuses = ['queued', 'running', 'completed', 'failed'] as const;
+/**
+ * An import is queued, then running (a batch of rows per transaction), then completed or failed; a
+ * cancelled one is `cancelling` until its job stops at the next batch, then `cancelled` (the rows of
+ * the batches already written stay).
+ */
+export const importStatuses = ['queued', 'running', 'completed', 'failed', 'cancelling', 'cancelled'] as const;
+/** The statuses an import ends in. */
+export const finishedImportStatuses = ['completed', 'failed', 'cancelled'] as const;
 export const ImportStatus = Type.Enum(importStatuses);
 
 /** The objects a file can be imported as: `POST /imports/contacts`, `POST /imports/companies`. */
@@ -74,6 +80,13 @@ export const ImportQuery = Type.Object(
           'The country national phone numbers of the file are read in (ISO 3166 code, e.g. `US`). Default: the workspace’s country.',
       }),
     ),
+    mapping: Type.Optional(
+      Type.String({
+        maxLength: 20_000,
+        description:
+          'Changes to the suggested mapping, as JSON (`ImportMappingChoice`): `{"columns":[{"index":2,"field":"email:home"},{"index":3,"field":"skip"},{"index":4,"newField":{"label":"Tier","type":"text"}}],"constants":[{"field":"source","value":"Fair 2026"}]}`. Columns not named keep their suggestion. A new field is created (admins only) when the import starts. When the import completes, the mapping is remembered for files with the same header.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -81,6 +94,52 @@ export type ImportQuery = Static<typeof ImportQuery>;
 /** The options of a contact import (the same as every import's). */
 export const ImportContactsQuery = ImportQuery;
 export type ImportContactsQuery = ImportQuery;
+
+/** The types a custom field made from a column may take (those a cell of text can fill). */
+export const importNewFieldTypes = ['text', 'longText', 'number', 'date', 'boolean', 'email', 'phone', 'url'] as const;
+
+/** One column mapped by hand: to a field, skipped, or to a custom field made from it. */
+export const ImportColumnChoice = Type.Object(
+  {
+    index: Type.Integer({ minimum: 0, maximum: 999, description: 'The column, by position (0 is the first)' }),
+    field: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: 'The field it fills (`firstName`, `email:home`, `phone:mobile`, `custom.<key>` …); `skip` leaves the column out',
+      }),
+    ),
+    newField: Type.Optional(
+      Type.Object(
+        {
+          label: Type.String({ minLength: 1, maxLength: 100 }),
+          key: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' })),
+          type: Type.Enum(importNewFieldTypes),
+        },
+        { additionalProperties: false, description: 'Make a custom field from this column (admins only); the import fills it' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ImportColumnChoice = Static<typeof ImportColumnChoice>;
+
+/** A mapping chosen by hand: changes to the suggested one, and fields given one value for every row. */
+export const ImportMappingChoice = Type.Object(
+  {
+    columns: Type.Optional(Type.Array(ImportColumnChoice, { maxItems: 1000 })),
+    constants: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { field: Type.String({ minLength: 1, maxLength: 100 }), value: Type.String({ minLength: 1, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+        { maxItems: 50 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ImportMappingChoice = Static<typeof ImportMappingChoice>;
 
 /** Why one data row was not imported. `row` is the row as a spreadsheet numbers it: a header is row 1. */
 export const ImportRowError = Type.Object({
@@ -175,3 +234,54 @@ export const ImportListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ImportListQuery = Static<typeof ImportListQuery>;
+
+/** `POST /imports/preview`: how a file is read, and its first rows as they would be imported. */
+export const ImportPreviewQuery = Type.Object(
+  {
+    object: Type.Enum(importObjects, { description: 'What the rows become' }),
+    encoding: ImportQuery.properties.encoding,
+    delimiter: ImportQuery.properties.delimiter,
+    header: ImportQuery.properties.header,
+    country: ImportQuery.properties.country,
+    mapping: ImportQuery.properties.mapping,
+    partial: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'The body is the beginning of a larger file (the web app sends its first MiB): a cut last line is left out',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ImportPreviewQuery = Static<typeof ImportPreviewQuery>;
+
+export const ImportPreviewColumn = Type.Object({
+  index: Type.Integer(),
+  header: Type.String({ description: 'As the file names it ("Column 3" without a header row)' }),
+  suggested: Nullable(Type.String({ description: 'The field suggested from its name or values' })),
+  field: Nullable(Type.String({ description: 'The field it fills with the mapping given (null: left out)' })),
+  qualifies: Nullable(Type.String({ description: 'A column that labels another: `email.label`, `phone.label`, `phone.country`' })),
+  samples: Type.Array(Type.String(), { description: 'Its first non-empty values' }),
+});
+
+export const ImportPreviewRow = Type.Object({
+  row: Type.Integer({ description: 'As a spreadsheet numbers it (a header is row 1)' }),
+  status: Type.Enum(['ok', 'warning', 'error']),
+  values: Type.Record(Type.String(), Type.String(), { description: 'What the record gets, by field' }),
+  warnings: Type.Array(ImportRowWarning),
+  errors: Type.Array(ImportRowError),
+});
+
+export const ImportPreview = Type.Object({
+  object: Type.Enum(importObjects),
+  file: ImportFileInfo,
+  columns: Type.Array(ImportPreviewColumn),
+  /** The fields the file's columns (and constants) fill, in the order a preview table shows them. */
+  fields: Type.Array(Type.String()),
+  mapping: ImportMappingChoice,
+  savedMapping: Type.Boolean({ description: 'Whether `mapping` was remembered from an earlier import of a file with this header' }),
+  customFields: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), type: Type.String() })),
+  problem: Nullable(Type.String({ description: 'Why the file cannot be imported with this mapping (e.g. no name or email column)' })),
+  rows: Type.Array(ImportPreviewRow),
+});
+export type ImportPreview = Static<typeof ImportPreview>;

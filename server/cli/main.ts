@@ -11,6 +11,10 @@ const usage = `rapport — the Rapport CRM
   rapport seed [--size N]       create a demo workspace (demo@rapport.local / rapport-demo-2026)
   rapport create-user --email E --password P [--name N] [--workspace W]
                                 create a workspace and its owner (prints the ids)
+  rapport import <file> --object contacts|companies [--workspace W] [--dedupe skip|update|none]
+                 [--mapping mapping.json] [--as EMAIL] [--encoding E] [--delimiter comma|semicolon|tab|pipe]
+                 [--no-header] [--country US]
+                                import a CSV file (progress, then a summary; Ctrl-C cancels)
 
 The database is the embedded one in ./data unless DATABASE_URL=postgres://… is set.
 Other settings: PORT, HOST, RAPPORT_BASE_URL, RAPPORT_DATA_DIR, LOG_LEVEL, RAPPORT_JOB_CONCURRENCY.`;
@@ -66,6 +70,50 @@ async function main() {
         console.log(`created workspace ${out.workspaceId} with owner ${values.email} (member ${out.memberId})`);
       } finally {
         await db.close();
+      }
+      return;
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          object: { type: 'string' },
+          workspace: { type: 'string' },
+          dedupe: { type: 'string' },
+          mapping: { type: 'string' },
+          as: { type: 'string' },
+          encoding: { type: 'string' },
+          delimiter: { type: 'string' },
+          header: { type: 'boolean' },
+          'no-header': { type: 'boolean' },
+          country: { type: 'string' },
+        },
+      });
+      const { importCommand, UsageError } = await import('./import.ts');
+      (await import('../modules/registry.ts')).wireRecordEngine();
+      try {
+        if (positionals.length !== 1 || !values.object) throw new UsageError('usage: rapport import <file> --object contacts|companies');
+        const result = await importCommand(config, {
+          file: positionals[0],
+          object: values.object,
+          workspace: values.workspace,
+          dedupe: values.dedupe,
+          mapping: values.mapping,
+          as: values.as,
+          encoding: values.encoding,
+          delimiter: values.delimiter,
+          header: values['no-header'] ? false : values.header,
+          country: values.country,
+        });
+        if (result.status !== 'completed') process.exitCode = 1;
+      } catch (e) {
+        if (e instanceof UsageError) {
+          console.error(`rapport import: ${e.message}`);
+          process.exitCode = 2;
+          return;
+        }
+        throw e;
       }
       return;
     }

@@ -23,6 +23,7 @@ const Reports = lazy(() => import('./features/reports/ReportsPage.tsx'));
 const Settings = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const Trash = lazy(() => import('./features/trash/TrashPage.tsx'));
 const Automation = lazy(() => import('./features/automation/AutomationPage.tsx'));
+const ImportPage = lazy(() => import('./features/imports/ImportPage.tsx'));
 const NotFound = lazy(() => import('./ui/NotFound.tsx'));
 
 const objectPaths = { contacts: 'contact', companies: 'company', deals: 'deal', leads: 'lead', tasks: 'task' } as const;
@@ -68,6 +69,7 @@ function SignedInRoutes({ path }: { path: string }) {
   if (path.startsWith('/settings')) return <Settings />;
   if (path === '/trash') return <Trash />;
   if (path === '/automation' || path.startsWith('/automation/')) return <Automation />;
+  if (path === '/import') return <ImportPage />;
   const list = match('/:object', path);
   if (list && list.object in objectPaths) return <ListPage key={list.object} type={objectPaths[list.object as ObjectPath]} />;
   const own = match('/o/:key', path);

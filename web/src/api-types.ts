@@ -25441,6 +25441,8 @@ export interface paths {
                     columns?: string;
                     /** @description The country national phone numbers of the file are read in (ISO 3166 code, e.g. `US`). Default: the workspace’s country. */
                     country?: string;
+                    /** @description Changes to the suggested mapping, as JSON (`ImportMappingChoice`): `{"columns":[{"index":2,"field":"email:home"},{"index":3,"field":"skip"},{"index":4,"newField":{"label":"Tier","type":"text"}}],"constants":[{"field":"source","value":"Fair 2026"}]}`. Columns not named keep their suggestion. A new field is created (admins only) when the import starts. When the import completes, the mapping is remembered for files with the same header. */
+                    mapping?: string;
                 };
                 header?: never;
                 path?: never;
@@ -25466,7 +25468,7 @@ export interface paths {
                             objectType: "contact" | "company";
                             dryRun: boolean;
                             /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed";
+                            status: "queued" | "running" | "completed" | "failed" | "cancelling" | "cancelled";
                             totalRows: number | null;
                             rows: number;
                             created: number;
@@ -25526,7 +25528,7 @@ export interface paths {
                             objectType: "contact" | "company";
                             dryRun: boolean;
                             /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed";
+                            status: "queued" | "running" | "completed" | "failed" | "cancelling" | "cancelled";
                             totalRows: number | null;
                             rows: number;
                             created: number;
@@ -25586,7 +25588,7 @@ export interface paths {
                             objectType: "contact" | "company";
                             dryRun: boolean;
                             /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed";
+                            status: "queued" | "running" | "completed" | "failed" | "cancelling" | "cancelled";
                             totalRows: number | null;
                             rows: number;
                             created: number;
@@ -25901,6 +25903,8 @@ export interface paths {
                     columns?: string;
                     /** @description The country national phone numbers of the file are read in (ISO 3166 code, e.g. `US`). Default: the workspace’s country. */
                     country?: string;
+                    /** @description Changes to the suggested mapping, as JSON (`ImportMappingChoice`): `{"columns":[{"index":2,"field":"email:home"},{"index":3,"field":"skip"},{"index":4,"newField":{"label":"Tier","type":"text"}}],"constants":[{"field":"source","value":"Fair 2026"}]}`. Columns not named keep their suggestion. A new field is created (admins only) when the import starts. When the import completes, the mapping is remembered for files with the same header. */
+                    mapping?: string;
                 };
                 header?: never;
                 path?: never;
@@ -25926,7 +25930,7 @@ export interface paths {
                             objectType: "contact" | "company";
                             dryRun: boolean;
                             /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed";
+                            status: "queued" | "running" | "completed" | "failed" | "cancelling" | "cancelled";
                             totalRows: number | null;
                             rows: number;
                             created: number;
@@ -25986,7 +25990,7 @@ export interface paths {
                             objectType: "contact" | "company";
                             dryRun: boolean;
                             /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed";
+                            status: "queued" | "running" | "completed" | "failed" | "cancelling" | "cancelled";
                             totalRows: number | null;
                             rows: number;
                             created: number;
@@ -26046,7 +26050,7 @@ export interface paths {
                             objectType: "contact" | "company";
                             dryRun: boolean;
                             /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed";
+                            status: "queued" | "running" | "completed" | "failed" | "cancelling" | "cancelled";
                             totalRows: number | null;
                             rows: number;
                             created: number;
@@ -26325,6 +26329,851 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an import: how the file is read and mapped, and its first rows as they would be imported
+         * @description The body is the CSV file, or its beginning with `partial=true` (a cut last line is left out). Nothing is written. The answer names the encoding, delimiter and header found (each can be set as for an import), every column with the field suggested for it, the field it fills with `mapping` and its first values, and the first 20 rows with what each record would get and every warning and error. Without `mapping`, one remembered from an earlier import of a file with the same header is used (`savedMapping`). A mapping that fills no field a record needs is reported in `problem`.
+         */
+        post: {
+            parameters: {
+                query: {
+                    /** @description What the rows become */
+                    object: "contact" | "company";
+                    /** @description The file’s character encoding (`UTF-8`, `UTF-16LE`, `windows-1252`, `ISO-8859-2`, `Shift_JIS`, `GB18030`, `Big5`, `EUC-KR` …). Default: detected (a byte order mark, else the bytes), and reported in `file.encoding`. */
+                    encoding?: string;
+                    /** @description The field delimiter. Default: detected from the first lines, and reported in `file.delimiter`. */
+                    delimiter?: "comma" | "semicolon" | "tab" | "pipe";
+                    /** @description Whether the first row names the columns. Default: detected (a first row holding an email address or a phone number is data). Without a header, columns are mapped by what they hold, or by `columns`. */
+                    header?: boolean;
+                    /** @description The country national phone numbers of the file are read in (ISO 3166 code, e.g. `US`). Default: the workspace’s country. */
+                    country?: string;
+                    /** @description Changes to the suggested mapping, as JSON (`ImportMappingChoice`): `{"columns":[{"index":2,"field":"email:home"},{"index":3,"field":"skip"},{"index":4,"newField":{"label":"Tier","type":"text"}}],"constants":[{"field":"source","value":"Fair 2026"}]}`. Columns not named keep their suggestion. A new field is created (admins only) when the import starts. When the import completes, the mapping is remembered for files with the same header. */
+                    mapping?: string;
+                    /** @description The body is the beginning of a larger file (the web app sends its first MiB): a cut last line is left out */
+                    partial?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The CSV file */
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            object: "contact" | "company";
+                            file: {
+                                /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                encoding: string;
+                                /** @enum {unknown} */
+                                delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                /** @description Whether the first row named the columns */
+                                header: boolean;
+                            };
+                            columns: {
+                                index: number;
+                                /** @description As the file names it ("Column 3" without a header row) */
+                                header: string;
+                                /** @description The field suggested from its name or values */
+                                suggested: string | null;
+                                /** @description The field it fills with the mapping given (null: left out) */
+                                field: string | null;
+                                /** @description A column that labels another: `email.label`, `phone.label`, `phone.country` */
+                                qualifies: string | null;
+                                /** @description Its first non-empty values */
+                                samples: string[];
+                            }[];
+                            fields: string[];
+                            mapping: {
+                                columns?: {
+                                    /** @description The column, by position (0 is the first) */
+                                    index: number;
+                                    /** @description The field it fills (`firstName`, `email:home`, `phone:mobile`, `custom.<key>` …); `skip` leaves the column out */
+                                    field?: string;
+                                    /** @description Make a custom field from this column (admins only); the import fills it */
+                                    newField?: {
+                                        label: string;
+                                        key?: string;
+                                        /** @enum {unknown} */
+                                        type: "text" | "longText" | "number" | "date" | "boolean" | "email" | "phone" | "url";
+                                    };
+                                }[];
+                                constants?: {
+                                    field: string;
+                                    value: string;
+                                }[];
+                            };
+                            /** @description Whether `mapping` was remembered from an earlier import of a file with this header */
+                            savedMapping: boolean;
+                            customFields: {
+                                key: string;
+                                label: string;
+                                type: string;
+                            }[];
+                            /** @description Why the file cannot be imported with this mapping (e.g. no name or email column) */
+                            problem: string | null;
+                            rows: {
+                                /** @description As a spreadsheet numbers it (a header is row 1) */
+                                row: number;
+                                /** @enum {unknown} */
+                                status: "ok" | "warning" | "error";
+                                /** @description What the record gets, by field */
+                                values: {
+                                    [key: string]: string;
+                                };
+                                warnings: {
+                                    row: number;
+                                    /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                    field: string;
+                                    /** @description The column of the file, as its header reads */
+                                    column: string | null;
+                                    /** @description The cell as the file has it (cut at 200 characters) */
+                                    value: string;
+                                    /** @description What was done with the value and why */
+                                    message: string;
+                                }[];
+                                errors: {
+                                    row: number;
+                                    /** @description The field: `email`, `lastName`, `custom.<key>` … */
+                                    field: string;
+                                    /** @description The column of the file, as its header reads */
+                                    column: string | null;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an import
+         * @description A queued import is cancelled at once; a running one becomes `cancelling` and stops before its next batch of rows, then `cancelled`. The rows already written stay, and its counts say how many. 409 when the import has finished.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            objectType: string;
+                            fileName: string | null;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "completed" | "failed" | "cancelling" | "cancelled";
+                            /** @enum {unknown} */
+                            dedupe: "skip" | "update" | "none";
+                            counts: {
+                                rows: number;
+                                created: number;
+                                updated: number;
+                                duplicates: number;
+                                rejected: number;
+                                warned: number;
+                                companiesCreated: number;
+                            };
+                            errors: {
+                                row: number;
+                                /** @description The field: `email`, `lastName`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            warnings: {
+                                row: number;
+                                /** @description The field: `email`, `phone`, `custom.<key>` … */
+                                field: string;
+                                /** @description The column of the file, as its header reads */
+                                column: string | null;
+                                /** @description The cell as the file has it (cut at 200 characters) */
+                                value: string;
+                                /** @description What was done with the value and why */
+                                message: string;
+                            }[];
+                            file: {
+                                /** @description The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` … */
+                                encoding: string;
+                                /** @enum {unknown} */
+                                delimiter: "comma" | "semicolon" | "tab" | "pipe";
+                                /** @description Whether the first row named the columns */
+                                header: boolean;
+                            } | null;
+                            /** @description Each used column (by header) and the field it fills: `firstName`, `email`, `company`, `companyDomain`, `custom.<key>` …; a column that labels another reads `email.label` or `phone.label` */
+                            columns: {
+                                [key: string]: string;
+                            };
+                            /** @description Columns no field was found for */
+                            ignoredColumns: string[];
+                            totalRows: number | null;
+                            /** @description Why the import failed, when that was not one row’s fault */
+                            failure: string | null;
+                            /** @description The request that wrote it; its history rows carry the same id */
+                            requestId: string | null;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rows and cells of an import that were not imported, and why, as CSV
+         * @description One line per refused row (with its cells as the file had them, under the file’s own column names) and per cell left out or kept as typed: row, what happened, column, field, value, reason. Every one, not only the first 100 the import lists.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (UTF-8 with a byte order mark, so spreadsheets read it right) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                            instance: string;
+                            requestId: string;
+                            errors?: {
+                                field: string;
+                                code: string;
+                                message: string;
+                                /** @description What a client needs to word the error itself, in its own language: limit, format, type, allowedValues */
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -26359,7 +27208,7 @@ export interface paths {
                                 objectType: string;
                                 fileName: string | null;
                                 /** @enum {unknown} */
-                                status: "queued" | "running" | "completed" | "failed";
+                                status: "queued" | "running" | "completed" | "failed" | "cancelling" | "cancelled";
                                 /** @enum {unknown} */
                                 dedupe: "skip" | "update" | "none";
                                 counts: {
@@ -26629,7 +27478,7 @@ export interface paths {
                             objectType: string;
                             fileName: string | null;
                             /** @enum {unknown} */
-                            status: "queued" | "running" | "completed" | "failed";
+                            status: "queued" | "running" | "completed" | "failed" | "cancelling" | "cancelled";
                             /** @enum {unknown} */
                             dedupe: "skip" | "update" | "none";
                             counts: {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
@@ -52,4 +52,24 @@ export async function memberTimeZone(conn: Conn, ctx: Ctx, memberId: string) {
     .from(members)
     .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, memberId)));
   return m?.timeZone ?? null;
+}
+
+/**
+ * The member a command-line process acts as: the enabled member with this email, or the
+ * workspace's owner. Null when there is none.
+ */
+export async function actingMember(conn: Conn, workspaceId: string, email?: string) {
+  const [m] = await conn
+    .select({ id: members.id, role: members.role, email: members.email })
+    .from(members)
+    .where(
+      and(
+        eq(members.workspaceId, workspaceId),
+        isNull(members.disabledAt),
+        email ? sql`lower(${members.email}) = lower(${email})` : eq(members.role, 'owner'),
+      ),
+    )
+    .orderBy(asc(members.createdAt))
+    .limit(1);
+  return m ?? null;
 }

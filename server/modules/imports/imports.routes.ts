@@ -1,13 +1,24 @@
 import type { FastifyRequest } from 'fastify';
 import { IdParams, Page, Problem } from '../../../contract/common.ts';
-import { Import, ImportListQuery, type ImportObject, ImportQuery, ImportResult, MAX_IMPORT_BYTES } from '../../../contract/imports.ts';
+import {
+  Import,
+  ImportListQuery,
+  type ImportObject,
+  ImportPreview,
+  ImportPreviewQuery,
+  ImportQuery,
+  ImportResult,
+  MAX_IMPORT_BYTES,
+} from '../../../contract/imports.ts';
 import { AppError } from '../../http/errors.ts';
 import type { App } from '../../http/typed-app.ts';
 import { validatorCompiler } from '../../http/validation.ts';
 import { wakeWorkers } from '../../jobs/queue.ts';
 import { errorResponses } from '../../records/routes.ts';
 import { isEncoding } from './encoding.ts';
-import { dryRunImport, getImport, listImports, startImport, toImportResult, waitForImport } from './imports.service.ts';
+import { errorsCsv } from './errors-csv.ts';
+import { cancelImport, dryRunImport, getImport, listImports, startImport, toImportResult, waitForImport } from './imports.service.ts';
+import { previewImport } from './preview.ts';
 
 const csvTypes = ['text/csv', 'application/csv', 'text/tab-separated-values', 'text/plain'];
 
@@ -89,16 +100,75 @@ export async function importRoutes(app: App) {
           header: q.header,
           columns: q.columns,
           country: q.country,
+          mapping: q.mapping,
         } as const;
         if (input.dryRun) return reply.status(200).send(await dryRunImport(app.db, req.ctx, file, input));
         const id = await startImport(app.db, req.ctx, file, input, app.database.kind);
         wakeWorkers();
         const row = await waitForImport(app.db, req.ctx, id, (q.wait ?? 30) * 1000);
         reply.header('location', `/api/v1/imports/${id}`);
-        return reply.status(row.status === 'completed' || row.status === 'failed' ? 201 : 202).send(toImportResult(row));
+        const finished = row.status === 'completed' || row.status === 'failed' || row.status === 'cancelled';
+        return reply.status(finished ? 201 : 202).send(toImportResult(row));
       },
     });
   }
+
+  app.post('/imports/preview', {
+    config: { permission: 'write' },
+    bodyLimit: MAX_IMPORT_BYTES,
+    onRequest: requireCsv,
+    validatorCompiler: (route) => (route.httpPart === 'body' ? () => true : validatorCompiler(route)),
+    schema: {
+      tags: ['Imports'],
+      summary: 'Preview an import: how the file is read and mapped, and its first rows as they would be imported',
+      description:
+        'The body is the CSV file, or its beginning with `partial=true` (a cut last line is left out). Nothing is written. The answer names the encoding, delimiter and header found (each can be set as for an import), every column with the field suggested for it, the field it fills with `mapping` and its first values, and the first 20 rows with what each record would get and every warning and error. Without `mapping`, one remembered from an earlier import of a file with the same header is used (`savedMapping`). A mapping that fills no field a record needs is reported in `problem`.',
+      consumes: ['text/csv'],
+      body: { type: 'string', format: 'binary', description: 'The CSV file' },
+      querystring: ImportPreviewQuery,
+      response: { 200: ImportPreview, 413: Problem, 415: Problem, ...errorResponses },
+    },
+    handler: async (req) => {
+      const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      return previewImport(app.db, req.ctx, file, { ...req.query, encoding: req.query.encoding ?? charsetOf(req) });
+    },
+  });
+
+  app.post('/imports/:id/cancel', {
+    config: { permission: 'write' },
+    schema: {
+      tags: ['Imports'],
+      summary: 'Cancel an import',
+      description:
+        'A queued import is cancelled at once; a running one becomes `cancelling` and stops before its next batch of rows, then `cancelled`. The rows already written stay, and its counts say how many. 409 when the import has finished.',
+      params: IdParams,
+      response: { 200: Import, ...errorResponses },
+    },
+    handler: async (req) => cancelImport(app.db, req.ctx, req.params.id),
+  });
+
+  app.get('/imports/:id/errors.csv', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Imports'],
+      summary: 'The rows and cells of an import that were not imported, and why, as CSV',
+      description:
+        'One line per refused row (with its cells as the file had them, under the file’s own column names) and per cell left out or kept as typed: row, what happened, column, field, value, reason. Every one, not only the first 100 the import lists.',
+      params: IdParams,
+      produces: ['text/csv'],
+      response: {
+        200: { type: 'string', description: 'CSV (UTF-8 with a byte order mark, so spreadsheets read it right)' },
+        ...errorResponses,
+      },
+    },
+    handler: async (req, reply) => {
+      const { name, csv } = await errorsCsv(app.db, req.ctx, req.params.id);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .send(csv);
+    },
+  });
 
   app.get('/imports', {
     config: { permission: 'read' },

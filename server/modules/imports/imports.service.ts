@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type {
   DedupeMode,
@@ -12,20 +12,21 @@ import type {
 } from '../../../contract/imports.ts';
 import type { Conn, Database, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
-import { badRequest, notFound } from '../../http/errors.ts';
+import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import type { CustomDef } from '../fields/custom-values.ts';
 import { customDefs } from '../fields/fields.service.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
+import { createFields, type NewField, parseChoice, resolveChoice, saveChoice, storedChoice } from './choice.ts';
 import { CompanyImport } from './company-import.ts';
 import { type CompanyCandidate, companyRowReader } from './company-rows.ts';
 import { ContactImport } from './contact-import.ts';
 import { type CsvOptions, type CsvRow, openCsv } from './csv.ts';
 import { decodeFile, isEncoding } from './encoding.ts';
 import { importCompaniesJob, importContactsJob } from './imports.jobs.ts';
-import { importFiles, imports, type StoredMapping } from './imports.table.ts';
-import { type Mapping, mapColumns } from './mapping.ts';
+import { importFiles, importIssues, imports, type StoredMapping } from './imports.table.ts';
+import { headerSignature, type Mapping, mapColumns, type ResolvedChoice } from './mapping.ts';
 import { emptyCounts, type Results } from './results.ts';
 import { type Candidate, rowReader } from './rows.ts';
 
@@ -41,6 +42,8 @@ export interface ImportInput {
   /** Fields by column position, comma-separated (`columns=`). */
   columns?: string;
   country?: string;
+  /** Changes to the suggested mapping, as the `mapping` query parameter's JSON. */
+  mapping?: string;
 }
 
 /**
@@ -59,6 +62,10 @@ interface Reading {
   csv: CsvOptions;
   positions?: string[];
   country: string | null;
+  /** The mapping chosen by hand, new fields already named as the `custom.<key>` they become. */
+  choice?: ResolvedChoice;
+  /** Custom fields the choice makes, not created yet (a preview, or an import before it starts). */
+  newDefs?: CustomDef[];
 }
 
 /** A row reader and an importer of one object, behind one shape. */
@@ -95,10 +102,10 @@ const positionsOf = (columns: string | undefined) => (columns === undefined ? un
  * Reads a file's header and first rows and maps its columns: everything that can refuse a file at
  * once (encoding, CSV syntax, no usable column). Returns the mapping and how the file was read.
  */
-async function prepare(conn: Conn, ctx: Ctx, utf8: Buffer, reading: Reading) {
+export async function prepare(conn: Conn, ctx: Ctx, utf8: Buffer, reading: Reading, check = true) {
   const csv = await openCsv(utf8, reading.csv);
   try {
-    const defs = await customDefs(conn, ctx, reading.object);
+    const defs = [...(await customDefs(conn, ctx, reading.object)), ...(reading.newDefs ?? [])];
     const mapping = mapColumns({
       object: reading.object,
       header: csv.header,
@@ -106,6 +113,8 @@ async function prepare(conn: Conn, ctx: Ctx, utf8: Buffer, reading: Reading) {
       sample: csv.sample,
       defs,
       positions: reading.positions,
+      choice: reading.choice,
+      check,
     });
     return { defs, mapping, csv };
   } catch (e) {
@@ -114,13 +123,20 @@ async function prepare(conn: Conn, ctx: Ctx, utf8: Buffer, reading: Reading) {
   }
 }
 
+/** A row with the mapping's constant values in the cells past the file's columns, where the reader looks for them. */
+export const withConstants = (r: CsvRow, mapping: Mapping) => {
+  for (const k of mapping.constants) r.cells[k.index] = k.value;
+  return r;
+};
+
 /** Reads the rows of a file, checks each and hands the good ones to `visit`, a batch at a time, in file order. */
 async function eachBatch(
   utf8: Buffer,
   reading: Reading,
+  mapping: Mapping,
   size: number,
   read: (r: CsvRow, errors: ImportRowError[]) => unknown,
-  visit: (batch: { candidates: unknown[]; errors: ImportRowError[]; rejected: number; index: number }) => Promise<void>,
+  visit: (batch: { candidates: unknown[]; errors: ImportRowError[]; rejected: number; index: number; rows: CsvRow[] }) => Promise<void>,
 ) {
   const csv = await openCsv(utf8, reading.csv);
   try {
@@ -129,18 +145,22 @@ async function eachBatch(
       const errors: ImportRowError[] = [];
       const candidates: unknown[] = [];
       for (const r of batch) {
-        const c = read(r, errors);
+        const c = read(mapping.constants.length ? withConstants(r, mapping) : r, errors);
         if (c) candidates.push(c);
       }
-      await visit({ candidates, errors, rejected: batch.length - candidates.length, index: index++ });
+      await visit({ candidates, errors, rejected: batch.length - candidates.length, index: index++, rows: batch });
     }
   } finally {
     await csv.close();
   }
 }
 
-/** Checks the options of a request that the schema cannot: the encoding's name, the owner. */
-async function readingOf(conn: Conn, ctx: Ctx, input: ImportInput): Promise<Reading> {
+/** Checks the options of a request that the schema cannot: the encoding's name, the owner, the mapping chosen. */
+export async function readingOf(
+  conn: Conn,
+  ctx: Ctx,
+  input: Omit<ImportInput, 'dedupe' | 'dryRun'>,
+): Promise<Reading & { newFields: NewField[] }> {
   if (input.encoding !== undefined && !isEncoding(input.encoding)) {
     throw badRequest(
       'query.encoding',
@@ -149,15 +169,21 @@ async function readingOf(conn: Conn, ctx: Ctx, input: ImportInput): Promise<Read
     );
   }
   await assertMembers(conn, ctx, [{ field: 'query.ownerId', id: input.ownerId ?? ctx.memberId }]);
+  const choice = parseChoice(input.mapping);
+  const defs = choice?.columns?.some((c) => c.newField) ? await customDefs(conn, ctx, input.object) : [];
+  const { resolved, created } = resolveChoice(choice, defs);
   return {
     object: input.object,
     csv: { delimiter: input.delimiter, header: input.header },
     positions: positionsOf(input.columns),
     country: input.country ?? (await workspaceCountry(conn, ctx)),
+    choice: resolved,
+    newDefs: created.map((f) => ({ ...f, options: null, required: false })),
+    newFields: created,
   };
 }
 
-const fileInfo = (encoding: string, csv: { delimiter: ImportDelimiter; hasHeader: boolean }): ImportFileInfo => ({
+export const fileInfo = (encoding: string, csv: { delimiter: ImportDelimiter; hasHeader: boolean }): ImportFileInfo => ({
   encoding,
   delimiter: csv.delimiter,
   header: csv.hasHeader,
@@ -174,7 +200,9 @@ export async function dryRunImport(db: Db, ctx: Ctx, file: Buffer, input: Import
   const { defs, mapping, csv } = await prepare(db, ctx, decoded.utf8, reading);
   await csv.close();
   const { importer, read } = importerOf(ctx, reading, { dedupe: input.dedupe, ownerId, dryRun: true, defs, mapping });
-  await eachBatch(decoded.utf8, reading, 5000, read, ({ candidates, errors, rejected }) => importer.add(db, candidates, errors, rejected));
+  await eachBatch(decoded.utf8, reading, mapping, 5000, read, ({ candidates, errors, rejected }) =>
+    importer.add(db, candidates, errors, rejected),
+  );
   const { counts, errors, warnings } = importer.results;
   return {
     importId: null,
@@ -214,9 +242,14 @@ export async function startImport(db: Db, ctx: Ctx, file: Buffer, input: ImportI
     file: fileInfo(decoded.encoding, csv),
     positions: reading.positions,
     country: reading.country,
+    header: csv.header,
+    ...(reading.choice ? { choice: storedChoice(reading.choice) } : {}),
+    ...(csv.hasHeader ? { signature: headerSignature(input.object, csv.header) } : {}),
   };
   const importId = uuidv7();
   await db.transaction(async (tx) => {
+    // The fields a column is to fill are made with the import, so a refused import leaves none behind.
+    await createFields(tx, ctx, input.object, reading.newFields);
     await tx.insert(imports).values({
       workspaceId: ctx.workspaceId,
       id: importId,
@@ -262,7 +295,7 @@ export async function runImport(
     .select()
     .from(imports)
     .where(and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId)));
-  if (!imp || imp.status === 'completed' || imp.status === 'failed') return;
+  if (!imp || imp.status === 'completed' || imp.status === 'failed' || imp.status === 'cancelled') return;
   const [stored] = await db
     .select({ content: importFiles.content })
     .from(importFiles)
@@ -275,7 +308,14 @@ export async function runImport(
     requestId: imp.requestId,
   };
   const where = and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId));
-  await db.update(imports).set({ status: 'running' }).where(where);
+  if (imp.status === 'cancelling') return finishCancelled(db, workspaceId, importId);
+  // A cancel that came first (the import still queued) has the last word.
+  const started = await db
+    .update(imports)
+    .set({ status: 'running' })
+    .where(and(where, inArray(imports.status, ['queued', 'running'])))
+    .returning({ id: imports.id });
+  if (!started.length) return;
   // The stored text is UTF-8 whatever the file was sent in; it is read with the delimiter and header found at the start.
   const file = Buffer.from(stored.content, 'utf8');
   const object: ImportObject = imp.objectType === 'company' ? 'company' : 'contact';
@@ -285,6 +325,12 @@ export async function runImport(
     csv: info ? { delimiter: info.delimiter, header: info.header } : {},
     positions: imp.mapping.positions,
     country: imp.mapping.country === undefined ? await workspaceCountry(db, ctx) : imp.mapping.country,
+    choice: imp.mapping.choice
+      ? {
+          columns: (imp.mapping.choice.columns ?? []).map((c) => ({ index: c.index, field: c.field ?? 'skip' })),
+          constants: imp.mapping.choice.constants ?? [],
+        }
+      : undefined,
   };
   const { defs, mapping, csv } = await prepare(db, ctx, file, reading);
   await csv.close();
@@ -295,29 +341,56 @@ export async function runImport(
     { counts: imp.counts, errors: imp.errors, warnings: imp.warnings },
   );
   let stopped = false;
-  await eachBatch(file, reading, imp.batchRows, read, async ({ candidates, errors, rejected, index }) => {
+  let cancelled = false;
+  const width = csv.header.length;
+  await eachBatch(file, reading, mapping, imp.batchRows, read, async ({ candidates, errors, rejected, index, rows }) => {
     if (index < imp.batchesDone || stopped) return;
     if (signal.aborted) {
       stopped = true;
       return;
     }
     await db.transaction(async (tx) => {
+      // A cancel waits for the batch under way; the next one sees it and stops.
+      const [now] = await tx.select({ status: imports.status }).from(imports).where(where).for('update');
+      if (now?.status !== 'running') {
+        stopped = true;
+        cancelled = now?.status === 'cancelling';
+        return;
+      }
       await lockWorkspaceImports(tx, workspaceId);
       await importer.add(tx, candidates, errors, rejected);
-      const { counts, errors: kept, warnings } = importer.results;
+      const { counts, errors: kept, warnings, last } = importer.results;
       await tx
         .update(imports)
         .set({ counts, errors: kept, warnings, batchesDone: index + 1 })
         .where(where);
+      if (last.errors.length || last.warnings.length) {
+        const refused = new Set(last.errors.map((e) => e.row));
+        const cells: Record<string, string[]> = {};
+        for (const r of rows) if (refused.has(r.row)) cells[r.row] = r.cells.slice(0, width);
+        await tx.insert(importIssues).values({ workspaceId, importId, batch: index, errors: last.errors, warnings: last.warnings, cells });
+      }
     });
+    if (stopped) return;
     await report({ rows: importer.results.counts.rows, totalRows: imp.totalRows });
     // The next batch queues behind whatever requests arrived meanwhile.
     await new Promise((r) => setImmediate(r));
   });
+  if (cancelled) return finishCancelled(db, workspaceId, importId);
   if (stopped) return;
   await db.transaction(async (tx) => {
-    await tx.update(imports).set({ status: 'completed', finishedAt: sql`now()` }).where(where);
+    const done = await tx
+      .update(imports)
+      .set({ status: 'completed', finishedAt: sql`now()` })
+      .where(and(where, eq(imports.status, 'running')))
+      .returning({ id: imports.id });
+    // Cancelled after its last batch: it ends cancelled, with every row written.
+    if (!done.length) await tx.update(imports).set({ status: 'cancelled', finishedAt: sql`now()` }).where(where);
     await tx.delete(importFiles).where(and(eq(importFiles.workspaceId, workspaceId), eq(importFiles.importId, importId)));
+    const { choice, signature } = imp.mapping;
+    if (done.length && choice && signature && (choice.columns?.length || choice.constants?.length)) {
+      await saveChoice(tx, workspaceId, object, signature, choice);
+    }
   });
   // The embedded database has no autovacuum: without fresh statistics the next import's lookups
   // are planned for the tables as they were before this one (see bench/README.md).
@@ -325,6 +398,57 @@ export async function runImport(
     if (object === 'contact') await db.execute(sql`analyze contacts`);
     if (object === 'company' || importer.results.counts.companiesCreated) await db.execute(sql`analyze companies`);
   }
+}
+
+/** Ends a cancelled import: what its committed batches wrote stays; its file goes. */
+async function finishCancelled(db: Db, workspaceId: string, importId: string) {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(imports)
+      .set({ status: 'cancelled', finishedAt: sql`now()` })
+      .where(and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId)));
+    await tx.delete(importFiles).where(and(eq(importFiles.workspaceId, workspaceId), eq(importFiles.importId, importId)));
+  });
+}
+
+/**
+ * Cancels an import: a queued one at once; a running one is marked `cancelling` and its job stops
+ * before its next batch (the batches already written stay, and are counted).
+ */
+export async function cancelImport(db: Db, ctx: Ctx, id: string) {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ status: imports.status })
+      .from(imports)
+      .where(and(eq(imports.workspaceId, ctx.workspaceId), eq(imports.id, id)))
+      .for('update');
+    if (!row) throw notFound('Import');
+    if (row.status === 'completed' || row.status === 'failed' || row.status === 'cancelled') {
+      throw conflict(
+        'import_finished',
+        `The import has already ${row.status === 'cancelled' ? 'been cancelled' : row.status === 'failed' ? 'failed' : 'finished'}`,
+      );
+    }
+    const where = and(eq(imports.workspaceId, ctx.workspaceId), eq(imports.id, id));
+    if (row.status === 'queued') {
+      await tx.update(imports).set({ status: 'cancelled', finishedAt: sql`now()` }).where(where);
+      await tx.delete(importFiles).where(and(eq(importFiles.workspaceId, ctx.workspaceId), eq(importFiles.importId, id)));
+    } else {
+      await tx.update(imports).set({ status: 'cancelling' }).where(where);
+    }
+  });
+  return getImport(db, ctx, id);
+}
+
+/** Every issue of an import, batch by batch in file order, for the errors CSV. */
+export async function importIssuesOf(conn: Conn, ctx: Ctx, id: string) {
+  const imp = await importRow(conn, ctx, id);
+  const batches = await conn
+    .select({ errors: importIssues.errors, warnings: importIssues.warnings, cells: importIssues.cells })
+    .from(importIssues)
+    .where(and(eq(importIssues.workspaceId, ctx.workspaceId), eq(importIssues.importId, id)))
+    .orderBy(asc(importIssues.batch));
+  return { imp: toImport(imp), header: imp.mapping.header ?? [], batches };
 }
 
 /** Marks an import failed (its job gave up), keeping what its committed batches wrote. */
@@ -387,7 +511,7 @@ export async function waitForImport(db: Db, ctx: Ctx, id: string, ms: number) {
   const deadline = Date.now() + ms;
   for (;;) {
     const row = await importRow(db, ctx, id);
-    if (row.status === 'completed' || row.status === 'failed' || Date.now() >= deadline) return row;
+    if (row.status === 'completed' || row.status === 'failed' || row.status === 'cancelled' || Date.now() >= deadline) return row;
     await new Promise((r) => setTimeout(r, 50));
   }
 }

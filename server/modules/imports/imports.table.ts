@@ -2,12 +2,14 @@ import { foreignKey, integer, jsonb, pgTable, primaryKey, text, uuid } from 'dri
 import {
   type ImportCounts,
   type ImportFileInfo,
+  type ImportMappingChoice,
   type ImportRowError,
   type ImportRowWarning,
   importStatuses,
 } from '../../../contract/imports.ts';
 import { tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
+import { workspaces } from '../workspaces/workspaces.table.ts';
 
 /**
  * The column → field mapping used and the columns ignored, and what the job needs to read the
@@ -21,6 +23,12 @@ export interface StoredMapping {
   file?: ImportFileInfo;
   positions?: string[];
   country?: string | null;
+  /** The mapping chosen by hand (new fields already made), remembered for the header when the import completes. */
+  choice?: ImportMappingChoice;
+  /** The header's signature (headerSignature), for a file with a header. */
+  signature?: string;
+  /** The file's header (or "Column n" names), for the errors CSV. */
+  header?: string[];
 }
 
 /**
@@ -81,5 +89,47 @@ export const importFiles = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.importId] }),
     foreignKey({ columns: [t.workspaceId, t.importId], foreignColumns: [imports.workspaceId, imports.id] }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * The rows and cells of an import that were not imported, or not as written, and why: one row per
+ * batch that had any (its errors, its warnings, and the cells of its refused rows), written in the
+ * batch's transaction, so the errors CSV holds every one of them, not only the first 100 the import
+ * keeps beside its counts.
+ */
+export const importIssues = pgTable(
+  'import_issues',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    batch: integer('batch').notNull(),
+    errors: jsonb('errors').$type<ImportRowError[]>().notNull(),
+    warnings: jsonb('warnings').$type<ImportRowWarning[]>().notNull(),
+    /** row number → the cells of a refused row, as the file had them. */
+    cells: jsonb('cells').$type<Record<string, string[]>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.importId, t.batch] }),
+    foreignKey({ columns: [t.workspaceId, t.importId], foreignColumns: [imports.workspaceId, imports.id] }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * Mappings chosen by hand, remembered per workspace, object and header: a later file with the same
+ * header (headerSignature) is offered the same mapping.
+ */
+export const importMappings = pgTable(
+  'import_mappings',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    objectType: text('object_type').notNull(),
+    signature: text('signature').notNull(),
+    choice: jsonb('choice').$type<ImportMappingChoice>().notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.objectType, t.signature] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
   ],
 );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { badRequest } from '../../http/errors.ts';
 import type { CustomDef } from '../fields/custom-values.ts';
 import { inferColumns } from './headerless.ts';
@@ -36,7 +37,10 @@ export interface MappedColumn {
 
 export interface Mapping {
   object: ImportObject;
+  /** Columns of the file, then one per constant (its index past the file's last column). */
   columns: MappedColumn[];
+  /** Values every row gets: the cell a row reader finds at `index` (past the file's columns). */
+  constants: { index: number; value: string }[];
   /** header → field, as the response reports it (label columns read `email.label`). */
   report: Record<string, string>;
   ignored: string[];
@@ -66,7 +70,7 @@ function fieldOf(t: Target, object: ImportObject): string {
 }
 
 /** A target from the name a person gave it in `columns=` (`email:home`, `custom.tier`), or null for one that is not a field. */
-function targetOfField(name: string, object: ImportObject, byKey: Map<string, CustomDef>): Target | null {
+export function targetOfField(name: string, object: ImportObject, byKey: Map<string, CustomDef>): Target | null {
   const [field, label] = name.split(':');
   if (field.startsWith('custom.')) {
     const def = byKey.get(field.slice(7));
@@ -121,6 +125,65 @@ export interface MapInput {
   defs: CustomDef[];
   /** Fields by column position, when the person chose them (`columns=`). */
   positions?: string[];
+  /** Changes a person made to the suggested mapping (new fields already among `defs`). */
+  choice?: ResolvedChoice;
+  /** Refuse a mapping that fills no field a record needs (default); a preview shows it instead. */
+  check?: boolean;
+}
+
+/** A mapping chosen by hand, every column naming a field (`skip` or empty: left out). */
+export interface ResolvedChoice {
+  columns: { index: number; field: string }[];
+  constants: { field: string; value: string }[];
+}
+
+const unknownField = (path: string, name: string, object: ImportObject) =>
+  badRequest(
+    path,
+    'unknown_field',
+    `"${name.slice(0, 60)}" is not a field of ${object === 'contact' ? 'contacts' : 'companies'} (${positionalFields[object].join(', ')}, custom.<key>, or skip)`,
+  );
+
+/**
+ * Applies a person's changes to the suggested mapping: each column named gets the field chosen, or
+ * none, and stops qualifying another column (a label column mapped to a field is no longer a label);
+ * a column no longer mapped frees the columns that qualified it.
+ */
+function applyChoice(chosen: Chosen, header: string[], choice: ResolvedChoice, object: ImportObject, defs: CustomDef[]) {
+  const byKey = new Map(defs.map((d) => [d.key, d]));
+  choice.columns.forEach((c, i) => {
+    if (c.index >= header.length) {
+      throw badRequest(
+        `query.mapping.columns.${i}.index`,
+        'no_such_column',
+        `The file has ${header.length} columns; there is no column ${c.index + 1}`,
+      );
+    }
+    const old = chosen.targets.get(c.index);
+    if (old && (old.kind === 'email' || old.kind === 'phone')) {
+      for (const q of [
+        old.labelColumn,
+        old.kind === 'phone' ? old.countryColumn : undefined,
+        old.kind === 'phone' ? old.callingCodeColumn : undefined,
+      ]) {
+        if (q !== undefined) chosen.qualifiers.delete(q);
+      }
+    }
+    chosen.targets.delete(c.index);
+    if (chosen.qualifiers.delete(c.index)) {
+      for (const t of chosen.targets.values()) {
+        if (t.kind !== 'email' && t.kind !== 'phone') continue;
+        if (t.labelColumn === c.index) t.labelColumn = undefined;
+        if (t.kind === 'phone' && t.countryColumn === c.index) t.countryColumn = undefined;
+        if (t.kind === 'phone' && t.callingCodeColumn === c.index) t.callingCodeColumn = undefined;
+      }
+    }
+    const name = c.field.trim();
+    if (!name || name === 'skip') return;
+    const t = targetOfField(name, object, byKey);
+    if (!t) throw unknownField(`query.mapping.columns.${i}.field`, name, object);
+    chosen.targets.set(c.index, t);
+  });
 }
 
 /**
@@ -137,6 +200,7 @@ export function mapColumns(input: MapInput): Mapping {
     : input.hasHeader
       ? byHeader(header, input.sample, object, defs)
       : { targets: inferColumns(input.sample, header.length, object), qualifiers: new Map<number, string>() };
+  if (input.choice) applyChoice({ targets: chosen, qualifiers }, header, input.choice, object, defs);
   const columns: MappedColumn[] = [];
   const report: Record<string, string> = {};
   const ignored: string[] = [];
@@ -154,7 +218,20 @@ export function mapColumns(input: MapInput): Mapping {
   });
   // Label and country columns are reported as what they qualify.
   for (const [index, what] of qualifiers) report[name(header[index], index)] = what;
+  const constants: Mapping['constants'] = [];
+  const byKey = new Map(defs.map((d) => [d.key, d]));
+  (input.choice?.constants ?? []).forEach((k, i) => {
+    const target = targetOfField(k.field, object, byKey);
+    if (!target) throw unknownField(`query.mapping.constants.${i}.field`, k.field, object);
+    const index = header.length + i;
+    const field = fieldOf(target, object);
+    const h = `${field} = ${k.value}`;
+    columns.push({ index, header: h, field, target });
+    constants.push({ index, value: k.value });
+    report[h] = field;
+  });
   const has = (f: string) => columns.some((c) => c.field === f);
+  if (input.check === false) return { object, columns, constants, report, ignored };
   if (object === 'company') {
     if (!has('name') && !has('domain')) throw noUsableColumn(header, 'a company name or domain', 'Company name, Domain, Industry');
   } else if (!['firstName', 'lastName', 'email'].some(has)) {
@@ -171,8 +248,15 @@ export function mapColumns(input: MapInput): Mapping {
     }
     if (!has('name')) throw noUsableColumn(header, 'a name or an email', 'First name, Last name, Email');
   }
-  return { object, columns, report, ignored };
+  return { object, columns, constants, report, ignored };
 }
+
+/** What identifies a header: a later file with the same column names (in order) is offered the same mapping. */
+export const headerSignature = (object: ImportObject, header: string[]) =>
+  createHash('sha256')
+    .update([object, ...header.map((h) => h.trim().toLowerCase())].join('\n'))
+    .digest('hex')
+    .slice(0, 40);
 
 function noUsableColumn(header: string[], what: string, example: string) {
   const shown = header.slice(0, 10).map((h) => `"${h.slice(0, 40)}"`);

@@ -18,6 +18,8 @@ export class Results {
   readonly counts: ImportCounts;
   readonly errors: ImportRowError[];
   readonly warnings: ImportRowWarning[];
+  /** Every error and warning of the last batch tallied (not only the first the import keeps), for the errors CSV. */
+  last: { errors: ImportRowError[]; warnings: ImportRowWarning[] } = { errors: [], warnings: [] };
 
   constructor(resume?: { counts: Partial<ImportCounts>; errors: ImportRowError[]; warnings?: ImportRowWarning[] }) {
     this.counts = { ...emptyCounts(), ...resume?.counts };
@@ -57,6 +59,7 @@ export class Results {
         c.rows = c.created + c.updated + c.duplicates + c.rejected;
         keep(this.errors, errors);
         keep(this.warnings, warnings);
+        this.last = { errors, warnings };
       },
     };
   }

@@ -53,3 +53,18 @@ export async function updateWorkspace(conn: Conn, ctx: Ctx, version: number, inp
   await recordChange(conn, ctx, 'workspace', w.id, 'update', diff(toWorkspace(w), toWorkspace(after)));
   return toWorkspace(after);
 }
+
+/**
+ * Workspaces a command line names by id or by name (any case), or every one when it names none:
+ * the CLI runs against the whole database, outside any session.
+ */
+export async function findWorkspaces(conn: Conn, idOrName?: string) {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const where =
+    idOrName === undefined
+      ? undefined
+      : uuid.test(idOrName)
+        ? eq(workspaces.id, idOrName)
+        : sql`lower(${workspaces.name}) = lower(${idOrName})`;
+  return conn.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(where).limit(20);
+}

@@ -1,7 +1,7 @@
 import { Badge, Button, Checkbox, Group, Menu, Modal, NavLink, Popover, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconColumns, IconDownload, IconFilter, IconPlus } from '@tabler/icons-react';
+import { IconColumns, IconDownload, IconFilter, IconPlus, IconUpload } from '@tabler/icons-react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -233,6 +233,11 @@ export default function ListPage({ type }: { type: ObjectType }) {
                 ))}
               </Menu.Dropdown>
             </Menu>
+            {(type === 'contact' || type === 'company') && (
+              <Button variant="default" leftSection={<IconUpload size={16} />} onClick={() => navigate(`/import?object=${type}`)}>
+                {t('imports.button')}
+              </Button>
+            )}
             <Button variant="default" leftSection={<IconDownload size={16} />} onClick={exportCsv}>
               {t('list.export')}
             </Button>

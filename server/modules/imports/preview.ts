@@ -1,0 +1,185 @@
+import type { ImportMappingChoice, ImportPreview, ImportPreviewQuery, ImportRowError } from '../../../contract/imports.ts';
+import type { Db } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
+import { customDefs } from '../fields/fields.service.ts';
+import { savedChoice } from './choice.ts';
+import { companyRowReader } from './company-rows.ts';
+import { decodeFile } from './encoding.ts';
+import { fileInfo, prepare, readingOf, withConstants } from './imports.service.ts';
+import { headerSignature, type Mapping } from './mapping.ts';
+import { rowReader } from './rows.ts';
+
+/** Rows a preview shows. */
+export const PREVIEW_ROWS = 20;
+const SAMPLES = 3;
+
+/**
+ * The beginning of a larger file, cut after its last whole line: the bytes past the last line feed
+ * may end inside a character or a quoted cell. A UTF-16LE line feed is 0A 00, so the byte after it
+ * stays with it.
+ */
+export function wholeLines(buf: Buffer): Buffer {
+  const lf = buf.lastIndexOf(0x0a);
+  if (lf <= 0) return buf;
+  return buf.subarray(0, buf[lf + 1] === 0 && lf % 2 === 0 ? lf + 2 : lf + 1);
+}
+
+/** A candidate row's values by field, as text: what the record gets. */
+function valuesOf(c: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (k: string, v: unknown) => {
+    if (v === null || v === undefined || v === '') return;
+    out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  };
+  for (const [k, v] of Object.entries(c)) {
+    if (k === 'row' || k === 'warnings' || k === 'nameFromDomain') continue;
+    if (k === 'custom') for (const [ck, cv] of Object.entries(v as Record<string, unknown>)) put(`custom.${ck}`, cv);
+    else if (k === 'emails') put('email', (v as { value: string; label: string }[]).map((e) => `${e.value} (${e.label})`).join(', '));
+    else if (k === 'phones')
+      put(
+        'phone',
+        (v as { value: string; e164?: string | null; label: string }[]).map((p) => `${p.e164 ?? p.value} (${p.label})`).join(', '),
+      );
+    else if (k === 'company' && v) {
+      const ref = v as { name: string | null; domain: string | null };
+      put('company', ref.name);
+      put('companyDomain', ref.domain);
+    } else if (k === 'address' && v)
+      put(
+        'address',
+        Object.values(v as Record<string, string | null>)
+          .filter(Boolean)
+          .join(', '),
+      );
+    else if (k === 'phoneE164') continue;
+    else if (k === 'phone' && c.phoneE164) put('phone', c.phoneE164);
+    else put(k, v);
+  }
+  return out;
+}
+
+/** The fields a mapping fills, in column order, as a preview table's columns. */
+const fieldsOf = (m: Mapping) => [
+  ...new Set(
+    m.columns.flatMap((c) =>
+      c.target.kind === 'email'
+        ? ['email']
+        : c.target.kind === 'phone'
+          ? ['phone']
+          : // A contact's full name is split into first and last name: the preview shows what is stored.
+            m.object === 'contact' && c.field === 'name'
+            ? ['firstName', 'lastName']
+            : [c.field],
+    ),
+  ),
+];
+
+/** Drops the parts of a remembered mapping that no longer fit (a custom field deleted since, a column past the file's). */
+function stillFits(choice: ImportMappingChoice, width: number, keys: Set<string>): ImportMappingChoice {
+  const fits = (f: string | undefined) => !f?.startsWith('custom.') || keys.has(f.slice(7));
+  return {
+    columns: (choice.columns ?? []).filter((c) => c.index < width && fits(c.field)),
+    constants: (choice.constants ?? []).filter((k) => fits(k.field)),
+  };
+}
+
+/**
+ * How a file would be imported, without importing it: the encoding, delimiter and header found (or
+ * asked for), each column with the field suggested for it and the field it fills with the mapping
+ * given, and the first rows as the import would read them, with every warning and error. Without a
+ * mapping, one remembered for the same header is used (`savedMapping`). A mapping that fills no
+ * field a record needs is reported in `problem`, not refused, so a person can fix it.
+ */
+export async function previewImport(db: Db, ctx: Ctx, body: Buffer, q: ImportPreviewQuery): Promise<ImportPreview> {
+  const file = q.partial ? wholeLines(body) : body;
+  const decoded = decodeFile(file, q.encoding);
+  let saved = false;
+  let mappingText = q.mapping;
+  const base = { object: q.object, encoding: q.encoding, delimiter: q.delimiter, header: q.header, country: q.country };
+  if (mappingText === undefined) {
+    // A remembered mapping for this header: read the header first, then again with the mapping.
+    const plain = await readingOf(db, ctx, base);
+    const { csv } = await prepare(db, ctx, decoded.utf8, plain, false);
+    await csv.close();
+    if (csv.hasHeader) {
+      const remembered = await savedChoice(db, ctx, q.object, headerSignature(q.object, csv.header));
+      if (remembered) {
+        const keys = new Set((await customDefs(db, ctx, q.object)).map((d) => d.key));
+        mappingText = JSON.stringify(stillFits(remembered, csv.header.length, keys));
+        saved = true;
+      }
+    }
+  }
+  const reading = await readingOf(db, ctx, { ...base, mapping: mappingText });
+  const { csv: plainCsv, mapping: suggested } = await prepare(db, ctx, decoded.utf8, { ...reading, choice: undefined }, false);
+  await plainCsv.close();
+  let problem: string | null = null;
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  try {
+    prepared = await prepare(db, ctx, decoded.utf8, reading);
+  } catch (e) {
+    const code = e instanceof AppError ? e.errors[0]?.code : undefined;
+    if (code !== 'no_usable_column' && code !== 'companies_file') throw e;
+    problem = (e as AppError).message;
+    prepared = await prepare(db, ctx, decoded.utf8, reading, false);
+  }
+  const { defs, mapping, csv } = prepared;
+  const read = q.object === 'company' ? companyRowReader(mapping, defs, reading.country) : rowReader(mapping, defs, reading.country);
+  const rows: ImportPreview['rows'] = [];
+  try {
+    for await (const batch of csv.batches(PREVIEW_ROWS)) {
+      for (const r of batch) {
+        const errors: ImportRowError[] = [];
+        const c = read(withConstants({ row: r.row, cells: [...r.cells] }, mapping), errors) as Record<string, unknown> | null;
+        const warnings = (c?.warnings as ImportPreview['rows'][number]['warnings']) ?? [];
+        rows.push({
+          row: r.row,
+          status: errors.length ? 'error' : warnings.length ? 'warning' : 'ok',
+          values: c ? valuesOf(c) : {},
+          warnings,
+          errors,
+        });
+      }
+      break;
+    }
+  } catch (e) {
+    // A header without rows previews as no rows.
+    if (!(e instanceof AppError && e.errors[0]?.code === 'no_rows')) throw e;
+  } finally {
+    await csv.close();
+  }
+  const fieldAt = new Map(mapping.columns.map((c) => [c.index, c.field]));
+  const suggestedAt = new Map(suggested.columns.map((c) => [c.index, c.field]));
+  const qualifierOf = (h: string, i: number) => {
+    const v = mapping.report[h] ?? mapping.report[`${h} (column ${i + 1})`];
+    return v && /\.(label|country|callingCode)$/.test(v) ? v : null;
+  };
+  const choice = reading.choice;
+  return {
+    object: q.object,
+    file: fileInfo(decoded.encoding, csv),
+    columns: csv.header.map((header, index) => ({
+      index,
+      header,
+      suggested: suggestedAt.get(index) ?? null,
+      field: fieldAt.get(index) ?? null,
+      qualifies: fieldAt.has(index) ? null : qualifierOf(header, index),
+      samples: csv.sample
+        .map((s) => s[index]?.trim() ?? '')
+        .filter(Boolean)
+        .slice(0, SAMPLES),
+    })),
+    fields: fieldsOf(mapping),
+    mapping: choice
+      ? {
+          columns: (JSON.parse(mappingText ?? '{}') as ImportMappingChoice).columns ?? [],
+          constants: choice.constants,
+        }
+      : { columns: [], constants: [] },
+    savedMapping: saved,
+    customFields: defs.map((d) => ({ key: d.key, label: d.label, type: d.type })),
+    problem,
+    rows,
+  };
+}
