@@ -21,6 +21,7 @@ import { recordChange } from '../history/history.service.ts';
 import { automationRules, automationRuleVersions, automationRuns } from './automation.table.ts';
 import { now } from './clock.ts';
 import { type AutomationObject, type ObjectFields, objectFields, resolveObject } from './objects.ts';
+import { sealRuleSecret } from './secrets.ts';
 import { triggerOf } from './triggers.ts';
 import type { CheckEnv } from './types.ts';
 import { checkDefinition, findCycle, touchesOf } from './validate.ts';
@@ -211,7 +212,7 @@ export async function createRule(conn: Conn, ctx: Ctx, input: RuleCreate) {
       version: 1,
       definition,
       ...derived(definition, t),
-      webhookSecret: secret ?? null,
+      webhookSecret: secret ? sealRuleSecret(ctx.workspaceId, id, secret) : null,
       armedAt: t,
       createdBy: ctx.memberId,
     })
@@ -251,7 +252,7 @@ export async function updateRule(conn: Conn, ctx: Ctx, id: string, version: numb
       definition,
       version: before.version + 1,
       ...(triggerChanged ? { ...derived(definition, t), armedAt: t } : {}),
-      ...(secret ? { webhookSecret: secret } : {}),
+      ...(secret ? { webhookSecret: sealRuleSecret(ctx.workspaceId, id, secret) } : {}),
       updatedAt: sql`now()`,
     })
     .where(and(eq(automationRules.workspaceId, ctx.workspaceId), eq(automationRules.id, id)))
@@ -310,7 +311,7 @@ export async function rotateSecret(conn: Conn, ctx: Ctx, id: string) {
   const secret = newSecret();
   await conn
     .update(automationRules)
-    .set({ webhookSecret: secret, updatedAt: sql`now()` })
+    .set({ webhookSecret: sealRuleSecret(ctx.workspaceId, id, secret), updatedAt: sql`now()` })
     .where(and(eq(automationRules.workspaceId, ctx.workspaceId), eq(automationRules.id, id)));
   await recordChange(conn, ctx, 'automation_rule', id, 'update', [{ field: 'webhookSecret', old: '[rotated]', new: '[new secret]' }]);
   return { secret, webhookPath: webhookPathOf(before) };

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, api, type Session, signUp, testApp, testDatabase } from '../../test/harness.ts';
+import { openRuleSecret } from './secrets.ts';
 import { makeRule, stages } from './test-helpers.ts';
 
 // Rules as data: saved in versions, read by every member, written by admins, and refused at save
@@ -190,6 +191,7 @@ describe('workflow rules', () => {
 
   it('gives a webhook rule a secret once, and a new one on request', async () => {
     const s = await signUp();
+    const other = await signUp();
     const rule = await makeRule(s, { trigger: { type: 'webhook' }, steps: [] });
     expect(rule.webhookSecret).toMatch(/^whsec_/);
     expect(rule.webhookPath).toBe(`/automation/hooks/${s.workspaceId}/${rule.id}`);
@@ -198,6 +200,14 @@ describe('workflow rules', () => {
     const rotated = (await api(s).post(`/automation/rules/${rule.id}/webhook-secret`)).json();
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(rule.webhookSecret);
+    // Sealed at rest, bound to this rule: the row holds no secret, and opens to the one answered.
+    const [row] = await (await testDatabase()).query<{ webhook_secret: string }>(
+      'select webhook_secret from automation_rules where workspace_id = $1 and id = $2',
+      [s.workspaceId, rule.id],
+    );
+    expect(row.webhook_secret).not.toContain('whsec_');
+    expect(openRuleSecret(s.workspaceId, rule.id, row.webhook_secret)).toBe(rotated.secret);
+    expect(() => openRuleSecret(other.workspaceId, rule.id, row.webhook_secret)).toThrow(/does not decrypt/);
   });
 
   it('checks a stage trigger against the pipelines of the workspace', async () => {

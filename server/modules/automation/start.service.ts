@@ -10,6 +10,7 @@ import { findRule } from './rules.service.ts';
 import { conditionEnv, recordOf } from './run-context.ts';
 import { startRun, toRun } from './runs.service.ts';
 import { claimFire, ruleCtx } from './scanner.ts';
+import { openRuleSecret } from './secrets.ts';
 import { triggerOf } from './triggers.ts';
 
 // Runs started by a person (a manual trigger, on records chosen in a list) and by a signed call to a
@@ -94,7 +95,7 @@ export async function receiveHook(
   if (!/^\d{1,12}$/.test(ts)) throw unauthorizedHook('Send X-Rapport-Timestamp: the Unix time in seconds');
   if (Math.abs(now().getTime() - Number(ts) * 1000) > HOOK_TOLERANCE_MS)
     throw unauthorizedHook('The timestamp is more than five minutes off');
-  const expected = Buffer.from(signHook(rule.webhookSecret, ts, raw));
+  const expected = Buffer.from(signHook(openRuleSecret(workspaceId, rule.id, rule.webhookSecret), ts, raw));
   const given = Buffer.from(headers.signature ?? '');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorizedHook('The signature does not match');
   if (!rule.enabled) throw conflict('rule_paused', 'This rule is paused');
