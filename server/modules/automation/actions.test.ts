@@ -33,6 +33,7 @@ describe('actions', () => {
       'assign_owner',
       'notify',
       'call_webhook',
+      'send_email',
     ]);
     const notify = c.actions.find((a: { name: string }) => a.name === 'notify');
     expect(notify.schema.properties.to.properties.kind.enum).toEqual(['owner', 'member', 'field']);

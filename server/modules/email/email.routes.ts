@@ -74,7 +74,7 @@ export async function emailRoutes(app: App) {
       body: EmailSend,
       response: { 201: EmailSent, ...errorResponses },
     },
-    handler: async (req, reply) => reply.status(201).send(await sendEmail(app.database, req.ctx, req.body)),
+    handler: async (req, reply) => reply.status(201).send(await sendEmail(app.db, req.ctx, req.body)),
   });
   app.get('/emails/:id', {
     config: { permission: 'read' },

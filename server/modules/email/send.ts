@@ -1,7 +1,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { uuidv7 } from 'uuidv7';
 import type { EmailSend } from '../../../contract/email.ts';
-import type { Database } from '../../db/client.ts';
+import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { describe, MailError, openImap, smtpTransport } from './connect.ts';
@@ -13,15 +13,15 @@ import { storeMessage } from './store.ts';
  * Sends an email through a mailbox's SMTP server, puts the same bytes in its Sent folder (as a
  * mail client does: most servers do not), and stores it at once, so it is on the timeline before
  * the next sync — which then finds the same Message-ID and only links it. A reply carries
- * In-Reply-To and References, so the recipient's client threads it.
+ * In-Reply-To and References, so the recipient's client threads it. `messageKey` fixes the
+ * Message-ID (an automation step's run and path), so that a step tried again can tell it was sent.
  */
-export async function sendEmail(database: Database, ctx: Ctx, input: EmailSend) {
-  const db = database.db;
+export async function sendEmail(db: Conn, ctx: Ctx, input: EmailSend, opts: { messageKey?: string } = {}) {
   const mb = await findMailbox(db, ctx, input.mailboxId);
   if (!mb.shared && mb.ownerId !== ctx.memberId) throw new AppError(403, 'forbidden', 'Only its owner sends from a personal mailbox');
   const parent = input.replyTo ? await findEmail(db, ctx, input.replyTo) : null;
   const domain = mb.address.split('@')[1] ?? 'rapport.invalid';
-  const messageId = `<${uuidv7()}@${domain}>`;
+  const messageId = `<${opts.messageKey ?? uuidv7()}@${domain}>`;
   const references = parent ? [...parent.references, parent.messageId].slice(-20).map((r) => `<${r}>`) : [];
   const raw = await new MailComposer({
     from: { name: mb.name, address: mb.address },
