@@ -60,7 +60,16 @@ const input = fc.dictionary(
 );
 const action = fc.record({
   type: fc.constant('action'),
-  action: fc.constantFrom('update_record', 'create_record', 'create_task', 'assign_owner', 'notify', 'call_webhook', 'send_email', 'launch'),
+  action: fc.constantFrom(
+    'update_record',
+    'create_record',
+    'create_task',
+    'assign_owner',
+    'notify',
+    'call_webhook',
+    'send_email',
+    'launch',
+  ),
   input,
 });
 const wait = fc.record({
