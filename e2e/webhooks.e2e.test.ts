@@ -8,6 +8,7 @@ import {
   hasChromium,
   launch,
   type Page,
+  pageApi,
   type Server,
   screenshotDir,
   signUpInBrowser,
@@ -182,6 +183,62 @@ describe.runIf(hasChromium)('webhooks', () => {
       const refused = (e: string) => /status of 422 .*\/api\/v1\/webhooks\b/.test(e);
       expect(errors.filter(refused)).toHaveLength(1);
       expect(errors.filter((e) => !refused(e))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('sends only the big deals when the endpoint is filtered on amount', async () => {
+    const browser = await launch();
+    try {
+      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      const errors = watchConsole(page);
+      await signUpInBrowser(page, server.url, {
+        name: 'Fritz Filter',
+        email: `fritz.${Date.now()}@example.test`,
+        password: 'a filtered passphrase',
+        workspace: 'Filter AG',
+      });
+      await page.goto(`${server.url}/settings?tab=webhooks`);
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      const form = page.getByRole('dialog', { name: 'Add endpoint' });
+      const url = `${hookUrl}?big-deals`;
+      await form.getByRole('textbox', { name: 'URL' }).fill(url);
+      await form.getByRole('combobox', { name: 'Events' }).click();
+      await page.getByRole('option', { name: 'deal.created' }).click();
+      await page.keyboard.press('Escape');
+      await form.getByRole('switch', { name: 'Only some records' }).click();
+      await form.getByRole('combobox', { name: 'Object' }).click();
+      await page.getByRole('option', { name: 'Deal', exact: true }).click();
+      await form.getByRole('button', { name: 'Add condition' }).click();
+      await form.getByRole('combobox', { name: 'Field', exact: true }).click();
+      await page.getByRole('option', { name: 'Amount', exact: true }).click();
+      await form.getByRole('combobox', { name: 'Operator', exact: true }).click();
+      await page.getByRole('option', { name: 'greater than', exact: true }).click();
+      await form.getByRole('spinbutton', { name: 'Value' }).fill('10000');
+      await settled(page);
+      await shot(page, 'webhook-filter');
+      expect(await axeScan(page)).toEqual([]);
+      await form.getByRole('button', { name: 'Create endpoint' }).click();
+      await page.getByRole('dialog', { name: 'Signing secret' }).getByRole('button', { name: 'Done' }).click();
+      await page.locator(`[data-webhook="${url}"]`).getByTestId('webhook-filter').getByText('Only Deal records that match').waitFor();
+
+      // The filter as saved: amounts typed in major units, compared in minor ones.
+      const saved = (await pageApi(page, 'GET', '/webhooks')).body.data.find((w: { url: string }) => w.url === url);
+      expect(saved.filter).toEqual({ object: 'deal', conditions: { and: [{ field: 'amountMinor', op: 'gt', value: 1_000_000 }] } });
+      const stageId = (await pageApi(page, 'GET', '/pipelines')).body.data[0].stages[0].id;
+      for (const [name, amountMinor] of [
+        ['Small deal', 500_000],
+        ['Big deal', 2_000_000],
+        ['Bigger deal', 9_000_000],
+      ] as const) {
+        expect((await pageApi(page, 'POST', '/deals', { name, amountMinor, stageId })).status).toBe(201);
+      }
+      const mine = () =>
+        received.filter((r) => r.headers['webhook-id'] && r.body.includes('"deal.created"')).map((r) => JSON.parse(r.body).data.after.name);
+      await expect.poll(() => mine().length, { timeout: 15_000 }).toBe(2);
+      expect(mine().sort()).toEqual(['Big deal', 'Bigger deal']);
+      expect(errors).toEqual([]);
     } finally {
       await browser.close();
     }

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
+import { type FilterDraft, noFilter, useFilterValue, WebhookFilter } from './WebhookFilter.tsx';
 
 /**
  * The choices of the events field: everything, everything of one object (`contact.*`), or one
@@ -40,12 +41,16 @@ export function WebhookForm({ opened, onClose, onCreated }: { opened: boolean; o
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>([]);
   const [description, setDescription] = useState('');
+  const [filter, setFilter] = useState<FilterDraft>(noFilter);
+  const filterValue = useFilterValue(filter).value;
   const create = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/webhooks', { body: { url: url.trim(), eventTypes: events, description } })),
+    mutationFn: async () =>
+      unwrap(await api.POST('/api/v1/webhooks', { body: { url: url.trim(), eventTypes: events, description, filter: filterValue } })),
     onSuccess: (w) => {
       setUrl('');
       setEvents([]);
       setDescription('');
+      setFilter(noFilter());
       create.reset();
       onCreated(w.secret);
     },
@@ -92,6 +97,14 @@ export function WebhookForm({ opened, onClose, onCreated }: { opened: boolean; o
             error={err?.fieldMessage('eventTypes')}
             maxDropdownHeight={280}
             comboboxProps={{ withinPortal: true }}
+          />
+          <WebhookFilter
+            draft={filter}
+            onChange={(d) => {
+              setFilter(d);
+              edited();
+            }}
+            error={err?.fieldMessage('filter')}
           />
           <Textarea
             label={t('webhooks.description')}

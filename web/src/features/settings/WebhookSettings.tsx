@@ -7,6 +7,7 @@ import { api, type GetResult, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { useRuleLabels } from '../automation/labels.ts';
 import { WebhookDeliveries } from './WebhookDeliveries.tsx';
 import { SecretModal, WebhookForm } from './WebhookForm.tsx';
 
@@ -34,6 +35,7 @@ function StatusBadge({ w }: { w: Webhook }) {
 /** Settings → Webhooks: the workspace's endpoints, their secrets (shown once), and each one's delivery log. */
 export function WebhookSettings() {
   const { t } = useTranslation();
+  const { objectLabel } = useRuleLabels();
   const qc = useQueryClient();
   const list = useQuery({ queryKey: webhooksKey, queryFn: async () => unwrap(await api.GET('/api/v1/webhooks')).data });
   const [creating, setCreating] = useState(false);
@@ -130,6 +132,11 @@ export function WebhookSettings() {
                     </Table.Td>
                     <Table.Td style={{ maxWidth: 260 }}>
                       <Text size="sm">{w.eventTypes.map((e) => (e === '*' ? t('webhooks.all') : e)).join(', ')}</Text>
+                      {w.filter && (
+                        <Text size="xs" c="dimmed" data-testid="webhook-filter">
+                          {t('webhooks.filtered', { object: objectLabel(w.filter.object) })}
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td>
                       <StatusBadge w={w} />
