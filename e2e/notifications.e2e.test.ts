@@ -92,11 +92,24 @@ describe.runIf(hasChromium)('notification centre', () => {
   });
 
   it('shows a task reminder once its time has passed, marks all read, and pages with load more', async () => {
-    // Due a minute ago, reminded at the due time: the next scan (every 30 s) sends it.
-    const due = new Date(Date.now() - 60_000).toISOString();
-    // Max's own task: one someone else gave him would add an "assigned to you" notice.
-    const task = await pageApi(b, 'POST', '/tasks', { title: 'Prepare the Hopper contract', dueAt: due, reminderMinutes: 0 });
-    expect(task.status).toBe(201);
+    // Max adds a task on a contact's page, due a minute ago, reminded at the due time: the next scan
+    // (every 30 s) sends it. His own task: one someone else gave him would add an "assigned to you" notice.
+    const hopper = await pageApi(b, 'POST', '/contacts', { firstName: 'Rear', lastName: 'Admiral' });
+    await b.goto(`${server.url}/contacts/${hopper.body.id}`);
+    await b.getByRole('tab', { name: 'Tasks' }).click();
+    await b.getByLabel('Task title').fill('Prepare the Hopper contract');
+    const local = (await b.evaluate(
+      '(() => { const d = new Date(Date.now() - 60000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); })()',
+    )) as string;
+    await b.getByLabel('Due').fill(local);
+    await b.getByRole('combobox', { name: 'Reminder' }).click();
+    await b.getByRole('option', { name: 'At the due time' }).click();
+    await b.getByRole('button', { name: 'Add task' }).click();
+    await b.getByText(/^Reminder /).waitFor();
+    await b.screenshot({ path: 'e2e/screenshots/task-reminder.png' });
+    const [task] = (await pageApi(b, 'GET', `/contacts/${hopper.body.id}/tasks`)).body.data;
+    expect(task).toMatchObject({ title: 'Prepare the Hopper contract', reminderMinutes: 0 });
+    expect(task.remindAt).toBe(task.dueAt);
     await expect.poll(() => bell(b).getAttribute('aria-label'), { timeout: 45_000, interval: 500 }).toBe('Notifications, 1 unread');
     // Enough notices for a second page.
     const contact = await pageApi(a, 'POST', '/contacts', { firstName: 'Many', lastName: 'Notes' });

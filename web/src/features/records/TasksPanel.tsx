@@ -1,7 +1,8 @@
-import { Button, Checkbox, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { reminderChoices } from '../../../../contract/tasks.ts';
 import { ApiError, api, fullRows, type Task, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { linkSegment, linkTypeOf, type ObjectType } from '../../records.ts';
@@ -23,6 +24,12 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
   });
   const [title, setTitle] = useState('');
   const [due, setDue] = useState('');
+  /** Minutes before the due time, as text for the Select; '' for none. */
+  const [remind, setRemind] = useState('');
+  const reminderOptions = [
+    { value: '', label: t('record.reminderNone') },
+    ...reminderChoices.map((m) => ({ value: String(m), label: m === 0 ? t('record.reminderAt') : t(`record.reminderBefore_${m}`) })),
+  ];
   const add = useMutation({
     mutationFn: async () =>
       unwrap(
@@ -30,6 +37,7 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
           body: {
             title,
             dueAt: due ? new Date(due).toISOString() : null,
+            reminderMinutes: due && remind !== '' ? Number(remind) : null,
             assigneeId: me.member.id,
             links: [{ recordType: linkTypeOf(type), recordId: id }],
           },
@@ -38,6 +46,7 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
     onSuccess: () => {
       setTitle('');
       setDue('');
+      setRemind('');
       void qc.invalidateQueries({ queryKey: ['tasks'] });
     },
   });
@@ -71,6 +80,17 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
             onChange={(e) => setDue(e.currentTarget.value)}
             error={err?.fieldMessage('dueAt')}
           />
+          <Select
+            size="sm"
+            aria-label={t('record.reminder')}
+            data={reminderOptions}
+            value={remind}
+            onChange={(v) => setRemind(v ?? '')}
+            disabled={!due}
+            allowDeselect={false}
+            error={err?.fieldMessage('reminderMinutes')}
+            w={190}
+          />
           <Button type="submit" size="sm" disabled={!title} loading={add.isPending}>
             {t('record.addTask')}
           </Button>
@@ -90,9 +110,16 @@ export function TasksPanel({ type, id }: { type: Exclude<ObjectType, 'task'>; id
                 onChange={() => toggle.mutate(task)}
                 styles={{ label: { textDecoration: task.done ? 'line-through' : undefined } }}
               />
-              <Text size="xs" c="dimmed">
-                {formatDateTime(task.dueAt)}
-              </Text>
+              <Stack gap={0} align="flex-end">
+                <Text size="xs" c="dimmed">
+                  {formatDateTime(task.dueAt)}
+                </Text>
+                {task.remindAt && !task.done && (
+                  <Text size="xs" c="dimmed">
+                    {t('record.remindAt', { date: formatDateTime(task.remindAt) })}
+                  </Text>
+                )}
+              </Stack>
             </Group>
             <TaskLinks task={task} />
           </div>
