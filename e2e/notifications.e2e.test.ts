@@ -158,10 +158,36 @@ describe.runIf(hasChromium)('notification centre', () => {
     await expect.poll(() => bell(b).getAttribute('aria-label')).toBe('Notifications');
   });
 
+  it('notifies a member mentioned when a note is edited, picked from the @ list in the edit form', async () => {
+    await b.goto(`${server.url}/`);
+    await expect.poll(() => bell(b).getAttribute('aria-label')).toBe('Notifications');
+    const contact = await pageApi(a, 'POST', '/contacts', { firstName: 'Edith', lastName: 'Edit' });
+    await pageApi(a, 'POST', '/activities', {
+      type: 'note',
+      body: 'Call back on Monday.',
+      links: [{ recordType: 'contact', recordId: contact.body.id }],
+    });
+    await a.goto(`${server.url}/contacts/${contact.body.id}`);
+    const note = a.getByTestId('activity').filter({ hasText: 'Call back on Monday.' });
+    await note.getByRole('button', { name: 'Edit' }).click();
+    const form = a.getByRole('form', { name: 'Edit activity' });
+    const text = form.getByLabel('What happened?');
+    await text.click();
+    await a.keyboard.press('End');
+    await text.pressSequentially(' @Ma');
+    await a.getByRole('listbox', { name: 'Members to mention' }).getByRole('option', { name: 'Max Member' }).waitFor();
+    await a.keyboard.press('Enter');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await a.getByText('Call back on Monday. @Max Member').waitFor();
+    await expect.poll(() => bell(b).getAttribute('aria-label'), { timeout: 5_000 }).toBe('Notifications, 1 unread');
+    await pageApi(b, 'POST', '/notifications/read-all', {});
+  });
+
   it('lets a member turn mentions off in My profile, and then a mention does not reach them', async () => {
     await b.goto(`${server.url}/settings?tab=profile`);
     const mentions = b.getByRole('switch', { name: 'Mentions in notes' });
-    await mentions.waitFor();
+    // The switches are off and disabled until the preferences have loaded.
+    await expect.poll(() => mentions.isEnabled()).toBe(true);
     expect(await mentions.isChecked()).toBe(true);
     expect(await b.getByRole('switch', { name: 'Daily digest' }).isChecked()).toBe(false);
     await mentions.click();

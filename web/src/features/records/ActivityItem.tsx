@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import { type Activity, ApiError, api, type HistoryEntry, unwrap } from '../../a
 import { formatDateTime } from '../../format.ts';
 import { useMe } from '../../session.ts';
 import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
+import { MentionTextarea, mentionsIn } from '../../ui/MentionTextarea.tsx';
 import { Empty, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import { ComposeEmail, type Draft } from '../email/ComposeEmail.tsx';
@@ -79,7 +80,7 @@ function ActivityHistory({ id }: { id: string }) {
 export function ActivityItem({ activity: a, onChanged }: { activity: Activity; onChanged: () => void }) {
   const { t } = useTranslation();
   const me = useMe();
-  const { nameOf } = useMembers();
+  const { nameOf, members } = useMembers();
   const mayChange = me.member.role === 'owner' || me.member.role === 'admin' || a.createdBy === me.member.id;
   const [editing, setEditing] = useState(false);
   const [subject, setSubject] = useState('');
@@ -106,6 +107,8 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
           body: {
             subject: subject || null,
             body: body || null,
+            // The server notifies only members the edit adds.
+            ...(a.type === 'note' ? { mentions: mentionsIn(body, members) } : {}),
             // Sent only when changed: the input drops seconds, which would otherwise move the activity.
             ...(when && when !== toLocalInput(a.occurredAt) ? { occurredAt: new Date(when).toISOString() } : {}),
             version: a.version,
@@ -162,14 +165,14 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
             onChange={(e) => setSubject(e.currentTarget.value)}
             error={err?.fieldMessage('subject')}
           />
-          <Textarea
+          <MentionTextarea
             size="sm"
             label={t('record.body')}
             autosize
             minRows={2}
             value={body}
-            onChange={(e) => setBody(e.currentTarget.value)}
-            error={err?.fieldMessage('body')}
+            onChange={setBody}
+            error={err?.fieldMessage('body') ?? err?.fieldMessage('mentions')}
           />
           <TextInput
             size="sm"
