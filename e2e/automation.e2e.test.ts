@@ -339,6 +339,23 @@ describe.runIf(hasChromium)('automation', () => {
     expect(errorsB).toEqual([]);
   }, 60_000);
 
+  it('adds the ready-made "follow up when nothing happens" rule in one step, opened in the editor', async () => {
+    await a.goto(`${server.url}/automation`);
+    await a.getByRole('button', { name: 'Follow-up rule…' }).click();
+    const dialog = a.getByRole('dialog', { name: 'Follow up when nothing happens' });
+    await pick('Records', 'Contact', dialog);
+    await dialog.getByRole('textbox', { name: 'Days without activity' }).fill('10');
+    await dialog.getByRole('button', { name: 'Add the rule' }).click();
+    await a.waitForURL(/\/automation\/rules\/[0-9a-f-]+$/);
+    const id = a.url().split('/').pop() as string;
+    const rule = (await pageApi(a, 'GET', `/automation/rules/${id}`)).body;
+    expect(rule.definition.trigger).toMatchObject({ type: 'date_reached', config: { object: 'contact', field: 'lastActivityAt' } });
+    expect(JSON.stringify(rule.definition.steps)).toContain('Follow up with {{record.name}}');
+    await a.getByRole('region', { name: /Step 1/ }).waitFor();
+    expect(await axeScan(a)).toEqual([]);
+    expect(errorsA).toEqual([]);
+  });
+
   it('fits a phone: the editor and the run log at 390 px, with nothing for axe to find', async () => {
     await a.setViewportSize({ width: 390, height: 844 });
     const rules = (await pageApi(a, 'GET', '/automation/rules')).body.data as { id: string; name: string }[];

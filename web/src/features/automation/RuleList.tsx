@@ -8,6 +8,7 @@ import { formatDateTime } from '../../format.ts';
 import { Link, navigate } from '../../router.tsx';
 import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { FollowUpTemplate } from './FollowUpTemplate.tsx';
 import { useRuleLabels } from './labels.ts';
 import { RuleStateBadge, RunStatusBadge } from './RunStatusBadge.tsx';
 import { triggerSummary } from './triggerSummary.ts';
@@ -22,6 +23,7 @@ export function RuleList({ admin }: { admin: boolean }) {
   const qc = useQueryClient();
   const rules = useRules();
   const [deleting, setDeleting] = useState<RuleSummary | null>(null);
+  const [followUp, setFollowUp] = useState(false);
   const toggle = useMutation({
     mutationFn: async (r: RuleSummary) => {
       const path = r.enabled ? '/api/v1/automation/rules/{id}/disable' : '/api/v1/automation/rules/{id}/enable';
@@ -39,9 +41,13 @@ export function RuleList({ admin }: { admin: boolean }) {
   return (
     <Stack gap="sm">
       {admin && (
-        <Button w="fit-content" onClick={() => navigate('/automation/rules/new')}>
-          {t('automation.newRule')}
-        </Button>
+        <Group gap="xs">
+          <Button onClick={() => navigate('/automation/rules/new')}>{t('automation.newRule')}</Button>
+          <Button variant="default" onClick={() => setFollowUp(true)}>
+            {t('automation.followUpOpen')}
+          </Button>
+          <FollowUpTemplate opened={followUp} onClose={() => setFollowUp(false)} />
+        </Group>
       )}
       {toggle.error && (
         <Text c="red.8" size="sm" role="alert">
