@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
+import { ownDatabase, stop, workerPool } from '../../test/processes.ts';
 import { signUp } from '../auth/auth.service.ts';
 import { createDeal } from '../deals/deals.service.ts';
 import { wireRecordEngine } from '../registry.ts';
@@ -25,54 +25,23 @@ wireRecordEngine();
 // The processes move the automation clock, so they get a database of their own (the test database's
 // name + `_procs`): no other test's waiting runs can be woken early by them.
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const fixture = fileURLToPath(new URL('./automation.fixture.ts', import.meta.url));
-const children: ChildProcess[] = [];
 const DAY = 86_400_000;
 let database: Database;
 let url: string;
 
-async function ownDatabase() {
-  const base = new URL(process.env.TEST_DATABASE_URL as string);
-  const name = `${base.pathname.slice(1)}_procs`;
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
-  if (!exists.rowCount) await admin.query(`create database "${name.replace(/"/g, '')}"`);
-  await admin.end();
-  base.pathname = `/${name}`;
-  return base.toString();
-}
-
-function worker() {
-  const child = spawn(process.execPath, [`${root}bin/rapport.mjs`, 'worker'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      RAPPORT_EXTRA_JOBS: fixture,
-      RAPPORT_TEST_CLOCK: '1',
-      RAPPORT_JOB_LEASE_MS: '1500',
-      RAPPORT_JOB_CONCURRENCY: '3',
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
-
-const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
-async function stop(c: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
-  if (!alive(c)) return;
-  const gone = new Promise((r) => c.once('exit', r));
-  c.kill(signal);
-  await gone;
-}
+const pool = workerPool(() => ({
+  DATABASE_URL: url,
+  RAPPORT_EXTRA_JOBS: fixture,
+  RAPPORT_TEST_CLOCK: '1',
+  RAPPORT_JOB_LEASE_MS: '1500',
+  RAPPORT_JOB_CONCURRENCY: '3',
+}));
+const worker = () => pool.start();
 
 beforeAll(async () => {
   if (dbKind !== 'postgres') return;
-  url = await ownDatabase();
+  url = await ownDatabase('procs');
   database = await openDatabase({ databaseUrl: url, poolSize: 4 });
   await database.migrate();
   await ensureFixtureTables(database.db);
@@ -80,7 +49,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(children.map((c) => stop(c)));
+  await pool.stopAll();
   await database?.db.execute(sql`update rapport_test.clock set offset_ms = 0 where id = 1`);
   await database?.close();
 });

@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase, selectRows } from '../../db/client.ts';
 import { systemCtx } from '../../http/context.ts';
 import { configureOutbound } from '../../outbound/request.ts';
 import { dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
+import { ownDatabase, stop, workerPool } from '../../test/processes.ts';
 import { signUp } from '../auth/auth.service.ts';
 import { createContact } from '../contacts/contacts.service.ts';
 import { wireRecordEngine } from '../registry.ts';
@@ -19,50 +17,19 @@ import { type MailServers, rawMessage, startMailServers } from './mail-servers.f
 // their own (the test database's name + `_mail`), so no other test's jobs run in them.
 
 wireRecordEngine();
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const children: ChildProcess[] = [];
 let database: Database;
 let url: string;
 let servers: MailServers;
 
-async function ownDatabase() {
-  const base = new URL(process.env.TEST_DATABASE_URL as string);
-  const name = `${base.pathname.slice(1)}_mail`;
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
-  if (!exists.rowCount) await admin.query(`create database "${name.replace(/"/g, '')}"`);
-  await admin.end();
-  base.pathname = `/${name}`;
-  return base.toString();
-}
-
-function worker() {
-  const child = spawn(process.execPath, [`${root}bin/rapport.mjs`, 'worker'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      RAPPORT_OUTBOUND_ALLOW: '127.0.0.1',
-      // The key the test harness encrypts with: the workers must read the password this process stored.
-      RAPPORT_SECRET_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}`,
-      RAPPORT_JOB_LEASE_MS: '1500',
-      RAPPORT_JOB_CONCURRENCY: '2',
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
-
-const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
-async function stop(c: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
-  if (!alive(c)) return;
-  const gone = new Promise((r) => c.once('exit', r));
-  c.kill(signal);
-  await gone;
-}
+const pool = workerPool(() => ({
+  DATABASE_URL: url,
+  RAPPORT_OUTBOUND_ALLOW: '127.0.0.1',
+  // The key the test harness encrypts with: the workers must read the password this process stored.
+  RAPPORT_SECRET_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}`,
+  RAPPORT_JOB_LEASE_MS: '1500',
+  RAPPORT_JOB_CONCURRENCY: '2',
+}));
+const worker = () => pool.start();
 
 async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 90_000, every = 100) {
   const deadline = Date.now() + ms;
@@ -76,7 +43,7 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 90
 
 beforeAll(async () => {
   if (dbKind !== 'postgres') return;
-  url = await ownDatabase();
+  url = await ownDatabase('mail');
   database = await openDatabase({ databaseUrl: url, poolSize: 4 });
   await database.migrate();
   servers = await startMailServers();
@@ -85,7 +52,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(children.map((c) => stop(c)));
+  await pool.stopAll();
   await database?.close();
   await servers?.stop();
 });
