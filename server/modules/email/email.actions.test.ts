@@ -16,19 +16,7 @@ afterAll(() => servers?.stop());
 
 async function connect(s: Session, shared = true) {
   const me = await servers.addUser(`team${Date.now()}${Math.random().toString(36).slice(2, 6)}`);
-  const res = await api(s).post('/mailboxes', {
-    name: 'Sales team',
-    address: me.address,
-    imapHost: '127.0.0.1',
-    imapPort: servers.imapPort,
-    imapTls: 'none',
-    smtpHost: '127.0.0.1',
-    smtpPort: servers.smtpPort,
-    smtpTls: 'none',
-    username: me.user,
-    password: me.password,
-    shared,
-  });
+  const res = await api(s).post('/mailboxes', servers.mailboxBody(me, { name: 'Sales team', shared }));
   expect(res.statusCode, res.body).toBe(201);
   return { id: res.json().id as string, me };
 }

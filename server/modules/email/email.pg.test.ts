@@ -90,20 +90,7 @@ describe('mail sync in rapport worker processes', () => {
     await c.logout();
 
     const a = worker();
-    const mb = await database.db.transaction((tx) =>
-      createMailbox(tx, ctx, {
-        name: 'Procs',
-        address: u.address,
-        imapHost: '127.0.0.1',
-        imapPort: servers.imapPort,
-        imapTls: 'none',
-        smtpHost: '127.0.0.1',
-        smtpPort: servers.smtpPort,
-        smtpTls: 'none',
-        username: u.user,
-        password: u.password,
-      }),
-    );
+    const mb = await database.db.transaction((tx) => createMailbox(tx, ctx, servers.mailboxBody(u, { name: 'Procs' })));
     const stored = () =>
       selectRows<{ n: number }>(database.db, sql`select count(*)::int as n from mailbox_messages where workspace_id = ${workspaceId}`).then(
         (r) => Number(r[0].n),

@@ -10,18 +10,7 @@ let n = 0;
 async function mailboxBody() {
   const servers = await startMailServers();
   const u = await servers.addUser(`sample${process.pid}x${++n}`);
-  return {
-    name: 'Sample mailbox',
-    address: u.address,
-    imapHost: '127.0.0.1',
-    imapPort: servers.imapPort,
-    imapTls: 'none',
-    smtpHost: '127.0.0.1',
-    smtpPort: servers.smtpPort,
-    smtpTls: 'none',
-    username: u.user,
-    password: u.password,
-  };
+  return servers.mailboxBody(u, { name: 'Sample mailbox' });
 }
 
 const mailbox = async (s: Session) => ({ id: (await createOk(s, '/mailboxes', await mailboxBody())).id });

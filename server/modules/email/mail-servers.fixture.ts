@@ -225,6 +225,23 @@ kill -0 "$1" 2>/dev/null || rm -rf "$4"`;
    * A new mail user, or a new password for one. Dovecot re-reads its passwd-file when it changes,
    * but looks at most once a second: this returns once the password logs in.
    */
+  /** The body that connects `u`'s mailbox on these servers (no TLS on loopback), with any field replaced. */
+  mailboxBody(u: MailUser, extra: Record<string, unknown> = {}) {
+    return {
+      name: `${u.user}'s mail`,
+      address: u.address,
+      imapHost: '127.0.0.1',
+      imapPort: this.imapPort,
+      imapTls: 'none' as const,
+      smtpHost: '127.0.0.1',
+      smtpPort: this.smtpPort,
+      smtpTls: 'none' as const,
+      username: u.user,
+      password: u.password,
+      ...extra,
+    };
+  }
+
   async addUser(name: string, password = `pw-${name}-${Math.random().toString(36).slice(2)}`): Promise<MailUser> {
     const u = { user: name, password, address: `${name}@mail.example.test` };
     this.users.set(name, u);

@@ -28,18 +28,7 @@ describe('sending', () => {
       rawMessage({ from: customer.address, to: me.address, subject: 'Pricing?', messageId: question, text: 'How much?' }),
     );
 
-    const created = await api(s).post('/mailboxes', {
-      name: 'My mail',
-      address: me.address,
-      imapHost: '127.0.0.1',
-      imapPort: servers.imapPort,
-      imapTls: 'none',
-      smtpHost: '127.0.0.1',
-      smtpPort: servers.smtpPort,
-      smtpTls: 'none',
-      username: me.user,
-      password: me.password,
-    });
+    const created = await api(s).post('/mailboxes', servers.mailboxBody(me, { name: 'My mail' }));
     expect(created.statusCode, created.body).toBe(201);
     const mailboxId = created.json().id as string;
     for (let i = 0; i < 100; i++) {
@@ -102,18 +91,7 @@ describe('sending', () => {
   it('says why a message was not sent, and sends nothing from a mailbox that is not yours', async () => {
     const s = await signUp();
     const me = await servers.addUser(`me2${Date.now()}`);
-    const created = await api(s).post('/mailboxes', {
-      name: 'My mail',
-      address: me.address,
-      imapHost: '127.0.0.1',
-      imapPort: servers.imapPort,
-      imapTls: 'none',
-      smtpHost: '127.0.0.1',
-      smtpPort: servers.smtpPort,
-      smtpTls: 'none',
-      username: me.user,
-      password: me.password,
-    });
+    const created = await api(s).post('/mailboxes', servers.mailboxBody(me, { name: 'My mail' }));
     const mailboxId = created.json().id as string;
     await servers.addUser(me.user, 'changed since');
     const r = await api(s).post('/emails', { mailboxId, to: ['x@customer.example.test'], subject: 'Hi', text: 'x' });

@@ -19,21 +19,7 @@ afterAll(() => servers?.stop());
 let seq = 0;
 const mid = (what: string) => `<${what}.${Date.now()}.${++seq}@customer.example.test>`;
 
-function mailboxBody(u: MailUser, extra: Record<string, unknown> = {}) {
-  return {
-    name: `${u.user}'s mail`,
-    address: u.address,
-    imapHost: '127.0.0.1',
-    imapPort: servers.imapPort,
-    imapTls: 'none',
-    smtpHost: '127.0.0.1',
-    smtpPort: servers.smtpPort,
-    smtpTls: 'none',
-    username: u.user,
-    password: u.password,
-    ...extra,
-  };
-}
+const mailboxBody = (u: MailUser, extra: Record<string, unknown> = {}) => servers.mailboxBody(u, extra);
 
 async function contact(s: Session, email: string, name = 'Carla Customer') {
   const [firstName, lastName] = name.split(' ');
