@@ -69,8 +69,19 @@ export async function benchAutomation(o: Options): Promise<Measured[]> {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-  const workers = [spawnWorker(), spawnWorker()];
   const database = await openDatabase({ databaseUrl: o.databaseUrl, poolSize: 2 });
+  // A worker is ready once it listens for jobs and for events (its LISTEN connections); counted
+  // beside whatever listened before (the server), so that a slow start-up is never timed as latency.
+  const listeners = async () => {
+    const [r] = await database.query<{ jobs: number; events: number }>(
+      `select count(*) filter (where query ilike 'listen%rapport_jobs%')::int as jobs,
+              count(*) filter (where query ilike 'listen%rapport_events%')::int as events
+         from pg_stat_activity where datname = current_database()`,
+    );
+    return r;
+  };
+  const before = await listeners();
+  const workers = [spawnWorker(), spawnWorker()];
   const receiver = http.createServer();
   const base = `http://127.0.0.1:${port}`;
   const ws = o.ds.workspaceId;
@@ -125,8 +136,11 @@ export async function benchAutomation(o: Options): Promise<Measured[]> {
       );
       if (r.n) throw new Error(`${r.n} bench runs failed: ${r.error}`);
     };
-    // Both workers polling before the first event, so that start-up is not counted.
-    await sleep(3_000);
+    // Both workers listening before the first event, so that start-up is not counted.
+    await until('workers listening', 2, async () => {
+      const now = await listeners();
+      return Math.min(now.jobs - before.jobs, now.events - before.events);
+    });
     const single = take(o.quick ? 50 : 200);
     for (const c of single) {
       await call('PATCH', `${base}/api/v1/contacts/${c.id}`, auth, { ...to, version: c.version });

@@ -1,4 +1,5 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,6 +8,7 @@ import { benchAutomation } from './automation.ts';
 import { renderChart } from './chart.ts';
 import { existingDataset, type Kind, location, makeDataset, root, serverUrl } from './data.ts';
 import type { Dataset, Size } from './dataset.ts';
+import { benchEmail, emailSection } from './email.ts';
 import { benchJobQueue } from './jobs.ts';
 import { type Auth, getJson, measure, measureInTurn, median, mixedLoad, post, type Stats, timeOnce } from './measure.ts';
 import { goalsOf, type Result, writeResults } from './report.ts';
@@ -80,6 +82,13 @@ async function inputs(kind: Kind, ds: Dataset) {
        ) x where w ~ '^[a-z]{5}'`,
       [ws, ds.sampleContactIds.slice(0, 150)],
     );
+    // Full names with two neighbouring letters swapped in each part ("jhon smtih"): typo-tolerant search's queries.
+    const people = await db.query<{ f: string; l: string }>(
+      `select rapport_fold(first_name) f, rapport_fold(last_name) l from contacts
+        where workspace_id = $1 and id = any($2::uuid[]) and first_name ~ '^[A-Za-z]{4,}$' and last_name ~ '^[A-Za-z]{4,}$'`,
+      [ws, ds.sampleContactIds.slice(0, 150)],
+    );
+    const swap = (w: string) => w[0] + w[2] + w[1] + w.slice(3);
     const massCount = Math.min(50_000, Math.floor(ds.counts.contacts / 2));
     const mass = await db.query<{ id: string }>(
       `select id from contacts where workspace_id = $1 and deleted_at is null order by md5(id::text) limit $2`,
@@ -95,11 +104,16 @@ async function inputs(kind: Kind, ds: Dataset) {
        group by owner_id order by count(*) desc, owner_id limit 1`,
       [ws],
     );
+    const [live] = await db.query<{ n: number }>('select count(*)::int as n from contacts where workspace_id = $1 and deleted_at is null', [
+      ws,
+    ]);
     return {
+      liveContacts: Number(live.n),
       busiestOwnerId: busiest.owner_id,
       busiestOwnerContacts: busiest.n,
       prefixes3: names.map((r) => r.w.slice(0, 3)),
       prefixes5: names.map((r) => r.w.slice(0, 5)),
+      typos: people.map((p) => encodeURIComponent(`${swap(p.f)} ${swap(p.l)}`)),
       massIds: mass.map((r) => r.id),
       existingEmails: emails.map((r) => r.e),
     };
@@ -150,6 +164,20 @@ async function importAndWait(base: string, auth: Auth, csv: string) {
   }
   if (!((out as unknown as { counts?: { created: number } }).counts?.created ?? (out as unknown as { created: number }).created)) {
     throw new Error(`import ${id} created nothing`);
+  }
+}
+
+/** Waits for a job of this workspace to finish (the jobs list, newest first). */
+async function jobDone(base: string, auth: Auth, id: string) {
+  for (;;) {
+    const page = (await getJson(`${base}/api/v1/jobs?limit=100`, auth)) as unknown as {
+      data: { id: string; status: string; lastError: string | null }[];
+    };
+    const job = page.data.find((j) => j.id === id);
+    if (job?.status === 'completed') return;
+    if (job && job.status !== 'queued' && job.status !== 'running')
+      throw new Error(`job ${id} ended ${job.status}: ${job.lastError ?? ''}`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -271,6 +299,15 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
         () => `${base}/api/bench/raw/search?workspaceId=${ws}&q=${pick(prefixes)}&limit=10`,
       );
     }
+
+    // Typo-tolerant search: no prefix matches, so every request also runs the close-spelling search
+    // (no hand-written twin: its goal is a p99).
+    await both(
+      'search-typo',
+      'search with a typo in every word ("jhon smtih")',
+      () => `${base}/api/v1/search?q=${pick(input.typos)}&limit=10`,
+      null,
+    );
 
     // 4. Timeline.
     await both(
@@ -460,6 +497,28 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
       raw: median(massRaw),
     });
 
+    // 11. Duplicates: a scan of every contact of the workspace (the nightly job, or "scan now"),
+    // through the API and the server's worker, from the request to the job's end. Before the import,
+    // so that it compares the dataset's contacts only.
+    // One run: a scan of 100k contacts takes minutes, most of all on the embedded database.
+    const scan = await timeOnce(input.liveContacts, async () => {
+      const { jobId } = (await post(
+        `${base}/api/v1/duplicates/scan?type=contact`,
+        auth,
+        {},
+        (b) => typeof b.jobId === 'string',
+      )) as unknown as {
+        jobId: string;
+      };
+      await jobDone(base, auth, jobId);
+    });
+    record({
+      key: 'duplicates-scan',
+      label: `duplicates: scan of ${input.liveContacts.toLocaleString('en')} contacts (records/s)`,
+      api: scan,
+      raw: null,
+    });
+
     // 6. Import with dedupe on email (1M rows for the large size, sent as files of 100k).
     // --quick imports 10k rows: a few seconds, as CI needs (the embedded database is the slow one here).
     const importRows = quick ? 10_000 : size === 'large' ? 1_000_000 : 100_000;
@@ -571,6 +630,8 @@ async function removeImported(kind: Kind, ws: string) {
       [ws],
     );
     await db.query(`delete from contacts c using gone g where c.workspace_id = $1 and c.id = g.id`, [ws]);
+    // The duplicate scan's pairs: the next run's scan finds them afresh.
+    await db.query('delete from duplicate_pairs where workspace_id = $1', [ws]);
     await db.query('drop table gone');
   } catch (e) {
     console.log(`[${kind}] could not remove the imported contacts: ${(e as Error).message}`);
@@ -585,6 +646,12 @@ const loadSamples = [os.loadavg()[0]];
 const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0]), 30_000);
 const all: { kind: Kind; results: Result[]; ds: Dataset; idleRssMb: number; loadRssMb: number }[] = [];
 for (const kind of kinds) all.push({ kind, ...(await runOn(kind)) });
+// Email sync against a local Dovecot, on an embedded database of its own (the dataset's stays as it
+// is): 10,000 messages (100 in the quick run CI makes), half of them on one contact's timeline.
+const emailMessages = quick ? 100 : 10_000;
+const emailStarted = Date.now();
+const email = await benchEmail({ messages: emailMessages, runs: quick ? 1 : 3, timelineReads: quick ? 20 : 200 });
+const emailSeconds = (Date.now() - emailStarted) / 1000;
 clearInterval(loadTimer);
 loadSamples.push(os.loadavg()[0]);
 const byLoad = [...loadSamples].sort((a, b) => a - b);
@@ -610,5 +677,9 @@ const meta = {
 };
 const runsOut = all.map((a) => ({ ...a, goals: goalsOf(a.results, a.loadRssMb) }));
 writeResults(values.out, values.chart, meta, runsOut);
+appendFileSync(
+  values.out,
+  `\n${emailSection(email, process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(' ')}` : 'npm run bench', emailSeconds)}\n`,
+);
 await renderChart(values.chart, meta, runsOut).catch((e) => console.log(`chart not drawn: ${(e as Error).message}`));
 process.exit(0);

@@ -25,6 +25,35 @@ export const MAX_ACTIVITY_LINKS = 50;
 export const MAX_DURATION_SECONDS = 86_400 * 7;
 export const MAX_MENTIONS = 50;
 
+export const MAX_ATTENDEES = 100;
+export const attendeeStatuses = ['needs-action', 'accepted', 'declined', 'tentative'] as const;
+export type AttendeeStatus = (typeof attendeeStatuses)[number];
+
+/** Someone asked to a meeting: a contact, a member, or only an address; email and name are copied when set. */
+export const MeetingAttendee = Type.Object(
+  {
+    contactId: Nullable(Uuid),
+    memberId: Nullable(Uuid),
+    email: Nullable(Type.String()),
+    name: Nullable(Type.String()),
+    status: Type.Enum(attendeeStatuses),
+  },
+  { additionalProperties: false },
+);
+export type MeetingAttendee = Static<typeof MeetingAttendee>;
+
+export const MeetingAttendeeInput = Type.Object(
+  {
+    contactId: Type.Optional(Uuid),
+    memberId: Type.Optional(Uuid),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    status: Type.Optional(Type.Enum(attendeeStatuses)),
+  },
+  { additionalProperties: false, description: 'One of contactId, memberId or email' },
+);
+export type MeetingAttendeeInput = Static<typeof MeetingAttendeeInput>;
+
 export const Activity = Type.Object({
   ...RecordMeta,
   type: Type.Enum(activityTypes),
@@ -36,8 +65,15 @@ export const Activity = Type.Object({
   ownerId: Nullable(Uuid),
   /** The members the text mentions (`@Name`), by id. */
   mentions: Type.Array(Uuid),
+  /** Its content is private (a private email): subject and body are empty here; the email says who may read it. */
+  private: Type.Boolean(),
   custom: Type.Record(Type.String(), Type.Unknown()),
   links: Type.Array(RecordLink),
+  /** A meeting's attendees and their answers (empty for other activities). */
+  attendees: Type.Array(MeetingAttendee),
+  location: Nullable(Type.String()),
+  /** A meeting its organizer called off (an invite from outside cancelled by METHOD:CANCEL). */
+  cancelled: Type.Boolean(),
 });
 export type Activity = Static<typeof Activity>;
 
@@ -61,6 +97,19 @@ const fields = {
     maxItems: MAX_ACTIVITY_LINKS,
     description: 'The records this activity shows on; on update the list replaces the current one',
   }),
+  attendees: Type.Optional(
+    Type.Array(MeetingAttendeeInput, {
+      maxItems: MAX_ATTENDEES,
+      description: 'Meetings only: who is asked; on update the list replaces the current one (answers of those kept stay)',
+    }),
+  ),
+  location: Type.Optional(Nullable(Type.String({ maxLength: 300, description: 'Meetings only: where it takes place' }))),
+  sendInvites: Type.Optional(
+    Type.Boolean({
+      description:
+        'Meetings only: email an iCalendar invite (METHOD:REQUEST) to the attendees from your own connected mailbox; once invited, later changes of time, place or attendees are sent as updates and deleting sends a cancellation',
+    }),
+  ),
   autoLink: Type.Optional(
     Type.Boolean({ description: 'Also link the companies of linked contacts, so the activity shows on their timelines (default true)' }),
   ),

@@ -416,3 +416,27 @@ export const FollowUpParams = Type.Object(
   { additionalProperties: false },
 );
 export type FollowUpParams = Static<typeof FollowUpParams>;
+
+/** A named secret for rules' webhook headers (`{{secret.NAME}}`): its value is never sent back. */
+export const AutomationSecret = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  /** Active rules whose steps name it. */
+  usedBy: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type AutomationSecret = Static<typeof AutomationSecret>;
+export const secretNamePattern = '^[A-Za-z][A-Za-z0-9_]{0,63}$';
+export const AutomationSecretCreate = Type.Object(
+  {
+    name: Type.String({ pattern: secretNamePattern, description: 'Letters, digits and _; used as {{secret.NAME}} in a header' }),
+    value: Type.String({ minLength: 1, maxLength: 4096 }),
+  },
+  { additionalProperties: false },
+);
+export type AutomationSecretCreate = Static<typeof AutomationSecretCreate>;
+export const AutomationSecretUpdate = Type.Object(
+  { value: Type.String({ minLength: 1, maxLength: 4096, description: 'The new value (a rotated token)' }) },
+  { additionalProperties: false },
+);

@@ -42,3 +42,9 @@ export const customObjectTypes = ['company', 'contact', 'lead', 'deal', 'activit
 export const relationTargets = ['company', 'contact', 'lead', 'deal'] as const;
 
 export const objectIcons = ['box', 'briefcase', 'building', 'home', 'folder', 'flag', 'star', 'users', 'truck', 'file'] as const;
+
+/** Where a built-in object's records live, in API paths and in the app's own (`/contacts/<id>`). */
+export const builtInSegments = { contact: 'contacts', company: 'companies', deal: 'deals', lead: 'leads', task: 'tasks' } as const;
+
+/** The built-in object types a record can be, in the order the app lists them; also `record_type` in links, history and events. */
+export const recordTypes = ['contact', 'company', 'lead', 'deal', 'task', 'activity'] as const;

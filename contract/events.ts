@@ -32,6 +32,7 @@ export const recordEventObjects = [
   'saved_view',
   'object_type',
   'custom_record',
+  'list',
 ] as const;
 /** Settings and people, whose changes are events of their own: `<subject>.created|updated|deleted`. */
 export const settingsEventSubjects = [
@@ -76,18 +77,55 @@ const emailPayload = Type.Object({
   mailboxId: Type.Union([Uuid, Type.Null()]),
   activityId: Type.Union([Uuid, Type.Null()]),
   messageId: Type.String(),
-  subject: Type.String(),
+  subject: Type.String({ description: 'Empty when the email is private to its mailboxes’ owners' }),
   from: Type.Union([Type.String(), Type.Null()]),
   to: Type.Array(Type.String()),
   contactIds: Type.Array(Uuid, { description: 'The contacts whose addresses it holds' }),
 });
 
+/** A merge as its events carry it: the survivor after it, and the records merged into it (now in the trash, or back). */
+const mergePayload = Type.Object({ mergeId: Uuid, survivorId: Uuid, mergedIds: Type.Array(Uuid), after: RecordShape });
+
+function mergeEvents(): Catalog {
+  const out: Catalog = {};
+  for (const o of ['contact', 'company', 'lead']) {
+    out[`${o}.merged`] = {
+      version: 1,
+      payload: mergePayload,
+      description: `${o[0].toUpperCase()}${o.slice(1)}s were merged into this one (the survivor): their links moved to it and they went to the trash.`,
+    };
+    out[`${o}.merge_undone`] = {
+      version: 1,
+      payload: mergePayload,
+      description: `A merge into this ${o} was undone: the merged records are back, with their links, and the survivor has its earlier values.`,
+    };
+  }
+  return out;
+}
+/** Records going into or out of a static list: the list, what it holds, and the records. */
+const listMembers = Type.Object({
+  listId: Uuid,
+  objectType: Type.String({ description: "A built-in object or a custom object's key" }),
+  recordIds: Type.Array(Uuid),
+});
+
 export const eventCatalog: Catalog = {
   ...recordEvents(),
+  ...mergeEvents(),
   'deal.stage_changed': {
     version: 1,
     payload: Type.Object({ from: Uuid, to: Uuid }),
     description: 'A deal moved to another stage (also sent as deal.updated): automations react to moves on the board.',
+  },
+  'list.members_added': {
+    version: 1,
+    payload: listMembers,
+    description: 'Records were added to a static list (only the ones not in it before): by a person, a bulk action or automation.',
+  },
+  'list.members_removed': {
+    version: 1,
+    payload: listMembers,
+    description: 'Records were taken out of a static list (only the ones that were in it).',
   },
   'webhook.disabled': {
     version: 1,
@@ -108,6 +146,17 @@ export const eventCatalog: Catalog = {
     version: 1,
     payload: emailPayload,
     description: 'An email was sent from Rapport, or one sent from elsewhere was synced from a mailbox’s Sent folder.',
+  },
+  'email.opened': {
+    version: 1,
+    payload: Type.Object({ emailId: Uuid, activityId: Type.Union([Uuid, Type.Null()]) }),
+    description:
+      'A recipient’s mail client loaded the tracking image of an email sent with tracking on (each load: clients and scanners load it too).',
+  },
+  'email.clicked': {
+    version: 1,
+    payload: Type.Object({ emailId: Uuid, activityId: Type.Union([Uuid, Type.Null()]), url: Type.String() }),
+    description: 'A recipient followed a link of an email sent with tracking on (url: where the link goes).',
   },
   'notification.created': {
     version: 1,

@@ -19,9 +19,21 @@ export const importStatuses = ['queued', 'running', 'completed', 'failed', 'canc
 export const finishedImportStatuses = ['completed', 'failed', 'cancelled'] as const;
 export const ImportStatus = Type.Enum(importStatuses);
 
-/** The objects a file can be imported as: `POST /imports/contacts`, `POST /imports/companies`. */
-export const importObjects = ['contact', 'company'] as const;
-export type ImportObject = (typeof importObjects)[number];
+/**
+ * The built-in objects a file can be imported as (`POST /imports/contacts`, `/imports/deals` …); a
+ * custom object is `custom:<key>` (`POST /imports/objects/{key}`), as the web app names it.
+ */
+export const importObjects = ['contact', 'company', 'lead', 'deal', 'task', 'activity'] as const;
+export type BuiltInImportObject = (typeof importObjects)[number];
+export type ImportObject = BuiltInImportObject | `custom:${string}`;
+/** An object a file can be imported as: a built-in one, or `custom:<key>`. */
+export const ImportObjectName = Type.String({
+  pattern: `^(${importObjects.join('|')}|custom:[a-z][a-z0-9_]{0,62})$`,
+  maxLength: 70,
+  description: `What the rows become: ${importObjects.join(', ')}, or \`custom:<key>\` for a custom object`,
+});
+/** The record types an undo counts (a custom object's records are `custom_record`). */
+export const undoTypes = ['contact', 'company', 'lead', 'deal', 'task', 'activity', 'custom_record'] as const;
 
 export const importDelimiters = ['comma', 'semicolon', 'tab', 'pipe'] as const;
 export type ImportDelimiter = (typeof importDelimiters)[number];
@@ -165,6 +177,11 @@ export const ImportFileInfo = Type.Object({
   encoding: Type.String({ description: 'The character encoding the file was read in: `UTF-8`, `UTF-16LE`, `windows-1252`, `Shift_JIS` …' }),
   delimiter: Type.Enum(importDelimiters),
   header: Type.Boolean({ description: 'Whether the first row named the columns' }),
+  format: Type.Optional(
+    Type.Enum(['csv', 'vcard', 'json'], {
+      description: 'What the file was: CSV (or TSV), vCard (a row per card) or JSON (an array of objects or NDJSON, a row per object)',
+    }),
+  ),
 });
 export type ImportFileInfo = Static<typeof ImportFileInfo>;
 
@@ -192,7 +209,7 @@ const Mapping = {
 
 export const ImportResult = Type.Object({
   importId: Nullable(Uuid),
-  objectType: Type.Enum(importObjects),
+  objectType: ImportObjectName,
   dryRun: Type.Boolean(),
   status: ImportStatus,
   /** Data rows of the file (known once the file is read), for a progress bar beside `rows`. */
@@ -204,6 +221,56 @@ export const ImportResult = Type.Object({
   ...Mapping,
 });
 export type ImportResult = Static<typeof ImportResult>;
+
+/** Records of each object an undo moves to the trash or gives their earlier values back. */
+export const UndoCounts = Type.Object(
+  Object.fromEntries(undoTypes.map((t) => [t, Type.Integer({ minimum: 0 })])) as Record<
+    (typeof undoTypes)[number],
+    ReturnType<typeof Type.Integer>
+  >,
+);
+export type UndoCounts = Static<typeof UndoCounts>;
+
+/** A field an undo leaves as it is: someone changed it after the import, or the record is in the trash. */
+export const UndoSkip = Type.Object({
+  recordType: Type.String(),
+  recordId: Uuid,
+  field: Nullable(Type.String()),
+  reason: Type.String(),
+});
+export type UndoSkip = Static<typeof UndoSkip>;
+
+export const undoStatuses = ['queued', 'running', 'completed', 'failed'] as const;
+
+/** An import's undo: a job that moves the records the import created to the trash and gives those it updated their earlier values back. */
+export const ImportUndo = Type.Object({
+  status: Type.Enum(undoStatuses),
+  requestedBy: Nullable(Uuid),
+  requestedAt: Timestamp,
+  finishedAt: Nullable(Timestamp),
+  trashed: UndoCounts,
+  restored: UndoCounts,
+  /** Fields left as they are (the first 100), and how many in all. */
+  skipped: Type.Array(UndoSkip),
+  skippedCount: Type.Integer({ minimum: 0 }),
+  failure: Nullable(Type.String()),
+});
+export type ImportUndo = Static<typeof ImportUndo>;
+
+/** `GET /imports/{id}/undo`: what undoing the import would do, before it is done. */
+export const ImportUndoPreview = Type.Object({
+  importId: Uuid,
+  /** Whether the import can be undone now (it has finished, and no undo is under way or done). */
+  possible: Type.Boolean(),
+  /** Why not, in words, when it cannot. */
+  reason: Nullable(Type.String()),
+  willTrash: UndoCounts,
+  willRestore: UndoCounts,
+  /** Fields that will be left as they are, and why (the first 100); `skippedCount` counts them all. */
+  skipped: Type.Array(UndoSkip),
+  skippedCount: Type.Integer({ minimum: 0 }),
+});
+export type ImportUndoPreview = Static<typeof ImportUndoPreview>;
 
 export const Import = Type.Object({
   id: Uuid,
@@ -223,6 +290,7 @@ export const Import = Type.Object({
   createdBy: Nullable(Uuid),
   createdAt: Timestamp,
   finishedAt: Nullable(Timestamp),
+  undo: Nullable(ImportUndo),
 });
 export type Import = Static<typeof Import>;
 
@@ -238,7 +306,7 @@ export type ImportListQuery = Static<typeof ImportListQuery>;
 /** `POST /imports/preview`: how a file is read, and its first rows as they would be imported. */
 export const ImportPreviewQuery = Type.Object(
   {
-    object: Type.Enum(importObjects, { description: 'What the rows become' }),
+    object: ImportObjectName,
     encoding: ImportQuery.properties.encoding,
     delimiter: ImportQuery.properties.delimiter,
     header: ImportQuery.properties.header,
@@ -273,7 +341,9 @@ export const ImportPreviewRow = Type.Object({
 });
 
 export const ImportPreview = Type.Object({
-  object: Type.Enum(importObjects),
+  object: ImportObjectName,
+  /** The fields a column of this object may fill (besides `custom.<key>`), for a mapping screen's choices. */
+  targets: Type.Array(Type.String()),
   file: ImportFileInfo,
   columns: Type.Array(ImportPreviewColumn),
   /** The fields the file's columns (and constants) fill, in the order a preview table shows them. */
@@ -282,6 +352,10 @@ export const ImportPreview = Type.Object({
   savedMapping: Type.Boolean({ description: 'Whether `mapping` was remembered from an earlier import of a file with this header' }),
   customFields: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), type: Type.String() })),
   problem: Nullable(Type.String({ description: 'Why the file cannot be imported with this mapping (e.g. no name or email column)' })),
+  notes: Type.Array(ImportRowWarning, {
+    description:
+      'What could not be read while turning a vCard or JSON file into rows (a broken card, a property, a bad line), naming the card or line',
+  }),
   rows: Type.Array(ImportPreviewRow),
 });
 export type ImportPreview = Static<typeof ImportPreview>;

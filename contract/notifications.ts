@@ -41,8 +41,24 @@ export const NotificationPreferences = Type.Object({
   assignments: Type.Boolean(),
   automation: Type.Boolean(),
   dailyDigest: Type.Boolean(),
+  byEmail: Type.Boolean({
+    description:
+      'Each notice the member receives is also emailed to their address, from the mailbox an admin chose for notifications (NotificationSettings)',
+  }),
 });
 export type NotificationPreferences = Static<typeof NotificationPreferences>;
 
 export const NotificationPreferencesUpdate = Type.Partial(NotificationPreferences, { additionalProperties: false });
 export type NotificationPreferencesUpdate = Static<typeof NotificationPreferencesUpdate>;
+
+/** The workspace's choices for notices by email: which shared mailbox sends them (none: notices stay in the app). */
+export const NotificationSettings = Type.Object({
+  senderMailboxId: Nullable(Uuid),
+});
+export type NotificationSettings = Static<typeof NotificationSettings>;
+
+export const NotificationSettingsUpdate = Type.Object(
+  { senderMailboxId: Nullable(UuidParam('A shared mailbox of this workspace, or null to send none')) },
+  { additionalProperties: false },
+);
+export type NotificationSettingsUpdate = Static<typeof NotificationSettingsUpdate>;

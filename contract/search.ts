@@ -9,7 +9,8 @@ export const SearchQuery = Type.Object(
     q: Type.String({
       minLength: 1,
       maxLength: 200,
-      description: 'What the person typed; every word must start a name, email, domain, phone or company of the record.',
+      description:
+        'What the person typed; every word must start a name, email, domain, phone or company of the record. When that finds fewer hits than `limit`, words of four letters or more also match their spellings one slip away ("jhon smtih" finds John Smith), ranked after.',
     }),
     types: Type.Optional(
       Type.String({

@@ -54,7 +54,8 @@ const fields = {
       Type.Integer({
         minimum: 0,
         maximum: MAX_REMINDER_MINUTES,
-        description: 'Remind the assignee (else its creator) this many minutes before dueAt in the app: 0 at the due time, null never',
+        description:
+          'Remind the assignee (else its creator) this many minutes before dueAt, in the app and by email if they asked: 0 at the due time, null never',
       }),
     ),
   ),

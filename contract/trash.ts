@@ -20,6 +20,8 @@ export const TrashItem = Type.Object({
       actorId: Nullable(Uuid),
     }),
   ),
+  /** The record it was merged into, when a merge put it in the trash (undo the merge to bring it back with its links). */
+  mergedInto: Nullable(Uuid),
 });
 export type TrashItem = Static<typeof TrashItem>;
 

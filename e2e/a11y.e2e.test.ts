@@ -48,6 +48,7 @@ const pages = (ids: Record<string, string>): Target[] => [
   { path: '/tasks', heading: 'Tasks', text: 'Send the proposal' },
   { path: '/o/project', heading: 'Projects', text: 'Moon base' },
   { path: '/reports', heading: 'Reports' },
+  { path: '/lists', heading: 'Lists' },
   { path: '/trash', heading: 'Trash' },
   { path: '/automation', heading: 'Automation' },
   { path: '/automation/rules/new', heading: 'New rule', text: 'No steps yet.' },

@@ -115,6 +115,15 @@ describe.runIf(hasChromium)('the web app', () => {
       await page.getByRole('dialog').getByText('Ada Lovelace').click();
       await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
       expect(page.url()).toBe(contactUrl);
+      // And with a slip in the name (words of four letters or more are read for slips).
+      await page.keyboard.press('Control+k');
+      await page.getByPlaceholder('Search contacts, companies, deals…').fill('ada lovelcae');
+      await page.getByRole('dialog').getByText('Ada Lovelace').waitFor();
+      // Hits come grouped by object, then the actions.
+      const firstGroup = await page.locator('[style*="--spotlight-label"]').first().getAttribute('style');
+      expect(firstGroup).toContain("--spotlight-label: 'Contacts'");
+      await shot(page, 'search-close-spelling');
+      await page.keyboard.press('Escape');
 
       // Add a custom field and fill it; the change shows in the history.
       await page.goto(`${server.url}/settings?tab=fields`);

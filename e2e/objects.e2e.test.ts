@@ -110,9 +110,9 @@ describe.runIf(hasChromium)('custom objects in the web app', () => {
     await page.getByRole('heading', { name: `Home · ${admin.name}` }).waitFor();
     await page.keyboard.press('Control+k');
     await page.getByPlaceholder('Search contacts, companies, deals…').fill('relaunch');
-    // The hit names its object by the object's own label.
-    const hit = page.getByRole('dialog').getByRole('button', { name: /Website relaunch/ });
-    await hit.getByText('Project', { exact: true }).waitFor();
+    // The hit comes in a group named by the object's own label (plural).
+    const hit = page.locator(`[style*="--spotlight-label: 'Projects'"]`).getByRole('button', { name: /Website relaunch/ });
+    await hit.waitFor();
     await page.screenshot({ path: '/tmp/rapport-object-search.png' });
     await hit.click();
     await page.getByRole('heading', { name: 'Website relaunch' }).waitFor();

@@ -110,7 +110,7 @@ describe.runIf(hasChromium)('phones and emails on the record page', () => {
     await page.goto(`${server.url}/settings?tab=workspace`);
     await page.getByRole('combobox', { name: 'Country for phone numbers' }).fill('Germ');
     await page.getByRole('option', { name: 'Germany' }).click();
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved').waitFor();
 
     await page.goto(`${server.url}/companies`);

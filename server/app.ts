@@ -16,6 +16,8 @@ import type { Permission } from './http/context.ts';
 import { AppError, errorHandler, sendProblem } from './http/errors.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { validatorCompiler } from './http/validation.ts';
+import { icalRoutes } from './modules/calendar/calendar.routes.ts';
+import { trackingRoutes } from './modules/email/tracking.routes.ts';
 import { wireRecordEngine } from './modules/registry.ts';
 import { moduleRoutes } from './modules/routes.ts';
 
@@ -97,6 +99,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
+        // No remote images: an email's are shown in its own framed document, under its own CSP
+        // (server/modules/email/frame.ts). data: for contact photos.
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
@@ -155,5 +159,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   if (config.benchRoutes) await app.register((await import('../bench/raw-routes.ts')).benchRoutes);
   registerAuth(app, { baseUrl: config.baseUrl });
   await app.register(moduleRoutes, { prefix: '/api/v1' });
+  await app.register(icalRoutes);
+  await app.register(trackingRoutes);
   return app;
 }

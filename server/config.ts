@@ -38,6 +38,13 @@ export interface Config {
    * `<dataDir>/secret-keys`, made on first start (server/security/keyring.ts).
    */
   secretKeys: string;
+  /** The largest email attachment stored (bytes, default 10 MiB); a larger one is noted on its email, not stored. */
+  emailAttachmentMaxBytes: number;
+  /**
+   * Whether workers hold an IMAP IDLE connection per mailbox (server/modules/email/idle.ts), so that
+   * new mail syncs at once; off (RAPPORT_EMAIL_IDLE=off), mailboxes are polled only.
+   */
+  emailIdle: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,5 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     listCountCap: Number(env.RAPPORT_LIST_COUNT_CAP ?? 10_000),
     outboundAllow: env.RAPPORT_OUTBOUND_ALLOW ?? '',
     secretKeys: env.RAPPORT_SECRET_KEYS ?? '',
+    emailAttachmentMaxBytes: Number(env.RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES ?? 10 * 1024 * 1024),
+    emailIdle: env.RAPPORT_EMAIL_IDLE !== 'off',
   };
 }

@@ -1,13 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { uuidv7 } from 'uuidv7';
-import { type DedupeMode, dedupeModes, type Import, type ImportDelimiter, importDelimiters } from '../../contract/imports.ts';
+import {
+  type BuiltInImportObject,
+  type DedupeMode,
+  dedupeModes,
+  type Import,
+  type ImportDelimiter,
+  type ImportObject,
+  importDelimiters,
+  importObjects,
+} from '../../contract/imports.ts';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import type { JobLog } from '../jobs/define.ts';
 import { startWorker } from '../jobs/start.ts';
 import { actingMember } from '../modules/auth/members.service.ts';
+import { importCompaniesJob, importContactsJob, importRecordsJob } from '../modules/imports/imports.jobs.ts';
 import { cancelImport, getImport, startImport } from '../modules/imports/imports.service.ts';
 import { findWorkspaces } from '../modules/workspaces/workspaces.service.ts';
 
@@ -24,19 +34,30 @@ export interface ImportArgs {
   country?: string;
 }
 
-const objects: Record<string, 'contact' | 'company'> = {
+/** `--object` in the singular or plural; a custom object is `custom:<key>` (or its key alone, when no built-in object has that name). */
+const objects: Record<string, BuiltInImportObject> = {
   contacts: 'contact',
-  contact: 'contact',
   companies: 'company',
-  company: 'company',
+  leads: 'lead',
+  deals: 'deal',
+  tasks: 'task',
+  activities: 'activity',
+  ...Object.fromEntries(importObjects.map((o) => [o, o])),
 };
+
+const usageObjects = `${importObjects.map((o) => Object.keys(objects).find((k) => objects[k] === o && k !== o) ?? o).join(', ')} or custom:<key>`;
 
 /** A problem the person at the terminal can fix: printed as its message, exit code 2. */
 class UsageError extends Error {}
 
 function checkArgs(a: ImportArgs) {
-  const object = objects[a.object];
-  if (!object) throw new UsageError('--object must be contacts or companies');
+  const custom = /^custom:([a-z][a-z0-9_]{0,62})$/.exec(a.object);
+  const object: ImportObject | undefined = Object.hasOwn(objects, a.object)
+    ? objects[a.object]
+    : custom
+      ? `custom:${custom[1]}`
+      : undefined;
+  if (!object) throw new UsageError(`--object must be ${usageObjects}`);
   if (a.dedupe !== undefined && !(dedupeModes as readonly string[]).includes(a.dedupe)) {
     throw new UsageError(`--dedupe must be one of ${dedupeModes.join(', ')}`);
   }
@@ -69,7 +90,7 @@ export function summary(i: Import) {
 }
 
 /**
- * `rapport import <file> --object contacts|companies`: imports a file into a workspace of the
+ * `rapport import <file> --object contacts|companies|leads|deals|tasks|activities|custom:<key>`: imports a file into a workspace of the
  * configured database through the same services as the API (the file checked whole, then the
  * import job run a batch at a time by a worker in this process), printing its progress and a
  * summary. Ctrl-C cancels the import after the batch under way.
@@ -125,10 +146,14 @@ export async function importCommand(config: Config, a: ImportArgs, out: (line: s
       },
       database.kind,
     );
-    out(`Importing ${basename(a.file)} into ${workspace.name} as ${object === 'contact' ? 'contacts' : 'companies'} (import ${id})`);
-    // A worker of our own runs the job; on PostgreSQL, a server's worker may take it instead.
+    out(
+      `Importing ${basename(a.file)} into ${workspace.name} as ${object.startsWith('custom:') ? object : (Object.keys(objects).find((k) => objects[k] === object && k !== object) ?? object)} (import ${id})`,
+    );
+    // A worker of our own runs the job; on PostgreSQL, a server's worker may take it instead. Ours
+    // runs import jobs only: whatever else the queue holds (mail, notices, scans) waits for the
+    // server's workers rather than holding this import up behind it.
     const log: JobLog = { info() {}, warn() {}, error: (o, m) => console.error(m ?? o) };
-    worker = await startWorker(database, config, log, 1, []);
+    worker = await startWorker(database, config, log, 1, [], [importContactsJob.name, importCompaniesJob.name, importRecordsJob.name]);
     let cancelling = false;
     const onSigint = () => {
       if (cancelling) return;

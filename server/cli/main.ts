@@ -11,7 +11,7 @@ const usage = `rapport — the Rapport CRM
   rapport seed [--size N]       create a demo workspace (demo@rapport.local / rapport-demo-2026)
   rapport create-user --email E --password P [--name N] [--workspace W]
                                 create a workspace and its owner (prints the ids)
-  rapport import <file> --object contacts|companies [--workspace W] [--dedupe skip|update|none]
+  rapport import <file> --object contacts|companies|leads|deals|tasks|activities|custom:<key> [--workspace W] [--dedupe skip|update|none]
                  [--mapping mapping.json] [--as EMAIL] [--encoding E] [--delimiter comma|semicolon|tab|pipe]
                  [--no-header] [--country US]
                                 import a CSV file (progress, then a summary; Ctrl-C cancels)
@@ -93,7 +93,8 @@ async function main() {
       const { importCommand, UsageError } = await import('./import.ts');
       (await import('../modules/registry.ts')).wireRecordEngine();
       try {
-        if (positionals.length !== 1 || !values.object) throw new UsageError('usage: rapport import <file> --object contacts|companies');
+        if (positionals.length !== 1 || !values.object)
+          throw new UsageError('usage: rapport import <file> --object contacts|companies|leads|deals|tasks|activities|custom:<key>');
         const result = await importCommand(config, {
           file: positionals[0],
           object: values.object,

@@ -1,4 +1,4 @@
-import { bigint, integer, jsonb, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, customType, integer, jsonb, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Columns every tenant record carries. The tenant key comes first so that it leads the
@@ -10,6 +10,12 @@ export const tenantKey = () => ({
 });
 
 export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Bytes (attachments, photos), read back as a Buffer whichever driver (pg or PGlite) returned them. */
+export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
 
 /** Bookkeeping for records that people edit: optimistic version, authorship, soft delete. */
 export const recordColumns = () => ({

@@ -49,6 +49,30 @@ export async function enqueue<S extends TSchema>(conn: Conn, def: JobDef<S>, inp
   return rows[0]?.id ?? null;
 }
 
+/**
+ * Enqueues a job to run now. When a job with the same singleton key is already waiting (queued for
+ * later: a scan an import asked for in ten minutes), that one is brought forward instead, so "run
+ * it now" never silently waits behind it. Returns the id of the job that will run (null only when
+ * the waiting one is running already: it does what was asked).
+ */
+export async function enqueueNow<S extends TSchema>(
+  conn: Conn,
+  def: JobDef<S>,
+  input: Static<S>,
+  opts: EnqueueOptions & { singletonKey: string },
+) {
+  const id = await enqueue(conn, def, input, { ...opts, runAt: undefined });
+  if (id) return id;
+  const rows = await selectRows<{ id: string }>(
+    conn,
+    sql`update jobs set run_at = least(run_at, now())
+      where name = ${def.name} and singleton_key = ${opts.singletonKey} and status = 'queued'
+      returning id`,
+  );
+  if (rows[0]) await conn.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${def.name})`);
+  return rows[0]?.id ?? null;
+}
+
 /** The channel enqueue notifies and workers listen on. */
 export const JOBS_CHANNEL = 'rapport_jobs';
 

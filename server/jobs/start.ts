@@ -3,6 +3,7 @@ import type { Database } from '../db/client.ts';
 import { consumerDefs } from '../modules/consumers.ts';
 import { jobDefs } from '../modules/jobs.ts';
 import { wireRecordEngine } from '../modules/registry.ts';
+import { serviceDefs } from '../modules/services.ts';
 import type { ConsumerDef } from './consumers.ts';
 import type { JobDef, JobLog } from './define.ts';
 import { Worker } from './worker.ts';
@@ -24,15 +25,21 @@ export async function startWorker(
   log: JobLog,
   concurrency = config.jobConcurrency,
   consumers: ConsumerDef[] = consumerDefs,
+  /** Only these kinds of job (all when absent): a one-off command runs its own job, not the queue's backlog. */
+  only?: readonly string[],
 ) {
   wireRecordEngine();
-  const worker = new Worker(database, [...jobDefs, ...(await extraJobs(process.env))], {
+  const defs = [...jobDefs, ...(await extraJobs(process.env))].filter((d) => !only || only.includes(d.name));
+  const worker = new Worker(database, defs, {
     consumers,
     concurrency,
     leaseMs: config.jobLeaseMs,
     // One connection on the embedded database: a short poll costs an index probe, and imports start sooner.
     pollMs: database.kind === 'pglite' ? 250 : 500,
     log,
+    // A one-off command's worker runs its own jobs only: it holds no mail connections.
+    services: only ? [] : serviceDefs,
+    config,
   });
   await worker.start();
   return worker;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
+import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { selectRows } from '../db/client.ts';
 import { type ConsumerDef, EventDispatcher } from './consumers.ts';
@@ -18,7 +19,20 @@ export interface WorkerOptions {
   log?: JobLog;
   /** Outbox consumers this worker feeds beside running jobs (see consumers.ts). */
   consumers?: ConsumerDef[];
+  /** Long-running services (server/modules/services.ts), started after the worker and stopped before it. */
+  services?: WorkerServiceDef[];
+  /** What the services read (whether they run at all); they are not made without it. */
+  config?: Config;
 }
+
+/** Something a worker runs for as long as it runs (a held connection, not a job). */
+export interface WorkerService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Makes a worker's own instance of a service; `workerId` names the worker (e.g. as a lease holder). */
+export type WorkerServiceDef = (ctx: { database: Database; config: Config; workerId: string; log: JobLog }) => WorkerService | null;
 
 interface ClaimedJob {
   id: string;
@@ -30,7 +44,6 @@ interface ClaimedJob {
 }
 
 const quietLog: JobLog = { info() {}, warn() {}, error() {} };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** When a cron expression next fires after `after`, in its time zone. */
 export function nextTick(cron: string, timeZone: string, after: Date): Date {
@@ -74,7 +87,14 @@ export class Worker {
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.log = opts.log ?? quietLog;
     this.dispatcher = new EventDispatcher(database, opts.consumers ?? [], { pollMs: this.pollMs, log: this.log });
+    const config = opts.config;
+    this.services = config
+      ? (opts.services ?? []).flatMap((make) => make({ database, config, workerId: this.id, log: this.log }) ?? [])
+      : [];
   }
+
+  /** The long-running services of this worker (IDLE watchers), in the order of WorkerOptions.services. */
+  readonly services: WorkerService[];
 
   /** Feeds the outbox to the consumers; stopped with the worker. */
   readonly dispatcher: EventDispatcher;
@@ -98,19 +118,26 @@ export class Worker {
     });
     this.loop = this.run();
     await this.dispatcher.start();
+    for (const service of this.services) await service.start();
   }
 
   /** Stops claiming, lets running jobs finish for up to `graceMs`, then aborts and hands back the rest. */
   async stop(graceMs = 10_000) {
     if (this.stopped) return;
     this.stopped = true;
+    // Services first: an IDLE watcher queues syncs, which no one would run after this.
+    await Promise.all(this.services.map((s) => s.stop()));
     await this.dispatcher.stop();
     jobSignals.off('wake', this.onWake);
     await this.unlisten?.();
     this.wakeUp?.();
     await this.loop;
     const all = Promise.all([...this.running.values()].map((r) => r.done));
-    await Promise.race([all, sleep(graceMs)]);
+    // The grace timer is cleared once the jobs are done: left running, it would keep a one-off
+    // command (rapport import) alive for the whole grace after its work was finished.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (grace = setTimeout(r, graceMs)))]);
+    clearTimeout(grace);
     const left = [...this.running.keys()];
     for (const r of this.running.values()) r.abort.abort();
     if (left.length) {

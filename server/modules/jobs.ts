@@ -1,10 +1,14 @@
 import type { JobDef } from '../jobs/define.ts';
 import { analyzeEmbeddedJob, jobsCleanupJob } from '../jobs/maintenance.jobs.ts';
+import { inviteJob } from './activities/meetings.jobs.ts';
 import { authCleanupJob } from './auth/auth.jobs.ts';
 import { runJob, scanJob } from './automation/automation.jobs.ts';
-import { pollMailboxesJob, syncMailboxJob } from './email/email.jobs.ts';
+import { scanAllDuplicatesJob, scanDuplicatesJob } from './duplicates/duplicates.jobs.ts';
+import { pollMailboxesJob, reconcileMailboxJob, syncMailboxJob } from './email/email.jobs.ts';
+import { outboxJob } from './email/outbox.ts';
 import { idempotencyCleanupJob } from './history/history.jobs.ts';
-import { importCompaniesJob, importContactsJob } from './imports/imports.jobs.ts';
+import { importCompaniesJob, importContactsJob, importRecordsJob, undoImportJob } from './imports/imports.jobs.ts';
+import { noticeEmailJob } from './notifications/notices-by-email.ts';
 import { digestJob } from './notifications/notifications.jobs.ts';
 import { taskRemindersJob } from './tasks/tasks.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
@@ -13,6 +17,8 @@ import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.t
 export const jobDefs: JobDef[] = [
   importContactsJob,
   importCompaniesJob,
+  importRecordsJob,
+  undoImportJob,
   authCleanupJob,
   idempotencyCleanupJob,
   analyzeEmbeddedJob,
@@ -22,7 +28,13 @@ export const jobDefs: JobDef[] = [
   runJob,
   scanJob,
   syncMailboxJob,
+  outboxJob,
   pollMailboxesJob,
+  reconcileMailboxJob,
   taskRemindersJob,
   digestJob,
+  noticeEmailJob,
+  scanDuplicatesJob,
+  scanAllDuplicatesJob,
+  inviteJob,
 ];

@@ -7,8 +7,9 @@ import { dealDef } from './deals/deals.service.ts';
 import { fieldResolver } from './fields/fields.service.ts';
 import { emitEvent, eventRowsSql, fieldsChangedSince, historyRowsSql, listHistory, writeHistory } from './history/history.service.ts';
 import { leadDef } from './leads/leads.service.ts';
+import { listDef } from './lists/lists.service.ts';
 import { customRecordDef } from './objects/objects.service.ts';
-import { refreshSearch } from './search/search.service.ts';
+import { newTermsSql, refreshSearch } from './search/search.service.ts';
 import { taskDef } from './tasks/tasks.service.ts';
 import { resolveView } from './views/views.service.ts';
 
@@ -28,6 +29,12 @@ export const objectDefs: Partial<Record<RecordType, ObjectDef>> & Record<string,
 };
 
 /**
+ * Tables that are not objects with records but hold records of any type, and let go of one when it
+ * is deleted for good (`onPurge`): a static list's members.
+ */
+export const recordHolders: ObjectDef[] = [listDef];
+
+/**
  * Plugs the modules into the record engine's ports (records/ports.ts), which imports no module.
  * Every process that writes records calls it once at startup: the app (buildApp), the job worker
  * (startWorker) and the command line.
@@ -36,9 +43,11 @@ export function wireRecordEngine() {
   wireRecordPorts({
     objectDef: (type) => (Object.hasOwn(objectDefs, type) ? objectDefs[type] : undefined),
     fieldLookup: async (conn, ctx, def) => (await fieldResolver(conn, ctx, def)).field,
+    customFieldKeys: async (conn, ctx, def) => (await fieldResolver(conn, ctx, def)).defs.map((d) => d.key),
     history: { write: writeHistory, changedSince: fieldsChangedSince, list: listHistory, rowsSql: historyRowsSql },
     events: { emit: emitEvent, rowsSql: eventRowsSql },
     indexSearch: (conn, ctx, def, ids) => refreshSearch(conn, ctx.workspaceId, def, ids),
+    searchTermsSql: newTermsSql,
     resolveView,
   });
 }

@@ -17,11 +17,16 @@ const uniqueViolation = (e: unknown) =>
  * Runs a create in a transaction. With an `Idempotency-Key` header the response is saved in the
  * same transaction, so a retried request gets the first answer and nothing is created twice; the
  * same key with another payload is refused (422). Keys live 24 hours.
+ *
+ * `serialize`: for a create with an effect outside the database (an email sent), which a rolled
+ * back transaction cannot take back. Requests with the same key then wait for each other on an
+ * advisory lock and look for a saved answer again once they hold it, so the effect happens once.
  */
 export async function idempotent<B extends Record<string, unknown>>(
   db: Db,
   req: FastifyRequest,
   run: (tx: Tx) => Promise<Outcome<B>>,
+  opts: { serialize?: boolean } = {},
 ): Promise<Outcome<B> & { replayed?: boolean }> {
   const key = req.headers['idempotency-key'];
   if (key === undefined) return db.transaction(run);
@@ -55,6 +60,19 @@ export async function idempotent<B extends Record<string, unknown>>(
   await db.delete(idempotencyKeys).where(and(where, lte(idempotencyKeys.createdAt, sql`now() - interval '24 hours'`)));
   try {
     return await db.transaction(async (tx) => {
+      if (opts.serialize) {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.workspaceId} ${principal} ${key}`}, 0))`);
+        const [saved] = await tx
+          .select()
+          .from(idempotencyKeys)
+          .where(and(where, gt(idempotencyKeys.createdAt, sql`now() - interval '24 hours'`)));
+        if (saved) {
+          if (saved.fingerprint !== fingerprint) {
+            throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
+          }
+          return { status: saved.statusCode, body: saved.response as B, replayed: true };
+        }
+      }
       const out = await run(tx);
       await tx.insert(idempotencyKeys).values({
         workspaceId: ctx.workspaceId,

@@ -1,11 +1,12 @@
 import { getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { recordTypes } from '../../contract/enums.ts';
 import type { Conn } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import type { AnyRule } from './rules.ts';
 
 /** Object types a record can be; also the `record_type` in links, history and events. */
-export const recordTypes = ['company', 'contact', 'lead', 'deal', 'activity', 'task'] as const;
+export { recordTypes };
 export type RecordType = (typeof recordTypes)[number];
 
 /** How a field behaves in filters and sorts. Built-in fields and custom fields share these types. */
@@ -93,6 +94,50 @@ export interface ObjectDef {
    * in the module's own tables), in the purge's transaction.
    */
   onPurge?(conn: Conn, ctx: Ctx, type: string, id: string): Promise<void>;
+  /** How records of this object are told to be duplicates of each other (modules/duplicates). */
+  duplicates?: DuplicateRules;
+  /** The fields a merge of records of this object lets a person pick, and their columns. */
+  merge?: MergeSpec;
+  /**
+   * This module's tables whose rows name records (of any type, or of one): a merge moves the rows
+   * that name a merged record onto the survivor, and its undo moves them back.
+   */
+  linkTables?: readonly LinkTable[];
+}
+
+export interface DuplicateRules {
+  /**
+   * The kinds of the object's search terms (`search.terms`) that make two records duplicates when
+   * one term is the same: `email`, `phone` (digits, 7 or more), `domain`.
+   */
+  exact: readonly string[];
+  /** The name compared by trigram similarity, as SQL over the record `r`, written as its trigram index is. */
+  name: string;
+  /** The companies a record belongs to, as text[] over `r`: look-alike names at one company score higher. */
+  company?: string;
+}
+
+export interface MergeSpec {
+  /** Each field a person picks the value of, by API name, with the table keys of the columns it is. */
+  fields: Record<string, readonly string[]>;
+  /**
+   * List fields (a contact's emails) that, when nobody picks a source, become the survivor's list
+   * followed by the merged records' items, each item once (by the property named here).
+   */
+  lists?: Record<string, string>;
+}
+
+export interface LinkTable {
+  /** The table's name in SQL. */
+  table: string;
+  /** The column holding the id of the record named. */
+  column: string;
+  /** The type of the records named: one type, or the column that holds it. */
+  type: RecordType | { column: string };
+  /** The other columns of the primary key (besides workspace_id, `column` and a type column). */
+  key: readonly string[];
+  /** A boolean column cleared on rows moved to a survivor: a contact keeps one primary company. */
+  demote?: string;
 }
 
 /** The fields every record has, for filters and sorts. */

@@ -16,6 +16,8 @@ export interface RecordPorts {
   objectDef(type: string): ObjectDef | undefined;
   /** The field lookup of an object, its custom fields (`custom.<key>`, from the fields module) included. */
   fieldLookup(conn: Conn, ctx: Ctx, def: ObjectDef): Promise<(name: string) => FieldSpec | undefined>;
+  /** The keys of an object's custom fields, in their order (an export's columns). */
+  customFieldKeys(conn: Conn, ctx: Ctx, def: ObjectDef): Promise<string[]>;
   history: {
     /** Writes the audit rows of one change, in the caller's transaction. */
     write(
@@ -53,6 +55,8 @@ export interface RecordPorts {
     /** INSERT … SELECT of one event per row of `from` (set-based writes). */
     rowsSql(ctx: Ctx, type: string, recordType: string, rows: { recordId: SQL; payload: SQL }, from: SQL): SQL;
   };
+  /** INSERT … SELECT of the search terms of new records of `def`, read from `from` as `r` (set-based writes). */
+  searchTermsSql(def: ObjectDef, from: SQL): SQL;
   /** Brings the search terms of some records up to date, in the caller's transaction. */
   indexSearch(conn: Conn, ctx: Ctx, def: ObjectDef, ids: readonly string[]): Promise<void>;
   /** A saved view of this object type (a 422 naming `query.view` when there is none). */

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, FastifyTypeProviderDefault } from 'fastify';
 import Type, { type Static, type TInteger, type TObject, type TOptional, type TSchema } from 'typebox';
 import { HistoryEntry, IdParams, ListPage, ListQuery, Page, Problem } from '../../contract/common.ts';
+import { ExportQuery } from '../../contract/exports.ts';
 import type { Conn } from '../db/client.ts';
 import type { Ctx, Permission } from '../http/context.ts';
 import { AppError, badRequest, notFound } from '../http/errors.ts';
@@ -8,9 +9,10 @@ import { sendJsonText } from '../http/json-text.ts';
 import type { App } from '../http/typed-app.ts';
 import { registerBulkUpdate } from './bulk.ts';
 import { countList, type ListTotal } from './count.ts';
-import { parseFilter } from './filter.ts';
+import { type ExportOptions, sendExport } from './export.ts';
 import { idempotent } from './idempotency.ts';
 import { type ListInput, listJson, readJson } from './list.ts';
+import { expandFields, listInputOf, pickFields } from './list-request.ts';
 import type { ObjectDef } from './object-def.ts';
 import { ports } from './ports.ts';
 
@@ -48,6 +50,8 @@ export interface RecordRoutes<R extends TObject, C extends TSchema, U extends Up
   service: RecordService<Static<R> & Api, Static<C>, Static<U>>;
   /** The permission for creates, updates, deletes and restores; settings objects such as pipelines use 'admin'. */
   writePermission?: Permission;
+  /** How a record reads as a vCard, for objects that are people (contacts): adds `format=vcard` to the export. */
+  vcard?: ExportOptions['vcard'];
 }
 
 export const errorResponses = {
@@ -78,33 +82,6 @@ export function expectedVersion(req: FastifyRequest, bodyVersion: number | undef
   return undefined;
 }
 
-/**
- * The API fields behind asked-for names: API fields as they are, a derived column (a contact's
- * `name`) as the fields it reads. Unknown names are a 400 naming them.
- */
-export function expandFields(def: ObjectDef, fields: string) {
-  const names = fields
-    .split(',')
-    .map((f) => f.trim())
-    .filter(Boolean);
-  const out: string[] = [];
-  for (const n of names) {
-    const derived = def.derivedColumns && Object.hasOwn(def.derivedColumns, n) ? def.derivedColumns[n] : undefined;
-    if (derived) out.push(...derived);
-    else if (def.apiFields?.includes(n) || /^custom\.[a-z][a-z0-9_]*$/.test(n)) out.push(n);
-    else throw badRequest('query.fields', 'unknown_field', `"${n}" is not a field of ${def.label.toLowerCase()}`);
-  }
-  return [...new Set(out)];
-}
-
-/** Keeps only the asked-for fields of each record; `id` and `version` always come along. */
-export function pickFields(def: ObjectDef, fields: string | undefined) {
-  if (!fields) return <T>(x: T) => x;
-  const names = expandFields(def, fields);
-  const top = new Set(['id', 'version', ...names.map((n) => n.split('.')[0])]);
-  return <T extends Record<string, unknown>>(x: T) => Object.fromEntries(Object.entries(x).filter(([k]) => top.has(k))) as T;
-}
-
 export const etag = (reply: FastifyReply, version: number) => reply.header('etag', `"${version}"`);
 
 /**
@@ -120,15 +97,8 @@ export async function sendList(
   list?: (conn: Conn, ctx: Ctx, input: ListInput) => Promise<{ data: Record<string, unknown>[]; nextCursor: string | null }>,
 ) {
   const q = req.query;
-  let { filter, sort, fields }: { filter?: unknown; sort?: string; fields?: string } = q;
-  if (q.view) {
-    const view = await ports().resolveView(app.db, req.ctx, def.fieldsKey ?? def.type, q.view);
-    if (view.filter) filter = filter ? { and: [view.filter, parseFilter(String(filter))] } : view.filter;
-    sort ??= view.sort ?? undefined;
-    fields ??= view.columns?.join(',') || undefined;
-  }
+  const { input, fields } = await listInputOf(app.db, req.ctx, def, q);
   const pick = pickFields(def, fields);
-  const input = { limit: q.limit, cursor: q.cursor, filter, sort, deleted: q.deleted };
   // A first page that holds the whole list is its own exact count: no second query.
   const total = async (onPage: number, nextCursor: string | null): Promise<ListTotal | undefined> => {
     if (!q.count) return undefined;
@@ -178,6 +148,20 @@ export function registerRecordRoutes<R extends TObject, C extends TSchema, U ext
       response: { 200: ListPage(Type.Partial(schemas.record)), ...errorResponses },
     },
     handler: async (req, reply) => sendList(app, req, reply, def, service.list),
+  });
+
+  routes.get<{ Querystring: ExportQuery }>(`/${path}/export`, {
+    config: { permission: 'read' },
+    schema: {
+      tags: [tag],
+      summary: `Export ${path} as CSV, JSON${r.vcard ? ' or vCard' : ''}`,
+      description:
+        "The whole list, with the filter, sort and columns of the request or of a saved view (`view=`), streamed a page at a time by the server: every record, however many. CSV columns are `fields` (or the view's columns), else every field, each custom field a column of its own.",
+      querystring: ExportQuery,
+      produces: ['text/csv', 'application/json', 'text/vcard'],
+      response: { 200: { type: 'string', description: 'The file' }, ...errorResponses },
+    },
+    handler: async (req, reply) => sendExport(app.db, req.ctx, reply, def, req.query, { list: service.list, vcard: r.vcard }, path),
   });
 
   routes.post(`/${path}`, {

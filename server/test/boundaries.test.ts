@@ -17,10 +17,6 @@ const known = new Set([
   // a contact's projection names its companies, joined for their names and hidden when in the
   // trash; the contact list reads it on every page (measured against raw SQL in bench/)
   'modules/contacts/contacts.service.ts → modules/companies/companies.table.ts',
-  // the import writes contact rows, their history and events set-based, one statement per batch
-  // (issue 10, item 3: history and event rows written by one helper, moves this into the contacts module)
-  'modules/imports/imports.queries.ts → modules/contacts/contacts.table.ts',
-  'modules/imports/rows.ts → modules/contacts/contacts.table.ts',
 ]);
 
 /** The imports of one file that cross a boundary, as `from → to` paths relative to server/. */

@@ -37,6 +37,7 @@ export function recordSamples(path: string, create: (s: Session) => unknown | Pr
   const base = `/api/v1/${path}`;
   return {
     [`GET ${base}`]: { setup: async (s) => ({ recordId: (await made(s)).id }) },
+    [`GET ${base}/export`]: { setup: async (s) => ({ recordId: (await made(s)).id }) },
     [`POST ${base}`]: { body: (s) => create(s), ok: 201 },
     [`GET ${base}/:id`]: { setup: made },
     [`PATCH ${base}/:id`]: { setup: made, body: () => ({ ...(update as object), version: 1 }) },

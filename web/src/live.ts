@@ -17,14 +17,17 @@ const shownBy: Record<string, (key: QueryKey) => boolean> = {
   deal: (k) => k[0] === 'deals',
   task: (k) => k[0] === 'tasks',
   activity: (k) => k[0] === 'activities',
+  // An email's tracking counts (email.opened, email.clicked) change what its view shows.
+  email: (k) => k[0] === 'emails',
   custom_record: (k) => typeof k[0] === 'string' && k[0].startsWith('objects/'),
   pipeline: (k) => k[0] === 'pipelines' || k[0] === 'deals',
   field_definition: (k) => k[0] === 'fields',
   object_type: (k) => k[0] === 'objects',
   notification: (k) => k[0] === 'notifications',
+  list: (k) => k[0] === 'record-lists',
 };
-/** Names of records shown beside others (links, pickers, search) follow any record's change. */
-const names = (k: QueryKey) => ['link-names', 'relation-names', 'picker', 'palette'].includes(String(k[0]));
+/** Names of records shown beside others (links, pickers, search, a list's records) follow any record's change. */
+const names = (k: QueryKey) => ['link-names', 'relation-names', 'picker', 'palette', 'record-lists'].includes(String(k[0]));
 
 /**
  * Keeps what the page shows current while others work: the server's stream of changes marks the

@@ -1,3 +1,4 @@
+import { builtInSegments } from '../../contract/enums.ts';
 import { api, fullRows, unwrap } from './api.ts';
 
 // Every record object — the five built-in ones and each custom object an admin defines — shares
@@ -5,7 +6,7 @@ import { api, fullRows, unwrap } from './api.ts';
 // record pages call them through one typed path, the contacts one, and read rows as plain records.
 // Object-specific screens use their own typed paths.
 
-export type BuiltInType = 'contact' | 'company' | 'deal' | 'lead' | 'task';
+export type BuiltInType = keyof typeof builtInSegments;
 /** The records of a custom object: `custom:<its key>`. */
 export type CustomType = `custom:${string}`;
 export type ObjectType = BuiltInType | CustomType;
@@ -14,13 +15,6 @@ export const isCustom = (t: ObjectType): t is CustomType => t.startsWith('custom
 export const customKey = (t: CustomType) => t.slice('custom:'.length);
 export const customType = (key: string): CustomType => `custom:${key}`;
 
-const builtInSegments: Record<BuiltInType, string> = {
-  contact: 'contacts',
-  company: 'companies',
-  deal: 'deals',
-  lead: 'leads',
-  task: 'tasks',
-};
 /** A built-in object's segment, in API paths and in the app's own (`contacts`). */
 export const segmentOf = builtInSegments;
 

@@ -23,14 +23,21 @@ export async function createSampleRecord(s: Session, path: string) {
   throw new Error(`no *.samples.ts creates ${path}`);
 }
 
+// A meeting, so that the samples cover its attendees and location as well as the fields of every activity.
 const newActivity = async (s: Session) => ({
-  type: 'call',
-  subject: 'Intro call',
+  type: 'meeting',
+  subject: 'Intro meeting',
+  location: 'Room 1',
+  attendees: [{ email: 'guest@initech.example.test', name: 'Gus Guest' }, { memberId: s.memberId }],
   links: [{ recordType: 'company', recordId: (await createOk(s, '/companies', { name: 'Initech' })).id }],
 });
 
 export const samples: Samples = {
-  ...recordSamples('activities', newActivity, { outcome: 'connected' }),
+  ...recordSamples('activities', newActivity, {
+    outcome: 'held',
+    location: 'Room 2',
+    attendees: [{ email: 'guest@initech.example.test', status: 'accepted' }],
+  }),
   ...Object.fromEntries(
     Object.values(linkablePaths).map((path) => [
       `GET /api/v1/${path}/:id/timeline`,

@@ -23,6 +23,8 @@ import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
 import { notify } from '../notifications/notifications.service.ts';
 import { activities, activityLinks } from './activities.table.ts';
+import { type MeetingPart, meetingOf, meetingsOf, noMeeting, resolveAttendees, saveMeeting } from './meetings.service.ts';
+import { meetings } from './meetings.table.ts';
 
 type Row = typeof activities.$inferSelect;
 
@@ -35,6 +37,8 @@ export const activityDef: ObjectDef = {
   // Its subject, else the start of its text, else its kind.
   title: `coalesce(nullif(r.subject, ''), nullif(left(r.body, 80), ''), r.type)`,
   onPurge: (conn, ctx, type, id) => dropLinksTo(conn, ctx, type, id),
+  // A merged record's timeline (notes, calls, emails) becomes the survivor's.
+  linkTables: [{ table: 'activity_links', column: 'record_id', type: { column: 'record_type' }, key: ['activity_id'] }],
   fields: {
     ...metaFields(activities),
     type: { kind: 'enum', sql: activities.type, options: activityTypes, notNull: true },
@@ -53,8 +57,12 @@ export const activityDef: ObjectDef = {
     'outcome',
     'ownerId',
     'mentions',
+    'private',
     'custom',
     'links',
+    'attendees',
+    'location',
+    'cancelled',
     'createdAt',
     'updatedAt',
     'createdBy',
@@ -62,7 +70,7 @@ export const activityDef: ObjectDef = {
   ],
 };
 
-export const toActivity = (r: Row, links: RecordLink[]): Activity => ({
+export const toActivity = (r: Row, links: RecordLink[], meeting: MeetingPart = noMeeting): Activity => ({
   ...metaToApi(r),
   type: r.type,
   subject: r.subject,
@@ -72,9 +80,45 @@ export const toActivity = (r: Row, links: RecordLink[]): Activity => ({
   outcome: r.outcome,
   ownerId: r.ownerId,
   mentions: r.mentions,
+  private: r.private,
   custom: r.custom,
   links,
+  attendees: meeting.attendees,
+  location: meeting.location,
+  cancelled: meeting.cancelled,
 });
+
+/** Attendees, a place and invites belong to meetings: on another activity they are a 422 naming the field. */
+function assertMeetingFields(type: string, input: Pick<ActivityCreate, 'attendees' | 'location' | 'sendInvites'>) {
+  if (type === 'meeting') return;
+  const errors: FieldError[] = [];
+  if (input.attendees?.length) errors.push({ field: 'body.attendees', code: 'meeting_only', message: 'only a meeting has attendees' });
+  if (input.location) errors.push({ field: 'body.location', code: 'meeting_only', message: 'only a meeting has a location' });
+  if (input.sendInvites) errors.push({ field: 'body.sendInvites', code: 'meeting_only', message: 'only a meeting sends invites' });
+  if (errors.length) throw invalid(errors);
+}
+
+/**
+ * The mailbox invites go out from: the acting member's own connected mailbox (a calendar invite
+ * names its organizer, and replies come back to that address). 422 when they have none.
+ */
+async function inviteMailbox(conn: Conn, ctx: Ctx) {
+  // Imported when called: the email module imports this one (an email becomes an activity).
+  const { ownMailbox } = await import('../email/email.service.ts');
+  const mb = await ownMailbox(conn, ctx);
+  if (!mb)
+    throw invalid([{ field: 'body.sendInvites', code: 'no_mailbox', message: 'connect a mailbox of your own to send invites from' }]);
+  return mb.id;
+}
+
+/** Queues the sending of an invite (REQUEST) or a cancellation to the attendees (or to `only` these addresses). */
+async function queueInvite(conn: Conn, ctx: Ctx, activityId: string, method: 'REQUEST' | 'CANCEL', only?: string[]) {
+  const { inviteJob } = await import('./meetings.jobs.ts');
+  const { enqueue } = await import('../../jobs/queue.ts');
+  await enqueue(conn, inviteJob, { activityId, method, ...(only ? { only } : {}) }, { workspaceId: ctx.workspaceId });
+}
+
+const addresses = (m: MeetingPart) => m.attendees.map((a) => a.email).filter((e): e is string => Boolean(e));
 
 /** Mentioned members, checked (422 naming the entry) and without repeats, in the order given. */
 async function checkMentions(conn: Conn, ctx: Ctx, ids: string[] | undefined) {
@@ -287,21 +331,37 @@ export async function listActivities(conn: Conn, ctx: Ctx, input: ListInput) {
     ctx,
     page.rows.map((r) => r.id),
   );
-  return { data: page.rows.map((r) => toActivity(r, links.get(r.id) ?? [])), nextCursor: page.nextCursor };
+  const parts = await meetingsOf(
+    conn,
+    ctx,
+    page.rows.map((r) => r.id),
+  );
+  return { data: page.rows.map((r) => toActivity(r, links.get(r.id) ?? [], parts.get(r.id))), nextCursor: page.nextCursor };
 }
 
 export async function getActivity(conn: Conn, ctx: Ctx, id: string) {
   const row = await findRow<Row>(conn, ctx, activityDef, id);
-  return toActivity(row, await linksOfOne(conn, ctx, id));
+  return toActivity(row, await linksOfOne(conn, ctx, id), (await meetingOf(conn, ctx, id)) ?? noMeeting);
 }
 
-export async function createActivity(conn: Conn, ctx: Ctx, input: ActivityCreate) {
+/** `private`: the activity of a private email (its subject and body are not given: they stay with the email). */
+export async function createActivity(conn: Conn, ctx: Ctx, input: ActivityCreate, opts: { private?: boolean } = {}) {
   const ownerId = input.ownerId === undefined ? ctx.memberId : input.ownerId;
   await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: ownerId }]);
   const occurredAt = input.occurredAt === undefined ? new Date() : toTimestamp(input.occurredAt, 'body.occurredAt');
   const links = await resolveLinks(conn, ctx, input.links, input.autoLink !== false);
   const custom = await checkCustom(conn, ctx, 'activity', input.custom, null, true);
   const mentions = (await checkMentions(conn, ctx, input.mentions)) ?? [];
+  assertMeetingFields(input.type, input);
+  const meeting: MeetingPart =
+    input.type === 'meeting'
+      ? {
+          attendees: await resolveAttendees(conn, ctx, input.attendees ?? [], []),
+          location: input.location?.trim() || null,
+          cancelled: false,
+        }
+      : noMeeting;
+  const mailboxId = input.sendInvites ? await inviteMailbox(conn, ctx) : null;
   const api = await insertRecord<Row, Activity>(
     conn,
     ctx,
@@ -315,24 +375,74 @@ export async function createActivity(conn: Conn, ctx: Ctx, input: ActivityCreate
       outcome: input.outcome ?? null,
       ownerId,
       mentions,
+      private: opts.private ?? false,
       custom,
     },
-    (r) => toActivity(r, links),
+    (r) => toActivity(r, links, meeting),
   );
   await insertLinks(conn, ctx, api.id, links);
+  if (input.type === 'meeting') {
+    await saveMeeting(conn, ctx, api.id, { location: meeting.location, mailboxId }, meeting.attendees);
+    if (mailboxId && addresses(meeting).length) await queueInvite(conn, ctx, api.id, 'REQUEST');
+  }
   await refreshLastActivity(conn, ctx, links);
   await notifyMentioned(conn, ctx, api, mentions);
   return api;
 }
 
+/**
+ * Writes a meeting's place and attendees after an edit. Once invites went out, a change of time,
+ * place or attendees raises the SEQUENCE and sends the new REQUEST (calendars replace an event by
+ * UID only for a higher SEQUENCE); attendees taken off the list get a CANCEL.
+ */
+async function updateMeeting(
+  conn: Conn,
+  ctx: Ctx,
+  id: string,
+  before: Row,
+  after: Activity,
+  old: MeetingPart & { row?: { mailboxId: string | null; sequence: number; external: boolean } },
+  next: MeetingPart,
+  mailboxId: string | null,
+  sendInvites: boolean | undefined,
+) {
+  const was = addresses(old);
+  const now = addresses(next);
+  const changed =
+    before.occurredAt.toISOString() !== after.occurredAt ||
+    before.durationSeconds !== after.durationSeconds ||
+    old.location !== next.location ||
+    was.length !== now.length ||
+    was.some((e) => !now.includes(e));
+  const firstInvite = Boolean(sendInvites && mailboxId && !old.row?.mailboxId);
+  const sequence = (old.row?.sequence ?? 0) + (changed && old.row?.mailboxId ? 1 : 0);
+  await saveMeeting(conn, ctx, id, { location: next.location, mailboxId, sequence }, next.attendees);
+  if (!mailboxId || old.row?.external) return;
+  const removed = was.filter((e) => !now.includes(e));
+  if (removed.length && old.row?.mailboxId) await queueInvite(conn, ctx, id, 'CANCEL', removed);
+  if (now.length && (firstInvite || (changed && old.row?.mailboxId))) await queueInvite(conn, ctx, id, 'REQUEST');
+}
+
 export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<ActivityUpdate, 'version'>) {
-  const { links: linksIn, autoLink, occurredAt: occurredIn, mentions: mentionsIn, ...rest } = input;
+  const {
+    links: linksIn,
+    autoLink,
+    occurredAt: occurredIn,
+    mentions: mentionsIn,
+    attendees: attendeesIn,
+    location,
+    sendInvites,
+    ...rest
+  } = input;
   await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: input.ownerId }]);
   const mentions = await checkMentions(conn, ctx, mentionsIn);
   const occurredAt = occurredIn === undefined ? undefined : toTimestamp(occurredIn, 'body.occurredAt');
   const newLinks = linksIn === undefined ? undefined : await resolveLinks(conn, ctx, linksIn, autoLink !== false);
   let before: Row | undefined;
   let oldLinks: RecordLink[] = [];
+  let oldMeeting: (MeetingPart & { row?: { mailboxId: string | null; sequence: number; external: boolean } }) | null = null;
+  let newMeeting: MeetingPart | null = null;
+  let mailboxId: string | null = null;
   const api = await updateRecord<Row, Activity>(
     conn,
     ctx,
@@ -343,6 +453,17 @@ export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: 
       assertMayChange(ctx, locked);
       before = locked;
       oldLinks = await linksOfOne(conn, ctx, id);
+      const type = rest.type ?? locked.type;
+      assertMeetingFields(type, { attendees: attendeesIn, location, sendInvites });
+      oldMeeting = (await meetingOf(conn, ctx, id)) ?? noMeeting;
+      if (type === 'meeting') {
+        newMeeting = {
+          attendees: attendeesIn ? await resolveAttendees(conn, ctx, attendeesIn, oldMeeting.attendees) : oldMeeting.attendees,
+          location: location === undefined ? oldMeeting.location : location?.trim() || null,
+          cancelled: oldMeeting.cancelled,
+        };
+        mailboxId = oldMeeting.row?.mailboxId ?? (sendInvites && !oldMeeting.row?.external ? await inviteMailbox(conn, ctx) : null);
+      }
       return {
         ...rest,
         ...(occurredAt ? { occurredAt } : {}),
@@ -351,8 +472,12 @@ export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: 
       };
     },
     // The links belong to the API shape so that a changed set shows in the history like any field.
-    (r) => toActivity(r, r === before ? oldLinks : (newLinks ?? oldLinks)),
+    (r) =>
+      r === before
+        ? toActivity(r, oldLinks, oldMeeting ?? noMeeting)
+        : toActivity(r, newLinks ?? oldLinks, newMeeting ?? oldMeeting ?? noMeeting),
   );
+  if (newMeeting && before) await updateMeeting(conn, ctx, id, before, api, oldMeeting ?? noMeeting, newMeeting, mailboxId, sendInvites);
   if (newLinks) {
     await conn.delete(activityLinks).where(and(eq(activityLinks.workspaceId, ctx.workspaceId), eq(activityLinks.activityId, id)));
     await insertLinks(conn, ctx, id, newLinks);
@@ -368,15 +493,43 @@ export async function updateActivity(conn: Conn, ctx: Ctx, id: string, version: 
   return api;
 }
 
+/**
+ * Puts the content of an email on its activity, or takes it off (and marks it private), when its
+ * thread is shared or made private. Derived from the email like last_activity_at from the
+ * timeline: written by the system, without a version bump or a history row (a history row would
+ * keep the content that was just made private).
+ */
+export async function setActivityContent(
+  conn: Conn,
+  ctx: Ctx,
+  ids: string[],
+  content: (id: string) => { subject: string | null; body: string | null } | null,
+) {
+  for (const id of ids) {
+    const c = content(id);
+    await conn
+      .update(activities)
+      .set(c ? { subject: c.subject, body: c.body, private: false } : { subject: null, body: null, private: true })
+      .where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, id)));
+  }
+}
+
 async function setDeleted(conn: Conn, ctx: Ctx, id: string, version: number | undefined, deleting: boolean) {
   // Locked before the links are read, so that a concurrent update cannot swap them in between.
   assertMayChange(ctx, await findRow<Row>(conn, ctx, activityDef, id, true));
   const links = await linksOfOne(conn, ctx, id);
-  const toApi = (r: Row) => toActivity(r, links);
+  const part = (await meetingOf(conn, ctx, id)) ?? noMeeting;
+  const toApi = (r: Row) => toActivity(r, links, part);
   const api = deleting
     ? await softDeleteRecord<Row, Activity>(conn, ctx, activityDef, id, version, toApi)
     : await restoreRecord<Row, Activity>(conn, ctx, activityDef, id, toApi);
   await refreshLastActivity(conn, ctx, links);
+  // The attendees of a meeting invited from here hear that it is off (or on again, once restored).
+  const meeting = await meetingOf(conn, ctx, id);
+  if (meeting?.row.mailboxId && !meeting.row.external && addresses(meeting).length) {
+    await saveMeeting(conn, ctx, id, { sequence: meeting.row.sequence + 1 });
+    await queueInvite(conn, ctx, id, deleting ? 'CANCEL' : 'REQUEST');
+  }
   return api;
 }
 
@@ -412,9 +565,13 @@ export const activityJson = (a: string) =>
   'deletedAt', to_char(${a}.deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'type', ${a}.type, 'subject', ${a}.subject, 'body', ${a}.body,
   'occurredAt', to_char(${a}.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'durationSeconds', ${a}.duration_seconds, 'outcome', ${a}.outcome, 'ownerId', ${a}.owner_id, 'mentions', to_json(${a}.mentions), 'custom', ${a}.custom,
+  'durationSeconds', ${a}.duration_seconds, 'outcome', ${a}.outcome, 'ownerId', ${a}.owner_id, 'mentions', to_json(${a}.mentions), 'private', ${a}.private, 'custom', ${a}.custom,
   'links', coalesce((select json_agg(json_build_object('recordType', k.record_type, 'recordId', k.record_id) order by k.record_type, k.record_id)
-                     from activity_links k where k.workspace_id = ${a}.workspace_id and k.activity_id = ${a}.id), '[]'))`);
+                     from activity_links k where k.workspace_id = ${a}.workspace_id and k.activity_id = ${a}.id), '[]'),
+  'attendees', coalesce((select json_agg(json_build_object('contactId', t.contact_id, 'memberId', t.member_id, 'email', t.email, 'name', t.name, 'status', t.status) order by t.position)
+                     from meeting_attendees t where t.workspace_id = ${a}.workspace_id and t.activity_id = ${a}.id), '[]'),
+  'location', (select m.location from meetings m where m.workspace_id = ${a}.workspace_id and m.activity_id = ${a}.id),
+  'cancelled', coalesce((select m.cancelled from meetings m where m.workspace_id = ${a}.workspace_id and m.activity_id = ${a}.id), false))`);
 
 /**
  * The activities on one record, newest first, as JSON text ready to send. One statement: the
@@ -454,4 +611,73 @@ export async function recordTimeline(conn: Conn, ctx: Ctx, recordType: LinkableT
   const last = page.at(-1);
   const nextCursor = found.length > limit && last ? Buffer.from(JSON.stringify([last.at, last.aid])).toString('base64url') : null;
   return `{"data":[${page.map((r) => r.j).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+}
+
+/** A meeting as a calendar reads it: when, how long, whose, and what it concerns. */
+export interface MeetingSlot {
+  id: string;
+  title: string;
+  start: Date;
+  end: Date;
+  ownerId: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  links: RecordLink[];
+  /** Its iCalendar identity when it has one (invited, or an invite that came in): a feed must use the same UID and SEQUENCE, or a calendar shows it twice. */
+  ical: { uid: string; sequence: number } | null;
+  location: string | null;
+  cancelled: boolean;
+}
+
+/**
+ * The live meetings of the given owners that overlap [from, to): the calendar page and the .ics
+ * feed read them here. A meeting without a duration is a moment at its start. Read through the
+ * (workspace, occurred_at) index; meetings are taken to last under a week, which bounds the range.
+ */
+export async function meetingsBetween(conn: Conn, ctx: Ctx, q: { from: Date; to: Date; ownerIds: string[]; limit?: number }) {
+  if (!q.ownerIds.length) return [];
+  const found = await conn
+    .select({
+      a: activities,
+      m: { uid: meetings.icalUid, sequence: meetings.sequence, location: meetings.location, cancelled: meetings.cancelled },
+    })
+    .from(activities)
+    .leftJoin(meetings, and(eq(meetings.workspaceId, activities.workspaceId), eq(meetings.activityId, activities.id)))
+    .where(
+      and(
+        eq(activities.workspaceId, ctx.workspaceId),
+        eq(activities.type, 'meeting'),
+        sql`${activities.deletedAt} is null`,
+        inArray(activities.ownerId, q.ownerIds),
+        sql`${activities.occurredAt} < ${q.to.toISOString()}::timestamptz`,
+        sql`${activities.occurredAt} > ${q.from.toISOString()}::timestamptz - interval '7 days'`,
+        sql`${activities.occurredAt} + make_interval(secs => coalesce(${activities.durationSeconds}, 0)) >= ${q.from.toISOString()}::timestamptz`,
+      ),
+    )
+    .orderBy(asc(activities.occurredAt), asc(activities.id))
+    .limit(q.limit ?? 2000);
+  const rows = found.map((f) => ({ ...f.a, meeting: f.m }));
+  const links = await linksOf(
+    conn,
+    ctx,
+    rows.map((r) => r.id),
+  );
+  return rows.map(
+    (r): MeetingSlot => ({
+      id: r.id,
+      // A private (email) activity has no subject here; meetings are not private, but say something.
+      title: r.subject?.trim() || r.body?.trim().slice(0, 80) || '',
+      start: r.occurredAt,
+      end: new Date(r.occurredAt.getTime() + (r.durationSeconds ?? 0) * 1000),
+      ownerId: r.ownerId,
+      version: r.version,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      links: links.get(r.id) ?? [],
+      ical: r.meeting ? { uid: r.meeting.uid, sequence: r.meeting.sequence } : null,
+      location: r.meeting?.location ?? null,
+      cancelled: r.meeting?.cancelled ?? false,
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
 
@@ -18,6 +18,11 @@ export const activities = pgTable(
     ownerId: uuid('owner_id'),
     /** The members a note mentions (`@Name` in its text), by id: who was notified. */
     mentions: uuid('mentions').array().notNull().default(sql`'{}'::uuid[]`),
+    /**
+     * Its content is private and not kept here: a private email's activity says that an email
+     * happened, and its subject and body stay with the email, which only its mailboxes' owners read.
+     */
+    private: boolean('private').notNull().default(false),
     custom: customColumn(),
     ...recordColumns(),
   },

@@ -7,7 +7,7 @@ import { SESSION_IDLE_MS } from './auth.service.ts';
 /**
  * Forgets what has expired: sessions past their idle or absolute limit, spent or expired reset
  * links and answered requests after a month (the history keeps that they happened), failed-login
- * counts after a day, rate-limit windows after an hour.
+ * counts after a day, rate-limit windows after an hour, half-done sign-ins once expired.
  */
 export const authCleanupJob = defineJob({
   name: 'auth.cleanup',
@@ -24,6 +24,7 @@ export const authCleanupJob = defineJob({
         and (resolved_at is not null or used_at is not null or revoked_at is not null or expires_at < now())`),
       loginThrottles: await count(sql`delete from login_throttles where last_failed_at < now() - interval '1 day'`),
       rateLimits: await count(sql`delete from rate_limits where reset_at < now() - interval '1 hour'`),
+      authChallenges: await count(sql`delete from auth_challenges where expires_at < now()`),
     };
   },
 });

@@ -10,9 +10,12 @@ import { recordChange } from '../history/history.service.ts';
 import { createDefaultPipeline } from '../pipelines/pipelines.service.ts';
 import { createWorkspace, getWorkspace, workspaceNames } from '../workspaces/workspaces.service.ts';
 import { identities, invitations, members, sessions } from './auth.table.ts';
+import { createChallenge } from './challenges.ts';
 import { type ClientMeta, cliMeta, logAttempt, matchLogin, tooManyAttempts } from './logins.ts';
 import { hashPassword, needsRehash, passwordProblem } from './passwords.ts';
+import { refuseIfSsoOnly } from './sso-policy.ts';
 import { newToken, parseToken } from './tokens.ts';
+import { hasTwoFactor, requiresTwoFactor } from './two-factor.service.ts';
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 8 * 60 * 60 * 1000;
@@ -107,12 +110,33 @@ export async function signIn(db: Db, config: Config, input: SignIn, meta: Client
     await logAttempt(db, input.email, identity.id, meta, 'no_workspace', 'password');
     throw new AppError(403, 'no_workspace', 'This login has no active membership in that workspace');
   }
+  await refuseIfSsoOnly(db, member);
   const rehash = needsRehash(identity.passwordHash, config.scryptLogN) ? await hashPassword(input.password, config.scryptLogN) : null;
+  if (rehash) await db.update(identities).set({ passwordHash: rehash }).where(eq(identities.id, identity.id));
+  await secondFactorGate(db, input.email, identity.id, member, meta);
   return db.transaction(async (tx) => {
-    if (rehash) await tx.update(identities).set({ passwordHash: rehash }).where(eq(identities.id, identity.id));
     await logAttempt(tx, input.email, identity.id, meta, 'success', 'password');
     return createSession(tx, member.workspaceId, member.id, meta);
   });
+}
+
+/**
+ * A right password is not yet a session when the member has two-factor on (a code is due) or the
+ * workspace requires it and they have none (they enrol first). The answer is a 401 problem with a
+ * short-lived `challenge` that the next step (POST /auth/two-factor, /auth/two-factor/enrol) takes.
+ */
+async function secondFactorGate(db: Db, email: string, identityId: string, member: { workspaceId: string; id: string }, meta: ClientMeta) {
+  const who = { workspaceId: member.workspaceId, memberId: member.id };
+  const enrolled = await hasTwoFactor(db, who);
+  if (!enrolled && !(await requiresTwoFactor(db, member.workspaceId))) return;
+  const kind = enrolled ? 'two_factor' : 'enrol';
+  const challenge = await createChallenge(db, { workspaceId: member.workspaceId, kind, memberId: member.id, ip: meta.ip });
+  await logAttempt(db, email, identityId, meta, enrolled ? 'second_factor_due' : 'enrolment_due', 'password');
+  throw enrolled
+    ? new AppError(401, 'two_factor_required', 'Enter the code from your authenticator app', [], { challenge })
+    : new AppError(401, 'two_factor_enrolment_required', 'This workspace requires two-factor sign-in: set it up to continue', [], {
+        challenge,
+      });
 }
 
 /** A fresh session id at every sign-in (ASVS 7.2.4); only its hash is stored. */
@@ -263,6 +287,8 @@ export async function describeInvitation(db: Db, token: string): Promise<Invitat
  */
 export async function acceptInvitation(db: Db, config: Config, input: AcceptInvitation, meta: ClientMeta) {
   const { inv } = await liveInvitation(db, input.token);
+  // An SSO-only workspace is joined through its provider: an invitation may not open a password way in.
+  await refuseIfSsoOnly(db, { workspaceId: inv.workspaceId, id: '', role: inv.role });
   const match = await matchLogin(db, config, inv.email, input.password, meta, 'invitation');
   if (match.retryAfterSeconds) throw tooManyAttempts(match.retryAfterSeconds);
   const existing = match.identity;

@@ -45,6 +45,25 @@ export async function adminIds(conn: Conn, ctx: Ctx) {
   return found.map((m) => m.id);
 }
 
+/** Where and how to write to a member: their address, name and language; null when the id names no member of this workspace. */
+export async function memberContact(conn: Conn, ctx: Ctx, memberId: string) {
+  const [m] = await conn
+    .select({ email: members.email, name: members.name, locale: members.locale, disabledAt: members.disabledAt })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, memberId)));
+  return m ? { email: m.email, name: m.name, locale: m.locale, disabled: m.disabledAt !== null } : null;
+}
+
+/** Members of this workspace by (lower-cased) email address: address → member id. */
+export async function memberIdsByEmail(conn: Conn, ctx: Ctx, emails: string[]) {
+  if (!emails.length) return new Map<string, string>();
+  const rows = await conn
+    .select({ id: members.id, email: members.email })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), inArray(sql`lower(${members.email})`, emails)));
+  return new Map(rows.map((r) => [r.email.toLowerCase(), r.id]));
+}
+
 /** A member's time zone, or null when the id names no member of this workspace. */
 export async function memberTimeZone(conn: Conn, ctx: Ctx, memberId: string) {
   const [m] = await conn

@@ -1,4 +1,5 @@
 import { sendEmailAction } from '../email/email.actions.ts';
+import { addToList, removeFromList } from '../lists/lists.actions.ts';
 import { callWebhook } from './http-actions.ts';
 import { assignOwner, notifyMember } from './member-actions.ts';
 import { createRecord, createTaskAction, updateRecord } from './record-actions.ts';
@@ -10,7 +11,9 @@ import type { ActionDef } from './types.ts';
 // at run time can still registerAction.
 
 const registry = new Map<string, ActionDef>(
-  [updateRecord, createRecord, createTaskAction, assignOwner, notifyMember, callWebhook, sendEmailAction].map((a) => [a.name, a]),
+  [updateRecord, createRecord, createTaskAction, assignOwner, notifyMember, addToList, removeFromList, callWebhook, sendEmailAction].map(
+    (a) => [a.name, a],
+  ),
 );
 
 export function registerAction(def: ActionDef) {

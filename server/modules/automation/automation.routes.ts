@@ -1,5 +1,8 @@
 import Type from 'typebox';
 import {
+  AutomationSecret,
+  AutomationSecretCreate,
+  AutomationSecretUpdate,
   AutomationSettings,
   AutomationSettingsUpdate,
   Catalog,
@@ -33,6 +36,7 @@ import { idempotent } from '../../records/idempotency.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
 import { catalog, fieldCatalog } from './catalog.ts';
 import { dryRun } from './dry-run.ts';
+import * as secrets from './named-secrets.ts';
 import { createFromTemplate, listRuleTemplates } from './rule-templates.ts';
 import * as rules from './rules.service.ts';
 import * as runs from './runs.service.ts';
@@ -280,6 +284,47 @@ export async function automationRoutes(app: App) {
       response: { 200: AutomationSettings, ...errorResponses },
     },
     handler: async (req) => tx((t) => runs.updateSettings(t, req.ctx, req.body)),
+  });
+
+  app.get('/automation/secrets', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Named secrets for webhook headers ({{secret.NAME}}); values are never returned',
+      response: { 200: Type.Object({ data: Type.Array(AutomationSecret) }), ...errorResponses },
+    },
+    handler: async (req) => ({ data: await secrets.listSecrets(app.db, req.ctx) }),
+  });
+  app.post('/automation/secrets', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Add a named secret (sealed at rest)',
+      body: AutomationSecretCreate,
+      response: { 201: AutomationSecret, ...errorResponses },
+    },
+    handler: async (req, reply) => reply.status(201).send(await tx((t) => secrets.createSecret(t, req.ctx, req.body))),
+  });
+  app.patch('/automation/secrets/:id', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Give a secret a new value (a rotated token)',
+      params: IdParams,
+      body: AutomationSecretUpdate,
+      response: { 200: AutomationSecret, ...errorResponses },
+    },
+    handler: async (req) => tx((t) => secrets.updateSecret(t, req.ctx, req.params.id, req.body.value)),
+  });
+  app.delete('/automation/secrets/:id', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Delete a secret no rule uses (409 naming the rules that do)',
+      params: IdParams,
+      response: { 200: AutomationSecret, ...errorResponses },
+    },
+    handler: async (req) => tx((t) => secrets.deleteSecret(t, req.ctx, req.params.id)),
   });
 
   await app.register(hookRoutes);

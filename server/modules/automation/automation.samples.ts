@@ -21,6 +21,12 @@ async function deal(s: Session) {
   return createOk(s, '/deals', { name: 'Sample deal', amountMinor: 500, stageId });
 }
 
+/** A named secret for webhook headers. */
+async function namedSecret(s: Session) {
+  const made = await createOk(s, '/automation/secrets', { name: `Sample_${uuidv7().slice(-12)}`, value: 'sk_live_sample' });
+  return { id: made.id };
+}
+
 const manualDefinition = { trigger: { type: 'manual', config: { object: 'deal' } }, steps: sampleDefinition.steps };
 
 /** A run in the given state, written straight to the table (a failed run takes a while to make otherwise). */
@@ -83,6 +89,10 @@ export const samples: Samples = {
   'POST /api/v1/automation/runs/:id/cancel': { setup: (s) => runIn(s, 'waiting'), body: () => ({}) },
   'GET /api/v1/automation/settings': {},
   'PATCH /api/v1/automation/settings': { body: () => ({ runsPerMinute: 500 }) },
+  'GET /api/v1/automation/secrets': { setup: async (s) => ({ secretId: (await namedSecret(s)).id }) },
+  'POST /api/v1/automation/secrets': { body: () => ({ name: `Token_${Date.now().toString(36)}`, value: 'sk_live_sample' }) },
+  'PATCH /api/v1/automation/secrets/:id': { setup: (s) => namedSecret(s), body: () => ({ value: 'sk_live_rotated' }) },
+  'DELETE /api/v1/automation/secrets/:id': { setup: (s) => namedSecret(s) },
   'POST /api/v1/automation/hooks/:workspaceId/:ruleId': {
     setup: async (s) => {
       const r = await rule(s, { trigger: { type: 'webhook' }, steps: [] });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { RuleDefinition } from '../../../contract/automation.ts';
 import { tenantKey, ts } from '../../db/columns.ts';
 import { tenantConstraints } from '../../db/constraints.ts';
@@ -171,4 +171,22 @@ export const automationCounters = pgTable(
     primaryKey({ columns: [t.workspaceId, t.key] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
   ],
+);
+
+/**
+ * Named secrets a rule's "call a webhook" headers use as `{{secret.NAME}}` (an API token): the value
+ * is sealed with the keyring, bound to its row, and never sent back; rules and their logs hold only
+ * the name, so members who read rules do not read the token.
+ */
+export const automationSecrets = pgTable(
+  'automation_secrets',
+  {
+    ...tenantKey(),
+    name: text('name').notNull(),
+    sealed: text('sealed').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [...tenantConstraints(t), uniqueIndex('automation_secrets_name_idx').on(t.workspaceId, t.name)],
 );

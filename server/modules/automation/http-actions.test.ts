@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, signUp, testApp } from '../../test/harness.ts';
+import { addMember, api, signUp, testApp, testDatabase } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
 import { makeRule, runDetail, runsOf, settledRuns, until } from './test-helpers.ts';
 
@@ -133,5 +133,85 @@ describe('call a webhook', () => {
     expect(dry.statusCode, dry.body).toBe(200);
     expect(JSON.stringify(dry.json())).toContain(`Would POST to ${url}`);
     expect(calls.length).toBe(before);
+  });
+});
+
+describe('named secrets in webhook headers', () => {
+  it('sends a sealed secret only in the request, never in the rule, its log or the API, and the rotated value after a change', async () => {
+    const s = await signUp();
+    answer = 204;
+    const made = await api(s).post('/automation/secrets', { name: 'CRM_TOKEN', value: 'sk_live_first' });
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.body).not.toContain('sk_live');
+    const rule = await makeRule(s, {
+      trigger: { type: 'record_created', config: { object: 'contact' } },
+      steps: [
+        {
+          type: 'action',
+          action: 'call_webhook',
+          // A record whose name looks like a placeholder or a secret stays text.
+          input: { url, headers: { Authorization: 'Bearer {{ secret.CRM_TOKEN }}', 'X-Who': '{{record.lastName}}' } },
+        },
+      ],
+    });
+    await createOk(s, '/contacts', { firstName: 'Grace', lastName: '{{secret.CRM_TOKEN}}' });
+    const [run] = await settledRuns(s, rule.id, 1);
+    expect(run.status, run.error ?? '').toBe('completed');
+    const [call] = callsFor(run.id);
+    expect(call.headers.authorization).toBe('Bearer sk_live_first');
+    expect(call.headers['x-who']).toBe('{{secret.CRM_TOKEN}}');
+    // Members read rules and runs: neither holds the value.
+    const member = await addMember(s, 'member');
+    expect((await api(member).get(`/automation/rules/${rule.id}`)).body).not.toContain('sk_live');
+    expect(JSON.stringify(await runDetail(s, run.id))).not.toContain('sk_live');
+    expect((await api(member).get('/automation/secrets')).statusCode).toBe(403);
+    const listed = (await api(s).get('/automation/secrets')).json().data;
+    expect(listed).toEqual([expect.objectContaining({ name: 'CRM_TOKEN', usedBy: [{ id: rule.id, name: expect.any(String) }] })]);
+    expect(JSON.stringify(listed)).not.toContain('sk_live');
+    const db = await testDatabase();
+    const [row] = await db.query<{ sealed: string }>('select sealed from automation_secrets where workspace_id = $1', [s.workspaceId]);
+    expect(row.sealed).not.toContain('sk_live');
+
+    const rotated = await api(s).patch(`/automation/secrets/${made.json().id}`, { value: 'sk_live_second' });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    await createOk(s, '/contacts', { firstName: 'Ada' });
+    const runs = await settledRuns(s, rule.id, 2);
+    const latest = runs.find((r) => r.id !== run.id);
+    expect(callsFor(latest?.id as string)[0].headers.authorization).toBe('Bearer sk_live_second');
+
+    // In use: not deleted, and the answer names the rule.
+    const del = await api(s).delete(`/automation/secrets/${made.json().id}`);
+    expect(del.statusCode).toBe(409);
+    expect(del.json()).toMatchObject({ code: 'secret_in_use', rules: [{ id: rule.id }] });
+    expect((await api(s).delete(`/automation/rules/${rule.id}`)).statusCode).toBe(200);
+    expect((await api(s).delete(`/automation/secrets/${made.json().id}`)).statusCode).toBe(200);
+  });
+
+  it('refuses a rule naming an unknown secret, a secret outside the headers, and a second secret of the same name', async () => {
+    const s = await signUp();
+    await api(s).post('/automation/secrets', { name: 'TOKEN', value: 'v1' });
+    const again = await api(s).post('/automation/secrets', { name: 'TOKEN', value: 'v2' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().errors).toEqual([expect.objectContaining({ field: 'body.name' })]);
+    const bad = await api(s).post('/automation/secrets', { name: 'no spaces allowed', value: 'x' });
+    expect(bad.statusCode).toBe(400);
+    const save = (input: Record<string, unknown>) =>
+      api(s).post('/automation/rules', {
+        name: 'Bad secret',
+        definition: {
+          trigger: { type: 'record_created', config: { object: 'contact' } },
+          steps: [{ type: 'action', action: 'call_webhook', input }],
+        },
+      });
+    const unknown = await save({ url, headers: { Authorization: 'Bearer {{secret.NOPE}}' } });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().errors).toEqual([
+      expect.objectContaining({ field: 'body.definition.steps.0.input.headers.Authorization', code: 'unknown_secret' }),
+    ]);
+    const inBody = await save({ url, body: { token: '{{secret.TOKEN}}' } });
+    expect(inBody.statusCode).toBe(422);
+    expect(inBody.json().errors).toEqual([
+      expect.objectContaining({ field: 'body.definition.steps.0.input.body.token', code: 'unknown_placeholder' }),
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { OutboundError, outboundRequest } from '../../outbound/request.ts';
 import { urlProblems } from '../../outbound/url.ts';
 import { closed, scopeOf } from './action-values.ts';
 import { checkTemplates, problem } from './checks.ts';
+import { existingSecrets, openSecrets, secretNames, withoutSecrets } from './named-secrets.ts';
 import { render } from './templates.ts';
 import { type ActionContext, defineAction } from './types.ts';
 
@@ -43,25 +44,53 @@ function bodyOf(ac: ActionContext, fields: Record<string, string> | undefined) {
   };
 }
 
-function headersOf(ac: ActionContext, headers: Record<string, string> | undefined) {
+/**
+ * The headers as sent: placeholders rendered and `{{secret.NAME}}` filled in with the secret's value
+ * (never rendered itself, so nothing in a value or a record is read as a placeholder or a secret).
+ */
+async function headersOf(ac: ActionContext, headers: Record<string, string> | undefined) {
   const scope = scopeOf(ac);
-  // A header value is one line: a placeholder must not smuggle a second header in.
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(render(v, scope)).replace(/[\r\n]+/g, ' ')]));
+  const entries = Object.entries(headers ?? {});
+  const secrets = await openSecrets(ac.conn, ac.ctx, [...new Set(entries.flatMap(([, v]) => secretNames(v)))]);
+  // A header value is one line: a placeholder (or a secret) must not smuggle a second header in.
+  const line = (v: string) => v.replace(/[\r\n]+/g, ' ');
+  return Object.fromEntries(
+    entries.map(([k, v]) => {
+      // Split around the secrets: [text, name, text, name, text]; only the texts are templates.
+      const parts = v.split(/\{\{\s*secret\.([A-Za-z][A-Za-z0-9_]{0,63})\s*\}\}/);
+      return [k, line(parts.map((p, i) => (i % 2 ? (secrets.get(p) ?? '') : p ? String(render(p, scope)) : '')).join(''))];
+    }),
+  );
 }
+
+/** Header values as the other template checks read them: without their `{{secret.NAME}}`, checked apart. */
+const headerTemplates = (headers: Record<string, string> | undefined) =>
+  headers && Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, withoutSecrets(v)]));
 
 export const callWebhook = defineAction({
   name: 'call_webhook',
   label: 'Call a webhook',
   description:
-    'Sends JSON to a URL (POST or PUT) with headers of your choice; an answer other than 2xx, a time-out or a refused address fails the step, which can be retried. Each call carries a webhook-id that a retry repeats.',
+    'Sends JSON to a URL (POST or PUT) with headers of your choice (a token as {{secret.NAME}}, from Automation → Settings); an answer other than 2xx, a time-out or a refused address fails the step, which can be retried. Each call carries a webhook-id that a retry repeats.',
   input: CallInput,
   needsRecord: false,
   check: async (input, env, at, obj) => {
     const fields = obj ? await env.fields(obj) : null;
     const errors = [
       ...urlProblems(input.url, `${at}.url`, 'automation'),
-      ...checkTemplates({ body: input.body, headers: input.headers }, at, obj, fields, true),
+      ...checkTemplates({ body: input.body, headers: headerTemplates(input.headers) }, at, obj, fields, true),
     ];
+    // Secrets go in headers only (a body or URL may end up in a log), and must exist.
+    const named = Object.entries(input.headers ?? {}).flatMap(([k, v]) => secretNames(v).map((n) => ({ k, n })));
+    const known = await existingSecrets(
+      env.conn,
+      env.ctx,
+      named.map((x) => x.n),
+    );
+    for (const { k, n } of named) {
+      if (!known.has(n))
+        errors.push(problem(`${at}.headers.${k}`, 'unknown_secret', `{{secret.${n}}}: no secret of that name (Automation → Settings)`));
+    }
     for (const name of Object.keys(input.headers ?? {})) {
       if (!headerName.test(name)) errors.push(problem(`${at}.headers`, 'header_name', `${JSON.stringify(name)} is not a header name`));
       else if (reserved.has(name.toLowerCase()))
@@ -82,7 +111,7 @@ export const callWebhook = defineAction({
       res = await outboundRequest(input.url, {
         method,
         headers: {
-          ...headersOf(ac, input.headers),
+          ...(await headersOf(ac, input.headers)),
           'content-type': 'application/json',
           'user-agent': 'Rapport-Automation/1',
           'webhook-id': id,

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Company, CompanyCreate, CompanyUpdate } from '../../../contract/companies.ts';
 import { companySizes } from '../../../contract/companies.ts';
 import type { Conn } from '../../db/client.ts';
@@ -35,6 +35,18 @@ export const companyDef = {
     ...addressFields(companies.address),
   },
   title: 'r.name',
+  duplicates: { exact: ['domain', 'phone'], name: 'rapport_fold(r.name)' },
+  merge: {
+    fields: {
+      name: ['name'],
+      domain: ['domain'],
+      industry: ['industry'],
+      size: ['size'],
+      address: ['address'],
+      phone: ['phone', 'phoneE164'],
+      ownerId: ['ownerId'],
+    },
+  },
   search: {
     terms: `
       select 'name' as kind, w as term from rapport_words(r.name) w
@@ -114,6 +126,15 @@ export async function createCompany(conn: Conn, ctx: Ctx, input: CompanyCreate) 
   );
 }
 
+/** The columns a duplicate check compares of a company about to be created, read as createCompany reads them. */
+export async function companyCheckValues(conn: Conn, ctx: Ctx, input: CompanyCreate) {
+  return {
+    name: input.name,
+    domain: input.domain?.toLowerCase() ?? null,
+    ...phoneColumns(input.phone ?? null, input.phone ? await workspaceCountry(conn, ctx) : null),
+  };
+}
+
 export async function updateCompany(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<CompanyUpdate, 'version'>) {
   await assertMembers(conn, ctx, [{ field: 'body.ownerId', id: input.ownerId }]);
   return updateRecord(
@@ -136,3 +157,15 @@ export const deleteCompany = (conn: Conn, ctx: Ctx, id: string, version?: number
   softDeleteRecord(conn, ctx, companyDef, id, version, toCompany);
 
 export const restoreCompany = (conn: Conn, ctx: Ctx, id: string) => restoreRecord(conn, ctx, companyDef, id, toCompany);
+
+/** Companies (not in the trash) whose domain is one of these (lower case): an email's participants' domains. */
+export async function companiesByDomain(conn: Conn, ctx: Ctx, domains: string[]): Promise<string[]> {
+  if (!domains.length) return [];
+  const rows = await conn
+    .select({ id: companies.id })
+    .from(companies)
+    .where(and(eq(companies.workspaceId, ctx.workspaceId), inArray(companies.domain, domains), isNull(companies.deletedAt)))
+    .orderBy(companies.id)
+    .limit(20);
+  return rows.map((r) => r.id);
+}

@@ -30,5 +30,7 @@ export const companies = pgTable(
     index('companies_domain_idx').on(t.workspaceId, t.domain),
     // Imports find a contact's company by name ignoring case, one probe per name.
     index('companies_name_idx').on(t.workspaceId, sql`lower(${t.name})`),
+    // Duplicate detection finds look-alike names by trigram similarity (companyDef.duplicates.name).
+    index('companies_name_trgm_idx').using('gin', sql`rapport_fold(name) gin_trgm_ops`),
   ],
 );

@@ -5,6 +5,7 @@ import { notFound } from '../../http/errors.ts';
 import { sendJsonText } from '../../http/json-text.ts';
 import type { App } from '../../http/typed-app.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
+import { contactVcard } from './contact-vcard.ts';
 import { contactOverviewJson } from './contacts.queries.ts';
 import * as contacts from './contacts.service.ts';
 
@@ -31,6 +32,7 @@ export async function contactRoutes(app: App) {
       remove: contacts.deleteContact,
       restore: contacts.restoreContact,
     },
+    vcard: (r) => contactVcard(r as Parameters<typeof contactVcard>[0]),
   });
 
   app.get('/companies/:id/contacts', {

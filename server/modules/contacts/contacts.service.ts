@@ -56,6 +56,31 @@ export const contactDef = {
     ...addressFields(contacts.address),
   },
   derivedColumns: { name: ['firstName', 'lastName'], email: ['emails'], phone: ['phones'] },
+  duplicates: {
+    exact: ['email', 'phone'],
+    name: `rapport_fold(coalesce(r.first_name, '') || ' ' || coalesce(r.last_name, ''))`,
+    company: `array(select cc.company_id::text from contact_companies cc where cc.workspace_id = r.workspace_id and cc.contact_id = r.id)`,
+  },
+  merge: {
+    fields: {
+      firstName: ['firstName'],
+      lastName: ['lastName'],
+      emails: ['emails'],
+      phones: ['phones'],
+      title: ['title'],
+      address: ['address'],
+      lifecycleStage: ['lifecycleStage'],
+      source: ['source'],
+      ownerId: ['ownerId'],
+    },
+    lists: { emails: 'value', phones: 'value' },
+  },
+  // A merged contact's companies become the survivor's (its primary one stays the survivor's);
+  // a merged company's people work at the survivor.
+  linkTables: [
+    { table: 'contact_companies', column: 'contact_id', type: 'contact', key: ['company_id'], demote: 'is_primary' },
+    { table: 'contact_companies', column: 'company_id', type: 'company', key: ['contact_id'] },
+  ],
   title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.emails->0->>'value', '')`,
   search: {
     terms: `
@@ -171,6 +196,12 @@ async function loadLinks(conn: Conn, ctx: Ctx, contactIds: string[]) {
 }
 
 const linksOf = async (conn: Conn, ctx: Ctx, id: string) => (await loadLinks(conn, ctx, [id])).get(id) ?? [];
+
+/** A contact's row → API mapper with its company links as they are now (a merge writes rows through it). */
+export async function contactMapper(conn: Conn, ctx: Ctx, id: string) {
+  const links = await linksOf(conn, ctx, id);
+  return (r: Row) => toContact(r, links);
+}
 
 /**
  * The condition, for another module's query, that a contact named by id is one of the workspace's
@@ -298,6 +329,19 @@ export async function createContact(conn: Conn, ctx: Ctx, input: ContactCreate) 
   );
   await replaceLinks(conn, ctx, id, links, true);
   return api;
+}
+
+/** The columns a duplicate check compares of a contact about to be created, read as createContact reads them. */
+export async function contactCheckValues(conn: Conn, ctx: Ctx, input: ContactCreate) {
+  return {
+    values: {
+      firstName: input.firstName ?? null,
+      lastName: input.lastName ?? null,
+      emails: toEmails(input.emails ?? []),
+      phones: await toPhones(conn, ctx, input.phones ?? []),
+    },
+    companies: (input.companies ?? []).map((c) => c.companyId),
+  };
 }
 
 export async function updateContact(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<ContactUpdate, 'version'>) {

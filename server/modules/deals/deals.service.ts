@@ -88,6 +88,7 @@ export const dealDef: ObjectDef = {
   defaultSort: '-updatedAt',
   lastActivityAt: deals.lastActivityAt,
   references: { companyId: 'company' },
+  linkTables: [{ table: 'deal_contacts', column: 'contact_id', type: 'contact', key: ['deal_id'] }],
   rules: [stageRule],
   // Automations and forecasts react to moves on the board, not to every edit of a deal.
   changeEvents: { stageId: 'deal.stage_changed' },
@@ -371,6 +372,26 @@ export async function dealsOnStages(conn: Conn, ctx: Ctx, stageIds: string[]) {
     .from(deals)
     .where(and(eq(deals.workspaceId, ctx.workspaceId), inArray(deals.stageId, stageIds)))
     .groupBy(deals.stageId);
+}
+
+/** The open deals (not in the trash) these contacts take part in: an email with them concerns those deals. */
+export async function openDealsOfContacts(conn: Conn, ctx: Ctx, contactIds: string[]): Promise<string[]> {
+  if (!contactIds.length) return [];
+  const rows = await conn
+    .selectDistinct({ id: deals.id })
+    .from(deals)
+    .innerJoin(dealContacts, and(eq(dealContacts.workspaceId, deals.workspaceId), eq(dealContacts.dealId, deals.id)))
+    .where(
+      and(
+        eq(deals.workspaceId, ctx.workspaceId),
+        inArray(dealContacts.contactId, contactIds),
+        eq(deals.status, 'open'),
+        isNull(deals.deletedAt),
+      ),
+    )
+    .orderBy(deals.id)
+    .limit(20);
+  return rows.map((r) => r.id);
 }
 
 /** How many open deals (not in the trash) a pipeline holds. */

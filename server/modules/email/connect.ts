@@ -110,6 +110,8 @@ export async function openImap(s: ServerSettings): Promise<ImapFlow> {
     socketTimeout: 60_000,
     // The sync polls; it does not sit in IDLE between commands.
     disableAutoIdle: true,
+    // ENABLE QRESYNC where offered: a SELECT then reports what was expunged since the last sync.
+    qresync: true,
   });
   // An error after connect (a server dropping the connection) must not become an unhandled 'error' event.
   client.on('error', () => {});

@@ -6,6 +6,8 @@ import { type MailServers, startMailServers } from './mail-servers.fixture.ts';
 
 // "Send an email" as a rule's step, through a real SMTP receiver that delivers into Dovecot: the
 // customer's INBOX gets it, the contact's timeline shows it, and a bad rule is refused on save.
+// Each test waits up to 60 s for its run (on PostgreSQL the file shares its database, and its job
+// queue, with every file before it), so each is given longer than that to finish.
 
 let servers: MailServers;
 beforeAll(async () => {
@@ -57,7 +59,7 @@ describe('send an email from a rule', () => {
     expect((await servers.listing(customer, 'INBOX')).messageIds).toContain(parsed.messageId);
     const timeline = (await api(s).get(`/contacts/${contact.json().id}/timeline`)).json().data as { type: string; subject: string }[];
     expect(timeline.filter((a) => a.type === 'email').map((a) => a.subject)).toEqual(['Welcome, Wanda']);
-  });
+  }, 90_000);
 
   it('fails the step in words when the record has no address, and refuses a bad rule on save', async () => {
     const s = await signUp();
@@ -107,5 +109,5 @@ describe('send an email from a rule', () => {
       },
     });
     expect(notTheirs.json().errors[0]).toMatchObject({ field: 'body.definition.steps.0.input.mailboxId', code: 'not_your_mailbox' });
-  });
+  }, 90_000);
 });

@@ -1,14 +1,18 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, or, type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import type { EmailMessage, Mailbox, MailboxCreate } from '../../../contract/email.ts';
+import type { EmailMessage, EmailTracking, Mailbox, MailboxCreate, MailboxUpdate } from '../../../contract/email.ts';
 import { type Conn, selectRows } from '../../db/client.ts';
 import { type Ctx, roleAllows } from '../../http/context.ts';
-import { forbidden, invalid, notFound } from '../../http/errors.ts';
+import { AppError, forbidden, invalid, notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { decryptSecret, encryptSecret, keyring } from '../../security/keyring.ts';
-import { MailError, type ServerSettings, verifyServers } from './connect.ts';
-import { syncMailboxJob } from './email.jobs.ts';
-import { emailMessages, mailboxes } from './email.table.ts';
+import { setActivityContent } from '../activities/activities.service.ts';
+import { describe, MailError, openImap, type ServerSettings, verifyServers } from './connect.ts';
+import { queueReconcile, syncMailboxJob } from './email.jobs.ts';
+import { emailMessages, emailThreads, mailboxes, type StoredAttachment } from './email.table.ts';
+import { activityContent } from './store.ts';
+import { sentFolder } from './sync.ts';
+import { trackingOf } from './tracking.service.ts';
 
 export type MailboxRow = typeof mailboxes.$inferSelect;
 
@@ -43,7 +47,7 @@ function assertManage(ctx: Ctx, mb: MailboxRow) {
   if (mb.ownerId !== ctx.memberId && !roleAllows(ctx.role, 'admin')) throw forbidden('Only its owner or an admin may change this mailbox');
 }
 
-async function mailboxRows(conn: Conn, ctx: Ctx, id?: string) {
+export async function mailboxRows(conn: Conn, ctx: Ctx, id?: string) {
   return conn
     .select()
     .from(mailboxes)
@@ -58,7 +62,7 @@ async function toMailboxes(conn: Conn, ctx: Ctx, rows: MailboxRow[]): Promise<Ma
   const folders = await selectRows<{
     mailbox_id: string;
     path: string;
-    role: 'inbox' | 'sent';
+    role: 'inbox' | 'sent' | 'folder';
     uid_validity: string | null;
     last_uid: string;
     last_sync_at: string | null;
@@ -67,9 +71,9 @@ async function toMailboxes(conn: Conn, ctx: Ctx, rows: MailboxRow[]): Promise<Ma
     conn,
     sql`select f.mailbox_id, f.path, f.role, f.uid_validity, f.last_uid, f.last_sync_at,
         (select count(*)::int from mailbox_messages m where m.workspace_id = f.workspace_id and m.mailbox_id = f.mailbox_id
-          and m.role = f.role and m.uid_validity = f.uid_validity) as messages
+          and m.role = f.role and m.folder = f.folder and m.uid_validity = f.uid_validity and m.vanished_at is null) as messages
       from mailbox_folders f where f.workspace_id = ${ctx.workspaceId} and f.mailbox_id = any(${sql`${`{${ids.join(',')}}`}::uuid[]`})
-      order by f.role`,
+      order by array_position(array['inbox', 'sent', 'folder'], f.role), f.path`,
   );
   const queued = await selectRows<{ key: string }>(
     conn,
@@ -78,7 +82,8 @@ async function toMailboxes(conn: Conn, ctx: Ctx, rows: MailboxRow[]): Promise<Ma
   );
   const syncing = new Set(queued.map((q) => q.key.slice('mailbox:'.length)));
   return rows.map((r) => {
-    const own = folders.filter((f) => f.mailbox_id === r.id);
+    // Picked folders the owner since dropped keep their state (picked again, they go on) but are not shown.
+    const own = folders.filter((f) => f.mailbox_id === r.id && (f.role !== 'folder' || r.folders.includes(f.path)));
     const state = syncing.has(r.id) ? 'syncing' : r.consecutiveFailures > 0 ? 'failing' : r.lastSuccessAt ? 'ok' : 'waiting';
     return {
       id: r.id,
@@ -94,6 +99,12 @@ async function toMailboxes(conn: Conn, ctx: Ctx, rows: MailboxRow[]): Promise<Ma
       smtpTls: r.smtpTls,
       username: r.username,
       syncDays: r.syncDays,
+      privacy: r.privacy,
+      matchDeals: r.matchDeals,
+      newSenders: r.newSenders,
+      ignoreSenders: r.ignoreSenders,
+      staleAfterMinutes: r.staleAfterMinutes,
+      folders: r.folders,
       health: {
         state,
         lastSuccessAt: iso(r.lastSuccessAt),
@@ -103,6 +114,16 @@ async function toMailboxes(conn: Conn, ctx: Ctx, rows: MailboxRow[]): Promise<Ma
         consecutiveFailures: r.consecutiveFailures,
         nextSyncAt: iso(r.nextSyncAt),
         messages: own.reduce((n, f) => n + f.messages, 0),
+        stale: Date.now() - (r.lastSuccessAt ?? r.createdAt).getTime() > r.staleAfterMinutes * 60_000,
+        reconciliation: r.reconciledAt
+          ? {
+              at: r.reconciledAt.toISOString(),
+              missing: r.reconcileMissing,
+              repaired: r.reconcileRepaired,
+              vanished: r.reconcileVanished,
+              note: r.reconcileNote,
+            }
+          : null,
         folders: own.map((f) => ({
           path: f.path,
           role: f.role,
@@ -125,6 +146,17 @@ export async function findMailbox(conn: Conn, ctx: Ctx, id: string): Promise<Mai
   const [row] = await mailboxRows(conn, ctx, id);
   if (!row) throw notFound('Mailbox');
   return row;
+}
+
+/** The acting member's own (not shared) mailbox, the first they connected: where their meeting invites go out from. */
+export async function ownMailbox(conn: Conn, ctx: Ctx): Promise<MailboxRow | null> {
+  const [row] = await conn
+    .select()
+    .from(mailboxes)
+    .where(and(eq(mailboxes.workspaceId, ctx.workspaceId), eq(mailboxes.ownerId, ctx.memberId), eq(mailboxes.shared, false)))
+    .orderBy(mailboxes.createdAt)
+    .limit(1);
+  return row ?? null;
 }
 
 export async function getMailbox(conn: Conn, ctx: Ctx, id: string) {
@@ -166,12 +198,38 @@ export async function createMailbox(conn: Conn, ctx: Ctx, input: MailboxCreate, 
       username: input.username,
       secret: encryptSecret(keyring(), input.password, secretAad(ctx.workspaceId, id)),
       syncDays: input.syncDays ?? 30,
+      ...settingsOf(input),
       nextSyncAt: new Date(),
     })
     .returning();
   await queueSync(conn, ctx.workspaceId, id);
   const [mb] = await toMailboxes(conn, ctx, [row]);
   return mb;
+}
+
+/** The sharing and matching settings given, normalised (ignore entries lower case, once each). */
+function settingsOf(
+  input: Partial<Pick<MailboxUpdate, 'privacy' | 'matchDeals' | 'newSenders' | 'ignoreSenders' | 'staleAfterMinutes' | 'folders'>>,
+) {
+  return {
+    ...(input.folders ? { folders: input.folders } : {}),
+    ...(input.staleAfterMinutes ? { staleAfterMinutes: input.staleAfterMinutes } : {}),
+    ...(input.privacy ? { privacy: input.privacy } : {}),
+    ...(input.matchDeals !== undefined ? { matchDeals: input.matchDeals } : {}),
+    ...(input.newSenders ? { newSenders: input.newSenders } : {}),
+    ...(input.ignoreSenders ? { ignoreSenders: [...new Set(input.ignoreSenders.map((e) => e.trim().toLowerCase()))] } : {}),
+  };
+}
+
+/** Changes a mailbox's name and settings (owner, or an admin); they apply to email synced from now on. */
+export async function updateMailbox(conn: Conn, ctx: Ctx, id: string, input: MailboxUpdate) {
+  const mb = await findMailbox(conn, ctx, id);
+  assertManage(ctx, mb);
+  await conn
+    .update(mailboxes)
+    .set({ ...(input.name ? { name: input.name } : {}), ...settingsOf(input), updatedAt: new Date() })
+    .where(and(eq(mailboxes.workspaceId, ctx.workspaceId), eq(mailboxes.id, id)));
+  return getMailbox(conn, ctx, id);
 }
 
 export const queueSync = (conn: Conn, workspaceId: string, mailboxId: string) =>
@@ -185,6 +243,45 @@ export async function requestSync(conn: Conn, ctx: Ctx, id: string) {
   return getMailbox(conn, ctx, id);
 }
 
+/** "Reconcile now": the server's UIDs are compared with what is stored, and gaps fetched (reconcile.ts). */
+export async function requestReconcile(conn: Conn, ctx: Ctx, id: string) {
+  const mb = await findMailbox(conn, ctx, id);
+  assertManage(ctx, mb);
+  await queueReconcile(conn, ctx.workspaceId, id);
+  return getMailbox(conn, ctx, id);
+}
+
+/**
+ * The server's folders, for picking which to sync: INBOX and Sent always are; a folder the owner
+ * picked is marked selected. A server that cannot be reached is a 502 in words.
+ */
+export async function serverFolders(conn: Conn, ctx: Ctx, id: string) {
+  const mb = await findMailbox(conn, ctx, id);
+  let client: Awaited<ReturnType<typeof openImap>> | null = null;
+  try {
+    client = await openImap(imapSettings(mb, mailboxPassword(mb)));
+    const list = await client.list();
+    const sent = sentFolder(list);
+    return list
+      .filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
+      .map((f) => {
+        const role = f.path === 'INBOX' ? ('inbox' as const) : f.path === sent?.path ? ('sent' as const) : null;
+        return {
+          path: f.path,
+          name: f.name,
+          role,
+          specialUse: f.specialUse ?? null,
+          selected: role !== null || mb.folders.includes(f.path),
+        };
+      })
+      .sort((a, b) => (a.role === 'inbox' ? -1 : b.role === 'inbox' ? 1 : a.path.localeCompare(b.path)));
+  } catch (err) {
+    throw new AppError(502, 'mail_unreachable', describe('imap', { host: mb.imapHost, port: mb.imapPort }, err).message);
+  } finally {
+    if (client) await client.logout().catch(() => client?.close());
+  }
+}
+
 /** Disconnects: the mailbox, its secret and its sync state go; the emails already on timelines stay. */
 export async function deleteMailbox(conn: Conn, ctx: Ctx, id: string) {
   const mb = await findMailbox(conn, ctx, id);
@@ -194,40 +291,118 @@ export async function deleteMailbox(conn: Conn, ctx: Ctx, id: string) {
   return out;
 }
 
-type EmailRow = typeof emailMessages.$inferSelect;
+/**
+ * Whether the acting member reads an email's content: its thread is shared, or they hold it in
+ * one of their mailboxes (or sent it). An email from before threads existed counts as shared.
+ * Every read of an email goes through this condition, in SQL.
+ */
+const opens = (ctx: Ctx) => sql`(coalesce(${emailThreads.shared}, true) or ${ctx.memberId}::uuid = any(${emailMessages.viewerIds}))`;
 
-export const toEmail = (r: EmailRow): EmailMessage => ({
-  id: r.id,
-  messageId: r.messageId,
-  direction: r.direction,
-  subject: r.subject,
-  from: r.fromAddress,
-  to: r.toAddresses,
-  cc: r.ccAddresses,
-  date: r.date.toISOString(),
-  text: r.textBody,
-  html: r.htmlBody,
-  inReplyTo: r.inReplyTo,
-  references: r.references,
-  attachments: r.attachments,
-  activityId: r.activityId,
+/** An email as the acting member may read it: the content of a private one they do not hold comes out empty. */
+async function readEmails(conn: Conn, ctx: Ctx, where: SQL) {
+  const open = opens(ctx);
+  return conn
+    .select({
+      id: emailMessages.id,
+      messageId: emailMessages.messageId,
+      direction: emailMessages.direction,
+      subject: sql<string>`case when ${open} then ${emailMessages.subject} else '' end`,
+      from: emailMessages.fromAddress,
+      to: emailMessages.toAddresses,
+      cc: emailMessages.ccAddresses,
+      date: emailMessages.date,
+      text: sql<string>`case when ${open} then ${emailMessages.textBody} else '' end`,
+      html: sql<string | null>`case when ${open} then ${emailMessages.htmlBody} end`,
+      inReplyTo: emailMessages.inReplyTo,
+      references: emailMessages.references,
+      attachments: sql<StoredAttachment[]>`case when ${open} then ${emailMessages.attachments} else '[]'::jsonb end`,
+      activityId: emailMessages.activityId,
+      threadId: emailMessages.threadId,
+      shared: sql<boolean>`coalesce(${emailThreads.shared}, true)`,
+      yours: sql<boolean>`${ctx.memberId}::uuid = any(${emailMessages.viewerIds})`,
+      open: sql<boolean>`${open}`,
+      tracked: sql<boolean>`${emailMessages.trackedLinks} is not null`,
+    })
+    .from(emailMessages)
+    .leftJoin(emailThreads, and(eq(emailThreads.workspaceId, emailMessages.workspaceId), eq(emailThreads.id, emailMessages.threadId)))
+    .where(and(eq(emailMessages.workspaceId, ctx.workspaceId), where))
+    .orderBy(emailMessages.date, emailMessages.id);
+}
+
+type EmailRead = Awaited<ReturnType<typeof readEmails>>[number];
+
+export const toEmail = ({ open, tracked: _tracked, date, attachments, ...r }: EmailRead, tracking?: EmailTracking): EmailMessage => ({
+  ...r,
+  tracking: tracking ?? null,
+  date: date.toISOString(),
+  private: !open,
+  // Emails stored before attachments were kept have neither an id nor a note.
+  attachments: attachments.map((a) => ({
+    id: a.id ?? null,
+    filename: a.filename,
+    contentType: a.contentType,
+    size: a.size,
+    note: a.note ?? (a.id ? null : 'not stored'),
+  })),
 });
 
+/** Emails as the API shows them, with the tracking counts of those tracked whose content the member reads (the clicked links are content). */
+async function withTracking(conn: Conn, ctx: Ctx, rows: EmailRead[]) {
+  const counts = await trackingOf(
+    conn,
+    ctx.workspaceId,
+    rows.filter((r) => r.tracked && r.open).map((r) => r.id),
+  );
+  return rows.map((r) => toEmail(r, counts.get(r.id)));
+}
+
+/** One email as the acting member may read it (404 when there is none). */
 export async function findEmail(conn: Conn, ctx: Ctx, id: string) {
-  const [row] = await conn
-    .select()
-    .from(emailMessages)
-    .where(and(eq(emailMessages.workspaceId, ctx.workspaceId), eq(emailMessages.id, id)));
+  const [row] = await readEmails(conn, ctx, eq(emailMessages.id, id));
   if (!row) throw notFound('Email');
-  return row;
+  return (await withTracking(conn, ctx, [row]))[0];
 }
 
 /** The email an activity of type `email` stands for (the timeline opens it). */
 export async function emailOfActivity(conn: Conn, ctx: Ctx, activityId: string) {
-  const [row] = await conn
-    .select()
-    .from(emailMessages)
-    .where(and(eq(emailMessages.workspaceId, ctx.workspaceId), eq(emailMessages.activityId, activityId)));
+  const [row] = await readEmails(conn, ctx, eq(emailMessages.activityId, activityId));
   if (!row) throw notFound('Email');
-  return toEmail(row);
+  return (await withTracking(conn, ctx, [row]))[0];
+}
+
+/** A thread and its emails, oldest first, each as the acting member may read it. */
+export async function getThread(conn: Conn, ctx: Ctx, id: string) {
+  const [thread] = await conn
+    .select({ id: emailThreads.id, shared: emailThreads.shared })
+    .from(emailThreads)
+    .where(and(eq(emailThreads.workspaceId, ctx.workspaceId), eq(emailThreads.id, id)));
+  if (!thread) throw notFound('Thread');
+  const emails = await readEmails(conn, ctx, eq(emailMessages.threadId, id));
+  return { ...thread, emails: await withTracking(conn, ctx, emails) };
+}
+
+/**
+ * Shares a thread with the workspace or makes it private again. Only a member who holds one of
+ * its emails in their mailbox (or sent one) decides: an admin does not open someone's private
+ * mail. The activities of its emails get their subject and text back, or lose them.
+ */
+export async function setThreadSharing(conn: Conn, ctx: Ctx, id: string, shared: boolean) {
+  const before = await getThread(conn, ctx, id);
+  if (!before.emails.some((e) => e.yours)) {
+    throw forbidden('Only the owners of the mailboxes holding this thread may share it or make it private');
+  }
+  await conn
+    .update(emailThreads)
+    .set({ shared })
+    .where(and(eq(emailThreads.workspaceId, ctx.workspaceId), eq(emailThreads.id, id)));
+  const rows = await conn
+    .select({ activityId: emailMessages.activityId, subject: emailMessages.subject, textBody: emailMessages.textBody })
+    .from(emailMessages)
+    .where(and(eq(emailMessages.workspaceId, ctx.workspaceId), eq(emailMessages.threadId, id), isNotNull(emailMessages.activityId)));
+  const byActivity = new Map(rows.map((r) => [r.activityId as string, r]));
+  await setActivityContent(conn, ctx, [...byActivity.keys()], (activityId) => {
+    const r = byActivity.get(activityId);
+    return shared && r ? activityContent(r) : null;
+  });
+  return getThread(conn, ctx, id);
 }

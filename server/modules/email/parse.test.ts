@@ -15,7 +15,11 @@ describe('sanitising email HTML', () => {
     ['<form action="https://evil.example.test"><input name=p></form>ok', 'ok'],
     ['<iframe src="https://evil.example.test"></iframe>ok', 'ok'],
     ['<style>body{background:url(https://t.example.test)}</style>ok', 'ok'],
-    ['<img src="https://tracker.example.test/pixel.gif" alt="logo">', ''],
+    // A remote image is parked, not loaded, until the reader allows remote images.
+    [
+      '<img src="https://tracker.example.test/pixel.gif" alt="logo">',
+      '<img data-remote-src="https://tracker.example.test/pixel.gif" alt="logo" />',
+    ],
   ])('%s', (dirty, clean) => {
     expect(sanitizeEmailHtml(dirty)).toBe(clean);
   });

@@ -15,6 +15,8 @@ export interface ParsedEmail {
   inReplyTo: string | null;
   references: string[];
   attachments: { filename: string | null; contentType: string; size: number }[];
+  /** The attachments' bytes, in the same order (stored beside the email, up to the size cap). */
+  files: Buffer[];
 }
 
 /** Bodies longer than this are cut (the activity and the timeline need the start; the server keeps the whole message). */
@@ -53,5 +55,6 @@ export async function parseEmail(raw: Buffer, fallbackDate: Date): Promise<Parse
     inReplyTo: m.inReplyTo ? bare(m.inReplyTo) : null,
     references: refs.map(bare).filter(Boolean).slice(0, 100),
     attachments: m.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+    files: m.attachments.map((a) => a.content),
   };
 }

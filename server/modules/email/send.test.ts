@@ -102,4 +102,44 @@ describe('sending', () => {
     const foreign = await api(other).post('/emails', { mailboxId, to: ['x@customer.example.test'], subject: 'Hi', text: 'x' });
     expect(foreign.statusCode).toBe(403);
   });
+
+  it('sends once for a double submit with the same Idempotency-Key, and answers both with the first answer', async () => {
+    const s = await signUp();
+    const me = await servers.addUser(`idem${Date.now()}`);
+    const created = await api(s).post('/mailboxes', servers.mailboxBody(me, { name: 'My mail' }));
+    const mailboxId = created.json().id as string;
+    const subject = `Once only ${Date.now()}`;
+    const body = { mailboxId, to: ['once@customer.example.test'], subject, text: 'Sent once.' };
+    const key = { 'idempotency-key': `send-${Date.now()}` };
+    const [a, b] = await Promise.all([api(s).post('/emails', body, key), api(s).post('/emails', body, key)]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(a.json().id).toBe(b.json().id);
+    expect([a.headers['idempotent-replayed'], b.headers['idempotent-replayed']].filter(Boolean)).toEqual(['true']);
+    const later = await api(s).post('/emails', body, key);
+    expect(later.json().id).toBe(a.json().id);
+    expect(servers.received.filter((r) => r.raw.includes(`Subject: ${subject}`))).toHaveLength(1);
+    expect((await servers.listing(me, 'Sent')).messageIds).toHaveLength(1);
+    // The same key for another message is refused; without a key, the same message is a new one.
+    const other = await api(s).post('/emails', { ...body, text: 'Something else' }, key);
+    expect(other.statusCode).toBe(422);
+    expect(other.json().code).toBe('idempotency_key_reused');
+    expect((await api(s).post('/emails', body)).statusCode).toBe(201);
+    expect(servers.received.filter((r) => r.raw.includes(`Subject: ${subject}`))).toHaveLength(2);
+  });
+
+  it('keeps a key free after a send that failed, so the fixed request goes out', async () => {
+    const s = await signUp();
+    const me = await servers.addUser(`idemfail${Date.now()}`);
+    const created = await api(s).post('/mailboxes', servers.mailboxBody(me, { name: 'My mail' }));
+    const mailboxId = created.json().id as string;
+    const key = { 'idempotency-key': `fail-${Date.now()}` };
+    const body = { mailboxId, to: ['x@customer.example.test'], subject: 'Retry me', text: 'x' };
+    const password = me.password;
+    await servers.addUser(me.user, 'changed for a while');
+    expect((await api(s).post('/emails', body, key)).statusCode).toBe(502);
+    await servers.addUser(me.user, password);
+    const ok = await api(s).post('/emails', body, key);
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.headers['idempotent-replayed']).toBeUndefined();
+  });
 });

@@ -7,28 +7,44 @@ import { describe, MailError, openImap } from './connect.ts';
 import { imapSettings, type MailboxRow, mailboxPassword } from './email.service.ts';
 import { mailboxes, mailboxFolders } from './email.table.ts';
 import { recordAttempt, recordFailure, recordSuccess } from './health.ts';
-import { parseEmail } from './parse.ts';
+import { type ParsedEmail, parseEmail } from './parse.ts';
 import { storeMessage } from './store.ts';
 
 /** Messages fetched and committed together: a killed worker loses at most one batch, which the next run reads again. */
 export const BATCH = 25;
 
-type Role = 'inbox' | 'sent';
+type Role = 'inbox' | 'sent' | 'folder';
 type FolderRow = typeof mailboxFolders.$inferSelect;
 
 export interface SyncResult {
   stored: number;
+  /** Messages the server said (QRESYNC VANISHED) were expunged since the last sync: marked, not deleted. */
+  vanished: number;
   linked: number;
   skipped: number;
   folders: Record<string, { uidValidity: number; lastUid: number; reset: boolean; unchanged: boolean }>;
 }
 
+/** INBOX and Sent are one each, whatever their path; a picked folder is keyed by its path. */
+const folderKey = (role: Role, path: string) => (role === 'folder' ? path : '');
+
 async function folderState(db: Db, mb: MailboxRow, role: Role, path: string): Promise<FolderRow> {
-  await db.insert(mailboxFolders).values({ workspaceId: mb.workspaceId, id: uuidv7(), mailboxId: mb.id, path, role }).onConflictDoNothing();
+  const folder = folderKey(role, path);
+  await db
+    .insert(mailboxFolders)
+    .values({ workspaceId: mb.workspaceId, id: uuidv7(), mailboxId: mb.id, path, role, folder })
+    .onConflictDoNothing();
   const [row] = await db
     .select()
     .from(mailboxFolders)
-    .where(and(eq(mailboxFolders.workspaceId, mb.workspaceId), eq(mailboxFolders.mailboxId, mb.id), eq(mailboxFolders.role, role)));
+    .where(
+      and(
+        eq(mailboxFolders.workspaceId, mb.workspaceId),
+        eq(mailboxFolders.mailboxId, mb.id),
+        eq(mailboxFolders.role, role),
+        eq(mailboxFolders.folder, folder),
+      ),
+    );
   return row;
 }
 
@@ -49,20 +65,35 @@ async function syncFolder(
   out: SyncResult,
 ) {
   const { db } = job;
-  const lock = await client.getMailboxLock(path, { readOnly: true });
+  let state = await folderState(db, mb, role, path);
+  // QRESYNC (where the server offers it): SELECT with the UIDVALIDITY and HIGHESTMODSEQ last seen,
+  // and the server answers VANISHED (EARLIER) with the UIDs expunged since: those are marked.
+  const vanished: number[] = [];
+  const onExpunge = (e: { path: string; uid?: number; vanished: boolean }) => {
+    if (e.vanished && e.uid && e.path === path) vanished.push(e.uid);
+  };
+  client.on('expunge', onExpunge);
+  const since =
+    state.uidValidity !== null && state.highestModseq ? { uidValidity: state.uidValidity, changedSince: BigInt(state.highestModseq) } : {};
+  const lock = await client.getMailboxLock(path, { readOnly: true, ...since });
   try {
     const box = client.mailbox;
     if (!box) throw new MailError('folder', 'imap', `folder ${path} could not be opened`);
     const uidValidity = Number(box.uidValidity);
     const uidNext = Number(box.uidNext);
     const modseq = box.highestModseq ? String(box.highestModseq) : null;
-    let state = await folderState(db, mb, role, path);
     let reset = false;
+    if (vanished.length && state.uidValidity === uidValidity) {
+      await db.execute(sql`update mailbox_messages set vanished_at = now()
+        where workspace_id = ${mb.workspaceId} and mailbox_id = ${mb.id} and role = ${role} and folder = ${state.folder}
+          and uid_validity = ${uidValidity} and vanished_at is null and uid = any(${`{${vanished.join(',')}}`}::bigint[])`);
+      out.vanished += vanished.length;
+    }
     if (state.uidValidity !== null && state.uidValidity !== uidValidity) {
       reset = true;
       await db.transaction(async (tx) => {
         await tx.execute(sql`delete from mailbox_messages where workspace_id = ${mb.workspaceId} and mailbox_id = ${mb.id}
-          and role = ${role} and uid_validity = ${state.uidValidity}`);
+          and role = ${role} and folder = ${state.folder} and uid_validity = ${state.uidValidity}`);
         await tx
           .update(mailboxFolders)
           .set({ uidValidity, lastUid: 0, uidNext: null, highestModseq: null })
@@ -71,7 +102,7 @@ async function syncFolder(
       state = { ...state, uidValidity, lastUid: 0, uidNext: null, highestModseq: null };
     }
     const unchanged = state.uidValidity === uidValidity && modseq !== null && state.highestModseq === modseq && state.uidNext === uidNext;
-    out.folders[role] = { uidValidity, lastUid: state.lastUid, reset, unchanged };
+    out.folders[path] = { uidValidity, lastUid: state.lastUid, reset, unchanged };
     if (unchanged) {
       await db
         .update(mailboxFolders)
@@ -93,22 +124,13 @@ async function syncFolder(
     for (let i = 0; i < uids.length; i += BATCH) {
       if (job.signal.aborted) throw new Error('the sync was stopped (the worker is stopping or lost its lease)');
       const batch = uids.slice(i, i + BATCH);
-      const fetched: FetchMessageObject[] = [];
-      for await (const m of client.fetch(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) fetched.push(m);
-      const parsed: { uid: number; email: Awaited<ReturnType<typeof parseEmail>> }[] = [];
-      for (const m of fetched.sort((a, b) => a.uid - b.uid)) {
-        try {
-          const internal = m.internalDate instanceof Date ? m.internalDate : new Date(m.internalDate ?? Date.now());
-          parsed.push({ uid: m.uid, email: await parseEmail(m.source as Buffer, internal) });
-        } catch (err) {
-          out.skipped++;
-          job.log.warn({ mailboxId: mb.id, uid: m.uid, err: String(err) }, 'a message could not be read and was skipped');
-        }
-      }
+      const parsed = await fetchParsed(job, client, mb, batch, out);
       const batchLast = batch[batch.length - 1];
       await db.transaction(async (tx) => {
         for (const p of parsed) {
-          const r = await storeMessage(tx, mb, { role, uidValidity, uid: p.uid }, p.email, role === 'sent');
+          const r = await storeMessage(tx, mb, { role, folder: state.folder, uidValidity, uid: p.uid }, p.email, role === 'sent', {
+            log: job.log,
+          });
           if (r.created) out.stored++;
           else out.linked++;
         }
@@ -118,7 +140,7 @@ async function syncFolder(
           .where(and(eq(mailboxFolders.workspaceId, mb.workspaceId), eq(mailboxFolders.id, state.id)));
       });
       lastUid = batchLast;
-      await job.progress({ folder: role, lastUid, of: uids[uids.length - 1] });
+      await job.progress({ folder: path, lastUid, of: uids[uids.length - 1] });
     }
     // Everything below the UIDNEXT read at SELECT was searched: older messages outside the window
     // are not wanted, so the next poll starts above it.
@@ -127,13 +149,40 @@ async function syncFolder(
       .update(mailboxFolders)
       .set({ uidValidity, lastUid, uidNext, highestModseq: modseq, lastSyncAt: new Date() })
       .where(and(eq(mailboxFolders.workspaceId, mb.workspaceId), eq(mailboxFolders.id, state.id)));
-    out.folders[role].lastUid = lastUid;
+    out.folders[path].lastUid = lastUid;
   } finally {
+    client.off('expunge', onExpunge);
     lock.release();
   }
 }
 
-const sentFolder = (list: ListResponse[]) =>
+/**
+ * Fetches messages by UID and parses them. One that cannot be read is counted as skipped and
+ * logged with its UID; the rest go on.
+ */
+export async function fetchParsed(
+  job: Pick<RunningJob<unknown>, 'log'>,
+  client: ImapFlow,
+  mb: MailboxRow,
+  uids: number[],
+  out: { skipped: number },
+) {
+  const fetched: FetchMessageObject[] = [];
+  for await (const m of client.fetch(uids.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) fetched.push(m);
+  const parsed: { uid: number; email: ParsedEmail }[] = [];
+  for (const m of fetched.sort((a, b) => a.uid - b.uid)) {
+    try {
+      const internal = m.internalDate instanceof Date ? m.internalDate : new Date(m.internalDate ?? Date.now());
+      parsed.push({ uid: m.uid, email: await parseEmail(m.source as Buffer, internal) });
+    } catch (err) {
+      out.skipped++;
+      job.log.warn({ mailboxId: mb.id, uid: m.uid, err: String(err) }, 'a message could not be read and was skipped');
+    }
+  }
+  return parsed;
+}
+
+export const sentFolder = (list: ListResponse[]) =>
   list.find((f) => f.specialUse === '\\Sent') ?? list.find((f) => /^sent( (items|messages|mail))?$/i.test(f.name));
 
 /**
@@ -151,7 +200,7 @@ export async function syncMailbox(job: RunningJob<{ mailboxId: string }>): Promi
     .where(and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.id, job.input.mailboxId)));
   if (!mb) return { gone: true };
   await recordAttempt(db, workspaceId, mb.id);
-  const out: SyncResult = { stored: 0, linked: 0, skipped: 0, folders: {} };
+  const out: SyncResult = { stored: 0, vanished: 0, linked: 0, skipped: 0, folders: {} };
   let client: ImapFlow | null = null;
   try {
     client = await openImap(imapSettings(mb, mailboxPassword(mb)));
@@ -159,8 +208,15 @@ export async function syncMailbox(job: RunningJob<{ mailboxId: string }>): Promi
     await syncFolder(job, client, mb, 'inbox', 'INBOX', out);
     const sent = sentFolder(list);
     if (sent) await syncFolder(job, client, mb, 'sent', sent.path, out);
+    const missing: string[] = [];
+    for (const path of mb.folders) {
+      if (path === 'INBOX' || path === sent?.path) continue;
+      if (!list.some((f) => f.path === path)) missing.push(path);
+      else await syncFolder(job, client, mb, 'folder', path, out);
+    }
     const notes = [
       sent ? null : 'folder Sent not found (only INBOX is synced)',
+      ...missing.map((p) => `folder ${p} not found on the server (picked to sync; renamed or deleted?)`),
       out.skipped ? `${out.skipped} message(s) could not be read` : null,
     ];
     await recordSuccess(db, workspaceId, mb.id, notes.filter(Boolean).join('; ') || null);

@@ -64,6 +64,22 @@ export async function customDefs(conn: Conn, ctx: Ctx, objectType: string): Prom
   }));
 }
 
+/** The live relation fields, of any object, that point to records of `target`: a merge re-points their values. */
+export async function relationFieldsTo(conn: Conn, ctx: Ctx, target: string) {
+  return conn
+    .select({ objectType: fieldDefinitions.objectType, key: fieldDefinitions.key })
+    .from(fieldDefinitions)
+    .where(
+      and(
+        eq(fieldDefinitions.workspaceId, ctx.workspaceId),
+        eq(fieldDefinitions.type, 'relation'),
+        eq(fieldDefinitions.target, target),
+        isNull(fieldDefinitions.deletedAt),
+      ),
+    )
+    .orderBy(asc(fieldDefinitions.objectType), asc(fieldDefinitions.key));
+}
+
 /** Resolves field names of an object, built-in and `custom.<key>`, for filters and sorts. */
 export async function fieldResolver(conn: Conn, ctx: Ctx, def: ObjectDef) {
   const customs = def.hasCustom ? await customDefs(conn, ctx, def.fieldsKey ?? def.type) : [];

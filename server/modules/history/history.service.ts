@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { isEventType } from '../../../contract/events.ts';
-import type { Conn } from '../../db/client.ts';
+import { type Conn, pgArray } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { badRequest } from '../../http/errors.ts';
 import type { FieldChange, HistoryAction } from '../../records/changes.ts';
@@ -186,4 +186,64 @@ export async function listHistory(conn: Conn, ctx: Ctx, recordType: string, reco
     })),
     nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };
+}
+
+/** One history row as an undo reads it. */
+export interface WrittenChange {
+  recordType: string;
+  recordId: string;
+  action: HistoryAction;
+  field: string | null;
+  old: unknown;
+  version: number | null;
+  requestId: string | null;
+}
+
+const changeColumns = {
+  recordType: recordHistory.recordType,
+  recordId: recordHistory.recordId,
+  action: recordHistory.action,
+  field: recordHistory.field,
+  old: recordHistory.oldValue,
+  version: recordHistory.version,
+  requestId: recordHistory.requestId,
+};
+
+/** The creates and updates one request wrote of some record types (an import: every batch carries its request id), in the order written. */
+export async function changesOfRequest(conn: Conn, ctx: Ctx, requestId: string, recordTypes: readonly string[]) {
+  return (await conn
+    .select(changeColumns)
+    .from(recordHistory)
+    .where(
+      and(
+        eq(recordHistory.workspaceId, ctx.workspaceId),
+        eq(recordHistory.requestId, requestId),
+        inArray(recordHistory.recordType, [...recordTypes]),
+        inArray(recordHistory.action, ['create', 'update']),
+      ),
+    )
+    .orderBy(asc(recordHistory.id))) as WrittenChange[];
+}
+
+/** Every change of some records made by other requests than `requestIds` (someone else's edits since an import), oldest first. */
+export async function changesByOthers(
+  conn: Conn,
+  ctx: Ctx,
+  recordType: string,
+  recordIds: readonly string[],
+  requestIds: readonly string[],
+) {
+  if (!recordIds.length) return [];
+  return (await conn
+    .select(changeColumns)
+    .from(recordHistory)
+    .where(
+      and(
+        eq(recordHistory.workspaceId, ctx.workspaceId),
+        eq(recordHistory.recordType, recordType),
+        sql`${recordHistory.recordId} = any(${pgArray(recordIds, 'uuid')})`,
+        or(isNull(recordHistory.requestId), sql`${recordHistory.requestId} <> all(${pgArray(requestIds, 'text')})`),
+      ),
+    )
+    .orderBy(asc(recordHistory.id))) as WrittenChange[];
 }

@@ -28,7 +28,12 @@ export const recordHistory = pgTable(
     version: integer('version'),
     at: ts('at').notNull().defaultNow(),
   },
-  (t) => [...tenantConstraints(t), index('record_history_record_idx').on(t.workspaceId, t.recordType, t.recordId, t.at)],
+  (t) => [
+    ...tenantConstraints(t),
+    index('record_history_record_idx').on(t.workspaceId, t.recordType, t.recordId, t.at),
+    // Undoing an import finds what it wrote by the request id its history rows carry.
+    index('record_history_request_idx').on(t.workspaceId, t.requestId),
+  ],
 );
 
 /** A PostgreSQL transaction id (64 bits, never wrapping), as text in TypeScript. */

@@ -65,6 +65,8 @@ describe('the event catalog', () => {
       'webhook.disabled',
       'email.received',
       'email.sent',
+      'email.opened',
+      'email.clicked',
     ])
       expect(doc).toContain(`\`${name}\``);
   });

@@ -7,6 +7,7 @@ import { AppError, badRequest, forbidden } from '../../http/errors.ts';
 import { bodyAjv } from '../../http/validation.ts';
 import type { CustomDef } from '../fields/custom-values.ts';
 import { createFieldDefinition } from '../fields/fields.service.ts';
+import { fieldsKeyOf } from './importables.ts';
 import { importMappings } from './imports.table.ts';
 import type { ResolvedChoice } from './mapping.ts';
 
@@ -106,7 +107,7 @@ export async function createFields(conn: Conn, ctx: Ctx, object: ImportObject, f
   if (!roleAllows(ctx.role, 'admin'))
     throw forbidden('Only admins may create custom fields; map the column to an existing field or skip it');
   for (const f of fields) {
-    await createFieldDefinition(conn, ctx, { objectType: object, key: f.key, label: f.label, type: f.type });
+    await createFieldDefinition(conn, ctx, { objectType: fieldsKeyOf(object), key: f.key, label: f.label, type: f.type });
   }
 }
 

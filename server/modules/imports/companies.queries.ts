@@ -1,13 +1,10 @@
-import { type SQL, sql } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
+import { sql } from 'drizzle-orm';
 import type { ContactCompany } from '../../../contract/contacts.ts';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import type { FieldChange } from '../../records/changes.ts';
-import { projectionObject } from '../../records/list.ts';
+import { insertRecords, updateRecords } from '../../records/set-writes.ts';
 import { companyDef, toCompany } from '../companies/companies.service.ts';
-import { eventRowsSql, historyRowsSql } from '../history/history.service.ts';
-import { refreshSearch } from '../search/search.service.ts';
 
 // Set-based SQL for companies an import writes: a company import's rows, and the companies a
 // contact import links its contacts to. Like imports.queries.ts, each statement takes a batch as
@@ -31,19 +28,6 @@ export type CompanyValues = {
 };
 
 const jsonb = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
-
-const columns = (c: CompanyValues) => ({
-  id: c.id,
-  name: c.name,
-  domain: c.domain,
-  industry: c.industry,
-  size: c.size,
-  phone: c.phone,
-  phone_e164: c.phoneE164,
-  address: c.address,
-  custom: c.custom,
-});
-const columnTypes = 'id uuid, name text, domain text, industry text, size text, phone text, phone_e164 text, address jsonb, custom jsonb';
 
 /** A company found for a name or domain: its id and name (a contact's link reads the name). */
 export interface FoundCompany {
@@ -101,95 +85,41 @@ export async function loadCompanies(conn: Conn, ctx: Ctx, ids: string[], lock: b
   );
 }
 
-/** INSERT … SELECT of the search terms of new companies (`from`: a CTE of the inserted rows), as refreshSearch writes them. */
-const searchTermsOf = (from: SQL) => sql`
-  insert into search_terms (workspace_id, record_type, record_id, kind, term)
-  select r.workspace_id, 'company', r.id, t.kind, t.term
-  from ${from} r cross join lateral (${sql.raw(companyDef.search.terms)}) t
-  where t.term is not null and t.term <> ''
-  on conflict do nothing`;
-
 /**
  * Inserts new companies with their create history rows, `company.created` events and search
  * terms, in one statement; `now` is the transaction's time, which created_at and updated_at take.
  */
 export async function insertCompanies(conn: Conn, ctx: Ctx, ownerId: string, now: Date, rows: CompanyValues[]) {
-  if (!rows.length) return;
-  const records = rows.map((c) => {
-    const row: CompanyRow = {
-      ...c,
-      workspaceId: ctx.workspaceId,
-      ownerId,
-      lastActivityAt: null,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      createdBy: ctx.memberId,
-      deletedAt: null,
-    };
-    return { ...columns(c), hid: uuidv7(), eid: uuidv7(), api: toCompany(row) };
-  });
-  await conn.execute(sql`
-    with r as materialized (
-      select * from jsonb_to_recordset(${jsonb(records)}) r(${sql.raw(columnTypes)}, hid uuid, eid uuid, api jsonb)
-    ), inserted as (
-      insert into companies (workspace_id, id, name, domain, industry, size, address, phone, phone_e164, owner_id, custom, created_by)
-      select ${ctx.workspaceId}, r.id, r.name, r.domain, r.industry, r.size, r.address, r.phone, r.phone_e164,
-        ${ownerId}, r.custom, ${ctx.memberId}
-      from r
-      returning *
-    ), history as (
-      ${historyRowsSql(ctx, 'company', 'create', { id: sql`r.hid`, recordId: sql`r.id`, field: sql`null`, old: sql`null`, new: sql`r.api`, version: sql`1` }, sql`r`)}
-    ), events as (
-      ${eventRowsSql(ctx, 'company.created', 'company', { id: sql`r.eid`, recordId: sql`r.id`, payload: sql`jsonb_build_object('after', r.api)` }, sql`r`)}
-    )
-    ${searchTermsOf(sql`inserted`)}`);
+  await insertRecords(
+    conn,
+    ctx,
+    companyDef,
+    rows.map((c) => {
+      const values = { ...c, ownerId, createdBy: ctx.memberId };
+      const row: CompanyRow = {
+        ...values,
+        workspaceId: ctx.workspaceId,
+        lastActivityAt: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+      };
+      return { values, after: toCompany(row) };
+    }),
+  );
 }
-
-/** The company as the API reads it, built by PostgreSQL from the companies module's projection. */
-const companyJson = sql`${projectionObject(companyDef.projection ?? {})}::jsonb`;
 
 /**
  * Writes changed companies: new values, version + 1, one history row per changed field and a
  * `company.updated` event with the changes and the company as it now reads.
  */
-export async function updateCompanies(conn: Conn, ctx: Ctx, rows: { values: CompanyValues; changes: FieldChange[] }[]) {
-  if (!rows.length) return;
-  const records = rows.map((r) => ({ ...columns(r.values), eid: uuidv7(), changes: r.changes }));
-  const history = rows.flatMap((r) =>
-    r.changes.map((ch) => ({ hid: uuidv7(), rid: r.values.id, field: ch.field, old: ch.old ?? null, new: ch.new ?? null })),
-  );
-  // The CTE of updated rows is called `companies` so that the projection's column references read it.
-  await conn.execute(sql`
-    with r as materialized (
-      select * from jsonb_to_recordset(${jsonb(records)}) r(${sql.raw(columnTypes)}, eid uuid, changes jsonb)
-    ), companies as (
-      update companies c set name = r.name, domain = r.domain, industry = r.industry, size = r.size, phone = r.phone,
-        phone_e164 = r.phone_e164, address = r.address, custom = r.custom, version = c.version + 1, updated_at = now()
-      from r
-      where c.workspace_id = ${ctx.workspaceId} and c.id = r.id
-      returning c.*
-    ), history as (
-      ${historyRowsSql(
-        ctx,
-        'company',
-        'update',
-        { id: sql`h.hid`, recordId: sql`h.rid`, field: sql`h.field`, old: sql`h.old`, new: sql`h.new`, version: sql`companies.version` },
-        sql`jsonb_to_recordset(${jsonb(history)}) h(hid uuid, rid uuid, field text, old jsonb, new jsonb) join companies on companies.id = h.rid`,
-      )}
-    )
-    ${eventRowsSql(
-      ctx,
-      'company.updated',
-      'company',
-      { id: sql`r.eid`, recordId: sql`companies.id`, payload: sql`jsonb_build_object('changes', r.changes, 'after', ${companyJson})` },
-      sql`companies join r on r.id = companies.id`,
-    )}`);
-  await refreshSearch(
+export function updateCompanies(conn: Conn, ctx: Ctx, rows: { values: CompanyValues; changes: FieldChange[] }[]) {
+  return updateRecords(
     conn,
-    ctx.workspaceId,
+    ctx,
     companyDef,
-    rows.map((r) => r.values.id),
+    rows.map(({ values: { id, ...values }, changes }) => ({ id, values, changes })),
   );
 }
 

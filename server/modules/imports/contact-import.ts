@@ -5,6 +5,7 @@ import type { DedupeMode, ImportCounts, ImportRowError, ImportRowWarning } from 
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { diff, type FieldChange } from '../../records/changes.ts';
+import { saveContactPhotos } from '../contacts/photos.ts';
 import { type CustomDef, validateCustom } from '../fields/custom-values.ts';
 import { companyLinks, linkContacts } from './companies.queries.ts';
 import { CompanyLinker, withCompany } from './company-links.ts';
@@ -90,17 +91,26 @@ export class ContactImport {
       rows.map((r) => r.company),
     );
     const creates: State[] = [];
+    // Pictures go to the contact their row created or updated (the last row's wins).
+    const photos = new Map<string, Buffer>();
     for (const row of rows) {
       const target = dedupe === 'none' ? undefined : this.targetOf(row);
       if (!target) {
         const created = this.create(row, batch.errors);
         if (created) {
           creates.push(created);
+          if (row.photo) photos.set(created.id, row.photo);
           batch.created(row.warnings);
         } else batch.rejected();
       } else if (dedupe === 'skip') batch.duplicate();
-      else if (this.merge(target, row)) batch.updated(row.warnings);
-      else batch.duplicate();
+      else if (this.merge(target, row)) {
+        if (row.photo) photos.set(target, row.photo);
+        batch.updated(row.warnings);
+      } else if (row.photo && dedupe === 'update' && this.states.has(target)) {
+        // Nothing else new in the row, but a picture.
+        photos.set(target, row.photo);
+        batch.updated(row.warnings);
+      } else batch.duplicate();
     }
     batch.done();
     let now: Date | undefined;
@@ -143,6 +153,11 @@ export class ContactImport {
     // Links before the update: its event reads the contact as it then is, companies included.
     await linkContacts(conn, this.ctx, newLinks);
     await updateContacts(conn, this.ctx, updates);
+    await saveContactPhotos(
+      conn,
+      this.ctx,
+      [...photos].map(([contactId, bytes]) => ({ contactId, bytes })),
+    );
     // Written: later batches find these contacts in the database.
     this.states.clear();
   }

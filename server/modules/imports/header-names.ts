@@ -8,7 +8,7 @@ export const fold = (h: string) => h.normalize('NFKD').replace(/\p{M}/gu, '').to
 export const normalizeHeader = (h: string) => fold(h).replace(/[^\p{L}\p{N}]/gu, '');
 
 export type { ImportObject } from '../../../contract/imports.ts';
-export type ContactScalar = 'firstName' | 'lastName' | 'name' | 'title' | 'lifecycleStage' | 'source';
+export type ContactScalar = 'firstName' | 'lastName' | 'name' | 'title' | 'lifecycleStage' | 'source' | 'photo';
 export type CompanyScalar = 'name' | 'domain' | 'industry' | 'size' | 'phone';
 export type AddressPart = 'street' | 'city' | 'region' | 'postalCode' | 'country';
 
@@ -72,6 +72,9 @@ addAliases(contactAliases, 'title', 1, ['position', 'role', 'job', 'occupation']
 addAliases(contactAliases, 'title', 2, ['title']);
 addAliases(contactAliases, 'lifecycleStage', 0, ['lifecycle stage', 'lifecycle', 'stage', 'lifecyclestage']);
 addAliases(contactAliases, 'source', 0, ['source', 'lead source', 'contact source', 'original source', 'leadsource']);
+// The picture itself (a data: URL or base64), as a vCard's PHOTO becomes (vcard-table.ts). Not "Photo":
+// Google's CSV puts a link to its own servers there, which is nothing to store.
+addAliases(contactAliases, 'photo', 0, ['photo data', 'photo (data)']);
 
 // A contact's company: by name, or by its domain. "Website" and "Company Domain" are the company's,
 // not the person's: a personal site is "Web Page" or "Personal website" and is left alone.

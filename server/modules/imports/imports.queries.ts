@@ -1,14 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
-import type { ContactCompany } from '../../../contract/contacts.ts';
+import type { ContactCompany, LabeledPhone, LabeledValue } from '../../../contract/contacts.ts';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import type { FieldChange } from '../../records/changes.ts';
-import { projectionObject } from '../../records/list.ts';
+import { insertRecords, updateRecords } from '../../records/set-writes.ts';
 import { contactDef, toContact } from '../contacts/contacts.service.ts';
-import type { contacts, LabeledPhone, LabeledValue } from '../contacts/contacts.table.ts';
-import { eventRowsSql, historyRowsSql } from '../history/history.service.ts';
-import { refreshSearch } from '../search/search.service.ts';
 
 // Set-based SQL of an import. Each statement takes a whole batch as one JSON parameter
 // (jsonb_to_recordset), so thousands of contacts cost a few round trips. The planner knows
@@ -31,30 +27,8 @@ export type ContactValues = {
 
 const jsonb = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
 
-const columns = (c: ContactValues) => ({
-  id: c.id,
-  first_name: c.firstName,
-  last_name: c.lastName,
-  emails: c.emails,
-  phones: c.phones,
-  title: c.title,
-  lifecycle_stage: c.lifecycleStage,
-  source: c.source,
-  custom: c.custom,
-});
-const columnTypes =
-  'id uuid, first_name text, last_name text, emails jsonb, phones jsonb, title text, lifecycle_stage text, source text, custom jsonb';
-
-/** The contact as the API reads it, built by PostgreSQL from the contacts module's projection. */
-const contactJson = sql`${projectionObject(contactDef.projection ?? {})}::jsonb`;
-
-/** INSERT … SELECT of the search terms of new records (`from`: a CTE of the inserted rows), as refreshSearch writes them. */
-const searchTermsOf = (from: SQL) => sql`
-  insert into search_terms (workspace_id, record_type, record_id, kind, term)
-  select r.workspace_id, 'contact', r.id, t.kind, t.term
-  from ${from} r cross join lateral (${sql.raw(contactDef.search.terms)}) t
-  where t.term is not null and t.term <> ''
-  on conflict do nothing`;
+/** A contact row as the contacts module maps it to the API (its table is the contacts module's own). */
+type ContactRow = Parameters<typeof toContact>[0];
 
 /** The transaction's time: what `now()` writes into created_at and updated_at. */
 export async function transactionTime(conn: Conn): Promise<Date> {
@@ -143,80 +117,36 @@ export async function insertContacts(
   now: Date,
   rows: (ContactValues & { companies?: ContactCompany[] })[],
 ) {
-  if (!rows.length) return;
-  const records = rows.map(({ companies, ...c }) => {
-    const row: typeof contacts.$inferSelect = {
-      ...c,
-      workspaceId: ctx.workspaceId,
-      address: null,
-      ownerId,
-      lastActivityAt: null,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      createdBy: ctx.memberId,
-      deletedAt: null,
-    };
-    return { ...columns(c), hid: uuidv7(), eid: uuidv7(), api: toContact(row, companies ?? []) };
-  });
-  await conn.execute(sql`
-    with r as materialized (
-      select * from jsonb_to_recordset(${jsonb(records)}) r(${sql.raw(columnTypes)}, hid uuid, eid uuid, api jsonb)
-    ), inserted as (
-      insert into contacts (workspace_id, id, first_name, last_name, emails, phones, title, lifecycle_stage, source, owner_id, custom, created_by)
-      select ${ctx.workspaceId}, r.id, r.first_name, r.last_name, r.emails, r.phones, r.title, r.lifecycle_stage, r.source,
-        ${ownerId}, r.custom, ${ctx.memberId}
-      from r
-      returning *
-    ), history as (
-      ${historyRowsSql(ctx, 'contact', 'create', { id: sql`r.hid`, recordId: sql`r.id`, field: sql`null`, old: sql`null`, new: sql`r.api`, version: sql`1` }, sql`r`)}
-    ), events as (
-      ${eventRowsSql(ctx, 'contact.created', 'contact', { id: sql`r.eid`, recordId: sql`r.id`, payload: sql`jsonb_build_object('after', r.api)` }, sql`r`)}
-    )
-    ${searchTermsOf(sql`inserted`)}`);
+  await insertRecords(
+    conn,
+    ctx,
+    contactDef,
+    rows.map(({ companies, ...c }) => {
+      const values = { ...c, ownerId, createdBy: ctx.memberId };
+      const row: ContactRow = {
+        ...values,
+        workspaceId: ctx.workspaceId,
+        address: null,
+        lastActivityAt: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+      };
+      return { values, after: toContact(row, companies ?? []) };
+    }),
+  );
 }
 
 /**
  * Writes changed contacts: new values, version + 1, one history row per changed field and a
  * `contact.updated` event with the changes and the contact as it now reads (company links included).
  */
-export async function updateContacts(conn: Conn, ctx: Ctx, rows: { values: ContactValues; changes: FieldChange[] }[]) {
-  if (!rows.length) return;
-  const records = rows.map((r) => ({ ...columns(r.values), eid: uuidv7(), changes: r.changes }));
-  const history = rows.flatMap((r) =>
-    r.changes.map((ch) => ({ hid: uuidv7(), rid: r.values.id, field: ch.field, old: ch.old ?? null, new: ch.new ?? null })),
-  );
-  // The CTE of updated rows is called `contacts` so that the projection's column references read it.
-  await conn.execute(sql`
-    with r as materialized (
-      select * from jsonb_to_recordset(${jsonb(records)}) r(${sql.raw(columnTypes)}, eid uuid, changes jsonb)
-    ), contacts as (
-      update contacts c set first_name = r.first_name, last_name = r.last_name, emails = r.emails, phones = r.phones,
-        title = r.title, lifecycle_stage = r.lifecycle_stage, source = r.source, custom = r.custom,
-        version = c.version + 1, updated_at = now()
-      from r
-      where c.workspace_id = ${ctx.workspaceId} and c.id = r.id
-      returning c.*
-    ), history as (
-      ${historyRowsSql(
-        ctx,
-        'contact',
-        'update',
-        { id: sql`h.hid`, recordId: sql`h.rid`, field: sql`h.field`, old: sql`h.old`, new: sql`h.new`, version: sql`contacts.version` },
-        sql`jsonb_to_recordset(${jsonb(history)}) h(hid uuid, rid uuid, field text, old jsonb, new jsonb) join contacts on contacts.id = h.rid`,
-      )}
-    )
-    ${eventRowsSql(
-      ctx,
-      'contact.updated',
-      'contact',
-      { id: sql`r.eid`, recordId: sql`contacts.id`, payload: sql`jsonb_build_object('changes', r.changes, 'after', ${contactJson})` },
-      sql`contacts join r on r.id = contacts.id`,
-    )}`);
-  await refreshSearch(
+export function updateContacts(conn: Conn, ctx: Ctx, rows: { values: ContactValues; changes: FieldChange[] }[]) {
+  return updateRecords(
     conn,
-    ctx.workspaceId,
+    ctx,
     contactDef,
-    rows.map((r) => r.values.id),
+    rows.map(({ values: { id, ...values }, changes }) => ({ id, values, changes })),
   );
 }

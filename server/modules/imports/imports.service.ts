@@ -9,7 +9,9 @@ import type {
   ImportObject,
   ImportResult,
   ImportRowError,
+  ImportRowWarning,
 } from '../../../contract/imports.ts';
+import { MAX_IMPORT_ERRORS, undoTypes } from '../../../contract/imports.ts';
 import type { Conn, Database, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
@@ -24,11 +26,15 @@ import { type CompanyCandidate, companyRowReader } from './company-rows.ts';
 import { ContactImport } from './contact-import.ts';
 import { type CsvOptions, type CsvRow, openCsv } from './csv.ts';
 import { decodeFile, isEncoding } from './encoding.ts';
-import { importCompaniesJob, importContactsJob } from './imports.jobs.ts';
+import { fieldsKeyOf, type Importable, importableOf, isGeneric } from './importables.ts';
+import { importCompaniesJob, importContactsJob, importRecordsJob } from './imports.jobs.ts';
 import { importFiles, importIssues, imports, type StoredMapping } from './imports.table.ts';
 import { headerSignature, type Mapping, mapColumns, type ResolvedChoice } from './mapping.ts';
+import { RecordImport } from './record-import.ts';
+import { type RecordCandidate, recordRowReader } from './record-rows.ts';
 import { emptyCounts, type Results } from './results.ts';
 import { type Candidate, rowReader } from './rows.ts';
+import { type SourceFormat, sourceOf } from './sources.ts';
 
 export interface ImportInput {
   object: ImportObject;
@@ -66,6 +72,8 @@ interface Reading {
   choice?: ResolvedChoice;
   /** Custom fields the choice makes, not created yet (a preview, or an import before it starts). */
   newDefs?: CustomDef[];
+  /** The object as the generic importer writes it (not contacts or companies). */
+  importable?: Importable;
 }
 
 /** A row reader and an importer of one object, behind one shape. */
@@ -81,6 +89,14 @@ function importerOf(
   resume?: ConstructorParameters<typeof ContactImport>[2],
 ): { importer: Importer; read: (r: CsvRow, errors: ImportRowError[]) => unknown } {
   const country = reading.country;
+  if (reading.importable) {
+    const object = reading.importable;
+    const importer = new RecordImport(ctx, object, opts, resume);
+    return {
+      importer: { results: importer.results, add: (conn, rows, e, n) => importer.add(conn, rows as RecordCandidate[], e, n) },
+      read: recordRowReader(opts.mapping, opts.defs, country, object),
+    };
+  }
   if (reading.object === 'company') {
     const importer = new CompanyImport(ctx, { ...opts, country }, resume);
     return {
@@ -105,8 +121,10 @@ const positionsOf = (columns: string | undefined) => (columns === undefined ? un
 export async function prepare(conn: Conn, ctx: Ctx, utf8: Buffer, reading: Reading, check = true) {
   const csv = await openCsv(utf8, reading.csv);
   try {
-    const defs = [...(await customDefs(conn, ctx, reading.object)), ...(reading.newDefs ?? [])];
+    const defs = [...(await customDefs(conn, ctx, fieldsKeyOf(reading.object))), ...(reading.newDefs ?? [])];
     const mapping = mapColumns({
+      fields: reading.importable?.fields,
+      needs: reading.importable?.needs,
       object: reading.object,
       header: csv.header,
       hasHeader: csv.hasHeader,
@@ -170,7 +188,8 @@ export async function readingOf(
   }
   await assertMembers(conn, ctx, [{ field: 'query.ownerId', id: input.ownerId ?? ctx.memberId }]);
   const choice = parseChoice(input.mapping);
-  const defs = choice?.columns?.some((c) => c.newField) ? await customDefs(conn, ctx, input.object) : [];
+  const importable = isGeneric(input.object) ? await importableOf(conn, ctx, input.object) : undefined;
+  const defs = choice?.columns?.some((c) => c.newField) ? await customDefs(conn, ctx, fieldsKeyOf(input.object)) : [];
   const { resolved, created } = resolveChoice(choice, defs);
   return {
     object: input.object,
@@ -180,14 +199,30 @@ export async function readingOf(
     choice: resolved,
     newDefs: created.map((f) => ({ ...f, options: null, required: false })),
     newFields: created,
+    importable,
   };
 }
 
-export const fileInfo = (encoding: string, csv: { delimiter: ImportDelimiter; hasHeader: boolean }): ImportFileInfo => ({
+export const fileInfo = (
+  encoding: string,
+  csv: { delimiter: ImportDelimiter; hasHeader: boolean },
+  format: SourceFormat = 'csv',
+): ImportFileInfo => ({
   encoding,
   delimiter: csv.delimiter,
   header: csv.hasHeader,
+  ...(format === 'csv' ? {} : { format }),
 });
+
+/**
+ * The file as the rows the importer reads: a vCard or JSON file is turned into CSV text (read as
+ * comma-separated with a header, whatever the request said of delimiters).
+ */
+export function rowsOf(utf8: Buffer, reading: Reading) {
+  const source = sourceOf(utf8, reading.object);
+  if (source.format !== 'csv') reading.csv = { delimiter: 'comma', header: true };
+  return source;
+}
 
 /**
  * A dry run: reads and checks the whole file and counts what an import would do, writing nothing.
@@ -197,10 +232,16 @@ export async function dryRunImport(db: Db, ctx: Ctx, file: Buffer, input: Import
   const ownerId = input.ownerId ?? ctx.memberId;
   const reading = await readingOf(db, ctx, input);
   const decoded = decodeFile(file, input.encoding);
-  const { defs, mapping, csv } = await prepare(db, ctx, decoded.utf8, reading);
+  const source = rowsOf(decoded.utf8, reading);
+  const { defs, mapping, csv } = await prepare(db, ctx, source.utf8, reading);
   await csv.close();
-  const { importer, read } = importerOf(ctx, reading, { dedupe: input.dedupe, ownerId, dryRun: true, defs, mapping });
-  await eachBatch(decoded.utf8, reading, mapping, 5000, read, ({ candidates, errors, rejected }) =>
+  const { importer, read } = importerOf(
+    ctx,
+    reading,
+    { dedupe: input.dedupe, ownerId, dryRun: true, defs, mapping },
+    fromNotes(source.notes),
+  );
+  await eachBatch(source.utf8, reading, mapping, 5000, read, ({ candidates, errors, rejected }) =>
     importer.add(db, candidates, errors, rejected),
   );
   const { counts, errors, warnings } = importer.results;
@@ -213,11 +254,15 @@ export async function dryRunImport(db: Db, ctx: Ctx, file: Buffer, input: Import
     ...counts,
     errors,
     warnings,
-    file: fileInfo(decoded.encoding, csv),
+    file: fileInfo(decoded.encoding, csv, source.format),
     ignoredColumns: mapping.ignored,
     columns: mapping.report,
   };
 }
+
+/** An importer's starting point when reading the file left notes: they come first among its warnings. */
+const fromNotes = (notes: ImportRowWarning[]) =>
+  notes.length ? { counts: emptyCounts(), errors: [], warnings: notes.slice(0, MAX_IMPORT_ERRORS) } : undefined;
 
 /**
  * Starts an import: the file is read once here, so that a file that cannot be imported at all
@@ -229,7 +274,8 @@ export async function startImport(db: Db, ctx: Ctx, file: Buffer, input: ImportI
   const ownerId = input.ownerId ?? ctx.memberId;
   const reading = await readingOf(db, ctx, input);
   const decoded = decodeFile(file, input.encoding);
-  const { mapping, csv } = await prepare(db, ctx, decoded.utf8, reading);
+  const source = rowsOf(decoded.utf8, reading);
+  const { mapping, csv } = await prepare(db, ctx, source.utf8, reading);
   let totalRows = 0;
   try {
     for await (const batch of csv.batches(10_000)) totalRows += batch.length;
@@ -239,7 +285,7 @@ export async function startImport(db: Db, ctx: Ctx, file: Buffer, input: ImportI
   const stored: StoredMapping = {
     columns: mapping.report,
     ignoredColumns: mapping.ignored,
-    file: fileInfo(decoded.encoding, csv),
+    file: fileInfo(decoded.encoding, csv, source.format),
     positions: reading.positions,
     country: reading.country,
     header: csv.header,
@@ -258,6 +304,8 @@ export async function startImport(db: Db, ctx: Ctx, file: Buffer, input: ImportI
       status: 'queued',
       dedupe: input.dedupe,
       counts: emptyCounts(),
+      // What could not be read of a vCard or JSON file comes first among the import's warnings.
+      warnings: source.notes.slice(0, MAX_IMPORT_ERRORS),
       mapping: stored,
       requestId: ctx.requestId,
       actorType: ctx.actor.type === 'api_key' ? 'api_key' : 'member',
@@ -267,15 +315,21 @@ export async function startImport(db: Db, ctx: Ctx, file: Buffer, input: ImportI
       batchRows: batchRows(kind),
       createdBy: ctx.memberId,
     });
-    await tx.insert(importFiles).values({ workspaceId: ctx.workspaceId, importId, content: decoded.utf8.toString('utf8') });
-    const job = input.object === 'company' ? importCompaniesJob : importContactsJob;
+    await tx.insert(importFiles).values({ workspaceId: ctx.workspaceId, importId, content: source.utf8.toString('utf8') });
+    if (source.notes.length) {
+      // Before the first batch (0) in the errors CSV.
+      await tx
+        .insert(importIssues)
+        .values({ workspaceId: ctx.workspaceId, importId, batch: -1, errors: [], warnings: source.notes, cells: {} });
+    }
+    const job = input.object === 'company' ? importCompaniesJob : input.object === 'contact' ? importContactsJob : importRecordsJob;
     await enqueue(tx, job, { workspaceId: ctx.workspaceId, importId }, { workspaceId: ctx.workspaceId });
   });
   return importId;
 }
 
 /** Imports of one workspace take turns a batch at a time, so that two imports of one file cannot both create a contact. */
-const lockWorkspaceImports = (conn: Conn, workspaceId: string) =>
+export const lockWorkspaceImports = (conn: Conn, workspaceId: string) =>
   conn.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`rapport:import:${workspaceId}`}, 0))`);
 
 /**
@@ -318,7 +372,7 @@ export async function runImport(
   if (!started.length) return;
   // The stored text is UTF-8 whatever the file was sent in; it is read with the delimiter and header found at the start.
   const file = Buffer.from(stored.content, 'utf8');
-  const object: ImportObject = imp.objectType === 'company' ? 'company' : 'contact';
+  const object = imp.objectType as ImportObject;
   const info = imp.mapping.file;
   const reading: Reading = {
     object,
@@ -331,6 +385,7 @@ export async function runImport(
           constants: imp.mapping.choice.constants ?? [],
         }
       : undefined,
+    importable: isGeneric(object) ? await importableOf(db, ctx, object) : undefined,
   };
   const { defs, mapping, csv } = await prepare(db, ctx, file, reading);
   await csv.close();
@@ -460,6 +515,8 @@ export async function failImport(db: Db, workspaceId: string, importId: string, 
   await db.delete(importFiles).where(and(eq(importFiles.workspaceId, workspaceId), eq(importFiles.importId, importId)));
 }
 
+const noneUndone = () => Object.fromEntries(undoTypes.map((t) => [t, 0])) as Record<(typeof undoTypes)[number], number>;
+
 export const toImport = (r: Row): Import => ({
   id: r.id,
   objectType: r.objectType,
@@ -478,12 +535,14 @@ export const toImport = (r: Row): Import => ({
   createdBy: r.createdBy,
   createdAt: r.createdAt.toISOString(),
   finishedAt: r.finishedAt?.toISOString() ?? null,
+  // Undos made before every object could be imported counted contacts and companies only.
+  undo: r.undo ? { ...r.undo, trashed: { ...noneUndone(), ...r.undo.trashed }, restored: { ...noneUndone(), ...r.undo.restored } } : null,
 });
 
 /** An import as the create route answers it. */
 export const toImportResult = (r: Row): ImportResult => ({
   importId: r.id,
-  objectType: r.objectType === 'company' ? 'company' : 'contact',
+  objectType: r.objectType,
   dryRun: false,
   status: r.status,
   totalRows: r.totalRows,

@@ -5,6 +5,7 @@ import {
   type ImportMappingChoice,
   type ImportRowError,
   type ImportRowWarning,
+  type ImportUndo,
   importStatuses,
 } from '../../../contract/imports.ts';
 import { tenantKey, ts } from '../../db/columns.ts';
@@ -69,6 +70,8 @@ export const imports = pgTable(
     createdBy: uuid('created_by'),
     createdAt: ts('created_at').notNull().defaultNow(),
     finishedAt: ts('finished_at'),
+    /** The import's undo once asked for: its job's status and what it did (see undo.ts). */
+    undo: jsonb('undo').$type<ImportUndo>(),
   },
   (t) => [...tenantConstraints(t), memberRef(t, t.createdBy)],
 );

@@ -155,11 +155,12 @@ describe('reading the file', () => {
     expect(await traces(s)).toEqual(before);
   });
 
-  it('refuses a body that is not CSV, or too large', async () => {
+  it('refuses a body that is not CSV, vCard or JSON, or too large', async () => {
     const s = await signUp();
-    const json = await post(s, JSON.stringify({ email: 'ada@example.com' }), '', 'application/json');
-    expect(json.statusCode).toBe(415);
-    expect(json.headers['content-type']).toContain('application/problem+json');
+    // JSON is a file the import reads (json-import.test.ts); XML is not.
+    const xml = await post(s, '<contacts><email>ada@example.com</email></contacts>', '', 'application/xml');
+    expect(xml.statusCode).toBe(415);
+    expect(xml.headers['content-type']).toContain('application/problem+json');
     expect((await post(s, 'Email\nada@example.com\n', '', 'text/csv; charset=x-klingon')).statusCode).toBe(415);
     expect((await post(s, 'Email\nada@example.com\n', '', 'text/csv; charset=utf-8')).statusCode).toBe(201);
     // A charset we can decode is the file's encoding: Latin-1 bytes read as Latin-1.

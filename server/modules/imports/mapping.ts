@@ -14,6 +14,8 @@ import {
   labelOf,
   normalizeHeader,
 } from './headers.ts';
+import type { ImportField } from './record-fields.ts';
+import { mapRecordColumns } from './record-mapping.ts';
 
 export { normalizeHeader };
 
@@ -25,7 +27,9 @@ export type Target =
   | { kind: 'phone'; label: string; labelColumn?: number; countryColumn?: number; callingCodeColumn?: number }
   | { kind: 'company'; field: CompanyScalar }
   | { kind: 'address'; part: AddressPart }
-  | { kind: 'custom'; def: CustomDef };
+  | { kind: 'custom'; def: CustomDef }
+  /** A field of an object the generic importer writes (record-fields.ts). */
+  | { kind: 'field'; field: ImportField };
 
 export interface MappedColumn {
   index: number;
@@ -47,8 +51,8 @@ export interface Mapping {
 }
 
 /** The fields `columns=` may name, per object (`email` and `phone` may add `:label`). */
-export const positionalFields: Record<ImportObject, string[]> = {
-  contact: ['firstName', 'lastName', 'name', 'email', 'phone', 'title', 'lifecycleStage', 'source', 'company', 'companyDomain'],
+export const positionalFields: Record<'contact' | 'company', string[]> = {
+  contact: ['firstName', 'lastName', 'name', 'email', 'phone', 'title', 'lifecycleStage', 'source', 'company', 'companyDomain', 'photo'],
   company: ['name', 'domain', 'industry', 'size', 'phone', 'street', 'city', 'region', 'postalCode', 'country'],
 };
 
@@ -64,6 +68,8 @@ function fieldOf(t: Target, object: ImportObject): string {
       return t.part;
     case 'custom':
       return `custom.${t.def.key}`;
+    case 'field':
+      return t.field.name;
     default:
       return t.kind;
   }
@@ -76,6 +82,7 @@ export function targetOfField(name: string, object: ImportObject, byKey: Map<str
     const def = byKey.get(field.slice(7));
     return def ? { kind: 'custom', def } : null;
   }
+  if (object !== 'contact' && object !== 'company') return null;
   if (!positionalFields[object].includes(field)) return null;
   if (field === 'email' || field === 'phone') return { kind: field, label: (label && labelOf(label, field)) || 'work' };
   if (object === 'company') {
@@ -103,7 +110,7 @@ function byPosition(header: string[], positions: string[], object: ImportObject,
       throw badRequest(
         'query.columns',
         'unknown_field',
-        `Column ${i + 1}: "${name.slice(0, 60)}" is not a field of ${object === 'contact' ? 'contacts' : 'companies'} (${positionalFields[object].join(', ')}, custom.<key>, or empty to skip)`,
+        `Column ${i + 1}: "${name.slice(0, 60)}" is not a field of ${object === 'contact' ? 'contacts' : 'companies'} (${positionalFields[object as 'contact'].join(', ')}, custom.<key>, or empty to skip)`,
       );
     }
     targets.set(i, t);
@@ -129,6 +136,9 @@ export interface MapInput {
   choice?: ResolvedChoice;
   /** Refuse a mapping that fills no field a record needs (default); a preview shows it instead. */
   check?: boolean;
+  /** The fields of an object the generic importer writes (not contacts or companies), and those of which one must be filled. */
+  fields?: ImportField[];
+  needs?: string[];
 }
 
 /** A mapping chosen by hand, every column naming a field (`skip` or empty: left out). */
@@ -141,7 +151,7 @@ const unknownField = (path: string, name: string, object: ImportObject) =>
   badRequest(
     path,
     'unknown_field',
-    `"${name.slice(0, 60)}" is not a field of ${object === 'contact' ? 'contacts' : 'companies'} (${positionalFields[object].join(', ')}, custom.<key>, or skip)`,
+    `"${name.slice(0, 60)}" is not a field of ${object === 'contact' ? 'contacts' : 'companies'} (${positionalFields[object as 'contact'].join(', ')}, custom.<key>, or skip)`,
   );
 
 /**
@@ -194,6 +204,7 @@ function applyChoice(chosen: Chosen, header: string[], choice: ResolvedChoice, o
  * and phone columns each add one. A file that names no field a record needs is refused.
  */
 export function mapColumns(input: MapInput): Mapping {
+  if (input.fields) return mapRecordColumns(input, input.fields, input.needs ?? []);
   const { object, header, defs } = input;
   const { targets: chosen, qualifiers } = input.positions
     ? byPosition(header, input.positions, object, defs)
@@ -258,7 +269,7 @@ export const headerSignature = (object: ImportObject, header: string[]) =>
     .digest('hex')
     .slice(0, 40);
 
-function noUsableColumn(header: string[], what: string, example: string) {
+export function noUsableColumn(header: string[], what: string, example: string) {
   const shown = header.slice(0, 10).map((h) => `"${h.slice(0, 40)}"`);
   return badRequest(
     'body.header',

@@ -151,7 +151,7 @@ describe('preview', () => {
       JSON.stringify({ columns: [{ index: 0, newField: { label: 'X', type: 'select' } }] }),
       'query.mapping.columns.0.newField.type',
     );
-    const r = await api(s).post('/imports/preview?object=deal', csv, { 'content-type': 'text/csv' });
+    const r = await api(s).post('/imports/preview?object=invoice', csv, { 'content-type': 'text/csv' });
     expect(r.statusCode).toBe(400);
     expect(r.json().errors[0].field).toBe('query.object');
     const empty = await api(s).post('/imports/preview?object=contact', '', { 'content-type': 'text/csv' });

@@ -1,4 +1,4 @@
-import type { ImportMappingChoice, ImportPreview, ImportPreviewQuery, ImportRowError } from '../../../contract/imports.ts';
+import type { ImportMappingChoice, ImportObject, ImportPreview, ImportPreviewQuery, ImportRowError } from '../../../contract/imports.ts';
 import type { Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
@@ -6,9 +6,14 @@ import { customDefs } from '../fields/fields.service.ts';
 import { savedChoice } from './choice.ts';
 import { companyRowReader } from './company-rows.ts';
 import { decodeFile } from './encoding.ts';
+import { fieldsKeyOf } from './importables.ts';
 import { fileInfo, prepare, readingOf, withConstants } from './imports.service.ts';
 import { headerSignature, type Mapping } from './mapping.ts';
+import { Relations } from './record-links.ts';
+import { type RecordCandidate, recordRowReader } from './record-rows.ts';
 import { rowReader } from './rows.ts';
+import { sourceOf } from './sources.ts';
+import { digitsOf } from './values.ts';
 
 /** Rows a preview shows. */
 export const PREVIEW_ROWS = 20;
@@ -32,6 +37,17 @@ function valuesOf(c: Record<string, unknown>): Record<string, string> {
     if (v === null || v === undefined || v === '') return;
     out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
   };
+  // A record of the generic importer: its body's values, and the cells naming other records as typed.
+  if ('relations' in c && 'values' in c) {
+    const values = c.values as Record<string, unknown>;
+    // Money as people write it (12500.00), not in the minor units it is stored in.
+    const digits = digitsOf(typeof values.currency === 'string' ? values.currency : 'EUR');
+    for (const [k, v] of Object.entries(values))
+      put(k, k.endsWith('Minor') && typeof v === 'number' ? (v / 10 ** digits).toFixed(digits) : v);
+    for (const r of c.relations as { field: { name: string }; value: string }[]) put(r.field.name, r.value);
+    for (const [ck, cv] of Object.entries(c.custom as Record<string, unknown>)) put(`custom.${ck}`, cv);
+    return out;
+  }
   for (const [k, v] of Object.entries(c)) {
     if (k === 'row' || k === 'warnings' || k === 'nameFromDomain') continue;
     if (k === 'custom') for (const [ck, cv] of Object.entries(v as Record<string, unknown>)) put(`custom.${ck}`, cv);
@@ -91,55 +107,62 @@ function stillFits(choice: ImportMappingChoice, width: number, keys: Set<string>
  * mapping, one remembered for the same header is used (`savedMapping`). A mapping that fills no
  * field a record needs is reported in `problem`, not refused, so a person can fix it.
  */
-export async function previewImport(db: Db, ctx: Ctx, body: Buffer, q: ImportPreviewQuery): Promise<ImportPreview> {
+export async function previewImport(db: Db, ctx: Ctx, body: Buffer, query: ImportPreviewQuery): Promise<ImportPreview> {
+  // The schema's pattern admits only the built-in objects and `custom:<key>`.
+  const q = { ...query, object: query.object as ImportObject };
   const file = q.partial ? wholeLines(body) : body;
   const decoded = decodeFile(file, q.encoding);
+  const source = sourceOf(decoded.utf8, q.object);
+  const utf8 = source.utf8;
+  // A vCard or JSON file is read as the CSV rows it was turned into, whatever the request said of delimiters.
+  const csvOptions = source.format === 'csv' ? {} : { delimiter: 'comma' as const, header: true };
   let saved = false;
   let mappingText = q.mapping;
-  const base = { object: q.object, encoding: q.encoding, delimiter: q.delimiter, header: q.header, country: q.country };
+  const base = { object: q.object, encoding: q.encoding, delimiter: q.delimiter, header: q.header, country: q.country, ...csvOptions };
   if (mappingText === undefined) {
     // A remembered mapping for this header: read the header first, then again with the mapping.
     const plain = await readingOf(db, ctx, base);
-    const { csv } = await prepare(db, ctx, decoded.utf8, plain, false);
+    const { csv } = await prepare(db, ctx, utf8, plain, false);
     await csv.close();
     if (csv.hasHeader) {
       const remembered = await savedChoice(db, ctx, q.object, headerSignature(q.object, csv.header));
       if (remembered) {
-        const keys = new Set((await customDefs(db, ctx, q.object)).map((d) => d.key));
+        const keys = new Set((await customDefs(db, ctx, fieldsKeyOf(q.object))).map((d) => d.key));
         mappingText = JSON.stringify(stillFits(remembered, csv.header.length, keys));
         saved = true;
       }
     }
   }
   const reading = await readingOf(db, ctx, { ...base, mapping: mappingText });
-  const { csv: plainCsv, mapping: suggested } = await prepare(db, ctx, decoded.utf8, { ...reading, choice: undefined }, false);
+  const { csv: plainCsv, mapping: suggested } = await prepare(db, ctx, utf8, { ...reading, choice: undefined }, false);
   await plainCsv.close();
   let problem: string | null = null;
   let prepared: Awaited<ReturnType<typeof prepare>>;
   try {
-    prepared = await prepare(db, ctx, decoded.utf8, reading);
+    prepared = await prepare(db, ctx, utf8, reading);
   } catch (e) {
     const code = e instanceof AppError ? e.errors[0]?.code : undefined;
     if (code !== 'no_usable_column' && code !== 'companies_file') throw e;
     problem = (e as AppError).message;
-    prepared = await prepare(db, ctx, decoded.utf8, reading, false);
+    prepared = await prepare(db, ctx, utf8, reading, false);
   }
   const { defs, mapping, csv } = prepared;
-  const read = q.object === 'company' ? companyRowReader(mapping, defs, reading.country) : rowReader(mapping, defs, reading.country);
+  const read = reading.importable
+    ? recordRowReader(mapping, defs, reading.country, reading.importable)
+    : q.object === 'company'
+      ? companyRowReader(mapping, defs, reading.country)
+      : rowReader(mapping, defs, reading.country);
+  const columnIndex = new Map(mapping.columns.map((c) => [c.header, c.index]));
+  const mappingOrder = (w: { column: string | null }) => (w.column === null ? -1 : (columnIndex.get(w.column) ?? -1));
   const rows: ImportPreview['rows'] = [];
+  const readRows: { row: number; c: Record<string, unknown> | null; values: Record<string, string>; errors: ImportRowError[] }[] = [];
   try {
     for await (const batch of csv.batches(PREVIEW_ROWS)) {
       for (const r of batch) {
         const errors: ImportRowError[] = [];
         const c = read(withConstants({ row: r.row, cells: [...r.cells] }, mapping), errors) as Record<string, unknown> | null;
-        const warnings = (c?.warnings as ImportPreview['rows'][number]['warnings']) ?? [];
-        rows.push({
-          row: r.row,
-          status: errors.length ? 'error' : warnings.length ? 'warning' : 'ok',
-          values: c ? valuesOf(c) : {},
-          warnings,
-          errors,
-        });
+        // What the record gets is shown as the file names it (a stage by its name), before the names are looked up.
+        readRows.push({ row: r.row, c, values: c ? valuesOf(c) : {}, errors });
       }
       break;
     }
@@ -148,6 +171,26 @@ export async function previewImport(db: Db, ctx: Ctx, body: Buffer, q: ImportPre
     if (!(e instanceof AppError && e.errors[0]?.code === 'no_rows')) throw e;
   } finally {
     await csv.close();
+  }
+  if (reading.importable) {
+    // The names the cells give (a stage, an owner, a company) are looked up as the import will, so
+    // the preview warns of those that will not be found.
+    const candidates = readRows.map((x) => x.c).filter((c): c is Record<string, unknown> => c !== null) as unknown as RecordCandidate[];
+    await new Relations(ctx, reading.importable.fields).resolve(db, candidates, (r, cell, why) =>
+      r.warnings.push({ row: r.row, field: cell.field.name, column: cell.column, value: cell.value.slice(0, 200), message: why }),
+    );
+  }
+  for (const x of readRows) {
+    const warnings = (x.c?.warnings as ImportPreview['rows'][number]['warnings']) ?? [];
+    // Warnings of looked-up names join those of the cells: in column order.
+    if (reading.importable) warnings.sort((a, b) => mappingOrder(a) - mappingOrder(b));
+    rows.push({
+      row: x.row,
+      status: x.errors.length ? 'error' : warnings.length ? 'warning' : 'ok',
+      values: x.values,
+      warnings,
+      errors: x.errors,
+    });
   }
   const fieldAt = new Map(mapping.columns.map((c) => [c.index, c.field]));
   const suggestedAt = new Map(suggested.columns.map((c) => [c.index, c.field]));
@@ -158,7 +201,8 @@ export async function previewImport(db: Db, ctx: Ctx, body: Buffer, q: ImportPre
   const choice = reading.choice;
   return {
     object: q.object,
-    file: fileInfo(decoded.encoding, csv),
+    targets: reading.importable ? reading.importable.fields.map((f) => f.name) : [],
+    file: fileInfo(decoded.encoding, csv, source.format),
     columns: csv.header.map((header, index) => ({
       index,
       header,
@@ -180,6 +224,7 @@ export async function previewImport(db: Db, ctx: Ctx, body: Buffer, q: ImportPre
     savedMapping: saved,
     customFields: defs.map((d) => ({ key: d.key, label: d.label, type: d.type })),
     problem,
+    notes: source.notes.slice(0, 100),
     rows,
   };
 }

@@ -1,10 +1,16 @@
-import { lifecycleStages, MAX_CONTACT_EMAILS, MAX_CONTACT_PHONES } from '../../../contract/contacts.ts';
+import {
+  type LabeledPhone,
+  type LabeledValue,
+  lifecycleStages,
+  MAX_CONTACT_EMAILS,
+  MAX_CONTACT_PHONES,
+} from '../../../contract/contacts.ts';
 import type { ImportRowError, ImportRowWarning } from '../../../contract/imports.ts';
-import type { LabeledPhone, LabeledValue } from '../contacts/contacts.table.ts';
 import { type CustomDef, validateCustom } from '../fields/custom-values.ts';
 import type { CsvRow } from './csv.ts';
 import { isHonorific, labelOf } from './headers.ts';
 import { type Mapping, normalizeHeader } from './mapping.ts';
+import { photoOf } from './photo-cell.ts';
 import { domainOf, emailOf, emailsIn, fromText, listOf, MAX_TEXT, phoneCountry, phoneOf, show } from './values.ts';
 
 /** The company a row names for its contact: by name, by domain, or both. */
@@ -27,6 +33,8 @@ export interface Candidate {
   /** The custom values the row fills (empty cells left out), already checked against their definitions. */
   custom: Record<string, unknown>;
   company: CompanyRef | null;
+  /** The contact's picture, checked (photos.ts): set on the contact the row creates or updates. */
+  photo: Buffer | null;
   /** Cells of the row left out or kept as typed: reported when the row is written. */
   warnings: ImportRowWarning[];
 }
@@ -76,6 +84,7 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
       source: null,
       custom: {},
       company: null,
+      photo: null,
       warnings: [],
     };
     const notes = new RowNotes(r.row);
@@ -130,6 +139,10 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
           if (domain) c.company.domain = domain;
           else notes.warn(col.field, col.header, v, `${show(v)} is not a web address or domain; no company linked by it`);
         }
+      } else if (t.kind === 'contact' && t.field === 'photo') {
+        const read = photoOf(v);
+        if ('problem' in read) notes.warn('photo', col.header, v.slice(0, 60), `${read.problem}; left out`);
+        else c.photo = read.bytes;
       } else if (t.kind === 'contact') {
         if (v.length > MAX_TEXT) {
           notes.warn(col.field, col.header, v, `is longer than ${MAX_TEXT} characters; left empty`);
@@ -141,7 +154,7 @@ export function rowReader(mapping: Mapping, defs: CustomDef[], country: string |
           fullName = v;
         } else if (t.honorifics && isHonorific(v)) {
           notes.warn(col.field, col.header, v, `${show(v)} is an honorific, not a job title; left out`);
-        } else {
+        } else if (t.field !== 'photo') {
           c[t.field] = v;
         }
       }

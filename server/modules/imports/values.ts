@@ -135,11 +135,11 @@ export function sizeOf(text: string): (typeof companySizes)[number] | null {
   return bounds.find(([max]) => n <= max)?.[1] ?? '5001+';
 }
 
-const trueWords = new Set(['true', 'yes', 'y', '1', 'x', 'on', 'ja', 'oui', 'si', 'sí']);
-const falseWords = new Set(['false', 'no', 'n', '0', 'off', 'nein', 'non']);
+export const trueWords = new Set(['true', 'yes', 'y', '1', 'x', 'on', 'ja', 'oui', 'si', 'sí']);
+export const falseWords = new Set(['false', 'no', 'n', '0', 'off', 'nein', 'non']);
 const fractionDigits = new Map<string, number>();
 
-const digitsOf = (currency: string) => {
+export const digitsOf = (currency: string) => {
   let d = fractionDigits.get(currency);
   if (d === undefined) {
     d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Company } from '../../../contract/companies.ts';
 import type { Contact } from '../../../contract/contacts.ts';
 import type { Deal } from '../../../contract/deals.ts';
@@ -64,6 +64,23 @@ export const leadDef: ObjectDef = {
   derivedColumns: { name: ['firstName', 'lastName'] },
   references: { convertedContactId: 'contact', convertedCompanyId: 'company', convertedDealId: 'deal' },
   rules: [convertedRule],
+  duplicates: {
+    exact: ['email', 'phone'],
+    name: `rapport_fold(coalesce(r.first_name, '') || ' ' || coalesce(r.last_name, ''))`,
+    company: `array_remove(array[rapport_fold(r.company_name)], null)`,
+  },
+  merge: {
+    fields: {
+      firstName: ['firstName'],
+      lastName: ['lastName'],
+      email: ['email'],
+      phone: ['phone', 'phoneE164'],
+      companyName: ['companyName'],
+      title: ['title'],
+      source: ['source'],
+      ownerId: ['ownerId'],
+    },
+  },
   title: `coalesce(nullif(concat_ws(' ', r.first_name, r.last_name), ''), r.email, '')`,
   search: {
     terms: `
@@ -141,6 +158,21 @@ function requireIdentity(firstName: string | null | undefined, lastName: string 
   throw invalid([{ field: 'body.firstName', code: 'required', message: 'a lead needs a first name, a last name or an email' }]);
 }
 
+/** Leads (not in the trash, not converted) by email (lower case): email → the oldest such lead. */
+export async function leadsByEmail(conn: Conn, ctx: Ctx, emails: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (!emails.length) return found;
+  const rows = await conn
+    .select({ id: leads.id, email: leads.email })
+    .from(leads)
+    .where(
+      and(eq(leads.workspaceId, ctx.workspaceId), inArray(leads.email, emails), isNull(leads.deletedAt), ne(leads.status, 'converted')),
+    )
+    .orderBy(leads.id);
+  for (const r of rows) if (r.email && !found.has(r.email)) found.set(r.email, r.id);
+  return found;
+}
+
 export const listLeads = (conn: Conn, ctx: Ctx, input: ListInput) => listRecords(conn, ctx, leadDef, input, toLead);
 
 export const getLead = async (conn: Conn, ctx: Ctx, id: string) => toLead(await findRow<Row>(conn, ctx, leadDef, id));
@@ -168,6 +200,17 @@ export async function createLead(conn: Conn, ctx: Ctx, input: LeadCreate) {
     },
     toLead,
   );
+}
+
+/** The columns a duplicate check compares of a lead about to be created, read as createLead reads them. */
+export async function leadCheckValues(conn: Conn, ctx: Ctx, input: LeadCreate) {
+  return {
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    email: input.email?.normalize('NFC').toLowerCase() ?? null,
+    ...phoneColumns(input.phone ?? null, input.phone ? await workspaceCountry(conn, ctx) : null),
+    companyName: input.companyName ?? null,
+  };
 }
 
 export async function updateLead(conn: Conn, ctx: Ctx, id: string, version: number, input: Omit<LeadUpdate, 'version'>) {

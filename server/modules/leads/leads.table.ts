@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { foreignKey, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { leadStatuses } from '../../../contract/enums.ts';
 import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
@@ -42,5 +43,9 @@ export const leads = pgTable(
     foreignKey({ columns: [t.workspaceId, t.convertedDealId], foreignColumns: [deals.workspaceId, deals.id] }),
     index('leads_owner_updated_idx').on(t.workspaceId, t.ownerId, t.updatedAt, t.id),
     index('leads_status_idx').on(t.workspaceId, t.status),
+    // Duplicate detection finds look-alike names by trigram similarity (leadDef.duplicates.name).
+    index('leads_name_trgm_idx').using('gin', sql`rapport_fold(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) gin_trgm_ops`),
+    // Synced email finds the lead an address belongs to.
+    index('leads_email_idx').on(t.workspaceId, t.email),
   ],
 );

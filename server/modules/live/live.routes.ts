@@ -15,11 +15,14 @@ const pushed = new Set([
   'lead',
   'deal',
   'activity',
+  // An email's id only (received, sent, opened, clicked): its content is read through the email routes' privacy condition.
+  'email',
   'task',
   'custom_record',
   'pipeline',
   'field_definition',
   'object_type',
+  'list',
 ]);
 export const visibleTo = (memberId: string, c: LiveChange) =>
   c.memberId !== undefined ? c.memberId === memberId : pushed.has(c.recordType) || c.type.startsWith('notification.');

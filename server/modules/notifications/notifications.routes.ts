@@ -5,10 +5,13 @@ import {
   NotificationListQuery,
   NotificationPreferences,
   NotificationPreferencesUpdate,
+  NotificationSettings,
+  NotificationSettingsUpdate,
   UnreadCount,
 } from '../../../contract/notifications.ts';
 import type { App } from '../../http/typed-app.ts';
 import { errorResponses } from '../../records/routes.ts';
+import { getNotificationSettings, updateNotificationSettings } from './notices-by-email.ts';
 import * as notifications from './notifications.service.ts';
 
 /** The signed-in member's own notifications: every route reads or marks only theirs. */
@@ -57,5 +60,24 @@ export async function notificationRoutes(app: App) {
       response: { 200: NotificationPreferences, ...errorResponses },
     },
     handler: async (req) => app.db.transaction((tx) => notifications.updatePreferences(tx, req.ctx, req.body)),
+  });
+  app.get('/notifications/settings', {
+    config: { permission: 'read' },
+    schema: {
+      tags,
+      summary: 'The shared mailbox notices are emailed from (to members who turned on byEmail)',
+      response: { 200: NotificationSettings, ...errorResponses },
+    },
+    handler: async (req) => getNotificationSettings(app.db, req.ctx),
+  });
+  app.patch('/notifications/settings', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Choose the shared mailbox notices are emailed from (null: none, notices stay in the app)',
+      body: NotificationSettingsUpdate,
+      response: { 200: NotificationSettings, ...errorResponses },
+    },
+    handler: async (req) => app.db.transaction((tx) => updateNotificationSettings(tx, req.ctx, req.body)),
   });
 }

@@ -11,8 +11,6 @@ async function notice(s: Session) {
     actor: { type: 'system' as const, id: null },
     role: 'owner' as const,
     requestId: null,
-    'GET /api/v1/notifications/preferences': {},
-    'PATCH /api/v1/notifications/preferences': { body: () => ({ mentions: false, dailyDigest: true }) },
   };
   return notify(db, ctx, { memberId: s.memberId, title: 'Deal moved to Negotiation', body: 'Follow up within two days' });
 }
@@ -23,5 +21,8 @@ export const samples: Samples = {
   'POST /api/v1/notifications/:id/read': { setup: async (s) => ({ id: (await notice(s)).id }), body: () => ({}) },
   'POST /api/v1/notifications/read-all': { setup: async (s) => ({ notificationId: (await notice(s)).id }), body: () => ({}) },
   'GET /api/v1/notifications/preferences': {},
-  'PATCH /api/v1/notifications/preferences': { body: () => ({ mentions: false, dailyDigest: true }) },
+  'PATCH /api/v1/notifications/preferences': { body: () => ({ mentions: false, dailyDigest: true, byEmail: true }) },
+  'GET /api/v1/notifications/settings': {},
+  // No mailbox in the generated suites (it needs a mail server): choosing none is the valid change.
+  'PATCH /api/v1/notifications/settings': { body: () => ({ senderMailboxId: null }) },
 };

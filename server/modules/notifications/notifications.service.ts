@@ -12,6 +12,7 @@ import type { Ctx } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
 import { adminIds } from '../auth/members.service.ts';
 import { emitEvent } from '../history/history.service.ts';
+import { emailNotice } from './notices-by-email.ts';
 import { notificationPreferences, notifications } from './notifications.table.ts';
 
 type Row = typeof notifications.$inferSelect;
@@ -60,6 +61,7 @@ export const defaultPreferences: NotificationPreferences = {
   assignments: true,
   automation: true,
   dailyDigest: false,
+  byEmail: false,
 };
 
 const mine = (ctx: Ctx, memberId: string) =>
@@ -75,6 +77,7 @@ export async function preferencesOf(conn: Conn, ctx: Ctx, memberId: string): Pro
     assignments: row.assignments,
     automation: row.automation,
     dailyDigest: row.dailyDigest,
+    byEmail: row.byEmail,
   };
 }
 
@@ -100,8 +103,9 @@ export async function notify(conn: Conn, ctx: Ctx, input: NotifyInput): Promise<
 export async function notify(conn: Conn, ctx: Ctx, input: NotifyInput): Promise<Notification | null> {
   const kind = input.kind ?? 'system';
   const preference = preferenceOf[kind];
+  const prefs = await preferencesOf(conn, ctx, input.memberId);
   // The member turned this kind off: nothing is written, so nothing is pushed or counted either.
-  if (preference && !(await preferencesOf(conn, ctx, input.memberId))[preference]) return null;
+  if (preference && !prefs[preference]) return null;
   const [row] = await conn
     .insert(notifications)
     .values({
@@ -119,6 +123,7 @@ export async function notify(conn: Conn, ctx: Ctx, input: NotifyInput): Promise<
     .returning();
   const n = toNotification(row);
   await emitEvent(conn, ctx, 'notification.created', 'notification', n.id, { after: n });
+  if (prefs.byEmail) await emailNotice(conn, ctx, n.id);
   return n;
 }
 

@@ -4,6 +4,7 @@ import { notificationKinds } from '../../../contract/notifications.ts';
 import { tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
 import { members } from '../auth/auth.table.ts';
+import { workspaces } from '../workspaces/workspaces.table.ts';
 
 /** In-app notices to one member each, newest first; read ones stay until a retention job comes. */
 export const notifications = pgTable(
@@ -23,6 +24,9 @@ export const notifications = pgTable(
     /** The member whose action caused it (who mentioned, who assigned); null for the clock and automation. */
     actorId: uuid('actor_id'),
     readAt: ts('read_at'),
+    /** When the notice went out by email too (the member's `byEmail`), or why it did not. */
+    emailedAt: ts('emailed_at'),
+    emailError: text('email_error'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
@@ -47,6 +51,7 @@ export const notificationPreferences = pgTable(
     assignments: boolean('assignments').notNull().default(true),
     automation: boolean('automation').notNull().default(true),
     dailyDigest: boolean('daily_digest').notNull().default(false),
+    byEmail: boolean('by_email').notNull().default(false),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
@@ -73,4 +78,18 @@ export const notificationDigests = pgTable(
     primaryKey({ columns: [t.workspaceId, t.memberId, t.day] }),
     foreignKey({ columns: [t.workspaceId, t.memberId], foreignColumns: [members.workspaceId, members.id] }).onDelete('cascade'),
   ],
+);
+
+/**
+ * A workspace's settings for notices by email: the shared mailbox they are sent from. No foreign
+ * key to the mailbox: disconnecting it leaves the choice dangling, and the sender says so per notice.
+ */
+export const notificationSettings = pgTable(
+  'notification_settings',
+  {
+    workspaceId: uuid('workspace_id').primaryKey(),
+    senderMailboxId: uuid('sender_mailbox_id'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade')],
 );

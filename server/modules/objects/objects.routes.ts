@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { BulkUpdate, BulkUpdateResult } from '../../../contract/bulk.ts';
 import { HistoryEntry, ListPage, ListQuery, Page, Problem } from '../../../contract/common.ts';
+import { ExportQuery } from '../../../contract/exports.ts';
 import {
   CustomRecord,
   CustomRecordCreate,
@@ -15,6 +16,7 @@ import { notFound } from '../../http/errors.ts';
 import { sendJsonText } from '../../http/json-text.ts';
 import type { App } from '../../http/typed-app.ts';
 import { bulkUpdate } from '../../records/bulk.ts';
+import { sendExport } from '../../records/export.ts';
 import { idempotent } from '../../records/idempotency.ts';
 import { readJson } from '../../records/list.ts';
 import { errorResponses, etag, expectedVersion, sendList } from '../../records/routes.ts';
@@ -94,6 +96,23 @@ export async function objectRoutes(app: App) {
       response: { 200: ListPage(Type.Partial(CustomRecord)), ...errorResponses },
     },
     handler: async (req, reply) => sendList(app, req, reply, await objects.defOfKey(app.db, req.ctx, req.params.objectKey)),
+  });
+  app.get(`${records}/export`, {
+    config: { permission: 'read' },
+    schema: {
+      tags,
+      summary: 'Export the records of a custom object as CSV or JSON',
+      description:
+        'The whole list, with the filter, sort and columns of the request or of a saved view (`view=`), streamed a page at a time: every record, however many.',
+      params: ObjectKeyParams,
+      querystring: ExportQuery,
+      produces: ['text/csv', 'application/json'],
+      response: { 200: { type: 'string', description: 'The file' }, ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const def = await objects.defOfKey(app.db, req.ctx, req.params.objectKey);
+      return sendExport(app.db, req.ctx, reply, def, req.query, {}, req.params.objectKey);
+    },
   });
   app.post(records, {
     config: { permission: 'write' },

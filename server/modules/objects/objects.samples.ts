@@ -34,6 +34,7 @@ export const samples: Samples = {
   'DELETE /api/v1/objects/:objectKey': { setup: async (s) => ({ objectKey: (await sampleObject(s)).objectKey }), query: 'confirm=true' },
   'POST /api/v1/objects/:objectKey/restore': { setup: trashedObject, body: () => ({}) },
   'GET /api/v1/objects/:objectKey/records': { setup: withRecord },
+  'GET /api/v1/objects/:objectKey/records/export': { setup: withRecord },
   'POST /api/v1/objects/:objectKey/records': {
     setup: async (s) => ({ objectKey: (await sampleObject(s)).objectKey }),
     body: () => ({ name: 'Office move', custom: { phase: 'build' } }),

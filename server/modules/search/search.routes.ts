@@ -10,7 +10,7 @@ export async function searchRoutes(app: App) {
       tags: ['Search'],
       summary: 'Search as you type over contacts, companies, leads and deals',
       description:
-        'Each word of `q` must start a word of the record: a name part, an email, an email domain, phone digits or a company name. Exact words rank first, then names, then emails, domains and phones. Records in the trash are not found.',
+        'Each word of `q` must start a word of the record: a name part, an email, an email domain, phone digits or a company name. Exact words rank first, then names, then emails, domains and phones. When that finds fewer hits than `limit`, close spellings fill the rest (a swapped, missing, extra or wrong letter in a word of four letters or more). Records in the trash are not found.',
       querystring: SearchQuery,
       response: { 200: SearchResult, ...errorResponses },
     },

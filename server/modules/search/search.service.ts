@@ -38,15 +38,18 @@ function sourceOf(def: ObjectDef) {
  * Terms are UNION ALL and repeats fall to ON CONFLICT DO NOTHING: a UNION would build a hash table
  * per record, which made bulk indexing ten times slower.
  */
-function insertTerms(def: ObjectDef, where: SQL): SQL {
+function insertTerms(def: ObjectDef, where: SQL, from?: SQL): SQL {
   const s = sourceOf(def);
   return sql`
     insert into search_terms (workspace_id, record_type, record_id, kind, term)
     select r.workspace_id, ${def.type}, r.id, t.kind, t.term
-    from ${sql.identifier(s.table)} r cross join lateral (${sql.raw(s.terms)}) t
+    from ${from ?? sql.identifier(s.table)} r cross join lateral (${sql.raw(s.terms)}) t
     where ${where} and r.deleted_at is null and t.term is not null and t.term <> ''
     on conflict do nothing`;
 }
+
+/** The terms of records just inserted, read from `from` (a CTE of their rows) in the inserting statement. */
+export const newTermsSql = (def: ObjectDef, from: SQL) => insertTerms(def, sql`true`, from);
 
 /**
  * Brings the search terms of some records of one type up to date, in the caller's transaction:
@@ -150,11 +153,112 @@ const candidateScan = { single: 200, multi: 5000 };
 
 /**
  * Search-as-you-type over names, emails, domains, phones and company names. Every word of the query
- * must start some term of the record. The longest word is read from the prefix index in term order
- * and stops after a bounded number of entries; the other words are checked per candidate. Hits
- * rank exact words first, then names before emails, domains and phones, then alphabetically.
+ * must start some term of the record; when that finds fewer hits than asked for, close spellings
+ * fill the rest (closeMatches). Prefix hits come first, exact words before the rest, then names
+ * before emails, domains and phones, then alphabetically.
  */
 export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<SearchHit[]> {
+  const hits = await prefixMatches(conn, ctx, input);
+  if (hits.length >= input.limit || looksLikePhone(input.q)) return hits;
+  const seen = new Set(hits.map((h) => `${h.type}:${h.id}`));
+  const close = await closeMatches(conn, ctx, { ...input, limit: input.limit + hits.length });
+  return [...hits, ...close.filter((h) => !seen.has(`${h.type}:${h.id}`))].slice(0, input.limit);
+}
+
+/** Letters a mistyped word may have lost or had replaced: the folded index holds a–z and the word's own letters. */
+const alphabet = [...'abcdefghijklmnopqrstuvwxyz'];
+
+/**
+ * Each candidate `c` reads its own record by primary key (a lateral branch per type): a join
+ * against the union of the tables made the planner scan them whole.
+ */
+const displayOf = (ctx: Ctx, defs: ObjectDef[]) =>
+  defs.map(sourceOf).map(
+    (s, i) => sql`select ${sql.raw(s.title)} as title, ${sql.raw(s.subtitle)} as subtitle
+      from ${sql.identifier(s.table)} r
+      where c.record_type = ${defs[i].type} and r.workspace_id = ${ctx.workspaceId} and r.id = c.record_id and r.deleted_at is null`,
+  );
+
+/**
+ * The words one slip of the keyboard away from `w` (Damerau–Levenshtein distance 1): two
+ * neighbouring letters swapped ("jhon" → "john"), a letter too many ("johhn"), one missing
+ * ("jon" → "john") or a wrong one ("smyth" → "smith"). Each is an exact lookup in the prefix
+ * index, a few hundred probes in all: pg_trgm's `%` over a trigram index was tried first and read
+ * 38,000 candidate rows for a five-letter name among 100k contacts (400 ms), and trigrams miss
+ * exactly these slips in short names ("jhon" and "john" share one trigram of nine).
+ */
+export function spellings(w: string): string[] {
+  const chars = [...w];
+  // Under four letters a slip cannot be told from another name ("lud" is one letter from "ltd");
+  // over 30 the probes (53 per letter) would cost more than the hit is worth: no name is that long.
+  if (chars.length < 4 || chars.length > 30) return [];
+  const letters = [...new Set([...alphabet, ...chars.filter((c) => /\p{L}/u.test(c))])];
+  const out = new Set<string>();
+  const at = (i: number, insert: string[], skip: number) => [...chars.slice(0, i), ...insert, ...chars.slice(i + skip)].join('');
+  for (let i = 0; i < chars.length; i++) {
+    if (i + 1 < chars.length) out.add(at(i, [chars[i + 1], chars[i]], 2));
+    out.add(at(i, [], 1));
+    for (const l of letters) out.add(at(i, [l], 1));
+  }
+  for (let i = 0; i <= chars.length; i++) for (const l of letters) out.add(at(i, [l], 0));
+  out.delete(w);
+  return [...out];
+}
+
+/**
+ * Records whose every word is a prefix or a close spelling (spellings) of some term, or — for the
+ * words after the longest, checked per candidate — trigram-similar to one (pg_trgm's `%`: two slips
+ * in a longer word). Ranked by how similar (pg_trgm's similarity) the longest word's term is, then
+ * by title.
+ */
+async function closeMatches(conn: Conn, ctx: Ctx, input: SearchInput): Promise<SearchHit[]> {
+  const words = queryWords(input.q).map(fold);
+  // The longest word first: when it is under four letters, every word is, and none is read as a slip.
+  if (!words.length || [...words[0]].length < 4) return [];
+  const all = await searchables();
+  const defs = input.types?.length ? all.filter((d) => input.types?.includes(d.type)) : all;
+  if (!defs.length) return [];
+  const types = defs.map((d) => d.type);
+  const typeArray = pgArray(types, 'text');
+  const [first, ...rest] = words;
+  // As many candidates as the prefix search reads: "jhon smtih" reads the Smiths, and John may be the 3,000th.
+  const scan = rest.length ? candidateScan.multi : candidateScan.single;
+  const scans = [
+    sql`(select record_type, record_id, term from search_terms
+      where workspace_id = ${ctx.workspaceId} and record_type = any(${typeArray}) and term like ${likePrefix(first)}
+      order by term limit ${scan})`,
+    sql`(select record_type, record_id, term from search_terms
+      where workspace_id = ${ctx.workspaceId} and record_type = any(${typeArray}) and term = any(${pgArray(spellings(first), 'text')})
+      limit ${scan})`,
+  ];
+  const others = rest.map(
+    (w) => sql` and exists (select 1 from search_terms o where o.workspace_id = ${ctx.workspaceId} and o.record_type = c.record_type
+      and o.record_id = c.record_id
+      and (o.term like ${likePrefix(w)} or o.term = any(${pgArray(spellings(w), 'text')}) or o.term % ${w}))`,
+  );
+  const display = displayOf(ctx, defs);
+  return selectRows<SearchHit>(
+    conn,
+    sql`
+    with scan as (${sql.join(scans, sql` union all `)}), c as (
+      select distinct on (record_type, record_id) record_type, record_id, term, similarity(term, ${first}) as score
+      from scan
+      order by record_type, record_id, similarity(term, ${first}) desc, term
+    )
+    select c.record_type as type, c.record_id as id, d.title, d.subtitle, c.term as matched
+    from c cross join lateral (${sql.join(display, sql` union all `)}) d
+    where true ${sql.join(others, sql``)}
+    order by c.score desc, d.title, c.record_id
+    limit ${input.limit}`,
+  );
+}
+
+/**
+ * The prefix search: every word of the query starts some term of the record. The longest word is
+ * read from the prefix index in term order and stops after a bounded number of entries; the other
+ * words are checked per candidate.
+ */
+async function prefixMatches(conn: Conn, ctx: Ctx, input: SearchInput): Promise<SearchHit[]> {
   const words = queryWords(input.q);
   if (!words.length) return [];
   const all = await searchables();
@@ -176,13 +280,7 @@ export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
     (w) => sql` and exists (select 1 from search_terms o where o.workspace_id = ${ctx.workspaceId} and o.record_type = c.record_type
       and o.record_id = c.record_id and o.term like ${likePrefix(fold(w))})`,
   );
-  // Each candidate reads its own record by primary key (a lateral branch per type): a join against
-  // the union of the tables made the planner scan them whole.
-  const display = defs.map(sourceOf).map(
-    (s, i) => sql`select ${sql.raw(s.title)} as title, ${sql.raw(s.subtitle)} as subtitle
-      from ${sql.identifier(s.table)} r
-      where c.record_type = ${types[i]} and r.workspace_id = ${ctx.workspaceId} and r.id = c.record_id and r.deleted_at is null`,
-  );
+  const display = displayOf(ctx, defs);
   return selectRows<SearchHit>(
     conn,
     sql`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { api, type Session, signUp, testDatabase } from '../../test/harness.ts';
-import { fold, queryWords } from './search.service.ts';
+import { fold, queryWords, spellings } from './search.service.ts';
 
 type Hit = { type: string; id: string; title: string; subtitle: string | null; matched: string };
 
@@ -66,6 +66,40 @@ describe('search', () => {
     expect(await find(s, 'ada hopper')).toEqual([]);
   });
 
+  it('finds people by close spellings when the prefixes find too few: swapped, doubled and wrong letters', async () => {
+    const { s, ada } = await workspace();
+    const c = api(s);
+    const john = (await c.post('/contacts', { firstName: 'John', lastName: 'Smith' })).json();
+    const jon = (await c.post('/contacts', { firstName: 'Jon', lastName: 'Smithers' })).json();
+    expect((await find(s, 'jhon smtih')).map((h) => h.id)).toEqual([john.id]);
+    expect((await find(s, 'Smtih')).map((h) => h.id)).toEqual([john.id]);
+    expect((await find(s, 'johhn')).map((h) => h.id)).toEqual([john.id]);
+    expect((await find(s, 'lovelcae'))[0].id).toBe(ada.id);
+    expect((await find(s, 'smyth')).map((h) => h.id)).toContain(john.id); // one letter wrong in a longer word (trigrams)
+    // A prefix hit comes before a close spelling: "smith" starts Smithers, and is a close spelling of nothing else.
+    expect((await find(s, 'smith')).map((h) => h.id)).toEqual([john.id, jon.id]);
+    expect((await find(s, 'johm smith')).map((h) => h.id)).toEqual([john.id]); // a wrong letter
+    // Words under four letters are never read as slips (Algolia's rule too): "jon" is Jon, not John without its h.
+    expect((await find(s, 'jon smith')).map((h) => h.id)).toEqual([jon.id]);
+    // Every word must still match the same record, and nothing far off is offered.
+    expect(await find(s, 'jhon hopper')).toEqual([]);
+    expect(await find(s, 'xqzw')).toEqual([]);
+    // Close spellings never cross into another workspace.
+    const stranger = await signUp({ workspaceName: 'Elsewhere' });
+    expect(await find(stranger, 'jhon smtih')).toEqual([]);
+  });
+
+  it('spells a word every way one slip of the keyboard away', () => {
+    const jhon = spellings('jhon');
+    for (const w of ['john', 'jon', 'jhonn', 'jhan', 'ajhon']) expect(jhon).toContain(w); // swapped, dropped, doubled, wrong, extra
+    expect(jhon).not.toContain('jhon');
+    expect(new Set(jhon).size).toBe(jhon.length);
+    expect(spellings('johhn')).toContain('john');
+    expect(spellings('jürg')).toContain('jurg');
+    expect(spellings('ada')).toEqual([]); // too short to tell a slip from another name
+    expect(spellings('a'.repeat(31))).toEqual([]); // no name is that long: the probes would cost more than they find
+  });
+
   it('filters by type and honours the limit', async () => {
     const { s, acme } = await workspace();
     expect((await find(s, 'analytical', '&types=company')).map((h) => h.id)).toEqual([acme.id]);
@@ -82,7 +116,9 @@ describe('search', () => {
     // Unescaped, each of these would match "ada lovelace" or "ada@analytical.example".
     expect(await find(s, 'a_a')).toEqual([]);
     expect(await find(s, 'a%l')).toEqual([]);
-    expect(await find(s, 'a\\da')).toEqual([]);
+    // "a\\da" is "ada" with a stray character, a close spelling of Ada's first name; unescaped, its
+    // prefix "ada%" would find Adalbert as well. ("a_a" is too short to be read as a slip.)
+    expect(titles(await find(s, 'a\\da'))).toEqual(['Ada Lovelace']);
     expect(await find(s, '%')).toEqual([]);
   });
 

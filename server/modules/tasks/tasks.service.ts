@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { LinkableType, RecordLink } from '../../../contract/activities.ts';
 import { type Task, type TaskCreate, type TaskUpdate, taskPriorities } from '../../../contract/tasks.ts';
 import type { Conn } from '../../db/client.ts';
@@ -32,6 +32,7 @@ export const taskDef: ObjectDef = {
   defaultSort: 'dueAt',
   title: 'r.title',
   rules: [doneRule],
+  linkTables: [{ table: 'task_links', column: 'record_id', type: { column: 'record_type' }, key: ['task_id'] }],
   // A task keeps its other links and stays its assignee's to-do when a record it names is deleted for good.
   onPurge: async (conn, ctx, type, id) => {
     await conn
@@ -303,4 +304,58 @@ export async function dueSummary(conn: Conn, ctx: Ctx, memberId: string, at: Dat
   const overdue = rows.filter((r) => r.overdue);
   const today = rows.filter((r) => !r.overdue);
   return { overdue: overdue.length, dueToday: today.length, titles: rows.slice(0, 5).map((r) => r.title) };
+}
+
+/** A task as a calendar reads it: its due time, its assignee, and the records it concerns. */
+export interface TaskSlot {
+  id: string;
+  title: string;
+  notes: string | null;
+  dueAt: Date;
+  done: boolean;
+  doneAt: Date | null;
+  assigneeId: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  links: RecordLink[];
+}
+
+/** The live tasks of the given assignees due in [from, to), done or not, by due time (the assignee/due index). */
+export async function tasksDueBetween(conn: Conn, ctx: Ctx, q: { from: Date; to: Date; assigneeIds: string[]; limit?: number }) {
+  if (!q.assigneeIds.length) return [];
+  const rows = await conn
+    .select()
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.workspaceId, ctx.workspaceId),
+        inArray(tasks.assigneeId, q.assigneeIds),
+        sql`${tasks.deletedAt} is null`,
+        sql`${tasks.dueAt} >= ${q.from.toISOString()}::timestamptz`,
+        sql`${tasks.dueAt} < ${q.to.toISOString()}::timestamptz`,
+      ),
+    )
+    .orderBy(asc(tasks.dueAt), asc(tasks.id))
+    .limit(q.limit ?? 2000);
+  const links = await linksOf(
+    conn,
+    ctx,
+    rows.map((r) => r.id),
+  );
+  return rows.map(
+    (r): TaskSlot => ({
+      id: r.id,
+      title: r.title,
+      notes: r.notes,
+      dueAt: r.dueAt as Date,
+      done: r.done,
+      doneAt: r.doneAt,
+      assigneeId: r.assigneeId,
+      version: r.version,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      links: links.get(r.id) ?? [],
+    }),
+  );
 }

@@ -7,7 +7,7 @@ import { findRow } from '../../records/crud.ts';
 import { columnsOf, type ObjectDef } from '../../records/object-def.ts';
 import { dropArchivedValues } from '../fields/fields.service.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
-import { objectDefs } from '../registry.ts';
+import { objectDefs, recordHolders } from '../registry.ts';
 import { dropSearchTerms } from '../search/search.service.ts';
 
 /** A type's table and how its records are named (as search and links name them), as SQL over the record `r`. */
@@ -60,6 +60,7 @@ type TrashRow = {
   at: string;
   actor_type: 'member' | 'api_key' | 'system' | null;
   actor_id: string | null;
+  merged_into: string | null;
 };
 
 /**
@@ -83,13 +84,19 @@ export async function listTrash(conn: Conn, ctx: Ctx, q: TrashQuery) {
     sql`select x.type, x.id, x.object_key, x.name,
           to_char(x.deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as deleted_at,
           to_char(x.deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-          d.actor_type, d.actor_id
+          d.actor_type, d.actor_id, m.merged_into
         from (${union}) x
         left join lateral (
           select h.actor_type, h.actor_id from record_history h
           where h.workspace_id = ${ctx.workspaceId} and h.record_type = x.type and h.record_id = x.id and h.action = 'delete'
           order by h.at desc, h.id desc limit 1
         ) d on true
+        left join lateral (
+          -- A merge writes mergedInto = the survivor before it trashes a record, and mergedInto = null when undone.
+          select h.new_value #>> '{}' as merged_into from record_history h
+          where h.workspace_id = ${ctx.workspaceId} and h.record_type = x.type and h.record_id = x.id and h.action = 'merge' and h.field = 'mergedInto'
+          order by h.at desc, h.id desc limit 1
+        ) m on true
         ${after ? sql`where (x.deleted_at, x.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
         order by x.deleted_at desc, x.id desc
         limit ${limit + 1}`,
@@ -103,6 +110,7 @@ export async function listTrash(conn: Conn, ctx: Ctx, q: TrashQuery) {
     name: r.name ?? '',
     deletedAt: r.deleted_at,
     deletedBy: r.actor_type ? { actorType: r.actor_type, actorId: r.actor_id } : null,
+    mergedInto: r.merged_into,
   }));
   return { data, nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.at, last.id])).toString('base64url') : null };
 }
@@ -126,7 +134,7 @@ async function clearReference(conn: Conn, ctx: Ctx, holder: ObjectDef, field: st
 /**
  * Removes a record in the trash for good, with what hangs off it: references from other records
  * (cleared as edits of those records) and what each module declares in the registry (`references`,
- * `onPurge`: links from activities and tasks), search terms, archived custom values, and its rows in
+ * `onPurge`: links from activities and tasks, list memberships), search terms, archived custom values, and its rows in
  * contact–company and deal–contact tables (by cascade). A record not in the trash is refused:
  * deleting for good is a second step, never the first.
  *
@@ -147,7 +155,7 @@ export async function purgeRecord(conn: Conn, ctx: Ctx, type: TrashType, id: str
       if (target === type) await clearReference(conn, ctx, holder, field, id);
     }
   }
-  for (const holder of holders) await holder.onPurge?.(conn, ctx, type, id);
+  for (const holder of [...holders, ...recordHolders]) await holder.onPurge?.(conn, ctx, type, id);
   await dropSearchTerms(conn, ctx, type, id);
   await dropArchivedValues(conn, ctx, id);
   await conn.delete(def.table).where(and(eq(def.table.workspaceId, ctx.workspaceId), eq(def.table.id, id)));

@@ -68,3 +68,8 @@ export async function findWorkspaces(conn: Conn, idOrName?: string) {
         : sql`lower(${workspaces.name}) = lower(${idOrName})`;
   return conn.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(where).limit(20);
 }
+
+/** Every workspace's id, for work each one gets from a schedule (a nightly duplicate scan). */
+export async function allWorkspaceIds(conn: Conn): Promise<string[]> {
+  return (await conn.select({ id: workspaces.id }).from(workspaces).orderBy(workspaces.id)).map((w) => w.id);
+}

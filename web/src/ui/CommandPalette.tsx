@@ -1,5 +1,5 @@
 import { useDebouncedValue } from '@mantine/hooks';
-import { Spotlight, type SpotlightActionData } from '@mantine/spotlight';
+import { Spotlight, type SpotlightActionData, type SpotlightActionGroupData } from '@mantine/spotlight';
 import {
   IconBox,
   IconBuilding,
@@ -37,27 +37,36 @@ export function CommandPalette() {
   const found = useQuery({ queryKey: ['palette', q], queryFn: () => searchRecords(q), enabled: q.length > 0, staleTime: 5_000 });
   const objects = useObjectTypes();
 
-  const records: SpotlightActionData[] = (found.data?.data ?? []).map((hit) => {
+  // Hits grouped by object (Contacts, Companies, a custom object's records …), the groups in the
+  // order of their best hit: the server ranks prefix matches before close spellings.
+  const groups = new Map<string, SpotlightActionData[]>();
+  for (const hit of found.data?.data ?? []) {
+    let group: string;
+    let action: SpotlightActionData;
     if (hit.type === 'custom_record') {
-      // A record of a custom object: the hit's subtitle is its object's key, shown as the object's label.
+      // A record of a custom object: the hit's subtitle is its object's key, grouped under the object's name.
       const objectKey = hit.subtitle ?? '';
-      return {
+      group = objects.data?.find((o) => o.key === objectKey)?.labelPlural ?? objectKey;
+      action = {
         id: `${hit.type}-${hit.id}`,
         label: hit.title || '—',
-        description: objects.data?.find((o) => o.key === objectKey)?.label ?? objectKey,
         leftSection: <IconBox size={18} />,
         onClick: () => navigate(linkedRecordPath({ recordType: hit.type, recordId: hit.id, objectKey })),
       };
+    } else {
+      const kind = kinds[hit.type];
+      group = t(`nav.${kind.path}`);
+      action = {
+        id: `${hit.type}-${hit.id}`,
+        label: hit.title || '—',
+        description: hit.subtitle ?? undefined,
+        leftSection: <kind.icon size={18} />,
+        onClick: () => navigate(`/${kind.path}/${hit.id}`),
+      };
     }
-    const kind = kinds[hit.type];
-    return {
-      id: `${hit.type}-${hit.id}`,
-      label: hit.title || '—',
-      description: [t(`objects.${hit.type}`), hit.subtitle].filter(Boolean).join(' · '),
-      leftSection: <kind.icon size={18} />,
-      onClick: () => navigate(`/${kind.path}/${hit.id}`),
-    };
-  });
+    groups.set(group, [...(groups.get(group) ?? []), action]);
+  }
+  const records: SpotlightActionGroupData[] = [...groups].map(([group, list]) => ({ group, actions: list }));
   const actions: SpotlightActionData[] = [
     {
       id: 'new-contact',
@@ -80,7 +89,7 @@ export function CommandPalette() {
 
   return (
     <Spotlight
-      actions={[...records, ...shownActions]}
+      actions={[...records, ...(shownActions.length ? [{ group: t('search.actions'), actions: shownActions }] : [])]}
       query={query}
       onQueryChange={setQuery}
       shortcut={['mod + K']}

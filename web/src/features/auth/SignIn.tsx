@@ -6,11 +6,15 @@ import { ApiError, api, unwrap } from '../../api.ts';
 import { Link, useLocation } from '../../router.tsx';
 import { signedInBefore } from '../../session.ts';
 import { AuthLayout } from './AuthLayout.tsx';
+import { CodeStep, EnrolStep } from './SecondFactorStep.tsx';
 import { useSignedIn } from './useSignedIn.ts';
 
 export default function SignIn() {
   const { t } = useTranslation();
-  const passwordChanged = useLocation().query.get('reset') === '1';
+  const query = useLocation().query;
+  const passwordChanged = query.get('reset') === '1';
+  // Where a refused single sign-on lands: the reason, worded here.
+  const ssoError = query.get('sso_error');
   const [returning] = useState(signedInBefore);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -19,12 +23,35 @@ export default function SignIn() {
     mutationFn: async () => unwrap(await api.POST('/api/v1/auth/login', { body: { email, password } })),
     onSuccess: signedIn,
   });
+  const sso = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/auth/sso/start', { body: { email } })),
+    onSuccess: (r) => location.assign(r.redirectUrl),
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     login.mutate();
   };
   const err = login.error;
-  const message = err instanceof ApiError && err.status === 401 ? t('auth.badLogin') : err?.message;
+  // A right password may still need a second factor: the answer's challenge carries on from here.
+  const second =
+    err instanceof ApiError && typeof err.body.challenge === 'string' ? { code: err.code, challenge: err.body.challenge } : null;
+  if (second?.code === 'two_factor_required')
+    return (
+      <AuthLayout title={t('twoFactor.signInTitle')}>
+        <CodeStep key={second.challenge} challenge={second.challenge} onSignedIn={signedIn} />
+      </AuthLayout>
+    );
+  if (second?.code === 'two_factor_enrolment_required')
+    return (
+      <AuthLayout title={t('twoFactor.setUpTitle')}>
+        <EnrolStep key={second.challenge} challenge={second.challenge} onSignedIn={signedIn} />
+      </AuthLayout>
+    );
+  const failed = err ?? sso.error;
+  const message =
+    err instanceof ApiError && err.status === 401
+      ? t('auth.badLogin')
+      : (failed?.message ?? (ssoError ? t(`sso.errors.${ssoError}`, { defaultValue: t('sso.errors.sso_failed') }) : undefined));
   return (
     <AuthLayout title={returning ? t('auth.welcome') : t('auth.signInTitle')} error={message}>
       {passwordChanged && !err && (
@@ -59,6 +86,16 @@ export default function SignIn() {
           </Group>
           <Button type="submit" loading={login.isPending}>
             {t('auth.signIn')}
+          </Button>
+          <Button
+            variant="default"
+            loading={sso.isPending}
+            onClick={() => {
+              if (email.includes('@')) sso.mutate();
+            }}
+            disabled={!email.includes('@')}
+          >
+            {t('sso.signIn')}
           </Button>
         </Stack>
       </form>

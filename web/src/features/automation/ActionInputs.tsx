@@ -1,4 +1,5 @@
 import { Checkbox, MultiSelect, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { useRecordLists } from '../static-lists/useRecordLists.ts';
 import { useEditor } from './editorContext.ts';
 import { FieldValues } from './FieldValues.tsx';
 import { fieldLabel, memberFields } from './labels.ts';
@@ -78,6 +79,7 @@ export function ActionInputs({
           onChange={(x) => set(key, x.length ? x : undefined)}
         />
       );
+    if (key === 'listId') return <ListIdSelect {...common} object={object} value={(v as string) ?? null} onChange={(x) => set(key, x)} />;
     if (key === 'object')
       return (
         <Select
@@ -144,4 +146,25 @@ export function ActionInputs({
         ))}
     </Stack>
   );
+}
+
+/** A static list of the rule's object (the step refuses any other at save time). */
+function ListIdSelect({
+  object,
+  value,
+  onChange,
+  ...common
+}: {
+  label: string;
+  withAsterisk: boolean;
+  error: boolean;
+  object: string | null;
+  value: string | null;
+  onChange: (id: string | undefined) => void;
+}) {
+  const lists = useRecordLists(object ? { objectType: object } : {}, !!object);
+  const data = (lists.data ?? []).map((l) => ({ value: l.id, label: l.name }));
+  // A list chosen before the rule's object changed stays visible, so the save's problem has something to point at.
+  if (value && !data.some((d) => d.value === value)) data.push({ value, label: value });
+  return <Select {...common} data={data} value={value} searchable onChange={(x) => onChange(x ?? undefined)} />;
 }

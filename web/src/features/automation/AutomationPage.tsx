@@ -3,6 +3,7 @@ import { lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { match, navigate, useLocation } from '../../router.tsx';
 import { useMe } from '../../session.ts';
+import { AutomationSettings } from './AutomationSettings.tsx';
 import { RuleList } from './RuleList.tsx';
 import { RunLog } from './RunLog.tsx';
 
@@ -23,7 +24,8 @@ export default function AutomationPage() {
   if (rule) return <RuleEditorPage id={rule.id} />;
   const run = match('/automation/runs/:id', path);
   if (run) return <RunDetailPage key={run.id} id={run.id} />;
-  const tab = query.get('tab') === 'runs' ? 'runs' : 'rules';
+  const asked = query.get('tab');
+  const tab = asked === 'runs' ? 'runs' : asked === 'settings' && admin ? 'settings' : 'rules';
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -34,12 +36,13 @@ export default function AutomationPage() {
       </Text>
       <Tabs
         value={tab}
-        onChange={(v) => navigate(v === 'runs' ? '/automation?tab=runs' : '/automation', { replace: true })}
+        onChange={(v) => navigate(v === 'rules' ? '/automation' : `/automation?tab=${v}`, { replace: true })}
         keepMounted={false}
       >
         <Tabs.List>
           <Tabs.Tab value="rules">{t('automation.rules')}</Tabs.Tab>
           <Tabs.Tab value="runs">{t('automation.runLog')}</Tabs.Tab>
+          {admin && <Tabs.Tab value="settings">{t('automation.settings.tab')}</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="rules" pt="md">
           <RuleList admin={admin} />
@@ -47,6 +50,11 @@ export default function AutomationPage() {
         <Tabs.Panel value="runs" pt="md">
           <RunLog />
         </Tabs.Panel>
+        {admin && (
+          <Tabs.Panel value="settings" pt="md">
+            <AutomationSettings />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </Stack>
   );

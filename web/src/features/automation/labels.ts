@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { recordTypes } from '../../../../contract/enums.ts';
 import { fractionDigits } from '../../format.ts';
 import { useMe } from '../../session.ts';
 import { useMembers } from '../../ui/useMembers.ts';
@@ -10,7 +11,7 @@ import type { RuleField } from './useAutomation.ts';
 
 // Names in words for what rules are made of: objects, fields, stages, members.
 
-export const builtInObjects = ['deal', 'contact', 'company', 'lead', 'task', 'activity'] as const;
+export const builtInObjects = recordTypes;
 
 /** A built-in field's name in the user's language; a custom field has its own label. */
 export const fieldLabel = (t: TFunction, f: Pick<RuleField, 'name' | 'label'>) =>

@@ -24,6 +24,7 @@ import { formatDateTime } from '../../format.ts';
 import { useMe } from '../../session.ts';
 import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { MailboxOptions } from './MailboxOptions.tsx';
 
 export type Mailbox = GetResult<'/api/v1/mailboxes'>['data'][number];
 export const mailboxesKey = ['mailboxes'] as const;
@@ -207,6 +208,7 @@ export function MailboxSettings() {
   });
   const [connecting, setConnecting] = useState(false);
   const [removing, setRemoving] = useState<Mailbox | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: mailboxesKey });
   const sync = useMutation({
     mutationFn: async (id: string) => unwrap(await api.POST('/api/v1/mailboxes/{id}/sync', { params: { path: { id } } })),
@@ -285,6 +287,25 @@ export function MailboxSettings() {
                         {mb.health.lastError}
                       </Text>
                     )}
+                    {mb.health.stale && (
+                      <Text size="xs" c="red.8" data-testid="mailbox-stale" mt={4}>
+                        {t('mailboxes.stale', { minutes: mb.staleAfterMinutes })}
+                      </Text>
+                    )}
+                    {mb.health.reconciliation && (
+                      <Text size="xs" c="dimmed" data-testid="mailbox-reconciliation" mt={4}>
+                        {mb.health.reconciliation.missing
+                          ? t('mailboxes.reconciledGap', {
+                              at: formatDateTime(mb.health.reconciliation.at),
+                              missing: mb.health.reconciliation.missing,
+                              repaired: mb.health.reconciliation.repaired,
+                            })
+                          : t('mailboxes.reconciled', { at: formatDateTime(mb.health.reconciliation.at) })}
+                        {mb.health.reconciliation.vanished > 0 &&
+                          ` · ${t('mailboxes.vanished', { count: mb.health.reconciliation.vanished })}`}
+                        {mb.health.reconciliation.note && ` · ${mb.health.reconciliation.note}`}
+                      </Text>
+                    )}
                     {mb.health.consecutiveFailures > 0 && mb.health.nextSyncAt && (
                       <Text size="xs" c="dimmed">
                         {t('mailboxes.retryAt', { count: mb.health.consecutiveFailures, at: formatDateTime(mb.health.nextSyncAt) })}
@@ -312,6 +333,9 @@ export function MailboxSettings() {
                       >
                         {t('mailboxes.syncNow')}
                       </Button>
+                      <Button size="xs" variant="default" onClick={() => setEditing(editing === mb.id ? null : mb.id)}>
+                        {t('mailboxes.settings')}
+                      </Button>
                       <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(mb)}>
                         {t('mailboxes.disconnect')}
                       </Button>
@@ -322,6 +346,19 @@ export function MailboxSettings() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      )}
+      {list.data?.map(
+        (mb) =>
+          mb.id === editing && (
+            <MailboxOptions
+              key={mb.id}
+              mb={mb}
+              onDone={() => {
+                setEditing(null);
+                void refresh();
+              }}
+            />
+          ),
       )}
       <ConfirmModal
         opened={!!removing}

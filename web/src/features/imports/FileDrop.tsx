@@ -48,7 +48,7 @@ export function FileDrop({ onFile }: { onFile: (f: File) => void }) {
       <input
         ref={input}
         type="file"
-        accept=".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values"
+        accept=".csv,.tsv,.txt,.vcf,.vcard,.json,.ndjson,text/csv,text/plain,text/tab-separated-values,text/vcard,text/x-vcard,application/json"
         hidden
         data-testid="import-file"
         onChange={(e) => {

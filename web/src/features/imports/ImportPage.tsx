@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Paper, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, List, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconFileImport, IconRefresh } from '@tabler/icons-react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
@@ -7,13 +7,15 @@ import { useTranslation } from 'react-i18next';
 import { navigate, useLocation } from '../../router.tsx';
 import { useMe } from '../../session.ts';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { useObjectTypes } from '../../ui/useObjects.ts';
 import { ConstantsEditor } from './ConstantsEditor.tsx';
 import { FileDrop } from './FileDrop.tsx';
 import { ImportRun } from './ImportRun.tsx';
-import { type Choice, type Dedupe, type ImportObject, previewFile, type Reading, startImport } from './importApi.ts';
+import { builtInImportObjects, type Choice, type Dedupe, type ImportObject, previewFile, type Reading, startImport } from './importApi.ts';
 import { MappingTable } from './MappingTable.tsx';
 import { PreviewTable } from './PreviewTable.tsx';
 import { ReadingOptions } from './ReadingOptions.tsx';
+import { isGenericObject } from './targets.ts';
 
 const dedupes: Dedupe[] = ['skip', 'update', 'none'];
 
@@ -29,7 +31,11 @@ export default function ImportPage() {
   const { t } = useTranslation();
   const { query } = useLocation();
   const me = useMe();
-  const object: ImportObject = query.get('object') === 'company' ? 'company' : 'contact';
+  const objectTypes = useObjectTypes();
+  const asked = query.get('object') ?? '';
+  const object: ImportObject =
+    (builtInImportObjects as string[]).includes(asked) || /^custom:[a-z][a-z0-9_]*$/.test(asked) ? asked : 'contact';
+  const generic = isGenericObject(object);
   const [file, setFile] = useState<File | null>(null);
   const [reading, setReading] = useState<Reading>({});
   // null: the server's suggestion (or a remembered mapping); set once the person changes anything.
@@ -99,15 +105,17 @@ export default function ImportPage() {
                 <Text fw={500} id="import-object-label">
                   {t('imports.object')}
                 </Text>
-                <SegmentedControl
+                <Select
                   aria-labelledby="import-object-label"
                   value={object}
-                  onChange={setObject}
+                  onChange={(v) => v && setObject(v)}
+                  allowDeselect={false}
                   data={[
-                    { value: 'contact', label: t('nav.contacts') },
-                    { value: 'company', label: t('nav.companies') },
+                    ...builtInImportObjects.map((o) => ({ value: o, label: t(`imports.objects.${o}`) })),
+                    // Each custom object by its own label.
+                    ...(objectTypes.data ?? []).map((o) => ({ value: `custom:${o.key}`, label: o.labelPlural })),
                   ]}
-                  style={{ alignSelf: 'flex-start' }}
+                  w={260}
                 />
               </Stack>
               {file ? (
@@ -155,17 +163,38 @@ export default function ImportPage() {
                       {preview.data.problem}
                     </Alert>
                   )}
+                  {preview.data.notes.length > 0 && (
+                    <Alert
+                      color="yellow"
+                      title={t('imports.notes')}
+                      styles={{ title: { color: 'var(--mantine-color-text)' } }}
+                      data-testid="import-notes"
+                    >
+                      <List size="sm">
+                        {preview.data.notes.slice(0, 20).map((n) => (
+                          <List.Item key={`${n.row}:${n.message}`}>{n.message}</List.Item>
+                        ))}
+                      </List>
+                    </Alert>
+                  )}
                   <PreviewTable preview={preview.data} object={object} />
                   <Group align="end" wrap="wrap">
-                    <Select
-                      label={t('imports.dedupe')}
-                      description={t(`imports.dedupeHint.${object}`)}
-                      data={dedupes.map((d) => ({ value: d, label: t(`imports.dedupeModes.${d}`) }))}
-                      value={dedupe}
-                      allowDeselect={false}
-                      onChange={(v) => v && setDedupe(v as Dedupe)}
-                      w={260}
-                    />
+                    {generic ? (
+                      // Deals, tasks, activities … have no key to find duplicates by: every row is created.
+                      <Text size="sm" c="dimmed" maw={360}>
+                        {t('imports.everyRowCreated')}
+                      </Text>
+                    ) : (
+                      <Select
+                        label={t('imports.dedupe')}
+                        description={t(`imports.dedupeHint.${object as 'contact' | 'company'}`)}
+                        data={dedupes.map((d) => ({ value: d, label: t(`imports.dedupeModes.${d}`) }))}
+                        value={dedupe}
+                        allowDeselect={false}
+                        onChange={(v) => v && setDedupe(v as Dedupe)}
+                        w={260}
+                      />
+                    )}
                     <Button
                       leftSection={<IconFileImport size={16} />}
                       onClick={() => start.mutate()}

@@ -2,8 +2,10 @@ import { Alert, Button, Group, Progress, SimpleGrid, Stack, Text } from '@mantin
 import { IconDownload, IconX } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { type ObjectType, webPath } from '../../records.ts';
 import { Link } from '../../router.tsx';
-import { cancelImport, getImport, type Import, isFinished } from './importApi.ts';
+import { cancelImport, getImport, type Import, isFinished, isSettled } from './importApi.ts';
+import { UndoImport } from './UndoImport.tsx';
 
 function Count({ label, value, testId }: { label: string; value: number; testId: string }) {
   return (
@@ -19,10 +21,12 @@ function Count({ label, value, testId }: { label: string; value: number; testId:
 }
 
 /** The summary of a finished import: its counts, the errors CSV and the way to the records. */
-function Summary({ imp }: { imp: Import }) {
+function Summary({ imp, onPage }: { imp: Import; onPage: boolean }) {
   const { t } = useTranslation();
   const c = imp.counts;
-  const listPath = imp.objectType === 'company' ? '/companies' : '/contacts';
+  // The list the records went to: `/deals`, a custom object's `/o/<key>`; activities show on the timelines of what they name.
+  const type = imp.objectType;
+  const listPath = type === 'activity' ? null : webPath(type as ObjectType);
   return (
     <Stack>
       <Alert
@@ -56,20 +60,26 @@ function Summary({ imp }: { imp: Import }) {
             {t('imports.downloadErrors')}
           </Button>
         )}
-        <Link to={listPath}>{t(imp.objectType === 'company' ? 'imports.openCompanies' : 'imports.openContacts')}</Link>
+        {listPath && (
+          <Link to={listPath}>
+            {t(type === 'company' ? 'imports.openCompanies' : type === 'contact' ? 'imports.openContacts' : 'imports.openRecords')}
+          </Link>
+        )}
+        {!onPage && <Link to={`/imports/${imp.id}`}>{t('imports.page')}</Link>}
       </Group>
+      <UndoImport imp={imp} />
     </Stack>
   );
 }
 
 /** A running import: a live progress bar (read every half second) and cancel, then its summary. */
-export function ImportRun({ id }: { id: string }) {
+export function ImportRun({ id, onPage = false }: { id: string; onPage?: boolean }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const imp = useQuery({
     queryKey: ['import', id],
     queryFn: () => getImport(id),
-    refetchInterval: (q) => (q.state.data && isFinished(q.state.data.status) ? false : 500),
+    refetchInterval: (q) => (q.state.data && isSettled(q.state.data) ? false : 500),
   });
   const cancel = useMutation({
     mutationFn: () => cancelImport(id),
@@ -77,7 +87,7 @@ export function ImportRun({ id }: { id: string }) {
   });
   const data = imp.data;
   if (!data) return null;
-  if (isFinished(data.status)) return <Summary imp={data} />;
+  if (isFinished(data.status)) return <Summary imp={data} onPage={onPage} />;
   const total = data.totalRows ?? 0;
   const pct = total ? Math.round((data.counts.rows / total) * 100) : 0;
   return (

@@ -21,7 +21,7 @@ function shownValue(col: PreviewColumn, own: ColumnChoice | undefined) {
 /** One line per column of the file: its name, first values and the field it fills (changeable). */
 export function MappingTable({ preview, object, choice, mayCreateFields, onChange }: Props) {
   const { t } = useTranslation();
-  const { builtIn, own } = targetOptions(t, object, preview.customFields);
+  const { builtIn, own } = targetOptions(t, object, preview.customFields, preview.targets);
   const data = [
     { group: t('imports.builtInFields'), items: builtIn },
     ...(own.length ? [{ group: t('imports.customFields'), items: own }] : []),

@@ -1,7 +1,8 @@
 import { api, type GetResult, unwrap } from '../../api.ts';
 import type { paths } from '../../api-types.ts';
 
-// The import screen's calls. The file travels as the raw body (text/csv), the options in the query
+// The import screen's calls. The file travels as the raw body (sent as text/csv whatever it is: the
+// server reads a vCard or JSON file by what it holds), the options in the query
 // string, the mapping chosen by hand as JSON in `mapping` — as the API and the CLI take them.
 
 type PreviewOp = paths['/api/v1/imports/preview']['post'];
@@ -52,17 +53,29 @@ export async function previewFile(file: File, object: ImportObject, reading: Rea
   );
 }
 
+/** The import route of each built-in object. */
+const importPaths = {
+  contact: '/api/v1/imports/contacts',
+  company: '/api/v1/imports/companies',
+  lead: '/api/v1/imports/leads',
+  deal: '/api/v1/imports/deals',
+  task: '/api/v1/imports/tasks',
+  activity: '/api/v1/imports/activities',
+} as const;
+
+/** The objects the import screen offers besides custom ones, in the order it lists them. */
+export const builtInImportObjects = Object.keys(importPaths) as (keyof typeof importPaths)[];
+
 export async function startImport(file: File, object: ImportObject, reading: Reading, choice: Choice | null, dedupe: Dedupe) {
-  const path = object === 'company' ? '/api/v1/imports/companies' : '/api/v1/imports/contacts';
+  const query = { ...reading, dedupe, fileName: file.name, wait: 0, ...mappingParam(choice) };
+  const options = { body: file as never, bodySerializer: raw, headers: { 'content-type': 'text/csv' } };
   const r = unwrap(
-    await api.POST(path, {
-      params: {
-        query: { ...reading, dedupe, fileName: file.name, wait: 0, ...mappingParam(choice) },
-      },
-      body: file as never,
-      bodySerializer: raw,
-      headers: { 'content-type': 'text/csv' },
-    }),
+    object.startsWith('custom:')
+      ? await api.POST('/api/v1/imports/objects/{objectKey}', {
+          params: { path: { objectKey: object.slice(7) }, query },
+          ...options,
+        })
+      : await api.POST(importPaths[object as keyof typeof importPaths] ?? importPaths.contact, { params: { query }, ...options }),
   );
   return r.importId as string;
 }
@@ -76,3 +89,17 @@ export async function cancelImport(id: string) {
 }
 
 export const isFinished = (status: string) => status === 'completed' || status === 'failed' || status === 'cancelled';
+
+export type UndoPreview = GetResult<'/api/v1/imports/{id}/undo'>;
+
+export async function previewUndo(id: string) {
+  return unwrap(await api.GET('/api/v1/imports/{id}/undo', { params: { path: { id } } }));
+}
+
+export async function undoImport(id: string) {
+  return unwrap(await api.POST('/api/v1/imports/{id}/undo', { params: { path: { id } } }));
+}
+
+/** Whether the import page should keep reading the import: it runs, or its undo does. */
+export const isSettled = (imp: Import) =>
+  isFinished(imp.status) && (!imp.undo || imp.undo.status === 'completed' || imp.undo.status === 'failed');

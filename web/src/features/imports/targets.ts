@@ -19,6 +19,7 @@ const contactFields = [
   'source',
   'company',
   'companyDomain',
+  'photo',
 ];
 const companyFields = ['name', 'domain', 'industry', 'size', 'phone', 'street', 'city', 'region', 'postalCode', 'country'];
 
@@ -26,12 +27,20 @@ const companyFields = ['name', 'domain', 'industry', 'size', 'phone', 'street', 
 export function fieldLabel(t: TFunction, field: string, custom: Preview['customFields'], object: ImportObject) {
   if (field.startsWith('custom.')) return custom.find((c) => `custom.${c.key}` === field)?.label ?? field.slice(7);
   if (object === 'contact' && field === 'name') return t('imports.target.fullName');
-  return t(`imports.target.${field.replace(':', '_')}`, { defaultValue: t(`fields.${field}`, { defaultValue: field }) });
+  // Fields of the other objects that name records (a stage, an owner, a linked contact) say how they are found.
+  const generic = object !== 'contact' && object !== 'company';
+  const key = field.replace(/[:.]/, '_');
+  const plain = t(`fields.${field}`, { defaultValue: field });
+  return generic ? t(`imports.recordTarget.${key}`, { defaultValue: plain }) : t(`imports.target.${key}`, { defaultValue: plain });
 }
 
+/** Whether an object is written by the generic importer: every row is created (no dedupe). */
+export const isGenericObject = (object: ImportObject) => object !== 'contact' && object !== 'company';
+
 /** Every field a column may be mapped to, as options of a select. */
-export function targetOptions(t: TFunction, object: ImportObject, custom: Preview['customFields']) {
-  const builtIn = (object === 'company' ? companyFields : contactFields).map((f) => ({
+export function targetOptions(t: TFunction, object: ImportObject, custom: Preview['customFields'], targets: string[] = []) {
+  const fields = object === 'company' ? companyFields : object === 'contact' ? contactFields : targets;
+  const builtIn = fields.map((f) => ({
     value: f,
     label: fieldLabel(t, f, custom, object),
   }));

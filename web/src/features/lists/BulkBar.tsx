@@ -6,9 +6,10 @@ import { useTranslation } from 'react-i18next';
 import { bulkFieldsOf, bulkUpdate, deleteRecord, type ObjectType, patchRecord, type Row, recordKeys } from '../../records.ts';
 import { useMembers } from '../../ui/useMembers.ts';
 import { RunRuleSelect } from '../automation/RunRuleSelect.tsx';
+import { AddToListSelect } from '../static-lists/AddToListSelect.tsx';
 import { type Column, cellEditable, optionData } from './columns.ts';
 
-/** Bulk actions on the selected rows: edit one field, assign an owner, move to the trash. */
+/** Bulk actions on the selected rows: edit one field, assign an owner, add to a list, run a rule, move to the trash. */
 export function BulkBar({
   type,
   ids,
@@ -109,6 +110,7 @@ export function BulkBar({
           onChange={(v) => v && runBulk({ [ownerKey]: v })}
           w={170}
         />
+        <AddToListSelect type={type} ids={ids} onDone={onDone} />
         <RunRuleSelect type={type} ids={ids} onDone={onDone} />
         <Button size="xs" color="red" variant="light" loading={busy} onClick={() => setConfirming(true)}>
           {t('list.delete')}

@@ -9,6 +9,8 @@ import { useMe } from '../../session.ts';
 import { useObjectLabel } from '../../ui/useObjects.ts';
 import { usePipelines } from '../../ui/usePipelines.ts';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
+import { DuplicateWarning } from '../duplicates/DuplicateWarning.tsx';
+import { type Candidate, checkDuplicates, isDuplicateType } from '../duplicates/duplicates.ts';
 import { CompanyPicker } from './CompanyPicker.tsx';
 
 type Form = Record<string, string>;
@@ -60,11 +62,25 @@ export function CreateRecordModal({
   const { pipelines } = usePipelines();
   const [form, setForm] = useState<Form>(initial);
   const label = useObjectLabel(type);
+  // Records this one looks like, found before it is created; "create anyway" creates it regardless.
+  const [candidates, setCandidates] = useState<Candidate[] | null>(null);
   const create = useMutation({
-    mutationFn: () => createRecord(type, toBody(type, form, me.workspace.currency)),
+    mutationFn: async (anyway?: boolean) => {
+      const body = toBody(type, form, me.workspace.currency);
+      if (!anyway && isDuplicateType(type)) {
+        const found = await checkDuplicates(type, body);
+        if (found.length) {
+          setCandidates(found);
+          return null;
+        }
+      }
+      return createRecord(type, body);
+    },
     onSuccess: (r) => {
+      if (!r) return;
       void qc.invalidateQueries({ queryKey: recordKeys.all(type) });
       setForm(initial);
+      setCandidates(null);
       onClose();
       onCreated?.(r);
     },
@@ -80,7 +96,10 @@ export function CreateRecordModal({
             ? 'companies'
             : k,
     );
-  const set = (k: string) => (v: string | null) => setForm((f) => ({ ...f, [k]: v ?? '' }));
+  const set = (k: string) => (v: string | null) => {
+    setCandidates(null);
+    setForm((f) => ({ ...f, [k]: v ?? '' }));
+  };
   const stageOptions = pipelines.flatMap((p) =>
     p.stages.filter((s) => s.kind === 'open').map((s) => ({ value: s.id, label: pipelines.length > 1 ? `${p.name} · ${s.name}` : s.name })),
   );
@@ -89,7 +108,7 @@ export function CreateRecordModal({
   if (type === 'deal' && !form.stageId && stageId) setForm((f) => ({ ...f, stageId }));
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`${t('list.new')}: ${label.one}`}>
+    <Modal opened={opened} onClose={onClose} title={`${t('list.new')}: ${label.one}`} closeButtonProps={{ 'aria-label': t('app.close') }}>
       {/* noValidate: the server's field errors, worded in the app's language, replace the browser's bubbles. */}
       <form onSubmit={submit} noValidate>
         <Stack>
@@ -131,13 +150,20 @@ export function CreateRecordModal({
             ),
           )}
           {err && !err.errors.length && <div role="alert">{err.message}</div>}
+          {candidates && isDuplicateType(type) && <DuplicateWarning type={type} candidates={candidates} onOpen={onClose} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('record.cancel')}
             </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('record.create')}
-            </Button>
+            {candidates ? (
+              <Button loading={create.isPending} onClick={() => create.mutate(true)}>
+                {t('duplicates.createAnyway')}
+              </Button>
+            ) : (
+              <Button type="submit" loading={create.isPending}>
+                {t('record.create')}
+              </Button>
+            )}
           </Group>
         </Stack>
       </form>

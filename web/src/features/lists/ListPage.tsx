@@ -6,7 +6,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type SavedView, unwrap } from '../../api.ts';
-import { fieldsKeyOf, listRecords, type ObjectType, patchRecord, type Row, recordKeys, webPath } from '../../records.ts';
+import { fieldsKeyOf, type ObjectType, patchRecord, type Row, recordKeys, webPath } from '../../records.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import { useMe } from '../../session.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
@@ -16,7 +16,7 @@ import { usePipelines } from '../../ui/usePipelines.ts';
 import { BulkBar } from './BulkBar.tsx';
 import { CreateRecordModal } from './CreateRecordModal.tsx';
 import { type Column, columnsFor, defaultColumnsOf, type Lookups } from './columns.ts';
-import { downloadCsv, toCsv } from './csv.ts';
+import { exportHref } from './exportLink.ts';
 import { FilterBuilder } from './FilterBuilder.tsx';
 import { countConditions, type FilterGroup, hasIncomplete, toFilter } from './filterGroup.ts';
 import { DEFAULT_SORT, fieldsQuery, listQuery, listRequest, viewsQuery } from './listQuery.ts';
@@ -124,24 +124,6 @@ export default function ListPage({ type }: { type: ObjectType }) {
 
   const onSort = (field: string) => setSort((s) => (s === field ? `-${field}` : field));
 
-  const exportCsv = async () => {
-    const all: Row[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listRecords(type, { ...(params ?? { sort }), cursor, limit: 200 });
-      all.push(...page.rows);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && all.length < 50_000);
-    const header = columns.map((c) => (c.label.startsWith('fields.') ? t(c.label) : c.label));
-    downloadCsv(
-      `${webPath(type).split('/').at(-1)}.csv`,
-      toCsv(
-        header,
-        all.map((r) => columns.map((c) => c.display(r, lookups))),
-      ),
-    );
-  };
-
   const nFilters = countConditions(applied);
   return (
     <Group align="flex-start" wrap="nowrap" gap="md">
@@ -233,14 +215,24 @@ export default function ListPage({ type }: { type: ObjectType }) {
                 ))}
               </Menu.Dropdown>
             </Menu>
-            {(type === 'contact' || type === 'company') && (
-              <Button variant="default" leftSection={<IconUpload size={16} />} onClick={() => navigate(`/import?object=${type}`)}>
-                {t('imports.button')}
-              </Button>
-            )}
-            <Button variant="default" leftSection={<IconDownload size={16} />} onClick={exportCsv}>
-              {t('list.export')}
+            {/* Every object can be imported (custom ones as `custom:<key>`, as the import screen names them). */}
+            <Button variant="default" leftSection={<IconUpload size={16} />} onClick={() => navigate(`/import?object=${type}`)}>
+              {t('imports.button')}
             </Button>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Button variant="default" leftSection={<IconDownload size={16} />}>
+                  {t('list.export')}
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {(['csv', 'json', ...(type === 'contact' ? (['vcard'] as const) : [])] as const).map((format) => (
+                  <Menu.Item key={format} component="a" href={exportHref(type, params ?? { sort }, visible, format)} download>
+                    {t(`list.exportAs.${format}`)}
+                  </Menu.Item>
+                ))}
+              </Menu.Dropdown>
+            </Menu>
             <Button leftSection={<IconPlus size={16} />} onClick={() => navigate(`${webPath(type)}?new=1`)}>
               {t('list.new')}
             </Button>

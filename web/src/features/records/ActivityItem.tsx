@@ -10,8 +10,10 @@ import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
 import { MentionTextarea, mentionsIn } from '../../ui/MentionTextarea.tsx';
 import { Empty, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
-import { ComposeEmail, type Draft } from '../email/ComposeEmail.tsx';
+import { ComposeEmail, type Draft, forwardQuote } from '../email/ComposeEmail.tsx';
 import { EmailView } from '../email/EmailView.tsx';
+import { MeetingAttendees } from '../meetings/MeetingAttendees.tsx';
+import { type AttendeeInput, attendeesOf, draftOf, emptyMeeting, type MeetingDraft, MeetingFields } from '../meetings/MeetingFields.tsx';
 import { ActivityLinks } from './ActivityLinks.tsx';
 import { groupEdits } from './HistoryPanel.tsx';
 
@@ -90,12 +92,16 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
   const [confirming, setConfirming] = useState(false);
   const [showEmail, setShowEmail] = useState(false);
   const [reply, setReply] = useState<Draft | null>(null);
+  const [meeting, setMeeting] = useState<MeetingDraft>(emptyMeeting);
+  const [picked] = useState(() => new Map<string, AttendeeInput>());
+  const isMeeting = a.type === 'meeting';
   // A synced or sent email is the mailbox's record of it: its text is not edited here.
   const isEmail = a.type === 'email' && (a.outcome === 'received' || a.outcome === 'sent');
   const startEdit = () => {
     setSubject(a.subject ?? '');
     setBody(a.body ?? '');
     setWhen(toLocalInput(a.occurredAt));
+    if (isMeeting) setMeeting(draftOf(a, picked));
     save.reset();
     setEditing(true);
   };
@@ -111,6 +117,14 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
             ...(a.type === 'note' ? { mentions: mentionsIn(body, members) } : {}),
             // Sent only when changed: the input drops seconds, which would otherwise move the activity.
             ...(when && when !== toLocalInput(a.occurredAt) ? { occurredAt: new Date(when).toISOString() } : {}),
+            ...(isMeeting
+              ? {
+                  attendees: attendeesOf(meeting.attendees, picked),
+                  location: meeting.location || null,
+                  durationSeconds: meeting.minutes === null ? null : Math.round(meeting.minutes * 60),
+                  ...(meeting.sendInvites ? { sendInvites: true } : {}),
+                }
+              : {}),
             version: a.version,
           },
         }),
@@ -139,9 +153,15 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
       <Group gap="xs" justify="space-between" wrap="nowrap">
         <Group gap="xs">
           <Badge variant="light">{isEmail ? t(`email.direction.${a.outcome}`) : t(`activity.${a.type}`)}</Badge>
-          <Text size="sm" fw={600}>
-            {a.subject}
-          </Text>
+          {a.private ? (
+            <Text size="sm" fs="italic" c="dimmed" data-testid="private-email">
+              {t('email.privateEmail')}
+            </Text>
+          ) : (
+            <Text size="sm" fw={600}>
+              {a.subject}
+            </Text>
+          )}
         </Group>
         <Text size="xs" c="dimmed">
           {nameOf(a.ownerId)} · {formatDateTime(a.occurredAt)}
@@ -183,6 +203,7 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
             error={err?.fieldMessage('occurredAt')}
             w="fit-content"
           />
+          {isMeeting && <MeetingFields value={meeting} onChange={setMeeting} picked={picked} error={err} withWhen={false} />}
           {save.error && !err?.errors.length && (
             <Alert color="red" role="alert" p="xs">
               {save.error.message}
@@ -204,6 +225,7 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
           </Text>
         )
       )}
+      <MeetingAttendees activity={a} />
       <Group gap={4} mt={4} aria-label={t('timeline.actions')} role="group">
         {isEmail && (
           <Button size="compact-xs" variant="subtle" onClick={() => setShowEmail((v) => !v)}>
@@ -232,6 +254,15 @@ export function ActivityItem({ activity: a, onChanged }: { activity: Activity; o
               to: (e.direction === 'sent' ? e.to[0]?.address : e.from?.address) ?? '',
               subject: /^re:/i.test(e.subject) ? e.subject : `Re: ${e.subject}`,
               replyTo: e.id,
+            })
+          }
+          onForward={(e) =>
+            setReply({
+              to: '',
+              subject: /^(fwd?|wg):/i.test(e.subject) ? e.subject : `Fwd: ${e.subject}`,
+              text: forwardQuote(e),
+              forwardOf: e.id,
+              forwardFiles: e.attachments.flatMap((a) => (a.id ? [a.filename ?? a.contentType] : [])),
             })
           }
         />

@@ -1,6 +1,6 @@
-import { Button, Checkbox, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, Radio, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
@@ -17,6 +17,19 @@ export function ConvertLead({ lead }: { lead: Row }) {
   const [companyName, setCompanyName] = useState(String(lead.companyName ?? ''));
   const [withDeal, setWithDeal] = useState(true);
   const [dealName, setDealName] = useState(`${lead.companyName || contactName(lead as never)}`);
+  // Contacts and companies that already exist for this lead's person and company: linking one
+  // instead of creating a second is offered, and chosen at once when the match is certain.
+  const matches = useQuery({
+    queryKey: ['conversion-matches', lead.id],
+    enabled: open,
+    queryFn: async () => unwrap(await api.GET('/api/v1/leads/{id}/conversion-matches', { params: { path: { id: lead.id } } })),
+  });
+  const [contactChoice, setContactChoice] = useState<string | null>(null);
+  const [companyChoice, setCompanyChoice] = useState<string | null>(null);
+  const topContact = matches.data?.contacts[0];
+  const topCompany = matches.data?.companies[0];
+  const linkContact = contactChoice ?? (topContact && topContact.score >= 1 ? topContact.id : 'new');
+  const linkCompany = companyChoice ?? (topCompany && topCompany.score >= 0.8 ? topCompany.id : 'new');
   const convert = useMutation({
     mutationFn: async () =>
       unwrap(
@@ -24,7 +37,8 @@ export function ConvertLead({ lead }: { lead: Row }) {
           params: { path: { id: lead.id } },
           body: {
             version: lead.version,
-            company: withCompany ? { name: companyName || undefined } : null,
+            ...(linkContact !== 'new' ? { contact: { existingId: linkContact } } : {}),
+            company: !withCompany ? null : linkCompany !== 'new' ? { existingId: linkCompany } : { name: companyName || undefined },
             deal: withDeal ? { name: dealName } : null,
           },
         }),
@@ -42,10 +56,30 @@ export function ConvertLead({ lead }: { lead: Row }) {
       <Button size="xs" onClick={() => setOpen(true)}>
         {t('record.convert')}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t('convert.title')}>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('convert.title')} closeButtonProps={{ 'aria-label': t('app.close') }}>
         <Stack>
+          {!!matches.data?.contacts.length && (
+            <Radio.Group label={t('convert.contactMatches')} value={linkContact} onChange={setContactChoice}>
+              <Stack gap={4} mt={4}>
+                {matches.data.contacts.map((c) => (
+                  <Radio key={c.id} value={c.id} label={t('convert.linkTo', { name: [c.title, c.subtitle].filter(Boolean).join(' · ') })} />
+                ))}
+                <Radio value="new" label={t('convert.newContact')} />
+              </Stack>
+            </Radio.Group>
+          )}
           <Checkbox label={t('convert.createCompany')} checked={withCompany} onChange={(e) => setWithCompany(e.currentTarget.checked)} />
-          {withCompany && (
+          {withCompany && !!matches.data?.companies.length && (
+            <Radio.Group label={t('convert.companyMatches')} value={linkCompany} onChange={setCompanyChoice}>
+              <Stack gap={4} mt={4}>
+                {matches.data.companies.map((c) => (
+                  <Radio key={c.id} value={c.id} label={t('convert.linkTo', { name: [c.title, c.subtitle].filter(Boolean).join(' · ') })} />
+                ))}
+                <Radio value="new" label={t('convert.newCompany')} />
+              </Stack>
+            </Radio.Group>
+          )}
+          {withCompany && linkCompany === 'new' && (
             <TextInput
               label={t('convert.companyName')}
               value={companyName}

@@ -25,6 +25,10 @@ import { useObjectLabel } from '../../ui/useObjects.ts';
 import { type Column, columnsFor } from '../lists/columns.ts';
 import { useFields, useLookups } from '../lists/ListPage.tsx';
 import { useRelationNames } from '../lists/RecordPicker.tsx';
+import { RecordListChips } from '../static-lists/RecordListChips.tsx';
+import { ConsentPanel } from './ConsentPanel.tsx';
+import { ContactPhoto } from './ContactPhoto.tsx';
+import { ContactPrivacy } from './ContactPrivacy.tsx';
 import { ContactValuesField } from './ContactValuesField.tsx';
 import { ConvertLead } from './ConvertLead.tsx';
 import { DealOutcome } from './DealOutcome.tsx';
@@ -143,6 +147,7 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
     <Stack>
       <Group justify="space-between" wrap="wrap">
         <Group gap="xs">
+          {type === 'contact' && <ContactPhoto contactId={row.id as string} name={titleOf(type, row)} />}
           <Badge variant="light">{label.one}</Badge>
           <Title order={1} size="h2">
             {titleOf(type, row)}
@@ -154,6 +159,9 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
         <Group gap="xs">
           {type === 'deal' && !row.deletedAt && <DealOutcome deal={row} />}
           {type === 'lead' && !row.deletedAt && <ConvertLead lead={row} />}
+          {type === 'contact' && (
+            <ContactPrivacy contactId={row.id as string} name={titleOf(type, row) === '—' ? (row.id as string) : titleOf(type, row)} />
+          )}
           <Button
             size="xs"
             variant="default"
@@ -259,6 +267,8 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
             {type === 'contact' && <ContactRelated contact={row} />}
             {type === 'company' && <CompanyRelated company={row} />}
             {type === 'deal' && <DealRelated deal={row} />}
+            <RecordListChips type={type} id={id} />
+            {type === 'contact' && !row.deletedAt && <ConsentPanel contactId={id} />}
           </Stack>
         </Grid.Col>
       </Grid>

@@ -9,6 +9,8 @@ import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.ts';
 import { ComposeEmail, type Draft } from '../email/ComposeEmail.tsx';
+import { ScheduledEmails } from '../email/ScheduledEmails.tsx';
+import { type AttendeeInput, attendeesOf, emptyMeeting, type MeetingDraft, MeetingFields } from '../meetings/MeetingFields.tsx';
 import { ActivityItem } from './ActivityItem.tsx';
 
 type Linkable = Exclude<ObjectType, 'task'>;
@@ -37,6 +39,9 @@ export function Timeline({ type, id, emailTo }: { type: Linkable; id: string; em
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const { members } = useMembers();
+  const [meeting, setMeeting] = useState<MeetingDraft>(emptyMeeting);
+  const [picked] = useState(() => new Map<string, AttendeeInput>());
+  const isMeeting = kind === 'meeting';
   const log = useMutation({
     mutationFn: async () =>
       unwrap(
@@ -47,12 +52,22 @@ export function Timeline({ type, id, emailTo }: { type: Linkable; id: string; em
             body: body || null,
             mentions: mentionsIn(body, members),
             links: [{ recordType: linkTypeOf(type), recordId: id }],
+            ...(isMeeting
+              ? {
+                  attendees: attendeesOf(meeting.attendees, picked),
+                  location: meeting.location || null,
+                  sendInvites: meeting.sendInvites,
+                  ...(meeting.when ? { occurredAt: new Date(meeting.when).toISOString() } : {}),
+                  durationSeconds: meeting.minutes === null ? null : Math.round(meeting.minutes * 60),
+                }
+              : {}),
           },
         }),
       ),
     onSuccess: () => {
       setSubject('');
       setBody('');
+      setMeeting(emptyMeeting);
       refresh();
     },
   });
@@ -62,12 +77,23 @@ export function Timeline({ type, id, emailTo }: { type: Linkable; id: string; em
     <Stack>
       {emailTo && (
         <Group justify="flex-end">
-          <Button size="xs" variant="light" onClick={() => setDraft({ to: emailTo, subject: '' })}>
+          <Button
+            size="xs"
+            variant="light"
+            onClick={() =>
+              setDraft({
+                to: emailTo,
+                subject: '',
+                merge: type === 'contact' ? { contactId: id } : type === 'deal' ? { dealId: id } : undefined,
+              })
+            }
+          >
             {t('email.write')}
           </Button>
         </Group>
       )}
       <ComposeEmail draft={draft} onClose={() => setDraft(null)} />
+      {emailTo && <ScheduledEmails address={emailTo} />}
       <Paper withBorder p="sm" component="form" onSubmit={submit} aria-label={t('record.logForm')}>
         <Stack gap="xs">
           <SegmentedControl
@@ -85,6 +111,7 @@ export function Timeline({ type, id, emailTo }: { type: Linkable; id: string; em
             onChange={(e) => setSubject(e.currentTarget.value)}
             error={err?.fieldMessage('subject')}
           />
+          {isMeeting && <MeetingFields value={meeting} onChange={setMeeting} picked={picked} error={err} />}
           <MentionTextarea
             size="sm"
             aria-label={t('record.body')}

@@ -9,12 +9,20 @@ import { localeName, supportedLocales } from '../../i18n.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import { applySession, sessionKey, useMe } from '../../session.ts';
 import { MailboxSettings } from '../email/MailboxSettings.tsx';
+import { SignatureSettings } from '../email/SignatureSettings.tsx';
+import { TemplateSettings } from '../email/TemplateSettings.tsx';
+import { TrackingSetting } from '../email/TrackingSetting.tsx';
+import { UndoWindowSetting } from '../email/UndoWindowSetting.tsx';
+import { CalendarFeedSettings } from './CalendarFeedSettings.tsx';
 import { FieldSettings } from './FieldSettings.tsx';
 import { JobSettings } from './JobSettings.tsx';
+import { NoticeSender } from './NoticeSender.tsx';
 import { NotificationPreferences } from './NotificationPreferences.tsx';
 import { ObjectSettings } from './ObjectSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
+import { SsoSettings } from './SsoSettings.tsx';
 import { ApiKeySettings, InvitationSettings, MemberSettings } from './TeamSettings.tsx';
+import { TwoFactorRequirement, TwoFactorSettings } from './TwoFactorSettings.tsx';
 import { WebhookSettings } from './WebhookSettings.tsx';
 
 /** Every country with a phone numbering plan, named in the user's language, alphabetically. */
@@ -200,10 +208,11 @@ const tabs = [
   'webhooks',
   'jobs',
   'mailboxes',
+  'templates',
   'profile',
 ] as const;
 /** What a member or a read-only member may change here: their own profile; the rest is for admins (the server refuses it too). */
-const everyoneTabs = ['mailboxes', 'profile'];
+const everyoneTabs = ['mailboxes', 'templates', 'profile'];
 
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -220,7 +229,7 @@ export default function SettingsPage() {
         {t('settings.title')}
       </Title>
       <Tabs value={tab} onChange={(v) => navigate(`/settings?tab=${v}`, { replace: true })} keepMounted={false}>
-        <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto' }}>
+        <Tabs.List style={{ flexWrap: 'wrap' }}>
           {shown.map((k) => (
             <Tabs.Tab key={k} value={k}>
               {t(`settings.${k}`)}
@@ -228,7 +237,11 @@ export default function SettingsPage() {
           ))}
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
-          <WorkspaceSettings />
+          <Stack>
+            <WorkspaceSettings />
+            <TwoFactorRequirement />
+            <SsoSettings />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="members" pt="md">
           <MemberSettings />
@@ -255,13 +268,26 @@ export default function SettingsPage() {
           <JobSettings />
         </Tabs.Panel>
         <Tabs.Panel value="mailboxes" pt="md">
-          <MailboxSettings />
+          <Stack>
+            <MailboxSettings />
+            {isAdmin && <NoticeSender />}
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="templates" pt="md">
+          <Stack gap="xl">
+            <TemplateSettings />
+            <SignatureSettings />
+            {isAdmin && <UndoWindowSetting />}
+            {isAdmin && <TrackingSetting />}
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="profile" pt="md">
           <Stack>
             <ProfileSettings />
             <NotificationPreferences />
+            <CalendarFeedSettings />
             <PasswordSettings />
+            <TwoFactorSettings />
           </Stack>
         </Tabs.Panel>
       </Tabs>

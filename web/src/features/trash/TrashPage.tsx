@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { recordTypes } from '../../../../contract/enums.ts';
 import { api, type GetResult, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { type BuiltInType, customType, restoreRecord } from '../../records.ts';
@@ -17,7 +18,7 @@ import { useObjectTypes } from '../../ui/useObjects.ts';
 type Item = GetResult<'/api/v1/trash'>['data'][number];
 type TrashType = Item['type'];
 
-const builtIn: TrashType[] = ['contact', 'company', 'lead', 'deal', 'task', 'activity'];
+const builtIn: readonly TrashType[] = recordTypes;
 // Records with a page of their own; tasks and activities are read where they belong.
 const withPage = new Set<TrashType>(['contact', 'company', 'lead', 'deal', 'custom_record']);
 
@@ -135,6 +136,14 @@ export default function TrashPage() {
                       </Link>
                     ) : (
                       <Text size="sm">{i.name || '—'}</Text>
+                    )}
+                    {i.mergedInto && (
+                      <Text size="xs" c="dimmed">
+                        {t('trash.mergedInto')}{' '}
+                        <Link to={linkedRecordPath({ recordType: i.type, recordId: i.mergedInto, objectKey: i.objectKey })} size="xs">
+                          {t('trash.survivor')}
+                        </Link>
+                      </Text>
                     )}
                   </Table.Td>
                   <Table.Td>

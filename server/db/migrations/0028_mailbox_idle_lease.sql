@@ -1,0 +1,2 @@
+ALTER TABLE "mailboxes" ADD COLUMN "idle_by" text;--> statement-breakpoint
+ALTER TABLE "mailboxes" ADD COLUMN "idle_until" timestamp with time zone;
