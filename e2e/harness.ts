@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { ensureWebBuilt } from '../web/scripts/ensure-built.ts';
+import { inject } from 'vitest';
 
 export const chromiumPath = '/usr/lib/chromium/chromium';
 export const hasChromium = existsSync(chromiumPath);
@@ -35,14 +35,16 @@ export interface Server {
 }
 
 /**
- * Builds the web app if needed and starts the real server on a free port over a fresh embedded
- * database; with `demo`, seeded first by `rapport seed` as a person would (demo@rapport.local);
+ * Starts the real server on a free port over a fresh embedded database (the web app is built by
+ * e2e/global-setup.ts); with `demo`, seeded first by `rapport seed` as a person would (demo@rapport.local);
  * `env` adds settings (RAPPORT_LIST_COUNT_CAP …).
  */
 export async function startServer(opts: { demo?: boolean; env?: Record<string, string> } = {}): Promise<Server> {
-  ensureWebBuilt();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'rapport-e2e-'));
+  // A copy of the suite's migrated database (e2e/global-setup.ts): the server's own migration finds
+  // nothing to do. The copy is fresh: no workspace, no member.
+  cpSync(inject('e2eTemplateDir'), dataDir, { recursive: true });
   const env = {
     ...process.env,
     PORT: String(port),
