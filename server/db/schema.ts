@@ -3,6 +3,7 @@
 export * from '../jobs/jobs.table.ts';
 export * from '../modules/activities/activities.table.ts';
 export * from '../modules/activities/meetings.table.ts';
+export * from '../modules/audit/audit.table.ts';
 export * from '../modules/auth/auth.table.ts';
 export * from '../modules/auth/sso.table.ts';
 export * from '../modules/auth/two-factor.table.ts';

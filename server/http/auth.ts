@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { logSecurityEvent } from '../modules/audit/security-log.ts';
 import { resolveSession } from '../modules/auth/auth.service.ts';
 import { apiKeys, members } from '../modules/auth/auth.table.ts';
 import { parseApiKey } from '../modules/auth/tokens.ts';
@@ -96,6 +97,7 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
         // drops to their new role at once.
         role: lowerRole(key.role, found.creatorRole),
         requestId: req.id,
+        ip: req.ip,
       };
     } else {
       const found = await resolveSession(app.db, req.cookies[cookie]);
@@ -115,8 +117,18 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
         actor: { type: 'member', id: found.member.id },
         role: found.member.role,
         requestId: req.id,
+        ip: req.ip,
       };
     }
-    if (!roleAllows(req.ctx.role, permission)) throw forbidden();
+    if (!roleAllows(req.ctx.role, permission)) {
+      // Written on its own, outside any transaction of the request: a refused request makes none.
+      await logSecurityEvent(app.db, req.ctx, 'permission.denied', null, {
+        method: req.method,
+        route: req.routeOptions.url ?? req.url.split('?')[0],
+        needed: permission,
+        role: req.ctx.role,
+      });
+      throw forbidden();
+    }
   });
 }

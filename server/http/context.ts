@@ -8,6 +8,8 @@ export interface Ctx {
   actor: { type: 'member' | 'api_key' | 'system'; id: string | null };
   role: Role;
   requestId: string | null;
+  /** The client's address, for the security log; absent for jobs and the command line. */
+  ip?: string;
   /**
    * The events that led to this change, oldest first, when it is a reaction (an automation, a
    * job acting on an event) rather than a person's request. Events written in this context carry

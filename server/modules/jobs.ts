@@ -1,6 +1,7 @@
 import type { JobDef } from '../jobs/define.ts';
 import { analyzeEmbeddedJob, jobsCleanupJob } from '../jobs/maintenance.jobs.ts';
 import { inviteJob } from './activities/meetings.jobs.ts';
+import { auditPurgeJob } from './audit/audit.jobs.ts';
 import { authCleanupJob } from './auth/auth.jobs.ts';
 import { runJob, scanJob } from './automation/automation.jobs.ts';
 import { scanAllDuplicatesJob, scanDuplicatesJob } from './duplicates/duplicates.jobs.ts';
@@ -20,6 +21,7 @@ export const jobDefs: JobDef[] = [
   importRecordsJob,
   undoImportJob,
   authCleanupJob,
+  auditPurgeJob,
   idempotencyCleanupJob,
   analyzeEmbeddedJob,
   jobsCleanupJob,

@@ -1,6 +1,7 @@
 import type { ObjectDef, RecordType } from '../records/object-def.ts';
 import { wireRecordPorts } from '../records/ports.ts';
 import { activityDef } from './activities/activities.service.ts';
+import { logSecurityEvent } from './audit/security-log.ts';
 import { companyDef } from './companies/companies.service.ts';
 import { contactDef } from './contacts/contacts.service.ts';
 import { dealDef } from './deals/deals.service.ts';
@@ -49,5 +50,6 @@ export function wireRecordEngine() {
     indexSearch: (conn, ctx, def, ids) => refreshSearch(conn, ctx.workspaceId, def, ids),
     searchTermsSql: newTermsSql,
     resolveView,
+    securityEvent: logSecurityEvent,
   });
 }

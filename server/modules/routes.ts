@@ -1,6 +1,7 @@
 import type { App } from '../http/typed-app.ts';
 import { jobRoutes } from '../jobs/jobs.routes.ts';
 import { activityRoutes } from './activities/activities.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { ssoRoutes } from './auth/sso.routes.ts';
 import { twoFactorRoutes } from './auth/two-factor.routes.ts';
@@ -60,4 +61,5 @@ export async function moduleRoutes(app: App) {
   await app.register(duplicateRoutes);
   await app.register(calendarRoutes);
   await app.register(privacyRoutes);
+  await app.register(auditRoutes);
 }

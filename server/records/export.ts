@@ -116,6 +116,18 @@ export async function sendExport(db: Db, ctx: Ctx, reply: FastifyReply, def: Obj
   const columns = format === 'csv' ? await columnsOf(db, ctx, def, fields, !!q.deleted) : [];
   const pages = pagesOf(db, ctx, def, input, opts, only);
   const first = await pages.next();
+  // What was asked, not the filter itself: a filter may name a person, and the log outlives erasures.
+  await ports().securityEvent(
+    db,
+    ctx,
+    'records.exported',
+    { type: name, id: null },
+    {
+      format,
+      filtered: !!(q.filter || q.view),
+      deleted: !!q.deleted,
+    },
+  );
   const vcard = opts.vcard;
   async function* body() {
     let page = first;

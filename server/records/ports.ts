@@ -59,6 +59,14 @@ export interface RecordPorts {
   searchTermsSql(def: ObjectDef, from: SQL): SQL;
   /** Brings the search terms of some records up to date, in the caller's transaction. */
   indexSearch(conn: Conn, ctx: Ctx, def: ObjectDef, ids: readonly string[]): Promise<void>;
+  /** Writes a security event (an export) in the audit module's log. */
+  securityEvent(
+    conn: Conn,
+    ctx: Ctx,
+    kind: 'records.exported',
+    subject: { type: string; id: string | null },
+    detail: Record<string, unknown>,
+  ): Promise<void>;
   /** A saved view of this object type (a 422 naming `query.view` when there is none). */
   resolveView(
     conn: Conn,

@@ -6,6 +6,7 @@ import type { Ctx } from '../../http/context.ts';
 import { conflict, type FieldError, invalid, notFound } from '../../http/errors.ts';
 import { updateRecord } from '../../records/crud.ts';
 import { columnsOf, type ObjectDef } from '../../records/object-def.ts';
+import { logSecurityEvent } from '../audit/security-log.ts';
 import { companyDef, deleteCompany, restoreCompany, toCompany } from '../companies/companies.service.ts';
 import { contactDef, contactMapper, deleteContact, restoreContact } from '../contacts/contacts.service.ts';
 import { customDefs } from '../fields/fields.service.ts';
@@ -210,6 +211,7 @@ export async function mergeRecords(conn: Conn, ctx: Ctx, type: DuplicateType, in
       createdBy: ctx.memberId,
     })
     .returning();
+  await logSecurityEvent(conn, ctx, 'records.merged', { type, id: survivor.id }, { mergeId: id, mergedIds: input.mergedIds });
   await emitEvent(conn, ctx, `${type}.merged`, type, survivor.id, {
     mergeId: id,
     survivorId: survivor.id,

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { isEventType } from '../../../contract/events.ts';
 import { type Conn, pgArray } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { badRequest } from '../../http/errors.ts';
 import type { FieldChange, HistoryAction } from '../../records/changes.ts';
+import { logSecurityEvent, securityKindOf } from '../audit/security-log.ts';
 import { domainEvents, recordHistory } from './history.table.ts';
 import { notifyEvents } from './outbox.ts';
 
@@ -151,6 +152,12 @@ export async function recordChange(
 ) {
   if (!changes.length) return;
   await writeHistory(conn, ctx, recordType, recordId, action, changes);
+  const kind = securityKindOf(
+    recordType,
+    pastTense[action],
+    changes.map((c) => c.field),
+  );
+  if (kind) await logSecurityEvent(conn, ctx, kind, { type: recordType, id: recordId }, { changes });
   await emitEvent(conn, ctx, `${recordType}.${pastTense[action]}`, recordType, recordId, { changes });
 }
 
@@ -246,4 +253,51 @@ export async function changesByOthers(
       ),
     )
     .orderBy(asc(recordHistory.id))) as WrittenChange[];
+}
+
+export interface ChangeFilter {
+  memberId?: string;
+  recordType?: string;
+  recordId?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** The workspace's changes of every kind (the audit page), newest first, paged by the time-ordered row id. */
+export async function listChanges(conn: Conn, ctx: Ctx, f: ChangeFilter) {
+  const rows = await conn
+    .select()
+    .from(recordHistory)
+    .where(
+      and(
+        eq(recordHistory.workspaceId, ctx.workspaceId),
+        f.memberId ? and(eq(recordHistory.actorType, 'member'), eq(recordHistory.actorId, f.memberId)) : undefined,
+        f.recordType ? eq(recordHistory.recordType, f.recordType) : undefined,
+        f.recordId ? eq(recordHistory.recordId, f.recordId) : undefined,
+        f.from ? gte(recordHistory.at, new Date(f.from)) : undefined,
+        f.to ? lt(recordHistory.at, new Date(f.to)) : undefined,
+        f.cursor ? lt(recordHistory.id, f.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(recordHistory.id))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  return {
+    data: page.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      recordType: r.recordType,
+      recordId: r.recordId,
+      action: r.action,
+      field: r.field,
+      oldValue: r.oldValue,
+      newValue: r.newValue,
+      actorType: r.actorType,
+      actorId: r.actorId,
+      requestId: r.requestId,
+    })),
+    nextCursor: rows.length > f.limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }

@@ -16,6 +16,7 @@ import type { Conn, Database, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import { logSecurityEvent } from '../audit/security-log.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import type { CustomDef } from '../fields/custom-values.ts';
 import { customDefs } from '../fields/fields.service.ts';
@@ -322,6 +323,7 @@ export async function startImport(db: Db, ctx: Ctx, file: Buffer, input: ImportI
         .insert(importIssues)
         .values({ workspaceId: ctx.workspaceId, importId, batch: -1, errors: [], warnings: source.notes, cells: {} });
     }
+    await logSecurityEvent(tx, ctx, 'records.imported', { type: input.object, id: importId }, { totalRows, dedupe: input.dedupe });
     const job = input.object === 'company' ? importCompaniesJob : input.object === 'contact' ? importContactsJob : importRecordsJob;
     await enqueue(tx, job, { workspaceId: ctx.workspaceId, importId }, { workspaceId: ctx.workspaceId });
   });

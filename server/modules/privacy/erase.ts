@@ -4,6 +4,7 @@ import type { ErasureInput } from '../../../contract/privacy.ts';
 import { type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, invalid } from '../../http/errors.ts';
+import { logSecurityEvent } from '../audit/security-log.ts';
 import { getContact } from '../contacts/contacts.service.ts';
 import { emitEvent } from '../history/history.service.ts';
 import { legalHolds, privacyRequests } from './privacy.table.ts';
@@ -174,5 +175,7 @@ export async function eraseContact(conn: Conn, ctx: Ctx, id: string, input: Eras
     .returning();
   // Pages showing the contact learn it is gone; the event says no more than its id.
   await emitEvent(conn, ctx, 'contact.purged', 'contact', id, { id });
+  // The id only: the log is kept after the erasure, so it holds nothing of the person.
+  await logSecurityEvent(conn, ctx, 'contact.erased', { type: 'contact', id }, { privacyRequestId: entry.id });
   return entry;
 }

@@ -3,6 +3,7 @@ import { strToU8, zipSync } from 'fflate';
 import { uuidv7 } from 'uuidv7';
 import { type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import { logSecurityEvent } from '../audit/security-log.ts';
 import { getContact } from '../contacts/contacts.service.ts';
 import { readContactPhoto } from '../contacts/photos.ts';
 import { contactConsentsOf } from './consents.ts';
@@ -91,5 +92,6 @@ export async function exportContact(conn: Conn, ctx: Ctx, id: string, reason: st
       consents: consents.length,
     },
   });
+  await logSecurityEvent(conn, ctx, 'contact.data_exported', { type: 'contact', id }, {});
   return { bytes: zipSync(zip, { level: 6 }), fileName: `contact-${id}.zip` };
 }

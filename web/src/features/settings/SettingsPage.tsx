@@ -13,6 +13,7 @@ import { SignatureSettings } from '../email/SignatureSettings.tsx';
 import { TemplateSettings } from '../email/TemplateSettings.tsx';
 import { TrackingSetting } from '../email/TrackingSetting.tsx';
 import { UndoWindowSetting } from '../email/UndoWindowSetting.tsx';
+import { AuditSettings } from './AuditSettings.tsx';
 import { CalendarFeedSettings } from './CalendarFeedSettings.tsx';
 import { FieldSettings } from './FieldSettings.tsx';
 import { JobSettings } from './JobSettings.tsx';
@@ -207,6 +208,7 @@ const tabs = [
   'apiKeys',
   'webhooks',
   'jobs',
+  'audit',
   'mailboxes',
   'templates',
   'profile',
@@ -266,6 +268,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="jobs" pt="md">
           <JobSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="audit" pt="md">
+          <AuditSettings />
         </Tabs.Panel>
         <Tabs.Panel value="mailboxes" pt="md">
           <Stack>
