@@ -44,6 +44,8 @@ export const securityEventKinds = [
   'permission.denied',
   'audit.exported',
   'audit.retention_changed',
+  'retention.changed',
+  'records.purged',
 ] as const;
 export type SecurityEventKind = (typeof securityEventKinds)[number];
 

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Nullable, ShortText, Timestamp, Uuid } from './common.ts';
+import { trashTypes } from './trash.ts';
 
 // Privacy requests (issue 15): a person's data handed over (export) or removed (erasure), each
 // written into a register of what was asked, by whom, and what was done; legal holds that stop an
@@ -79,3 +80,16 @@ export const ContactConsents = Type.Object({
   /** Every record, newest first: the proof. */
   records: Type.Array(Consent),
 });
+
+/**
+ * A retention rule: records of one object type that have been in the trash longer than `days` are
+ * deleted for good by a nightly job (records under legal hold excepted). One rule per object type.
+ */
+export const RetentionRule = Type.Object({
+  objectType: Type.Enum(trashTypes),
+  days: Type.Integer({ minimum: 1, maximum: 36_500 }),
+  updatedAt: Timestamp,
+});
+export type RetentionRule = Static<typeof RetentionRule>;
+export const RetentionRuleInput = Type.Object({ days: Type.Integer({ minimum: 1, maximum: 36_500 }) }, { additionalProperties: false });
+export const RetentionRuleParams = Type.Object({ objectType: Type.Enum(trashTypes) });

@@ -11,6 +11,7 @@ import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importCompaniesJob, importContactsJob, importRecordsJob, undoImportJob } from './imports/imports.jobs.ts';
 import { noticeEmailJob } from './notifications/notices-by-email.ts';
 import { digestJob } from './notifications/notifications.jobs.ts';
+import { retentionJob } from './privacy/retention.jobs.ts';
 import { taskRemindersJob } from './tasks/tasks.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
 
@@ -39,4 +40,5 @@ export const jobDefs: JobDef[] = [
   scanDuplicatesJob,
   scanAllDuplicatesJob,
   inviteJob,
+  retentionJob,
 ];

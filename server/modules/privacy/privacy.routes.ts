@@ -8,13 +8,18 @@ import {
   LegalHold,
   LegalHoldInput,
   PrivacyRequest,
+  RetentionRule,
+  RetentionRuleInput,
+  RetentionRuleParams,
 } from '../../../contract/privacy.ts';
+import { notFound } from '../../http/errors.ts';
 import type { App } from '../../http/typed-app.ts';
 import { errorResponses } from '../../records/routes.ts';
 import { contactConsentsOf, recordConsent } from './consents.ts';
 import { eraseContact } from './erase.ts';
 import { exportContact } from './export.ts';
 import { contactHold, holdContact, listPrivacyRequests, releaseContact } from './privacy.service.ts';
+import { deleteRetentionRule, listRetentionRules, putRetentionRule } from './retention.ts';
 
 const tags = ['Privacy'];
 
@@ -121,5 +126,40 @@ export async function privacyRoutes(app: App) {
       response: { 200: Type.Object({ data: Type.Array(PrivacyRequest) }), ...errorResponses },
     },
     handler: async (req) => ({ data: await listPrivacyRequests(app.db, req.ctx) }),
+  });
+  app.get('/privacy/retention-rules', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'How long each object’s records stay in the trash before they are deleted for good',
+      response: { 200: Type.Object({ data: Type.Array(RetentionRule) }), ...errorResponses },
+    },
+    handler: async (req) => ({ data: await listRetentionRules(app.db, req.ctx) }),
+  });
+  app.put('/privacy/retention-rules/:objectType', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Set the days an object’s records stay in the trash',
+      description: 'A nightly job deletes for good what has been in the trash longer; records under legal hold stay.',
+      params: RetentionRuleParams,
+      body: RetentionRuleInput,
+      response: { 200: RetentionRule, ...errorResponses },
+    },
+    handler: async (req) => app.db.transaction((tx) => putRetentionRule(tx, req.ctx, req.params.objectType, req.body.days)),
+  });
+  app.delete('/privacy/retention-rules/:objectType', {
+    config: { permission: 'admin' },
+    schema: {
+      tags,
+      summary: 'Keep an object’s records in the trash until someone deletes them',
+      params: RetentionRuleParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const found = await app.db.transaction((tx) => deleteRetentionRule(tx, req.ctx, req.params.objectType));
+      if (!found) throw notFound('Retention rule');
+      return reply.status(204).send(null);
+    },
   });
 }

@@ -22,4 +22,18 @@ export const samples: Samples = {
     body: () => ({ purpose: 'Newsletter', status: 'granted', source: 'Web form', wordingVersion: 'v3' }),
     ok: 201,
   },
+  'GET /api/v1/privacy/retention-rules': {},
+  'PUT /api/v1/privacy/retention-rules/:objectType': {
+    setup: async () => ({ objectType: 'lead' }),
+    body: () => ({ days: 30 }),
+    publicParams: ['objectType'],
+  },
+  'DELETE /api/v1/privacy/retention-rules/:objectType': {
+    setup: async (s) => {
+      await api(s).put('/privacy/retention-rules/lead', { days: 30 });
+      return { objectType: 'lead' };
+    },
+    publicParams: ['objectType'],
+    ok: 204,
+  },
 };

@@ -1,5 +1,6 @@
-import { foreignKey, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { consentStatuses, privacyRequestKinds } from '../../../contract/privacy.ts';
+import { trashTypes } from '../../../contract/trash.ts';
 import { tenantKey, ts } from '../../db/columns.ts';
 import { tenantConstraints } from '../../db/constraints.ts';
 import { contacts } from '../contacts/contacts.table.ts';
@@ -62,4 +63,18 @@ export const contactConsents = pgTable(
     foreignKey({ columns: [t.workspaceId, t.contactId], foreignColumns: [contacts.workspaceId, contacts.id] }).onDelete('cascade'),
     index('contact_consents_contact_idx').on(t.workspaceId, t.contactId, t.purpose, t.at),
   ],
+);
+
+/** How long each object's records stay in the trash before the nightly job deletes them for good. */
+export const retentionRules = pgTable(
+  'retention_rules',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    objectType: text('object_type', { enum: trashTypes }).notNull(),
+    days: integer('days').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.objectType] })],
 );
