@@ -2,6 +2,7 @@ import type { App } from '../http/typed-app.ts';
 import { jobRoutes } from '../jobs/jobs.routes.ts';
 import { activityRoutes } from './activities/activities.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { sessionRoutes } from './auth/sessions.routes.ts';
 import { ssoRoutes } from './auth/sso.routes.ts';
 import { twoFactorRoutes } from './auth/two-factor.routes.ts';
 import { automationRoutes } from './automation/automation.routes.ts';
@@ -33,6 +34,7 @@ import { webhookRoutes } from './webhooks/webhooks.routes.ts';
 export async function moduleRoutes(app: App) {
   await app.register(authRoutes);
   await app.register(twoFactorRoutes);
+  await app.register(sessionRoutes);
   await app.register(ssoRoutes);
   await app.register(companyRoutes);
   await app.register(contactRoutes);
