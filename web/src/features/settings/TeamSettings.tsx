@@ -195,7 +195,8 @@ export function MemberSettings() {
                 <Table.Td>{canReset(m.role) && !m.disabledAt && resetButton(m.id, m.name)}</Table.Td>
                 <Table.Td>
                   {isAdmin && (
-                    <Group gap="xs" wrap="nowrap">
+                    // Wraps rather than widening the table past the page: names stay in view.
+                    <Group gap={4}>
                       <Button
                         size="xs"
                         variant="subtle"
