@@ -6,9 +6,10 @@ import type { Permission } from './context.ts';
  * /api/v1 (`/api/v1/deals/:id/history` → `deals`), so a new route falls under its object's scope
  * without anyone listing it, and a new top-level path becomes a scope of its own. A few segments
  * are one object to the person choosing scopes and share its name (email's many parts; a custom
- * object's records and its timeline; the account routes). The right is read for a route that a
- * read-only member may call and write for every other, taken from the route's declared permission,
- * the same declaration that already decides which roles may call it.
+ * object's records and its timeline; the account routes). The right is read for GET and write for
+ * every other method: GET never changes anything here, so a read-only key cannot change anything
+ * either (a route's declared permission would not do: marking a notification read is a POST that a
+ * read-only member may make).
  */
 const sameObject: Record<string, string> = {
   'email-threads': 'emails',
@@ -30,10 +31,10 @@ export function scopeObjectOf(url: string) {
   return sameObject[segment] ?? segment;
 }
 
-export const rightOf = (permission: Exclude<Permission, 'public'>): ApiKeyRight => (permission === 'read' ? 'read' : 'write');
+export const rightOf = (method: string): ApiKeyRight => (method === 'GET' || method === 'HEAD' ? 'read' : 'write');
 
 /** The scope a route needs, e.g. `contacts:read`. */
-export const scopeFor = (url: string, permission: Exclude<Permission, 'public'>) => `${scopeObjectOf(url)}:${rightOf(permission)}`;
+export const scopeFor = (method: string, url: string) => `${scopeObjectOf(url)}:${rightOf(method)}`;
 
 /** Whether a key's scopes cover a needed one: `all` covers everything, `x:write` covers `x:read`. */
 export function scopesAllow(scopes: readonly string[], needed: string) {

@@ -89,7 +89,7 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
       if (!ipAllowed(req.ip, key.allowedIps)) {
         throw new AppError(403, 'ip_not_allowed', `This API key may not be used from ${req.ip}`);
       }
-      const scope = scopeFor(req.routeOptions.url ?? req.url, permission);
+      const scope = scopeFor(req.method, req.routeOptions.url ?? req.url);
       if (!scopesAllow(key.scopes, scope)) {
         throw new AppError(403, 'missing_scope', `This API key lacks the scope ${scope}`, [], { missingScope: scope });
       }
