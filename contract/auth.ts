@@ -118,8 +118,23 @@ export const Invitation = Type.Object({
 });
 export type Invitation = Static<typeof Invitation>;
 
+export type ApiKeyRight = 'read' | 'write';
+
+/** `all`, or an object and a right such as `contacts:read` or `deals:write` (write includes read); GET /api-keys/scopes lists the objects. */
+export const ApiKeyScope = Type.String({ minLength: 1, maxLength: 64, description: '`all`, or `<object>:read` / `<object>:write`' });
+/** An IPv4 or IPv6 address or CIDR range, e.g. `203.0.113.0/24`. */
+export const IpRange = Type.String({ minLength: 1, maxLength: 64, description: 'An IP address or CIDR range' });
+
 export const ApiKeyCreate = Type.Object(
-  { name: ShortText({ minLength: 1 }), role: InviteRole, expiresAt: Type.Optional(Timestamp) },
+  {
+    name: ShortText({ minLength: 1 }),
+    role: InviteRole,
+    expiresAt: Type.Optional(Timestamp),
+    scopes: Type.Optional(Type.Array(ApiKeyScope, { minItems: 1, maxItems: 100, description: 'Default: `all`' })),
+    allowedIps: Type.Optional(
+      Type.Array(IpRange, { maxItems: 50, description: 'Requests from elsewhere are refused; empty: any address' }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type ApiKeyCreate = Static<typeof ApiKeyCreate>;
@@ -129,6 +144,8 @@ export const ApiKey = Type.Object({
   name: Type.String(),
   prefix: Type.String(),
   role: Type.String(),
+  scopes: Type.Array(Type.String()),
+  allowedIps: Type.Array(Type.String()),
   createdBy: Uuid,
   createdAt: Timestamp,
   expiresAt: Nullable(Timestamp),
@@ -138,6 +155,25 @@ export const ApiKey = Type.Object({
   key: Type.Optional(Type.String()),
 });
 export type ApiKey = Static<typeof ApiKey>;
+
+export const ApiKeyScopes = Type.Object({
+  objects: Type.Array(Type.String(), { description: 'What a scope may name before `:read` or `:write`' }),
+});
+export type ApiKeyScopes = Static<typeof ApiKeyScopes>;
+
+/** A signed-in browser: where, on what, since when. */
+export const SessionEntry = Type.Object({
+  id: Uuid,
+  memberId: Uuid,
+  device: Type.String({ description: 'Browser and system read from the user agent, e.g. "Chrome on Linux"' }),
+  ip: Nullable(Type.String()),
+  createdAt: Timestamp,
+  lastSeenAt: Timestamp,
+  current: Type.Boolean({ description: 'The session this request came with' }),
+});
+export type SessionEntry = Static<typeof SessionEntry>;
+
+export const SessionParams = Type.Object({ id: Uuid, sessionId: Uuid }, { additionalProperties: false });
 
 export const ForgotPassword = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) }, { additionalProperties: false });
 export type ForgotPassword = Static<typeof ForgotPassword>;

@@ -1,6 +1,18 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../server/modules/auth/totp.ts';
-import { axeScan, hasChromium, launch, type Page, type Server, signUpInBrowser, startServer, watchConsole } from './harness.ts';
+import {
+  axeScan,
+  hasChromium,
+  launch,
+  type Page,
+  pageApi,
+  type Server,
+  screenshotDir,
+  signUpInBrowser,
+  startServer,
+  watchConsole,
+} from './harness.ts';
 
 // Two-factor sign-in (issue 15): a member sets up an authenticator app in their profile, signs out,
 // and signs in again with a code, then with a recovery code; a workspace that requires two-factor
@@ -113,6 +125,62 @@ describe.runIf(hasChromium)('two-factor sign-in in the browser', () => {
       await page.getByRole('heading', { name: `Home · ${who.name}` }).waitFor();
       await page.goto(`${server.url}/settings?tab=profile`);
       await page.getByText('Your workspace requires two-factor sign-in, so it cannot be turned off.').waitFor();
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
+
+  it("gives new recovery codes in the profile, and an admin resets a member's two-factor from the members page", async () => {
+    const browser = await launch();
+    try {
+      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      const errors = watchConsole(page);
+      const who = person('renew');
+      await signUpInBrowser(page, server.url, who);
+      await page.goto(`${server.url}/settings?tab=profile`);
+      await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+      const secret = await secretOn(page);
+      await page.getByLabel('Six-digit code from the app').fill(totpCodeAt(secret, Date.now()));
+      await page.getByRole('button', { name: 'Turn on' }).click();
+      const first = await page.getByTestId('recovery-codes').innerText();
+      await page.getByLabel('Six-digit code from the app').fill(totpCodeAt(secret, Date.now() + 30_000));
+      await page.getByRole('button', { name: 'New recovery codes' }).click();
+      await expect.poll(() => page.getByTestId('recovery-codes').innerText()).not.toBe(first);
+      expect((await page.getByTestId('recovery-codes').innerText()).split('\n').filter(Boolean)).toHaveLength(10);
+
+      // A member with two-factor on, who lost their phone.
+      const invite = await pageApi(page, 'POST', '/invitations', { email: `mo.${Date.now()}@example.test`, role: 'member' });
+      const accepted = await fetch(`${server.url}/api/v1/auth/accept-invitation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: invite.body.token, name: 'Mo Member', password: 'another long passphrase' }),
+      });
+      const member = {
+        cookie: (accepted.headers.get('set-cookie') ?? '').split(';')[0],
+        'x-csrf-token': ((await accepted.json()) as { csrfToken: string }).csrfToken,
+        'content-type': 'application/json',
+      };
+      const setup = (await (
+        await fetch(`${server.url}/api/v1/me/two-factor/setup`, { method: 'POST', headers: member, body: '{}' })
+      ).json()) as {
+        secret: string;
+      };
+      const on = await fetch(`${server.url}/api/v1/me/two-factor/confirm`, {
+        method: 'POST',
+        headers: member,
+        body: JSON.stringify({ code: totpCodeAt(setup.secret, Date.now()) }),
+      });
+      expect(on.status).toBe(200);
+
+      await page.goto(`${server.url}/settings?tab=members`);
+      await page.getByRole('button', { name: 'Reset two-factor: Mo Member', exact: true }).click();
+      await page.getByText("Mo Member's two-factor sign-in is reset; they are signed out everywhere.").waitFor();
+      await page.mouse.move(0, 0);
+      expect(await axeScan(page)).toEqual([]);
+      await page.screenshot({ path: join(screenshotDir, 'two-factor-reset.png') });
+      // Their session ended with it.
+      expect((await fetch(`${server.url}/api/v1/me/two-factor`, { headers: member })).status).toBe(401);
+      expect(errors).toEqual([]);
     } finally {
       await browser.close();
     }

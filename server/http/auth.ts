@@ -4,7 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { logSecurityEvent } from '../modules/audit/security-log.ts';
 import { resolveSession } from '../modules/auth/auth.service.ts';
 import { apiKeys, members } from '../modules/auth/auth.table.ts';
+import { ipAllowed } from '../modules/auth/ip-ranges.ts';
 import { parseApiKey } from '../modules/auth/tokens.ts';
+import { scopeFor, scopesAllow } from './api-scopes.ts';
 import { type Ctx, lowerRole, type Permission, roleAllows } from './context.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
 import type { App } from './typed-app.ts';
@@ -79,10 +81,19 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
         .innerJoin(members, and(eq(members.workspaceId, apiKeys.workspaceId), eq(members.id, apiKeys.createdBy)))
         .where(and(eq(apiKeys.workspaceId, parsed.workspaceId), eq(apiKeys.tokenHash, parsed.hash)));
       const key = found?.key;
-      if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() < Date.now())) {
-        throw unauthorized('The API key is unknown, revoked or expired');
+      if (!key || key.revokedAt) throw unauthorized('The API key is unknown or revoked');
+      // Its holder may learn that it expired (and when): they hold the key, and know to ask for a new one.
+      if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) {
+        throw new AppError(401, 'api_key_expired', `The API key expired at ${key.expiresAt.toISOString()}`);
       }
       if (found.creatorDisabledAt) throw unauthorized('The member who made this API key is disabled');
+      if (!ipAllowed(req.ip, key.allowedIps)) {
+        throw new AppError(403, 'ip_not_allowed', `This API key may not be used from ${req.ip}`);
+      }
+      const scope = scopeFor(req.method, req.routeOptions.url ?? req.url);
+      if (!scopesAllow(key.scopes, scope)) {
+        throw new AppError(403, 'missing_scope', `This API key lacks the scope ${scope}`, [], { missingScope: scope });
+      }
       if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
         await app.db
           .update(apiKeys)

@@ -3,6 +3,7 @@ import { jobRoutes } from '../jobs/jobs.routes.ts';
 import { activityRoutes } from './activities/activities.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { sessionRoutes } from './auth/sessions.routes.ts';
 import { ssoRoutes } from './auth/sso.routes.ts';
 import { twoFactorRoutes } from './auth/two-factor.routes.ts';
 import { automationRoutes } from './automation/automation.routes.ts';
@@ -34,6 +35,7 @@ import { webhookRoutes } from './webhooks/webhooks.routes.ts';
 export async function moduleRoutes(app: App) {
   await app.register(authRoutes);
   await app.register(twoFactorRoutes);
+  await app.register(sessionRoutes);
   await app.register(ssoRoutes);
   await app.register(companyRoutes);
   await app.register(contactRoutes);

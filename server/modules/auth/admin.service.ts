@@ -18,6 +18,7 @@ import { recordChange } from '../history/history.service.ts';
 import * as workspaces from '../workspaces/workspaces.service.ts';
 import { INVITATION_TTL_MS, isTimeZone, toMember } from './auth.service.ts';
 import { apiKeys, invitations, members, sessions } from './auth.table.ts';
+import { normaliseRange } from './ip-ranges.ts';
 import { revokeLiveLinks } from './reset.service.ts';
 import { newApiKey, newToken } from './tokens.ts';
 
@@ -172,6 +173,8 @@ const toApiKey = (r: typeof apiKeys.$inferSelect, key?: string): ApiKey => ({
   name: r.name,
   prefix: r.prefix,
   role: r.role,
+  scopes: r.scopes,
+  allowedIps: r.allowedIps,
   createdBy: r.createdBy,
   createdAt: r.createdAt.toISOString(),
   expiresAt: r.expiresAt?.toISOString() ?? null,
@@ -185,8 +188,38 @@ export async function listApiKeys(conn: Conn, ctx: Ctx) {
   return rows.map((r) => toApiKey(r));
 }
 
-/** The key is returned once, here; only its hash is kept. A key never outranks the member who made it. */
-export async function createApiKey(conn: Conn, ctx: Ctx, input: ApiKeyCreate) {
+/** A key's scopes as given, each checked against the objects the API has; `all` alone when none are given. */
+function checkScopes(scopes: string[] | undefined, objects: readonly string[]) {
+  if (!scopes) return ['all'];
+  const errors = scopes.flatMap((scope, i) => {
+    const [object, right, ...rest] = scope.split(':');
+    if (scope === 'all' || (objects.includes(object) && (right === 'read' || right === 'write') && !rest.length)) return [];
+    return [
+      {
+        field: `body.scopes.${i}`,
+        code: 'unknown_scope',
+        message: `"${scope}" is not a scope: use all, or <object>:read or <object>:write`,
+      },
+    ];
+  });
+  if (errors.length) throw invalid(errors);
+  return [...new Set(scopes)];
+}
+
+function checkIpRanges(ranges: string[] | undefined) {
+  const out = (ranges ?? []).map((r) => normaliseRange(r));
+  const errors = out.flatMap((r, i) =>
+    r ? [] : [{ field: `body.allowedIps.${i}`, code: 'invalid_cidr', message: 'is not an IP address or CIDR range' }],
+  );
+  if (errors.length) throw invalid(errors);
+  return [...new Set(out as string[])];
+}
+
+/**
+ * The key is returned once, here; only its hash is kept. A key never outranks the member who made
+ * it. `scopeObjects` are the objects of the route table (http/api-scopes.ts).
+ */
+export async function createApiKey(conn: Conn, ctx: Ctx, input: ApiKeyCreate, scopeObjects: readonly string[]) {
   if (input.role === 'admin' && ctx.role !== 'owner' && ctx.role !== 'admin') throw forbidden();
   const expires = input.expiresAt ? isoDateTime(input.expiresAt) : null;
   if (input.expiresAt && !expires) {
@@ -195,6 +228,8 @@ export async function createApiKey(conn: Conn, ctx: Ctx, input: ApiKeyCreate) {
   if (expires && Date.parse(expires) <= Date.now()) {
     throw invalid([{ field: 'body.expiresAt', code: 'in_past', message: 'must be in the future' }]);
   }
+  const scopes = checkScopes(input.scopes, scopeObjects);
+  const allowedIps = checkIpRanges(input.allowedIps);
   if (ctx.actor.type === 'api_key') throw new AppError(403, 'forbidden', 'An API key cannot create API keys');
   const { key, hash, prefix } = newApiKey(ctx.workspaceId);
   const [row] = await conn
@@ -206,6 +241,8 @@ export async function createApiKey(conn: Conn, ctx: Ctx, input: ApiKeyCreate) {
       prefix,
       tokenHash: hash,
       role: input.role,
+      scopes,
+      allowedIps,
       createdBy: ctx.memberId,
       expiresAt: expires ? new Date(expires) : null,
     })

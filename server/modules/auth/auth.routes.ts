@@ -4,6 +4,7 @@ import {
   AcceptInvitation,
   ApiKey,
   ApiKeyCreate,
+  ApiKeyScopes,
   ChangePassword,
   ForgotPassword,
   Invitation,
@@ -23,6 +24,7 @@ import {
   WorkspaceUpdate,
 } from '../../../contract/auth.ts';
 import { IdParams, Problem } from '../../../contract/common.ts';
+import { scopeObjects } from '../../http/api-scopes.ts';
 import { cookieName } from '../../http/auth.ts';
 import { forbidden } from '../../http/errors.ts';
 import type { App } from '../../http/typed-app.ts';
@@ -234,7 +236,17 @@ export async function authRoutes(app: App) {
       body: ApiKeyCreate,
       response: { 201: ApiKey, ...errorResponses },
     },
-    handler: async (req, reply) => reply.status(201).send(await app.db.transaction((tx) => admin.createApiKey(tx, req.ctx, req.body))),
+    handler: async (req, reply) =>
+      reply.status(201).send(await app.db.transaction((tx) => admin.createApiKey(tx, req.ctx, req.body, scopeObjects(app.routeTable)))),
+  });
+  app.get('/api-keys/scopes', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: wsTags,
+      summary: 'The objects an API key can be scoped to, each as `<object>:read` or `<object>:write`',
+      response: { 200: ApiKeyScopes, ...errorResponses },
+    },
+    handler: async () => ({ objects: scopeObjects(app.routeTable) }),
   });
   app.delete('/api-keys/:id', {
     config: { permission: 'admin' },

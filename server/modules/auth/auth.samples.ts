@@ -69,6 +69,10 @@ export const samples: Samples = {
     ok: 201,
   },
   'GET /api/v1/api-keys': {},
-  'POST /api/v1/api-keys': { body: () => ({ name: 'Zapier', role: 'member' }), ok: 201 },
+  'GET /api/v1/api-keys/scopes': {},
+  'POST /api/v1/api-keys': {
+    body: () => ({ name: 'Zapier', role: 'member', scopes: ['contacts:read', 'deals:write'], allowedIps: ['203.0.113.0/24'] }),
+    ok: 201,
+  },
   'DELETE /api/v1/api-keys/:id': { setup: async (s) => ({ id: (await createOk(s, '/api-keys', { name: 'k', role: 'member' })).id }) },
 };

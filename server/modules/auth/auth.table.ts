@@ -80,7 +80,11 @@ export const sessions = pgTable(
   ],
 );
 
-/** API keys for integrations: shown once, stored as a SHA-256 hash plus a display prefix. */
+/**
+ * API keys for integrations: shown once, stored as a SHA-256 hash plus a display prefix.
+ * `scopes` name what the key may reach (`all`, or `<object>:read|write`, see http/api-scopes.ts);
+ * keys made before scopes existed keep `all`. `allowedIps` holds CIDRs; empty means any address.
+ */
 export const apiKeys = pgTable(
   'api_keys',
   {
@@ -89,6 +93,8 @@ export const apiKeys = pgTable(
     prefix: text('prefix').notNull(),
     tokenHash: text('token_hash').notNull(),
     role: text('role', { enum: ['admin', 'member', 'read-only'] }).notNull(),
+    scopes: text('scopes').array().notNull().default(sql`'{all}'::text[]`),
+    allowedIps: text('allowed_ips').array().notNull().default(sql`'{}'::text[]`),
     createdBy: uuid('created_by').notNull(),
     createdAt: ts('created_at').notNull().default(sql`now()`),
     expiresAt: ts('expires_at'),

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { SessionInfo } from '../../../contract/auth.ts';
-import { Problem } from '../../../contract/common.ts';
+import { IdParams, Problem } from '../../../contract/common.ts';
 import {
   ChallengeBody,
   ChallengeCode,
@@ -21,6 +21,8 @@ import {
   confirmEnrolment,
   disableTwoFactor,
   getSecurity,
+  renewRecoveryCodes,
+  resetMemberTwoFactor,
   setRequireTwoFactor,
   startEnrolment,
   twoFactorStatus,
@@ -113,6 +115,30 @@ export async function twoFactorRoutes(app: App) {
     },
     handler: async (req, reply) => {
       await app.db.transaction((tx) => disableTwoFactor(tx, req.ctx, me(req.ctx), req.body.code));
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.post('/me/two-factor/recovery-codes', {
+    config: { permission: 'read', ...limited },
+    schema: {
+      tags,
+      summary: 'New recovery codes, given a current code from the app; the old ones stop working, the new are shown in this answer only',
+      body: TwoFactorCode,
+      response: { 200: RecoveryCodes, ...errorResponses, 429: Problem },
+    },
+    handler: async (req) => app.db.transaction((tx) => renewRecoveryCodes(tx, req.ctx, me(req.ctx), req.body.code)),
+  });
+  app.post('/members/:id/two-factor/reset', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: ['Workspace'],
+      summary: "Reset a member's two-factor sign-in (a lost phone): their app and recovery codes stop working and their sessions end",
+      params: IdParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      await app.db.transaction((tx) => resetMemberTwoFactor(tx, req.ctx, req.params.id));
       return reply.status(204).send(null);
     },
   });

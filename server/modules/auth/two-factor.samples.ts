@@ -1,4 +1,4 @@
-import { api } from '../../test/harness.ts';
+import { addMember, api } from '../../test/harness.ts';
 import type { Samples } from '../../test/samples.ts';
 import { totpCodeAt } from './totp.ts';
 import { enableTwoFactor, passwordStep } from './two-factor.fixture.ts';
@@ -36,6 +36,20 @@ export const samples: Samples = {
     body: async (s) => {
       const { secret } = await enableTwoFactor(s);
       return { code: totpCodeAt(secret, Date.now() + 30_000) };
+    },
+    ok: 204,
+  },
+  'POST /api/v1/me/two-factor/recovery-codes': {
+    body: async (s) => {
+      const { secret } = await enableTwoFactor(s);
+      return { code: totpCodeAt(secret, Date.now() + 30_000) };
+    },
+  },
+  'POST /api/v1/members/:id/two-factor/reset': {
+    setup: async (s) => {
+      const m = await addMember(s, 'member');
+      await enableTwoFactor(m);
+      return { id: m.memberId };
     },
     ok: 204,
   },

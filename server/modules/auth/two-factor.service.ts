@@ -4,11 +4,11 @@ import { uuidv7 } from 'uuidv7';
 import type { TwoFactorStatus } from '../../../contract/two-factor.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
-import { AppError, conflict } from '../../http/errors.ts';
+import { AppError, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { decryptSecret, encryptSecret, keyring } from '../../security/keyring.ts';
 import { recordChange } from '../history/history.service.ts';
 import { workspaceNames } from '../workspaces/workspaces.service.ts';
-import { members } from './auth.table.ts';
+import { members, sessions } from './auth.table.ts';
 import { sha256 } from './tokens.ts';
 import { newTotpSecret, totpStep, totpUri } from './totp.ts';
 import { memberTwoFactor, recoveryCodes, workspaceSecurity } from './two-factor.table.ts';
@@ -138,6 +138,44 @@ export async function disableTwoFactor(conn: Conn, ctx: Ctx, w: Who, code: strin
   await conn.delete(memberTwoFactor).where(whereWho(w));
   await conn.delete(recoveryCodes).where(and(eq(recoveryCodes.workspaceId, w.workspaceId), eq(recoveryCodes.memberId, w.memberId)));
   await recordChange(conn, ctx, 'member', w.memberId, 'update', [{ field: 'twoFactor', old: true, new: false }]);
+}
+
+/**
+ * New recovery codes for oneself, shown once; the old ones stop working. Asks for a current code
+ * from the app, so that someone who holds only the session (a browser left open) cannot take codes
+ * that would let them sign in later.
+ */
+export async function renewRecoveryCodes(conn: Conn, ctx: Ctx, w: Who, code: string, nowMs = Date.now()) {
+  const row = await authenticatorOf(conn, w);
+  if (!row?.enabledAt) throw conflict('two_factor_off', 'Two-factor sign-in is not on');
+  if (!(await acceptCode(conn, w, row, code, nowMs))) throw wrongCode();
+  const recoveryCodes = await issueRecoveryCodes(conn, w);
+  await recordChange(conn, ctx, 'member', w.memberId, 'update', [{ field: 'recoveryCodes', old: 'replaced', new: 'issued' }]);
+  return { recoveryCodes };
+}
+
+/**
+ * An admin turns off a member's two-factor (they lost their phone): the authenticator and the
+ * recovery codes go, and so do the member's sessions, since whoever holds the phone may hold one
+ * of them. At their next sign-in they set up a new app if the workspace requires it. Owners' and
+ * admins' two-factor is an owner's to reset, as their roles are.
+ */
+export async function resetMemberTwoFactor(conn: Conn, ctx: Ctx, memberId: string) {
+  const [m] = await conn
+    .select({ role: members.role })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, memberId)));
+  if (!m) throw notFound('Member');
+  if ((m.role === 'owner' || m.role === 'admin') && ctx.role !== 'owner') {
+    throw forbidden("Only an owner can reset an owner's or admin's two-factor sign-in");
+  }
+  const w = { workspaceId: ctx.workspaceId, memberId };
+  const row = await authenticatorOf(conn, w);
+  if (!row) throw conflict('two_factor_off', 'This member has no two-factor sign-in to reset');
+  await conn.delete(memberTwoFactor).where(whereWho(w));
+  await conn.delete(recoveryCodes).where(and(eq(recoveryCodes.workspaceId, w.workspaceId), eq(recoveryCodes.memberId, memberId)));
+  await conn.delete(sessions).where(and(eq(sessions.workspaceId, ctx.workspaceId), eq(sessions.memberId, memberId)));
+  await recordChange(conn, ctx, 'member', memberId, 'update', [{ field: 'twoFactor', old: Boolean(row.enabledAt), new: false }]);
 }
 
 /**

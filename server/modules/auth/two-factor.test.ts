@@ -157,3 +157,61 @@ async function countRows(table: string, workspaceId: string) {
   ]);
   return Number(row.n);
 }
+
+describe('new recovery codes', () => {
+  it('replaces the old codes, which stop working, given a current code', async () => {
+    const s = await signUp();
+    const { secret, recoveryCodes: old } = await enableTwoFactor(s);
+    const wrong = await api(s).post('/me/two-factor/recovery-codes', {
+      code: '000000' === totpCodeAt(secret, Date.now()) ? '111111' : '000000',
+    });
+    expect(wrong.statusCode).toBe(422);
+    const r = await api(s).post('/me/two-factor/recovery-codes', { code: totpCodeAt(secret, Date.now() + 30_000) });
+    expect(r.statusCode, r.body).toBe(200);
+    const fresh = r.json().recoveryCodes as string[];
+    expect(fresh).toHaveLength(10);
+    expect(fresh).not.toContain(old[0]);
+    const stale = await api(null).post('/auth/two-factor', { challenge: await passwordStep(s), code: old[0] });
+    expect(stale.statusCode).toBe(422);
+    const ok = await api(null).post('/auth/two-factor', { challenge: await passwordStep(s), code: fresh[0] });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const [row] = await (await testDatabase()).query<{ n: number }>(
+      `select count(*)::int as n from record_history where workspace_id = $1 and record_id = $2 and field = 'recoveryCodes'`,
+      [s.workspaceId, s.memberId],
+    );
+    expect(row.n).toBe(1);
+  });
+});
+
+describe("an admin resets a member's two-factor", () => {
+  it('turns it off, ends their sessions, lets the password alone sign in, and records who did it', async () => {
+    const owner = await signUp();
+    const admin = await addMember(owner, 'admin');
+    const m = await addMember(owner, 'member');
+    await enableTwoFactor(m);
+    await passwordStep(m);
+    const r = await api(admin).post(`/members/${m.memberId}/two-factor/reset`);
+    expect(r.statusCode, r.body).toBe(204);
+    expect((await api(m).get('/auth/session')).statusCode).toBe(401);
+    const login = await api(null).post('/auth/login', { email: m.email, password: m.password });
+    expect(login.statusCode, login.body).toBe(200);
+    const [row] = await (await testDatabase()).query<{ actor_id: string; new_value: unknown }>(
+      `select actor_id from record_history where workspace_id = $1 and record_id = $2 and field = 'twoFactor' order by at desc limit 1`,
+      [owner.workspaceId, m.memberId],
+    );
+    expect(row.actor_id).toBe(admin.memberId);
+    // Nothing left to reset.
+    expect((await api(admin).post(`/members/${m.memberId}/two-factor/reset`)).statusCode).toBe(409);
+  });
+
+  it("leaves an owner's or admin's two-factor to owners, and refuses members", async () => {
+    const owner = await signUp();
+    const admin = await addMember(owner, 'admin');
+    const other = await addMember(owner, 'admin', 'Other admin');
+    await enableTwoFactor(other);
+    expect((await api(admin).post(`/members/${other.memberId}/two-factor/reset`)).statusCode).toBe(403);
+    const member = await addMember(owner, 'member');
+    expect((await api(member).post(`/members/${other.memberId}/two-factor/reset`)).statusCode).toBe(403);
+    expect((await api(owner).post(`/members/${other.memberId}/two-factor/reset`)).statusCode).toBe(204);
+  });
+});

@@ -13,6 +13,7 @@ import { SignatureSettings } from '../email/SignatureSettings.tsx';
 import { TemplateSettings } from '../email/TemplateSettings.tsx';
 import { TrackingSetting } from '../email/TrackingSetting.tsx';
 import { UndoWindowSetting } from '../email/UndoWindowSetting.tsx';
+import { ApiKeySettings } from './ApiKeySettings.tsx';
 import { AuditSettings } from './AuditSettings.tsx';
 import { CalendarFeedSettings } from './CalendarFeedSettings.tsx';
 import { FieldSettings } from './FieldSettings.tsx';
@@ -21,8 +22,9 @@ import { NoticeSender } from './NoticeSender.tsx';
 import { NotificationPreferences } from './NotificationPreferences.tsx';
 import { ObjectSettings } from './ObjectSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
+import { SessionSettings } from './SessionSettings.tsx';
 import { SsoSettings } from './SsoSettings.tsx';
-import { ApiKeySettings, InvitationSettings, MemberSettings } from './TeamSettings.tsx';
+import { InvitationSettings, MemberSettings } from './TeamSettings.tsx';
 import { TwoFactorRequirement, TwoFactorSettings } from './TwoFactorSettings.tsx';
 import { WebhookSettings } from './WebhookSettings.tsx';
 
@@ -293,6 +295,7 @@ export default function SettingsPage() {
             <CalendarFeedSettings />
             <PasswordSettings />
             <TwoFactorSettings />
+            <SessionSettings />
           </Stack>
         </Tabs.Panel>
       </Tabs>

@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Code, CopyButton, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +7,7 @@ import { ApiError, api, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { useMe } from '../../session.ts';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { MemberSessions } from './SessionSettings.tsx';
 
 const roles = ['admin', 'member', 'read-only'] as const;
 
@@ -61,6 +63,12 @@ export function MemberSettings() {
     onSettled: () => qc.invalidateQueries({ queryKey: ['password-resets'] }),
   });
   const [link, setLink] = useState<ResetLink | null>(null);
+  const [sessionsOf, setSessionsOf] = useState<{ id: string; name: string } | null>(null);
+  const resetTwoFactor = useMutation({
+    mutationFn: async ({ id }: { id: string; name: string }) =>
+      unwrap(await api.POST('/api/v1/members/{id}/two-factor/reset', { params: { path: { id } } })),
+    onSuccess: (_r, { name }) => notifications.show({ color: 'green', message: t('sessions.twoFactorReset', { name }) }),
+  });
   const createReset = useMutation({
     mutationFn: async ({ id }: { id: string; name: string }) =>
       unwrap(await api.POST('/api/v1/members/{id}/password-reset', { params: { path: { id } } })),
@@ -94,6 +102,11 @@ export function MemberSettings() {
       {createReset.error && (
         <Alert color="red" role="alert">
           {createReset.error.message}
+        </Alert>
+      )}
+      {resetTwoFactor.error && (
+        <Alert color="red" role="alert">
+          {resetTwoFactor.error.message}
         </Alert>
       )}
       {link && <ResetLinkAlert link={link} />}
@@ -180,11 +193,40 @@ export function MemberSettings() {
                   )}
                 </Table.Td>
                 <Table.Td>{canReset(m.role) && !m.disabledAt && resetButton(m.id, m.name)}</Table.Td>
+                <Table.Td>
+                  {isAdmin && (
+                    // Wraps rather than widening the table past the page: names stay in view.
+                    <Group gap={4}>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        aria-label={`${t('sessions.show')}: ${m.name}`}
+                        aria-pressed={sessionsOf?.id === m.id}
+                        onClick={() => setSessionsOf(sessionsOf?.id === m.id ? null : { id: m.id, name: m.name })}
+                      >
+                        {t('sessions.show')}
+                      </Button>
+                      {canReset(m.role) && m.id !== me.member.id && (
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          aria-label={`${t('sessions.resetTwoFactor')}: ${m.name}`}
+                          loading={resetTwoFactor.isPending && resetTwoFactor.variables?.id === m.id}
+                          onClick={() => resetTwoFactor.mutate({ id: m.id, name: m.name })}
+                        >
+                          {t('sessions.resetTwoFactor')}
+                        </Button>
+                      )}
+                    </Group>
+                  )}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      {sessionsOf && <MemberSessions key={sessionsOf.id} memberId={sessionsOf.id} name={sessionsOf.name} />}
     </Stack>
   );
 }
@@ -270,80 +312,6 @@ export function InvitationSettings() {
                 <Table.Td>
                   {!i.acceptedAt && (
                     <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(i.id)}>
-                      {t('settings.revoke')}
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Stack>
-  );
-}
-
-export function ApiKeySettings() {
-  const { t } = useTranslation();
-  const qc = useQueryClient();
-  const list = useQuery({ queryKey: ['api-keys'], queryFn: async () => unwrap(await api.GET('/api/v1/api-keys')).data });
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<(typeof roles)[number]>('member');
-  const [secret, setSecret] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/api-keys', { body: { name, role } })),
-    onSuccess: (k) => {
-      setName('');
-      setSecret(k.key ?? null);
-      void qc.invalidateQueries({ queryKey: ['api-keys'] });
-    },
-  });
-  const revoke = useMutation({
-    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } })),
-    onSettled: () => qc.invalidateQueries({ queryKey: ['api-keys'] }),
-  });
-  const err = create.error instanceof ApiError ? create.error : null;
-  return (
-    <Stack>
-      <Group align="flex-end" wrap="wrap">
-        <TextInput
-          label={t('settings.keyName')}
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          error={err?.messageFor('name')}
-        />
-        <Select
-          label={t('settings.role')}
-          data={roles.map((r) => ({ value: r, label: t(`settings.roles.${r}`) }))}
-          value={role}
-          onChange={(v) => v && setRole(v as typeof role)}
-          w={150}
-        />
-        <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!name}>
-          {t('settings.createKey')}
-        </Button>
-      </Group>
-      {secret && (
-        <Alert color="yellow" title={t('settings.keyOnce')}>
-          <Code block>{secret}</Code>
-        </Alert>
-      )}
-      <Table.ScrollContainer minWidth={560}>
-        <Table>
-          <Table.Tbody>
-            {(list.data ?? []).map((k) => (
-              <Table.Tr key={k.id}>
-                <Table.Td>{k.name}</Table.Td>
-                <Table.Td>
-                  <Code>{k.prefix}…</Code>
-                </Table.Td>
-                <Table.Td>{t(`settings.roles.${k.role}`, { defaultValue: k.role })}</Table.Td>
-                <Table.Td>{k.lastUsedAt ? `${t('settings.lastUsed')} ${formatDateTime(k.lastUsedAt)}` : ''}</Table.Td>
-                <Table.Td>
-                  {k.revokedAt ? (
-                    <Badge color="gray">{t('settings.revoked')}</Badge>
-                  ) : (
-                    <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(k.id)}>
                       {t('settings.revoke')}
                     </Button>
                   )}

@@ -34,7 +34,15 @@ export function TwoFactorSettings() {
       void qc.invalidateQueries({ queryKey: statusKey });
     },
   });
-  const failed = confirm.error ?? disable.error ?? setup.error;
+  const renew = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/me/two-factor/recovery-codes', { body: { code: code.trim() } })),
+    onSuccess: (r) => {
+      setCodes(r.recoveryCodes);
+      setCode('');
+      void qc.invalidateQueries({ queryKey: statusKey });
+    },
+  });
+  const failed = confirm.error ?? disable.error ?? setup.error ?? renew.error;
   const err = failed instanceof ApiError ? failed : null;
   const s = status.data;
   if (!s) return null;
@@ -53,23 +61,27 @@ export function TwoFactorSettings() {
         {s.enabled ? (
           <>
             <Text size="sm">{t('twoFactor.codesLeft', { count: s.recoveryCodesLeft })}</Text>
-            {s.required ? (
-              <Text size="sm">{t('twoFactor.requiredByWorkspace')}</Text>
-            ) : (
-              <form
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  disable.mutate();
-                }}
-              >
-                <Stack>
-                  <CodeInput value={code} onChange={setCode} error={err?.fieldMessage('code') ?? err?.message} />
-                  <Button type="submit" color="red" variant="light" loading={disable.isPending} w="fit-content">
-                    {t('twoFactor.turnOff')}
+            {s.required && <Text size="sm">{t('twoFactor.requiredByWorkspace')}</Text>}
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                disable.mutate();
+              }}
+            >
+              <Stack>
+                <CodeInput value={code} onChange={setCode} error={err?.fieldMessage('code') ?? err?.message} />
+                <Group>
+                  <Button variant="default" loading={renew.isPending} disabled={!code.trim()} onClick={() => renew.mutate()}>
+                    {t('twoFactor.newCodes')}
                   </Button>
-                </Stack>
-              </form>
-            )}
+                  {!s.required && (
+                    <Button type="submit" color="red" variant="light" loading={disable.isPending}>
+                      {t('twoFactor.turnOff')}
+                    </Button>
+                  )}
+                </Group>
+              </Stack>
+            </form>
           </>
         ) : setup.data ? (
           <form
