@@ -216,4 +216,41 @@ describe.runIf(hasChromium)('trash, timeline edits and related tasks', () => {
       await admin.close();
     }
   }, 180_000);
+
+  it('lets an admin set how long each kind of record stays in the trash, and take it back', async () => {
+    const b = await launch();
+    try {
+      const page = b.context.pages()[0] ?? (await b.context.newPage());
+      const errors = watchConsole(page);
+      await signUpInBrowser(page, server.url, {
+        name: 'Rita Retention',
+        email: `rita.${Date.now()}@example.test`,
+        password: 'a keeping passphrase',
+        workspace: 'Retention AG',
+      });
+      await page.goto(`${server.url}/trash`);
+      await page.getByRole('heading', { name: 'Empty the trash automatically' }).waitFor();
+      await page.getByRole('textbox', { name: 'Lead: delete after' }).fill('30');
+      await page.getByRole('textbox', { name: 'Deal: delete after' }).fill('365');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Saved').first().waitFor();
+      const rules = async () => (await call(page, 'GET', '/privacy/retention-rules')).body.data as unknown as { objectType: string; days: number }[];
+      expect((await rules()).map((r) => [r.objectType, r.days])).toEqual([
+        ['deal', 365],
+        ['lead', 30],
+      ]);
+      // After a reload the page shows what is saved; emptying a field keeps those records again.
+      await page.reload();
+      const lead = page.getByRole('textbox', { name: 'Lead: delete after' });
+      await expect.poll(() => lead.inputValue()).toBe('30 days');
+      await shot(page, 'trash-retention');
+      await lead.fill('');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect.poll(async () => (await rules()).map((r) => r.objectType)).toEqual(['deal']);
+      expect(await axeScan(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  });
 });

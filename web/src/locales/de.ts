@@ -573,6 +573,8 @@ export const de: Messages = {
       'permission.denied': 'Zugriff verweigert',
       'audit.exported': 'Prüfprotokoll exportiert',
       'audit.retention_changed': 'Aufbewahrung des Prüfprotokolls geändert',
+      'retention.changed': 'Aufbewahrung im Papierkorb geändert',
+      'records.purged': 'Datensätze durch eine Aufbewahrungsregel gelöscht',
     },
   },
   jobs: {
@@ -593,6 +595,7 @@ export const de: Messages = {
       'duplicates.scan_all': 'Nächtliche Dublettensuche',
       'imports.undo': 'Import rückgängig machen',
       'audit.purge': 'Bereinigung des Prüfprotokolls',
+      'privacy.retention': 'Aufbewahrung im Papierkorb',
     },
   },
   settings: {
@@ -1144,6 +1147,12 @@ export const de: Messages = {
     confirmDeleteText: 'Sie können es aus dem Papierkorb wiederherstellen.',
     moved: '{{name}} wurde in den Papierkorb verschoben.',
     undo: 'Rückgängig',
+    retention: 'Papierkorb automatisch leeren',
+    retentionHint:
+      'Jede Art von Datensatz wird so viele Tage, nachdem sie in den Papierkorb kam, endgültig gelöscht, jede Nacht. Ein leeres Feld behält diese Datensätze, bis jemand sie löscht. Datensätze unter Aufbewahrungspflicht (Legal Hold) bleiben immer.',
+    retentionFor: '{{type}}: löschen nach',
+    retentionKeep: 'Behalten',
+    retentionDays: 'Tagen',
   },
   meeting: {
     when: 'Wann',

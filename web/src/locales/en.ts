@@ -627,6 +627,8 @@ export const en = {
       'permission.denied': 'Permission denied',
       'audit.exported': 'Audit log exported',
       'audit.retention_changed': 'Audit retention changed',
+      'retention.changed': 'Trash retention changed',
+      'records.purged': 'Records deleted by a retention rule',
     },
   },
   jobs: {
@@ -647,6 +649,7 @@ export const en = {
       'duplicates.scan_all': 'Nightly duplicate scans',
       'imports.undo': 'Undo of an import',
       'audit.purge': 'Audit retention purge',
+      'privacy.retention': 'Trash retention',
     },
   },
   /** The words for names the server stores: enum values, field types, icons. */
@@ -1118,6 +1121,12 @@ export const en = {
     confirmDeleteText: 'You can restore it from the Trash.',
     moved: '{{name}} was moved to the trash.',
     undo: 'Undo',
+    retention: 'Empty the trash automatically',
+    retentionHint:
+      'Each kind of record is deleted for good this many days after it was moved to the trash, every night. Leave a field empty to keep those records until someone deletes them. Records under legal hold always stay.',
+    retentionFor: '{{type}}: delete after',
+    retentionKeep: 'Keep',
+    retentionDays: 'days',
   },
   meeting: {
     when: 'When',

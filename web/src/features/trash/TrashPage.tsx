@@ -14,6 +14,7 @@ import { linkedRecordPath } from '../../ui/linkedRecord.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import { useObjectTypes } from '../../ui/useObjects.ts';
+import { TrashRetention } from './TrashRetention.tsx';
 
 type Item = GetResult<'/api/v1/trash'>['data'][number];
 type TrashType = Item['type'];
@@ -197,6 +198,7 @@ export default function TrashPage() {
         onConfirm={() => purging && purge.mutate(purging)}
         onClose={() => setPurging(null)}
       />
+      {mayPurge && <TrashRetention />}
     </Stack>
   );
 }
