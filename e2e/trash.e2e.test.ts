@@ -234,7 +234,8 @@ describe.runIf(hasChromium)('trash, timeline edits and related tasks', () => {
       await page.getByRole('textbox', { name: 'Deal: delete after' }).fill('365');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByText('Saved').first().waitFor();
-      const rules = async () => (await call(page, 'GET', '/privacy/retention-rules')).body.data as unknown as { objectType: string; days: number }[];
+      const rules = async () =>
+        (await call(page, 'GET', '/privacy/retention-rules')).body.data as unknown as { objectType: string; days: number }[];
       expect((await rules()).map((r) => [r.objectType, r.days])).toEqual([
         ['deal', 365],
         ['lead', 30],
