@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resolveSession } from '../modules/auth/auth.service.ts';
 import { apiKeys, members } from '../modules/auth/auth.table.ts';
 import { parseApiKey } from '../modules/auth/tokens.ts';
+import { resolveAccess } from '../modules/teams/access.service.ts';
 import { type Ctx, lowerRole, type Permission, roleAllows } from './context.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
 import type { App } from './typed-app.ts';
@@ -118,5 +119,11 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
       };
     }
     if (!roleAllows(req.ctx.role, permission)) throw forbidden();
+    // Owners and admins are never narrowed by a profile; the others' is read once, here, and every
+    // query of the request reuses it (records/visibility.ts).
+    if (req.ctx.role === 'member' || req.ctx.role === 'read-only') {
+      const access = await resolveAccess(app.db, req.ctx.workspaceId, req.ctx.memberId);
+      if (access) req.ctx.access = access;
+    }
   });
 }

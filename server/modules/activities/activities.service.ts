@@ -32,6 +32,7 @@ export const activityDef: ObjectDef = {
   type: 'activity',
   label: 'Activity',
   table: activities,
+  owner: activities.ownerId,
   hasCustom: true,
   defaultSort: '-occurredAt',
   // Its subject, else the start of its text, else its kind.

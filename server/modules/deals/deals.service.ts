@@ -83,6 +83,7 @@ export const dealDef: ObjectDef = {
   type: 'deal',
   label: 'Deal',
   table: deals,
+  owner: deals.ownerId,
   bulk: ['ownerId', 'stageId'],
   hasCustom: true,
   defaultSort: '-updatedAt',
