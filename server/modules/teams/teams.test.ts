@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { ObjectRights } from '../../../contract/access.ts';
+import { addMember, api, signUp } from '../../test/harness.ts';
+import { createOk } from '../../test/samples.ts';
+
+const rights = (r: Partial<ObjectRights>): ObjectRights => ({
+  read: 'all',
+  edit: 'all',
+  delete: 'all',
+  create: true,
+  export: true,
+  import: true,
+  merge: true,
+  bulkEdit: true,
+  ...r,
+});
+
+describe('teams', () => {
+  it('refuses a parent that would make the hierarchy loop, naming body.parentTeamId', async () => {
+    const s = await signUp();
+    const top = await createOk(s, '/teams', { name: 'Top' });
+    const mid = await createOk(s, '/teams', { name: 'Mid', parentTeamId: top.id });
+    const low = await createOk(s, '/teams', { name: 'Low', parentTeamId: mid.id });
+    for (const parentTeamId of [top.id, low.id]) {
+      const r = await api(s).patch(`/teams/${top.id}`, { parentTeamId: parentTeamId, version: 1 });
+      expect(r.statusCode, r.body).toBe(422);
+      expect(r.json().errors[0]).toMatchObject({ field: 'body.parentTeamId', code: 'team_cycle' });
+    }
+    // A move that keeps the tree a tree is fine.
+    const other = await createOk(s, '/teams', { name: 'Other' });
+    expect((await api(s).patch(`/teams/${low.id}`, { parentTeamId: other.id, version: 1 })).statusCode).toBe(200);
+    const foreign = await createOk(await signUp(), '/teams', { name: 'Elsewhere' });
+    const r = await api(s).post('/teams', { name: 'Orphan', parentTeamId: foreign.id });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().errors[0]).toMatchObject({ field: 'body.parentTeamId', code: 'unknown_team' });
+  });
+
+  it('refuses to delete a team with teams below it, and deletes it once they are gone', async () => {
+    const s = await signUp();
+    const top = await createOk(s, '/teams', { name: 'Top' });
+    const low = await createOk(s, '/teams', { name: 'Low', parentTeamId: top.id });
+    const r = await api(s).delete(`/teams/${top.id}`);
+    expect(r.statusCode).toBe(409);
+    expect(r.json()).toMatchObject({ code: 'team_has_children', childTeamIds: [low.id] });
+    expect((await api(s).delete(`/teams/${low.id}`)).statusCode).toBe(200);
+    expect((await api(s).delete(`/teams/${top.id}`)).statusCode).toBe(200);
+    expect((await api(s).get('/teams')).json().data).toEqual([]);
+  });
+
+  it('adds and removes members, and refuses a member of another workspace', async () => {
+    const s = await signUp();
+    const m = await addMember(s, 'member');
+    const t = await createOk(s, '/teams', { name: 'Sales' });
+    expect((await api(s).post(`/teams/${t.id}/members`, { ids: [m.memberId, s.memberId] })).json().memberIds.sort()).toEqual(
+      [m.memberId, s.memberId].sort(),
+    );
+    expect((await api(s).post(`/teams/${t.id}/members/remove`, { ids: [s.memberId] })).json().memberIds).toEqual([m.memberId]);
+    const stranger = await signUp();
+    const r = await api(s).post(`/teams/${t.id}/members`, { ids: [stranger.memberId] });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().errors[0].field).toBe('body.ids.0');
+  });
+});
+
+describe('roles', () => {
+  it('refuses rights for an object type the registry does not know', async () => {
+    const s = await signUp();
+    const r = await api(s).post('/access-profiles', { name: 'Typo', rights: { contcat: rights({}) } });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().errors[0]).toMatchObject({ field: 'body.rights.contcat', code: 'unknown_object' });
+  });
+
+  it('never narrows an owner or admin, so no role can lock the workspace out', async () => {
+    const s = await signUp();
+    const admin = await addMember(s, 'admin');
+    const p = await createOk(s, '/access-profiles', { name: 'Nothing', rights: { contact: rights({ read: 'none' }) } });
+    for (const id of [s.memberId, admin.memberId]) {
+      const r = await api(s).put(`/members/${id}/access-profile`, { profileId: p.id });
+      expect(r.statusCode).toBe(422);
+      expect(r.json().errors[0]).toMatchObject({ field: 'body.profileId', code: 'role_lockout' });
+    }
+  });
+
+  it('refuses to delete a role someone holds', async () => {
+    const s = await signUp();
+    const m = await addMember(s, 'member');
+    const p = await createOk(s, '/access-profiles', { name: 'Rep', rights: {} });
+    await api(s).put(`/members/${m.memberId}/access-profile`, { profileId: p.id });
+    expect((await api(s).delete(`/access-profiles/${p.id}`)).statusCode).toBe(409);
+    await api(s).put(`/members/${m.memberId}/access-profile`, { profileId: null });
+    expect((await api(s).delete(`/access-profiles/${p.id}`)).statusCode).toBe(200);
+  });
+
+  it('answers 404 for a record out of sight and 403 for an edit or delete out of scope', async () => {
+    const s = await signUp();
+    const me = await addMember(s, 'member');
+    const peer = await addMember(s, 'member');
+    const t = await createOk(s, '/teams', { name: 'Sales' });
+    await api(s).post(`/teams/${t.id}/members`, { ids: [me.memberId, peer.memberId] });
+    const p = await createOk(s, '/access-profiles', {
+      name: 'Rep',
+      rights: { contact: rights({ read: 'team', edit: 'own', delete: 'own' }) },
+    });
+    const mine = await createOk(s, '/contacts', { firstName: 'Mine', ownerId: me.memberId });
+    const theirs = await createOk(s, '/contacts', { firstName: 'Theirs', ownerId: peer.memberId });
+    const hidden = await createOk(s, '/contacts', { firstName: 'Hidden', ownerId: s.memberId });
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
+    const c = api(me);
+    expect((await c.patch(`/contacts/${mine.id}`, { lastName: 'Ok', version: 1 })).statusCode).toBe(200);
+    expect((await c.patch(`/contacts/${theirs.id}`, { lastName: 'No', version: 1 })).statusCode).toBe(403);
+    expect((await c.delete(`/contacts/${theirs.id}`)).statusCode).toBe(403);
+    expect((await c.patch(`/contacts/${hidden.id}`, { lastName: 'No', version: 1 })).statusCode).toBe(404);
+    expect((await c.delete(`/contacts/${hidden.id}`)).statusCode).toBe(404);
+    expect((await c.get(`/contacts/${hidden.id}/history`)).statusCode).toBe(404);
+    // Bulk edit touches only what the member may see and edit.
+    const bulk = await c.post('/contacts/bulk-update', { ids: [mine.id, theirs.id, hidden.id], set: { ownerId: me.memberId } });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    expect(bulk.json()).toMatchObject({ matched: 1 });
+    expect((await api(s).get(`/contacts/${theirs.id}`)).json().ownerId).toBe(peer.memberId);
+    expect((await api(s).get(`/contacts/${hidden.id}`)).json().ownerId).toBe(s.memberId);
+    // Taking the role away restores full access at the next request.
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: null });
+    expect((await c.get(`/contacts/${hidden.id}`)).statusCode).toBe(200);
+  });
+
+  it('refuses create, export and bulk edit where the role does not allow them', async () => {
+    const s = await signUp();
+    const me = await addMember(s, 'member');
+    const p = await createOk(s, '/access-profiles', {
+      name: 'Viewer',
+      rights: { contact: rights({ create: false, export: false, bulkEdit: false }) },
+    });
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
+    const c = api(me);
+    expect((await c.post('/contacts', { firstName: 'New' })).statusCode).toBe(403);
+    expect((await c.get('/contacts/export')).statusCode).toBe(403);
+    expect((await c.post('/contacts/bulk-update', { ids: [me.memberId], set: { ownerId: null } })).statusCode).toBe(403);
+    // An object the role does not name is closed.
+    expect((await c.get('/companies')).json().data).toEqual([]);
+    expect((await c.post('/companies', { name: 'Initech' })).statusCode).toBe(403);
+  });
+});
