@@ -140,3 +140,33 @@ describe('roles', () => {
     expect((await c.post('/companies', { name: 'Initech' })).statusCode).toBe(403);
   });
 });
+
+describe('related reads under a role', () => {
+  it('keeps unseen activities out of a timeline and unseen deals out of a contact page, and 404s an unseen record', async () => {
+    const s = await signUp();
+    const me = await addMember(s, 'member');
+    const p = await createOk(s, '/access-profiles', {
+      name: 'Own',
+      rights: { contact: rights({ read: 'own' }), activity: rights({ read: 'own' }), deal: rights({ read: 'own' }) },
+    });
+    const mine = await createOk(s, '/contacts', { firstName: 'Mine', ownerId: me.memberId });
+    const hidden = await createOk(s, '/contacts', { firstName: 'Hidden', ownerId: s.memberId });
+    const links = [{ recordType: 'contact', recordId: mine.id }];
+    const myCall = await createOk(s, '/activities', { type: 'call', subject: 'Mine', ownerId: me.memberId, links });
+    await createOk(s, '/activities', { type: 'call', subject: 'Not mine', ownerId: s.memberId, links });
+    const stageId = (await api(s).get('/pipelines')).json().data[0].stages[0].id;
+    const myDeal = await createOk(s, '/deals', { name: 'Mine', stageId, ownerId: me.memberId, contacts: [{ contactId: mine.id }] });
+    await createOk(s, '/deals', { name: 'Not mine', stageId, ownerId: s.memberId, contacts: [{ contactId: mine.id }] });
+    // Unrestricted, both of each show.
+    expect((await api(me).get(`/contacts/${mine.id}/timeline`)).json().data).toHaveLength(2);
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
+    const c = api(me);
+    expect((await c.get(`/contacts/${mine.id}/timeline`)).json().data.map((a: { id: string }) => a.id)).toEqual([myCall.id]);
+    expect((await c.get(`/contacts/${hidden.id}/timeline`)).statusCode).toBe(404);
+    const overview = (await c.get(`/contacts/${mine.id}/overview`)).json();
+    expect(overview.openDeals.map((d: { id: string }) => d.id)).toEqual([myDeal.id]);
+    expect(overview.counts).toMatchObject({ deals: 1, openDeals: 1, activities: 1 });
+    expect((await c.get(`/contacts/${hidden.id}/overview`)).statusCode).toBe(404);
+    expect((await c.get(`/contacts/${mine.id}/deals`)).json().data.map((d: { id: string }) => d.id)).toEqual([myDeal.id]);
+  });
+});
