@@ -123,18 +123,27 @@ describe('roles', () => {
     expect((await c.get(`/contacts/${hidden.id}`)).statusCode).toBe(200);
   });
 
-  it('refuses create, export and bulk edit where the role does not allow them', async () => {
+  it('refuses create, export, bulk edit, merge and import where the role does not allow them', async () => {
     const s = await signUp();
     const me = await addMember(s, 'member');
     const p = await createOk(s, '/access-profiles', {
       name: 'Viewer',
-      rights: { contact: rights({ create: false, export: false, bulkEdit: false }) },
+      rights: { contact: rights({ create: false, export: false, bulkEdit: false, merge: false, import: false }) },
     });
     await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
     const c = api(me);
     expect((await c.post('/contacts', { firstName: 'New' })).statusCode).toBe(403);
     expect((await c.get('/contacts/export')).statusCode).toBe(403);
     expect((await c.post('/contacts/bulk-update', { ids: [me.memberId], set: { ownerId: null } })).statusCode).toBe(403);
+    const a = await createOk(s, '/contacts', { firstName: 'Ada', ownerId: me.memberId });
+    const b = await createOk(s, '/contacts', { firstName: 'Ada', ownerId: me.memberId });
+    const merge = await c.post('/contacts/merge', { survivorId: a.id, mergedIds: [b.id] });
+    expect(merge.statusCode).toBe(403);
+    expect(merge.json().detail).toContain('does not let you merge');
+    const csv = 'First name,Last name\r\nAda,Lovelace\r\n';
+    const imported = await c.post('/imports/contacts', csv, { 'content-type': 'text/csv' });
+    expect(imported.statusCode).toBe(403);
+    expect(imported.json().detail).toContain('does not let you import');
     // An object the role does not name is closed.
     expect((await c.get('/companies')).json().data).toEqual([]);
     expect((await c.post('/companies', { name: 'Initech' })).statusCode).toBe(403);
