@@ -179,3 +179,22 @@ describe('related reads under a role', () => {
     expect((await c.get(`/contacts/${mine.id}/deals`)).json().data.map((d: { id: string }) => d.id)).toEqual([myDeal.id]);
   });
 });
+
+describe('the trash under a role', () => {
+  it('lists only the deleted records the member may see', async () => {
+    const s = await signUp();
+    const me = await addMember(s, 'member');
+    const p = await createOk(s, '/access-profiles', { name: 'Own', rights: { contact: rights({ read: 'own' }) } });
+    const mine = await createOk(s, '/contacts', { firstName: 'Mine', ownerId: me.memberId });
+    const hidden = await createOk(s, '/contacts', { firstName: 'Hidden', ownerId: s.memberId });
+    for (const c of [mine, hidden]) expect((await api(s).delete(`/contacts/${c.id}`)).statusCode).toBe(200);
+    const ids = async () =>
+      (await api(me).get('/trash'))
+        .json()
+        .data.map((r: { id: string }) => r.id)
+        .sort();
+    expect(await ids()).toEqual([mine.id, hidden.id].sort());
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
+    expect(await ids()).toEqual([mine.id]);
+  });
+});
