@@ -5,6 +5,7 @@ import { type Conn, pgArray } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { forbidden } from '../http/errors.ts';
 import type { ObjectDef } from './object-def.ts';
+import { ports } from './ports.ts';
 
 /** The rights whose scope decides which records a request reaches. */
 export type ScopedRight = 'read' | 'edit' | 'delete';
@@ -25,6 +26,9 @@ const closed: ObjectRights = {
 export function rightsOn(ctx: Ctx, def: ObjectDef): ObjectRights | undefined {
   const rights = ctx.access?.rights;
   if (!rights) return undefined;
+  // Roles narrow the objects with records, those in the registry. The engine also writes settings
+  // through ObjectDefs (static lists, pipelines, views): the fixed role governs those alone.
+  if (!ports().objectDef(def.type)) return undefined;
   // Custom objects share `custom_record`: the generic reads (search, timelines, links) know a
   // custom record by that type alone, so one scope for every custom object keeps them all agreeing.
   return Object.hasOwn(rights, def.type) ? rights[def.type] : closed;

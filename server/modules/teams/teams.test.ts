@@ -198,3 +198,20 @@ describe('the trash under a role', () => {
     expect(await ids()).toEqual([mine.id]);
   });
 });
+
+describe('static lists under a role', () => {
+  it('count and page only the records the member may see', async () => {
+    const s = await signUp();
+    const me = await addMember(s, 'member');
+    const p = await createOk(s, '/access-profiles', { name: 'Own', rights: { contact: rights({ read: 'own' }) } });
+    const mine = await createOk(s, '/contacts', { firstName: 'Mine', ownerId: me.memberId });
+    const hidden = await createOk(s, '/contacts', { firstName: 'Hidden', ownerId: s.memberId });
+    const list = await createOk(s, '/lists', { name: 'VIP', objectType: 'contact' });
+    expect((await api(s).post(`/lists/${list.id}/members`, { ids: [mine.id, hidden.id] })).statusCode).toBe(200);
+    expect((await api(me).get(`/lists/${list.id}`)).json().memberCount).toBe(2);
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
+    const after = await api(me).get(`/lists/${list.id}`);
+    expect(after.json().memberCount, after.body).toBe(1);
+    expect((await api(me).get(`/lists/${list.id}/members`)).json().data.map((m: { id: string }) => m.id)).toEqual([mine.id]);
+  });
+});
