@@ -215,3 +215,19 @@ describe('static lists under a role', () => {
     expect((await api(me).get(`/lists/${list.id}/members`)).json().data.map((m: { id: string }) => m.id)).toEqual([mine.id]);
   });
 });
+
+describe('reports under a role', () => {
+  it('sum only the deals the member may see', async () => {
+    const s = await signUp();
+    const me = await addMember(s, 'member');
+    const p = await createOk(s, '/access-profiles', { name: 'Own', rights: { deal: rights({ read: 'own' }) } });
+    const stageId = (await api(s).get('/pipelines')).json().data[0].stages[0].id;
+    await createOk(s, '/deals', { name: 'Mine', stageId, amountMinor: 100, ownerId: me.memberId });
+    await createOk(s, '/deals', { name: 'Not mine', stageId, amountMinor: 900, ownerId: s.memberId });
+    const owners = async () =>
+      (await api(me).get('/reports/pipeline')).json().byOwner.map((o: { ownerId: string; count: number }) => [o.ownerId, o.count]);
+    expect((await owners()).length).toBe(2);
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
+    expect(await owners()).toEqual([[me.memberId, 1]]);
+  });
+});
