@@ -217,7 +217,7 @@ describe('static lists under a role', () => {
 });
 
 describe('reports under a role', () => {
-  it('sum only the deals the member may see', async () => {
+  it('sum only the deals the member may see, as does the board', async () => {
     const s = await signUp();
     const me = await addMember(s, 'member');
     const p = await createOk(s, '/access-profiles', { name: 'Own', rights: { deal: rights({ read: 'own' }) } });
@@ -226,8 +226,13 @@ describe('reports under a role', () => {
     await createOk(s, '/deals', { name: 'Not mine', stageId, amountMinor: 900, ownerId: s.memberId });
     const owners = async () =>
       (await api(me).get('/reports/pipeline')).json().byOwner.map((o: { ownerId: string; count: number }) => [o.ownerId, o.count]);
+    const pipelineId = (await api(s).get('/pipelines')).json().data[0].id;
+    const onBoard = async () =>
+      (await api(me).get(`/pipelines/${pipelineId}/board`)).json().stages.find((st: { stageId: string }) => st.stageId === stageId).count;
     expect((await owners()).length).toBe(2);
+    expect(await onBoard()).toBe(2);
     await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
     expect(await owners()).toEqual([[me.memberId, 1]]);
+    expect(await onBoard()).toBe(1);
   });
 });
