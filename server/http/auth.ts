@@ -6,6 +6,7 @@ import { resolveSession } from '../modules/auth/auth.service.ts';
 import { apiKeys, members } from '../modules/auth/auth.table.ts';
 import { ipAllowed } from '../modules/auth/ip-ranges.ts';
 import { parseApiKey } from '../modules/auth/tokens.ts';
+import { resolveAccess } from '../modules/teams/access.service.ts';
 import { scopeFor, scopesAllow } from './api-scopes.ts';
 import { type Ctx, lowerRole, type Permission, roleAllows } from './context.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
@@ -140,6 +141,12 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
         role: req.ctx.role,
       });
       throw forbidden();
+    }
+    // Owners and admins are never narrowed by a profile; the others' is read once, here, and every
+    // query of the request reuses it (records/visibility.ts).
+    if (req.ctx.role === 'member' || req.ctx.role === 'read-only') {
+      const access = await resolveAccess(app.db, req.ctx.workspaceId, req.ctx.memberId);
+      if (access) req.ctx.access = access;
     }
   });
 }

@@ -1,3 +1,4 @@
+import type { ProfileRights } from '../../contract/access.ts';
 import type { Role } from '../../contract/common.ts';
 
 /** Who is acting, in which workspace: passed to every service call, never read from the request body. */
@@ -16,6 +17,26 @@ export interface Ctx {
    * it, so a reaction can tell what caused it and stop a loop.
    */
   causes?: string[];
+  /**
+   * The access profile narrowing which records this member reaches, resolved once when the
+   * request's context is built. Absent for owners, admins, members without a profile and the
+   * system: they reach every record of the workspace.
+   */
+  access?: Access;
+}
+
+/** A member's profile and the members whose records their team scopes reach. */
+export interface Access {
+  profileId: string;
+  rights: ProfileRights;
+  /** The teams the member is in or leads. */
+  teamIds: string[];
+  /** Those teams and every team below them. */
+  belowTeamIds: string[];
+  /** The members of `teamIds` (managers included), and the member themself. */
+  teamMemberIds: string[];
+  /** The members of `belowTeamIds` (managers included), and the member themself. */
+  belowMemberIds: string[];
 }
 
 /** The permission a route needs; `public` routes take no credentials at all. */

@@ -27,6 +27,8 @@ import { privacyRoutes } from './privacy/privacy.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/tasks.routes.ts';
+import { accessProfileRoutes } from './teams/profiles.routes.ts';
+import { teamRoutes } from './teams/teams.routes.ts';
 import { trashRoutes } from './trash/trash.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
 import { webhookRoutes } from './webhooks/webhooks.routes.ts';
@@ -64,4 +66,6 @@ export async function moduleRoutes(app: App) {
   await app.register(calendarRoutes);
   await app.register(privacyRoutes);
   await app.register(auditRoutes);
+  await app.register(teamRoutes);
+  await app.register(accessProfileRoutes);
 }

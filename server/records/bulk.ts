@@ -10,6 +10,7 @@ import { compileFilter } from './filter.ts';
 import { builtInField, columnsOf, isoTimestamp, type ObjectDef } from './object-def.ts';
 import { ports } from './ports.ts';
 import { ruleSql } from './rules.ts';
+import { assertAction, visibleWhere } from './visibility.ts';
 
 /** One column a bulk update writes: the field's API name, its column, and its new value as SQL (which may read the old row `t`). */
 interface Assignment {
@@ -84,6 +85,7 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
   if ((input.ids === undefined) === (input.filter === undefined)) {
     throw badRequest('body.ids', 'ids_or_filter', 'send either ids or filter (exactly one of them)');
   }
+  assertAction(ctx, def, 'bulkEdit');
   await checkMembers(conn, ctx, def, input.set);
   const selection = input.ids
     ? sql`${def.table.id} = any(${pgArray(input.ids, 'uuid')})`
@@ -132,7 +134,12 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
     sql`, `,
   )})`;
 
-  const live = sql`${col('workspace_id')} = ${ctx.workspaceId} and ${col('deleted_at')} is null and ${selection}${def.scope ? sql` and ${def.scope}` : sql``}`;
+  // Only records the request may both see and edit are touched; the others are not matched at all,
+  // as if the ids or the filter had not named them.
+  const reach = [def.scope, visibleWhere(ctx, def, 'read'), visibleWhere(ctx, def, 'edit')].filter((c) => c !== undefined);
+  const live = sql`${col('workspace_id')} = ${ctx.workspaceId} and ${col('deleted_at')} is null and ${selection}${sql.join(
+    reach.map((c) => sql` and ${c}`),
+  )}`;
 
   // First the records are locked, in id order so that two bulk updates cannot deadlock. Once they
   // are locked nobody else can change them, so the next statement, with a fresh snapshot, reads

@@ -6,19 +6,21 @@ import { conflict, notFound } from '../http/errors.ts';
 import { diff } from './changes.ts';
 import type { ObjectDef } from './object-def.ts';
 import { ports } from './ports.ts';
+import { assertAction, assertReach, visibleWhere } from './visibility.ts';
 
 type Shape = Record<string, unknown>;
 
 /**
- * Loads one record by (workspace_id, id). A record of another workspace is simply not found:
- * the 404 is the same whether it exists elsewhere or not at all.
+ * Loads one record by (workspace_id, id). A record of another workspace, or one the request may not
+ * see (visibility.ts), is simply not found: the 404 is the same whether it exists elsewhere or not
+ * at all.
  */
 export async function findRow<Row>(conn: Conn, ctx: Ctx, def: ObjectDef, id: string, lock = false): Promise<Row> {
   const t = def.table;
   const q = conn
     .select()
     .from(t)
-    .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id), def.scope));
+    .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id), def.scope, visibleWhere(ctx, def, 'read')));
   const [row] = await (lock ? q.for('update') : q);
   if (!row) throw notFound(def.label);
   return row as Row;
@@ -32,6 +34,7 @@ export async function insertRecord<Row, Api extends Shape>(
   values: Shape,
   toApi: (r: Row) => Api,
 ): Promise<Api> {
+  assertAction(ctx, def, 'create');
   const [row] = (await conn
     .insert(def.table)
     .values({ ...values, workspaceId: ctx.workspaceId, id: (values.id as string) ?? uuidv7(), createdBy: ctx.memberId } as never)
@@ -75,6 +78,7 @@ export async function updateRecord<Row extends { version: number; deletedAt: Dat
   const t = def.table;
   const { history, events, indexSearch } = ports();
   const before = await findRow<Row>(conn, ctx, def, id, true);
+  await assertReach(conn, ctx, def, id, 'edit');
   if (before.deletedAt) throw conflict('record_deleted', `This ${def.label.toLowerCase()} is in the trash; restore it first`);
   // Stale: what changed since the version the client read decides, field by field (checked below).
   const changedSince = before.version === version ? undefined : await history.changedSince(conn, ctx, def.type, id, version);
@@ -119,6 +123,8 @@ async function setDeleted<Row extends { version: number; deletedAt: Date | null 
 ): Promise<Api> {
   const t = def.table;
   const before = await findRow<Row>(conn, ctx, def, id, true);
+  // Restoring undoes a delete, so the same scope decides it.
+  await assertReach(conn, ctx, def, id, 'delete');
   checkVersion(def.label, before, version);
   // Deleting what is already in the trash (or restoring what is not) changes nothing and says so.
   if (Boolean(before.deletedAt) === deleting) return toApi(before);

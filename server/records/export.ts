@@ -8,6 +8,7 @@ import { type ListInput, listJson } from './list.ts';
 import { expandFields, listInputOf } from './list-request.ts';
 import type { ObjectDef } from './object-def.ts';
 import { ports } from './ports.ts';
+import { assertAction } from './visibility.ts';
 
 // A list as a file, streamed a page at a time: each page is one keyset query of EXPORT_PAGE records
 // (the list's own filter, sort and view), written out before the next is read, so an export of a
@@ -102,6 +103,7 @@ const types: Record<ExportFormat, { type: string; ext: string }> = {
  * sort or view is a problem+json 400 like the list's, not a broken download.
  */
 export async function sendExport(db: Db, ctx: Ctx, reply: FastifyReply, def: ObjectDef, q: ExportQuery, opts: ExportOptions, name: string) {
+  assertAction(ctx, def, 'export');
   const format = q.format ?? 'csv';
   if (format === 'vcard' && !opts.vcard) {
     throw badRequest(

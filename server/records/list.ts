@@ -6,6 +6,7 @@ import { isIsoDate, isStorableText } from '../http/validation.ts';
 import { castOf, compileFilter, parseFilter } from './filter.ts';
 import { builtInField, type FieldSpec, type ObjectDef } from './object-def.ts';
 import { ports } from './ports.ts';
+import { visibleWhere } from './visibility.ts';
 
 export interface ListInput {
   limit?: number;
@@ -132,7 +133,8 @@ function decodeCursor(text: string, keys: SortKey[]): (string | null)[] {
 
 /**
  * Which records a list holds, whatever page: tenant-scoped, trash excluded unless asked, the
- * object's scope, the module's own condition and the filter. The page and the count both read
+ * object's scope, the records the request may see (visibility.ts), the module's own condition
+ * and the filter. The page and the count both read
  * these, so a count never disagrees with the list it counts.
  */
 export function listConditions(ctx: Ctx, def: ObjectDef, input: ListInput, field: (n: string) => FieldSpec | undefined) {
@@ -141,6 +143,7 @@ export function listConditions(ctx: Ctx, def: ObjectDef, input: ListInput, field
     sql`${t.workspaceId} = ${ctx.workspaceId}`,
     input.deleted ? isNotNull(t.deletedAt) : isNull(t.deletedAt),
     def.scope,
+    visibleWhere(ctx, def, 'read'),
     input.where,
   ];
   if (input.filter !== undefined && input.filter !== null && input.filter !== '') {
@@ -292,13 +295,15 @@ function prepareRead(db: Db, def: ObjectDef) {
  */
 export async function readJson(db: Db, ctx: Ctx, def: ObjectDef, id: string) {
   if (!def.projection) throw new Error(`${def.type} has no projection`);
-  if (def.scope) {
-    // A scoped object (a custom object's records) differs per workspace: no statement to prepare once.
+  const visible = visibleWhere(ctx, def, 'read');
+  if (def.scope || visible) {
+    // A scoped object (a custom object's records) differs per workspace, and a member narrowed by a
+    // profile sees only some records: no statement to prepare once for either.
     const t = def.table;
     const [row] = (await db
       .select({ json: projectionJson(def.projection), version: t.version })
       .from(t)
-      .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id), def.scope))) as { json: string; version: number }[];
+      .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id), def.scope, visible))) as { json: string; version: number }[];
     return row ?? null;
   }
   let byType = readers.get(db);

@@ -40,6 +40,11 @@ export interface ObjectDef {
   };
   /** Filterable / sortable fields by their API name. */
   fields: Record<string, FieldSpec>;
+  /**
+   * The member a record belongs to for access scopes (own, team, team and below): its owner, a
+   * task's assignee. See visibility.ts; without one, a scoped profile reaches none of its records.
+   */
+  owner?: PgColumn;
   /** Whether the object has custom fields (a `custom` jsonb column). */
   hasCustom: boolean;
   /** The object type its custom field definitions name (default: `type`); a custom object's key. */

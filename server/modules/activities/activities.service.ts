@@ -17,6 +17,7 @@ import type { ListInput } from '../../records/list.ts';
 import { listRows } from '../../records/list.ts';
 import { metaFields, type ObjectDef } from '../../records/object-def.ts';
 import { assertRecords } from '../../records/references.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 import { assertMembers, memberIdsAmong } from '../auth/members.service.ts';
 import { companiesOfContacts } from '../contacts/contacts.service.ts';
 import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
@@ -32,6 +33,7 @@ export const activityDef: ObjectDef = {
   type: 'activity',
   label: 'Activity',
   table: activities,
+  owner: activities.ownerId,
   hasCustom: true,
   defaultSort: '-occurredAt',
   // Its subject, else the start of its text, else its kind.
@@ -586,6 +588,10 @@ export async function recordTimeline(conn: Conn, ctx: Ctx, recordType: LinkableT
   if (!def) throw notFound('Record');
   const limit = q.limit ?? 50;
   const conds: SQL[] = [];
+  // The record must be one the request may see (else 404), and so must each activity it lists.
+  const seesRecord = visibleWhere(ctx, def, 'read', 'r');
+  const seesActivity = visibleWhere(ctx, activityDef, 'read', 'a');
+  if (seesActivity) conds.push(sql` and ${seesActivity}`);
   if (q.types) conds.push(sql` and a.type = any(${pgArray([...new Set(q.types.split(','))], 'text')})`);
   if (q.cursor) {
     const [at, id] = decodeTimelineCursor(q.cursor);
@@ -602,7 +608,7 @@ export async function recordTimeline(conn: Conn, ctx: Ctx, recordType: LinkableT
           where l.workspace_id = r.workspace_id and l.record_type = ${recordType} and l.record_id = r.id and a.deleted_at is null${sql.join(conds, sql``)}
           order by l.occurred_at desc nulls last, l.activity_id desc nulls last
           limit ${limit + 1}) p on true
-        where r.workspace_id = ${ctx.workspaceId} and r.id = ${recordId}
+        where r.workspace_id = ${ctx.workspaceId} and r.id = ${recordId}${seesRecord ? sql` and ${seesRecord}` : sql``}
         order by p.occurred_at desc nulls last, p.activity_id desc nulls last`,
   );
   if (!rows.length) throw notFound(def.label);

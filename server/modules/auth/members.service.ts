@@ -92,3 +92,12 @@ export async function actingMember(conn: Conn, workspaceId: string, email?: stri
     .limit(1);
   return m ?? null;
 }
+
+/** The role of each of `ids` that is a member of this workspace. */
+export async function memberRoles(conn: Conn, ctx: Ctx, ids: string[]) {
+  if (!ids.length) return [];
+  return conn
+    .select({ id: members.id, role: members.role })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), inArray(members.id, ids)));
+}

@@ -19,6 +19,7 @@ export const companyDef = {
   type: 'company',
   label: 'Company',
   table: companies,
+  owner: companies.ownerId,
   bulk: ['ownerId', 'industry', 'size'],
   hasCustom: true,
   defaultSort: 'name',

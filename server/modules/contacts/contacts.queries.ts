@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { projectionObject } from '../../records/list.ts';
+import type { ObjectDef } from '../../records/object-def.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 import { contactDef } from './contacts.service.ts';
 
 /** The contact as GET /contacts/:id reads it: the same projection, key by key. */
@@ -14,6 +16,13 @@ const contactJson = projectionObject(contactDef.projection ?? {});
  * activity_links, task_links by record). Null when the contact is not one of this workspace.
  */
 export async function contactOverviewJson(conn: Conn, ctx: Ctx, id: string): Promise<string | null> {
+  // Imported when called: the registry imports this module. Every part counts and lists only the
+  // records the request may see (records/visibility.ts); an unseen contact is null (404).
+  const { objectDefs } = await import('../registry.ts');
+  const sees = (def: ObjectDef | undefined, alias?: string) => {
+    const where = def && visibleWhere(ctx, def, 'read', alias);
+    return where ? sql` and ${where}` : sql``;
+  };
   const [row] = await selectRows<{ json: string }>(
     conn,
     sql`
@@ -29,29 +38,29 @@ export async function contactOverviewJson(conn: Conn, ctx: Ctx, id: string): Pro
         order by d.created_at desc, d.id desc) as list
       from (
         select d.* from deal_contacts dc join deals d on d.workspace_id = dc.workspace_id and d.id = dc.deal_id
-        where dc.workspace_id = "contacts"."workspace_id" and dc.contact_id = "contacts"."id" and d.status = 'open' and d.deleted_at is null
+        where dc.workspace_id = "contacts"."workspace_id" and dc.contact_id = "contacts"."id" and d.status = 'open' and d.deleted_at is null${sees(objectDefs.deal, 'd')}
         order by d.created_at desc, d.id desc limit 20
       ) d join pipeline_stages st on st.workspace_id = d.workspace_id and st.id = d.stage_id
     ) od
     cross join lateral (
       select count(*)::int as n from contact_companies cc join companies c on c.workspace_id = cc.workspace_id and c.id = cc.company_id
-      where cc.workspace_id = "contacts"."workspace_id" and cc.contact_id = "contacts"."id" and c.deleted_at is null
+      where cc.workspace_id = "contacts"."workspace_id" and cc.contact_id = "contacts"."id" and c.deleted_at is null${sees(objectDefs.company, 'c')}
     ) co
     cross join lateral (
       select count(*)::int as n, (count(*) filter (where d.status = 'open'))::int as open
       from deal_contacts dc join deals d on d.workspace_id = dc.workspace_id and d.id = dc.deal_id
-      where dc.workspace_id = "contacts"."workspace_id" and dc.contact_id = "contacts"."id" and d.deleted_at is null
+      where dc.workspace_id = "contacts"."workspace_id" and dc.contact_id = "contacts"."id" and d.deleted_at is null${sees(objectDefs.deal, 'd')}
     ) dl
     cross join lateral (
       select count(*)::int as n from activity_links al join activities a on a.workspace_id = al.workspace_id and a.id = al.activity_id
-      where al.workspace_id = "contacts"."workspace_id" and al.record_type = 'contact' and al.record_id = "contacts"."id" and a.deleted_at is null
+      where al.workspace_id = "contacts"."workspace_id" and al.record_type = 'contact' and al.record_id = "contacts"."id" and a.deleted_at is null${sees(objectDefs.activity, 'a')}
     ) ac
     cross join lateral (
       select count(*)::int as n from task_links tl join tasks t on t.workspace_id = tl.workspace_id and t.id = tl.task_id
       where tl.workspace_id = "contacts"."workspace_id" and tl.record_type = 'contact' and tl.record_id = "contacts"."id"
-        and not t.done and t.deleted_at is null
+        and not t.done and t.deleted_at is null${sees(objectDefs.task, 't')}
     ) tk
-    where "contacts"."workspace_id" = ${ctx.workspaceId} and "contacts"."id" = ${id}`,
+    where "contacts"."workspace_id" = ${ctx.workspaceId} and "contacts"."id" = ${id}${sees(objectDefs.contact)}`,
   );
   return row?.json ?? null;
 }

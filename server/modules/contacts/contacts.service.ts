@@ -36,6 +36,7 @@ export const contactDef = {
   type: 'contact',
   label: 'Contact',
   table: contacts,
+  owner: contacts.ownerId,
   bulk: ['ownerId', 'lifecycleStage', 'source'],
   hasCustom: true,
   defaultSort: 'lastName,firstName',

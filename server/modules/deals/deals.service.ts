@@ -10,6 +10,7 @@ import { type ListInput, listRecords } from '../../records/list.ts';
 import { isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
 import { assertRecords } from '../../records/references.ts';
 import { applyRule, type DomainRule } from '../../records/rules.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import { companyDef } from '../companies/companies.service.ts';
 import { contactDef, isLiveContact } from '../contacts/contacts.service.ts';
@@ -83,6 +84,7 @@ export const dealDef: ObjectDef = {
   type: 'deal',
   label: 'Deal',
   table: deals,
+  owner: deals.ownerId,
   bulk: ['ownerId', 'stageId'],
   hasCustom: true,
   defaultSort: '-updatedAt',
@@ -426,6 +428,8 @@ export async function stageTotals(conn: Conn, ctx: Ctx, pipelineId: string, owne
         eq(deals.pipelineId, pipelineId),
         isNull(deals.deletedAt),
         ownerId ? eq(deals.ownerId, ownerId) : undefined,
+        // A board counts only the deals the request may see (records/visibility.ts).
+        visibleWhere(ctx, dealDef, 'read'),
       ),
     )
     .groupBy(deals.stageId, deals.currency)

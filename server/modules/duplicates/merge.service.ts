@@ -6,6 +6,7 @@ import type { Ctx } from '../../http/context.ts';
 import { conflict, type FieldError, invalid, notFound } from '../../http/errors.ts';
 import { updateRecord } from '../../records/crud.ts';
 import { columnsOf, type ObjectDef } from '../../records/object-def.ts';
+import { assertAction, visibleWhere } from '../../records/visibility.ts';
 import { logSecurityEvent } from '../audit/security-log.ts';
 import { companyDef, deleteCompany, restoreCompany, toCompany } from '../companies/companies.service.ts';
 import { contactDef, contactMapper, deleteContact, restoreContact } from '../contacts/contacts.service.ts';
@@ -52,7 +53,8 @@ async function lockRows(conn: Conn, ctx: Ctx, def: ObjectDef, ids: string[]) {
   return (await conn
     .select()
     .from(t)
-    .where(and(eq(t.workspaceId, ctx.workspaceId), inArray(t.id, ids)))
+    // Only records the request may see and edit take part; the others read as not found.
+    .where(and(eq(t.workspaceId, ctx.workspaceId), inArray(t.id, ids), visibleWhere(ctx, def, 'read'), visibleWhere(ctx, def, 'edit')))
     .orderBy(asc(t.id))
     .for('update')) as Row[];
 }
@@ -169,6 +171,7 @@ const toMerge = (m: typeof merges.$inferSelect): Merge => ({
  */
 export async function mergeRecords(conn: Conn, ctx: Ctx, type: DuplicateType, input: MergeRequest) {
   const { def, mapper, remove } = objects[type];
+  assertAction(ctx, def, 'merge');
   const ids = [input.survivorId, ...new Set(input.mergedIds)];
   const rows = await lockRows(conn, ctx, def, ids);
   await checkRequest(conn, ctx, type, input, rows);

@@ -16,6 +16,7 @@ import type { Conn, Database, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import { assertAction } from '../../records/visibility.ts';
 import { logSecurityEvent } from '../audit/security-log.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import type { CustomDef } from '../fields/custom-values.ts';
@@ -229,7 +230,16 @@ export function rowsOf(utf8: Buffer, reading: Reading) {
  * A dry run: reads and checks the whole file and counts what an import would do, writing nothing.
  * Its reads are separate statements, so other requests run between them.
  */
+/** Refuses an import the request's role does not allow for the object the rows become (records/visibility.ts). */
+async function assertMayImport(ctx: Ctx, object: string) {
+  // Imported when called: the registry imports the modules, this one among them.
+  const { objectDefs } = await import('../registry.ts');
+  const def = objectDefs[object.startsWith('custom:') ? 'custom_record' : object];
+  if (def) assertAction(ctx, def, 'import');
+}
+
 export async function dryRunImport(db: Db, ctx: Ctx, file: Buffer, input: ImportInput): Promise<ImportResult> {
+  await assertMayImport(ctx, input.object);
   const ownerId = input.ownerId ?? ctx.memberId;
   const reading = await readingOf(db, ctx, input);
   const decoded = decodeFile(file, input.encoding);
@@ -272,6 +282,7 @@ const fromNotes = (notes: ImportRowWarning[]) =>
  * one transaction. A worker runs it (runImport).
  */
 export async function startImport(db: Db, ctx: Ctx, file: Buffer, input: ImportInput, kind: 'pglite' | 'postgres') {
+  await assertMayImport(ctx, input.object);
   const ownerId = input.ownerId ?? ctx.memberId;
   const reading = await readingOf(db, ctx, input);
   const decoded = decodeFile(file, input.encoding);

@@ -41,6 +41,7 @@ export const leadDef: ObjectDef = {
   type: 'lead',
   label: 'Lead',
   table: leads,
+  owner: leads.ownerId,
   bulk: ['ownerId', 'status'],
   hasCustom: true,
   defaultSort: '-createdAt',

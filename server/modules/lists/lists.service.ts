@@ -14,6 +14,7 @@ import type { Ctx } from '../../http/context.ts';
 import { AppError, badRequest, type FieldError, invalid, notFound } from '../../http/errors.ts';
 import { findRow, insertRecord, metaToApi, softDeleteRecord, updateRecord } from '../../records/crud.ts';
 import type { ObjectDef } from '../../records/object-def.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 import { emitEvent } from '../history/history.service.ts';
 import { defOfType, findObjectType } from '../objects/objects.service.ts';
 import { recordListMembers, recordLists } from './lists.table.ts';
@@ -52,13 +53,17 @@ async function objectDefOf(conn: Conn, ctx: Ctx, objectType: string): Promise<Ob
 }
 
 /**
- * The records of `def` in this workspace, outside the trash, as a derived table `r` that a title
+ * The records of `def` in this workspace that the request may see, outside the trash, as a derived table `r` that a title
  * (SQL over `r`) can read: a custom object's scope names its table, which the alias would hide.
  */
-const liveRecords = (ctx: Ctx, def: ObjectDef): SQL =>
-  sql`(select * from ${def.table} where ${def.table.workspaceId} = ${ctx.workspaceId} and ${def.table.deletedAt} is null${
-    def.scope ? sql` and ${def.scope}` : sql``
-  })`;
+const liveRecords = (ctx: Ctx, def: ObjectDef): SQL => {
+  // Only the records the request may see: a list's count, its page and what can be added to it
+  // all follow the visibility rule (records/visibility.ts).
+  const conds = [def.scope, visibleWhere(ctx, def, 'read')].filter((c) => c !== undefined);
+  return sql`(select * from ${def.table} where ${def.table.workspaceId} = ${ctx.workspaceId} and ${def.table.deletedAt} is null${sql.join(
+    conds.map((c) => sql` and ${c}`),
+  )})`;
+};
 
 const toList = (r: Row, memberCount: number): RecordList => ({
   ...metaToApi(r),

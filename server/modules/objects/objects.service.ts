@@ -42,6 +42,7 @@ export const customRecordDef: ObjectDef = {
   type: 'custom_record',
   label: 'Record',
   table: customRecords,
+  owner: customRecords.ownerId,
   hasCustom: true,
   defaultSort: 'name',
   lastActivityAt: customRecords.lastActivityAt,

@@ -3,7 +3,19 @@ import type { PipelineReport, WinRate } from '../../../contract/reports.ts';
 import { type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 import { assertMembers } from '../auth/members.service.ts';
+
+/**
+ * The deals `d` the request may see (records/visibility.ts): a report sums only those, so a
+ * member narrowed to their team sees their team's pipeline, not the company's.
+ */
+async function seesDeals(ctx: Ctx) {
+  // Imported when called: the registry imports the modules.
+  const { objectDefs } = await import('../registry.ts');
+  const where = objectDefs.deal && visibleWhere(ctx, objectDefs.deal, 'read', 'd');
+  return where ? sql`and ${where}` : sql``;
+}
 
 interface StageRow {
   pipelineId: string;
@@ -97,7 +109,7 @@ export async function pipelineReport(conn: Conn, ctx: Ctx, q: { pipelineId?: str
     from deals d
     left join members m on m.workspace_id = d.workspace_id and m.id = d.owner_id
     where d.workspace_id = ${ctx.workspaceId} and d.pipeline_id = ${pipelineId} and d.status = 'open' and d.deleted_at is null
-      ${ownerId ? sql`and d.owner_id = ${ownerId}` : sql``}
+      ${ownerId ? sql`and d.owner_id = ${ownerId}` : sql``} ${await seesDeals(ctx)}
     group by grouping sets ((d.stage_id, d.currency), (d.owner_id, d.currency))
     order by d.currency`,
   );
@@ -167,7 +179,7 @@ export async function winRate(conn: Conn, ctx: Ctx, q: { pipelineId?: string; ow
       from deals d, span
       where d.workspace_id = ${ctx.workspaceId} and d.pipeline_id = ${pipelineId} and d.status in ('won', 'lost')
         and d.closed_at >= span.first at time zone 'UTC' and d.closed_at < span.next at time zone 'UTC' and d.deleted_at is null
-        ${ownerId ? sql`and d.owner_id = ${ownerId}` : sql``}
+        ${ownerId ? sql`and d.owner_id = ${ownerId}` : sql``} ${await seesDeals(ctx)}
       group by 1, 2
     )
     select to_char(m, 'YYYY-MM') as month, c.currency, coalesce(c.won, 0) as won, coalesce(c.lost, 0) as lost, c."wonAmount"

@@ -5,6 +5,7 @@ import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import type { ObjectDef } from '../../records/object-def.ts';
 import { isCountry } from '../../records/phones.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 
 /**
@@ -168,6 +169,12 @@ export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
 /** Letters a mistyped word may have lost or had replaced: the folded index holds a–z and the word's own letters. */
 const alphabet = [...'abcdefghijklmnopqrstuvwxyz'];
 
+/** The records of `def` the request may see, over the record `r` (visibility.ts); nothing when it sees all. */
+const visible = (ctx: Ctx, def: ObjectDef) => {
+  const where = visibleWhere(ctx, def, 'read', 'r');
+  return where ? sql`and ${where}` : sql``;
+};
+
 /**
  * Each candidate `c` reads its own record by primary key (a lateral branch per type): a join
  * against the union of the tables made the planner scan them whole.
@@ -176,7 +183,8 @@ const displayOf = (ctx: Ctx, defs: ObjectDef[]) =>
   defs.map(sourceOf).map(
     (s, i) => sql`select ${sql.raw(s.title)} as title, ${sql.raw(s.subtitle)} as subtitle
       from ${sql.identifier(s.table)} r
-      where c.record_type = ${defs[i].type} and r.workspace_id = ${ctx.workspaceId} and r.id = c.record_id and r.deleted_at is null`,
+      where c.record_type = ${defs[i].type} and r.workspace_id = ${ctx.workspaceId} and r.id = c.record_id and r.deleted_at is null
+        ${visible(ctx, defs[i])}`,
   );
 
 /**

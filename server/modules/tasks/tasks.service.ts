@@ -27,6 +27,7 @@ export const taskDef: ObjectDef = {
   type: 'task',
   label: 'Task',
   table: tasks,
+  owner: tasks.assigneeId,
   bulk: ['assigneeId', 'done', 'priority'],
   hasCustom: true,
   defaultSort: 'dueAt',

@@ -5,6 +5,7 @@ import type { Ctx } from '../../http/context.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { findRow } from '../../records/crud.ts';
 import { columnsOf, type ObjectDef } from '../../records/object-def.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 import { dropArchivedValues } from '../fields/fields.service.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
 import { objectDefs, recordHolders } from '../registry.ts';
@@ -38,17 +39,20 @@ function decodeCursor(text: string): [string, string] {
 /** One type's records in the trash as (type, id, object_key, name, deleted_at) rows. */
 function branch(ctx: Ctx, type: TrashType, objectKey: string | undefined): SQL {
   const s = sourceOf(type);
+  // The trash lists what the request may see, like every other read (records/visibility.ts).
+  const where = visibleWhere(ctx, objectDefs[type] as ObjectDef, 'read', 'r');
+  const sees = where ? sql` and ${where}` : sql``;
   if (type === 'custom_record') {
     // A record of an object that is itself in the trash cannot be restored on its own (its routes
     // answer 404 until the object is back), so it is listed with its object, not here.
     return sql`select ${type}::text as type, r.id, t.key as object_key, ${sql.raw(s.name)} as name, r.deleted_at
       from custom_records r
       join object_types t on t.workspace_id = r.workspace_id and t.id = r.object_type_id and t.deleted_at is null
-      where r.workspace_id = ${ctx.workspaceId} and r.deleted_at is not null${objectKey ? sql` and t.key = ${objectKey}` : sql``}`;
+      where r.workspace_id = ${ctx.workspaceId} and r.deleted_at is not null${objectKey ? sql` and t.key = ${objectKey}` : sql``}${sees}`;
   }
   return sql`select ${type}::text as type, r.id, null::text as object_key, ${sql.raw(s.name)} as name, r.deleted_at
     from ${sql.identifier(s.table)} r
-    where r.workspace_id = ${ctx.workspaceId} and r.deleted_at is not null`;
+    where r.workspace_id = ${ctx.workspaceId} and r.deleted_at is not null${sees}`;
 }
 
 type TrashRow = {
