@@ -22,9 +22,11 @@ import { NoticeSender } from './NoticeSender.tsx';
 import { NotificationPreferences } from './NotificationPreferences.tsx';
 import { ObjectSettings } from './ObjectSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
+import { RoleSettings } from './RoleSettings.tsx';
 import { SessionSettings } from './SessionSettings.tsx';
 import { SsoSettings } from './SsoSettings.tsx';
 import { InvitationSettings, MemberSettings } from './TeamSettings.tsx';
+import { TeamTreeSettings } from './TeamTreeSettings.tsx';
 import { TwoFactorRequirement, TwoFactorSettings } from './TwoFactorSettings.tsx';
 import { WebhookSettings } from './WebhookSettings.tsx';
 
@@ -203,6 +205,8 @@ function PasswordSettings() {
 const tabs = [
   'workspace',
   'members',
+  'teams',
+  'accessRoles',
   'invitations',
   'pipelines',
   'objects',
@@ -249,6 +253,12 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="members" pt="md">
           <MemberSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="teams" pt="md">
+          <TeamTreeSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="accessRoles" pt="md">
+          <RoleSettings />
         </Tabs.Panel>
         <Tabs.Panel value="invitations" pt="md">
           <InvitationSettings />
