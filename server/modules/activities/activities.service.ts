@@ -656,6 +656,8 @@ export async function meetingsBetween(conn: Conn, ctx: Ctx, q: { from: Date; to:
         eq(activities.type, 'meeting'),
         sql`${activities.deletedAt} is null`,
         inArray(activities.ownerId, q.ownerIds),
+        // A calendar shows a colleague's meetings only as far as the member's role reaches them.
+        visibleWhere(ctx, activityDef, 'read'),
         sql`${activities.occurredAt} < ${q.to.toISOString()}::timestamptz`,
         sql`${activities.occurredAt} > ${q.from.toISOString()}::timestamptz - interval '7 days'`,
         sql`${activities.occurredAt} + make_interval(secs => coalesce(${activities.durationSeconds}, 0)) >= ${q.from.toISOString()}::timestamptz`,

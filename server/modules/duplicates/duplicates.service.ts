@@ -1,5 +1,6 @@
 import { getTableName, type SQL, sql } from 'drizzle-orm';
 import type { DuplicateCandidate, DuplicatePair, DuplicateType, duplicateReasons } from '../../../contract/duplicates.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 
 type Reason = (typeof duplicateReasons)[number];
 
@@ -291,6 +292,8 @@ type PairRow = { a_id: string; b_id: string; score: number; reasons: Reason[]; f
 export async function listPairs(conn: Conn, ctx: Ctx, type: DuplicateType, limit: number): Promise<DuplicatePair[]> {
   const def = duplicateDef(type);
   const table = sql.identifier(getTableName(def.table));
+  // A pair is shown only when the member's role reaches both records: one side would name the other.
+  const seen = [visibleWhere(ctx, def, 'read', 'a'), visibleWhere(ctx, def, 'read', 'b')].filter((w) => w !== undefined);
   const rows = await selectRows<PairRow>(
     conn,
     sql`select p.a_id, p.b_id, p.score, p.reasons, to_char(p.found_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as found_at
@@ -298,6 +301,7 @@ export async function listPairs(conn: Conn, ctx: Ctx, type: DuplicateType, limit
       join ${table} a on a.workspace_id = p.workspace_id and a.id = p.a_id and a.deleted_at is null
       join ${table} b on b.workspace_id = p.workspace_id and b.id = p.b_id and b.deleted_at is null
       where p.workspace_id = ${ctx.workspaceId} and p.record_type = ${type} and p.status = 'open'
+      ${seen.length ? sql`and ${sql.join(seen, sql` and `)}` : sql``}
       order by p.score desc, p.found_at desc, p.a_id, p.b_id limit ${limit}`,
   );
   const names = await describe(

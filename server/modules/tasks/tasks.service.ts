@@ -9,6 +9,7 @@ import { loadLinks, nameLinks } from '../../records/links.ts';
 import { type ListInput, listRows } from '../../records/list.ts';
 import { isoTimestamp, metaFields, metaProjection, type ObjectDef } from '../../records/object-def.ts';
 import { applyRule, type DomainRule } from '../../records/rules.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 import { resolveLinks, toTimestamp } from '../activities/activities.service.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import { checkCustom, fieldResolver } from '../fields/fields.service.ts';
@@ -332,6 +333,7 @@ export async function tasksDueBetween(conn: Conn, ctx: Ctx, q: { from: Date; to:
       and(
         eq(tasks.workspaceId, ctx.workspaceId),
         inArray(tasks.assigneeId, q.assigneeIds),
+        visibleWhere(ctx, taskDef, 'read'),
         sql`${tasks.deletedAt} is null`,
         sql`${tasks.dueAt} >= ${q.from.toISOString()}::timestamptz`,
         sql`${tasks.dueAt} < ${q.to.toISOString()}::timestamptz`,

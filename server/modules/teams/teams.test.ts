@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectRights } from '../../../contract/access.ts';
-import { addMember, api, signUp } from '../../test/harness.ts';
+import { addMember, api, signUp, testDatabase } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
+import { queueDuplicatesOf } from '../duplicates/duplicates.service.ts';
 
 const rights = (r: Partial<ObjectRights>): ObjectRights => ({
   read: 'all',
@@ -177,6 +178,61 @@ describe('related reads under a role', () => {
     expect(overview.counts).toMatchObject({ deals: 1, openDeals: 1, activities: 1 });
     expect((await c.get(`/contacts/${hidden.id}/overview`)).statusCode).toBe(404);
     expect((await c.get(`/contacts/${mine.id}/deals`)).json().data.map((d: { id: string }) => d.id)).toEqual([myDeal.id]);
+  });
+
+  it('shows a colleague’s meetings and tasks on the calendar only as far as the role reaches them', async () => {
+    const s = await signUp();
+    const me = await addMember(s, 'member');
+    const at = new Date(Date.now() + 86_400_000);
+    const who = await createOk(s, '/contacts', { firstName: 'Client' });
+    const links = [{ recordType: 'contact', recordId: who.id }];
+    await createOk(s, '/activities', {
+      links,
+      type: 'meeting',
+      subject: 'Boss meeting',
+      ownerId: s.memberId,
+      occurredAt: at.toISOString(),
+      durationSeconds: 1800,
+    });
+    await createOk(s, '/tasks', { title: 'Boss task', assigneeId: s.memberId, dueAt: at.toISOString() });
+    const window = `from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 3 * 86_400_000).toISOString()}&members=${s.memberId}`;
+    const titles = async () =>
+      (await api(me).get(`/calendar?${window}`))
+        .json()
+        .data.map((i: { title: string }) => i.title)
+        .sort();
+    // Unrestricted, the colleague's calendar shows both.
+    expect(await titles()).toEqual(['Boss meeting', 'Boss task']);
+    const p = await createOk(s, '/access-profiles', {
+      name: 'Own',
+      rights: { activity: rights({ read: 'own' }), task: rights({ read: 'own' }) },
+    });
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
+    expect(await titles()).toEqual([]);
+  });
+
+  it('shows a pair of suspected duplicates only when the role reaches both records', async () => {
+    const s = await signUp();
+    const me = await addMember(s, 'member');
+    const mine = await createOk(s, '/contacts', {
+      firstName: 'Ada',
+      lastName: 'Mine',
+      ownerId: me.memberId,
+      emails: [{ value: 'ada@dup.example' }],
+    });
+    const theirs = await createOk(s, '/contacts', {
+      firstName: 'Ada',
+      lastName: 'Theirs',
+      ownerId: s.memberId,
+      emails: [{ value: 'ada@dup.example' }],
+    });
+    await queueDuplicatesOf((await testDatabase()).db, s.workspaceId, 'contact', [mine.id, theirs.id]);
+    const pairs = async () => (await api(me).get('/duplicates?type=contact')).json().data as unknown[];
+    expect(await pairs()).toHaveLength(1);
+    const p = await createOk(s, '/access-profiles', { name: 'Own', rights: { contact: rights({ read: 'own' }) } });
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
+    // The other side would name a contact the member may not see.
+    expect(await pairs()).toEqual([]);
   });
 });
 
