@@ -4,6 +4,7 @@ import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import type { FieldChange } from '../../records/changes.ts';
 import { insertRecords, updateRecords } from '../../records/set-writes.ts';
+import { visibleWhere } from '../../records/visibility.ts';
 import { contactDef, toContact } from '../contacts/contacts.service.ts';
 
 // Set-based SQL of an import. Each statement takes a whole batch as one JSON parameter
@@ -85,10 +86,15 @@ export async function contactsByEmail(conn: Conn, ctx: Ctx, emails: string[]): P
  * 1.7 ms a probe at 100,000 contacts, against 0.003 ms by the primary key).
  */
 function contactRows(conn: Conn, ctx: Ctx, ids: string[], columns: SQL, lock: boolean) {
+  // A member whose role narrows contacts matches and updates only those they may edit: a row naming
+  // another's contact becomes a contact of their own, and says nothing of the other (the duplicate
+  // queue shows both to whoever sees both).
+  const reach = visibleWhere(ctx, contactDef, 'edit', 'c');
   return selectRows<Record<string, unknown>>(
     conn,
     sql`select ${columns} from contacts c
       where c.workspace_id = ${ctx.workspaceId} and c.id = any(${pgArray(ids, 'uuid')}) and c.deleted_at is null
+        ${reach ? sql`and ${reach}` : sql``}
       order by c.id ${lock ? sql`for update` : sql``}`,
   );
 }

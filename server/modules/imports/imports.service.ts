@@ -21,6 +21,7 @@ import { logSecurityEvent } from '../audit/security-log.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import type { CustomDef } from '../fields/custom-values.ts';
 import { customDefs } from '../fields/fields.service.ts';
+import { resolveAccess } from '../teams/access.service.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
 import { createFields, type NewField, parseChoice, resolveChoice, saveChoice, storedChoice } from './choice.ts';
 import { CompanyImport } from './company-import.ts';
@@ -374,6 +375,9 @@ export async function runImport(
     role: 'member',
     requestId: imp.requestId,
   };
+  // The import reaches what the member who started it reaches, as their request would have.
+  const access = imp.createdBy ? await resolveAccess(db, workspaceId, imp.createdBy) : undefined;
+  if (access) ctx.access = access;
   const where = and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId));
   if (imp.status === 'cancelling') return finishCancelled(db, workspaceId, importId);
   // A cancel that came first (the import still queued) has the last word.

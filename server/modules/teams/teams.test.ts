@@ -234,6 +234,33 @@ describe('related reads under a role', () => {
     // The other side would name a contact the member may not see.
     expect(await pairs()).toEqual([]);
   });
+
+  it('imports a row naming a contact out of reach as a contact of the member’s own, leaving the other untouched', async () => {
+    const s = await signUp();
+    const me = await addMember(s, 'member');
+    const theirs = await createOk(s, '/contacts', {
+      firstName: 'Olga',
+      lastName: 'Other',
+      ownerId: s.memberId,
+      emails: [{ value: 'olga@reach.example' }],
+    });
+    const p = await createOk(s, '/access-profiles', {
+      name: 'Own',
+      rights: { contact: rights({ read: 'own', edit: 'own', create: true, import: true }) },
+    });
+    await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: p.id });
+    const r = await api(me).post(
+      '/imports/contacts?dedupe=update',
+      'First name,Last name,Email,Title\nOlga,Changed,olga@reach.example,Spy\n',
+      {
+        'content-type': 'text/csv',
+      },
+    );
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json()).toMatchObject({ created: 1, updated: 0, duplicates: 0 });
+    const still = (await api(s).get(`/contacts/${theirs.id}`)).json();
+    expect(still).toMatchObject({ lastName: 'Other', title: null, version: theirs.version });
+  });
 });
 
 describe('the trash under a role', () => {
