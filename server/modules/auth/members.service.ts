@@ -101,3 +101,12 @@ export async function memberRoles(conn: Conn, ctx: Ctx, ids: string[]) {
     .from(members)
     .where(and(eq(members.workspaceId, ctx.workspaceId), inArray(members.id, ids)));
 }
+
+/** A member's fixed role now, or null for no such member: jobs acting for a member decide by it as a request would. */
+export async function memberRole(conn: Conn, workspaceId: string, memberId: string) {
+  const [m] = await conn
+    .select({ role: members.role })
+    .from(members)
+    .where(and(eq(members.workspaceId, workspaceId), eq(members.id, memberId)));
+  return m?.role ?? null;
+}

@@ -18,7 +18,7 @@ import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { assertAction } from '../../records/visibility.ts';
 import { logSecurityEvent } from '../audit/security-log.ts';
-import { assertMembers } from '../auth/members.service.ts';
+import { assertMembers, memberRole } from '../auth/members.service.ts';
 import type { CustomDef } from '../fields/custom-values.ts';
 import { customDefs } from '../fields/fields.service.ts';
 import { resolveAccess } from '../teams/access.service.ts';
@@ -375,8 +375,10 @@ export async function runImport(
     role: 'member',
     requestId: imp.requestId,
   };
-  // The import reaches what the member who started it reaches, as their request would have.
-  const access = imp.createdBy ? await resolveAccess(db, workspaceId, imp.createdBy) : undefined;
+  // The import reaches what the member who started it reaches, as their request would have (a role
+  // narrows members and read-only members only: server/http/auth.ts).
+  const role = imp.createdBy ? await memberRole(db, workspaceId, imp.createdBy) : null;
+  const access = role === 'member' || role === 'read-only' ? await resolveAccess(db, workspaceId, imp.createdBy as string) : undefined;
   if (access) ctx.access = access;
   const where = and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId));
   if (imp.status === 'cancelling') return finishCancelled(db, workspaceId, importId);
