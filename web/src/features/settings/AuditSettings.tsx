@@ -9,11 +9,41 @@ import { formatDateTime } from '../../format.ts';
 import { useMembers } from '../../ui/useMembers.ts';
 import { AuditLog, dayStart } from './AuditLog.tsx';
 
-/** A stored value in a table cell: text as it is, anything else as JSON, cut short. */
-const shown = (v: unknown) => {
+/** Cut short for a table cell. */
+const cut = (s: string) => (s.length > 160 ? `${s.slice(0, 159)}…` : s);
+/** A field's value before or after a change: text as it is, anything else as JSON, cut short. */
+const shown = (v: unknown) => (v === null || v === undefined ? '' : cut(typeof v === 'string' ? v : JSON.stringify(v)));
+/** One value of an event's detail in a line: lists joined, nested objects left out (the CSV export has them whole). */
+const scalar = (v: unknown): string =>
+  v === null || v === undefined ? '—' : Array.isArray(v) ? v.map(scalar).join(', ') : typeof v === 'object' ? '…' : String(v);
+
+/** Fields every created thing carries, which the row already says (who, when) or which name nothing. */
+const bookkeeping = /^(id|version)$|At$|By$/;
+
+/**
+ * An event's detail as a person reads it: each change as "field: old → new" (a created thing as its
+ * fields), then the other keys as "key: value". Ids and bookkeeping are left out: the row says who and when.
+ */
+const described = (v: unknown) => {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 120 ? `${s.slice(0, 119)}…` : s;
+  if (typeof v !== 'object' || Array.isArray(v)) return shown(v);
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
+    if (key === 'changes' && Array.isArray(value)) {
+      for (const c of value as { field?: string | null; old?: unknown; new?: unknown }[]) {
+        if (c.field) parts.push(`${c.field}: ${scalar(c.old)} → ${scalar(c.new)}`);
+        else if (c.new && typeof c.new === 'object') {
+          parts.push(
+            Object.entries(c.new as Record<string, unknown>)
+              .filter(([k, x]) => !bookkeeping.test(k) && x !== null && typeof x !== 'object')
+              .map(([k, x]) => `${k}: ${scalar(x)}`)
+              .join(', '),
+          );
+        }
+      }
+    } else parts.push(`${key}: ${scalar(value)}`);
+  }
+  return cut(parts.filter(Boolean).join(' · '));
 };
 
 /** From and to days, shared by the three logs' filters. */
@@ -172,7 +202,7 @@ function SecurityEvents() {
         { header: t('audit.when'), cell: (r) => formatDateTime(r.at) },
         { header: t('audit.who'), cell: (r) => nameOf(r.actorId) || t(`audit.actors.${r.actorType}`) },
         { header: t('audit.kind'), cell: (r) => t(`audit.kinds.${r.kind}`) },
-        { header: t('audit.detail'), cell: (r) => shown(r.detail) },
+        { header: t('audit.detail'), cell: (r) => described(r.detail) },
         { header: t('audit.ip'), cell: (r) => r.ip ?? '' },
       ]}
     />
