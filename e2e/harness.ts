@@ -193,4 +193,26 @@ export async function signUpInBrowser(page: Page, url: string, who: { name: stri
   await page.getByRole('heading', { name: `Home · ${who.name}` }).waitFor();
 }
 
+/**
+ * Invites a member from the admin's page (POST /invitations with the admin's session) and has them
+ * accept in their own browser, as a person would: the invitation page, a name, a password. Returns
+ * their member id once their Home shows.
+ */
+export async function joinByInvitation(
+  admin: Page,
+  member: Page,
+  url: string,
+  who: { name: string; role: 'member' | 'read-only' | 'admin' },
+) {
+  const email = `${who.name.split(' ')[0]?.toLowerCase()}.${Date.now()}@example.test`;
+  const invite = (await pageApi(admin, 'POST', '/invitations', { email, role: who.role })) as { status: number; body: { token: string } };
+  if (invite.status !== 201) throw new Error(`POST /invitations → ${invite.status}`);
+  await member.goto(`${url}/invite?token=${encodeURIComponent(invite.body.token)}`);
+  await member.getByLabel('Your name').fill(who.name);
+  await member.getByRole('textbox', { name: 'Password' }).fill('a members passphrase');
+  await member.getByRole('button', { name: 'Join the workspace' }).click();
+  await member.getByRole('heading', { name: `Home · ${who.name}` }).waitFor();
+  return ((await pageApi(member, 'GET', '/auth/session')) as { body: { member: { id: string } } }).body.member.id;
+}
+
 export type { BrowserContext, Page };

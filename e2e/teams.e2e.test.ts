@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeScan,
   hasChromium,
+  joinByInvitation,
   launch,
   type Page,
   pageApi,
@@ -44,13 +45,7 @@ describe.runIf(hasChromium)('teams and roles', () => {
         password: 'a team passphrase',
         workspace: 'Teams GmbH',
       });
-      const invite = await call(page, 'POST', '/invitations', { email: `milo.${Date.now()}@example.test`, role: 'member' });
-      await member.goto(`${server.url}/invite?token=${encodeURIComponent(String(invite.body.token))}`);
-      await member.getByLabel('Your name').fill('Milo Member');
-      await member.getByRole('textbox', { name: 'Password' }).fill('a members passphrase');
-      await member.getByRole('button', { name: 'Join the workspace' }).click();
-      await member.getByRole('heading', { name: 'Home · Milo Member' }).waitFor();
-      const milo = ((await call(member, 'GET', '/auth/session')).body.member as { id: string }).id;
+      const milo = await joinByInvitation(page, member, server.url, { name: 'Milo Member', role: 'member' });
 
       // Teams: Sales, and Sales Berlin below it.
       await page.goto(`${server.url}/settings?tab=teams`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeScan,
   hasChromium,
+  joinByInvitation,
   launch,
   type Page,
   pageApi,
@@ -53,13 +54,7 @@ describe.runIf(hasChromium)('trash, timeline edits and related tasks', () => {
         password: 'a tidy passphrase',
         workspace: 'Trash KG',
       });
-      const memberEmail = `milo.${Date.now()}@example.test`;
-      const invite = await call(page, 'POST', '/invitations', { email: memberEmail, role: 'member' });
-      await member.goto(`${server.url}/invite?token=${encodeURIComponent(String(invite.body.token))}`);
-      await member.getByLabel('Your name').fill('Milo Member');
-      await member.getByRole('textbox', { name: 'Password' }).fill('a members passphrase');
-      await member.getByRole('button', { name: 'Join the workspace' }).click();
-      await member.getByRole('heading', { name: 'Home · Milo Member' }).waitFor();
+      await joinByInvitation(page, member, server.url, { name: 'Milo Member', role: 'member' });
 
       const company = (await call(page, 'POST', '/companies', { name: 'Initech' })).body;
       const contact = (await call(page, 'POST', '/contacts', { firstName: 'Peter', lastName: 'Gibbons' })).body;
