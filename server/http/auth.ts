@@ -63,6 +63,24 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
   app.decorateRequest('sessionCsrf', null);
   app.decorateRequest('sessionId', null);
 
+  // Every refusal of a signed-in member or a key is a security event, wherever it was decided: the
+  // route's role check above, an API key's scope or IP allow-list, or a service's own rule (a record
+  // out of the role's reach, an owner-only action). One place, so that a new rule is logged without
+  // anyone remembering to. Written on its own connection: the request's transaction, if any, was
+  // rolled back by the refusal.
+  app.addHook('onError', async (req: FastifyRequest, _reply: FastifyReply, error: Error) => {
+    if (!(error instanceof AppError) || error.status !== 403 || !req.ctx) return;
+    await logSecurityEvent(app.db, req.ctx, 'permission.denied', null, {
+      method: req.method,
+      route: req.routeOptions.url ?? req.url.split('?')[0],
+      code: error.code,
+      reason: error.message,
+      role: req.ctx.role,
+      needed: req.routeOptions.config?.permission,
+      ...(typeof error.extra.missingScope === 'string' ? { missingScope: error.extra.missingScope } : {}),
+    }).catch((err: unknown) => req.log.error({ err }, 'could not log a refused request'));
+  });
+
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
     const permission = req.routeOptions.config?.permission;
     if (!permission) return;
@@ -88,6 +106,17 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
         throw new AppError(401, 'api_key_expired', `The API key expired at ${key.expiresAt.toISOString()}`);
       }
       if (found.creatorDisabledAt) throw unauthorized('The member who made this API key is disabled');
+      req.ctx = {
+        workspaceId: key.workspaceId,
+        memberId: key.createdBy,
+        actor: { type: 'api_key', id: key.id },
+        // A key never outranks the member who made it, as they are now: a demoted admin's admin key
+        // drops to their new role at once.
+        role: lowerRole(key.role, found.creatorRole),
+        requestId: req.id,
+        ip: req.ip,
+      };
+      // The context is set before these refusals so that the security log names the key refused.
       if (!ipAllowed(req.ip, key.allowedIps)) {
         throw new AppError(403, 'ip_not_allowed', `This API key may not be used from ${req.ip}`);
       }
@@ -101,16 +130,6 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
           .set({ lastUsedAt: sql`now()` })
           .where(and(eq(apiKeys.workspaceId, key.workspaceId), eq(apiKeys.id, key.id)));
       }
-      req.ctx = {
-        workspaceId: key.workspaceId,
-        memberId: key.createdBy,
-        actor: { type: 'api_key', id: key.id },
-        // A key never outranks the member who made it, as they are now: a demoted admin's admin key
-        // drops to their new role at once.
-        role: lowerRole(key.role, found.creatorRole),
-        requestId: req.id,
-        ip: req.ip,
-      };
     } else {
       const found = await resolveSession(app.db, req.cookies[cookie]);
       if (!found) throw unauthorized();
@@ -133,13 +152,6 @@ export function registerAuth(app: App, opts: { baseUrl: string }) {
       };
     }
     if (!roleAllows(req.ctx.role, permission)) {
-      // Written on its own, outside any transaction of the request: a refused request makes none.
-      await logSecurityEvent(app.db, req.ctx, 'permission.denied', null, {
-        method: req.method,
-        route: req.routeOptions.url ?? req.url.split('?')[0],
-        needed: permission,
-        role: req.ctx.role,
-      });
       throw forbidden();
     }
     // Owners and admins are never narrowed by a profile; the others' is read once, here, and every

@@ -166,6 +166,40 @@ describe('audit: security events', () => {
     expect(byMember.data.map((e: { kind: string }) => e.kind)).toEqual(['permission.denied']);
   });
 
+  it('logs refusals decided by a service or by an API key’s scope and IP list, naming the key, once each', async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, 'member', 'Meddler');
+    // A service's own rule: a shared view only its owner or an admin may change.
+    const view = await createOk(owner, '/views', { objectType: 'company', name: 'Big ones', visibility: 'shared' });
+    const refused = await api(member).patch(`/views/${view.id}`, { name: 'Mine now', version: view.version });
+    expect(refused.statusCode).toBe(403);
+    // An API key used outside its scope, then from an address its allow-list does not hold.
+    const scoped = (await api(owner).post('/api-keys', { name: 'Deals only', role: 'member', scopes: ['deals:read'] })).json();
+    expect((await api(null).get('/contacts', { authorization: `Bearer ${scoped.key}` })).statusCode).toBe(403);
+    const fenced = (await api(owner).post('/api-keys', { name: 'Office only', role: 'member', allowedIps: ['203.0.113.0/24'] })).json();
+    expect((await api(null).get('/contacts', { authorization: `Bearer ${fenced.key}` })).statusCode).toBe(403);
+    // Refusals that are not a member's or key's (no one signed in) are not security events of the workspace.
+    expect((await api(null).get('/contacts')).statusCode).toBe(401);
+
+    const denials = (await api(owner).get('/audit/security-events?kind=permission.denied')).json().data;
+    expect(denials).toHaveLength(3);
+    const byCode = Object.fromEntries(denials.map((e: { detail: { code: string } }) => [e.detail.code, e]));
+    expect(byCode.forbidden).toMatchObject({
+      actorType: 'member',
+      actorId: member.memberId,
+      detail: { method: 'PATCH', route: '/api/v1/views/:id', role: 'member' },
+    });
+    expect(byCode.forbidden.detail.reason).toContain('owner of this view');
+    expect(byCode.missing_scope).toMatchObject({
+      actorType: 'api_key',
+      actorId: scoped.id,
+      detail: { route: '/api/v1/contacts', missingScope: 'contacts:read' },
+    });
+    expect(byCode.ip_not_allowed).toMatchObject({ actorType: 'api_key', actorId: fenced.id });
+    // The view is unchanged: the refusal wrote nothing but its log line.
+    expect((await api(owner).get(`/views/${view.id}`)).json()).toMatchObject({ name: 'Big ones', version: view.version });
+  });
+
   it('logs imports, personal-data exports and erasures by id, with nothing of the person', async () => {
     const owner = await signUp();
     const imported = await api(owner).post('/imports/contacts', 'First name,Last name\r\nImre,Importer\r\n', {
