@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { Nullable, Timestamp, Uuid } from './common.ts';
 
 /** The objects with duplicate rules and merges. */
-export const duplicateTypes = ['contact', 'company', 'lead'] as const;
+export const duplicateTypes = ['contact', 'company', 'lead', 'deal'] as const;
 export type DuplicateType = (typeof duplicateTypes)[number];
 
 /** Why two records look alike. */

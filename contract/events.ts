@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Uuid } from './common.ts';
+import { duplicateTypes } from './duplicates.ts';
 
 /**
  * The catalog of domain events: every event Rapport writes to its outbox (`domain_events`), with the
@@ -88,7 +89,7 @@ const mergePayload = Type.Object({ mergeId: Uuid, survivorId: Uuid, mergedIds: T
 
 function mergeEvents(): Catalog {
   const out: Catalog = {};
-  for (const o of ['contact', 'company', 'lead']) {
+  for (const o of duplicateTypes) {
     out[`${o}.merged`] = {
       version: 1,
       payload: mergePayload,

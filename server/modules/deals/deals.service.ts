@@ -90,12 +90,34 @@ export const dealDef: ObjectDef = {
   defaultSort: '-updatedAt',
   lastActivityAt: deals.lastActivityAt,
   references: { companyId: 'company' },
-  linkTables: [{ table: 'deal_contacts', column: 'contact_id', type: 'contact', key: ['deal_id'] }],
+  linkTables: [
+    { table: 'deal_contacts', column: 'contact_id', type: 'contact', key: ['deal_id'] },
+    // A merged deal's contacts become the survivor's.
+    { table: 'deal_contacts', column: 'deal_id', type: 'deal', key: ['contact_id'] },
+  ],
   rules: [stageRule],
   // Automations and forecasts react to moves on the board, not to every edit of a deal.
   changeEvents: { stageId: 'deal.stage_changed' },
   title: 'r.name',
   search: { terms: `select 'name' as kind, w as term from rapport_words(r.name) w`, subtitle: 'r.status' },
+  // A deal has no email or domain of its own: two deals are alike by name, more so for one company
+  // (the same opportunity entered twice, by two reps or by an import and a person).
+  duplicates: {
+    exact: [],
+    name: 'rapport_fold(r.name)',
+    company: 'case when r.company_id is null then null::text[] else array[r.company_id::text] end',
+  },
+  // The stage carries its pipeline (the stage rule sets pipelineId from it), the amount its currency.
+  merge: {
+    fields: {
+      name: ['name'],
+      amount: ['amountMinor', 'currency'],
+      stageId: ['stageId'],
+      expectedCloseDate: ['expectedCloseDate'],
+      ownerId: ['ownerId'],
+      companyId: ['companyId'],
+    },
+  },
   fields: {
     ...metaFields(deals),
     name: { kind: 'text', sql: deals.name, notNull: true },
@@ -197,6 +219,12 @@ async function loadContacts(conn: Conn, ctx: Ctx, dealIds: string[]) {
 }
 
 const contactsOf = async (conn: Conn, ctx: Ctx, id: string) => (await loadContacts(conn, ctx, [id])).get(id) ?? [];
+
+/** A deal's row as the API shows it, its contacts read now (a merge maps the survivor after moving them). */
+export async function dealMapper(conn: Conn, ctx: Ctx, id: string) {
+  const linked = await contactsOf(conn, ctx, id);
+  return (r: Row) => toDeal(r, linked);
+}
 
 /** Checks a requested set of contacts (each of this workspace, listed once) and returns it as it will read. */
 async function resolveContacts(conn: Conn, ctx: Ctx, input: ContactInput): Promise<DealContact[]> {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { char, date, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { dealStatuses } from '../../../contract/enums.ts';
 import { customColumn, money, recordColumns, tenantKey, ts } from '../../db/columns.ts';
@@ -36,6 +37,8 @@ export const deals = pgTable(
     index('deals_pipeline_stage_idx').on(t.workspaceId, t.pipelineId, t.stageId),
     index('deals_owner_updated_idx').on(t.workspaceId, t.ownerId, t.updatedAt, t.id),
     index('deals_company_idx').on(t.workspaceId, t.companyId),
+    // Look-alike names (duplicates.service.ts), folded as the duplicate rule of dealDef writes them.
+    index('deals_name_trgm_idx').using('gin', sql`rapport_fold(name) gin_trgm_ops`),
     // Win rate by month and closed-deal reports read closed deals by pipeline and close date.
     index('deals_closed_idx').on(t.workspaceId, t.pipelineId, t.status, t.closedAt),
   ],

@@ -1,12 +1,14 @@
+import type { DuplicateType } from '../../../contract/duplicates.ts';
 import { defineConsumer } from '../../jobs/consumers.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { scanDuplicatesJob } from './duplicates.jobs.ts';
 import { queueDuplicatesOf } from './duplicates.service.ts';
 
-const watched = new Map<string, 'contact' | 'company' | 'lead'>([
+const watched = new Map<string, DuplicateType>([
   ['contact.created', 'contact'],
   ['company.created', 'company'],
   ['lead.created', 'lead'],
+  ['deal.created', 'deal'],
 ]);
 
 /** More new records than this in one batch of events (an import) are left to a scan job. */
@@ -28,7 +30,7 @@ export const duplicatesConsumer = defineConsumer({
   name: 'duplicates',
   batch: 200,
   async handle(tx, events) {
-    const groups = new Map<string, { workspaceId: string; type: 'contact' | 'company' | 'lead'; ids: string[] }>();
+    const groups = new Map<string, { workspaceId: string; type: DuplicateType; ids: string[] }>();
     for (const e of events) {
       const type = watched.get(e.type);
       if (!type) continue;

@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { IdParams, Uuid } from '../../../contract/common.ts';
 import { CompanyCreate } from '../../../contract/companies.ts';
 import { ContactCreate } from '../../../contract/contacts.ts';
+import { DealCreate } from '../../../contract/deals.ts';
 import {
   ConversionMatches,
   DuplicateCheckResult,
@@ -10,6 +11,7 @@ import {
   DuplicateQuery,
   DuplicateScan,
   type DuplicateType,
+  duplicateTypes,
   Merge,
   MergeRequest,
 } from '../../../contract/duplicates.ts';
@@ -20,6 +22,7 @@ import { findRow } from '../../records/crud.ts';
 import { errorResponses } from '../../records/routes.ts';
 import { companyCheckValues, companyDef } from '../companies/companies.service.ts';
 import { contactCheckValues, contactDef } from '../contacts/contacts.service.ts';
+import { dealDef } from '../deals/deals.service.ts';
 import { leadCheckValues, leadDef } from '../leads/leads.service.ts';
 import { scanDuplicatesJob } from './duplicates.jobs.ts';
 import { describedCandidates, dismissPair, listPairs, storedProbe, valuesProbe } from './duplicates.service.ts';
@@ -34,8 +37,9 @@ const MergeResult = Type.Object({
   survivor: Type.Record(Type.String(), Type.Unknown(), { description: 'The survivor as GET returns it' }),
 });
 
-const paths: Record<DuplicateType, string> = { contact: 'contacts', company: 'companies', lead: 'leads' };
-const tags: Record<DuplicateType, string> = { contact: 'Contacts', company: 'Companies', lead: 'Leads' };
+const paths: Record<DuplicateType, string> = { contact: 'contacts', company: 'companies', lead: 'leads', deal: 'deals' };
+const tags: Record<DuplicateType, string> = { contact: 'Contacts', company: 'Companies', lead: 'Leads', deal: 'Deals' };
+const defs = { contact: contactDef, company: companyDef, lead: leadDef, deal: dealDef };
 
 export async function duplicateRoutes(app: App) {
   app.post('/contacts/duplicates-check', {
@@ -97,6 +101,24 @@ export async function duplicateRoutes(app: App) {
     },
   });
 
+  app.post('/deals/duplicates-check', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Deals'],
+      summary: 'Deals a new deal would duplicate',
+      description: `${checkDescription} Deals are alike by name, more so for the same company.`,
+      body: DealCreate,
+      response: { 200: DuplicateCheckResult, ...errorResponses },
+    },
+    handler: async (req) => {
+      // Only what the rule compares: the name and the company (an unknown company matches nothing).
+      const values = { name: req.body.name, companyId: req.body.companyId ?? null };
+      return {
+        candidates: await describedCandidates(app.db, req.ctx.workspaceId, dealDef, valuesProbe(dealDef, req.ctx.workspaceId, values)),
+      };
+    },
+  });
+
   app.get('/leads/:id/conversion-matches', {
     config: { permission: 'read' },
     schema: {
@@ -115,11 +137,11 @@ export async function duplicateRoutes(app: App) {
     schema: {
       tags: ['Duplicates'],
       summary: 'Records that look like this one',
-      params: Type.Object({ type: Type.Enum(['contact', 'company', 'lead']), id: Uuid }, { additionalProperties: false }),
+      params: Type.Object({ type: Type.Enum(duplicateTypes), id: Uuid }, { additionalProperties: false }),
       response: { 200: DuplicateCheckResult, ...errorResponses },
     },
     handler: async (req) => {
-      const def = { contact: contactDef, company: companyDef, lead: leadDef }[req.params.type];
+      const def = defs[req.params.type];
       await findRow(app.db, req.ctx, def, req.params.id);
       return {
         candidates: await describedCandidates(app.db, req.ctx.workspaceId, def, storedProbe(def, req.ctx.workspaceId, req.params.id)),
@@ -181,7 +203,7 @@ export async function duplicateRoutes(app: App) {
     },
   });
 
-  for (const type of ['contact', 'company', 'lead'] as const) {
+  for (const type of duplicateTypes) {
     app.post(`/${paths[type]}/merge`, {
       config: { permission: 'write' },
       schema: {

@@ -1,5 +1,6 @@
 import { api, type Session } from '../../test/harness.ts';
 import { createOk, type Samples } from '../../test/samples.ts';
+import { firstStage } from './merge.fixture.ts';
 
 const ada = () => ({ firstName: 'Ada', lastName: 'Lovelace', emails: [{ label: 'work', value: 'ada@example.com' }] });
 
@@ -24,6 +25,22 @@ export const samples: Samples = {
   'POST /api/v1/leads/duplicates-check': {
     setup: async (s) => ({ id: (await createOk(s, '/leads', { lastName: 'Lead', email: 'lou@leadco.example' })).id }),
     body: () => ({ firstName: 'Lou', email: 'lou@leadco.example' }),
+    ok: 200,
+  },
+  'POST /api/v1/deals/duplicates-check': {
+    setup: async (s) => ({ id: (await createOk(s, '/deals', { name: 'Acme renewal', stageId: await firstStage(s) })).id }),
+    body: async (s) => ({ name: 'Acme renewals', stageId: await firstStage(s) }),
+    ok: 200,
+  },
+  'POST /api/v1/deals/merge': {
+    setup: async (s) => {
+      const stageId = await firstStage(s);
+      return {
+        a: (await createOk(s, '/deals', { name: 'Acme renewal', stageId })).id,
+        b: (await createOk(s, '/deals', { name: 'Acme renewal 2', stageId })).id,
+      };
+    },
+    body: (_s, p) => ({ survivorId: p.a, mergedIds: [p.b] }),
     ok: 200,
   },
   'GET /api/v1/leads/:id/conversion-matches': {

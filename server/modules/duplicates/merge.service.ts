@@ -10,6 +10,7 @@ import { assertAction, visibleWhere } from '../../records/visibility.ts';
 import { logSecurityEvent } from '../audit/security-log.ts';
 import { companyDef, deleteCompany, restoreCompany, toCompany } from '../companies/companies.service.ts';
 import { contactDef, contactMapper, deleteContact, restoreContact } from '../contacts/contacts.service.ts';
+import { dealDef, dealMapper, deleteDeal, restoreDeal } from '../deals/deals.service.ts';
 import { customDefs } from '../fields/fields.service.ts';
 import { emitEvent, writeHistory } from '../history/history.service.ts';
 import { deleteLead, leadDef, restoreLead, toLead } from '../leads/leads.service.ts';
@@ -32,6 +33,7 @@ const objects: Record<
   contact: { def: contactDef, mapper: contactMapper as never, remove: deleteContact, restore: restoreContact },
   company: { def: companyDef, mapper: async () => toCompany as Mapper, remove: deleteCompany, restore: restoreCompany },
   lead: { def: leadDef, mapper: async () => toLead as Mapper, remove: deleteLead, restore: restoreLead },
+  deal: { def: dealDef, mapper: dealMapper as never, remove: deleteDeal, restore: restoreDeal },
 };
 
 /** What a merge keeps to undo it. */

@@ -6,9 +6,7 @@ import { api, unwrap } from '../../api.ts';
 import { webPath } from '../../records.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
-import type { DuplicateType, Pair } from './duplicates.ts';
-
-const types: DuplicateType[] = ['contact', 'company', 'lead'];
+import { type DuplicateType, type Pair, duplicateTypes as types } from './duplicates.ts';
 
 /** The review queue: suspected duplicate pairs, most alike first, to merge or to call "not a duplicate". */
 export default function DuplicatesPage() {

@@ -4,13 +4,14 @@ import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
+import { formatMoney } from '../../format.ts';
 import { getRecord, type Row, recordKeys, webPath } from '../../records.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
-import { type DuplicateType, joinedFields, mergeFields } from './duplicates.ts';
+import { usePipelines } from '../../ui/usePipelines.ts';
+import { type DuplicateType, joinedFields, mergeFields, mergePaths, duplicateTypes as types } from './duplicates.ts';
 
-const types: DuplicateType[] = ['contact', 'company', 'lead'];
 const ALL = 'all';
 
 const isEmpty = (v: unknown) =>
@@ -21,6 +22,8 @@ const isEmpty = (v: unknown) =>
   (typeof v === 'object' && !Object.keys(v as object).length);
 
 function fieldValue(r: Row, field: string): unknown {
+  if (field === 'amount')
+    return r.amountMinor === null || r.amountMinor === undefined ? null : { amountMinor: r.amountMinor, currency: r.currency };
   return field.startsWith('custom.') ? r.custom?.[field.slice(7)] : r[field];
 }
 
@@ -36,11 +39,18 @@ export default function MergePage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const { nameOf } = useMembers();
+  const { stageOf } = usePipelines();
   const { query } = useLocation();
   const type = (types as string[]).includes(query.get('type') ?? '') ? (query.get('type') as DuplicateType) : 'contact';
   const ids = (query.get('ids') ?? '').split(',').filter(Boolean);
   const loaded = useQueries({ queries: ids.map((id) => ({ queryKey: recordKeys.one(type, id), queryFn: () => getRecord(type, id) })) });
   const rows = loaded.every((q) => q.data) ? loaded.map((q) => q.data as Row) : null;
+  // A deal's company by name, not id.
+  const companyIds = [...new Set((rows ?? []).map((r) => r.companyId).filter((id): id is string => typeof id === 'string'))];
+  const companies = useQueries({
+    queries: companyIds.map((id) => ({ queryKey: recordKeys.one('company', id), queryFn: () => getRecord('company', id) })),
+  });
+  const companyName = new Map(companies.flatMap((q) => (q.data ? [[q.data.id, String(q.data.name ?? '')] as const] : [])));
   const customKeys = [...new Set((rows ?? []).flatMap((r) => Object.keys(r.custom ?? {})))].sort();
   const fields = [...mergeFields[type], ...customKeys.map((k) => `custom.${k}`)];
   const [survivor, setSurvivor] = useState<string | null>(null);
@@ -66,8 +76,7 @@ export default function MergePage() {
         fields: Object.fromEntries(Object.entries(picks).filter(([, v]) => v !== ALL)),
         versions: Object.fromEntries((rows ?? []).map((r) => [r.id, r.version])),
       };
-      const path = type === 'contact' ? '/api/v1/contacts/merge' : type === 'company' ? '/api/v1/companies/merge' : '/api/v1/leads/merge';
-      return unwrap(await api.POST(path, { body }));
+      return unwrap(await api.POST(mergePaths[type], { body }));
     },
     onSuccess: (r) => {
       void qc.invalidateQueries();
@@ -92,6 +101,15 @@ export default function MergePage() {
   const show = (field: string, v: unknown): string => {
     if (isEmpty(v)) return '—';
     if (field === 'ownerId') return nameOf(String(v)) || String(v);
+    if (field === 'companyId') return companyName.get(String(v)) || String(v);
+    if (field === 'stageId') {
+      const stage = stageOf(String(v));
+      return stage ? `${stage.pipelineName} · ${stage.name}` : String(v);
+    }
+    if (field === 'amount') {
+      const { amountMinor, currency } = v as { amountMinor: number; currency: string };
+      return formatMoney(amountMinor, currency);
+    }
     if (Array.isArray(v))
       return v.map((i) => (typeof i === 'object' && i ? String((i as { value?: unknown }).value ?? '') : String(i))).join(', ');
     if (typeof v === 'object')

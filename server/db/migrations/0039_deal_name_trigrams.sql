@@ -1,0 +1,1 @@
+CREATE INDEX "deals_name_trgm_idx" ON "deals" USING gin (rapport_fold(name) gin_trgm_ops);
