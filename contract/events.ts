@@ -115,6 +115,7 @@ const slaPayload = Type.Object({
   target: Type.Union([Type.Enum(['firstResponse', 'nextResponse', 'resolution']), Type.Null()]),
   dueAt: Type.Union([Type.String(), Type.Null()]),
   assigneeId: Type.Union([Uuid, Type.Null()]),
+  after: RecordShape,
 });
 
 export const eventCatalog: Catalog = {

@@ -1,8 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
 import { systemCtx } from '../../http/context.ts';
 import { emitEvent } from '../history/history.service.ts';
 import { BREACHING_SOON_MS, nextTarget, slaStateAt } from './sla.ts';
+import { toTicket } from './tickets.service.ts';
+import { tickets } from './tickets.table.ts';
 
 /** Tickets one scan moves on; the rest wait for the next scan (every 30 s). */
 const BATCH = 500;
@@ -48,7 +50,11 @@ export async function scanSla(db: Db, at: Date) {
       };
       const state = slaStateAt(due, at);
       if (state === r.sla_state) continue;
-      await tx.execute(sql`update tickets set sla_state = ${state} where workspace_id = ${r.workspace_id} and id = ${r.id}`);
+      const [after] = await tx
+        .update(tickets)
+        .set({ slaState: state })
+        .where(and(eq(tickets.workspaceId, r.workspace_id), eq(tickets.id, r.id)))
+        .returning();
       const next = nextTarget(due);
       const ctx = systemCtx(r.workspace_id, r.assignee_id ?? r.created_by ?? r.workspace_id);
       const type = state === 'breached' ? 'ticket.sla_breached' : 'ticket.sla_breaching_soon';
@@ -56,6 +62,7 @@ export async function scanSla(db: Db, at: Date) {
         target: next?.target.replace(/DueAt$/, '') ?? null,
         dueAt: next?.dueAt.toISOString() ?? null,
         assigneeId: r.assignee_id,
+        after: toTicket(after),
       });
       moved++;
     }

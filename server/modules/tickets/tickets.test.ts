@@ -3,6 +3,7 @@ import type { ObjectRights } from '../../../contract/access.ts';
 import { addMember, api, type Session, signUp, testDatabase } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
 import { automationClock } from '../automation/clock.ts';
+import { makeRule, runDetail, settledRuns } from '../automation/test-helpers.ts';
 import { scanSla } from './sla-scan.ts';
 
 const realNow = automationClock.now;
@@ -198,10 +199,35 @@ describe('tickets', () => {
     await scan('2026-03-02T10:00:01.000Z');
     await scan('2026-03-02T10:05:00.000Z');
     expect((await api(s).get(`/tickets/${t.id}`)).json().slaState).toBe('breached');
-    expect(await events(s, 'ticket.sla_breaching_soon')).toEqual([
-      { record_id: t.id, payload: { target: 'firstResponse', dueAt: '2026-03-02T10:00:00.000Z', assigneeId: s.memberId } },
-    ]);
+    const soon = await events(s, 'ticket.sla_breaching_soon');
+    expect(soon).toHaveLength(1);
+    expect(soon[0]).toMatchObject({
+      record_id: t.id,
+      payload: {
+        target: 'firstResponse',
+        dueAt: '2026-03-02T10:00:00.000Z',
+        assigneeId: s.memberId,
+        after: { id: t.id, slaState: 'breaching_soon' },
+      },
+    });
     expect((await events(s, 'ticket.sla_breached')).map((e) => e.record_id)).toEqual([t.id]);
+  });
+
+  it('starts an automation rule on a breach, which can escalate the ticket', async () => {
+    const s = await signUp();
+    await api(s).put('/sla-policy', policy());
+    const rule = await makeRule(s, {
+      trigger: { type: 'ticket_sla', config: { state: 'breached' } },
+      steps: [{ type: 'action', action: 'update_record', input: { fields: { priority: 'urgent' } } }],
+    });
+    at('2026-03-02T09:00:00.000Z');
+    const t = await ticket(s, { subject: 'Escalate me', priority: 'low' });
+    const { db } = await testDatabase();
+    await scanSla(db, new Date('2026-03-02T10:00:01.000Z'));
+    const [run] = await settledRuns(s, rule.id, 1);
+    expect(run).toMatchObject({ status: 'completed', recordId: t.id });
+    expect((await runDetail(s, run.id)).trigger).toMatchObject({ target: 'firstResponse', dueAt: '2026-03-02T10:00:00.000Z' });
+    expect((await api(s).get(`/tickets/${t.id}`)).json().priority).toBe('urgent');
   });
 
   it('counts the queues over the open tickets the member may read', async () => {
