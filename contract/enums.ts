@@ -37,7 +37,7 @@ export const customFieldTypes = [
 export type CustomFieldType = (typeof customFieldTypes)[number];
 
 /** The built-in objects that take custom fields; a custom object's key names its own. */
-export const customObjectTypes = ['company', 'contact', 'lead', 'deal', 'activity', 'task'] as const;
+export const customObjectTypes = ['company', 'contact', 'lead', 'deal', 'activity', 'task', 'ticket'] as const;
 /** The objects a relation field may point to: these, and any custom object (by its key). */
 export const relationTargets = ['company', 'contact', 'lead', 'deal'] as const;
 
@@ -47,4 +47,4 @@ export const objectIcons = ['box', 'briefcase', 'building', 'home', 'folder', 'f
 export const builtInSegments = { contact: 'contacts', company: 'companies', deal: 'deals', lead: 'leads', task: 'tasks' } as const;
 
 /** The built-in object types a record can be, in the order the app lists them; also `record_type` in links, history and events. */
-export const recordTypes = ['contact', 'company', 'lead', 'deal', 'task', 'activity'] as const;
+export const recordTypes = ['contact', 'company', 'lead', 'deal', 'task', 'activity', 'ticket'] as const;

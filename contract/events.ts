@@ -28,6 +28,7 @@ export const recordEventObjects = [
   'deal',
   'activity',
   'task',
+  'ticket',
   'pipeline',
   'field_definition',
   'saved_view',
@@ -110,9 +111,38 @@ const listMembers = Type.Object({
   recordIds: Type.Array(Uuid),
 });
 
+/** An SLA warning or breach: which target, when it fell or falls due, and who holds the ticket. */
+const slaPayload = Type.Object({
+  target: Type.Union([Type.Enum(['firstResponse', 'nextResponse', 'resolution']), Type.Null()]),
+  dueAt: Type.Union([Type.String(), Type.Null()]),
+  assigneeId: Type.Union([Uuid, Type.Null()]),
+  after: RecordShape,
+});
+
 export const eventCatalog: Catalog = {
   ...recordEvents(),
   ...mergeEvents(),
+  'ticket.replied': {
+    version: 1,
+    payload: Type.Object({ message: Type.Record(Type.String(), Type.Unknown()) }),
+    description: 'A public reply was added to a ticket (by an agent, or from the requester).',
+  },
+  'ticket.note_added': {
+    version: 1,
+    payload: Type.Object({ message: Type.Record(Type.String(), Type.Unknown()) }),
+    description: 'An internal note was added to a ticket.',
+  },
+  'ticket.sla_breaching_soon': {
+    version: 1,
+    payload: slaPayload,
+    description:
+      "A ticket's nearest SLA target (first response, next response, resolution) falls due within 30 minutes: escalate, reassign or notify.",
+  },
+  'ticket.sla_breached': {
+    version: 1,
+    payload: slaPayload,
+    description: "A ticket's SLA target passed unmet.",
+  },
   'deal.stage_changed': {
     version: 1,
     payload: Type.Object({ from: Uuid, to: Uuid }),

@@ -22,6 +22,8 @@ export const reservedObjectKeys = [
   'activities',
   'task',
   'tasks',
+  'ticket',
+  'tickets',
   'pipeline',
   'pipelines',
   'stage',

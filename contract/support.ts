@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { DateOnly, ShortText } from './common.ts';
+import { CustomValues, DateOnly, Email, Nullable, RecordMeta, ShortText, Timestamp, Uuid, VersionField } from './common.ts';
 
 // The support desk's shapes (issue 14). Business hours first: SLA targets count only the minutes a
 // team is open, in the team's own time zone.
@@ -34,3 +34,128 @@ export const BusinessCalendar = Type.Object(
   { additionalProperties: false },
 );
 export type BusinessCalendar = Static<typeof BusinessCalendar>;
+
+// Tickets: the lists below are the `status`, `priority` … columns of server/modules/tickets/tickets.table.ts.
+export const ticketStatuses = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+/** The statuses a queue holds: the ticket still needs the team. */
+export const openTicketStatuses = ['new', 'open', 'pending', 'on_hold'] as const;
+/** The statuses that stop the SLA clock: the ticket waits on the customer or on someone outside the team. */
+export const pausedTicketStatuses = ['pending', 'on_hold'] as const;
+export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
+export const ticketChannels = ['email', 'web_form', 'chat', 'phone', 'api'] as const;
+/** Where a ticket stands against its SLA: `breaching_soon` within 30 minutes of a target. */
+export const slaStates = ['none', 'ok', 'breaching_soon', 'breached'] as const;
+export const ticketQueues = ['unassigned', 'mine', 'my_team', 'breaching_soon', 'all'] as const;
+export const ticketMessageKinds = ['reply', 'note'] as const;
+
+const Tag = Type.String({ minLength: 1, maxLength: 50 });
+
+export const Ticket = Type.Object({
+  ...RecordMeta,
+  number: Type.Integer({ description: 'The ticket number people quote (#42), per workspace' }),
+  subject: Type.String(),
+  description: Nullable(Type.String()),
+  requesterId: Nullable(Uuid),
+  companyId: Nullable(Uuid),
+  status: Type.Enum(ticketStatuses),
+  priority: Type.Enum(ticketPriorities),
+  type: Nullable(Type.String()),
+  channel: Type.Enum(ticketChannels),
+  assigneeId: Nullable(Uuid),
+  teamId: Nullable(Uuid),
+  tags: Type.Array(Type.String()),
+  dealIds: Type.Array(Uuid),
+  firstResponseDueAt: Nullable(Timestamp),
+  firstRespondedAt: Nullable(Timestamp),
+  nextResponseDueAt: Nullable(Timestamp),
+  resolutionDueAt: Nullable(Timestamp),
+  solvedAt: Nullable(Timestamp),
+  slaState: Type.Enum(slaStates),
+  custom: Type.Record(Type.String(), Type.Unknown()),
+});
+export type Ticket = Static<typeof Ticket>;
+
+const ticketFields = {
+  subject: ShortText({ minLength: 1 }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 20_000 }))),
+  requesterId: Type.Optional(Nullable(Uuid)),
+  requesterEmail: Type.Optional(
+    Type.String({ ...Email, description: 'Finds the requester by email, or creates the contact when nobody has it' }),
+  ),
+  companyId: Type.Optional(Nullable(Uuid)),
+  status: Type.Optional(Type.Enum(ticketStatuses)),
+  priority: Type.Optional(Type.Enum(ticketPriorities)),
+  type: Type.Optional(Nullable(ShortText())),
+  channel: Type.Optional(Type.Enum(ticketChannels)),
+  assigneeId: Type.Optional(Nullable(Uuid)),
+  teamId: Type.Optional(Nullable(Uuid)),
+  tags: Type.Optional(Type.Array(Tag, { maxItems: 20 })),
+  dealIds: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
+  custom: Type.Optional(CustomValues),
+};
+
+export const TicketCreate = Type.Object(ticketFields, { additionalProperties: false });
+export type TicketCreate = Static<typeof TicketCreate>;
+
+const { requesterEmail: _email, ...updatable } = ticketFields;
+export const TicketUpdate = Type.Object(
+  { ...updatable, subject: Type.Optional(ticketFields.subject), version: Type.Optional(VersionField) },
+  { additionalProperties: false },
+);
+export type TicketUpdate = Static<typeof TicketUpdate>;
+
+/** One entry of a ticket's conversation: a public reply or an internal note, by a member or the requester. */
+export const TicketMessage = Type.Object({
+  id: Uuid,
+  ticketId: Uuid,
+  kind: Type.Enum(ticketMessageKinds),
+  authorMemberId: Nullable(Uuid),
+  authorContactId: Nullable(Uuid),
+  body: Type.String(),
+  createdAt: Timestamp,
+});
+export type TicketMessage = Static<typeof TicketMessage>;
+
+export const TicketMessageCreate = Type.Object(
+  {
+    kind: Type.Enum(ticketMessageKinds),
+    body: Type.String({ minLength: 1, maxLength: 20_000 }),
+    fromRequester: Type.Optional(
+      Type.Boolean({ description: 'A reply the requester sent (typed in by an agent, or from a channel): the requester is its author' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TicketMessageCreate = Static<typeof TicketMessageCreate>;
+
+export const TicketQueueCounts = Type.Object({
+  unassigned: Type.Integer(),
+  mine: Type.Integer(),
+  my_team: Type.Integer(),
+  breaching_soon: Type.Integer(),
+  all: Type.Integer(),
+});
+export type TicketQueueCounts = Static<typeof TicketQueueCounts>;
+
+/** Business minutes to each target; null: no such target. */
+const Minutes = Nullable(Type.Integer({ minimum: 1, maximum: 525_600 }));
+export const SlaTargets = Type.Object(
+  { firstResponse: Minutes, nextResponse: Minutes, resolution: Minutes },
+  { additionalProperties: false },
+);
+export type SlaTargets = Static<typeof SlaTargets>;
+
+/**
+ * A workspace's SLA policy: targets per priority on one business calendar. Optional narrowing by
+ * channel and customer tier is left for later; one policy applies to every ticket.
+ */
+export const SlaPolicy = Type.Object({
+  calendar: BusinessCalendar,
+  targets: Type.Object({ low: SlaTargets, normal: SlaTargets, high: SlaTargets, urgent: SlaTargets }, { additionalProperties: false }),
+});
+export type SlaPolicy = Static<typeof SlaPolicy>;
+export const SlaPolicyPut = Type.Object(SlaPolicy.properties, { additionalProperties: false });
+export type SlaPolicyPut = Static<typeof SlaPolicyPut>;
+/** The policy as the API answers it; null before an admin sets one. */
+export const SlaPolicyAnswer = Type.Object({ policy: Nullable(SlaPolicy) });
+export type SlaPolicyAnswer = Static<typeof SlaPolicyAnswer>;

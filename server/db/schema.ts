@@ -30,6 +30,7 @@ export * from '../modules/search/search.table.ts';
 export * from '../modules/tasks/tasks.table.ts';
 export * from '../modules/teams/profiles.table.ts';
 export * from '../modules/teams/teams.table.ts';
+export * from '../modules/tickets/tickets.table.ts';
 export * from '../modules/views/views.table.ts';
 export * from '../modules/webhooks/webhooks.table.ts';
 export * from '../modules/workspaces/workspaces.table.ts';

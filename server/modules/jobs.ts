@@ -13,6 +13,7 @@ import { noticeEmailJob } from './notifications/notices-by-email.ts';
 import { digestJob } from './notifications/notifications.jobs.ts';
 import { retentionJob } from './privacy/retention.jobs.ts';
 import { taskRemindersJob } from './tasks/tasks.jobs.ts';
+import { ticketSlaJob } from './tickets/tickets.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
 
 /** Every kind of job the workers run. A module with background work adds its `*.jobs.ts` exports here. */
@@ -41,4 +42,5 @@ export const jobDefs: JobDef[] = [
   scanAllDuplicatesJob,
   inviteJob,
   retentionJob,
+  ticketSlaJob,
 ];

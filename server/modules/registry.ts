@@ -12,6 +12,7 @@ import { listDef } from './lists/lists.service.ts';
 import { customRecordDef } from './objects/objects.service.ts';
 import { newTermsSql, refreshSearch } from './search/search.service.ts';
 import { taskDef } from './tasks/tasks.service.ts';
+import { ticketDef } from './tickets/tickets.service.ts';
 import { resolveView } from './views/views.service.ts';
 
 /**
@@ -26,6 +27,7 @@ export const objectDefs: Partial<Record<RecordType, ObjectDef>> & Record<string,
   contact: contactDef,
   deal: dealDef,
   lead: leadDef,
+  ticket: ticketDef,
   custom_record: customRecordDef,
 };
 

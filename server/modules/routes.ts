@@ -29,6 +29,7 @@ import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/tasks.routes.ts';
 import { accessProfileRoutes } from './teams/profiles.routes.ts';
 import { teamRoutes } from './teams/teams.routes.ts';
+import { ticketRoutes } from './tickets/tickets.routes.ts';
 import { trashRoutes } from './trash/trash.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
 import { webhookRoutes } from './webhooks/webhooks.routes.ts';
@@ -50,6 +51,7 @@ export async function moduleRoutes(app: App) {
   await app.register(listRoutes);
   await app.register(activityRoutes);
   await app.register(taskRoutes);
+  await app.register(ticketRoutes);
   await app.register(searchRoutes);
   await app.register(importRoutes);
   await app.register(reportRoutes);

@@ -30,6 +30,8 @@ const ListMembers = lazy(() => import('./features/static-lists/ListMembersPage.t
 const Automation = lazy(() => import('./features/automation/AutomationPage.tsx'));
 const ImportPage = lazy(() => import('./features/imports/ImportPage.tsx'));
 const ImportDetail = lazy(() => import('./features/imports/ImportDetail.tsx'));
+const Tickets = lazy(() => import('./features/tickets/TicketsPage.tsx'));
+const TicketPage = lazy(() => import('./features/tickets/TicketPage.tsx'));
 const NotFound = lazy(() => import('./ui/NotFound.tsx'));
 
 const objectPaths = { contacts: 'contact', companies: 'company', deals: 'deal', leads: 'lead', tasks: 'task' } as const;
@@ -81,6 +83,9 @@ function SignedInRoutes({ path }: { path: string }) {
   const staticList = match('/lists/:id', path);
   if (staticList) return <ListMembers key={path} id={staticList.id} />;
   if (path === '/automation' || path.startsWith('/automation/')) return <Automation />;
+  if (path === '/tickets') return <Tickets />;
+  const ticket = match('/tickets/:id', path);
+  if (ticket) return <TicketPage key={ticket.id} id={ticket.id} />;
   if (path === '/import') return <ImportPage />;
   const imp = match('/imports/:id', path);
   if (imp) return <ImportDetail key={imp.id} id={imp.id} />;

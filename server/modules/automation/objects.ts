@@ -5,6 +5,7 @@ import { ContactCreate, ContactUpdate } from '../../../contract/contacts.ts';
 import { DealCreate, DealUpdate } from '../../../contract/deals.ts';
 import { LeadCreate, LeadUpdate } from '../../../contract/leads.ts';
 import { CustomRecordCreate, CustomRecordUpdate } from '../../../contract/objects.ts';
+import { TicketCreate, TicketUpdate } from '../../../contract/support.ts';
 import { TaskCreate, TaskUpdate } from '../../../contract/tasks.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
@@ -18,6 +19,7 @@ import { fieldResolver } from '../fields/fields.service.ts';
 import * as leads from '../leads/leads.service.ts';
 import * as objects from '../objects/objects.service.ts';
 import * as tasks from '../tasks/tasks.service.ts';
+import * as tickets from '../tickets/tickets.service.ts';
 
 /** A record as the API shapes it. */
 export type Rec = Record<string, unknown> & { id: string; version: number };
@@ -113,6 +115,17 @@ export const builtInObjects: Record<string, AutomationObject> = {
     createSchema: TaskCreate,
     updateSchema: TaskUpdate,
     ...service({ get: tasks.getTask, create: tasks.createTask, update: tasks.updateTask }),
+  },
+  ticket: {
+    name: 'ticket',
+    label: 'Ticket',
+    def: tickets.ticketDef,
+    eventType: 'ticket',
+    linkType: null,
+    ownerField: 'assigneeId',
+    createSchema: TicketCreate,
+    updateSchema: TicketUpdate,
+    ...service({ get: tickets.getTicket, create: tickets.createTicket, update: tickets.updateTicket }),
   },
 };
 

@@ -194,6 +194,24 @@ export const stageChanged = defineTrigger({
   watches: () => [{ object: 'deal', change: 'updated', fields: ['stageId'] }],
 });
 
+export const ticketSla = defineTrigger({
+  type: 'ticket_sla',
+  label: 'Ticket SLA warning or breach',
+  description:
+    "A ticket's nearest SLA target (first response, next response, resolution) falls due within 30 minutes (`breaching_soon`) or passed unmet (`breached`): escalate, reassign, notify. Templates read {{trigger.target}} and {{trigger.dueAt}}.",
+  config: Type.Object({ state: Type.Enum(['breaching_soon', 'breached']) }, closed),
+  source: 'event',
+  hasPrevious: false,
+  objectOf: () => 'ticket',
+  match: (e, object, c) => {
+    if (object !== 'ticket' || e.type !== `ticket.sla_${c.state}`) return null;
+    const after = e.payload.after as Rec | undefined;
+    if (!after) return null;
+    return { recordId: e.recordId, record: after, previous: null, info: { target: e.payload.target, dueAt: e.payload.dueAt } };
+  },
+  watches: () => [],
+});
+
 const AtTime = Type.String({
   pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
   description: 'HH:MM: the time of day a date field is reached (default 09:00)',
@@ -277,7 +295,10 @@ export const webhook = defineTrigger({
 });
 
 const registry = new Map<string, TriggerDef>(
-  [recordCreated, recordUpdated, recordDeleted, fieldChanged, stageChanged, dateReached, schedule, manual, webhook].map((t) => [t.type, t]),
+  [recordCreated, recordUpdated, recordDeleted, fieldChanged, stageChanged, ticketSla, dateReached, schedule, manual, webhook].map((t) => [
+    t.type,
+    t,
+  ]),
 );
 
 /** Adds a trigger (a later module's: `email_received`, `form_submitted` …). */

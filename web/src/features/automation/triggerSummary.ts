@@ -18,6 +18,8 @@ export function triggerSummary(trigger: RuleDefinition['trigger'], l: RuleLabels
       return c.toStageId
         ? t('automation.summary.stage_changed_to', { stage: l.stageName(c.toStageId as string) })
         : t('automation.summary.stage_changed');
+    case 'ticket_sla':
+      return c.state === 'breached' ? t('automation.summary.ticket_sla_breached') : t('automation.summary.ticket_sla_breaching_soon');
     case 'date_reached': {
       const o = (c.offset as { amount: number; unit: string } | undefined) ?? { amount: 0, unit: 'days' };
       if (!o.amount) return t('automation.summary.date_on', { object, field });

@@ -19,7 +19,8 @@ import { TrashRetention } from './TrashRetention.tsx';
 type Item = GetResult<'/api/v1/trash'>['data'][number];
 type TrashType = Item['type'];
 
-const builtIn: readonly TrashType[] = recordTypes;
+// Tickets keep their deleted ones on the Tickets page until the trash lists them (issue 14).
+const builtIn = recordTypes.filter((t) => t !== 'ticket') as readonly TrashType[];
 // Records with a page of their own; tasks and activities are read where they belong.
 const withPage = new Set<TrashType>(['contact', 'company', 'lead', 'deal', 'custom_record']);
 

@@ -1,0 +1,66 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { TicketMessage, TicketMessageCreate } from '../../../contract/support.ts';
+import type { Conn } from '../../db/client.ts';
+import type { Ctx } from '../../http/context.ts';
+import { invalid } from '../../http/errors.ts';
+import { findRow } from '../../records/crud.ts';
+import { assertReach } from '../../records/visibility.ts';
+import { emitEvent } from '../history/history.service.ts';
+import { noteMessage, ticketDef } from './tickets.service.ts';
+import { ticketMessages, type tickets } from './tickets.table.ts';
+
+type Row = typeof ticketMessages.$inferSelect;
+
+const toMessage = (r: Row): TicketMessage => ({
+  id: r.id,
+  ticketId: r.ticketId,
+  kind: r.kind,
+  authorMemberId: r.authorMemberId,
+  authorContactId: r.authorContactId,
+  body: r.body,
+  createdAt: r.createdAt.toISOString(),
+});
+
+/** A ticket's conversation, oldest first; 404 for a ticket the request cannot read. */
+export async function listMessages(conn: Conn, ctx: Ctx, ticketId: string) {
+  await findRow(conn, ctx, ticketDef, ticketId);
+  const rows = await conn
+    .select()
+    .from(ticketMessages)
+    .where(and(eq(ticketMessages.workspaceId, ctx.workspaceId), eq(ticketMessages.ticketId, ticketId)))
+    .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id));
+  return rows.map(toMessage);
+}
+
+/**
+ * Adds a public reply or an internal note. Writing on a ticket is editing it, so the edit scope
+ * decides; a reply "from the requester" needs a ticket that has one.
+ */
+export async function addMessage(conn: Conn, ctx: Ctx, ticketId: string, input: TicketMessageCreate) {
+  const ticket = await findRow<typeof tickets.$inferSelect>(conn, ctx, ticketDef, ticketId, true);
+  await assertReach(conn, ctx, ticketDef, ticketId, 'edit');
+  const fromRequester = input.fromRequester === true;
+  if (fromRequester && input.kind === 'note') {
+    throw invalid([{ field: 'body.fromRequester', code: 'not_allowed', message: 'an internal note is written by a member' }]);
+  }
+  if (fromRequester && !ticket.requesterId) {
+    throw invalid([{ field: 'body.fromRequester', code: 'no_requester', message: 'this ticket has no requester' }]);
+  }
+  const [row] = await conn
+    .insert(ticketMessages)
+    .values({
+      workspaceId: ctx.workspaceId,
+      id: uuidv7(),
+      ticketId,
+      kind: input.kind,
+      authorMemberId: fromRequester ? null : ctx.memberId,
+      authorContactId: fromRequester ? ticket.requesterId : null,
+      body: input.body,
+    })
+    .returning();
+  await noteMessage(conn, ctx, ticketId, input.kind, fromRequester);
+  const message = toMessage(row);
+  await emitEvent(conn, ctx, `ticket.${input.kind === 'note' ? 'note_added' : 'replied'}`, 'ticket', ticketId, { message });
+  return message;
+}

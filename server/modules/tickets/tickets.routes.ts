@@ -1,0 +1,102 @@
+import { uuidv7 } from 'uuidv7';
+import { IdParams, Page } from '../../../contract/common.ts';
+import {
+  SlaPolicyAnswer,
+  SlaPolicyPut,
+  Ticket,
+  TicketCreate,
+  TicketMessage,
+  TicketMessageCreate,
+  TicketQueueCounts,
+  TicketUpdate,
+} from '../../../contract/support.ts';
+import { invalid } from '../../http/errors.ts';
+import type { App } from '../../http/typed-app.ts';
+import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
+import { addMessage, listMessages } from './messages.service.ts';
+import { queueCounts } from './queues.ts';
+import { checkPolicy, getSlaPolicy, putSlaPolicy } from './sla.ts';
+import * as tickets from './tickets.service.ts';
+
+export async function ticketRoutes(app: App) {
+  registerRecordRoutes(app, {
+    path: 'tickets',
+    tag: 'Tickets',
+    def: tickets.ticketDef,
+    schemas: { record: Ticket, create: TicketCreate, update: TicketUpdate },
+    service: {
+      list: tickets.listTickets,
+      get: tickets.getTicket,
+      create: tickets.createTicket,
+      update: tickets.updateTicket,
+      remove: tickets.deleteTicket,
+      restore: tickets.restoreTicket,
+    },
+  });
+
+  app.get('/tickets/queues', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Tickets'],
+      summary: "Count the open tickets in each of the agent's queues",
+      description:
+        'Open tickets (new, open, pending, on hold) the caller may read: unassigned, assigned to the caller, to a team the caller is in or leads, breaching soon or breached, and all.',
+      response: { 200: TicketQueueCounts, ...errorResponses },
+    },
+    handler: async (req) => queueCounts(app.db, req.ctx),
+  });
+
+  app.get('/tickets/:id/messages', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Tickets'],
+      summary: "A ticket's conversation: public replies and internal notes, oldest first",
+      params: IdParams,
+      response: { 200: Page(TicketMessage), ...errorResponses },
+    },
+    handler: async (req) => ({ data: await listMessages(app.db, req.ctx, req.params.id), nextCursor: null }),
+  });
+
+  app.post('/tickets/:id/messages', {
+    config: { permission: 'write' },
+    schema: {
+      tags: ['Tickets'],
+      summary: 'Reply to a ticket or add an internal note',
+      description:
+        "An agent's first public reply meets the first-response target; a reply from the requester starts the next-response clock, the agent's next reply stops it. Notes touch no clock.",
+      params: IdParams,
+      body: TicketMessageCreate,
+      response: { 201: TicketMessage, ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const m = await app.db.transaction((tx) => addMessage(tx, req.ctx, req.params.id, req.body));
+      return reply.code(201).send(m);
+    },
+  });
+
+  app.get('/sla-policy', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Tickets'],
+      summary: "The workspace's SLA policy (`policy` null: tickets have no targets)",
+      response: { 200: SlaPolicyAnswer, ...errorResponses },
+    },
+    handler: async (req) => ({ policy: await getSlaPolicy(app.db, req.ctx) }),
+  });
+
+  app.put('/sla-policy', {
+    config: { permission: 'admin' },
+    schema: {
+      tags: ['Tickets'],
+      summary: "Set the workspace's SLA policy: targets per priority in business minutes on one calendar",
+      description: 'Applies to tickets created or changed from now on; open tickets keep their due times until their next change.',
+      body: SlaPolicyPut,
+      response: { 200: SlaPolicyAnswer, ...errorResponses },
+    },
+    handler: async (req) => {
+      const errors = checkPolicy(req.body);
+      if (errors.length) throw invalid(errors);
+      return { policy: await app.db.transaction((tx) => putSlaPolicy(tx, req.ctx, uuidv7(), req.body)) };
+    },
+  });
+}

@@ -1,0 +1,26 @@
+import { bulkSample, createOk, recordSamples, type Samples } from '../../test/samples.ts';
+
+const ticket = () => ({ subject: 'Printer on fire', description: 'It smokes.', priority: 'high', channel: 'phone', tags: ['hardware'] });
+
+const policy = {
+  calendar: { name: 'Office', timeZone: 'Europe/Berlin', week: { 1: [{ from: 540, to: 1020 }] }, holidays: ['2026-12-25'] },
+  targets: {
+    low: { firstResponse: 480, nextResponse: 480, resolution: 2400 },
+    normal: { firstResponse: 240, nextResponse: 240, resolution: 1440 },
+    high: { firstResponse: 60, nextResponse: 120, resolution: 480 },
+    urgent: { firstResponse: 15, nextResponse: 30, resolution: 240 },
+  },
+};
+
+export const samples: Samples = {
+  ...recordSamples('tickets', ticket, { status: 'open' }),
+  ...bulkSample('tickets', ticket, { priority: 'urgent' }),
+  'GET /api/v1/tickets/queues': {},
+  'GET /api/v1/tickets/:id/messages': { setup: async (s) => ({ id: (await createOk(s, '/tickets', ticket())).id }) },
+  'POST /api/v1/tickets/:id/messages': {
+    setup: async (s) => ({ id: (await createOk(s, '/tickets', ticket())).id }),
+    body: () => ({ kind: 'reply', body: 'We are on it.' }),
+  },
+  'GET /api/v1/sla-policy': {},
+  'PUT /api/v1/sla-policy': { body: () => policy },
+};

@@ -1,0 +1,121 @@
+import { Card, Grid, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ticketPriorities, ticketStatuses } from '../../../../contract/support.ts';
+import { ApiError, api, unwrap } from '../../api.ts';
+import { formatDateTime } from '../../format.ts';
+import { Link } from '../../router.tsx';
+import { useMe } from '../../session.ts';
+import { ErrorState, LoadingRows } from '../../ui/States.tsx';
+import { useMembers } from '../../ui/useMembers.ts';
+import { Conversation } from './Conversation.tsx';
+import { DueLine, SlaBadge } from './SlaBadge.tsx';
+import { type Ticket, ticketKeys, ticketQuery } from './tickets.ts';
+
+type Changes = Partial<Pick<Ticket, 'status' | 'priority' | 'assigneeId'>>;
+
+/** One ticket: its status, priority and assignee (editable), SLA due times, and the conversation. */
+export default function TicketPage({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const me = useMe();
+  const { members } = useMembers();
+  const ticket = useQuery(ticketQuery(id));
+  const mayWrite = me.member.role !== 'read-only';
+  const save = useMutation({
+    mutationFn: async (changes: Changes) =>
+      unwrap(
+        await api.PATCH('/api/v1/tickets/{id}', {
+          params: { path: { id } },
+          body: { ...changes, version: ticket.data?.version },
+        }),
+      ),
+    onSuccess: async (saved) => {
+      qc.setQueryData(ticketKeys.one(id), saved);
+      await qc.invalidateQueries({ queryKey: ticketKeys.all });
+    },
+    onError: (e) => notifications.show({ color: 'red', message: e instanceof ApiError ? e.message : String(e) }),
+  });
+
+  if (ticket.error) return <ErrorState error={ticket.error} onRetry={() => ticket.refetch()} />;
+  if (ticket.isPending) return <LoadingRows rows={4} />;
+  const x = ticket.data;
+  return (
+    <Stack>
+      <Link to="/tickets" size="sm">
+        {t('tickets.back')}
+      </Link>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={1} size="h2">
+          #{x.number} {x.subject}
+        </Title>
+        <SlaBadge ticket={x} />
+      </Group>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack>
+            {x.description && (
+              <Card withBorder padding="sm">
+                <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                  {x.description}
+                </Text>
+              </Card>
+            )}
+            <Title order={2} size="h4">
+              {t('tickets.conversation')}
+            </Title>
+            <Conversation ticketId={id} mayWrite={mayWrite} />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Card withBorder>
+            <Stack gap="sm">
+              <Select
+                label={t('tickets.status')}
+                value={x.status}
+                disabled={!mayWrite || save.isPending}
+                onChange={(v) => v && v !== x.status && save.mutate({ status: v as Ticket['status'] })}
+                data={ticketStatuses.map((s) => ({ value: s, label: t(`enums.ticketStatus.${s}`) }))}
+                allowDeselect={false}
+              />
+              <Select
+                label={t('tickets.priority')}
+                value={x.priority}
+                disabled={!mayWrite || save.isPending}
+                onChange={(v) => v && v !== x.priority && save.mutate({ priority: v as Ticket['priority'] })}
+                data={ticketPriorities.map((p) => ({ value: p, label: t(`enums.ticketPriority.${p}`) }))}
+                allowDeselect={false}
+              />
+              <Select
+                label={t('tickets.assignee')}
+                placeholder={t('tickets.unassigned')}
+                value={x.assigneeId}
+                disabled={!mayWrite || save.isPending}
+                clearable
+                onChange={(v) => v !== x.assigneeId && save.mutate({ assigneeId: v })}
+                data={members.filter((m) => !m.disabledAt).map((m) => ({ value: m.id, label: m.name }))}
+              />
+              {x.requesterId && (
+                <Text size="sm">
+                  {t('tickets.requester')}: <Link to={`/contacts/${x.requesterId}`}>{t('tickets.openContact')}</Link>
+                </Text>
+              )}
+              <Text size="sm">
+                {t('tickets.channel')}: {t(`enums.ticketChannel.${x.channel}`)}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {t('tickets.created')}: {formatDateTime(x.createdAt)}
+              </Text>
+              <Stack gap={4} data-testid="sla-due">
+                <DueLine label={t('tickets.firstResponse')} at={x.firstResponseDueAt} />
+                <DueLine label={t('tickets.nextResponse')} at={x.nextResponseDueAt} />
+                <DueLine label={t('tickets.resolution')} at={x.resolutionDueAt} />
+              </Stack>
+            </Stack>
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
