@@ -28,6 +28,7 @@ import { reportRoutes } from './reports/reports.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/tasks.routes.ts';
 import { accessProfileRoutes } from './teams/profiles.routes.ts';
+import { shareRoutes } from './teams/shares.routes.ts';
 import { teamRoutes } from './teams/teams.routes.ts';
 import { trashRoutes } from './trash/trash.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
@@ -68,4 +69,5 @@ export async function moduleRoutes(app: App) {
   await app.register(auditRoutes);
   await app.register(teamRoutes);
   await app.register(accessProfileRoutes);
+  await app.register(shareRoutes);
 }
