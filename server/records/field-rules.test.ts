@@ -60,7 +60,9 @@ describe('field rules of a role, on every record route', () => {
   });
 
   for (const [type, { generic, real }] of Object.entries(paths)) {
-    it(`never answers a hidden ${type} field, and refuses writes of hidden and read-only ones`, { timeout: 300_000 }, async () => {
+    it(`never answers a hidden ${type} field nor filters or sorts by it, and refuses writes of hidden and read-only ones`, {
+      timeout: 300_000,
+    }, async () => {
       const def = objectDefs[type];
       const owner = await signUp();
       const o = api(owner);
@@ -125,6 +127,17 @@ describe('field rules of a role, on every record route', () => {
       const csv = await c.get(`/${path}/export?format=csv`);
       expect(csv.statusCode).toBe(200);
       expect(csv.body.split('\r\n')[0].replace('\uFEFF', '').split(','), `${type} CSV header`).not.toContain(hidden);
+
+      // Filtering, sorting or asking for it: refused, so that its values cannot be told apart unseen.
+      for (const query of [
+        `filter=${encodeURIComponent(JSON.stringify({ field: hidden, op: 'eq', value: 'x' }))}`,
+        `sort=-${hidden}`,
+        `fields=id,${hidden}`,
+      ]) {
+        const r = await c.get(`/${path}?${query}`);
+        expect(r.statusCode, `${type} ${query}: ${r.body}`).toBe(403);
+        expect(r.json().code).toBe('field_forbidden');
+      }
 
       // Writes naming either field: refused, naming it.
       const value = (f: string) =>

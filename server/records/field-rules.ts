@@ -92,16 +92,63 @@ function refusedFields(body: unknown, rules: Record<string, FieldRule>, prefix =
   return out;
 }
 
+/** The names a list request may use for a hidden field: the field, and the columns that read it (a contact's `phone` reads `phones`). */
+function namesOf(type: string, hidden: readonly string[]) {
+  const derived = ports().objectDef(type)?.derivedColumns ?? {};
+  return new Set([...hidden, ...Object.entries(derived).flatMap(([k, reads]) => (reads.some((f) => hidden.includes(f)) ? [k] : []))]);
+}
+
+/** The fields a filter (JSON), sort or fields list names, to refuse those that probe a hidden field. */
+function queryFields(query: unknown): { param: string; names: string[] }[] {
+  if (!query || typeof query !== 'object') return [];
+  const q = query as Rec;
+  const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((x) => x.trim().replace(/^-/, '')) : []);
+  const inFilter: string[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      for (const [k, v] of Object.entries(n)) {
+        if (k === 'field' && typeof v === 'string') inFilter.push(v);
+        else walk(v);
+      }
+    }
+  };
+  if (typeof q.filter === 'string') {
+    try {
+      walk(JSON.parse(q.filter));
+    } catch {
+      // Not JSON: the list's own parser answers it with a 400.
+    }
+  }
+  return [
+    { param: 'query.filter', names: inFilter },
+    { param: 'query.sort', names: list(q.sort) },
+    { param: 'query.fields', names: list(q.fields) },
+  ];
+}
+
 const ctxOf = (req: FastifyRequest): Ctx | undefined => (req.ctx ? req.ctx : undefined);
 
 /** Refuses writes of fields the role may not write, and leaves hidden fields out of answers, on every route under an object's path. */
 export function registerFieldRules(app: App) {
   app.addHook('preHandler', async (req) => {
     const ctx = ctxOf(req);
-    if (!ctx?.access || req.method === 'GET') return;
+    if (!ctx?.access) return;
     const type = typeOfRoute(req.routeOptions.url);
     const rules = type && fieldRules(ctx, type);
     if (!rules) return;
+    if (req.method === 'GET') {
+      // Filtering or sorting by a hidden field would tell its values apart without showing them.
+      const hidden = namesOf(type, hiddenFields(ctx, type));
+      const probing = queryFields(req.query).flatMap(({ param, names }) =>
+        names
+          .filter((n) => hidden.has(n))
+          .map((n) => ({ field: param, code: 'field_hidden', message: `names ${n}, hidden from your role` })),
+      );
+      if (probing.length)
+        throw new AppError(403, 'field_forbidden', 'Your role does not let you filter, sort or ask for a hidden field', probing);
+      return;
+    }
     const refused = refusedFields(req.body, rules);
     // 403 as for other actions the role does not allow on a record the member may see.
     if (refused.length) throw new AppError(403, 'field_forbidden', 'Your role does not let you write some of these fields', refused);
