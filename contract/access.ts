@@ -11,6 +11,17 @@ export const AccessScopes = ['none', 'own', 'team', 'team_and_below', 'all'] as 
 export type AccessScope = (typeof AccessScopes)[number];
 export const AccessScope = Type.Enum(AccessScopes);
 
+/** A field a role may not see at all (`hidden`), or may see but not write (`read_only`). */
+export const FieldRules = ['hidden', 'read_only'] as const;
+export type FieldRule = (typeof FieldRules)[number];
+export const FieldRule = Type.Enum(FieldRules);
+
+/** Rules per field of one object, by API name (`amount`, `phones`, `custom.budget`). */
+export const FieldRuleMap = Type.Record(Type.String({ pattern: '^(custom\\.)?[a-zA-Z][a-zA-Z0-9_]{0,62}$' }), FieldRule, {
+  maxProperties: 200,
+});
+export type FieldRuleMap = Static<typeof FieldRuleMap>;
+
 /** What a profile allows on one object type. */
 export const ObjectRights = Type.Object(
   {
@@ -22,6 +33,8 @@ export const ObjectRights = Type.Object(
     import: Type.Boolean(),
     merge: Type.Boolean(),
     bulkEdit: Type.Boolean(),
+    /** Fields hidden from the role (left out of every answer, refused on write) or read-only (refused on write). */
+    fields: Type.Optional(FieldRuleMap),
   },
   { additionalProperties: false },
 );
@@ -103,3 +116,29 @@ export type TeamUpdate = Static<typeof TeamUpdate>;
 
 export const TeamMemberIds = Type.Object({ ids: Type.Array(Uuid, { minItems: 1, maxItems: 200 }) }, { additionalProperties: false });
 export type TeamMemberIds = Static<typeof TeamMemberIds>;
+
+/** Whether a record shared with someone lets them only read it, or edit it too. */
+export const ShareAccesses = ['read', 'edit'] as const;
+export const ShareAccess = Type.Enum(ShareAccesses);
+
+/** One record shared with one member or one team, beyond what their role's scope reaches. */
+export const RecordShare = Type.Object({
+  id: Uuid,
+  recordType: Type.String(),
+  recordId: Uuid,
+  /** Set when shared with a member … */
+  memberId: Nullable(Uuid),
+  /** … or with a team (its members and its manager). */
+  teamId: Nullable(Uuid),
+  access: ShareAccess,
+  createdAt: Type.String({ format: 'date-time' }),
+  createdBy: Nullable(Uuid),
+});
+export type RecordShare = Static<typeof RecordShare>;
+
+/** Shares a record with a member or a team (exactly one); sharing again with them changes the access. */
+export const RecordShareCreate = Type.Object(
+  { memberId: Type.Optional(Uuid), teamId: Type.Optional(Uuid), access: ShareAccess },
+  { additionalProperties: false },
+);
+export type RecordShareCreate = Static<typeof RecordShareCreate>;

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { FieldRuleMap } from './access.ts';
 import { Country, Currency, Email, Nullable, Role, ShortText, Timestamp, Uuid } from './common.ts';
 
 const Locale = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 5, description: 'BCP 47 language and region, e.g. de-AT' });
@@ -81,6 +82,8 @@ export const SessionInfo = Type.Object({
   /** Send back as X-CSRF-Token on every write made with the session cookie. */
   csrfToken: Type.String(),
   workspaces: Type.Array(Type.Object({ id: Uuid, name: Type.String(), role: Role })),
+  /** The fields the member's role hides or makes read-only, per object type; empty when it restricts none. */
+  fieldRules: Type.Record(Type.String(), FieldRuleMap),
 });
 export type SessionInfo = Static<typeof SessionInfo>;
 

@@ -20,6 +20,7 @@ import { icalRoutes } from './modules/calendar/calendar.routes.ts';
 import { trackingRoutes } from './modules/email/tracking.routes.ts';
 import { wireRecordEngine } from './modules/registry.ts';
 import { moduleRoutes } from './modules/routes.ts';
+import { registerFieldRules } from './records/field-rules.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -158,6 +159,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
 
   if (config.benchRoutes) await app.register((await import('../bench/raw-routes.ts')).benchRoutes);
   registerAuth(app, { baseUrl: config.baseUrl });
+  registerFieldRules(app);
   await app.register(moduleRoutes, { prefix: '/api/v1' });
   await app.register(icalRoutes);
   await app.register(trackingRoutes);

@@ -29,6 +29,7 @@ export * from '../modules/privacy/privacy.table.ts';
 export * from '../modules/search/search.table.ts';
 export * from '../modules/tasks/tasks.table.ts';
 export * from '../modules/teams/profiles.table.ts';
+export * from '../modules/teams/shares.table.ts';
 export * from '../modules/teams/teams.table.ts';
 export * from '../modules/tickets/tickets.table.ts';
 export * from '../modules/views/views.table.ts';

@@ -28,6 +28,7 @@ import { reportRoutes } from './reports/reports.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { taskRoutes } from './tasks/tasks.routes.ts';
 import { accessProfileRoutes } from './teams/profiles.routes.ts';
+import { shareRoutes } from './teams/shares.routes.ts';
 import { teamRoutes } from './teams/teams.routes.ts';
 import { ticketRoutes } from './tickets/tickets.routes.ts';
 import { trashRoutes } from './trash/trash.routes.ts';
@@ -70,4 +71,5 @@ export async function moduleRoutes(app: App) {
   await app.register(auditRoutes);
   await app.register(teamRoutes);
   await app.register(accessProfileRoutes);
+  await app.register(shareRoutes);
 }

@@ -4,6 +4,7 @@ import type { ExportFormat, ExportQuery } from '../../contract/exports.ts';
 import type { Conn, Db } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest } from '../http/errors.ts';
+import { hiddenFields, stripHidden } from './field-rules.ts';
 import { type ListInput, listJson } from './list.ts';
 import { expandFields, listInputOf } from './list-request.ts';
 import type { ObjectDef } from './object-def.ts';
@@ -69,11 +70,24 @@ async function columnsOf(conn: Conn, ctx: Ctx, def: ObjectDef, fields: string | 
   const custom = def.hasCustom ? await ports().customFieldKeys(conn, ctx, def) : [];
   const names = fields ? expandFields(def, fields) : [...(def.apiFields ?? [])].filter((f) => deleted || f !== 'deletedAt');
   const out = ['id', ...names.filter((n) => n !== 'id')].flatMap((n) => (n === 'custom' ? custom.map((k) => `custom.${k}`) : [n]));
-  return [...new Set(out)];
+  // A field hidden from the role is no column of its file, not even an empty one.
+  const hidden = new Set(hiddenFields(ctx, def.type));
+  return [...new Set(out)].filter((c) => !hidden.has(c));
 }
 
-/** The pages of a list, EXPORT_PAGE records each, read one at a time as the stream asks for them. */
+/** The pages of a list, EXPORT_PAGE records each, read one at a time as the stream asks for them, without the fields hidden from the role. */
 async function* pagesOf(db: Db, ctx: Ctx, def: ObjectDef, input: ListInput, opts: ExportOptions, only?: ReadonlySet<string>) {
+  const hidden = hiddenFields(ctx, def.type);
+  for await (const page of rawPagesOf(db, ctx, def, input, opts, only)) {
+    if (!hidden.length) yield page;
+    else {
+      const records = page.records.map((r) => stripHidden(r, hidden));
+      yield { records, json: JSON.stringify(records) };
+    }
+  }
+}
+
+async function* rawPagesOf(db: Db, ctx: Ctx, def: ObjectDef, input: ListInput, opts: ExportOptions, only?: ReadonlySet<string>) {
   let cursor: string | undefined;
   do {
     const page = { ...input, cursor, limit: EXPORT_PAGE };

@@ -10,6 +10,7 @@ import type { App } from '../http/typed-app.ts';
 import { registerBulkUpdate } from './bulk.ts';
 import { countList, type ListTotal } from './count.ts';
 import { type ExportOptions, sendExport } from './export.ts';
+import { registerRecordPath } from './field-rules.ts';
 import { idempotent } from './idempotency.ts';
 import { type ListInput, listJson, readJson } from './list.ts';
 import { expandFields, listInputOf, pickFields } from './list-request.ts';
@@ -131,6 +132,7 @@ export function registerRecordRoutes<R extends TObject, C extends TSchema, U ext
   const write = r.writePermission ?? 'write';
   const one = `/${path}/:id`;
   const label = def.label.toLowerCase();
+  registerRecordPath(path, def.type);
   if (def.bulk) registerBulkUpdate(app, { path, tag, def, update: schemas.update, fields: def.bulk }, errorResponses);
   // Fastify types a handler from its route's schemas through a conditional type (`S extends TSchema
   // ? Static<S> : unknown`), which stays unresolved while S is a type parameter such as R, C or U

@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { ObjectAction, ObjectRights } from '../../contract/access.ts';
 import { type Conn, pgArray } from '../db/client.ts';
-import type { Ctx } from '../http/context.ts';
+import type { Access, Ctx } from '../http/context.ts';
 import { forbidden } from '../http/errors.ts';
 import type { ObjectDef } from './object-def.ts';
 import { ports } from './ports.ts';
@@ -45,7 +45,8 @@ const column = (c: PgColumn, alias: string | undefined) => (alias ? sql`${sql.id
  * A record belongs to its owner column (`def.owner`: an owner, a task's assignee). A record whose
  * owner is empty belongs to the member who created it: a person who files a contact without
  * naming an owner keeps seeing it under scope `own`. An object without an owner column is reached
- * only with scope `all`.
+ * only with scope `all`. Besides its scope, a member reaches the records shared with them or their
+ * teams (any scope but `none`).
  */
 export function visibleWhere(ctx: Ctx, def: ObjectDef, right: ScopedRight = 'read', alias?: string): SQL | undefined {
   const rights = rightsOn(ctx, def);
@@ -53,12 +54,28 @@ export function visibleWhere(ctx: Ctx, def: ObjectDef, right: ScopedRight = 'rea
   if (!rights || !access) return undefined;
   const scope = rights[right];
   if (scope === 'all') return undefined;
-  if (scope === 'none' || !def.owner) return sql`false`;
+  // A share widens a scope, it does not open an object the role closes.
+  if (scope === 'none') return sql`false`;
+  const shared = sharedWith(ctx, access, def, right, alias);
+  if (!def.owner) return shared;
   const ids = scope === 'own' ? [ctx.memberId] : scope === 'team' ? access.teamMemberIds : access.belowMemberIds;
   const match = ids.length === 1 ? sql`= ${ids[0]}::uuid` : sql`= any(${pgArray(ids, 'uuid')})`;
   const owner = column(def.owner, alias);
   const creator = column((getTableColumns(def.table) as Record<string, PgColumn>).createdBy, alias);
-  return sql`(${owner} ${match} or (${owner} is null and ${creator} ${match}))`;
+  return sql`(${owner} ${match} or (${owner} is null and ${creator} ${match}) or ${shared})`;
+}
+
+/**
+ * The records shared with this member, or with a team they are in or lead (record_shares, read by
+ * name: the engine imports no module): any share lets them read, an edit share edit. A share
+ * never lets anyone delete: that stays with the owner's scope.
+ */
+function sharedWith(ctx: Ctx, access: Access, def: ObjectDef, right: ScopedRight, alias: string | undefined): SQL {
+  if (right === 'delete') return sql`false`;
+  const teams = access.teamIds.length ? sql` or s.team_id = any(${pgArray(access.teamIds, 'uuid')})` : sql``;
+  const edit = right === 'edit' ? sql` and s.access = 'edit'` : sql``;
+  return sql`exists (select 1 from record_shares s where s.workspace_id = ${ctx.workspaceId}::uuid and s.record_type = ${def.type}
+    and s.record_id = ${column(def.table.id, alias)} and (s.member_id = ${ctx.memberId}::uuid${teams})${edit})`;
 }
 
 /**

@@ -237,6 +237,12 @@ export async function sessionInfo(conn: Conn, ctx: Ctx, csrfToken: string): Prom
     workspace: await getWorkspace(conn, ctx),
     csrfToken,
     workspaces: visible.map((w) => ({ id: w.id, name: names.get(w.id) ?? '', role: w.role })),
+    // So that the web app leaves out what the server would refuse or never send.
+    fieldRules: Object.fromEntries(
+      Object.entries(ctx.access?.rights ?? {})
+        .filter(([, r]) => r.fields && Object.keys(r.fields).length)
+        .map(([type, r]) => [type, r.fields ?? {}]),
+    ),
   };
 }
 

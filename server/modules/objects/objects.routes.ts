@@ -17,6 +17,7 @@ import { sendJsonText } from '../../http/json-text.ts';
 import type { App } from '../../http/typed-app.ts';
 import { bulkUpdate } from '../../records/bulk.ts';
 import { sendExport } from '../../records/export.ts';
+import { registerRecordPath } from '../../records/field-rules.ts';
 import { idempotent } from '../../records/idempotency.ts';
 import { readJson } from '../../records/list.ts';
 import { errorResponses, etag, expectedVersion, sendList } from '../../records/routes.ts';
@@ -85,6 +86,7 @@ export async function objectRoutes(app: App) {
   });
 
   const records = '/objects/:objectKey/records';
+  registerRecordPath(records.slice(1), objects.customRecordDef.type);
   const one = `${records}/:id`;
   app.get(records, {
     config: { permission: 'read' },

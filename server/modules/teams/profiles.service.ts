@@ -35,6 +35,24 @@ async function checkRights(rights: ProfileRights) {
       })),
     );
   }
+  // A rule names a field of the object as answers carry it (or a custom field, `custom.<key>`, whose definitions may
+  // come later); the id and version are what every answer is built around, never hidden.
+  const known = (type: string, f: string) => {
+    const def = objectDefs[type];
+    if (f === 'id' || f === 'version') return false;
+    if (f.startsWith('custom.')) return def.hasCustom;
+    return (def.apiFields ?? []).includes(f);
+  };
+  const badFields = Object.entries(rights).flatMap(([type, r]) =>
+    Object.keys(r.fields ?? {})
+      .filter((f) => !known(type, f))
+      .map((f) => ({
+        field: `body.rights.${type}.fields.${f}`,
+        code: 'unknown_field',
+        message: `is not a field of ${type} a role can restrict`,
+      })),
+  );
+  if (badFields.length) throw invalid(badFields);
 }
 
 async function holders(conn: Conn, ctx: Ctx) {

@@ -18,6 +18,16 @@ const profile = async (s: Parameters<typeof createOk>[0]) => ({
   id: (await createOk(s, '/access-profiles', { name: `Rep ${unique()}`, rights: { contact: reads } })).id,
 });
 
+const companyOf = (s: Parameters<typeof createOk>[0]) => createOk(s, '/companies', { name: `Acme ${unique()}` });
+/** A company shared with a team. */
+const shared = async (s: Parameters<typeof createOk>[0]) => {
+  const { api } = await import('../../test/harness.ts');
+  const company = await companyOf(s);
+  const share = await api(s).post(`/records/company/${company.id}/shares`, { teamId: (await team(s)).id, access: 'read' });
+  if (share.statusCode !== 201) throw new Error(share.body);
+  return { type: 'company', id: company.id, shareId: share.json().id };
+};
+
 export const samples: Samples = {
   'GET /api/v1/teams': { setup: team },
   'POST /api/v1/teams': { body: () => ({ name: `Sales ${unique()}` }), ok: 201 },
@@ -38,4 +48,12 @@ export const samples: Samples = {
     },
     body: (_s, p) => ({ profileId: p.profileId }),
   },
+  'GET /api/v1/records/:type/:id/shares': { setup: shared, publicParams: ['type'] },
+  'POST /api/v1/records/:type/:id/shares': {
+    setup: async (s) => ({ type: 'company', id: (await companyOf(s)).id, teamId: (await team(s)).id }),
+    body: (_s, p) => ({ teamId: p.teamId, access: 'read' }),
+    ok: 201,
+    publicParams: ['type'],
+  },
+  'DELETE /api/v1/records/:type/:id/shares/:shareId': { setup: shared, publicParams: ['type'] },
 };

@@ -654,6 +654,18 @@ export const de: Messages = {
     new: 'Neues Team',
     create: 'Team anlegen',
   },
+  share: {
+    title: 'Geteilt mit',
+    none: 'Mit niemandem über die Rollen hinaus geteilt.',
+    with: 'Teilen mit…',
+    members: 'Mitglieder',
+    teams: 'Teams',
+    team: 'Team {{name}}',
+    accessLabel: 'Zugriff',
+    access: { read: 'Darf lesen', edit: 'Darf bearbeiten' },
+    add: 'Teilen',
+    remove: 'Nicht mehr mit {{name}} teilen',
+  },
   roles: {
     intro:
       'Eine Rolle schränkt ein, was ein Mitglied oder ein Mitglied mit Lesezugriff erreicht: für jede Art von Datensatz, wessen Datensätze es lesen, bearbeiten und löschen darf, und was es sonst tun darf. Inhaber und Admins erreichen immer alles; Mitglieder ohne Rolle behalten vollen Zugriff.',
@@ -674,6 +686,11 @@ export const de: Messages = {
     takeAway: '{{name}} ×',
     give: 'Vergeben an…',
     giveTo: '{{name}} an ein Mitglied vergeben',
+    fieldsTitle: 'Feldregeln',
+    fieldsIntro:
+      'Felder, die diese Rolle nicht sehen darf (überall ausgelassen, beim Schreiben abgelehnt) oder sehen, aber nicht ändern darf.',
+    hidden: '{{object}}: verborgene Felder',
+    readOnly: '{{object}}: schreibgeschützte Felder',
   },
   settings: {
     teams: 'Teams',

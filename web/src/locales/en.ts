@@ -533,6 +533,18 @@ export const en = {
     new: 'New team',
     create: 'Create team',
   },
+  share: {
+    title: 'Shared with',
+    none: 'Not shared with anyone beyond their roles.',
+    with: 'Share with…',
+    members: 'Members',
+    teams: 'Teams',
+    team: 'Team {{name}}',
+    accessLabel: 'Access',
+    access: { read: 'Can read', edit: 'Can edit' },
+    add: 'Share',
+    remove: 'Stop sharing with {{name}}',
+  },
   roles: {
     intro:
       'A role narrows what a member or read-only member reaches: for each kind of record, whose records they may read, edit and delete, and what else they may do. Owners and admins always reach everything; members without a role keep full reach.',
@@ -553,6 +565,10 @@ export const en = {
     takeAway: '{{name}} ×',
     give: 'Give to…',
     giveTo: 'Give {{name}} to a member',
+    fieldsTitle: 'Field rules',
+    fieldsIntro: 'Fields this role may not see (left out everywhere, refused on write) or may see but not change.',
+    hidden: '{{object}}: hidden fields',
+    readOnly: '{{object}}: read-only fields',
   },
   settings: {
     teams: 'Teams',

@@ -10,6 +10,7 @@ import {
   deleteRecord,
   getRecord,
   isCustom,
+  linkTypeOf,
   type ObjectType,
   patchRecord,
   type Row,
@@ -18,6 +19,7 @@ import {
   webPath,
 } from '../../records.ts';
 import { Link } from '../../router.tsx';
+import { useMe } from '../../session.ts';
 import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
 import { contactName } from '../../ui/names.ts';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
@@ -35,6 +37,7 @@ import { DealOutcome } from './DealOutcome.tsx';
 import { EditableField } from './EditableField.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { CompanyRelated, ContactRelated, DealRelated } from './Related.tsx';
+import { SharePanel } from './SharePanel.tsx';
 import { TasksPanel } from './TasksPanel.tsx';
 import { Timeline } from './Timeline.tsx';
 
@@ -58,6 +61,9 @@ const builtInDetails: Record<Exclude<BuiltInType, 'task'>, string[]> = {
   lead: ['firstName', 'lastName', 'email', 'phone', 'companyName', 'title', 'status', 'source', 'ownerId'],
 };
 
+/** The API field a detail shows when its column is named otherwise (a contact's `phone` shows its `phones`). */
+const answerField: Record<string, string> = { email: 'emails', phone: 'phones' };
+
 /** The built-in fields a record page shows above its custom ones; a custom object's record shows its name and owner. */
 const detailKeys = (t: RecordType) => (isCustom(t) ? ['name', 'ownerId', 'lastActivityAt'] : builtInDetails[t]);
 
@@ -70,6 +76,10 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
   const qc = useQueryClient();
   const baseLookups = useLookups();
   const label = useObjectLabel(type);
+  // Fields the member's role hides: the server leaves them out; the page shows no empty box for them.
+  const rules = useMe().fieldRules[linkTypeOf(type)] ?? {};
+  const isHidden = (c: Column) =>
+    [c.key, c.field, type === 'contact' ? answerField[c.key] : undefined].some((f) => f && rules[f] === 'hidden');
   const fields = useFields(type);
   const record = useQuery({ queryKey: recordKeys.one(type, id), queryFn: () => getRecord(type, id) });
   const recordName = useRelationNames(fields.data ?? [], record.data ? [record.data] : []);
@@ -128,7 +138,7 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
       .filter((k) => k !== 'closeReason' || row.status !== 'open')
       .map((k) => columns.find((c) => c.key === k)),
     ...columns.filter((c) => c.key.startsWith('custom.')),
-  ].filter((c): c is Column => !!c);
+  ].filter((c): c is Column => !!c && !isHidden(c));
   const fieldLabel = (f: string) => {
     const c = columns.find((x) => x.key === f || x.field === f);
     if (c) return c.label.startsWith('fields.') ? t(c.label) : c.label;
@@ -268,6 +278,7 @@ export default function RecordPage({ type, id }: { type: RecordType; id: string 
             {type === 'company' && <CompanyRelated company={row} />}
             {type === 'deal' && <DealRelated deal={row} />}
             <RecordListChips type={type} id={id} />
+            {!row.deletedAt && <SharePanel recordType={linkTypeOf(type)} id={id} />}
             {type === 'contact' && !row.deletedAt && <ConsentPanel contactId={id} />}
           </Stack>
         </Grid.Col>

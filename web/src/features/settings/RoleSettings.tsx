@@ -1,13 +1,22 @@
-import { Button, Card, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Checkbox, Group, Select, SimpleGrid, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type AccessProfile, type AccessScope, AccessScopes, type ObjectAction, type ObjectRights } from '../../../../contract/access.ts';
+import {
+  type AccessProfile,
+  type AccessScope,
+  AccessScopes,
+  type FieldRule,
+  type ObjectAction,
+  type ObjectRights,
+} from '../../../../contract/access.ts';
 import { trashTypes } from '../../../../contract/trash.ts';
 import { ApiError, api, unwrap } from '../../api.ts';
+import { type BuiltInType, segmentOf } from '../../records.ts';
 import { ConfirmModal } from '../../ui/ConfirmModal.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
+import { columnsFor } from '../lists/columns.ts';
 
 const rolesKey = ['access-profiles'];
 /** The objects a role grants rights on: those with records and an owner (custom_record: every custom object). */
@@ -83,6 +92,65 @@ function RightsGrid({ rights, onChange }: { rights: Record<string, ObjectRights>
   );
 }
 
+const bookkeeping = new Set(['id', 'createdAt', 'updatedAt', 'createdBy', 'deletedAt', 'lastActivityAt', 'name']);
+/** A contact's list shows `email` and `phone`; its answers carry `emails` and `phones`. */
+const answerField: Record<string, string> = { email: 'emails', phone: 'phones' };
+
+/** Field names to suggest for an object: its list's columns, as the API names them; others can be typed. */
+function fieldSuggestions(o: string): string[] {
+  if (!Object.hasOwn(segmentOf, o)) return [];
+  const keys = columnsFor(o as BuiltInType, []).map((c) => (o === 'contact' ? (answerField[c.key] ?? c.key) : c.key));
+  return [...new Set(keys.filter((k) => !bookkeeping.has(k)))];
+}
+
+/** Per object, the fields the role hides and those it may only read. */
+function FieldRulesGrid({
+  rights,
+  onChange,
+}: {
+  rights: Record<string, ObjectRights>;
+  onChange: (r: Record<string, ObjectRights>) => void;
+}) {
+  const { t } = useTranslation();
+  const ruled = (o: string, rule: FieldRule) =>
+    Object.entries(rights[o]?.fields ?? {})
+      .filter(([, r]) => r === rule)
+      .map(([f]) => f);
+  const set = (o: string, rule: FieldRule, names: string[]) => {
+    const other: FieldRule = rule === 'hidden' ? 'read_only' : 'hidden';
+    // A field is hidden or read-only, not both: the newer choice wins.
+    const kept = ruled(o, other).filter((f) => !names.includes(f));
+    const fields = Object.fromEntries([...kept.map((f) => [f, other]), ...names.map((f) => [f, rule])]);
+    onChange({ ...rights, [o]: { ...(rights[o] ?? closed), fields } });
+  };
+  return (
+    <Stack gap="xs">
+      <Title order={3} size="h6">
+        {t('roles.fieldsTitle')}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {t('roles.fieldsIntro')}
+      </Text>
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+        {objects.flatMap((o) => {
+          const object = t(`trash.types.${o}`);
+          return (['hidden', 'read_only'] as const).map((rule) => (
+            <TagsInput
+              key={`${o}-${rule}`}
+              size="xs"
+              label={t(rule === 'hidden' ? 'roles.hidden' : 'roles.readOnly', { object })}
+              data={fieldSuggestions(o)}
+              value={ruled(o, rule)}
+              onChange={(names) => set(o, rule, names)}
+              clearable
+            />
+          ));
+        })}
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
 /** A new role, or the edit of one: its name and its grid of rights. */
 function RoleForm({ role, onDone }: { role?: AccessProfile; onDone: () => void }) {
   const { t } = useTranslation();
@@ -116,6 +184,7 @@ function RoleForm({ role, onDone }: { role?: AccessProfile; onDone: () => void }
         maw={360}
       />
       <RightsGrid rights={rights} onChange={setRights} />
+      <FieldRulesGrid rights={rights} onChange={setRights} />
       {err && !err.fieldMessage('name') && <div role="alert">{err.message}</div>}
       <Group>
         <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!name.trim()}>
