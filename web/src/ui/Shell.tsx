@@ -16,6 +16,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import {
   IconBolt,
+  IconBook,
   IconBox,
   IconBuilding,
   IconCalendar,
@@ -57,6 +58,7 @@ const nav = [
   { to: '/tasks', key: 'nav.tasks', icon: IconChecklist },
   { to: '/calendar', key: 'nav.calendar', icon: IconCalendar },
   { to: '/lists', key: 'nav.lists', icon: IconListDetails },
+  { to: '/knowledge', key: 'nav.knowledge', icon: IconBook },
   { to: '/reports', key: 'nav.reports', icon: IconChartBar },
   { to: '/automation', key: 'nav.automation', icon: IconBolt },
   { to: '/duplicates', key: 'nav.duplicates', icon: IconCopy },
