@@ -1100,6 +1100,7 @@ export const de: Messages = {
     language: 'Sprache',
     helpful: 'Hilfreich',
     votes: '{{yes}} fanden ihn hilfreich, {{no}} nicht',
+    votesShort: '{{yes}} ja · {{no}} nein',
     updated: 'Geändert',
     status: { draft: 'Entwurf', published: 'Veröffentlicht' },
     unpublishedChanges: 'Unveröffentlichte Änderungen',

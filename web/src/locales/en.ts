@@ -1074,6 +1074,7 @@ export const en = {
     language: 'Language',
     helpful: 'Helpful',
     votes: '{{yes}} found it helpful, {{no}} did not',
+    votesShort: '{{yes}} yes · {{no}} no',
     updated: 'Updated',
     status: { draft: 'Draft', published: 'Published' },
     unpublishedChanges: 'Unpublished changes',

@@ -98,7 +98,7 @@ export default function KnowledgePage() {
                   <Table.Td>{a.language}</Table.Td>
                   <Table.Td ta="right">
                     <Text size="sm" aria-label={t('knowledge.votes', { yes: a.helpfulYes, no: a.helpfulNo })}>
-                      👍 {a.helpfulYes} · 👎 {a.helpfulNo}
+                      {t('knowledge.votesShort', { yes: a.helpfulYes, no: a.helpfulNo })}
                     </Text>
                   </Table.Td>
                   <Table.Td>{formatDate(a.updatedAt)}</Table.Td>
