@@ -18,6 +18,7 @@ import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { icalRoutes } from './modules/calendar/calendar.routes.ts';
 import { trackingRoutes } from './modules/email/tracking.routes.ts';
+import { helpCentreRoutes } from './modules/knowledge/help-centre.routes.ts';
 import { wireRecordEngine } from './modules/registry.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { registerFieldRules } from './records/field-rules.ts';
@@ -163,5 +164,6 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(moduleRoutes, { prefix: '/api/v1' });
   await app.register(icalRoutes);
   await app.register(trackingRoutes);
+  await app.register(helpCentreRoutes);
   return app;
 }

@@ -20,6 +20,7 @@ export * from '../modules/email/tracking.table.ts';
 export * from '../modules/fields/fields.table.ts';
 export * from '../modules/history/history.table.ts';
 export * from '../modules/imports/imports.table.ts';
+export * from '../modules/knowledge/knowledge.table.ts';
 export * from '../modules/leads/leads.table.ts';
 export * from '../modules/lists/lists.table.ts';
 export * from '../modules/notifications/notifications.table.ts';

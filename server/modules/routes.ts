@@ -17,6 +17,7 @@ import { emailRoutes } from './email/email.routes.ts';
 import { emailTemplateRoutes } from './email/templates.routes.ts';
 import { fieldRoutes } from './fields/fields.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
+import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
 import { leadRoutes } from './leads/leads.routes.ts';
 import { listRoutes } from './lists/lists.routes.ts';
 import { liveRoutes } from './live/live.routes.ts';
@@ -72,4 +73,5 @@ export async function moduleRoutes(app: App) {
   await app.register(teamRoutes);
   await app.register(accessProfileRoutes);
   await app.register(shareRoutes);
+  await app.register(knowledgeRoutes);
 }

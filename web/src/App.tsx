@@ -27,6 +27,8 @@ const Duplicates = lazy(() => import('./features/duplicates/DuplicatesPage.tsx')
 const Merge = lazy(() => import('./features/duplicates/MergePage.tsx'));
 const Lists = lazy(() => import('./features/static-lists/ListsPage.tsx'));
 const ListMembers = lazy(() => import('./features/static-lists/ListMembersPage.tsx'));
+const Knowledge = lazy(() => import('./features/knowledge/KnowledgePage.tsx'));
+const ArticleEditor = lazy(() => import('./features/knowledge/ArticleEditor.tsx'));
 const Automation = lazy(() => import('./features/automation/AutomationPage.tsx'));
 const ImportPage = lazy(() => import('./features/imports/ImportPage.tsx'));
 const ImportDetail = lazy(() => import('./features/imports/ImportDetail.tsx'));
@@ -82,6 +84,9 @@ function SignedInRoutes({ path }: { path: string }) {
   if (path === '/lists') return <Lists />;
   const staticList = match('/lists/:id', path);
   if (staticList) return <ListMembers key={path} id={staticList.id} />;
+  if (path === '/knowledge') return <Knowledge />;
+  const kbArticle = match('/knowledge/:id', path);
+  if (kbArticle) return <ArticleEditor key={kbArticle.id} id={kbArticle.id} />;
   if (path === '/automation' || path.startsWith('/automation/')) return <Automation />;
   if (path === '/tickets') return <Tickets />;
   const ticket = match('/tickets/:id', path);

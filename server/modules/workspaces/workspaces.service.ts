@@ -1,7 +1,8 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Workspace, WorkspaceUpdate } from '../../../contract/auth.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
 import { diff } from '../../records/changes.ts';
 import { checkVersion } from '../../records/crud.ts';
 import { recordChange } from '../history/history.service.ts';
@@ -72,4 +73,30 @@ export async function findWorkspaces(conn: Conn, idOrName?: string) {
 /** Every workspace's id, for work each one gets from a schedule (a nightly duplicate scan). */
 export async function allWorkspaceIds(conn: Conn): Promise<string[]> {
   return (await conn.select({ id: workspaces.id }).from(workspaces).orderBy(workspaces.id)).map((w) => w.id);
+}
+
+/** The workspace a public address names (/help/<slug>), or undefined. */
+export async function workspaceBySlug(conn: Conn, slug: string) {
+  const [w] = await conn.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(eq(workspaces.slug, slug));
+  return w;
+}
+
+export async function workspaceSlug(conn: Conn, ctx: Pick<Ctx, 'workspaceId'>): Promise<string | null> {
+  const [w] = await conn.select({ slug: workspaces.slug }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+  return w?.slug ?? null;
+}
+
+/** Names the workspace in public addresses; another workspace's slug is a 409 naming `body.slug`. */
+export async function setWorkspaceSlug(conn: Conn, ctx: Pick<Ctx, 'workspaceId'>, slug: string | null) {
+  const [taken] = slug
+    ? await conn
+        .select({ id: workspaces.id })
+        .from(workspaces)
+        .where(and(eq(workspaces.slug, slug), ne(workspaces.id, ctx.workspaceId)))
+    : [];
+  if (taken)
+    throw new AppError(409, 'slug_taken', 'Another workspace uses this address', [
+      { field: 'body.slug', code: 'taken', message: 'is taken' },
+    ]);
+  await conn.update(workspaces).set({ slug, updatedAt: sql`now()` }).where(eq(workspaces.id, ctx.workspaceId));
 }

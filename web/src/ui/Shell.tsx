@@ -16,6 +16,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import {
   IconBolt,
+  IconBook,
   IconBox,
   IconBuilding,
   IconCalendar,
@@ -59,6 +60,7 @@ const nav = [
   { to: '/tickets', key: 'nav.tickets', icon: IconLifebuoy },
   { to: '/calendar', key: 'nav.calendar', icon: IconCalendar },
   { to: '/lists', key: 'nav.lists', icon: IconListDetails },
+  { to: '/knowledge', key: 'nav.knowledge', icon: IconBook },
   { to: '/reports', key: 'nav.reports', icon: IconChartBar },
   { to: '/automation', key: 'nav.automation', icon: IconBolt },
   { to: '/duplicates', key: 'nav.duplicates', icon: IconCopy },
