@@ -168,11 +168,13 @@ export async function revokeLiveLinks(conn: Conn, ctx: Ctx, of: { memberId: stri
 
 /** Revokes a link (it stops working at once) or dismisses a request. */
 export async function revokeReset(conn: Conn, ctx: Ctx, id: string) {
+  // The time comes from the app: Citus refuses now() inside CASE or COALESCE on a distributed table.
+  const now = sql`${new Date().toISOString()}::timestamptz`;
   const [row] = await conn
     .update(passwordResets)
     .set({
-      revokedAt: sql`case when ${passwordResets.kind} = 'link' then coalesce(${passwordResets.revokedAt}, now()) end`,
-      resolvedAt: sql`case when ${passwordResets.kind} = 'request' then coalesce(${passwordResets.resolvedAt}, now()) end`,
+      revokedAt: sql`case when ${passwordResets.kind} = 'link' then coalesce(${passwordResets.revokedAt}, ${now}) end`,
+      resolvedAt: sql`case when ${passwordResets.kind} = 'request' then coalesce(${passwordResets.resolvedAt}, ${now}) end`,
     })
     .where(and(eq(passwordResets.workspaceId, ctx.workspaceId), eq(passwordResets.id, id)))
     .returning();
