@@ -39,6 +39,11 @@ const migrationSettings = [
 
 type Client = pg.ClientBase;
 
+/** Sets migrationSettings on the migrating connection (session-wide: it is a connection of its own). */
+export async function applyMigrationSettings(client: Client) {
+  for (const s of migrationSettings) await client.query(s);
+}
+
 /** Whether the database is a Citus coordinator (the extension is installed in it). */
 export async function isCitus(client: Client): Promise<boolean> {
   const { rows } = await client.query<{ on: boolean }>(`select exists (select 1 from pg_extension where extname = 'citus') as on`);
@@ -52,7 +57,7 @@ export async function isCitus(client: Client): Promise<boolean> {
  * a migration created some other way).
  */
 export async function migrateOnCitus(client: Client, migrationsFolder: string) {
-  for (const s of migrationSettings) await client.query(s);
+  await applyMigrationSettings(client);
   await client.query('CREATE SCHEMA IF NOT EXISTS drizzle');
   await client.query(
     'CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)',
@@ -84,7 +89,7 @@ export async function migrateOnCitus(client: Client, migrationsFolder: string) {
       throw err;
     }
   }
-  for (const s of migrationSettings) await client.query(s);
+  await applyMigrationSettings(client);
   await distributeTables(client);
 }
 
@@ -156,6 +161,9 @@ export async function distributeTables(client: Client) {
  */
 export async function allowFanOut(tx: Conn) {
   await tx.execute(sql`select set_config('citus.multi_task_query_log_level', 'off', true)`);
+  // One connection per node for the rest of the transaction: after a read over many shards in
+  // parallel Citus refuses to write a reference table (identities) in the same transaction.
+  await tx.execute(sql`select set_config('citus.multi_shard_modify_mode', 'sequential', true)`);
 }
 
 /**
