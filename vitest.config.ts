@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // The suite runs on embedded PGlite always, and again on a PostgreSQL server when
 // TEST_DATABASE_URL is set. Under CI a missing server is a failure, never a silent skip.
 const pgUrl = process.env.TEST_DATABASE_URL;
+// A third run on a Citus coordinator when CITUS_TEST_DATABASE_URL is set (../shared/citus/cluster.sh prints it).
+const citusUrl = process.env.CITUS_TEST_DATABASE_URL;
 if (process.env.CI === 'true' && !pgUrl) {
   throw new Error('CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run would be skipped');
 }
@@ -37,6 +39,24 @@ export default defineConfig({
                 name: 'postgres',
                 env: { RAPPORT_TEST_DB: 'postgres' },
                 globalSetup: ['server/test/pg-databases.ts'],
+                setupFiles: ['server/test/db-kind.ts'],
+              },
+            },
+          ]
+        : []),
+      ...(citusUrl
+        ? [
+            {
+              extends: true as const,
+              // One database on the cluster, emptied before the run (server/test/citus-database.ts); the
+              // app's connections refuse fan-out queries (server/test/db-kind.ts). The `*.pg.test.ts`
+              // files make databases of their own, which Citus does not make on the workers.
+              test: {
+                ...common,
+                name: 'citus',
+                exclude: ['**/*.pg.test.ts', '**/node_modules/**'],
+                env: { RAPPORT_TEST_DB: 'citus', TEST_DATABASE_URL: citusUrl },
+                globalSetup: ['server/test/citus-database.ts'],
                 setupFiles: ['server/test/db-kind.ts'],
               },
             },

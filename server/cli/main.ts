@@ -7,7 +7,8 @@ const usage = `rapport — the Rapport CRM
   rapport start                 build the web app if needed, migrate and serve (what \`npm start\` runs)
   rapport serve                 migrate and serve (no web build); runs jobs too unless RAPPORT_JOB_CONCURRENCY=0
   rapport worker                run background jobs only (imports, house-keeping); start as many as you like
-  rapport migrate               apply database migrations and exit
+  rapport migrate [--citus]     apply database migrations and exit; on a Citus coordinator (detected,
+                                or --citus) also distribute the tables by workspace (docs/operations.md)
   rapport seed [--size N]       create a demo workspace (demo@rapport.local / rapport-demo-2026)
   rapport create-user --email E --password P [--name N] [--workspace W]
                                 create a workspace and its owner (prints the ids)
@@ -37,7 +38,9 @@ async function main() {
       return;
     }
     case 'migrate': {
-      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const { values } = parseArgs({ args: rest, options: { citus: { type: 'boolean' } } });
+      if (values.citus && !config.databaseUrl) throw new Error('migrate --citus needs DATABASE_URL (a Citus coordinator)');
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, citus: values.citus });
       await db.migrate();
       await db.close();
       console.log('migrations applied');

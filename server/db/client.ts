@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { isCitus, migrateOnCitus } from './citus.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -39,6 +40,11 @@ export interface OpenOptions {
   /** PGlite data directory, or 'memory://' */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * Citus mode whether or not it is detected (`rapport migrate --citus`): creates the extension if
+   * missing. Without it, a database with the citus extension is migrated in Citus mode too.
+   */
+  citus?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -51,7 +57,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       db,
       kind: 'postgres',
       query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
-      migrate: () => migrateWithLock(pool, () => migratePg(drizzlePg(pool), { migrationsFolder })),
+      migrate: () =>
+        migrateWithLock(pool, async (client) => {
+          if (opts.citus) await client.query('CREATE EXTENSION IF NOT EXISTS citus');
+          if (opts.citus || (await isCitus(client))) await migrateOnCitus(client, migrationsFolder);
+          else await migratePg(drizzlePg(pool), { migrationsFolder });
+        }),
       listen: (channel, onNotify) => listenOnServer(opts.databaseUrl as string, channel, onNotify),
       close: () => pool.end(),
     };
@@ -97,11 +108,11 @@ async function listenOnServer(url: string, channel: string, onNotify: () => void
 }
 
 /** Several app processes may start at once on one server; an advisory lock lets one migrate at a time. */
-async function migrateWithLock(pool: pg.Pool, run: () => Promise<void>) {
+async function migrateWithLock(pool: pg.Pool, run: (client: pg.PoolClient) => Promise<void>) {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock(7261001)');
-    await run();
+    await run(client);
   } finally {
     await client.query('SELECT pg_advisory_unlock(7261001)').catch(() => {});
     client.release();

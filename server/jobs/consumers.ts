@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { allowFanOut } from '../db/citus.ts';
 import { type Database, type Db, selectRows, type Tx } from '../db/client.ts';
-import { consumeEvents, EVENTS_CHANNEL, type OutboxEvent } from '../modules/history/outbox.ts';
+import { consumeEvents, EVENTS_CHANNEL, type OutboxEvent, settledBefore } from '../modules/history/outbox.ts';
 import type { JobLog } from './define.ts';
 
 /**
@@ -34,28 +35,47 @@ export const defineConsumer = (def: ConsumerDef) => def;
  * says yes (its first read creates its cursor). A system read across workspaces, as the cursor is.
  */
 async function hasNews(db: Db, consumer: string) {
-  const rows = await selectRows<{ news: boolean }>(
-    db,
-    sql`select coalesce((
-        select exists (select 1 from domain_events e
-          where (e.tx_id, e.seq) > (c.tx_id, c.seq) and e.tx_id < pg_snapshot_xmin(pg_current_snapshot()))
-        from event_cursors c where c.consumer = ${consumer}
-      ), true) as news`,
-  );
-  return rows[0]?.news === true;
+  // The cursor is read first, on its own: Citus refuses a correlated subquery over a reference table
+  // (event_cursors) inside a query on a distributed one (domain_events).
+  return db.transaction(async (tx) => {
+    const [cursor] = await selectRows<{ tx_id: string; seq: number }>(
+      tx,
+      sql`select tx_id::text, seq from event_cursors where consumer = ${consumer}`,
+    );
+    if (!cursor) return true;
+    await allowFanOut(tx);
+    const xmin = await settledBefore(tx);
+    const rows = await selectRows<{ news: boolean }>(
+      tx,
+      sql`select exists (select 1 from domain_events e
+          where (e.tx_id, e.seq) > (${cursor.tx_id}::xid8, ${cursor.seq}::bigint) and e.tx_id < ${xmin}::xid8) as news`,
+    );
+    return rows[0]?.news === true;
+  });
 }
 
 /** Moves the cursor of a consumer that has nothing to do past every settled event; true when it did. */
 async function skipUnneeded(db: Db, consumer: string, needed: SQL) {
-  const moved = await selectRows<{ consumer: string }>(
-    db,
-    sql`update event_cursors c set tx_id = last.tx_id, seq = last.seq, updated_at = now()
-      from (select e.tx_id, e.seq from domain_events e where e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by e.tx_id desc, e.seq desc limit 1) last
-      where c.consumer = ${consumer} and (last.tx_id, last.seq) > (c.tx_id, c.seq) and not (${needed})
-      returning c.consumer`,
-  );
-  return moved.length > 0;
+  // In steps, for Citus: the last settled event (a read across workspaces), then whether the consumer
+  // is needed, then the cursor (a reference table) moved with the values as parameters.
+  return db.transaction(async (tx) => {
+    await allowFanOut(tx);
+    const xmin = await settledBefore(tx);
+    const [last] = await selectRows<{ tx_id: string; seq: number }>(
+      tx,
+      sql`select e.tx_id::text, e.seq from domain_events e where e.tx_id < ${xmin}::xid8 order by e.tx_id desc, e.seq desc limit 1`,
+    );
+    if (!last) return false;
+    const [{ needed: isNeeded }] = await selectRows<{ needed: boolean }>(tx, sql`select (${needed}) as needed`);
+    if (isNeeded) return false;
+    const moved = await selectRows<{ consumer: string }>(
+      tx,
+      sql`update event_cursors c set tx_id = ${last.tx_id}::xid8, seq = ${last.seq}, updated_at = ${new Date().toISOString()}
+        where c.consumer = ${consumer} and (${last.tx_id}::xid8, ${last.seq}::bigint) > (c.tx_id, c.seq)
+        returning c.consumer`,
+    );
+    return moved.length > 0;
+  });
 }
 
 /**

@@ -40,7 +40,7 @@ export async function enqueue<S extends TSchema>(conn: Conn, def: JobDef<S>, inp
     conn,
     sql`insert into jobs (id, name, workspace_id, input, max_attempts, run_at, priority, singleton_key)
       values (${id}, ${def.name}, ${opts.workspaceId ?? null}, ${JSON.stringify(input)}::jsonb, ${def.retry?.attempts ?? 5},
-        coalesce(${opts.runAt ? opts.runAt.toISOString() : null}::timestamptz, now()), ${opts.priority ?? 0}, ${opts.singletonKey ?? null})
+        ${(opts.runAt ?? new Date()).toISOString()}::timestamptz, ${opts.priority ?? 0}, ${opts.singletonKey ?? null})
       on conflict (name, singleton_key) where status in ('queued', 'running') and singleton_key is not null do nothing
       returning id`,
   );
@@ -65,7 +65,8 @@ export async function enqueueNow<S extends TSchema>(
   if (id) return id;
   const rows = await selectRows<{ id: string }>(
     conn,
-    sql`update jobs set run_at = least(run_at, now())
+    // The time from the app: Citus refuses now() beside a column in an UPDATE of a reference table.
+    sql`update jobs set run_at = least(run_at, ${new Date().toISOString()}::timestamptz)
       where name = ${def.name} and singleton_key = ${opts.singletonKey} and status = 'queued'
       returning id`,
   );

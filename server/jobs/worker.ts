@@ -189,13 +189,15 @@ export class Worker {
 
   /** Jobs whose worker died (lease run out) go back to the queue, or to the dead list when out of tries. */
   private async reclaim() {
+    // The time comes from the app: Citus refuses now() inside CASE on a reference table (jobs is one).
+    const now = new Date().toISOString();
     const rows = await selectRows<{ id: string; name: string; status: string }>(
       this.db,
       sql`update jobs set status = case when attempts >= max_attempts then 'dead' else 'queued' end,
-        locked_by = null, locked_until = null, run_at = now(),
+        locked_by = null, locked_until = null, run_at = ${now}::timestamptz,
         last_error = 'The worker running it stopped before it finished (its lease ran out)',
-        finished_at = case when attempts >= max_attempts then now() end
-      where status = 'running' and locked_until < now() returning id, name, status`,
+        finished_at = case when attempts >= max_attempts then ${now}::timestamptz end
+      where status = 'running' and locked_until < ${now}::timestamptz returning id, name, status`,
     );
     if (rows.length) this.log.warn({ jobs: rows }, 'took back jobs of a worker that stopped');
   }

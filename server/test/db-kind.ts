@@ -1,5 +1,7 @@
 /** Which database the suite runs on: the vitest project sets RAPPORT_TEST_DB (vitest.config.ts). */
-export const dbKind = process.env.RAPPORT_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+/** The 'citus' project runs on a Citus coordinator: PostgreSQL to the suite, with the checks below. */
+export const onCitus = process.env.RAPPORT_TEST_DB === 'citus';
+export const dbKind = process.env.RAPPORT_TEST_DB === 'postgres' || onCitus ? 'postgres' : 'pglite';
 
 /** The database of vitest worker `pool` on PostgreSQL: `<TEST_DATABASE_URL's name>_w<pool>`. */
 export function workerDatabaseUrl(base: string, pool: string) {
@@ -14,7 +16,17 @@ export function workerDatabaseUrl(base: string, pool: string) {
 // automation clock) or without the job kinds a test registers. TEST_DATABASE_URL is pointed at it
 // here, once per worker process, so that everything downstream (worker processes a test spawns,
 // ownDatabase) follows.
-if (dbKind === 'postgres' && process.env.TEST_DATABASE_URL && process.env.VITEST_POOL_ID && !process.env.RAPPORT_TEST_DB_BASE) {
+if (!onCitus && dbKind === 'postgres' && process.env.TEST_DATABASE_URL && process.env.VITEST_POOL_ID && !process.env.RAPPORT_TEST_DB_BASE) {
   process.env.RAPPORT_TEST_DB_BASE = process.env.TEST_DATABASE_URL;
   process.env.TEST_DATABASE_URL = workerDatabaseUrl(process.env.TEST_DATABASE_URL, process.env.VITEST_POOL_ID);
+}
+
+// On Citus the suite shares one database (a database is made on every node by hand, cluster.sh) and
+// runs one file at a time. Every app connection refuses a query that runs on more than one shard
+// (a fan-out): a request names its workspace, so each of its queries must route to one node. The
+// few cross-workspace queries allow it explicitly (server/db/citus.ts, allowFanOut).
+if (onCitus && process.env.TEST_DATABASE_URL && !process.env.TEST_DATABASE_URL.includes('multi_task_query_log_level')) {
+  const url = new URL(process.env.TEST_DATABASE_URL);
+  url.searchParams.set('options', '-c citus.multi_task_query_log_level=error');
+  process.env.TEST_DATABASE_URL = url.toString();
 }

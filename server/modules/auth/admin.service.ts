@@ -254,7 +254,8 @@ export async function createApiKey(conn: Conn, ctx: Ctx, input: ApiKeyCreate, sc
 export async function revokeApiKey(conn: Conn, ctx: Ctx, id: string) {
   const [row] = await conn
     .update(apiKeys)
-    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    // The time comes from the app: Citus refuses now() inside COALESCE on a distributed table.
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${new Date().toISOString()}::timestamptz)` })
     .where(and(eq(apiKeys.workspaceId, ctx.workspaceId), eq(apiKeys.id, id)))
     .returning();
   if (!row) throw notFound('API key');

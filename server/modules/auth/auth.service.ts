@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { AcceptInvitation, InvitationDetails, Member, SessionInfo, SignIn, SignUp } from '../../../contract/auth.ts';
 import type { Config } from '../../config.ts';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, invalid } from '../../http/errors.ts';
@@ -100,11 +101,14 @@ export async function signIn(db: Db, config: Config, input: SignIn, meta: Client
   if (found.retryAfterSeconds) throw tooManyAttempts(found.retryAfterSeconds);
   const identity = found.identity;
   if (!identity) throw wrongCredentials();
-  const memberships = await db
-    .select()
-    .from(members)
-    .where(and(eq(members.identityId, identity.id), isNull(members.disabledAt)))
-    .orderBy(asc(members.createdAt));
+  // Which workspaces the login belongs to: a cross-workspace query by nature (on Citus, every shard).
+  const memberships = await acrossWorkspaces(db, (tx) =>
+    tx
+      .select()
+      .from(members)
+      .where(and(eq(members.identityId, identity.id), isNull(members.disabledAt)))
+      .orderBy(asc(members.createdAt)),
+  );
   const member = input.workspaceId ? memberships.find((m) => m.workspaceId === input.workspaceId) : memberships[0];
   if (!member) {
     await logAttempt(db, input.email, identity.id, meta, 'no_workspace', 'password');
@@ -221,11 +225,14 @@ export async function sessionInfo(conn: Conn, ctx: Ctx, csrfToken: string): Prom
     .select()
     .from(members)
     .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, ctx.memberId)));
-  const memberships = await conn
-    .select({ id: members.workspaceId, role: members.role })
-    .from(members)
-    .where(and(eq(members.identityId, member.identityId), isNull(members.disabledAt)))
-    .orderBy(asc(members.createdAt));
+  // The workspaces one can switch to: a cross-workspace query by nature (on Citus, every shard).
+  const memberships = await acrossWorkspaces(conn, (tx) =>
+    tx
+      .select({ id: members.workspaceId, role: members.role })
+      .from(members)
+      .where(and(eq(members.identityId, member.identityId), isNull(members.disabledAt)))
+      .orderBy(asc(members.createdAt)),
+  );
   // An API key belongs to one workspace: it does not learn which others its creator belongs to.
   const visible = ctx.actor.type === 'member' ? memberships : memberships.filter((w) => w.id === ctx.workspaceId);
   const names = await workspaceNames(

@@ -42,18 +42,22 @@ export const lockoutDelayMs = (failures: number) => (failures < 5 ? 0 : Math.min
  * at once. Addresses without a login are counted the same way, so a 429 tells nothing.
  */
 async function claimAttempt(db: Db, email: string): Promise<number | null> {
+  // The time comes from the app, as a bare parameter (its type read from the column it meets): Citus
+  // refuses now(), and any cast or other non-immutable function, in an upsert's ON CONFLICT on a
+  // reference table (login_throttles is one). now - last_failed_at is an interval: immutable.
+  const now = sql`${new Date().toISOString()}`;
   const claimed = await selectRows<{ failures: number }>(
     db,
-    sql`insert into login_throttles (email, failures, last_failed_at) values (lower(${email}), 1, now())
-      on conflict (email) do update set failures = login_throttles.failures + 1, last_failed_at = now()
+    sql`insert into login_throttles (email, failures, last_failed_at) values (lower(${email}), 1, ${now})
+      on conflict (email) do update set failures = login_throttles.failures + 1, last_failed_at = ${now}
       where not (login_throttles.failures >= 5
-        and login_throttles.last_failed_at > now() - least(power(2, login_throttles.failures - 5) * interval '1 second', interval '15 minutes'))
+        and ${now} - login_throttles.last_failed_at < least(power(2, login_throttles.failures - 5) * interval '1 second', interval '15 minutes'))
       returning failures`,
   );
   if (claimed.length) return null;
   const [held] = await selectRows<{ failures: number; since: number }>(
     db,
-    sql`select failures, (extract(epoch from now() - last_failed_at) * 1000)::int as since from login_throttles where email = lower(${email})`,
+    sql`select failures, (extract(epoch from ${now} - last_failed_at) * 1000)::int as since from login_throttles where email = lower(${email})`,
   );
   const wait = lockoutDelayMs(held?.failures ?? 5) - Number(held?.since ?? 0);
   return Math.max(1, Math.ceil(wait / 1000));

@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import type { ChangePassword, ResetEntry, ResetLink, ResetPassword } from '../../../contract/auth.ts';
 import type { Config } from '../../config.ts';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
@@ -20,11 +21,14 @@ export const RESET_TTL_MS = 24 * 60 * 60 * 1000;
  * The answer is the same whether the email has a login or not, so it reveals nothing.
  */
 export async function requestReset(db: Db, email: string, meta: ClientMeta) {
-  const memberships = await db
-    .select({ workspaceId: members.workspaceId, id: members.id, identityId: members.identityId })
-    .from(members)
-    .innerJoin(identities, eq(identities.id, members.identityId))
-    .where(and(sql`lower(${identities.email}) = lower(${email})`, isNull(members.disabledAt)));
+  // Every workspace of the login: a cross-workspace query by nature (on Citus, every shard).
+  const memberships = await acrossWorkspaces(db, (tx) =>
+    tx
+      .select({ workspaceId: members.workspaceId, id: members.id, identityId: members.identityId })
+      .from(members)
+      .innerJoin(identities, eq(identities.id, members.identityId))
+      .where(and(sql`lower(${identities.email}) = lower(${email})`, isNull(members.disabledAt))),
+  );
   if (!memberships.length) return logAttempt(db, email, null, meta, 'unknown_email', 'password_reset');
   await db.transaction(async (tx) => {
     for (const m of memberships) {
@@ -96,10 +100,13 @@ export async function listResets(conn: Conn, ctx: Ctx): Promise<ResetEntry[]> {
 
 /** How many workspaces besides this one a login belongs to. */
 async function otherWorkspaces(conn: Conn, workspaceId: string, identityId: string) {
-  const [row] = await conn
-    .select({ n: sql<number>`count(*)::int` })
-    .from(members)
-    .where(and(eq(members.identityId, identityId), ne(members.workspaceId, workspaceId)));
+  // Across workspaces by nature (on Citus, every shard).
+  const [row] = await acrossWorkspaces(conn, (tx) =>
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(members)
+      .where(and(eq(members.identityId, identityId), ne(members.workspaceId, workspaceId))),
+  );
   return Number(row.n);
 }
 
@@ -168,11 +175,13 @@ export async function revokeLiveLinks(conn: Conn, ctx: Ctx, of: { memberId: stri
 
 /** Revokes a link (it stops working at once) or dismisses a request. */
 export async function revokeReset(conn: Conn, ctx: Ctx, id: string) {
+  // The time comes from the app: Citus refuses now() inside CASE or COALESCE on a distributed table.
+  const now = sql`${new Date().toISOString()}::timestamptz`;
   const [row] = await conn
     .update(passwordResets)
     .set({
-      revokedAt: sql`case when ${passwordResets.kind} = 'link' then coalesce(${passwordResets.revokedAt}, now()) end`,
-      resolvedAt: sql`case when ${passwordResets.kind} = 'request' then coalesce(${passwordResets.resolvedAt}, now()) end`,
+      revokedAt: sql`case when ${passwordResets.kind} = 'link' then coalesce(${passwordResets.revokedAt}, ${now}) end`,
+      resolvedAt: sql`case when ${passwordResets.kind} = 'request' then coalesce(${passwordResets.resolvedAt}, ${now}) end`,
     })
     .where(and(eq(passwordResets.workspaceId, ctx.workspaceId), eq(passwordResets.id, id)))
     .returning();
@@ -263,10 +272,10 @@ export async function changeMyPassword(db: Db, config: Config, ctx: Ctx, input: 
   await db.transaction(async (tx) => {
     await lockLogin(tx, me.identityId);
     await tx.update(identities).set({ passwordHash }).where(eq(identities.id, me.identityId));
-    const all = await tx
-      .select({ workspaceId: members.workspaceId, id: members.id })
-      .from(members)
-      .where(eq(members.identityId, me.identityId));
+    // Every workspace of the login: across workspaces by nature (on Citus, every shard).
+    const all = await acrossWorkspaces(tx, (t) =>
+      t.select({ workspaceId: members.workspaceId, id: members.id }).from(members).where(eq(members.identityId, me.identityId)),
+    );
     for (const m of all) {
       await tx
         .delete(sessions)

@@ -14,7 +14,7 @@ export async function recordAttempt(conn: Conn, workspaceId: string, mailboxId: 
 /** A sync that finished: the error is cleared (or replaced by a note that did not stop it), the next poll is due in POLL_MS. */
 export async function recordSuccess(conn: Conn, workspaceId: string, mailboxId: string, note: string | null) {
   await conn.execute(sql`update mailboxes set last_success_at = now(), consecutive_failures = 0,
-      last_error = ${note}, last_error_at = case when ${note}::text is null then null else now() end,
+      last_error = ${note}, last_error_at = ${note === null ? null : new Date().toISOString()}::timestamptz,
       next_sync_at = now() + ${`${POLL_MS} milliseconds`}::interval, updated_at = now()
     where workspace_id = ${workspaceId} and id = ${mailboxId}`);
 }

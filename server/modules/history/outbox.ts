@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { allowFanOut } from '../../db/citus.ts';
 import { type Conn, type Db, selectRows, type Tx } from '../../db/client.ts';
 
 /** The channel an event's transaction notifies, so that consumers read it as soon as it commits. */
@@ -33,6 +34,16 @@ export interface OutboxEvent {
  * row is locked while a batch is handled: one reader per consumer at a time, however many workers.
  * Returns how many events were handled.
  */
+/**
+ * The oldest transaction still running, read on its own first: on Citus the coordinator's snapshot
+ * (the one that numbered the events), where a function in the events' query would run on each worker.
+ * Read a statement earlier than the events, it can only be older: never a transaction not yet settled.
+ */
+export async function settledBefore(tx: Conn) {
+  const [row] = await selectRows<{ xmin: string }>(tx, sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`);
+  return row.xmin;
+}
+
 export async function consumeEvents(
   db: Db,
   consumer: string,
@@ -42,8 +53,11 @@ export async function consumeEvents(
   from: 'start' | 'now' = 'now',
 ) {
   return db.transaction(async (tx) => {
+    // A read across workspaces: on Citus it runs on every shard (allowed here by name).
+    await allowFanOut(tx);
+    const xmin = await settledBefore(tx);
     await tx.execute(sql`insert into event_cursors (consumer, tx_id, seq)
-      values (${consumer}, ${from === 'now' ? sql`pg_snapshot_xmin(pg_current_snapshot())` : sql`'0'::xid8`}, 0)
+      values (${consumer}, ${from === 'now' ? sql`${xmin}::xid8` : sql`'0'::xid8`}, 0)
       on conflict (consumer) do nothing`);
     const [cursor] = await selectRows<{ tx_id: string; seq: number }>(
       tx,
@@ -65,7 +79,7 @@ export async function consumeEvents(
       tx,
       sql`select workspace_id, id, seq, tx_id::text, type, record_type, record_id, payload, actor_id, causes, at from domain_events
         where (tx_id, seq) > (${cursor.tx_id}::xid8, ${cursor.seq}::bigint)
-          and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          and tx_id < ${xmin}::xid8
         order by tx_id, seq limit ${limit}`,
     );
     if (!events.length) return 0;

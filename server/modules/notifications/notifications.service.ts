@@ -167,7 +167,8 @@ export async function markRead(conn: Conn, ctx: Ctx, id: string) {
   const mine = and(eq(notifications.workspaceId, ctx.workspaceId), eq(notifications.memberId, ctx.memberId), eq(notifications.id, id));
   await conn
     .update(notifications)
-    .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
+    // The time from the app: Citus refuses now() inside COALESCE on a distributed table.
+    .set({ readAt: sql`coalesce(${notifications.readAt}, ${new Date().toISOString()}::timestamptz)` })
     .where(mine);
   const [row] = await conn.select().from(notifications).where(mine);
   if (!row) throw notFound('Notification');
