@@ -27,7 +27,12 @@ export default defineConfig({
       // `*.pg.test.ts` need a PostgreSQL server (several processes over one database) and run in that project only.
       {
         extends: true,
-        test: { ...common, name: 'pglite', exclude: ['**/*.pg.test.ts', '**/node_modules/**'], env: { RAPPORT_TEST_DB: 'pglite' } },
+        test: {
+          ...common,
+          name: 'pglite',
+          exclude: ['**/*.pg.test.ts', '**/*.citus.test.ts', '**/node_modules/**'],
+          env: { RAPPORT_TEST_DB: 'pglite' },
+        },
       },
       ...(pgUrl
         ? [
@@ -37,6 +42,8 @@ export default defineConfig({
               test: {
                 ...common,
                 name: 'postgres',
+                // `*.citus.test.ts` check what only a Citus cluster has: the citus project runs them.
+                exclude: ['**/*.citus.test.ts', '**/node_modules/**'],
                 env: { RAPPORT_TEST_DB: 'postgres' },
                 globalSetup: ['server/test/pg-databases.ts'],
                 setupFiles: ['server/test/db-kind.ts'],

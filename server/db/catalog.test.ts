@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onCitus, signUp, testDatabase } from '../test/harness.ts';
+import { signUp, testDatabase } from '../test/harness.ts';
 import { globalTables } from './citus.ts';
 
 // The tenant key is what keeps one customer's data from another's and what lets Citus keep a
@@ -69,29 +69,5 @@ describe('database catalog', () => {
     expect(Number(n)).toBeGreaterThan(0);
     await expect(db.query(`update record_history set field = 'x' where workspace_id = $1`, [s.workspaceId])).rejects.toThrow(/append-only/);
     await expect(db.query('delete from record_history where workspace_id = $1', [s.workspaceId])).rejects.toThrow(/append-only/);
-  });
-
-  // On Citus (the 'citus' vitest project), what `rapport migrate` made of each table: a request names
-  // one workspace, so it runs on one node only if every tenant table is split by workspace_id and all
-  // of them are split alike (one colocation group); global tables are copied to every node.
-  it.runIf(onCitus)('distributes every tenant table by workspace_id, colocated, and every global table as a reference table', async () => {
-    const db = await testDatabase();
-    const rows = await db.query<{ name: string; kind: string | null; column: string | null; colocation: number | null }>(`
-      select c.relname as name, t.citus_table_type as kind, t.distribution_column as column, t.colocation_id as colocation
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      left join citus_tables t on t.table_name = c.oid::regclass
-      where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition`);
-    expect(rows.length).toBeGreaterThan(15);
-    const tenant = rows.filter((r) => !globalTables.has(r.name));
-    const bad = [
-      ...tenant
-        .filter((r) => r.kind !== 'distributed' || r.column !== 'workspace_id')
-        .map((r) => `${r.name}: ${r.kind ?? 'local'} by ${r.column}`),
-      ...rows
-        .filter((r) => globalTables.has(r.name) && r.kind !== 'reference')
-        .map((r) => `${r.name}: ${r.kind ?? 'local'}, not reference`),
-    ];
-    expect(bad).toEqual([]);
-    expect(new Set(tenant.map((r) => r.colocation)).size).toBe(1);
   });
 });

@@ -20,6 +20,7 @@ const paths: Record<string, { generic: string; real: (s: Session) => Promise<str
   lead: { generic: 'leads', real: async () => 'leads' },
   task: { generic: 'tasks', real: async () => 'tasks' },
   activity: { generic: 'activities', real: async () => 'activities' },
+  ticket: { generic: 'tickets', real: async () => 'tickets' },
   custom_record: {
     generic: 'objects/:objectKey/records',
     real: async (s) => {

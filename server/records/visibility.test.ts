@@ -21,6 +21,7 @@ const paths: Record<string, (s: Session) => Promise<string>> = {
   lead: async () => 'leads',
   task: async () => 'tasks',
   activity: async () => 'activities',
+  ticket: async () => 'tickets',
   custom_record: async (s) => {
     const { sampleObject } = await import('../modules/objects/objects.samples.ts');
     return `objects/${(await sampleObject(s)).objectKey}/records`;
