@@ -212,4 +212,75 @@ describe.runIf(hasChromium)('duplicates and merge', () => {
       await browser.close();
     }
   }, 180_000);
+
+  it('warns of a look-alike deal, queues it under Deals, and merges two deals picking the amount and stage', async () => {
+    const browser = await launch();
+    try {
+      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      const errors = watchConsole(page);
+      await signUpInBrowser(page, server.url, {
+        name: 'Dan Deal',
+        email: `dan.${Date.now()}@example.test`,
+        password: 'a dealing passphrase',
+        workspace: 'Deal AG',
+      });
+      const stages = ((await call(page, 'GET', '/pipelines')).body.data as { stages: { id: string; name: string }[] }[])[0].stages;
+      const first = (await call(page, 'POST', '/deals', { name: 'Umbrella fleet renewal', stageId: stages[0].id, amountMinor: 1_200_000 }))
+        .body;
+
+      // The new-deal form warns of the deal with a look-alike name, and "create anyway" creates it.
+      await page.goto(`${server.url}/deals?new=1`);
+      const form = page.getByRole('dialog');
+      await form.getByLabel('Name').fill('Umbrella fleet renewals');
+      await form.getByRole('button', { name: 'Create', exact: true }).click();
+      const warning = page.getByRole('alert').filter({ hasText: 'This looks like a record you already have' });
+      await warning.waitFor();
+      expect(await warning.textContent()).toContain('Umbrella fleet renewal');
+      expect(await warning.textContent()).toContain('Similar name');
+      expect(await axeScan(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Create anyway' }).click();
+      await page.getByRole('heading', { name: 'Umbrella fleet renewals' }).waitFor();
+      const second = ((await call(page, 'GET', '/deals')).body.data as { id: string; name: string; version: number }[]).find(
+        (d) => d.name === 'Umbrella fleet renewals',
+      );
+      if (!second) throw new Error('the second deal was not created');
+      await call(page, 'PATCH', `/deals/${second.id}`, { amountMinor: 1_500_000, stageId: stages[1].id, version: second.version });
+
+      // The queue lists the pair under Deals.
+      await expect
+        .poll(async () => ((await call(page, 'GET', '/duplicates?type=deal')).body.data as unknown[]).length, { timeout: 20_000 })
+        .toBe(1);
+      await page.getByRole('link', { name: 'Duplicates' }).click();
+      await page.locator('label').filter({ hasText: /^Deal$/ }).click();
+      const pair = page.getByTestId('duplicate-pair');
+      await pair.waitFor();
+      expect(await pair.textContent()).toContain('Umbrella fleet renewals');
+
+      // Side by side, amounts read as money and stages by name; the first deal stays with the second's amount and stage.
+      await pair.getByRole('button', { name: 'Merge' }).click();
+      await page.getByRole('heading', { name: 'Merge 2 records' }).waitFor();
+      await page.getByRole('radio', { name: 'Keep record 1' }).check();
+      const survivorColumn = (await call(page, 'GET', '/duplicates?type=deal')).body.data as { records: { id: string }[] }[];
+      expect(survivorColumn[0].records.map((r) => r.id).sort()).toEqual([first.id, second.id].sort());
+      const amountRow = page.getByRole('row').filter({ hasText: 'Amount' });
+      expect(await amountRow.textContent()).toMatch(/12,000\.00/);
+      expect(await amountRow.textContent()).toMatch(/15,000\.00/);
+      const stageRow = page.getByRole('row').filter({ hasText: 'Stage' });
+      expect(await stageRow.textContent()).toContain(stages[1].name);
+      await stageRow.getByRole('radio', { name: new RegExp(stages[1].name) }).check();
+      await amountRow.getByRole('radio', { name: /15,000\.00/ }).check();
+      expect(await axeScan(page)).toEqual([]);
+      await shot(page, 'duplicates-merge-deals');
+      await page.getByRole('button', { name: 'Merge', exact: true }).click();
+      await page.getByText('1 record merged into this one.').waitFor();
+      const keepId = page.url().split('/').pop() as string;
+      const kept = (await call(page, 'GET', `/deals/${keepId}`)).body;
+      expect(kept).toMatchObject({ amountMinor: 1_500_000, stageId: stages[1].id });
+      const gone = keepId === first.id ? second.id : first.id;
+      expect((await call(page, 'GET', `/deals/${gone}`)).body.deletedAt).not.toBeNull();
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
 });
