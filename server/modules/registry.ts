@@ -1,4 +1,4 @@
-import type { ObjectDef, RecordType } from '../records/object-def.ts';
+import type { ObjectDef, RecordHolder, RecordType } from '../records/object-def.ts';
 import { wireRecordPorts } from '../records/ports.ts';
 import { activityDef } from './activities/activities.service.ts';
 import { logSecurityEvent } from './audit/security-log.ts';
@@ -12,6 +12,7 @@ import { listDef } from './lists/lists.service.ts';
 import { customRecordDef } from './objects/objects.service.ts';
 import { newTermsSql, refreshSearch } from './search/search.service.ts';
 import { taskDef } from './tasks/tasks.service.ts';
+import { shareHolder } from './teams/shares.service.ts';
 import { ticketDef } from './tickets/tickets.service.ts';
 import { resolveView } from './views/views.service.ts';
 
@@ -33,9 +34,9 @@ export const objectDefs: Partial<Record<RecordType, ObjectDef>> & Record<string,
 
 /**
  * Tables that are not objects with records but hold records of any type, and let go of one when it
- * is deleted for good (`onPurge`): a static list's members.
+ * is deleted for good (`onPurge`): a static list's members, a record's shares.
  */
-export const recordHolders: ObjectDef[] = [listDef];
+export const recordHolders: RecordHolder[] = [listDef, shareHolder];
 
 /**
  * Plugs the modules into the record engine's ports (records/ports.ts), which imports no module.

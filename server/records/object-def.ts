@@ -110,6 +110,9 @@ export interface ObjectDef {
   linkTables?: readonly LinkTable[];
 }
 
+/** What a table that holds records of any type (not an object itself) declares: links a merge moves, and what a purge lets go of. */
+export type RecordHolder = Pick<ObjectDef, 'type' | 'linkTables' | 'onPurge'>;
+
 export interface DuplicateRules {
   /**
    * The kinds of the object's search terms (`search.terms`) that make two records duplicates when

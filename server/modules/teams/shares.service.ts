@@ -5,13 +5,26 @@ import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { invalid, notFound } from '../../http/errors.ts';
 import { findRow } from '../../records/crud.ts';
-import type { ObjectDef } from '../../records/object-def.ts';
+import type { ObjectDef, RecordHolder } from '../../records/object-def.ts';
 import { assertReach } from '../../records/visibility.ts';
 import { memberRoles } from '../auth/members.service.ts';
 import { recordShares } from './shares.table.ts';
 import { teams } from './teams.table.ts';
 
 type Row = typeof recordShares.$inferSelect;
+
+/**
+ * The shares table as a holder of records of any type (registry.ts): a record deleted for good takes
+ * its shares with it, in the purge's transaction, so that no share outlives what it shared.
+ */
+export const shareHolder: RecordHolder = {
+  type: 'record_share',
+  onPurge: async (conn, ctx, type, id) => {
+    await conn
+      .delete(recordShares)
+      .where(and(eq(recordShares.workspaceId, ctx.workspaceId), eq(recordShares.recordType, type), eq(recordShares.recordId, id)));
+  },
+};
 
 const toShare = (r: Row): RecordShare => ({
   id: r.id,
