@@ -46,6 +46,8 @@ export const securityEventKinds = [
   'audit.retention_changed',
   'retention.changed',
   'records.purged',
+  'record.shared',
+  'record.unshared',
 ] as const;
 export type SecurityEventKind = (typeof securityEventKinds)[number];
 

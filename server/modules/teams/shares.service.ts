@@ -7,6 +7,7 @@ import { invalid, notFound } from '../../http/errors.ts';
 import { findRow } from '../../records/crud.ts';
 import type { ObjectDef, RecordHolder } from '../../records/object-def.ts';
 import { assertReach } from '../../records/visibility.ts';
+import { logSecurityEvent } from '../audit/security-log.ts';
 import { memberRoles } from '../auth/members.service.ts';
 import { recordShares } from './shares.table.ts';
 import { teams } from './teams.table.ts';
@@ -92,6 +93,18 @@ export async function shareRecord(conn: Conn, ctx: Ctx, def: ObjectDef, recordId
       set: { access: sql`excluded.access` },
     })
     .returning();
+  // Who was given access to what is an auditor's question: a share widens a role's reach.
+  await logSecurityEvent(
+    conn,
+    ctx,
+    'record.shared',
+    { type: def.type, id: recordId },
+    {
+      memberId: row.memberId,
+      teamId: row.teamId,
+      access: row.access,
+    },
+  );
   return toShare(row);
 }
 
@@ -110,5 +123,16 @@ export async function unshareRecord(conn: Conn, ctx: Ctx, def: ObjectDef, record
     )
     .returning();
   if (!row) throw notFound('Share');
+  await logSecurityEvent(
+    conn,
+    ctx,
+    'record.unshared',
+    { type: def.type, id: recordId },
+    {
+      memberId: row.memberId,
+      teamId: row.teamId,
+      access: row.access,
+    },
+  );
   return toShare(row);
 }

@@ -32,4 +32,24 @@ describe('record shares', () => {
     expect(await sharesOf(gone.id)).toBe(0);
     expect(await sharesOf(kept.id)).toBe(1);
   });
+
+  it('are security events: who shared what with whom, and who took it back', async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, 'member', 'Sharee');
+    const c = await createOk(owner, '/contacts', { firstName: 'Shared', lastName: 'Once' });
+    const share = (await api(owner).post(`/records/contact/${c.id}/shares`, { memberId: member.memberId, access: 'edit' })).json();
+    expect((await api(owner).delete(`/records/contact/${c.id}/shares/${share.id}`)).statusCode).toBeLessThan(300);
+    const events = (await api(owner).get('/audit/security-events'))
+      .json()
+      .data.filter((e: { kind: string }) => e.kind.startsWith('record.'));
+    expect(events.map((e: { kind: string }) => e.kind)).toEqual(['record.unshared', 'record.shared']);
+    for (const e of events) {
+      expect(e).toMatchObject({
+        actorId: owner.memberId,
+        subjectType: 'contact',
+        subjectId: c.id,
+        detail: { memberId: member.memberId, access: 'edit' },
+      });
+    }
+  });
 });

@@ -611,6 +611,8 @@ export const de: Messages = {
       'audit.retention_changed': 'Aufbewahrung des Prüfprotokolls geändert',
       'retention.changed': 'Aufbewahrung im Papierkorb geändert',
       'records.purged': 'Datensätze durch eine Aufbewahrungsregel gelöscht',
+      'record.shared': 'Datensatz geteilt',
+      'record.unshared': 'Datensatz nicht mehr geteilt',
     },
   },
   jobs: {

@@ -725,6 +725,8 @@ export const en = {
       'audit.retention_changed': 'Audit retention changed',
       'retention.changed': 'Trash retention changed',
       'records.purged': 'Records deleted by a retention rule',
+      'record.shared': 'Record shared',
+      'record.unshared': 'Record no longer shared',
     },
   },
   jobs: {
