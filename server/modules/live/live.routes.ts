@@ -1,6 +1,9 @@
+import { and, eq, sql } from 'drizzle-orm';
 import Type from 'typebox';
 import type { App } from '../../http/typed-app.ts';
 import { errorResponses } from '../../records/routes.ts';
+import { visibleWhere } from '../../records/visibility.ts';
+import { objectDefs } from '../registry.ts';
 import { isAfter, type LiveChange, LiveFeed, type LivePosition } from './feed.ts';
 
 /**
@@ -18,6 +21,7 @@ const pushed = new Set([
   // An email's id only (received, sent, opened, clicked): its content is read through the email routes' privacy condition.
   'email',
   'task',
+  'ticket',
   'custom_record',
   'pipeline',
   'field_definition',
@@ -82,10 +86,31 @@ export async function liveRoutes(app: App) {
       // commits meanwhile is sent after, once, in order.
       let sentUpTo: LivePosition | null = null;
       let held: [LiveChange, LivePosition][] | null = [];
+      // A member narrowed by a role hears only of records the role lets them read (the same predicate
+      // as every list, in SQL); each change is checked in arrival order, one after another, so that the
+      // stream keeps commit order. Owners, admins and full-access members need no check.
+      let checked = Promise.resolve();
       const send = (c: LiveChange, at: LivePosition) => {
         if (ended || (sentUpTo && !isAfter(at, sentUpTo))) return;
         sentUpTo = at;
-        if (visibleTo(memberId, c)) res.write(sse('change', c, at));
+        if (!visibleTo(memberId, c)) return;
+        const def = Object.hasOwn(objectDefs, c.recordType) ? objectDefs[c.recordType] : undefined;
+        const where = def && visibleWhere(req.ctx, def, 'read');
+        if (!def || !where) {
+          checked = checked.then(() => {
+            if (!ended) res.write(sse('change', c, at));
+          });
+          return;
+        }
+        checked = checked.then(async () => {
+          const t = def.table;
+          const [seen] = await app.db
+            .select({ one: sql`1` })
+            .from(t)
+            .where(and(eq(t.workspaceId, workspaceId), eq(t.id, c.recordId), where))
+            .catch(() => []);
+          if (seen && !ended) res.write(sse('change', c, at));
+        });
       };
       if (seconds > 0) {
         unsubscribe = await feed.subscribe(workspaceId, (c, at) => (held ? held.push([c, at]) : send(c, at)));
@@ -105,6 +130,7 @@ export async function liveRoutes(app: App) {
       for (const [c, at] of held ?? []) send(c, at);
       held = null;
       // Reconnect after a second; each reconnect authenticates again.
+      await checked;
       res.write(`retry: 1000\n${sse('ready', { seconds }, sentUpTo ?? feed.position)}`);
       if (seconds === 0) return end();
       const beat = setInterval(() => res.write(': keep-alive\n\n'), 20_000);

@@ -104,6 +104,33 @@ describe('live updates', () => {
     page.stop();
   });
 
+  it('tells a member narrowed by a role only of records the role lets them read, in order', async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, 'member', 'Narrow Nell');
+    const rights = { read: 'own', edit: 'own', delete: 'own', create: true, export: true, import: true, merge: true, bulkEdit: true };
+    const profile = (
+      await api(owner).post('/access-profiles', {
+        name: 'Own contacts',
+        rights: { contact: rights, company: { ...rights, read: 'all', edit: 'all', delete: 'all' } },
+      })
+    ).json();
+    expect((await api(owner).put(`/members/${member.memberId}/access-profile`, { profileId: profile.id })).statusCode).toBe(200);
+    const page = await listen(member.headers);
+    const others = (await api(owner).post('/contacts', { firstName: 'Not', lastName: 'Hers' })).json();
+    const hers = (await api(owner).post('/contacts', { firstName: 'Is', lastName: 'Hers', ownerId: member.memberId })).json();
+    await api(owner).patch(`/contacts/${others.id}`, { version: others.version, lastName: 'Still not hers' });
+    await api(owner).patch(`/contacts/${hers.id}`, { version: hers.version, lastName: 'Still hers' });
+    // Companies, which the role leaves open, are announced as before.
+    const co = (await api(owner).post('/companies', { name: 'Open Co' })).json();
+    await until(() => page.changes.some((x) => x.recordId === co.id));
+    expect(page.changes.filter((x) => x.recordType === 'contact').map((x) => [x.type, x.recordId])).toEqual([
+      ['contact.created', hers.id],
+      ['contact.updated', hers.id],
+    ]);
+    expect(JSON.stringify(page.changes)).not.toContain(others.id);
+    page.stop();
+  });
+
   it('pushes a notification to its member alone', async () => {
     const owner = await signUp();
     const member = await addMember(owner, 'member');
