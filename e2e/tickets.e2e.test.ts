@@ -122,4 +122,20 @@ describe.runIf(hasChromium)('tickets', () => {
     await expect.poll(() => count('All open')).toBe(0);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('counts a ticket another agent opens without a reload (live updates)', async () => {
+    await page.getByRole('link', { name: 'Tickets', exact: true }).click();
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    await expect.poll(() => count('Unassigned')).toBe(0);
+    // Opened elsewhere (the API, as another agent's page or a form would): this page is not told by its own request.
+    const r = await pageApi(page, 'POST', '/tickets', {
+      subject: 'Login loops back to the start page',
+      requesterEmail: 'dora@customer.example',
+    });
+    expect(r.status).toBe(201);
+    await expect.poll(() => count('Unassigned'), { timeout: 15_000 }).toBe(1);
+    await queueLabel('Unassigned').click();
+    await page.getByTestId('tickets-table').getByText('Login loops back to the start page').waitFor();
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -17,6 +17,8 @@ const shownBy: Record<string, (key: QueryKey) => boolean> = {
   deal: (k) => k[0] === 'deals',
   task: (k) => k[0] === 'tasks',
   activity: (k) => k[0] === 'activities',
+  // A ticket's change moves the queue counts as well as the ticket and its list.
+  ticket: (k) => k[0] === 'tickets',
   // An email's tracking counts (email.opened, email.clicked) change what its view shows.
   email: (k) => k[0] === 'emails',
   custom_record: (k) => typeof k[0] === 'string' && k[0].startsWith('objects/'),
