@@ -97,20 +97,25 @@ export async function liveRoutes(app: App) {
         const def = Object.hasOwn(objectDefs, c.recordType) ? objectDefs[c.recordType] : undefined;
         const where = def && visibleWhere(req.ctx, def, 'read');
         if (!def || !where) {
-          checked = checked.then(() => {
-            if (!ended) res.write(sse('change', c, at));
-          });
+          checked = checked
+            .then(() => {
+              if (!ended) res.write(sse('change', c, at));
+            })
+            .catch(() => {});
           return;
         }
-        checked = checked.then(async () => {
-          const t = def.table;
-          const [seen] = await app.db
-            .select({ one: sql`1` })
-            .from(t)
-            .where(and(eq(t.workspaceId, workspaceId), eq(t.id, c.recordId), where))
-            .catch(() => []);
-          if (seen && !ended) res.write(sse('change', c, at));
-        });
+        checked = checked
+          .then(async () => {
+            const t = def.table;
+            const [seen] = await app.db
+              .select({ one: sql`1` })
+              .from(t)
+              .where(and(eq(t.workspaceId, workspaceId), eq(t.id, c.recordId), where))
+              .catch(() => []);
+            if (seen && !ended) res.write(sse('change', c, at));
+          })
+          // One failed check (the connection gone) must not stop the changes after it.
+          .catch(() => {});
       };
       if (seconds > 0) {
         unsubscribe = await feed.subscribe(workspaceId, (c, at) => (held ? held.push([c, at]) : send(c, at)));
