@@ -21,6 +21,7 @@ describe('actions', () => {
       'record_deleted',
       'field_changed',
       'stage_changed',
+      'ticket_sla',
       'date_reached',
       'schedule',
       'manual',
