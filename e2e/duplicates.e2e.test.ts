@@ -251,7 +251,10 @@ describe.runIf(hasChromium)('duplicates and merge', () => {
         .poll(async () => ((await call(page, 'GET', '/duplicates?type=deal')).body.data as unknown[]).length, { timeout: 20_000 })
         .toBe(1);
       await page.getByRole('link', { name: 'Duplicates' }).click();
-      await page.locator('label').filter({ hasText: /^Deal$/ }).click();
+      await page
+        .locator('label')
+        .filter({ hasText: /^Deal$/ })
+        .click();
       const pair = page.getByTestId('duplicate-pair');
       await pair.waitFor();
       expect(await pair.textContent()).toContain('Umbrella fleet renewals');

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import type { LabeledPhone, LabeledValue } from '../../../contract/contacts.ts';
 import { bytea, customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';

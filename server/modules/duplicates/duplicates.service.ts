@@ -329,7 +329,8 @@ export async function dismissPair(conn: Conn, ctx: Ctx, type: DuplicateType, ids
     conn,
     sql`select id from ${sql.identifier(getTableName(def.table))} where workspace_id = ${ctx.workspaceId} and id = any(${pgArray(ids, 'uuid')})`,
   );
-  const missing = ids.findIndex((id) => !found.some((f) => f.id === id));
+  const foundIds = found.map((f) => f.id);
+  const missing = ids.findIndex((id) => !foundIds.includes(id));
   if (missing >= 0) {
     throw invalid([
       { field: `body.ids.${missing}`, code: 'unknown_record', message: `is not a ${def.label.toLowerCase()} of this workspace` },

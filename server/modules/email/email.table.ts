@@ -1,18 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  customType,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { folderRoles, mailboxPrivacies, newSenderModes, tlsModes } from '../../../contract/email.ts';
 import { bytea, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
