@@ -13,6 +13,11 @@ const common = {
   include: ['server/**/*.test.ts', 'bench/**/*.test.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
+  // One module graph per worker, shared by the files it runs: the database and the app start once
+  // (server/test/harness.ts), not once a file — PGlite's boot, the migrations and the app's start
+  // cost seconds, times 130 files, times two databases. server/test/per-file.ts empties what one file
+  // leaves for the next (the job queue, due mail syncs, the outbound policy); no test mocks modules.
+  isolate: false,
 };
 
 export default defineConfig({
@@ -32,6 +37,7 @@ export default defineConfig({
           name: 'pglite',
           exclude: ['**/*.pg.test.ts', '**/*.citus.test.ts', '**/node_modules/**'],
           env: { RAPPORT_TEST_DB: 'pglite' },
+          setupFiles: ['server/test/per-file.ts'],
         },
       },
       ...(pgUrl
@@ -46,7 +52,7 @@ export default defineConfig({
                 exclude: ['**/*.citus.test.ts', '**/node_modules/**'],
                 env: { RAPPORT_TEST_DB: 'postgres' },
                 globalSetup: ['server/test/pg-databases.ts'],
-                setupFiles: ['server/test/db-kind.ts'],
+                setupFiles: ['server/test/db-kind.ts', 'server/test/per-file.ts'],
               },
             },
           ]
@@ -64,7 +70,7 @@ export default defineConfig({
                 exclude: ['**/*.pg.test.ts', '**/node_modules/**'],
                 env: { RAPPORT_TEST_DB: 'citus', TEST_DATABASE_URL: citusUrl },
                 globalSetup: ['server/test/citus-database.ts'],
-                setupFiles: ['server/test/db-kind.ts'],
+                setupFiles: ['server/test/db-kind.ts', 'server/test/per-file.ts'],
               },
             },
           ]

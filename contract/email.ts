@@ -12,6 +12,8 @@ export const mailboxPrivacies = ['workspace', 'private'] as const;
 export const newSenderModes = ['ignore', 'contact', 'lead'] as const;
 /** `folder`: one the owner picked besides INBOX and Sent. */
 export const folderRoles = ['inbox', 'sent', 'folder'] as const;
+/** Why a message counts as written by a machine (server/modules/email/automated.ts): nothing answers it automatically. */
+export const emailAutomation = ['auto_reply', 'bounce', 'bulk'] as const;
 export type TlsMode = (typeof tlsModes)[number];
 
 /** A host name or an IP address (no scheme, no port, no path). */
@@ -196,6 +198,8 @@ export const EmailMessage = Type.Object({
   attachments: Type.Array(EmailAttachment),
   activityId: Nullable(Uuid),
   threadId: Nullable(Uuid),
+  /** Set when a machine sent it (an out-of-office, a bounce, list mail): nothing answers it automatically. */
+  automated: Nullable(Type.Enum(emailAutomation)),
   /** Whether its thread is shared with the workspace. */
   shared: Type.Boolean(),
   /** You hold it in one of your mailboxes (or sent it): you read it whatever its privacy, and may share its thread or make it private. */

@@ -159,3 +159,34 @@ export type SlaPolicyPut = Static<typeof SlaPolicyPut>;
 /** The policy as the API answers it; null before an admin sets one. */
 export const SlaPolicyAnswer = Type.Object({ policy: Nullable(SlaPolicy) });
 export type SlaPolicyAnswer = Static<typeof SlaPolicyAnswer>;
+
+/** A shared mailbox that is a support address (email-to-ticket): new threads become tickets, agents' replies go out from it. */
+export const SupportMailbox = Type.Object({
+  mailboxId: Uuid,
+  address: Type.String(),
+  teamId: Nullable(Uuid),
+  autoAcknowledge: Type.Boolean(),
+  ackSubject: Type.String(),
+  ackBody: Type.String(),
+  updatedAt: Timestamp,
+});
+export type SupportMailbox = Static<typeof SupportMailbox>;
+
+export const SupportMailboxPut = Type.Object(
+  {
+    teamId: Type.Optional(Nullable(Uuid)),
+    autoAcknowledge: Type.Optional(Type.Boolean()),
+    ackSubject: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 300,
+        description: 'Placeholders: {{ticket.number}}, {{ticket.subject}}, {{requester.name}}',
+      }),
+    ),
+    ackBody: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 5_000, description: 'Plain text; the same placeholders as the subject' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SupportMailboxPut = Static<typeof SupportMailboxPut>;

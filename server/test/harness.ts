@@ -1,10 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { beforeAll } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { App } from '../http/typed-app.ts';
 import { startWorker } from '../jobs/start.ts';
+import type { Worker } from '../jobs/worker.ts';
 import { wireRecordEngine } from '../modules/registry.ts';
 import { configureOutbound } from '../outbound/request.ts';
 import { configureKeyring, parseKeys } from '../security/keyring.ts';
@@ -14,13 +14,16 @@ import { dbKind, onCitus } from './db-kind.ts';
 // another's worker. Production keys come from the environment or the data directory's key file.
 configureKeyring(parseKeys(`test:${Buffer.alloc(32, 7).toString('base64')}`, 'tests'));
 
-// One database and one app per test worker (PGlite takes seconds to start); every test makes its
-// own workspace, so tests never see each other's data — the tenant key isolates them as it does customers.
+// One database and one app per test worker, shared by every file the worker runs (vitest.config.ts
+// turns isolation off: PGlite's boot, the migrations and the app's start cost seconds a file). Every
+// test makes its own workspace, so tests never see each other's data — the tenant key isolates them
+// as it does customers.
 
 export { dbKind, onCitus };
 
 let database: Promise<Database> | undefined;
 let app: Promise<App> | undefined;
+let worker: Promise<Worker> | undefined;
 
 export function testDatabase() {
   // Tests that call services without the app need the engine wired as the app does it.
@@ -30,26 +33,38 @@ export function testDatabase() {
     if (dbKind === 'postgres' && !url) throw new Error('RAPPORT_TEST_DB=postgres needs TEST_DATABASE_URL');
     const d = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 5 });
     await d.migrate();
-    if (dbKind === 'postgres') {
-      // A file starts with an empty queue. The files before it on this database (vitest runs them one
-      // after another) leave jobs due, and mailboxes whose test mail servers are gone: their syncs and
-      // retries would hold this file's jobs up behind them (PGlite starts empty for every file).
-      await d.query(`delete from jobs where status in ('queued', 'running')`);
-      // Every workspace's mailboxes: on Citus a query over all shards, allowed here by name.
-      if (onCitus)
-        await d.query(`begin; set local citus.multi_task_query_log_level to off;
-          update mailboxes set next_sync_at = null where next_sync_at is not null; commit`);
-      else await d.query('update mailboxes set next_sync_at = null where next_sync_at is not null');
-    }
     return d;
   })();
   return database;
 }
 
-// Every test file that imports this harness uses the database: its start (PGlite's boot and the
-// migrations, 18 s on a machine busy with other work) runs in a hook, under the hook time-out, rather
-// than in whichever test of the file runs first, under the test time-out.
-beforeAll(() => testDatabase(), 120_000);
+/**
+ * What one test file leaves that would hold up or break the next one on the same database and app
+ * (server/test/per-file.ts calls this before every file): jobs still due — a mailbox sync whose
+ * test mail server is gone, a retry on another file's clock — and mailboxes due for a sync. Every
+ * file's tests make workspaces of their own, so their data stays; only the shared queue is emptied.
+ */
+export async function startFileAfresh() {
+  const d = await testDatabase();
+  // The previous file's jobs still running in this process (a sync against a mail server its
+  // afterAll stopped) are stopped with their worker; a new worker takes this file's jobs.
+  const running = worker;
+  if (running) await (await running).stop(2_000);
+  await d.query(`delete from jobs where status in ('queued', 'running')`);
+  // Every workspace's mailboxes: on Citus a query over all shards, allowed here by name.
+  if (onCitus)
+    await d.query(`begin; set local citus.multi_task_query_log_level to off;
+      update mailboxes set next_sync_at = null where next_sync_at is not null; commit`);
+  else await d.query('update mailboxes set next_sync_at = null where next_sync_at is not null');
+  // A file may have narrowed or widened the outbound policy (email.pg.test.ts); the next starts from the tests' own.
+  if (app) configureOutbound(testOutbound);
+  if (running) worker = startTestWorker(d);
+}
+
+const startTestWorker = (database: Database) =>
+  startWorker(database, { ...testConfig(), jobLeaseMs: 30_000 }, { info() {}, warn() {}, error() {} });
+
+const testOutbound = { allow: '127.0.0.0/8,::1', totalMs: 3_000, connectMs: 2_000 };
 
 export const testConfig = () => ({
   ...loadConfig({}),
@@ -69,9 +84,10 @@ export function testApp() {
     // Test receivers of webhooks listen on loopback, which an operator must allow: tests are that
     // operator. Every test process allows it, since on PostgreSQL any process's worker may take a
     // delivery; a short time-out keeps a test of a receiver that never answers short.
-    configureOutbound({ allow: '127.0.0.0/8,::1', totalMs: 3_000, connectMs: 2_000 });
+    configureOutbound(testOutbound);
     // Imports and other jobs run as they do under `npm start`: in this process, beside the app.
-    await startWorker(database, { ...testConfig(), jobLeaseMs: 30_000 }, { info() {}, warn() {}, error() {} });
+    worker = startTestWorker(database);
+    await worker;
     return a;
   })();
   return app;

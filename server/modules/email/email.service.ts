@@ -318,6 +318,7 @@ async function readEmails(conn: Conn, ctx: Ctx, where: SQL) {
       attachments: sql<StoredAttachment[]>`case when ${open} then ${emailMessages.attachments} else '[]'::jsonb end`,
       activityId: emailMessages.activityId,
       threadId: emailMessages.threadId,
+      automated: emailMessages.automated,
       shared: sql<boolean>`coalesce(${emailThreads.shared}, true)`,
       yours: sql<boolean>`${ctx.memberId}::uuid = any(${emailMessages.viewerIds})`,
       open: sql<boolean>`${open}`,
@@ -405,4 +406,54 @@ export async function setThreadSharing(conn: Conn, ctx: Ctx, id: string, shared:
     return shared && r ? activityContent(r) : null;
   });
   return getThread(conn, ctx, id);
+}
+
+/**
+ * A stored email as the system reads it, whatever its thread's privacy: email-to-ticket
+ * (tickets/ticket-mail.ts) reads what arrived in a shared support mailbox.
+ */
+export async function storedEmail(conn: Conn, workspaceId: string, id: string) {
+  const [row] = await conn
+    .select({
+      id: emailMessages.id,
+      messageId: emailMessages.messageId,
+      direction: emailMessages.direction,
+      subject: emailMessages.subject,
+      from: emailMessages.fromAddress,
+      text: emailMessages.textBody,
+      inReplyTo: emailMessages.inReplyTo,
+      references: emailMessages.references,
+      automated: emailMessages.automated,
+    })
+    .from(emailMessages)
+    .where(and(eq(emailMessages.workspaceId, workspaceId), eq(emailMessages.id, id)));
+  return row ?? null;
+}
+
+/** Whether an address is one of this workspace's own mailboxes: mail from it is never a customer's. */
+export async function isOwnAddress(conn: Conn, workspaceId: string, address: string) {
+  const rows = await conn
+    .select({ id: mailboxes.id })
+    .from(mailboxes)
+    .where(and(eq(mailboxes.workspaceId, workspaceId), sql`lower(${mailboxes.address}) = ${address.toLowerCase()}`))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** The id of a stored email by its Message-ID (without brackets), or null. */
+export async function emailIdByMessageId(conn: Conn, workspaceId: string, messageId: string) {
+  const [row] = await conn
+    .select({ id: emailMessages.id })
+    .from(emailMessages)
+    .where(and(eq(emailMessages.workspaceId, workspaceId), eq(emailMessages.messageId, messageId)));
+  return row?.id ?? null;
+}
+
+/** A mailbox as the system reads it (jobs of the workspace, not a member's request), or null. */
+export async function systemMailbox(conn: Conn, workspaceId: string, id: string): Promise<MailboxRow | null> {
+  const [row] = await conn
+    .select()
+    .from(mailboxes)
+    .where(and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.id, id)));
+  return row ?? null;
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { folderRoles, mailboxPrivacies, newSenderModes, tlsModes } from '../../../contract/email.ts';
+import { emailAutomation, folderRoles, mailboxPrivacies, newSenderModes, tlsModes } from '../../../contract/email.ts';
 import { bytea, tenantKey, ts } from '../../db/columns.ts';
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
 
@@ -146,6 +146,8 @@ export const emailMessages = pgTable(
      * places its click route redirects to. Null: not tracked.
      */
     trackedLinks: jsonb('tracked_links').$type<string[]>(),
+    /** Set when a machine sent it (automated.ts): an auto-reply, a bounce, list mail. */
+    automated: text('automated', { enum: emailAutomation }),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [

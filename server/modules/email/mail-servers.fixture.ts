@@ -404,6 +404,11 @@ kill -0 "$1" 2>/dev/null || rm -rf "$4"`;
   }
 
   async stop() {
+    // The next test file of this process (isolation is off, vitest.config.ts) starts servers of its own.
+    if (sharedServers === this) {
+      shared = undefined;
+      sharedServers = undefined;
+    }
     await this.stopDovecot();
     await new Promise<void>((r) => (this.smtp ? this.smtp.close(() => r()) : r()));
     rmSync(this.dir, { recursive: true, force: true });
@@ -421,6 +426,8 @@ export function rawMessage(m: {
   messageId: string;
   date?: Date;
   inReplyTo?: string;
+  /** More header lines, as written (`Auto-Submitted: auto-replied`). */
+  headers?: string[];
 }) {
   const headers = [
     `From: ${m.from}`,
@@ -430,6 +437,7 @@ export function rawMessage(m: {
     `Message-ID: ${m.messageId}`,
     `Date: ${(m.date ?? new Date()).toUTCString().replace('GMT', '+0000')}`,
     ...(m.inReplyTo ? [`In-Reply-To: ${m.inReplyTo}`, `References: ${m.inReplyTo}`] : []),
+    ...(m.headers ?? []),
     'MIME-Version: 1.0',
   ];
   if (m.html) {
@@ -440,9 +448,13 @@ export function rawMessage(m: {
 }
 
 let shared: Promise<MailServers> | undefined;
+let sharedServers: MailServers | undefined;
 
-/** The mail servers of this test process, started once (Dovecot takes a moment); stopped by the caller's afterAll. */
+/** The mail servers of this test file, started once (Dovecot takes a moment); stopped by the caller's afterAll. */
 export function startMailServers() {
-  shared ??= new MailServers().start();
+  if (!shared) {
+    sharedServers = new MailServers();
+    shared = sharedServers.start();
+  }
   return shared;
 }

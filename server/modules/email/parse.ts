@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type AddressObject, simpleParser } from 'mailparser';
+import { type Automated, automatedBy } from './automated.ts';
 import { sanitizeEmailHtml } from './sanitize.ts';
 
 /** A message read from its raw bytes, in the shape it is stored in. */
@@ -17,6 +18,8 @@ export interface ParsedEmail {
   attachments: { filename: string | null; contentType: string; size: number }[];
   /** The attachments' bytes, in the same order (stored beside the email, up to the size cap). */
   files: Buffer[];
+  /** Set when no person wrote it (automated.ts): nothing may answer it automatically. */
+  automated: Automated;
 }
 
 /** Bodies longer than this are cut (the activity and the timeline need the start; the server keeps the whole message). */
@@ -56,5 +59,6 @@ export async function parseEmail(raw: Buffer, fallbackDate: Date): Promise<Parse
     references: refs.map(bare).filter(Boolean).slice(0, 100),
     attachments: m.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
     files: m.attachments.map((a) => a.content),
+    automated: automatedBy(m.headers, list(m.from)[0]?.address ?? null),
   };
 }

@@ -26,7 +26,15 @@ import { linkify, linksOf, plainToHtml, signTrackToken, trackedHtml } from './tr
  * stored keeps the real links and no image, so the sender reading their own email counts no open.
  * The text part is the same in both: a reader of plain text sees where a link really goes.
  */
-export async function sendEmail(db: Conn, ctx: Ctx, input: EmailSend, opts: { messageKey?: string } = {}) {
+export async function sendEmail(
+  db: Conn,
+  ctx: Ctx,
+  input: EmailSend,
+  opts: {
+    messageKey?: string /** Extra headers (Auto-Submitted on an automatic answer, RFC 3834). */;
+    headers?: Record<string, string>;
+  } = {},
+) {
   const mb = await findMailbox(db, ctx, input.mailboxId);
   if (!mb.shared && mb.ownerId !== ctx.memberId) throw new AppError(403, 'forbidden', 'Only its owner sends from a personal mailbox');
   const track = input.track === true;
@@ -60,6 +68,7 @@ export async function sendEmail(db: Conn, ctx: Ctx, input: EmailSend, opts: { me
       messageId,
       date,
       ...(parent ? { inReplyTo: `<${parent.messageId}>`, references } : {}),
+      ...(opts.headers ? { headers: opts.headers } : {}),
     })
       .compile()
       .build();

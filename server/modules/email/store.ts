@@ -111,6 +111,7 @@ export async function storeMessage(
       threadId: thread.id,
       participants: sql`${textArray(participants)}`,
       viewerIds: viewers,
+      automated: m.automated,
     })
     .onConflictDoNothing({ target: [emailMessages.workspaceId, emailMessages.messageId] })
     .returning({ id: emailMessages.id });

@@ -150,7 +150,7 @@ async function slaColumns(conn: Conn, ctx: Ctx, t: SlaInput, at: Date) {
   return { ...due, slaState: slaStateAt(due, at) };
 }
 
-async function assertTeam(conn: Conn, ctx: Ctx, teamId: string | null | undefined) {
+export async function assertTeam(conn: Conn, ctx: Ctx, teamId: string | null | undefined) {
   if (!teamId) return;
   if (!(await listTeams(conn, ctx)).some((t) => t.id === teamId.toLowerCase())) {
     throw invalid([{ field: 'body.teamId', code: 'unknown_record', message: 'is not a team of this workspace' }]);

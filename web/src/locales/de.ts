@@ -767,6 +767,20 @@ export const de: Messages = {
     newPassword: 'Neues Passwort',
     passwordChanged: 'Passwort geändert; Ihre anderen Sitzungen wurden abgemeldet.',
   },
+  supportMail: {
+    title: 'Support-Adressen (E-Mail zu Ticket)',
+    intro:
+      'Mails an eine Support-Adresse werden zu Tickets: Jeder neue Verlauf eröffnet eines, Antworten landen im passenden Ticket, und Antworten der Agenten gehen von dieser Adresse hinaus. Automatische Antworten und Unzustellbarkeitsberichte werden nie beantwortet.',
+    noShared: 'Nur geteilte Postfächer können Support-Adressen sein. Verbinden Sie oben eines.',
+    switch: 'Support-Adresse: {{address}}',
+    team: 'Team für neue Tickets',
+    noTeam: 'Kein Team',
+    ack: 'Jedes neue Ticket per E-Mail bestätigen',
+    ackSubject: 'Betreff der Bestätigung',
+    ackBody: 'Text der Bestätigung',
+    placeholders: 'Platzhalter: {{ticket.number}}, {{ticket.subject}}, {{requester.name}}',
+    save: 'Support-Einstellungen speichern',
+  },
   mailboxes: {
     intro:
       'Verbinden Sie Ihr Postfach über IMAP und SMTP: E-Mails mit Ihren Kontakten erscheinen in deren Verlauf, und Sie schreiben ihnen von ihren Seiten aus. Rapport meldet sich vor dem Speichern bei beiden Servern an, speichert das Passwort verschlüsselt und zeigt es nie wieder an.',

@@ -751,6 +751,20 @@ export const en = {
     },
   },
   /** The words for names the server stores: enum values, field types, icons. */
+  supportMail: {
+    title: 'Support addresses (email to ticket)',
+    intro:
+      'Mail to a support address becomes tickets: each new thread opens one, replies join theirs, and agents’ replies on the ticket go out from the address. Auto-replies and bounces are never answered.',
+    noShared: 'Only shared mailboxes can be support addresses. Connect one above.',
+    switch: 'Support address: {{address}}',
+    team: 'Team for new tickets',
+    noTeam: 'No team',
+    ack: 'Acknowledge each new ticket by email',
+    ackSubject: 'Acknowledgement subject',
+    ackBody: 'Acknowledgement text',
+    placeholders: 'Placeholders: {{ticket.number}}, {{ticket.subject}}, {{requester.name}}',
+    save: 'Save support settings',
+  },
   mailboxes: {
     intro:
       'Connect your mailbox over IMAP and SMTP: emails with your contacts appear on their timelines, and you write to them from their pages. Rapport logs in to both servers before it saves, keeps the password encrypted, and never shows it again.',

@@ -13,6 +13,7 @@ import { SignatureSettings } from '../email/SignatureSettings.tsx';
 import { TemplateSettings } from '../email/TemplateSettings.tsx';
 import { TrackingSetting } from '../email/TrackingSetting.tsx';
 import { UndoWindowSetting } from '../email/UndoWindowSetting.tsx';
+import { SupportAddresses } from '../tickets/SupportAddresses.tsx';
 import { ApiKeySettings } from './ApiKeySettings.tsx';
 import { AuditSettings } from './AuditSettings.tsx';
 import { CalendarFeedSettings } from './CalendarFeedSettings.tsx';
@@ -288,6 +289,7 @@ export default function SettingsPage() {
           <Stack>
             <MailboxSettings />
             {isAdmin && <NoticeSender />}
+            {isAdmin && <SupportAddresses />}
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="templates" pt="md">
