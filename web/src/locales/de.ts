@@ -100,7 +100,7 @@ export const de: Messages = {
     rulesHint:
       'Werden bei jedem neuen Ticket ohne Team oder Bearbeiter der Reihe nach geprüft; die erste Regel, deren Bedingungen alle zutreffen, wählt das Team. Die Kundenstufe ist das benutzerdefinierte Feld „tier“ der Firma des Tickets, sonst des Anfragenden.',
     ruleName: 'Name der Regel',
-    targetTeam: 'Team',
+    targetTeam: 'Geht an Team',
     requiredSkill: 'Benötigte Fähigkeit',
     keywords: 'Stichwörter in Betreff oder Beschreibung',
     channels: 'Kanäle',

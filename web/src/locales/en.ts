@@ -93,7 +93,7 @@ export const en = {
     rulesHint:
       'Tried in order on every new ticket without a team or assignee; the first rule whose conditions all hold picks the team. The customer tier is the “tier” custom field of the ticket’s company, else of its requester.',
     ruleName: 'Rule name',
-    targetTeam: 'Team',
+    targetTeam: 'Goes to team',
     requiredSkill: 'Required skill',
     keywords: 'Keywords in subject or description',
     channels: 'Channels',

@@ -53,7 +53,15 @@ export function AgentAvailability({ teamMemberIds }: { teamMemberIds: string[] }
       {colleagues.length > 0 && (
         <Group gap={6} wrap="wrap" aria-label={t('routing.colleagues')} role="list">
           {colleagues.map((a) => (
-            <Badge key={a.memberId} role="listitem" variant="light" color={statusColor[a.status]} data-status={a.status}>
+            <Badge
+              key={a.memberId}
+              role="listitem"
+              variant="filled"
+              color={statusColor[a.status]}
+              c="var(--mantine-color-text)"
+              tt="none"
+              data-status={a.status}
+            >
               {a.name}: {t(`routing.status.${a.status}`)}
             </Badge>
           ))}
