@@ -4,10 +4,10 @@ import { openTicketStatuses } from '../../../contract/support.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { findRow } from '../../records/crud.ts';
-import { members } from '../auth/auth.table.ts';
+import { memberIdsAmong } from '../auth/members.service.ts';
 import { companyDef } from '../companies/companies.service.ts';
 import { contactDef } from '../contacts/contacts.service.ts';
-import { teamMembers } from '../teams/teams.table.ts';
+import { getTeam } from '../teams/teams.service.ts';
 import { routingRules, supportAgents, teamRouting } from './routing.table.ts';
 import { tickets } from './tickets.table.ts';
 
@@ -62,21 +62,21 @@ export async function listRuleRows(conn: Conn, ctx: Ctx) {
 
 /** The online, enabled members of a team (with the skill, when one is required), by id: the rotation order. */
 export async function availableAgents(conn: Conn, ctx: Ctx, teamId: string, skill: string | null) {
+  // The teams and members modules own their tables: asked through their services.
+  const enabled = await memberIdsAmong(conn, ctx, (await getTeam(conn, ctx, teamId)).memberIds, { active: true });
+  if (!enabled.length) return [];
   const rows = await conn
-    .select({ id: teamMembers.memberId })
-    .from(teamMembers)
-    .innerJoin(supportAgents, and(eq(supportAgents.workspaceId, teamMembers.workspaceId), eq(supportAgents.memberId, teamMembers.memberId)))
-    .innerJoin(members, and(eq(members.workspaceId, teamMembers.workspaceId), eq(members.id, teamMembers.memberId)))
+    .select({ id: supportAgents.memberId })
+    .from(supportAgents)
     .where(
       and(
-        eq(teamMembers.workspaceId, ctx.workspaceId),
-        eq(teamMembers.teamId, teamId),
+        eq(supportAgents.workspaceId, ctx.workspaceId),
+        inArray(supportAgents.memberId, enabled),
         eq(supportAgents.status, 'online'),
-        isNull(members.disabledAt),
         skill ? sql`${fold(skill)} = any(${supportAgents.skills})` : undefined,
       ),
     )
-    .orderBy(asc(teamMembers.memberId));
+    .orderBy(asc(supportAgents.memberId));
   return rows.map((r) => r.id);
 }
 

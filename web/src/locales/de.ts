@@ -670,6 +670,7 @@ export const de: Messages = {
       'imports.undo': 'Import rückgängig machen',
       'audit.purge': 'Bereinigung des Prüfprotokolls',
       'privacy.retention': 'Aufbewahrung im Papierkorb',
+      'tickets.reassign_away': 'Tickets einer abwesenden Person weitergeben',
     },
   },
   teams: {

@@ -785,6 +785,7 @@ export const en = {
       'imports.undo': 'Undo of an import',
       'audit.purge': 'Audit retention purge',
       'privacy.retention': 'Trash retention',
+      'tickets.reassign_away': 'Handing on the tickets of an agent who went away',
     },
   },
   /** The words for names the server stores: enum values, field types, icons. */
