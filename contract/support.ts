@@ -190,3 +190,77 @@ export const SupportMailboxPut = Type.Object(
   { additionalProperties: false },
 );
 export type SupportMailboxPut = Static<typeof SupportMailboxPut>;
+
+// Routing (issue 14): agents' availability and skills, each team's routing method, and the
+// workspace's ordered routing rules. The lists below are columns of server/modules/tickets/routing.table.ts.
+
+/** An agent's support status: only `online` agents are given tickets. */
+export const agentStatuses = ['online', 'away', 'off'] as const;
+/** How a team hands out its new tickets: `manual` leaves them unassigned in the team queue. */
+export const routingMethods = ['manual', 'round_robin', 'least_loaded'] as const;
+
+const Skill = Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' });
+
+/** A member as the support desk sees them: status (`off` until they set one) and skills. */
+export const SupportAgent = Type.Object({
+  memberId: Uuid,
+  name: Type.String(),
+  status: Type.Enum(agentStatuses),
+  skills: Type.Array(Type.String()),
+  statusChangedAt: Nullable(Timestamp),
+});
+export type SupportAgent = Static<typeof SupportAgent>;
+
+export const SupportStatusPut = Type.Object({ status: Type.Enum(agentStatuses) }, { additionalProperties: false });
+export type SupportStatusPut = Static<typeof SupportStatusPut>;
+
+export const AgentSkillsPut = Type.Object({ skills: Type.Array(Skill, { maxItems: 30 }) }, { additionalProperties: false });
+export type AgentSkillsPut = Static<typeof AgentSkillsPut>;
+
+export const TeamRouting = Type.Object({
+  teamId: Uuid,
+  method: Type.Enum(routingMethods),
+  reassignWhenAway: Type.Boolean({
+    description: "An agent going away or off hands their open tickets of this team to the team's next available agent",
+  }),
+});
+export type TeamRouting = Static<typeof TeamRouting>;
+
+export const TeamRoutingPut = Type.Object(
+  { method: Type.Enum(routingMethods), reassignWhenAway: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type TeamRoutingPut = Static<typeof TeamRoutingPut>;
+
+/**
+ * A routing rule: a new ticket matching every non-empty condition (any keyword in subject or
+ * description, any channel, any customer tier) goes to `teamId`, to an agent with `requiredSkill`
+ * when one is named. Rules are tried in order; the first match wins.
+ */
+const ruleFields = {
+  name: ShortText({ minLength: 1 }),
+  keywords: Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }), { maxItems: 30 }),
+  channels: Type.Array(Type.Enum(ticketChannels), { maxItems: ticketChannels.length, uniqueItems: true }),
+  tiers: Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }), { maxItems: 20 }),
+  teamId: Uuid,
+  requiredSkill: Nullable(Skill),
+};
+export const RoutingRule = Type.Object({ id: Uuid, ...ruleFields });
+export type RoutingRule = Static<typeof RoutingRule>;
+export const RoutingRuleInput = Type.Object(
+  {
+    ...ruleFields,
+    keywords: Type.Optional(ruleFields.keywords),
+    channels: Type.Optional(ruleFields.channels),
+    tiers: Type.Optional(ruleFields.tiers),
+    requiredSkill: Type.Optional(ruleFields.requiredSkill),
+  },
+  { additionalProperties: false },
+);
+export type RoutingRuleInput = Static<typeof RoutingRuleInput>;
+/** The whole ordered list, replaced at once: the order is the point of the list. */
+export const RoutingRulesPut = Type.Object({ rules: Type.Array(RoutingRuleInput, { maxItems: 100 }) }, { additionalProperties: false });
+export type RoutingRulesPut = Static<typeof RoutingRulesPut>;
+export const RoutingRules = Type.Object({ rules: Type.Array(RoutingRule) });
+export type RoutingRules = Static<typeof RoutingRules>;
+export type AgentStatus = (typeof agentStatuses)[number];

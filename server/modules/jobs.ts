@@ -13,6 +13,7 @@ import { noticeEmailJob } from './notifications/notices-by-email.ts';
 import { digestJob } from './notifications/notifications.jobs.ts';
 import { retentionJob } from './privacy/retention.jobs.ts';
 import { taskRemindersJob } from './tasks/tasks.jobs.ts';
+import { reassignAwayJob } from './tickets/routing.jobs.ts';
 import { ticketMailInJob, ticketMailOutJob } from './tickets/ticket-mail.jobs.ts';
 import { ticketSlaJob } from './tickets/tickets.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
@@ -46,4 +47,5 @@ export const jobDefs: JobDef[] = [
   ticketSlaJob,
   ticketMailInJob,
   ticketMailOutJob,
+  reassignAwayJob,
 ];

@@ -17,6 +17,7 @@ import { dealDef } from '../deals/deals.service.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { contactsByEmail } from '../imports/imports.queries.ts';
 import { listTeams } from '../teams/teams.service.ts';
+import { routeNewTicket } from './routing.ts';
 import { dueTimes, getSlaPolicy, pausesAfter, type SlaInput, slaStateAt } from './sla.ts';
 import { tickets } from './tickets.table.ts';
 
@@ -220,6 +221,8 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
     { priority, status, createdAt: at, firstRespondedAt: null, awaitingSince: null, solvedAt, slaPauses },
     at,
   );
+  // Routing (routing.ts) picks the team and agent of a ticket nobody was assigned, in this transaction.
+  const routed = input.assigneeId || solvedAt ? null : await routeNewTicket(conn, ctx, { ...input, requesterId });
   const ticket = await insertRecord(
     conn,
     ctx,
@@ -234,8 +237,8 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
       priority,
       type: input.type ?? null,
       channel: input.channel ?? 'web_form',
-      assigneeId: input.assigneeId ?? null,
-      teamId: input.teamId ?? null,
+      assigneeId: input.assigneeId ?? routed?.assigneeId ?? null,
+      teamId: routed?.teamId ?? input.teamId ?? null,
       tags: uniq(input.tags) ?? [],
       dealIds: uniq(input.dealIds) ?? [],
       solvedAt,

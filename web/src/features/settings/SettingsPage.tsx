@@ -13,6 +13,7 @@ import { SignatureSettings } from '../email/SignatureSettings.tsx';
 import { TemplateSettings } from '../email/TemplateSettings.tsx';
 import { TrackingSetting } from '../email/TrackingSetting.tsx';
 import { UndoWindowSetting } from '../email/UndoWindowSetting.tsx';
+import RoutingSettings from '../tickets/RoutingSettings.tsx';
 import { SupportAddresses } from '../tickets/SupportAddresses.tsx';
 import { ApiKeySettings } from './ApiKeySettings.tsx';
 import { AuditSettings } from './AuditSettings.tsx';
@@ -207,6 +208,7 @@ const tabs = [
   'workspace',
   'members',
   'teams',
+  'routing',
   'accessRoles',
   'invitations',
   'pipelines',
@@ -257,6 +259,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="teams" pt="md">
           <TeamTreeSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="routing" pt="md">
+          <RoutingSettings />
         </Tabs.Panel>
         <Tabs.Panel value="accessRoles" pt="md">
           <RoleSettings />

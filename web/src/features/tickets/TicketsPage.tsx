@@ -9,6 +9,7 @@ import { Link } from '../../router.tsx';
 import { useMe } from '../../session.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
+import { AgentAvailability } from './AgentAvailability.tsx';
 import { NewTicket } from './NewTicket.tsx';
 import { SlaBadge } from './SlaBadge.tsx';
 import { type Queue, queueCountsQuery, queueFilter, type Ticket, ticketKeys } from './tickets.ts';
@@ -44,6 +45,9 @@ export default function TicketsPage() {
         </Title>
         {me.member.role !== 'read-only' && <Button onClick={() => setCreating(true)}>{t('tickets.new')}</Button>}
       </Group>
+      <AgentAvailability
+        teamMemberIds={(teams.data ?? []).filter((x) => myTeams.includes(x.id)).flatMap((x) => [...x.memberIds, x.managerId ?? ''])}
+      />
       <SegmentedControl
         aria-label={t('tickets.queues')}
         value={queue}
