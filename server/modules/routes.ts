@@ -31,6 +31,7 @@ import { taskRoutes } from './tasks/tasks.routes.ts';
 import { accessProfileRoutes } from './teams/profiles.routes.ts';
 import { shareRoutes } from './teams/shares.routes.ts';
 import { teamRoutes } from './teams/teams.routes.ts';
+import { deskRoutes } from './tickets/desk.routes.ts';
 import { ticketRoutes } from './tickets/tickets.routes.ts';
 import { trashRoutes } from './trash/trash.routes.ts';
 import { viewRoutes } from './views/views.routes.ts';
@@ -54,6 +55,7 @@ export async function moduleRoutes(app: App) {
   await app.register(activityRoutes);
   await app.register(taskRoutes);
   await app.register(ticketRoutes);
+  await app.register(deskRoutes);
   await app.register(searchRoutes);
   await app.register(importRoutes);
   await app.register(reportRoutes);
