@@ -66,29 +66,24 @@ async function othersOn(conn: Conn, ctx: Ctx, ticketId: string): Promise<TicketP
  */
 export async function assertNoNewerReply(conn: Conn, ctx: Ctx, ticketId: string, lastSeenMessageId: string | null) {
   const ofTicket = and(eq(ticketMessages.workspaceId, ctx.workspaceId), eq(ticketMessages.ticketId, ticketId));
-  let since: Date | null = null;
   if (lastSeenMessageId) {
     const [seen] = await conn
-      .select({ createdAt: ticketMessages.createdAt })
+      .select({ id: ticketMessages.id })
       .from(ticketMessages)
       .where(and(ofTicket, eq(ticketMessages.id, lastSeenMessageId)));
     if (!seen) {
       throw invalid([{ field: 'body.lastSeenMessageId', code: 'unknown_record', message: 'is not a message of this ticket' }]);
     }
-    since = seen.createdAt;
   }
+  // Compared in SQL: PostgreSQL keeps microseconds that a JavaScript Date would round away.
+  const after = lastSeenMessageId
+    ? sql`(${ticketMessages.createdAt}, ${ticketMessages.id}) > (select m.created_at, m.id from ${ticketMessages} m
+        where m.workspace_id = ${ctx.workspaceId} and m.id = ${lastSeenMessageId}::uuid)`
+    : undefined;
   const [newer] = await conn
     .select({ id: ticketMessages.id, authorMemberId: ticketMessages.authorMemberId })
     .from(ticketMessages)
-    .where(
-      and(
-        ofTicket,
-        eq(ticketMessages.kind, 'reply'),
-        since
-          ? sql`(${ticketMessages.createdAt}, ${ticketMessages.id}) > (${since.toISOString()}::timestamptz, ${lastSeenMessageId}::uuid)`
-          : undefined,
-      ),
-    )
+    .where(and(ofTicket, eq(ticketMessages.kind, 'reply'), after))
     .orderBy(desc(ticketMessages.createdAt))
     .limit(1);
   if (newer) {
