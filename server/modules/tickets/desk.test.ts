@@ -156,6 +156,21 @@ describe('merge and split', () => {
     expect((await c.get('/tickets')).json().data).toHaveLength(3);
   });
 
+  it('lists only the related tickets the role lets the member read', async () => {
+    const s = await signUp();
+    const agent = await addMember(s, 'member');
+    const a = await ticket(s, { subject: 'Agent’s', assigneeId: agent.memberId });
+    const b = await ticket(s, { subject: 'Owner’s secret', assigneeId: s.memberId });
+    expect((await api(s).post(`/tickets/${a.id}/merge`, { sourceId: b.id })).statusCode).toBe(200);
+    const own = { read: 'own', edit: 'own', delete: 'none', create: true, export: false, import: false, merge: false, bulkEdit: false };
+    const p = await createOk(s, '/access-profiles', { name: 'Agent', rights: { ticket: own } });
+    await api(s).put(`/members/${agent.memberId}/access-profile`, { profileId: p.id });
+    expect((await api(s).get(`/tickets/${a.id}/relations`)).json().data).toHaveLength(1);
+    const seen = await api(agent).get(`/tickets/${a.id}/relations`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().data).toEqual([]);
+  });
+
   it('leaves merging to those who may edit both tickets', async () => {
     const s = await signUp();
     const reader = await addMember(s, 'read-only');

@@ -6,7 +6,7 @@ import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { conflict, invalid } from '../../http/errors.ts';
 import { checkVersion, findRow } from '../../records/crud.ts';
-import { assertReach } from '../../records/visibility.ts';
+import { assertReach, visibleWhere } from '../../records/visibility.ts';
 import { getContact } from '../contacts/contacts.service.ts';
 import { writeHistory } from '../history/history.service.ts';
 import { ticketRelations } from './desk.table.ts';
@@ -105,7 +105,10 @@ export async function splitTicket(conn: Conn, ctx: Ctx, ticketId: string, messag
   return getTicket(conn, ctx, created.id);
 }
 
-/** The merges and splits a ticket took part in, oldest first, with the other ticket's number and subject. */
+/**
+ * The merges and splits a ticket took part in, oldest first, with the other ticket's number and
+ * subject; a ticket the caller's role does not let them read is left out, as in every list.
+ */
 export async function listRelations(conn: Conn, ctx: Ctx, ticketId: string): Promise<TicketRelation[]> {
   await findRow(conn, ctx, ticketDef, ticketId);
   const rows = await conn
@@ -118,7 +121,9 @@ export async function listRelations(conn: Conn, ctx: Ctx, ticketId: string): Pro
     })
     .from(ticketRelations)
     .innerJoin(tickets, and(eq(tickets.workspaceId, ticketRelations.workspaceId), eq(tickets.id, ticketRelations.otherId)))
-    .where(and(eq(ticketRelations.workspaceId, ctx.workspaceId), eq(ticketRelations.ticketId, ticketId)))
+    .where(
+      and(eq(ticketRelations.workspaceId, ctx.workspaceId), eq(ticketRelations.ticketId, ticketId), visibleWhere(ctx, ticketDef, 'read')),
+    )
     .orderBy(asc(ticketRelations.createdAt), asc(ticketRelations.id));
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }
