@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { CustomValues, DateOnly, Email, Nullable, RecordMeta, ShortText, Timestamp, Uuid, VersionField } from './common.ts';
+import { CustomValues, DateOnly, Email, Nullable, RecordMeta, ShortText, Timestamp, Uuid, UuidParam, VersionField } from './common.ts';
 
 // The support desk's shapes (issue 14). Business hours first: SLA targets count only the minutes a
 // team is open, in the team's own time zone.
@@ -123,6 +123,14 @@ export const TicketMessageCreate = Type.Object(
     fromRequester: Type.Optional(
       Type.Boolean({ description: 'A reply the requester sent (typed in by an agent, or from a channel): the requester is its author' }),
     ),
+    lastSeenMessageId: Type.Optional(
+      Nullable(
+        UuidParam(
+          'The newest message the agent had seen when they began writing (null: none). A public reply that came after it answers 409 `newer_reply`, unless `confirmed`',
+        ),
+      ),
+    ),
+    confirmed: Type.Optional(Type.Boolean({ description: 'Send even though a newer public reply came meanwhile' })),
   },
   { additionalProperties: false },
 );

@@ -31,6 +31,7 @@ import { taskRoutes } from './tasks/tasks.routes.ts';
 import { accessProfileRoutes } from './teams/profiles.routes.ts';
 import { shareRoutes } from './teams/shares.routes.ts';
 import { teamRoutes } from './teams/teams.routes.ts';
+import { deskRoutes } from './tickets/desk.routes.ts';
 import { routingRoutes } from './tickets/routing.routes.ts';
 import { supportMailboxRoutes } from './tickets/support-mailboxes.routes.ts';
 import { ticketRoutes } from './tickets/tickets.routes.ts';
@@ -58,6 +59,7 @@ export async function moduleRoutes(app: App) {
   await app.register(ticketRoutes);
   await app.register(supportMailboxRoutes);
   await app.register(routingRoutes);
+  await app.register(deskRoutes);
   await app.register(searchRoutes);
   await app.register(importRoutes);
   await app.register(reportRoutes);

@@ -7,6 +7,7 @@ import { invalid } from '../../http/errors.ts';
 import { findRow } from '../../records/crud.ts';
 import { assertReach } from '../../records/visibility.ts';
 import { emitEvent } from '../history/history.service.ts';
+import { assertNoNewerReply } from './presence.ts';
 import { noteMessage, ticketDef } from './tickets.service.ts';
 import { ticketMessages, type tickets } from './tickets.table.ts';
 
@@ -41,6 +42,9 @@ export async function addMessage(conn: Conn, ctx: Ctx, ticketId: string, input: 
   const ticket = await findRow<typeof tickets.$inferSelect>(conn, ctx, ticketDef, ticketId, true);
   await assertReach(conn, ctx, ticketDef, ticketId, 'edit');
   const fromRequester = input.fromRequester === true;
+  if (input.kind === 'reply' && !fromRequester && input.lastSeenMessageId !== undefined && !input.confirmed) {
+    await assertNoNewerReply(conn, ctx, ticketId, input.lastSeenMessageId);
+  }
   if (fromRequester && input.kind === 'note') {
     throw invalid([{ field: 'body.fromRequester', code: 'not_allowed', message: 'an internal note is written by a member' }]);
   }

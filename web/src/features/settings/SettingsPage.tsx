@@ -20,6 +20,7 @@ import { AuditSettings } from './AuditSettings.tsx';
 import { CalendarFeedSettings } from './CalendarFeedSettings.tsx';
 import { FieldSettings } from './FieldSettings.tsx';
 import { JobSettings } from './JobSettings.tsx';
+import { MacroSettings } from './MacroSettings.tsx';
 import { NoticeSender } from './NoticeSender.tsx';
 import { NotificationPreferences } from './NotificationPreferences.tsx';
 import { ObjectSettings } from './ObjectSettings.tsx';
@@ -220,10 +221,11 @@ const tabs = [
   'audit',
   'mailboxes',
   'templates',
+  'macros',
   'profile',
 ] as const;
 /** What a member or a read-only member may change here: their own profile; the rest is for admins (the server refuses it too). */
-const everyoneTabs = ['mailboxes', 'templates', 'profile'];
+const everyoneTabs = ['mailboxes', 'templates', 'macros', 'profile'];
 
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -304,6 +306,9 @@ export default function SettingsPage() {
             {isAdmin && <UndoWindowSetting />}
             {isAdmin && <TrackingSetting />}
           </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="macros" pt="md">
+          <MacroSettings />
         </Tabs.Panel>
         <Tabs.Panel value="profile" pt="md">
           <Stack>

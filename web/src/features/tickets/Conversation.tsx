@@ -1,30 +1,85 @@
-import { Button, Card, Group, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Card, Group, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
+import type { ComposerRequest } from './desk.ts';
+import { SplitMessage } from './SplitMessage.tsx';
 import { messagesQuery, ticketKeys } from './tickets.ts';
 
-/** A ticket's replies and internal notes, oldest first, and the composer under them. */
-export function Conversation({ ticketId, mayWrite }: { ticketId: string; mayWrite: boolean }) {
+/**
+ * A ticket's replies and internal notes, oldest first, and the composer under them. The composer
+ * remembers the newest message when the agent starts writing: a public reply that came in since
+ * makes the server refuse the send (409 newer_reply), and the agent confirms after reading it.
+ */
+export function Conversation({
+  ticketId,
+  mayWrite,
+  request,
+  onComposing,
+}: {
+  ticketId: string;
+  mayWrite: boolean;
+  request?: ComposerRequest;
+  onComposing?: (writing: boolean) => void;
+}) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const { nameOf } = useMembers();
   const messages = useQuery(messagesQuery(ticketId));
   const [kind, setKind] = useState<'reply' | 'note'>('reply');
   const [body, setBody] = useState('');
+  // undefined: not writing yet; null: began when the ticket had no messages.
+  const [lastSeen, setLastSeen] = useState<string | null | undefined>(undefined);
+  const [newer, setNewer] = useState<string | null>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  // Read through a ref in the request effect below, which must run once per request, not per refetch.
+  const newestId = useRef<string | null>(null);
+  newestId.current = messages.data?.at(-1)?.id ?? null;
+  const newest = () => newestId.current;
+  const edit = (text: string) => {
+    if (lastSeen === undefined && text.trim()) setLastSeen(newest());
+    setBody(text);
+  };
+  const writing = body.trim().length > 0;
+  useEffect(() => onComposing?.(writing), [writing, onComposing]);
+  // A request from outside (a shortcut, "insert link") is a new object each time: acted on once.
+  useEffect(() => {
+    if (!request) return;
+    if (request.kind) setKind(request.kind);
+    const text = request.insert;
+    if (text) {
+      setLastSeen((seen) => (seen === undefined ? newestId.current : seen));
+      setBody((b) => (b.trim() ? `${b.trimEnd()}\n${text}` : text));
+    }
+    input.current?.focus();
+  }, [request]);
   const send = useMutation({
-    mutationFn: async () =>
-      unwrap(await api.POST('/api/v1/tickets/{id}/messages', { params: { path: { id: ticketId } }, body: { kind, body } })),
+    mutationFn: async (confirmed: boolean) =>
+      unwrap(
+        await api.POST('/api/v1/tickets/{id}/messages', {
+          params: { path: { id: ticketId } },
+          body: { kind, body, ...(kind === 'reply' ? { lastSeenMessageId: lastSeen === undefined ? newest() : lastSeen, confirmed } : {}) },
+        }),
+      ),
     onSuccess: async () => {
       setBody('');
+      setLastSeen(undefined);
+      setNewer(null);
       await qc.invalidateQueries({ queryKey: ticketKeys.all });
     },
-    onError: (e) => notifications.show({ color: 'red', message: e instanceof ApiError ? e.message : String(e) }),
+    onError: async (e) => {
+      if (e instanceof ApiError && e.status === 409 && e.code === 'newer_reply') {
+        setNewer(e.message);
+        await qc.invalidateQueries({ queryKey: ticketKeys.messages(ticketId) });
+        return;
+      }
+      notifications.show({ color: 'red', message: e instanceof ApiError ? e.message : String(e) });
+    },
   });
 
   return (
@@ -53,9 +108,12 @@ export function Conversation({ ticketId, mayWrite }: { ticketId: string; mayWrit
                   {m.authorMemberId ? nameOf(m.authorMemberId) : t('tickets.requester')} ·{' '}
                   {m.kind === 'note' ? t('tickets.note') : t('tickets.reply')}
                 </Text>
-                <Text size="xs" c="dimmed">
-                  {formatDateTime(m.createdAt)}
-                </Text>
+                <Group gap="xs">
+                  <Text size="xs" c="dimmed">
+                    {formatDateTime(m.createdAt)}
+                  </Text>
+                  {mayWrite && <SplitMessage ticketId={ticketId} messageId={m.id} />}
+                </Group>
               </Group>
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
                 {m.body}
@@ -68,7 +126,7 @@ export function Conversation({ ticketId, mayWrite }: { ticketId: string; mayWrit
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            send.mutate();
+            send.mutate(false);
           }}
         >
           <Stack gap="xs">
@@ -85,11 +143,27 @@ export function Conversation({ ticketId, mayWrite }: { ticketId: string; mayWrit
             <Textarea
               label={kind === 'note' ? t('tickets.noteLabel') : t('tickets.replyLabel')}
               value={body}
-              onChange={(e) => setBody(e.currentTarget.value)}
+              onChange={(e) => edit(e.currentTarget.value)}
+              ref={input}
               autosize
               minRows={3}
               maxLength={20_000}
             />
+            {newer && (
+              <Alert color="orange" title={t('desk.newerReplyTitle')} data-testid="newer-reply">
+                <Stack gap="xs">
+                  <Text size="sm">{newer}</Text>
+                  <Group>
+                    <Button size="xs" color="orange" onClick={() => send.mutate(true)} loading={send.isPending}>
+                      {t('desk.sendAnyway')}
+                    </Button>
+                    <Button size="xs" variant="default" onClick={() => setNewer(null)}>
+                      {t('desk.keepEditing')}
+                    </Button>
+                  </Group>
+                </Stack>
+              </Alert>
+            )}
             <Group justify="flex-end">
               <Button type="submit" loading={send.isPending} disabled={!body.trim()}>
                 {kind === 'note' ? t('tickets.addNote') : t('tickets.sendReply')}

@@ -1,17 +1,27 @@
-import { Card, Grid, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Grid, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ticketPriorities, ticketStatuses } from '../../../../contract/support.ts';
 import { ApiError, api, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
-import { Link } from '../../router.tsx';
+import { Link, navigate } from '../../router.tsx';
 import { useMe } from '../../session.ts';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import { Conversation } from './Conversation.tsx';
+import { type ComposerRequest, neighbourInQueue } from './desk.ts';
+import { MacroMenu } from './MacroMenu.tsx';
+import { MergeTicket, TicketRelations } from './MergeTicket.tsx';
+import { PresenceBanner } from './PresenceBanner.tsx';
+import { RequesterHistory } from './RequesterHistory.tsx';
+import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 import { DueLine, SlaBadge } from './SlaBadge.tsx';
+import { SuggestedArticles } from './SuggestedArticles.tsx';
 import { type Ticket, ticketKeys, ticketQuery } from './tickets.ts';
+import { usePresence } from './usePresence.ts';
+import { type ShortcutAction, useTicketShortcuts } from './useTicketShortcuts.ts';
 
 type Changes = Partial<Pick<Ticket, 'status' | 'priority' | 'assigneeId'>>;
 
@@ -23,6 +33,27 @@ export default function TicketPage({ id }: { id: string }) {
   const { members } = useMembers();
   const ticket = useQuery(ticketQuery(id));
   const mayWrite = me.member.role !== 'read-only';
+  const [request, setRequest] = useState<ComposerRequest>();
+  const [replying, setReplying] = useState(false);
+  const [macroOpen, setMacroOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const others = usePresence(id, replying);
+  const ask = useCallback((r: Omit<ComposerRequest, 'n'>) => setRequest((p) => ({ ...r, n: (p?.n ?? 0) + 1 })), []);
+  const onKey = useCallback(
+    (action: ShortcutAction) => {
+      if (action === 'help') return setHelpOpen(true);
+      if (action === 'next' || action === 'previous') {
+        const to = neighbourInQueue(id, action === 'next' ? 1 : -1);
+        if (to) navigate(`/tickets/${to}`);
+        return;
+      }
+      if (!mayWrite) return;
+      if (action === 'macro') setMacroOpen(true);
+      else ask({ kind: action });
+    },
+    [id, mayWrite, ask],
+  );
+  useTicketShortcuts(onKey, !macroOpen && !helpOpen);
   const save = useMutation({
     mutationFn: async (changes: Changes) =>
       unwrap(
@@ -50,8 +81,18 @@ export default function TicketPage({ id }: { id: string }) {
         <Title order={1} size="h2">
           #{x.number} {x.subject}
         </Title>
-        <SlaBadge ticket={x} />
+        <Group gap="xs">
+          <SlaBadge ticket={x} />
+          {mayWrite && <MacroMenu ticketId={id} opened={macroOpen} onChange={setMacroOpen} />}
+          {mayWrite && <MergeTicket ticket={x} />}
+          <Button variant="subtle" aria-label={t('desk.shortcutsTitle')} aria-keyshortcuts="?" onClick={() => setHelpOpen(true)}>
+            ?
+          </Button>
+        </Group>
       </Group>
+      <TicketRelations ticketId={id} />
+      <PresenceBanner others={others} />
+      <ShortcutsHelp opened={helpOpen} onClose={() => setHelpOpen(false)} />
       <Grid>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
@@ -65,7 +106,7 @@ export default function TicketPage({ id }: { id: string }) {
             <Title order={2} size="h4">
               {t('tickets.conversation')}
             </Title>
-            <Conversation ticketId={id} mayWrite={mayWrite} />
+            <Conversation ticketId={id} mayWrite={mayWrite} request={request} onComposing={setReplying} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
@@ -114,6 +155,10 @@ export default function TicketPage({ id }: { id: string }) {
               </Stack>
             </Stack>
           </Card>
+          <Stack mt="md">
+            <SuggestedArticles ticketId={id} onInsert={mayWrite ? (text) => ask({ kind: 'reply', insert: text }) : undefined} />
+            <RequesterHistory ticket={x} />
+          </Stack>
         </Grid.Col>
       </Grid>
     </Stack>

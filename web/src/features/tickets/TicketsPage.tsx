@@ -1,6 +1,6 @@
 import { Badge, Button, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ticketQueues } from '../../../../contract/support.ts';
 import { api, fullRows, unwrap } from '../../api.ts';
@@ -10,6 +10,7 @@ import { useMe } from '../../session.ts';
 import { Empty, ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import { AgentAvailability } from './AgentAvailability.tsx';
+import { rememberQueue } from './desk.ts';
 import { NewTicket } from './NewTicket.tsx';
 import { SlaBadge } from './SlaBadge.tsx';
 import { type Queue, queueCountsQuery, queueFilter, type Ticket, ticketKeys } from './tickets.ts';
@@ -36,6 +37,10 @@ export default function TicketsPage() {
         ),
       ),
   });
+  // The ticket page's j and k walk this list.
+  useEffect(() => {
+    if (list.data) rememberQueue(list.data.map((x) => x.id));
+  }, [list.data]);
 
   return (
     <Stack>
