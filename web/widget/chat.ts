@@ -127,6 +127,8 @@ function start(script: HTMLScriptElement) {
   const show = (m: Message) => {
     if (m.seq <= lastSeq) return;
     lastSeq = m.seq;
+    // The server's own notes (the conversation closed) are said by the widget, in the visitor's language.
+    if (m.author === 'system' && Number.isInteger(m.seq)) return;
     const who = m.author === 'visitor' ? t.you : m.author === 'agent' ? t.agent : '';
     const bubble = el('div', { className: `msg ${m.author}` });
     if (who) bubble.append(el('span', { className: 'who', textContent: who }));

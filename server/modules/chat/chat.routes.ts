@@ -17,7 +17,7 @@ import { conversationToTicket } from './chat-ticket.service.ts';
 
 /** The agents' side of live chat: the web app's Chat page. */
 export async function chatRoutes(app: App) {
-  const hub = new ChatHub(app.database, app.database.kind === 'pglite' ? 250 : 1_000);
+  const hub = new ChatHub(app.database, app.database.kind === 'pglite' ? 1_000 : 2_000);
   const ends = new Set<() => void>();
   app.addHook('onClose', async () => {
     for (const end of ends) end();

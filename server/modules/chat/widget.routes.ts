@@ -49,7 +49,7 @@ const visitorKey = (req: FastifyRequest) => `chat-visitor:${String(req.headers['
  * Nothing here reads a cookie or a session; the conversation's token is the only credential.
  */
 export async function chatWidgetRoutes(app: App) {
-  const hub = new ChatHub(app.database, app.database.kind === 'pglite' ? 250 : 1_000);
+  const hub = new ChatHub(app.database, app.database.kind === 'pglite' ? 1_000 : 2_000);
   const ends = new Set<() => void>();
   app.addHook('onClose', async () => {
     for (const end of ends) end();
@@ -129,7 +129,8 @@ export async function chatWidgetRoutes(app: App) {
   });
 
   app.get('/chat/:slug/conversations/:id/stream', {
-    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    // A widget reconnects about once a minute; an office of visitors behind one address stays well under this.
+    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
     schema: { hide: true, params: ConversationParams, headers: TokenHeaders, querystring: StreamQuery },
     handler: async (req, reply) => {
       const conv = await visitorConversation(app.db, await site(req.params.slug), req.params.id, req.headers['x-chat-token']);
