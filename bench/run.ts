@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../server/db/client.ts';
 import { benchAutomation } from './automation.ts';
 import { renderChart } from './chart.ts';
+import { benchChat, chatSection } from './chat.ts';
 import { existingDataset, type Kind, location, makeDataset, root, serverUrl } from './data.ts';
 import type { Dataset, Size } from './dataset.ts';
 import { benchEmail, emailSection } from './email.ts';
@@ -652,6 +653,8 @@ const emailMessages = quick ? 100 : 10_000;
 const emailStarted = Date.now();
 const email = await benchEmail({ messages: emailMessages, runs: quick ? 1 : 3, timelineReads: quick ? 20 : 200 });
 const emailSeconds = (Date.now() - emailStarted) / 1000;
+// Live chat, agent to visitor on loopback, on an embedded database of its own.
+const chat = await benchChat({ replies: quick ? 50 : 500 });
 clearInterval(loadTimer);
 loadSamples.push(os.loadavg()[0]);
 const byLoad = [...loadSamples].sort((a, b) => a - b);
@@ -681,5 +684,6 @@ appendFileSync(
   values.out,
   `\n${emailSection(email, process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(' ')}` : 'npm run bench', emailSeconds)}\n`,
 );
+appendFileSync(values.out, `\n${chatSection(chat)}\n`);
 await renderChart(values.chart, meta, runsOut).catch((e) => console.log(`chart not drawn: ${(e as Error).message}`));
 process.exit(0);

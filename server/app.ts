@@ -17,6 +17,7 @@ import { AppError, errorHandler, sendProblem } from './http/errors.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { icalRoutes } from './modules/calendar/calendar.routes.ts';
+import { chatWidgetRoutes } from './modules/chat/widget.routes.ts';
 import { trackingRoutes } from './modules/email/tracking.routes.ts';
 import { helpCentreRoutes } from './modules/knowledge/help-centre.routes.ts';
 import { wireRecordEngine } from './modules/registry.ts';
@@ -165,5 +166,6 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(icalRoutes);
   await app.register(trackingRoutes);
   await app.register(helpCentreRoutes);
+  await app.register(chatWidgetRoutes);
   return app;
 }

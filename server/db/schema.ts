@@ -9,6 +9,7 @@ export * from '../modules/auth/sso.table.ts';
 export * from '../modules/auth/two-factor.table.ts';
 export * from '../modules/automation/automation.table.ts';
 export * from '../modules/calendar/calendar.table.ts';
+export * from '../modules/chat/chat.table.ts';
 export * from '../modules/companies/companies.table.ts';
 export * from '../modules/contacts/contacts.table.ts';
 export * from '../modules/deals/deals.table.ts';

@@ -8,6 +8,7 @@ import { ssoRoutes } from './auth/sso.routes.ts';
 import { twoFactorRoutes } from './auth/two-factor.routes.ts';
 import { automationRoutes } from './automation/automation.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
+import { chatRoutes } from './chat/chat.routes.ts';
 import { companyRoutes } from './companies/companies.routes.ts';
 import { contactRoutes } from './contacts/contacts.routes.ts';
 import { contactPhotoRoutes } from './contacts/photos.routes.ts';
@@ -80,4 +81,5 @@ export async function moduleRoutes(app: App) {
   await app.register(accessProfileRoutes);
   await app.register(shareRoutes);
   await app.register(knowledgeRoutes);
+  await app.register(chatRoutes);
 }

@@ -14,13 +14,14 @@ function newest(dir: string): number {
   return t;
 }
 
-/** True when web/dist is missing or older than web/src, index.html, the Vite config or this build recipe. */
+/** True when web/dist is missing or older than web/src, the chat widget, index.html, the Vite config or this build recipe. */
 export function webBuildIsStale() {
   const index = join(web, 'dist', 'index.html');
-  if (!existsSync(index)) return true;
-  const built = statSync(index).mtimeMs;
+  if (!existsSync(index) || !existsSync(join(web, 'dist', 'widget', 'chat.js'))) return true;
+  const built = Math.min(statSync(index).mtimeMs, statSync(join(web, 'dist', 'widget', 'chat.js')).mtimeMs);
   const sources = Math.max(
     newest(join(web, 'src')),
+    newest(join(web, 'widget')),
     statSync(join(web, 'index.html')).mtimeMs,
     statSync(join(web, 'vite.config.ts')).mtimeMs,
     // A change here (how the app is built) makes a new build too.
@@ -33,17 +34,20 @@ export function webBuildIsStale() {
 export function ensureWebBuilt(log: (s: string) => void = console.log) {
   if (!webBuildIsStale()) return false;
   log('rapport: building the web app (web/dist is missing or older than web/src)…');
-  execFileSync(
-    process.execPath,
-    [join(web, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'],
-    {
-      stdio: 'inherit',
-      // Vite bundles the React build that NODE_ENV names. Under vitest (the e2e harness builds the app)
-      // NODE_ENV is "test", which gave a development React: owner stacks on every element, every list
-      // frame several times slower.
-      env: { ...process.env, NODE_ENV: 'production' },
-    },
-  );
+  // The web app, then the chat widget beside it (web/dist/widget/chat.js, served at /chat/widget.js).
+  for (const config of [join(web, 'vite.config.ts'), join(web, 'widget', 'vite.config.ts')]) {
+    execFileSync(
+      process.execPath,
+      [join(web, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', config, '--logLevel', 'warn'],
+      {
+        stdio: 'inherit',
+        // Vite bundles the React build that NODE_ENV names. Under vitest (the e2e harness builds the app)
+        // NODE_ENV is "test", which gave a development React: owner stacks on every element, every list
+        // frame several times slower.
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
+  }
   log('rapport: web app built into web/dist');
   return true;
 }

@@ -34,6 +34,7 @@ const ImportPage = lazy(() => import('./features/imports/ImportPage.tsx'));
 const ImportDetail = lazy(() => import('./features/imports/ImportDetail.tsx'));
 const Tickets = lazy(() => import('./features/tickets/TicketsPage.tsx'));
 const TicketPage = lazy(() => import('./features/tickets/TicketPage.tsx'));
+const Chat = lazy(() => import('./features/chat/ChatPage.tsx'));
 const NotFound = lazy(() => import('./ui/NotFound.tsx'));
 
 const objectPaths = { contacts: 'contact', companies: 'company', deals: 'deal', leads: 'lead', tasks: 'task' } as const;
@@ -89,6 +90,7 @@ function SignedInRoutes({ path }: { path: string }) {
   if (kbArticle) return <ArticleEditor key={kbArticle.id} id={kbArticle.id} />;
   if (path === '/automation' || path.startsWith('/automation/')) return <Automation />;
   if (path === '/tickets') return <Tickets />;
+  if (path === '/chat') return <Chat />;
   const ticket = match('/tickets/:id', path);
   if (ticket) return <TicketPage key={ticket.id} id={ticket.id} />;
   if (path === '/import') return <ImportPage />;
