@@ -19,6 +19,7 @@ import { validatorCompiler } from './http/validation.ts';
 import { icalRoutes } from './modules/calendar/calendar.routes.ts';
 import { trackingRoutes } from './modules/email/tracking.routes.ts';
 import { helpCentreRoutes } from './modules/knowledge/help-centre.routes.ts';
+import { portalRoutes } from './modules/portal/portal.routes.ts';
 import { wireRecordEngine } from './modules/registry.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { registerFieldRules } from './records/field-rules.ts';
@@ -165,5 +166,6 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(icalRoutes);
   await app.register(trackingRoutes);
   await app.register(helpCentreRoutes);
+  await app.register(portalRoutes);
   return app;
 }
