@@ -11,6 +11,7 @@ import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importCompaniesJob, importContactsJob, importRecordsJob, undoImportJob } from './imports/imports.jobs.ts';
 import { noticeEmailJob } from './notifications/notices-by-email.ts';
 import { digestJob } from './notifications/notifications.jobs.ts';
+import { csatSurveyJob } from './portal/csat.jobs.ts';
 import { signInLinkJob } from './portal/portal.jobs.ts';
 import { retentionJob } from './privacy/retention.jobs.ts';
 import { taskRemindersJob } from './tasks/tasks.jobs.ts';
@@ -45,4 +46,5 @@ export const jobDefs: JobDef[] = [
   retentionJob,
   ticketSlaJob,
   signInLinkJob,
+  csatSurveyJob,
 ];

@@ -160,6 +160,8 @@ export function ticketsPage(site: HelpSite, csrf: string, list: PortalTicket[]) 
 
 export interface TicketPageState {
   csrf: string;
+  /** The requester's rating when the ticket is solved (null: not rated yet); undefined: not rateable. */
+  rating?: 'good' | 'bad' | null;
   ticket: PortalTicket;
   messages: PortalMessage[];
   reply?: string;
@@ -197,7 +199,7 @@ ${textarea('message', 'Your reply', s.reply ?? '', errors)}
     css,
     body: `<nav aria-label="Breadcrumb"><a href="${portalBase(site)}">Your requests</a></nav>
 <h1>#${t.number} ${e(t.subject)}</h1><p class="status">Status: ${e(statusWords[t.status] ?? t.status)}</p>
-<h2>Conversation</h2><ol class="thread">${thread.join('')}</ol>${reply}`,
+<h2>Conversation</h2><ol class="thread">${thread.join('')}</ol>${s.rating !== undefined && t.own ? ratingForm(site, t.id, s.csrf, s.rating) : ''}${reply}`,
   });
 }
 
@@ -213,4 +215,26 @@ ${input('subject', 'Subject', values.subject, errors, { required: true })}
 ${textarea('message', 'How can we help?', values.message, errors)}
 <div><button type="submit">Send</button></div></form>`,
   });
+}
+
+/** After a one-click rating: thanks, and room for a comment. */
+export function ratedPage(site: HelpSite, token: string, rating: 'good' | 'bad', commented: boolean) {
+  const body = commented
+    ? '<h1>Thank you</h1><p role="status">Your comment has reached the team.</p>'
+    : `<h1>Thank you for your rating</h1><p role="status">You rated our help <strong>${rating === 'good' ? 'good' : 'bad'}</strong>.</p>
+<form method="post" action="${base(site)}/rate/${encodeURIComponent(token)}" class="stack">
+<input type="hidden" name="rating" value="${rating}">
+<div><label for="comment">Anything you want to tell us? (optional)</label>
+<textarea id="comment" name="comment" maxlength="2000"></textarea></div>
+<div><button type="submit">Send comment</button></div></form>`;
+  return page({ site, title: 'Thank you', css, body });
+}
+
+/** The rating buttons on a solved ticket in the portal. */
+export function ratingForm(site: HelpSite, ticketId: string, csrf: string, rating: 'good' | 'bad' | null) {
+  const said = rating ? `<p role="status">You rated this ${rating === 'good' ? 'good' : 'bad'}. You can change it.</p>` : '';
+  return `<h2 id="rate-q">How did we do?</h2>${said}<form method="post" action="${portalBase(site)}/tickets/${ticketId}/rating" class="vote">
+<input type="hidden" name="csrf" value="${e(csrf)}">
+<button type="submit" name="rating" value="good" aria-describedby="rate-q">Good</button>
+<button type="submit" name="rating" value="bad" class="secondary" aria-describedby="rate-q">Bad</button></form>`;
 }

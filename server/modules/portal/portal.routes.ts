@@ -6,11 +6,12 @@ import { HelpCentreSlug } from '../../../contract/knowledge.ts';
 import type { FieldError } from '../../http/errors.ts';
 import { databaseRateLimitStore } from '../../http/rate-limit-store.ts';
 import type { App } from '../../http/typed-app.ts';
-import { isEmailAddress } from '../../http/validation.ts';
+import { isEmailAddress, isStorableText } from '../../http/validation.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { notFoundPage } from '../knowledge/help-centre.html.ts';
 import { type HelpSite, helpSite } from '../knowledge/help-centre.service.ts';
 import { checkForm, formToken, formTokenProblem, formValues, HONEYPOT, submitContactForm } from './contact-form.ts';
+import { commentOnRating, type Rating, rateTicket, ticketOfCsatToken, ticketSatisfaction } from './csat.service.ts';
 import {
   confirmSignInPage,
   contactPage,
@@ -18,6 +19,7 @@ import {
   linkInvalidPage,
   newTicketPage,
   portalBase,
+  ratedPage,
   signInPage,
   ticketPage,
   ticketsPage,
@@ -38,6 +40,8 @@ import { openTicketAsCustomer, portalMessages, portalTicket, portalTickets, repl
 const SiteParams = Type.Object({ slug: HelpCentreSlug }, { additionalProperties: false });
 const TicketParams = Type.Object({ slug: HelpCentreSlug, id: Uuid }, { additionalProperties: false });
 const SentQuery = Type.Object({ sent: Type.Optional(Type.Literal('1')) }, { additionalProperties: false });
+const RateParams = Type.Object({ slug: HelpCentreSlug, token: Type.String({ maxLength: 300 }) }, { additionalProperties: false });
+const RateQuery = Type.Object({ rating: Type.Union([Type.Literal('good'), Type.Literal('bad')]) }, { additionalProperties: false });
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 300 })) }, { additionalProperties: false });
 /** A posted form: fields by name, each a string (what a browser sends); the services read the ones they know. */
 const FormBody = Type.Record(Type.String({ maxLength: 50 }), Type.String({ maxLength: 60_000 }), { maxProperties: 20 });
@@ -248,7 +252,7 @@ export async function portalRoutes(app: App) {
         const ticket = await portalTicket(app.db, viewer, req.params.id);
         if (!ticket) return html(reply, 404, notFoundPage(site));
         const messages = await portalMessages(app.db, viewer, ticket.id);
-        return html(reply, 200, ticketPage(site, { csrf: viewer.csrfToken, ticket, messages }));
+        return html(reply, 200, ticketPage(site, { csrf: viewer.csrfToken, ticket, messages, rating: await ratingOf(site, ticket) }));
       }),
   });
 
@@ -269,6 +273,58 @@ export async function portalRoutes(app: App) {
         if (!ctx) return html(reply, 404, notFoundPage(site));
         await app.db.transaction((tx) => replyAsCustomer(tx, ctx, ticket, message));
         return seeOther(reply, `${portalBase(site)}/tickets/${ticket.id}`);
+      }),
+  });
+
+  /** The viewer's rating of a solved ticket of theirs (null: none yet), undefined when there is nothing to rate. */
+  const ratingOf = async (site: HelpSite, ticket: { id: string; status: string; own: boolean }) => {
+    if (!ticket.own || (ticket.status !== 'solved' && ticket.status !== 'closed')) return undefined;
+    const ctx = await portalCtx(app.db, site);
+    return ctx ? (await ticketSatisfaction(app.db, ctx, ticket.id)).rating : undefined;
+  };
+
+  app.post('/help/:slug/portal/tickets/:id/rating', {
+    config: limited(20),
+    schema: { hide: true, params: TicketParams, body: FormBody },
+    handler: (req, reply) =>
+      withPost(req, req.body, reply, req.params.slug, async (site, viewer) => {
+        const ticket = await portalTicket(app.db, viewer, req.params.id);
+        const rating = req.body.rating;
+        const ctx = await portalCtx(app.db, site);
+        if (!ticket?.own || !ctx || (rating !== 'good' && rating !== 'bad')) return html(reply, 404, notFoundPage(site));
+        await app.db.transaction((tx) => rateTicket(tx, ctx, ticket.id, rating));
+        return seeOther(reply, `${portalBase(site)}/tickets/${ticket.id}`);
+      }),
+  });
+
+  // One-click ratings from the "solved" email: the click records it, the page offers a comment.
+  app.get('/help/:slug/rate/:token', {
+    config: limited(30),
+    schema: { hide: true, params: RateParams, querystring: RateQuery },
+    handler: (req, reply) =>
+      withSite(reply, req.params.slug, async (site) => {
+        const ticketId = ticketOfCsatToken(site, req.params.token);
+        const ctx = await portalCtx(app.db, site);
+        const rating: Rating = req.query.rating === 'bad' ? 'bad' : 'good';
+        const done = ticketId && ctx && (await app.db.transaction((tx) => rateTicket(tx, ctx, ticketId, rating)));
+        if (!done) return html(reply, 404, notFoundPage(site));
+        return html(reply, 200, ratedPage(site, req.params.token, rating, false)).header('referrer-policy', 'no-referrer');
+      }),
+  });
+
+  app.post('/help/:slug/rate/:token', {
+    config: limited(30),
+    schema: { hide: true, params: RateParams, body: FormBody },
+    handler: (req, reply) =>
+      withSite(reply, req.params.slug, async (site) => {
+        if (crossSite(req)) return html(reply, 403, notFoundPage(site));
+        const ticketId = ticketOfCsatToken(site, req.params.token);
+        const ctx = await portalCtx(app.db, site);
+        const comment = (req.body.comment ?? '').trim().slice(0, 2000);
+        const rating = req.body.rating === 'bad' ? 'bad' : 'good';
+        if (!ticketId || !ctx) return html(reply, 404, notFoundPage(site));
+        if (comment && isStorableText(comment)) await app.db.transaction((tx) => commentOnRating(tx, ctx, ticketId, comment));
+        return html(reply, 200, ratedPage(site, req.params.token, rating, true));
       }),
   });
 

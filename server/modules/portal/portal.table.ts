@@ -1,7 +1,9 @@
-import { boolean, foreignKey, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { satisfactionRatings } from '../../../contract/portal.ts';
 import { tenantKey, ts } from '../../db/columns.ts';
 import { tenantConstraints } from '../../db/constraints.ts';
 import { contacts } from '../contacts/contacts.table.ts';
+import { tickets } from '../tickets/tickets.table.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
 
 /** A workspace's portal: the shared mailbox its mail goes out from, and whether company tickets show. */
@@ -53,5 +55,28 @@ export const portalSessions = pgTable(
     foreignKey({ columns: [t.workspaceId, t.contactId], foreignColumns: [contacts.workspaceId, contacts.id] }).onDelete('cascade'),
     uniqueIndex('portal_sessions_token_key').on(t.workspaceId, t.tokenHash),
     index('portal_sessions_contact_idx').on(t.workspaceId, t.contactId),
+  ],
+);
+
+/**
+ * A requester's satisfaction with a solved ticket (CSAT): one rating per ticket, the latest click
+ * wins. The assignee and team are kept as they were when it was rated, so that the per-agent and
+ * per-team results stay with whoever solved it after the ticket moves on.
+ */
+export const ticketRatings = pgTable(
+  'ticket_ratings',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    ticketId: uuid('ticket_id').notNull(),
+    rating: text('rating', { enum: satisfactionRatings }).notNull(),
+    comment: text('comment'),
+    assigneeId: uuid('assignee_id'),
+    teamId: uuid('team_id'),
+    ratedAt: ts('rated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.ticketId] }),
+    foreignKey({ columns: [t.workspaceId, t.ticketId], foreignColumns: [tickets.workspaceId, tickets.id] }).onDelete('cascade'),
+    index('ticket_ratings_rated_idx').on(t.workspaceId, t.ratedAt),
   ],
 );

@@ -76,9 +76,10 @@ async function signInLink(d: Desk, email: string, expectMail = true) {
   expect(r.headers.location).toBe(`/help/${d.slug}/portal?sent=1`);
   if (!expectMail) return null;
   for (let i = 0; i < 200; i++) {
-    const mail = servers.received.slice(before).find((m) => m.to.includes(email));
-    if (mail) {
+    // Other mail may reach the customer meanwhile (a satisfaction survey): the link's mail is the one.
+    for (const mail of servers.received.slice(before).filter((m) => m.to.includes(email))) {
       const parsed = await simpleParser(mail.raw);
+      if (parsed.subject !== 'Your sign-in link') continue;
       const url = /https?:\/\/\S+\/portal\/sign-in\?token=\S+/.exec(parsed.text ?? '')?.[0];
       expect(url).toBeTruthy();
       expect(parsed.headers.get('auto-submitted')).toBe('auto-generated');
@@ -260,6 +261,11 @@ describe('customer portal', () => {
     expect(page.body).toContain('Status: Solved');
 
     const csrf = csrfOf(page.body);
+    // Solved: the customer may rate it here too.
+    expect(page.body).toContain('How did we do?');
+    expect((await post(`/help/${d.slug}/portal/tickets/${t.id}/rating`, { rating: 'bad', csrf }, cookie)).statusCode).toBe(303);
+    expect((await api(d.s).get(`/tickets/${t.id}/satisfaction`)).json()).toMatchObject({ rating: 'bad' });
+    expect((await post(`/help/${d.slug}/portal/tickets/${t.id}/rating`, { rating: 'good' }, cookie)).statusCode).toBe(403);
     // Without the CSRF token, or from another site: refused.
     expect((await post(`/help/${d.slug}/portal/tickets/${t.id}/reply`, { message: 'x' }, cookie)).statusCode).toBe(403);
     expect(
