@@ -115,10 +115,29 @@ describe.runIf(hasChromium)('customer portal', () => {
     await page.reload();
     await page.getByTestId('conversation').getByText('Thank you, <i>waiting</i> for it.').waitFor();
 
+    // The agent solves it; the customer rates it from the survey email with one click.
+    await page.getByRole('combobox', { name: 'Status', exact: true }).click();
+    await page.getByRole('option', { name: 'Solved', exact: true }).click();
+    const survey = () => mail.received.filter((r) => r.to.includes(customer.address)).slice(1);
+    await expect.poll(() => survey().length, { timeout: 60_000, interval: 500 }).toBe(1);
+    const surveyText = (await simpleParser(survey()[0].raw)).text ?? '';
+    const good = new URL(/Good: (\S+)/.exec(surveyText)?.[1] as string);
+    await visitor.goto(`${server.url}${good.pathname}${good.search}`);
+    await visitor.getByRole('heading', { name: 'Thank you for your rating' }).waitFor();
+    await visitor.getByLabel('Anything you want to tell us? (optional)').fill('Fast and friendly.');
+    await visitor.getByRole('button', { name: 'Send comment' }).click();
+    await visitor.getByText('Your comment has reached the team.').waitFor();
+    await page.reload();
+    await page.getByTestId('csat-badge').getByText('Customer: good').waitFor();
+    expect(await axeScan(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshotDir, 'portal-csat-badge.png') });
+
     // With scripts on, axe checks the portal's pages (it runs as a script).
     await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
-    await visitor.reload();
+    await visitor.goto(`${server.url}/help/${slug}/portal`);
+    await visitor.getByRole('link', { name: 'Invoice <b>blank</b>' }).click();
     await visitor.getByText('Thank you, <i>waiting</i> for it.').waitFor();
+    await visitor.getByRole('heading', { name: 'How did we do?' }).waitFor();
     expect(await axeScan(visitor)).toEqual([]);
     await visitor.goto(`${server.url}/help/${slug}/portal`);
     await visitor.getByRole('heading', { name: 'Your requests' }).waitFor();

@@ -10,6 +10,7 @@ import { useMe } from '../../session.ts';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import { Conversation } from './Conversation.tsx';
+import { SatisfactionBadge } from './SatisfactionBadge.tsx';
 import { DueLine, SlaBadge } from './SlaBadge.tsx';
 import { type Ticket, ticketKeys, ticketQuery } from './tickets.ts';
 
@@ -50,7 +51,10 @@ export default function TicketPage({ id }: { id: string }) {
         <Title order={1} size="h2">
           #{x.number} {x.subject}
         </Title>
-        <SlaBadge ticket={x} />
+        <Group gap="xs">
+          <SatisfactionBadge ticketId={x.id} />
+          <SlaBadge ticket={x} />
+        </Group>
       </Group>
       <Grid>
         <Grid.Col span={{ base: 12, md: 8 }}>
