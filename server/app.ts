@@ -20,6 +20,7 @@ import { icalRoutes } from './modules/calendar/calendar.routes.ts';
 import { chatWidgetRoutes } from './modules/chat/widget.routes.ts';
 import { trackingRoutes } from './modules/email/tracking.routes.ts';
 import { helpCentreRoutes } from './modules/knowledge/help-centre.routes.ts';
+import { portalRoutes } from './modules/portal/portal.routes.ts';
 import { wireRecordEngine } from './modules/registry.ts';
 import { moduleRoutes } from './modules/routes.ts';
 import { registerFieldRules } from './records/field-rules.ts';
@@ -167,5 +168,6 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(trackingRoutes);
   await app.register(helpCentreRoutes);
   await app.register(chatWidgetRoutes);
+  await app.register(portalRoutes);
   return app;
 }

@@ -27,6 +27,7 @@ export * from '../modules/lists/lists.table.ts';
 export * from '../modules/notifications/notifications.table.ts';
 export * from '../modules/objects/objects.table.ts';
 export * from '../modules/pipelines/pipelines.table.ts';
+export * from '../modules/portal/portal.table.ts';
 export * from '../modules/privacy/privacy.table.ts';
 export * from '../modules/search/search.table.ts';
 export * from '../modules/tasks/tasks.table.ts';

@@ -11,6 +11,8 @@ import { idempotencyCleanupJob } from './history/history.jobs.ts';
 import { importCompaniesJob, importContactsJob, importRecordsJob, undoImportJob } from './imports/imports.jobs.ts';
 import { noticeEmailJob } from './notifications/notices-by-email.ts';
 import { digestJob } from './notifications/notifications.jobs.ts';
+import { csatSurveyJob } from './portal/csat.jobs.ts';
+import { signInLinkJob } from './portal/portal.jobs.ts';
 import { retentionJob } from './privacy/retention.jobs.ts';
 import { taskRemindersJob } from './tasks/tasks.jobs.ts';
 import { reassignAwayJob } from './tickets/routing.jobs.ts';
@@ -48,4 +50,6 @@ export const jobDefs: JobDef[] = [
   ticketMailInJob,
   ticketMailOutJob,
   reassignAwayJob,
+  signInLinkJob,
+  csatSurveyJob,
 ];

@@ -25,6 +25,8 @@ import { liveRoutes } from './live/live.routes.ts';
 import { notificationRoutes } from './notifications/notifications.routes.ts';
 import { objectRoutes } from './objects/objects.routes.ts';
 import { pipelineRoutes } from './pipelines/pipelines.routes.ts';
+import { csatRoutes } from './portal/csat.routes.ts';
+import { portalSettingsRoutes } from './portal/portal-settings.routes.ts';
 import { privacyRoutes } from './privacy/privacy.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
@@ -82,4 +84,6 @@ export async function moduleRoutes(app: App) {
   await app.register(shareRoutes);
   await app.register(knowledgeRoutes);
   await app.register(chatRoutes);
+  await app.register(portalSettingsRoutes);
+  await app.register(csatRoutes);
 }

@@ -28,19 +28,21 @@ interface Page {
   lang?: string;
   q?: string;
   body: string;
+  /** Styles of pages built on this one (the customer portal's forms). */
+  css?: string;
 }
 
-const base = (site: HelpSite) => `/help/${encodeURIComponent(site.slug)}`;
+export const base = (site: HelpSite) => `/help/${encodeURIComponent(site.slug)}`;
 const articleHref = (site: HelpSite, a: { id: string }) => `${base(site)}/articles/${a.id}`;
 
-function page(p: Page) {
+export function page(p: Page) {
   return `<!doctype html>
 <html lang="${e(p.lang ?? 'en')}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(p.title)} · ${e(p.site.name)}</title>
-<style>${style}</style>
+<style>${style}${p.css ?? ''}</style>
 </head>
 <body>
 <a class="skip" href="#content">Skip to content</a>

@@ -168,6 +168,7 @@ export const de: Messages = {
     resolution: 'Lösung',
     dueAt: 'fällig {{when}}',
     sla: { title: 'SLA', none: 'Kein SLA', ok: 'Im Plan', breaching_soon: 'Bald überfällig', breached: 'Überfällig' },
+    csat: { good: 'Kunde: gut', bad: 'Kunde: schlecht', comment: 'Kommentar: {{comment}}', noComment: 'Ohne Kommentar bewertet' },
   },
   desk: {
     applyMacro: 'Makro anwenden',

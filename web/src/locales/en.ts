@@ -160,6 +160,7 @@ export const en = {
     resolution: 'Resolution',
     dueAt: 'due {{when}}',
     sla: { title: 'SLA', none: 'No SLA', ok: 'On track', breaching_soon: 'Breaching soon', breached: 'Breached' },
+    csat: { good: 'Customer: good', bad: 'Customer: bad', comment: 'Their comment: {{comment}}', noComment: 'Rated without a comment' },
   },
   desk: {
     applyMacro: 'Apply macro',

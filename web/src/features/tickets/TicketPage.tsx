@@ -16,6 +16,7 @@ import { MacroMenu } from './MacroMenu.tsx';
 import { MergeTicket, TicketRelations } from './MergeTicket.tsx';
 import { PresenceBanner } from './PresenceBanner.tsx';
 import { RequesterHistory } from './RequesterHistory.tsx';
+import { SatisfactionBadge } from './SatisfactionBadge.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 import { DueLine, SlaBadge } from './SlaBadge.tsx';
 import { SuggestedArticles } from './SuggestedArticles.tsx';
@@ -82,6 +83,7 @@ export default function TicketPage({ id }: { id: string }) {
           #{x.number} {x.subject}
         </Title>
         <Group gap="xs">
+          <SatisfactionBadge ticketId={x.id} />
           <SlaBadge ticket={x} />
           {mayWrite && <MacroMenu ticketId={id} opened={macroOpen} onChange={setMacroOpen} />}
           {mayWrite && <MergeTicket ticket={x} />}
