@@ -307,6 +307,45 @@ describe('email to ticket', { timeout: 120_000 }, () => {
     expect((await api(s).get(`/tickets/${ticket.id}`)).json().status).toBe('closed');
   });
 
+  it('puts a reply to a merged ticket’s thread on the ticket it was merged into', async () => {
+    const { s, support, mailboxId } = await desk({ ack: false });
+    const customer = await user('merged');
+    const second = mid('second');
+    await servers.append(
+      support,
+      'INBOX',
+      rawMessage({ from: customer.address, to: support.address, subject: 'Cannot print', messageId: mid('first') }),
+    );
+    await servers.append(
+      support,
+      'INBOX',
+      rawMessage({ from: customer.address, to: support.address, subject: 'Printing again', messageId: second }),
+    );
+    await syncNow(s, mailboxId);
+    const [a, b] = await until('two tickets', async () => {
+      const all = await emailTickets(s);
+      return all.length === 2 ? all.sort((x, y) => x.number - y.number) : null;
+    });
+    const merged = await api(s).post(`/tickets/${a.id}/merge`, { sourceId: b.id, version: a.version });
+    expect(merged.statusCode, merged.body).toBe(200);
+    await servers.append(
+      support,
+      'INBOX',
+      rawMessage({
+        from: customer.address,
+        to: support.address,
+        subject: 'Re: Printing again',
+        messageId: mid('after'),
+        inReplyTo: second,
+        text: 'Any news?',
+      }),
+    );
+    await syncNow(s, mailboxId);
+    await until('the reply on the surviving ticket', async () => (await messages(s, a.id)).some((m) => m.body === 'Any news?'));
+    expect((await messages(s, b.id)).some((m) => m.body === 'Any news?')).toBe(false);
+    expect(await emailTickets(s)).toHaveLength(2);
+  });
+
   it(`leaves a sender’s new threads as ordinary mail past ${TICKETS_PER_SENDER_HOUR} tickets an hour`, async () => {
     const { s, support, mailboxId } = await desk({ ack: false });
     const flood = await user('flood');

@@ -7,8 +7,10 @@ import type { JobLog } from '../../jobs/define.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { createContact } from '../contacts/contacts.service.ts';
 import { isOwnAddress, storedEmail, systemMailbox } from '../email/email.service.ts';
+import { textArray } from '../email/threads.ts';
 import { emitEvent } from '../history/history.service.ts';
 import { contactsByEmail } from '../imports/imports.queries.ts';
+import { ticketRelations } from './desk.table.ts';
 import { supportMailboxOf } from './support-mailboxes.service.ts';
 import { ticketMailOutJob } from './ticket-mail.jobs.ts';
 import { ticketEmails } from './ticket-mail.table.ts';
@@ -160,13 +162,13 @@ async function ticketOf(conn: Conn, ctx: Ctx, email: { inReplyTo: string | null;
       .where(
         and(
           eq(ticketEmails.workspaceId, workspaceId),
-          sql`${ticketEmails.messageId} = any(${`{${refs.map((r) => `"${r.replace(/["\\]/g, '')}"`).join(',')}}`}::text[])`,
+          sql`${ticketEmails.messageId} = any(${textArray(refs)})`,
           sql`${tickets.deletedAt} is null`,
         ),
       )
       .orderBy(desc(ticketEmails.createdAt))
       .limit(1);
-    if (byHeader) return byHeader.status === 'closed' ? null : byHeader;
+    if (byHeader) return open(await survivor(conn, workspaceId, byHeader));
   }
   const n = reference.exec(email.subject)?.[1];
   if (!n) return null;
@@ -184,7 +186,34 @@ async function ticketOf(conn: Conn, ctx: Ctx, email: { inReplyTo: string | null;
           or ${tickets.requesterId} = ${contactId}::uuid)`,
       ),
     );
-  return byNumber && byNumber.status !== 'closed' ? byNumber : null;
+  return byNumber ? open(await survivor(conn, workspaceId, byNumber)) : null;
+}
+
+type Found = { id: string; status: (typeof tickets.$inferSelect)['status']; version: number };
+
+const open = (t: Found) => (t.status === 'closed' ? null : t);
+
+/** The ticket a merged one lives on in (desk merge: B closed, "merged into" A): a reply to B's thread belongs on A. */
+async function survivor(conn: Conn, workspaceId: string, t: Found): Promise<Found> {
+  let current = t;
+  for (let hop = 0; hop < 5; hop++) {
+    const [next] = await conn
+      .select({ id: tickets.id, status: tickets.status, version: tickets.version })
+      .from(ticketRelations)
+      .innerJoin(tickets, and(eq(tickets.workspaceId, ticketRelations.workspaceId), eq(tickets.id, ticketRelations.otherId)))
+      .where(
+        and(
+          eq(ticketRelations.workspaceId, workspaceId),
+          eq(ticketRelations.ticketId, current.id),
+          eq(ticketRelations.kind, 'merged_into'),
+          sql`${tickets.deletedAt} is null`,
+        ),
+      )
+      .limit(1);
+    if (!next) return current;
+    current = next;
+  }
+  return current;
 }
 
 /** The contact an address belongs to, made when nobody has it (someone in Cc answering). */
