@@ -272,3 +272,53 @@ export type RoutingRulesPut = Static<typeof RoutingRulesPut>;
 export const RoutingRules = Type.Object({ rules: Type.Array(RoutingRule) });
 export type RoutingRules = Static<typeof RoutingRules>;
 export type AgentStatus = (typeof agentStatuses)[number];
+
+// The service dashboard (issue 14, "Reports"): what the support desk did over a period.
+export const ServiceReportQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date', description: 'First day counted (default: 30 days before `to`)' })),
+    to: Type.Optional(Type.String({ format: 'date', description: 'Last day counted (default: today, UTC)' })),
+  },
+  { additionalProperties: false },
+);
+export type ServiceReportQuery = Static<typeof ServiceReportQuery>;
+
+/** Minutes from a ticket's creation to an event, on the wall clock (SLA targets count business minutes). */
+const Durations = Type.Object({
+  tickets: Type.Integer(),
+  medianMinutes: Nullable(Type.Number()),
+  p90Minutes: Nullable(Type.Number()),
+});
+const Count = (key: string) => Type.Object({ [key]: Nullable(Type.String()), tickets: Type.Integer() });
+
+export const ServiceReport = Type.Object({
+  from: DateOnly,
+  to: DateOnly,
+  created: Type.Integer(),
+  solved: Type.Integer(),
+  byChannel: Type.Array(Count('channel')),
+  byType: Type.Array(Count('type')),
+  firstResponse: Durations,
+  resolution: Durations,
+  /** Tickets of the period that had SLA targets: how many breached one, and the share that did not. */
+  sla: Type.Object({ tickets: Type.Integer(), breached: Type.Integer(), metPercent: Nullable(Type.Number()) }),
+  /** Open tickets now, by how long ago they were created: under a day, 1–3 days, 3–7 days, over a week. */
+  backlog: Type.Object({ day: Type.Integer(), threeDays: Type.Integer(), week: Type.Integer(), older: Type.Integer() }),
+  byAssignee: Type.Array(
+    Type.Object({
+      memberId: Nullable(Uuid),
+      tickets: Type.Integer(),
+      solved: Type.Integer(),
+      medianFirstResponseMinutes: Nullable(Type.Number()),
+    }),
+  ),
+  byTeam: Type.Array(
+    Type.Object({
+      teamId: Nullable(Uuid),
+      tickets: Type.Integer(),
+      solved: Type.Integer(),
+      medianFirstResponseMinutes: Nullable(Type.Number()),
+    }),
+  ),
+});
+export type ServiceReport = Static<typeof ServiceReport>;

@@ -93,6 +93,18 @@ export function testApp() {
   return app;
 }
 
+let listening: Promise<string> | undefined;
+
+/**
+ * The test app on a real port (tests that speak HTTP over a socket: server-sent events, CORS), its
+ * base URL. Listens once per test process and stays up for every file after it: a Fastify app
+ * cannot listen again once closed, and the app is shared across files.
+ */
+export function testAppUrl() {
+  listening ??= testApp().then((a) => a.listen({ port: 0, host: '127.0.0.1' }));
+  return listening;
+}
+
 export interface Session {
   workspaceId: string;
   memberId: string;

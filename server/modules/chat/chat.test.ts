@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../http/typed-app.ts';
-import { api, signUp, testApp } from '../../test/harness.ts';
+import { api, signUp, testApp, testAppUrl } from '../../test/harness.ts';
 
 // Live chat through HTTP as the widget and the Chat page use it: a visitor with nothing but the
 // workspace's slug and the token their conversation gave them, and agents with a session.
@@ -9,10 +9,7 @@ let app: App;
 let base = '';
 beforeAll(async () => {
   app = await testApp();
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await app.server.close();
+  base = await testAppUrl();
 });
 
 let n = 0;

@@ -521,11 +521,13 @@ describe('what an import writes', () => {
     await db.query('create trigger rapport_test_poison before insert on contacts for each row execute function rapport_test_poison()');
     try {
       // 5,500 rows: more than one batch on either database (1,000 rows a batch embedded, 5,000 on a server).
+      // The answer waits up to 60 s for the import (the retry after its backoff included): the default 30 s
+      // was too short on a busy machine, which then answered 202 with the import all but finished.
       // Rows name 3,000 companies, all met before the failing batch: the count carries over the retry.
       const rows = Array.from({ length: 5_500 }, (_, i) =>
         i === 5_200 ? `${poison},poison@example.com,Company 1` : `Person${i},p${i}@example.com,Company ${i % 3000}`,
       );
-      const r = await post(s, `Last name,Email,Company\n${rows.join('\n')}\n`, '?fileName=resumed.csv');
+      const r = await post(s, `Last name,Email,Company\n${rows.join('\n')}\n`, '?fileName=resumed.csv&wait=60');
       expect(r.statusCode, r.body).toBe(201);
       expect(r.json()).toMatchObject({ status: 'completed', created: 5_500, totalRows: 5_500, companiesCreated: 3000 });
       expect(await countRows('companies', s.workspaceId)).toBe(3000);

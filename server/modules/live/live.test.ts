@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../http/typed-app.ts';
-import { addMember, api, signUp, testApp, testDatabase } from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addMember, api, signUp, testAppUrl, testDatabase } from '../../test/harness.ts';
 import { notify } from '../notifications/notifications.service.ts';
 import type { LiveChange } from './feed.ts';
 
 // Live updates over a real HTTP connection (a stream cannot be read through inject): a page opens
 // /api/v1/live and hears of every change others make in its workspace, and of nothing else.
 
-let app: App;
 let base = '';
 beforeAll(async () => {
-  app = await testApp();
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await app.server.close();
+  base = await testAppUrl();
 });
 
 /** Opens a stream as `headers` and collects its `change` events until `stop()`. */

@@ -75,6 +75,9 @@ export async function ticketFromEmail(conn: Conn, workspaceId: string, mailboxId
       address: from,
     });
 
+  // One sender's emails are read one at a time (two workers may hold two of them): the hourly
+  // count below and the ticket it lets through are then one step, and a flood cannot slip past it.
+  await conn.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`ticket-mail:${workspaceId}:${from}`}, 0))`);
   const ticket = await ticketOf(conn, ctx, email, from);
   if (ticket && email.automated && email.automated !== 'bulk') {
     await insertMessage(

@@ -1,6 +1,8 @@
 import { uuidv7 } from 'uuidv7';
 import { IdParams, Page } from '../../../contract/common.ts';
 import {
+  ServiceReport,
+  ServiceReportQuery,
   SlaPolicyAnswer,
   SlaPolicyPut,
   Ticket,
@@ -15,6 +17,7 @@ import type { App } from '../../http/typed-app.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
 import { addMessage, listMessages } from './messages.service.ts';
 import { queueCounts } from './queues.ts';
+import { serviceReport } from './service-report.ts';
 import { checkPolicy, getSlaPolicy, putSlaPolicy } from './sla.ts';
 import * as tickets from './tickets.service.ts';
 
@@ -44,6 +47,19 @@ export async function ticketRoutes(app: App) {
       response: { 200: TicketQueueCounts, ...errorResponses },
     },
     handler: async (req) => queueCounts(app.db, req.ctx),
+  });
+
+  app.get('/tickets/report', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Tickets'],
+      summary: 'The service dashboard: volume, response and resolution times, SLA compliance, backlog and per agent and team',
+      description:
+        'Over the tickets created from `from` to `to` (days, UTC; default the last 30) that the caller may read. Times are wall-clock minutes from creation; the backlog is the open tickets now.',
+      querystring: ServiceReportQuery,
+      response: { 200: ServiceReport, ...errorResponses },
+    },
+    handler: async (req) => serviceReport(app.db, req.ctx, req.query),
   });
 
   app.get('/tickets/:id/messages', {

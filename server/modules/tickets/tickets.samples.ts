@@ -16,6 +16,7 @@ export const samples: Samples = {
   ...recordSamples('tickets', ticket, { status: 'open' }),
   ...bulkSample('tickets', ticket, { priority: 'urgent' }),
   'GET /api/v1/tickets/queues': {},
+  'GET /api/v1/tickets/report': { query: 'from=2026-01-01&to=2026-12-31' },
   'GET /api/v1/tickets/:id/messages': { setup: async (s) => ({ id: (await createOk(s, '/tickets', ticket())).id }) },
   'POST /api/v1/tickets/:id/messages': {
     setup: async (s) => ({ id: (await createOk(s, '/tickets', ticket())).id }),
