@@ -138,4 +138,26 @@ describe.runIf(hasChromium)('tickets', () => {
     await page.getByTestId('tickets-table').getByText('Login loops back to the start page').waitFor();
     expect(errors).toEqual([]);
   }, 60_000);
+  it('shows the service desk’s figures on the Reports page: volume, first response, SLA and the backlog', async () => {
+    await page.getByRole('link', { name: 'Reports', exact: true }).click();
+    const card = page.getByTestId('service-report');
+    await card.getByRole('heading', { name: 'Service desk' }).waitFor();
+    // Two tickets this spec opened: the first answered (and solved), the second still open and unassigned.
+    const figure = (label: string) => card.getByText(label, { exact: true }).first().locator('xpath=following-sibling::*[1]');
+    await expect.poll(() => figure('Tickets created').textContent()).toBe('2');
+    expect(await figure('Solved').textContent()).toBe('1');
+    expect(await figure('First response (median)').textContent()).toMatch(/^\d+ min$/);
+    const backlog = card.getByRole('table', { name: 'Open tickets by age' });
+    expect(
+      await backlog
+        .getByRole('row', { name: /Under a day/ })
+        .getByRole('cell')
+        .textContent(),
+    ).toBe('1');
+    await card.getByRole('img', { name: 'Tickets by channel' }).waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: join(screenshotDir, 'service-report.png') });
+    expect(await axeScan(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

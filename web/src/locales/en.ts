@@ -877,6 +877,28 @@ export const en = {
     },
   },
   /** The words for names the server stores: enum values, field types, icons. */
+  serviceReport: {
+    title: 'Service desk',
+    period: 'Tickets created from {{from}} to {{to}}; the backlog is the open tickets now.',
+    created: 'Tickets created',
+    solved: 'Solved',
+    firstResponse: 'First response (median)',
+    resolution: 'Resolution (median)',
+    p90: '90% within {{value}}',
+    slaMet: 'SLA met',
+    breached_one: '{{count}} breached',
+    breached_other: '{{count}} breached',
+    csat: 'Satisfaction',
+    ratings_one: '{{count}} rating',
+    ratings_other: '{{count}} ratings',
+    byChannel: 'Tickets by channel',
+    tickets: 'Tickets',
+    backlog: 'Open tickets by age',
+    age: { day: 'Under a day', threeDays: '1–3 days', week: '3–7 days', older: 'Over a week' },
+    byAssignee: 'Per assignee',
+    assignee: 'Assignee',
+    unassigned: 'Unassigned',
+  },
   supportMail: {
     title: 'Support addresses (email to ticket)',
     intro:

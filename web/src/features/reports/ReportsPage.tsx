@@ -5,6 +5,7 @@ import { useMe } from '../../session.ts';
 import { PipelineReportCard } from './PipelineReportCard.tsx';
 import { ReportFilters } from './ReportFilters.tsx';
 import { ownerIdOf, readReportFilters, reportsHref } from './reportState.ts';
+import { ServiceReportCard } from './ServiceReportCard.tsx';
 import { WinRateCard } from './WinRateCard.tsx';
 
 export default function ReportsPage() {
@@ -22,6 +23,7 @@ export default function ReportsPage() {
       <ReportFilters value={filters} onChange={(f) => navigate(reportsHref(f), { replace: true, keepScroll: true })} />
       <PipelineReportCard title={t('reports.pipelineTitle')} pipelineId={pipelineId} ownerId={ownerId} />
       <WinRateCard title={t('reports.winRateTitle')} pipelineId={pipelineId} ownerId={ownerId} months={filters.months} />
+      <ServiceReportCard />
     </Stack>
   );
 }
