@@ -17,7 +17,7 @@ import { retentionJob } from './privacy/retention.jobs.ts';
 import { taskRemindersJob } from './tasks/tasks.jobs.ts';
 import { reassignAwayJob } from './tickets/routing.jobs.ts';
 import { ticketMailInJob, ticketMailOutJob } from './tickets/ticket-mail.jobs.ts';
-import { ticketSlaJob } from './tickets/tickets.jobs.ts';
+import { slaRecomputeJob, ticketSlaJob } from './tickets/tickets.jobs.ts';
 import { deliverWebhookJob, webhookCleanupJob } from './webhooks/webhooks.jobs.ts';
 
 /** Every kind of job the workers run. A module with background work adds its `*.jobs.ts` exports here. */
@@ -47,6 +47,7 @@ export const jobDefs: JobDef[] = [
   inviteJob,
   retentionJob,
   ticketSlaJob,
+  slaRecomputeJob,
   ticketMailInJob,
   ticketMailOutJob,
   reassignAwayJob,

@@ -84,8 +84,11 @@ export function slaStateAt(due: SlaDue, now: Date): SlaState {
   return left <= BREACHING_SOON_MS ? 'breaching_soon' : 'ok';
 }
 
-export async function getSlaPolicy(conn: Conn, ctx: Ctx): Promise<SlaPolicy | null> {
-  const [row] = await conn.select({ policy: slaPolicies.policy }).from(slaPolicies).where(eq(slaPolicies.workspaceId, ctx.workspaceId));
+export const getSlaPolicy = (conn: Conn, ctx: Ctx) => slaPolicyOf(conn, ctx.workspaceId);
+
+/** A workspace's SLA policy as the system reads it (a job of the workspace), or null. */
+export async function slaPolicyOf(conn: Conn, workspaceId: string): Promise<SlaPolicy | null> {
+  const [row] = await conn.select({ policy: slaPolicies.policy }).from(slaPolicies).where(eq(slaPolicies.workspaceId, workspaceId));
   return row?.policy ?? null;
 }
 

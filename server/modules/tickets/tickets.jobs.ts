@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { defineJob } from '../../jobs/define.ts';
 import { now } from '../automation/clock.ts';
+import { recomputeSla } from './sla-recompute.ts';
 import { scanSla } from './sla-scan.ts';
 
 /** Marks open tickets breaching soon (30 min) or breached as time passes, with an event each (sla-scan.ts). */
@@ -10,4 +11,12 @@ export const ticketSlaJob = defineJob({
   retry: { attempts: 2 },
   schedule: { cron: '*/30 * * * * *', input: {} },
   run: async ({ db }) => scanSla(db, now()),
+});
+
+/** Recomputes the open tickets' due times after the SLA policy changed (sla-recompute.ts); one per workspace at a time. */
+export const slaRecomputeJob = defineJob({
+  name: 'tickets.sla_recompute',
+  input: Type.Object({ workspaceId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+  retry: { attempts: 3 },
+  run: async ({ db, input }) => recomputeSla(db, input.workspaceId, now()),
 });

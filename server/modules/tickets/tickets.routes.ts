@@ -14,11 +14,13 @@ import {
 } from '../../../contract/support.ts';
 import { invalid } from '../../http/errors.ts';
 import type { App } from '../../http/typed-app.ts';
+import { enqueue } from '../../jobs/queue.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
 import { addMessage, listMessages } from './messages.service.ts';
 import { queueCounts } from './queues.ts';
 import { serviceReport } from './service-report.ts';
 import { checkPolicy, getSlaPolicy, putSlaPolicy } from './sla.ts';
+import { slaRecomputeJob } from './tickets.jobs.ts';
 import * as tickets from './tickets.service.ts';
 
 export async function ticketRoutes(app: App) {
@@ -105,14 +107,22 @@ export async function ticketRoutes(app: App) {
     schema: {
       tags: ['Tickets'],
       summary: "Set the workspace's SLA policy: targets per priority in business minutes on one calendar",
-      description: 'Applies to tickets created or changed from now on; open tickets keep their due times until their next change.',
+      description:
+        "Applies to new tickets at once; the open tickets' due times and SLA states are recomputed under it in the background (a job, in batches).",
       body: SlaPolicyPut,
       response: { 200: SlaPolicyAnswer, ...errorResponses },
     },
     handler: async (req) => {
       const errors = checkPolicy(req.body);
       if (errors.length) throw invalid(errors);
-      return { policy: await app.db.transaction((tx) => putSlaPolicy(tx, req.ctx, uuidv7(), req.body)) };
+      const policy = await app.db.transaction(async (tx) => {
+        const saved = await putSlaPolicy(tx, req.ctx, uuidv7(), req.body);
+        const { workspaceId } = req.ctx;
+        // No singleton: a run already under way read the policy before this change; this one reads it after.
+        await enqueue(tx, slaRecomputeJob, { workspaceId }, { workspaceId });
+        return saved;
+      });
+      return { policy };
     },
   });
 }

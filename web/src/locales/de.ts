@@ -763,6 +763,7 @@ export const de: Messages = {
       'tickets.sla': 'SLA-Prüfung offener Tickets',
       'portal.sign_in_link': 'Anmeldelink fürs Kundenportal',
       'portal.csat_survey': 'Zufriedenheitsumfrage',
+      'tickets.sla_recompute': 'SLA-Fristen nach einer Richtlinienänderung neu berechnet',
       'tickets.reassign_away': 'Tickets einer abwesenden Person weitergeben',
     },
   },

@@ -873,6 +873,7 @@ export const en = {
       'tickets.sla': 'SLA check of open tickets',
       'portal.sign_in_link': 'Customer portal sign-in link',
       'portal.csat_survey': 'Satisfaction survey',
+      'tickets.sla_recompute': 'SLA due times recomputed after a policy change',
       'tickets.reassign_away': 'Handing on the tickets of an agent who went away',
     },
   },

@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Ticket } from '../../../contract/support.ts';
+import { api, type Session, signUp } from '../../test/harness.ts';
+import { automationClock } from '../automation/clock.ts';
+
+// A changed SLA policy reaches the tickets already open: a job recomputes their due times and states
+// under the new targets and calendar, and leaves solved tickets (which have none) alone.
+
+const realNow = automationClock.now;
+afterEach(() => {
+  automationClock.now = realNow;
+});
+const at = (iso: string) => {
+  automationClock.now = () => new Date(iso);
+};
+
+/** Open around the clock in UTC: business minutes are plain minutes. */
+const always = {
+  name: 'Always',
+  timeZone: 'UTC',
+  week: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [{ from: 0, to: 1440 }]])),
+  holidays: [],
+};
+const policy = (firstResponse: number, resolution: number, calendar: unknown = always) => {
+  const t = { firstResponse, nextResponse: 30, resolution };
+  return { calendar, targets: { low: t, normal: t, high: t, urgent: t } };
+};
+
+async function ticket(s: Session, body: Record<string, unknown>) {
+  const r = await api(s).post('/tickets', body);
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json() as Ticket;
+}
+
+async function until(what: string, check: () => Promise<boolean>) {
+  for (let i = 0; i < 300; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const read = async (s: Session, id: string) => (await api(s).get(`/tickets/${id}`)).json() as Ticket;
+
+describe('SLA policy changes', () => {
+  it('recompute the open tickets’ due times and states, and leave solved ones alone', async () => {
+    const s = await signUp();
+    at('2026-03-02T09:00:00.000Z');
+    expect((await api(s).put('/sla-policy', policy(60, 240))).statusCode).toBe(200);
+    const open = await ticket(s, { subject: 'Broken' });
+    const solved = await ticket(s, { subject: 'Done', status: 'solved' });
+    expect(open).toMatchObject({
+      firstResponseDueAt: '2026-03-02T10:00:00.000Z',
+      resolutionDueAt: '2026-03-02T13:00:00.000Z',
+      slaState: 'ok',
+    });
+
+    // Longer targets: the open ticket's due times move with them.
+    expect((await api(s).put('/sla-policy', policy(120, 480))).statusCode).toBe(200);
+    await until('the new due times', async () => (await read(s, open.id)).firstResponseDueAt === '2026-03-02T11:00:00.000Z');
+    expect(await read(s, open.id)).toMatchObject({ resolutionDueAt: '2026-03-02T17:00:00.000Z', slaState: 'ok' });
+
+    // A target the ticket is already close to: its state follows at once, not at the next scan.
+    expect((await api(s).put('/sla-policy', policy(20, 480))).statusCode).toBe(200);
+    await until('the new state', async () => (await read(s, open.id)).slaState === 'breaching_soon');
+    expect((await read(s, open.id)).firstResponseDueAt).toBe('2026-03-02T09:20:00.000Z');
+
+    // A calendar change: open 09:00–17:00 on weekdays only (2026-03-02 is a Monday): 8 hours of resolution ends at 17:00.
+    const office = { ...always, name: 'Office', week: Object.fromEntries([1, 2, 3, 4, 5].map((d) => [d, [{ from: 540, to: 1020 }]])) };
+    expect((await api(s).put('/sla-policy', policy(120, 960, office))).statusCode).toBe(200);
+    await until('the office calendar', async () => (await read(s, open.id)).resolutionDueAt === '2026-03-03T17:00:00.000Z');
+
+    expect(await read(s, solved.id)).toMatchObject({ firstResponseDueAt: null, resolutionDueAt: null, slaState: 'none' });
+  });
+});
