@@ -3,6 +3,7 @@ import EmailReplyParser from 'email-reply-parser';
 import { uuidv7 } from 'uuidv7';
 import type { Conn } from '../../db/client.ts';
 import { type Ctx, systemCtx } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
 import type { JobLog } from '../../jobs/define.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { createContact } from '../contacts/contacts.service.ts';
@@ -105,8 +106,9 @@ export async function ticketFromEmail(conn: Conn, workspaceId: string, mailboxId
   }
 
   const since = new Date(Date.now() - 3_600_000);
+  // Tickets, not emails: a customer replying often on one ticket is no flood.
   const [{ n }] = await conn
-    .select({ n: sql<number>`count(*)::int` })
+    .select({ n: sql<number>`count(distinct ${ticketEmails.ticketId})::int` })
     .from(ticketEmails)
     .where(
       and(
@@ -120,13 +122,24 @@ export async function ticketFromEmail(conn: Conn, workspaceId: string, mailboxId
     log.warn({ workspaceId, from, emailId }, 'email-to-ticket: sender over the hourly limit; the email stays ordinary mail');
     return { done: 'ignored', why: `over ${TICKETS_PER_SENDER_HOUR} tickets from this sender in an hour` };
   }
-  const created = await createTicket(conn, ctx, {
-    subject: (email.subject.replace(reference, '').trim() || '(no subject)').slice(0, 200),
-    description: (text || email.text).slice(0, 20_000) || null,
-    requesterEmail: from,
-    channel: 'email',
-    teamId: support.teamId,
-  });
+  // In a savepoint: an address no contact may hold (refused by the contact's checks) costs this
+  // email its ticket, said in the job's result, never the job's transaction or endless retries.
+  let created: { id: string };
+  try {
+    created = await conn.transaction((tx) =>
+      createTicket(tx, ctx, {
+        subject: (email.subject.replace(reference, '').trim() || '(no subject)').slice(0, 200),
+        description: (text || email.text).slice(0, 20_000) || null,
+        requesterEmail: from,
+        channel: 'email',
+        teamId: support.teamId,
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    log.warn({ workspaceId, from, emailId, err: err.message }, 'email-to-ticket: no ticket for this sender');
+    return { done: 'ignored', why: `the sender cannot be a requester: ${err.message}` };
+  }
   await record(created.id);
   if (support.autoAcknowledge && !email.automated) {
     const [{ acks }] = await conn
