@@ -13,11 +13,6 @@ const common = {
   include: ['server/**/*.test.ts', 'bench/**/*.test.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
-  // One module graph per worker, shared by the files it runs: the database and the app start once
-  // (server/test/harness.ts), not once a file — PGlite's boot, the migrations and the app's start
-  // cost seconds, times 130 files, times two databases. server/test/per-file.ts empties what one file
-  // leaves for the next (the job queue, due mail syncs, the outbound policy); no test mocks modules.
-  isolate: false,
 };
 
 export default defineConfig({
@@ -37,6 +32,14 @@ export default defineConfig({
           name: 'pglite',
           exclude: ['**/*.pg.test.ts', '**/*.citus.test.ts', '**/node_modules/**'],
           env: { RAPPORT_TEST_DB: 'pglite' },
+          // One module graph per worker, shared by the files it runs: the database and the app start
+          // once (server/test/harness.ts), not once a file — PGlite's boot, the migrations and the
+          // app's start cost seconds, times 130 files. server/test/per-file.ts empties what one file
+          // leaves for the next (the job queue, due mail syncs, the outbound policy); no test mocks
+          // modules. The PostgreSQL project stays isolated: its `*.pg.test.ts` files register test
+          // actions and read the outbox beside the app's own worker, which a shared process would
+          // carry into the files after them (the catalog and outbox tests failed that way).
+          isolate: false,
           setupFiles: ['server/test/per-file.ts'],
         },
       },
