@@ -41,8 +41,8 @@ describe.runIf(hasChromium)('settings by role', () => {
 
       await page.goto(`${server.url}/settings?tab=members`);
       await page.getByRole('tab', { name: 'My profile' }).waitFor();
-      // A member connects their own mailbox and keeps their own templates and signatures; everything else in settings is for admins.
-      expect(await page.getByRole('tab').allTextContents()).toEqual(['Mailboxes', 'Templates and signatures', 'My profile']);
+      // A member connects their own mailbox and keeps their own templates, signatures and macros; everything else in settings is for admins.
+      expect(await page.getByRole('tab').allTextContents()).toEqual(['Mailboxes', 'Templates and signatures', 'Macros', 'My profile']);
       await page.getByLabel('Current password').waitFor();
       expect(await axeScan(page)).toEqual([]);
 
