@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { allowFanOut } from '../db/citus.ts';
 import { type Database, type Db, selectRows, type Tx } from '../db/client.ts';
-import { consumeEvents, EVENTS_CHANNEL, type OutboxEvent, settledBefore } from '../modules/history/outbox.ts';
+import { consumeEvents, EVENTS_CHANNEL, type OutboxEvent, settledBefore, settledHead } from '../modules/history/outbox.ts';
 import type { JobLog } from './define.ts';
 
 /**
@@ -94,6 +94,12 @@ export class EventDispatcher {
   /** Quick looks left after a notification: its event waits until older transactions end, often a moment later. */
   private quickLooks = 0;
   private readonly failures = new Map<string, { count: number; until: number }>();
+  /**
+   * The outbox head at which every consumer last had nothing to read. While the head stays there a
+   * poll is one query, not a transaction per consumer: idle, a worker of ~16 consumers polled 4 times
+   * a second ran some 130 statements a second, the main cost of an idle embedded database.
+   */
+  private caughtUpAt: string | null | undefined = undefined;
 
   constructor(
     private readonly database: Database,
@@ -127,12 +133,23 @@ export class EventDispatcher {
 
   /** Reads every consumer's backlog until none has more; how many events were handled. */
   async drain() {
+    const head = await settledHead(this.database.db).catch((err) => {
+      this.opts.log.warn({ err }, 'cannot read the outbox head; asking every consumer');
+      return undefined;
+    });
+    if (head !== undefined && head === this.caughtUpAt) return 0;
     let total = 0;
     for (;;) {
       let round = 0;
       for (const c of this.consumers) round += await this.feed(c);
       total += round;
-      if (!round || this.abort.signal.aborted) return total;
+      if (this.abort.signal.aborted) return total;
+      if (!round) {
+        // Caught up to the head read before the first round (later events move the head): unless a
+        // consumer is waiting out a failure, whose events are still to read.
+        if (head !== undefined && this.failures.size === 0) this.caughtUpAt = head;
+        return total;
+      }
     }
   }
 

@@ -44,6 +44,23 @@ export async function settledBefore(tx: Conn) {
   return row.xmin;
 }
 
+/**
+ * Where the settled outbox ends (`txId:seq` of its newest settled event, null when empty). A consumer
+ * that has read up to it has nothing to do; since an event settles only once every older transaction
+ * has ended, whatever settles later lies beyond it, so an unchanged head means no news for anyone.
+ */
+export async function settledHead(db: Db) {
+  return db.transaction(async (tx) => {
+    await allowFanOut(tx);
+    const xmin = await settledBefore(tx);
+    const [last] = await selectRows<{ tx_id: string; seq: number }>(
+      tx,
+      sql`select e.tx_id::text, e.seq from domain_events e where e.tx_id < ${xmin}::xid8 order by e.tx_id desc, e.seq desc limit 1`,
+    );
+    return last ? `${last.tx_id}:${last.seq}` : null;
+  });
+}
+
 export async function consumeEvents(
   db: Db,
   consumer: string,
