@@ -160,10 +160,12 @@ export async function distributeTables(client: Client) {
  * its connections). A placeholder setting on plain PostgreSQL and PGlite, where it changes nothing.
  */
 export async function allowFanOut(tx: Conn) {
-  await tx.execute(sql`select set_config('citus.multi_task_query_log_level', 'off', true)`);
-  // One connection per node for the rest of the transaction: after a read over many shards in
+  // One statement for both (the outbox's readers run this several times a second). The second: one
+  // connection per node for the rest of the transaction, since after a read over many shards in
   // parallel Citus refuses to write a reference table (identities) in the same transaction.
-  await tx.execute(sql`select set_config('citus.multi_shard_modify_mode', 'sequential', true)`);
+  await tx.execute(
+    sql`select set_config('citus.multi_task_query_log_level', 'off', true), set_config('citus.multi_shard_modify_mode', 'sequential', true)`,
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { allowFanOut } from '../db/citus.ts';
 import { type Database, type Db, selectRows, type Tx } from '../db/client.ts';
-import { consumeEvents, EVENTS_CHANNEL, type OutboxEvent, settledBefore, settledHead } from '../modules/history/outbox.ts';
+import { consumeEvents, EVENTS_CHANNEL, isBefore, type OutboxEvent, outboxLook, settledBefore } from '../modules/history/outbox.ts';
 import type { JobLog } from './define.ts';
 
 /**
@@ -95,11 +95,12 @@ export class EventDispatcher {
   private quickLooks = 0;
   private readonly failures = new Map<string, { count: number; until: number }>();
   /**
-   * The outbox head at which every consumer last had nothing to read. While the head stays there a
-   * poll is one query, not a transaction per consumer: idle, a worker of ~16 consumers polled 4 times
-   * a second ran some 130 statements a second, the main cost of an idle embedded database.
+   * The outbox head at which every consumer last had nothing to read ('' for an empty outbox). While
+   * the head stays there a poll is one transaction, not one per consumer: idle, a worker of ~16
+   * consumers polling 4 times a second ran some 130 statements a second, the main cost of an idle
+   * embedded database; busy, only the consumers behind the head are asked.
    */
-  private caughtUpAt: string | null | undefined = undefined;
+  private caughtUpAt: string | undefined = undefined;
 
   constructor(
     private readonly database: Database,
@@ -133,32 +134,39 @@ export class EventDispatcher {
 
   /** Reads every consumer's backlog until none has more; how many events were handled. */
   async drain() {
-    const head = await settledHead(this.database.db).catch((err) => {
-      this.opts.log.warn({ err }, 'cannot read the outbox head; asking every consumer');
-      return undefined;
-    });
-    if (head !== undefined && head === this.caughtUpAt) return 0;
     let total = 0;
     for (;;) {
+      const look = await outboxLook(this.database.db).catch((err) => {
+        this.opts.log.warn({ err }, 'cannot read the outbox head; asking every consumer');
+        return null;
+      });
+      const head = look ? (look.head ? `${look.head.txId}:${look.head.seq}` : '') : undefined;
+      if (head !== undefined && head === this.caughtUpAt) return total;
       let round = 0;
-      for (const c of this.consumers) round += await this.feed(c);
+      for (const c of this.consumers) {
+        // Without a cursor the consumer has not run yet: its first read makes one.
+        const at = look?.cursors.get(c.name);
+        const behind = !look || !at || (look.head !== null && isBefore(at, look.head));
+        if (behind) round += await this.feed(c, look === null);
+      }
       total += round;
       if (this.abort.signal.aborted) return total;
       if (!round) {
-        // Caught up to the head read before the first round (later events move the head): unless a
-        // consumer is waiting out a failure, whose events are still to read.
+        // Caught up to the head read before the round (later events move the head), unless a consumer
+        // is waiting out a failure: its events are still to read.
         if (head !== undefined && this.failures.size === 0) this.caughtUpAt = head;
         return total;
       }
     }
   }
 
-  private async feed(c: ConsumerDef) {
+  /** One batch for consumer `c`, known to be behind unless `ask` (the head could not be read). */
+  private async feed(c: ConsumerDef, ask: boolean) {
     const failed = this.failures.get(c.name);
     if (failed && failed.until > Date.now()) return 0;
     try {
       if (c.needed && (await skipUnneeded(this.database.db, c.name, c.needed))) return 0;
-      if (!(await hasNews(this.database.db, c.name))) return 0;
+      if (ask && !(await hasNews(this.database.db, c.name))) return 0;
       const n = await consumeEvents(this.database.db, c.name, c.batch ?? 200, (tx, events) => c.handle(tx, events), c.from ?? 'now');
       this.failures.delete(c.name);
       return n;

@@ -44,12 +44,18 @@ export async function settledBefore(tx: Conn) {
   return row.xmin;
 }
 
+/** A position in the outbox: events are ordered by their transaction's id, then their sequence in it. */
+export interface OutboxPosition {
+  txId: bigint;
+  seq: number;
+}
+
 /**
- * Where the settled outbox ends (`txId:seq` of its newest settled event, null when empty). A consumer
- * that has read up to it has nothing to do; since an event settles only once every older transaction
- * has ended, whatever settles later lies beyond it, so an unchanged head means no news for anyone.
+ * Where the settled outbox ends (its newest settled event, null when empty) and where every consumer's
+ * cursor stands, in one transaction. An event settles only once every older transaction has ended,
+ * so whatever settles later lies beyond this head: a consumer at the head has nothing to read.
  */
-export async function settledHead(db: Db) {
+export async function outboxLook(db: Db) {
   return db.transaction(async (tx) => {
     await allowFanOut(tx);
     const xmin = await settledBefore(tx);
@@ -57,9 +63,17 @@ export async function settledHead(db: Db) {
       tx,
       sql`select e.tx_id::text, e.seq from domain_events e where e.tx_id < ${xmin}::xid8 order by e.tx_id desc, e.seq desc limit 1`,
     );
-    return last ? `${last.tx_id}:${last.seq}` : null;
+    const cursors = await selectRows<{ consumer: string; tx_id: string; seq: number }>(
+      tx,
+      sql`select consumer, tx_id::text, seq from event_cursors`,
+    );
+    const at = (r: { tx_id: string; seq: number }): OutboxPosition => ({ txId: BigInt(r.tx_id), seq: Number(r.seq) });
+    return { head: last ? at(last) : null, cursors: new Map(cursors.map((c) => [c.consumer, at(c)])) };
   });
 }
+
+/** Whether position `a` lies before `b`. */
+export const isBefore = (a: OutboxPosition, b: OutboxPosition) => a.txId < b.txId || (a.txId === b.txId && a.seq < b.seq);
 
 export async function consumeEvents(
   db: Db,
