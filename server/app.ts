@@ -32,6 +32,11 @@ declare module 'fastify' {
     config: Config;
     /** Every route with its declared permission, for the generated authorisation tests. */
     routeTable: { method: string; url: string; permission: Permission }[];
+    /**
+     * Every route outside /api/v1 (the help centre, the portal, the chat widget's calls), for the
+     * generated tenancy test of the public surfaces (server/test/public-tenancy.test.ts).
+     */
+    pageTable: { method: string; url: string }[];
   }
 }
 
@@ -63,6 +68,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   app.decorate('database', database);
   app.decorate('config', config);
   app.decorate('routeTable', []);
+  app.decorate('pageTable', []);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   // The web app is a single page: any GET outside /api that names no file gets index.html and the
@@ -80,6 +86,10 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const permission = route.config?.permission;
+    if (!route.url.startsWith('/api/')) {
+      for (const method of methods) if (method !== 'HEAD' && method !== 'OPTIONS') app.pageTable.push({ method, url: route.url });
+      return;
+    }
     if (!permission || !route.url.startsWith('/api/v1')) return;
     for (const method of methods) if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, permission });
   });

@@ -27,9 +27,9 @@ export function openStream(res: ServerResponse, ends: Set<() => void>, seconds: 
   };
   ends.add(end);
   res.on('close', end);
-  timers.push(
-    setInterval(() => res.write(': keep-alive\n\n'), 20_000),
-    setTimeout(end, seconds * 1_000),
-  );
+  timers.push(setInterval(() => res.write(': keep-alive\n\n'), 20_000));
+  // No time at all (`seconds=0`): the caller sends what there is and ends the stream itself; a timer
+  // of 0 would end it before the first read of the database had come back.
+  if (seconds > 0) timers.push(setTimeout(end, seconds * 1_000));
   return { end, isEnded: () => ended, write: (text: string) => !ended && res.write(text) };
 }

@@ -223,6 +223,19 @@ export async function companiesOfContacts(conn: Conn, ctx: Ctx, contactIds: stri
   return rows.map((r) => r.id);
 }
 
+/**
+ * The company a contact stands for: their primary company, else their only one; null when they have
+ * none or several without a primary (picking one of those would be a guess).
+ */
+export async function primaryCompanyOf(conn: Conn, ctx: Ctx, contactId: string): Promise<string | null> {
+  const rows = await conn
+    .select({ id: contactCompanies.companyId, isPrimary: contactCompanies.isPrimary })
+    .from(contactCompanies)
+    .innerJoin(companies, and(eq(companies.workspaceId, contactCompanies.workspaceId), eq(companies.id, contactCompanies.companyId)))
+    .where(and(eq(contactCompanies.workspaceId, ctx.workspaceId), eq(contactCompanies.contactId, contactId), isNull(companies.deletedAt)));
+  return (rows.find((r) => r.isPrimary) ?? (rows.length === 1 ? rows[0] : null))?.id ?? null;
+}
+
 /** Checks a requested set of company links and returns it as it will read. */
 async function resolveLinks(conn: Conn, ctx: Ctx, input: ContactCompanyInput[]): Promise<ContactCompany[]> {
   const seen = new Set<string>();

@@ -12,7 +12,7 @@ import { createActivity } from '../activities/activities.service.ts';
 import { assertMembers } from '../auth/members.service.ts';
 import { now } from '../automation/clock.ts';
 import { companyDef } from '../companies/companies.service.ts';
-import { contactDef, createContact } from '../contacts/contacts.service.ts';
+import { contactDef, createContact, primaryCompanyOf } from '../contacts/contacts.service.ts';
 import { dealDef } from '../deals/deals.service.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { contactsByEmail } from '../imports/imports.queries.ts';
@@ -232,7 +232,9 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
       subject: input.subject,
       description: input.description ?? null,
       requesterId,
-      companyId: input.companyId ?? null,
+      // The requester's company unless one is named: the portal's company view and the customer's
+      // history beside the ticket both go by it.
+      companyId: input.companyId !== undefined ? input.companyId : requesterId && (await primaryCompanyOf(conn, ctx, requesterId)),
       status,
       priority,
       type: input.type ?? null,

@@ -81,6 +81,23 @@ describe('tickets', () => {
     expect(timeline.map((e: { subject: string }) => e.subject)).toContain('Ticket #1: Login fails');
   });
 
+  it('takes the requester’s primary (or only) company unless the ticket names one', async () => {
+    const s = await signUp();
+    const [acme, globex] = [await createOk(s, '/companies', { name: 'Acme' }), await createOk(s, '/companies', { name: 'Globex' })];
+    const person = (companies: object[]) => createOk(s, '/contacts', { firstName: 'Rita', companies });
+    const primary = await person([{ companyId: acme.id }, { companyId: globex.id, isPrimary: true }]);
+    const only = await person([{ companyId: acme.id }]);
+    const two = await person([{ companyId: acme.id }, { companyId: globex.id }]);
+    const companyOf = async (body: object) =>
+      (await createOk(s, '/tickets', { subject: 'Help', ...body }).then((t) => api(s).get(`/tickets/${t.id}`))).json().companyId;
+    expect(await companyOf({ requesterId: primary.id })).toBe(globex.id);
+    expect(await companyOf({ requesterId: only.id })).toBe(acme.id);
+    // Two companies and neither primary: a guess would file the ticket under the wrong customer.
+    expect(await companyOf({ requesterId: two.id })).toBeNull();
+    expect(await companyOf({ requesterId: only.id, companyId: globex.id })).toBe(globex.id);
+    expect(await companyOf({ requesterId: only.id, companyId: null })).toBeNull();
+  });
+
   it('refuses bad input with problem+json naming the field, writing nothing', async () => {
     const s = await signUp();
     const other = await signUp();
