@@ -263,4 +263,37 @@ export async function benchRoutes(app: FastifyInstance) {
     );
     return { updated: res.n };
   });
+
+  // 9. The service desk: an agent's queue (open tickets, unassigned or theirs), newest first, and the queue counts.
+  const ticketJson = `t.id, t.version, t.created_at as "createdAt", t.updated_at as "updatedAt", t.created_by as "createdBy",
+    t.deleted_at as "deletedAt", t.number, t.subject, t.description, t.requester_id as "requesterId", t.company_id as "companyId",
+    t.status, t.priority, t.type, t.channel, t.assignee_id as "assigneeId", t.team_id as "teamId", t.tags, t.deal_ids as "dealIds",
+    t.first_response_due_at as "firstResponseDueAt", t.first_responded_at as "firstRespondedAt",
+    t.next_response_due_at as "nextResponseDueAt", t.resolution_due_at as "resolutionDueAt", t.solved_at as "solvedAt",
+    t.sla_state as "slaState", t.custom`;
+  const open = `t.status in ('new', 'open', 'pending', 'on_hold')`;
+  app.get('/api/bench/raw/tickets', async (req) => {
+    const q = req.query as Q;
+    const whose = q.assigneeId ? 't.assignee_id = $3' : 't.assignee_id is null';
+    const rows = await db.query(
+      `select ${ticketJson} from tickets t
+       where t.workspace_id = $1 and t.deleted_at is null and ${open} and ${whose}
+       order by t.number desc limit $2`,
+      [q.workspaceId, Number(q.limit ?? 50), ...(q.assigneeId ? [q.assigneeId] : [])],
+    );
+    return { data: rows };
+  });
+  app.get('/api/bench/raw/tickets/queues', async (req) => {
+    const q = req.query as Q;
+    const [row] = await db.query(
+      `select count(*) filter (where t.assignee_id is null)::int as unassigned,
+              count(*) filter (where t.assignee_id = $2)::int as mine,
+              0 as my_team,
+              count(*) filter (where t.sla_state in ('breaching_soon', 'breached'))::int as breaching_soon,
+              count(*)::int as all
+       from tickets t where t.workspace_id = $1 and t.deleted_at is null and ${open}`,
+      [q.workspaceId, q.memberId],
+    );
+    return row;
+  });
 }

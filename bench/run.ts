@@ -9,6 +9,7 @@ import { renderChart } from './chart.ts';
 import { benchChat, chatSection } from './chat.ts';
 import { existingDataset, type Kind, location, makeDataset, root, serverUrl } from './data.ts';
 import type { Dataset, Size } from './dataset.ts';
+import { benchDesk, deskSection } from './desk.ts';
 import { benchEmail, emailSection } from './email.ts';
 import { benchJobQueue } from './jobs.ts';
 import { type Auth, getJson, measure, measureInTurn, median, mixedLoad, post, type Stats, timeOnce } from './measure.ts';
@@ -655,6 +656,14 @@ const email = await benchEmail({ messages: emailMessages, runs: quick ? 1 : 3, t
 const emailSeconds = (Date.now() - emailStarted) / 1000;
 // Live chat, agent to visitor on loopback, on an embedded database of its own.
 const chat = await benchChat({ replies: quick ? 50 : 500 });
+// The service desk on a database of its own: 1M tickets on the PostgreSQL server (100k embedded).
+const deskUrl = values.db === 'pglite' ? undefined : serverUrl();
+const desk = await benchDesk({
+  tickets: quick ? 5_000 : deskUrl ? 1_000_000 : 100_000,
+  requests: quick ? 30 : plan.requests,
+  seconds: quick ? 1 : plan.seconds,
+  databaseUrl: deskUrl,
+});
 clearInterval(loadTimer);
 loadSamples.push(os.loadavg()[0]);
 const byLoad = [...loadSamples].sort((a, b) => a - b);
@@ -685,5 +694,6 @@ appendFileSync(
   `\n${emailSection(email, process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(' ')}` : 'npm run bench', emailSeconds)}\n`,
 );
 appendFileSync(values.out, `\n${chatSection(chat)}\n`);
+appendFileSync(values.out, `\n${deskSection(desk)}\n`);
 await renderChart(values.chart, meta, runsOut).catch((e) => console.log(`chart not drawn: ${(e as Error).message}`));
 process.exit(0);

@@ -57,9 +57,11 @@ export const tickets = pgTable(
     unique('tickets_number_key').on(t.workspaceId, t.number),
     index('tickets_queue_idx').on(t.workspaceId, t.status, t.assigneeId),
     index('tickets_requester_idx').on(t.workspaceId, t.requesterId),
-    // The SLA scan reads the open tickets that have a target still ahead or passed.
-    index('tickets_sla_idx')
-      .on(t.workspaceId, t.slaState)
+    // The open tickets: the SLA scan reads those with a target still ahead or passed (by sla_state),
+    // and the desk's queue counts read all of them from the index alone (assignee, team, state), not
+    // the table: over 100k open tickets of 1M, 25 ms instead of 360 (bench/desk.ts).
+    index('tickets_open_idx')
+      .on(t.workspaceId, t.slaState, t.assigneeId, t.teamId)
       .where(sql`deleted_at is null and status in ('new', 'open', 'pending', 'on_hold')`),
   ],
 );

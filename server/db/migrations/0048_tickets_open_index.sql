@@ -1,0 +1,2 @@
+DROP INDEX "tickets_sla_idx";--> statement-breakpoint
+CREATE INDEX "tickets_open_idx" ON "tickets" USING btree ("workspace_id","sla_state","assignee_id","team_id") WHERE deleted_at is null and status in ('new', 'open', 'pending', 'on_hold');
