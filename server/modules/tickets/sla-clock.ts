@@ -53,32 +53,82 @@ export function isTimeZone(timeZone: string) {
   }
 }
 
-/** The zone's offset from UTC at instant `t`, in milliseconds (local = UTC + offset). */
-export function offsetAt(timeZone: string, t: number) {
+/** The zone's offset from UTC at instant `t` as Intl reads it, in milliseconds (local = UTC + offset). */
+function intlOffset(timeZone: string, t: number) {
   const p: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(t))) if (part.type !== 'literal') p[part.type] = Number(part.value);
   const local = Date.UTC(p.year as number, (p.month as number) - 1, p.day, p.hour, p.minute, p.second);
   return local - (t - (((t % 1000) + 1000) % 1000));
 }
 
-/** The end of the stretch of constant offset that holds `t`, looked for within a week (or t + 7 days). */
-function stretchEnd(timeZone: string, t: number): number {
-  const off = offsetAt(timeZone, t);
-  for (let day = 1; day <= 7; day++) {
-    const probe = t + day * DAY;
-    if (offsetAt(timeZone, probe) === off) continue;
-    // A change between the last probe and this one: find its second (the offset holds within a second).
-    let lo = Math.floor((t + (day - 1) * DAY) / 1000);
-    let hi = Math.ceil(probe / 1000);
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (offsetAt(timeZone, mid * 1000) === off) lo = mid;
-      else hi = mid;
+/** How far a stretch is followed each way from the instant that asked (a zone without changes: a year and a bit). */
+const SEARCH_DAYS = 400;
+
+/**
+ * Where the offset `off` that holds at `t` stops holding, going forward (`dir` 1: the first second
+ * with another offset) or back (-1: the first second of the stretch), probing a day at a time and
+ * then to the second; `t` ± SEARCH_DAYS when it holds all that way.
+ */
+function edge(timeZone: string, t: number, off: number, dir: 1 | -1): number {
+  for (let day = 1; day <= SEARCH_DAYS; day++) {
+    const probe = t + dir * day * DAY;
+    if (intlOffset(timeZone, probe) === off) continue;
+    // Between the last probe and this one: `same` still has the offset, `other` does not.
+    let same = Math.floor((t + dir * (day - 1) * DAY) / 1000);
+    let other = dir === 1 ? Math.ceil(probe / 1000) : Math.floor(probe / 1000);
+    while (Math.abs(other - same) > 1) {
+      const mid = Math.floor((same + other) / 2);
+      if (intlOffset(timeZone, mid * 1000) === off) same = mid;
+      else other = mid;
     }
-    return Math.max(hi * 1000, t + 1);
+    return dir === 1 ? Math.max(other * 1000, t + 1) : Math.min(same * 1000, t);
   }
-  return t + 7 * DAY;
+  return t + dir * SEARCH_DAYS * DAY;
 }
+
+interface Stretch {
+  start: number;
+  end: number;
+  off: number;
+}
+
+/**
+ * Stretches of constant offset found so far, per zone, by start. Reading the offset through Intl
+ * costs microseconds and a due time needs dozens of reads: recomputing 100k tickets after a calendar
+ * change took 50 s, nearly all of it here. A zone changes its offset twice a year at most, so a
+ * handful of stretches answers every later question.
+ */
+const stretches = new Map<string, Stretch[]>();
+
+function stretchAt(timeZone: string, t: number): Stretch {
+  let list = stretches.get(timeZone);
+  if (!list || list.length > 1_000) {
+    list = [];
+    stretches.set(timeZone, list);
+  }
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = list[mid] as Stretch;
+    if (t < s.start) hi = mid - 1;
+    else if (t >= s.end) lo = mid + 1;
+    else return s;
+  }
+  const off = intlOffset(timeZone, t);
+  const found = { start: edge(timeZone, t, off, -1), end: edge(timeZone, t, off, 1), off };
+  list.splice(lo, 0, found);
+  // Stretches cut short by the search may overlap a neighbour; both hold the same offset where they
+  // do, and the search above still finds one that holds `t` as long as they stay ordered by start.
+  list.sort((a, b) => a.start - b.start);
+  return found;
+}
+
+/** The zone's offset from UTC at instant `t`, in milliseconds (local = UTC + offset). */
+export const offsetAt = (timeZone: string, t: number) => stretchAt(timeZone, t).off;
+
+/** The end of the stretch of constant offset that holds `t`: the first instant with another offset. */
+const stretchEnd = (timeZone: string, t: number): number => stretchAt(timeZone, t).end;
 
 const isoDate = (localMs: number) => new Date(localMs).toISOString().slice(0, 10);
 /** ISO weekday, 1 Monday … 7 Sunday, of a local day given as its midnight in "UTC-shaped" local ms. */
