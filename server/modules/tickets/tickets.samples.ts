@@ -1,3 +1,4 @@
+import { api, type Session } from '../../test/harness.ts';
 import { bulkSample, createOk, recordSamples, type Samples } from '../../test/samples.ts';
 
 const ticket = () => ({ subject: 'Printer on fire', description: 'It smokes.', priority: 'high', channel: 'phone', tags: ['hardware'] });
@@ -12,6 +13,18 @@ const policy = {
   },
 };
 
+/** A ticket with a reply carrying one file. */
+async function withFile(s: Session) {
+  const { id } = await createOk(s, '/tickets', ticket());
+  const r = await api(s).post(`/tickets/${id}/messages`, {
+    kind: 'reply',
+    body: 'Attached.',
+    attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: Buffer.from('hello').toString('base64') }],
+  });
+  if (r.statusCode !== 201) throw new Error(`message → ${r.statusCode} ${r.body}`);
+  return { id, attachmentId: r.json().attachments[0].id as string };
+}
+
 export const samples: Samples = {
   ...recordSamples('tickets', ticket, { status: 'open' }),
   ...bulkSample('tickets', ticket, { priority: 'urgent' }),
@@ -22,6 +35,8 @@ export const samples: Samples = {
     setup: async (s) => ({ id: (await createOk(s, '/tickets', ticket())).id }),
     body: () => ({ kind: 'reply', body: 'We are on it.' }),
   },
+  'GET /api/v1/tickets/:id/attachments': { setup: withFile },
+  'GET /api/v1/tickets/:id/attachments/:attachmentId': { setup: withFile },
   'GET /api/v1/sla-policy': {},
   'PUT /api/v1/sla-policy': { body: () => policy },
 };
