@@ -17,7 +17,7 @@ form.stack textarea{min-height:8rem}.err{color:#c92a2a;margin:.25rem 0 0}[aria-i
 .bar{display:flex;gap:1rem;align-items:center;justify-content:space-between;flex-wrap:wrap}
 ol.thread{list-style:none;padding:0}ol.thread li{border:1px solid #dee2e6;border-radius:4px;padding:.5rem 1rem;margin:.75rem 0}
 ol.thread li.you{background:#e7f5ff}.body{white-space:pre-wrap}.status{font-weight:600}
-ul.files{margin:.5rem 0 0;padding-left:1.25rem}.hint{color:#495057;margin:.25rem 0 0}
+ul.files{margin:.5rem 0 0;padding-left:1.25rem}ol.thread ul.files li{border:0;padding:0;margin:.25rem 0;background:none}.hint{color:#495057;margin:.25rem 0 0}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #dee2e6}
 `;
 

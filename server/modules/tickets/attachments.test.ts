@@ -109,7 +109,7 @@ describe('ticket attachments', () => {
         field: 'body.attachments.1',
         code: 'attachments_too_large',
         message: 'big.bin takes the attachments to 6 KB, over the 5 KB limit',
-        params: { filename: 'big.bin', limit: 5000 },
+        params: { filename: 'big.bin', limit: '5 KB' },
       },
     ]);
     expect(await countRows('ticket_messages', s.workspaceId)).toBe(0);

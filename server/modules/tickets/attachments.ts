@@ -46,7 +46,7 @@ export function checkUploads(files: Upload[], field = 'body.attachments') {
           ? `${f.filename} is ${sizeText(total)}, over the ${sizeText(max)} limit for attachments`
           : `${f.filename} takes the attachments to ${sizeText(total)}, over the ${sizeText(max)} limit`;
       throw new AppError(413, 'attachments_too_large', `Attachments over the ${sizeText(max)} limit: ${message}`, [
-        { field: `${field}.${i}`, code: 'attachments_too_large', message, params: { filename: f.filename, limit: max } },
+        { field: `${field}.${i}`, code: 'attachments_too_large', message, params: { filename: f.filename, limit: sizeText(max) } },
       ]);
     }
   }
