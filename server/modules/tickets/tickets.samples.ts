@@ -1,5 +1,5 @@
 import { api, type Session } from '../../test/harness.ts';
-import { bulkSample, createOk, recordSamples, type Samples } from '../../test/samples.ts';
+import { createOk, recordSamples, type Samples } from '../../test/samples.ts';
 
 const ticket = () => ({ subject: 'Printer on fire', description: 'It smokes.', priority: 'high', channel: 'phone', tags: ['hardware'] });
 
@@ -27,7 +27,10 @@ async function withFile(s: Session) {
 
 export const samples: Samples = {
   ...recordSamples('tickets', ticket, { status: 'open' }),
-  ...bulkSample('tickets', ticket, { priority: 'urgent' }),
+  'POST /api/v1/tickets/bulk-update': {
+    setup: async (s) => ({ recordId: (await createOk(s, '/tickets', ticket())).id }),
+    body: (s, p) => ({ ids: [p.recordId], set: { assigneeId: s.memberId } }),
+  },
   'GET /api/v1/tickets/queues': {},
   'GET /api/v1/tickets/report': { query: 'from=2026-01-01&to=2026-12-31' },
   'GET /api/v1/tickets/:id/messages': { setup: async (s) => ({ id: (await createOk(s, '/tickets', ticket())).id }) },
