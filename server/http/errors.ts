@@ -106,17 +106,11 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
     );
   }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    // Said with the route's limit, so that whoever sent it knows how much fits.
+    // Said with the route's limit, so that whoever sent it knows how much fits. No field is named:
+    // the body was not read, so nothing in it can be pointed at.
     const limit = req.routeOptions?.bodyLimit ?? 1024 * 1024;
     const size = limit >= 1024 * 1024 ? `${Math.floor(limit / (1024 * 1024))} MB` : `${Math.floor(limit / 1024)} KB`;
-    const message = `is over the ${size} this request may carry`;
-    return sendProblem(
-      reply,
-      req,
-      new AppError(413, 'body_too_large', `The request body ${message}`, [
-        { field: 'body', code: 'too_large', message, params: { limit } },
-      ]),
-    );
+    return sendProblem(reply, req, new AppError(413, 'body_too_large', `The request body is over the ${size} this request may carry`));
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = (fe.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '');
