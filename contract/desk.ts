@@ -86,6 +86,49 @@ export const MacroApplied = Type.Object({
 });
 export type MacroApplied = Static<typeof MacroApplied>;
 
+/** Tickets one bulk action takes: a queue page, and a few pages more. */
+export const MAX_BULK_TICKETS = 500;
+
+export const TicketBulkAction = Type.Object(
+  {
+    ids: Type.Array(Uuid, { minItems: 1, maxItems: MAX_BULK_TICKETS, description: 'The tickets selected' }),
+    changes: Type.Optional(MacroChanges),
+    macroId: Type.Optional(
+      Type.String({ format: 'uuid', maxLength: 36, description: 'A macro to apply to each ticket (its reply or note, then its changes)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TicketBulkAction = Static<typeof TicketBulkAction>;
+
+export const ticketBulkOutcomes = ['changed', 'unchanged', 'refused'] as const;
+
+/** What a bulk action did to one ticket, or why it left it alone. */
+export const TicketBulkOutcome = Type.Object({
+  id: Uuid,
+  /** Null when the ticket was not found (or is not one the caller may read). */
+  number: Nullable(Type.Integer()),
+  subject: Nullable(Type.String()),
+  outcome: Type.Enum(ticketBulkOutcomes),
+  /** The fields it changed (`status`, `assigneeId`, `tags` …). */
+  fields: Type.Array(Type.String()),
+  /** The reply or note the macro wrote on it. */
+  messageId: Nullable(Uuid),
+  /** Why it was refused: `not_found`, `forbidden`, `record_deleted` … (null otherwise). */
+  code: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+});
+export type TicketBulkOutcome = Static<typeof TicketBulkOutcome>;
+
+export const TicketBulkResult = Type.Object({
+  changed: Type.Integer(),
+  unchanged: Type.Integer(),
+  refused: Type.Integer(),
+  /** One per ticket, in the order of `ids` (each id once). */
+  results: Type.Array(TicketBulkOutcome),
+});
+export type TicketBulkResult = Static<typeof TicketBulkResult>;
+
 export const presenceStates = ['viewing', 'replying', 'left'] as const;
 export const PresencePut = Type.Object({ state: Type.Enum(presenceStates) }, { additionalProperties: false });
 export type PresencePut = Static<typeof PresencePut>;

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { CustomValues, DateOnly, Email, Nullable, RecordMeta, ShortText, Timestamp, Uuid, UuidParam, VersionField } from './common.ts';
+import { OutgoingAttachment } from './email.ts';
 
 // The support desk's shapes (issue 14). Business hours first: SLA targets count only the minutes a
 // team is open, in the team's own time zone.
@@ -104,6 +105,22 @@ export const TicketUpdate = Type.Object(
 );
 export type TicketUpdate = Static<typeof TicketUpdate>;
 
+/** A file of a ticket's conversation. Download it at `/tickets/{ticketId}/attachments/{id}` unless `note` says why it is not there. */
+export const TicketAttachment = Type.Object({
+  id: Uuid,
+  /** The message it came with; null: it came with the ticket (the email or form that opened it). */
+  messageId: Nullable(Uuid),
+  filename: Nullable(Type.String()),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  note: Nullable(
+    Type.String({ description: 'Why its bytes are not stored ("not stored: 14 MB is over the 10 MB limit"); null: it can be downloaded' }),
+  ),
+});
+export type TicketAttachment = Static<typeof TicketAttachment>;
+
+export const TicketAttachmentParams = Type.Object({ id: Uuid, attachmentId: Uuid }, { additionalProperties: false });
+
 /** One entry of a ticket's conversation: a public reply or an internal note, by a member or the requester. */
 export const TicketMessage = Type.Object({
   id: Uuid,
@@ -112,6 +129,7 @@ export const TicketMessage = Type.Object({
   authorMemberId: Nullable(Uuid),
   authorContactId: Nullable(Uuid),
   body: Type.String(),
+  attachments: Type.Array(TicketAttachment),
   createdAt: Timestamp,
 });
 export type TicketMessage = Static<typeof TicketMessage>;
@@ -131,6 +149,13 @@ export const TicketMessageCreate = Type.Object(
       ),
     ),
     confirmed: Type.Optional(Type.Boolean({ description: 'Send even though a newer public reply came meanwhile' })),
+    attachments: Type.Optional(
+      Type.Array(OutgoingAttachment, {
+        maxItems: 10,
+        description:
+          'Files to attach; together at most RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES (10 MiB), since a public reply may go out as one email. A larger set is refused whole (413) naming the file that crosses the limit',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -34,6 +34,7 @@ export * from '../modules/tasks/tasks.table.ts';
 export * from '../modules/teams/profiles.table.ts';
 export * from '../modules/teams/shares.table.ts';
 export * from '../modules/teams/teams.table.ts';
+export * from '../modules/tickets/attachments.table.ts';
 export * from '../modules/tickets/desk.table.ts';
 export * from '../modules/tickets/routing.table.ts';
 export * from '../modules/tickets/ticket-mail.table.ts';

@@ -105,6 +105,13 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
       new AppError(400, 'validation_failed', first ? `${first.field} ${first.message}` : 'Invalid request', errors),
     );
   }
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // Said with the route's limit, so that whoever sent it knows how much fits. No field is named:
+    // the body was not read, so nothing in it can be pointed at.
+    const limit = req.routeOptions?.bodyLimit ?? 1024 * 1024;
+    const size = limit >= 1024 * 1024 ? `${Math.floor(limit / (1024 * 1024))} MB` : `${Math.floor(limit / 1024)} KB`;
+    return sendProblem(reply, req, new AppError(413, 'body_too_large', `The request body is over the ${size} this request may carry`));
+  }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = (fe.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '');
     // Fastify's own 4xx (bad JSON, body too large, wrong content type) carry a safe message.

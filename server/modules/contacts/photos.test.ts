@@ -44,6 +44,7 @@ describe('contact photos', () => {
       'content-type': 'image/png',
     });
     expect(big.statusCode).toBe(413);
+    expect(big.json()).toMatchObject({ code: 'body_too_large', detail: 'The request body is over the 2 MB this request may carry' });
     const empty = await c.put(`/contacts/${id}/photo`, Buffer.alloc(0), { 'content-type': 'image/png' });
     expect(empty.statusCode).toBe(422);
     const kept = await c.get(`/contacts/${id}/photo`);

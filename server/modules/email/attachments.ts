@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { loadConfig } from '../../config.ts';
 import type { Conn } from '../../db/client.ts';
@@ -7,10 +7,13 @@ import { notFound } from '../../http/errors.ts';
 import { emailAttachments, emailMessages, emailThreads, type StoredAttachment } from './email.table.ts';
 import type { ParsedEmail } from './parse.ts';
 
+/** What an email carried, as the email module stores it (other modules name its files by it). */
+export type { StoredAttachment };
+
 /** The cap read when a message is stored (RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES), so an operator's change applies without a restart of the sync. */
 const cap = () => loadConfig().emailAttachmentMaxBytes;
 
-const sizeText = (n: number) =>
+export const sizeText = (n: number) =>
   n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
 
 /**
@@ -35,7 +38,7 @@ export async function storeAttachments(conn: Conn, workspaceId: string, emailId:
 }
 
 /** `text/plain; charset=x` and the like pass; anything that is not a plain type/subtype is sent as bytes. */
-const safeType = (t: string) =>
+export const safeType = (t: string) =>
   /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i.test(t) ? t.toLowerCase() : 'application/octet-stream';
 
 /** `attachment; filename="ascii"; filename*=UTF-8''…`: the name as sent, safe in a header whatever it holds (RFC 6266). */
@@ -74,4 +77,17 @@ export async function readAttachment(conn: Conn, ctx: Ctx, emailId: string, atta
     disposition: contentDisposition(row.filename),
     content: row.content,
   };
+}
+
+/**
+ * The bytes of stored attachments by id, read as the system: for a module that reached them through
+ * a record of its own (a ticket the email opened) and checked the reader's right to that record.
+ */
+export async function attachmentBytes(conn: Conn, workspaceId: string, ids: string[]) {
+  if (!ids.length) return new Map<string, Buffer>();
+  const rows = await conn
+    .select({ id: emailAttachments.id, content: emailAttachments.content })
+    .from(emailAttachments)
+    .where(and(eq(emailAttachments.workspaceId, workspaceId), inArray(emailAttachments.id, ids)));
+  return new Map(rows.map((r) => [r.id, r.content]));
 }

@@ -424,6 +424,7 @@ export async function storedEmail(conn: Conn, workspaceId: string, id: string) {
       inReplyTo: emailMessages.inReplyTo,
       references: emailMessages.references,
       automated: emailMessages.automated,
+      attachments: emailMessages.attachments,
     })
     .from(emailMessages)
     .where(and(eq(emailMessages.workspaceId, workspaceId), eq(emailMessages.id, id)));

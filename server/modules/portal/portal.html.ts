@@ -3,7 +3,7 @@ import { base, page } from '../knowledge/help-centre.html.ts';
 import type { HelpSite } from '../knowledge/help-centre.service.ts';
 import { escapeHtml as e } from '../knowledge/knowledge.render.ts';
 import { type ContactFormValues, HONEYPOT } from './contact-form.ts';
-import type { PortalMessage, PortalTicket } from './portal-tickets.ts';
+import type { PortalConversation, PortalFile, PortalTicket } from './portal-tickets.ts';
 
 // The contact form's and the portal's pages, built on the help centre's page: plain HTML forms that
 // work without JavaScript, each field labelled, an error said beside its field (and linked from a
@@ -17,6 +17,7 @@ form.stack textarea{min-height:8rem}.err{color:#c92a2a;margin:.25rem 0 0}[aria-i
 .bar{display:flex;gap:1rem;align-items:center;justify-content:space-between;flex-wrap:wrap}
 ol.thread{list-style:none;padding:0}ol.thread li{border:1px solid #dee2e6;border-radius:4px;padding:.5rem 1rem;margin:.75rem 0}
 ol.thread li.you{background:#e7f5ff}.body{white-space:pre-wrap}.status{font-weight:600}
+ul.files{margin:.5rem 0 0;padding-left:1.25rem}ol.thread ul.files li{border:0;padding:0;margin:.25rem 0;background:none}.hint{color:#495057;margin:.25rem 0 0}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #dee2e6}
 `;
 
@@ -163,24 +164,49 @@ export interface TicketPageState {
   /** The requester's rating when the ticket is solved (null: not rated yet); undefined: not rateable. */
   rating?: 'good' | 'bad' | null;
   ticket: PortalTicket;
-  messages: PortalMessage[];
+  conversation: PortalConversation;
   reply?: string;
   errors?: FieldError[];
 }
 
+const sizeWords = (n: number) =>
+  n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
+
+/** A message's files as links that download them (the server sends each as an attachment). */
+function fileList(site: HelpSite, ticketId: string, files: PortalFile[]) {
+  if (!files.length) return '';
+  const items = files.map((f) => {
+    const name = e(f.filename ?? 'attachment');
+    return f.note
+      ? `<li>${name} (${sizeWords(f.size)}) — ${e(f.note)}</li>`
+      : `<li><a href="${portalBase(site)}/tickets/${ticketId}/files/${f.id}" download>${name}</a> (${sizeWords(f.size)})</li>`;
+  });
+  return `<ul class="files" aria-label="Attached files">${items.join('')}</ul>`;
+}
+
+/** The file input of a form: several files, together under the limit said beside it. */
+function fileInput(errors: FieldError[], limit: string) {
+  const err = fieldError(errors, 'attachments');
+  return `<div><label for="attachments">Attach files (optional)</label>
+<input id="attachments" name="attachments" type="file" multiple aria-describedby="attachments-hint${err.text ? ' attachments-error' : ''}"${err.text ? ' aria-invalid="true"' : ''}>
+<p class="hint" id="attachments-hint">Up to 10 files, ${e(limit)} together.</p>${err.text}</div>`;
+}
+
 const byWords = { you: 'You', support: 'Support', customer: 'A colleague' } as const;
 
-export function ticketPage(site: HelpSite, s: TicketPageState) {
+export function ticketPage(site: HelpSite, s: TicketPageState, limit: string) {
   const t = s.ticket;
-  const first = t.description
-    ? [
-        `<li class="${t.own ? 'you' : ''}"><p class="meta">${t.own ? 'You' : 'A colleague'} · ${when(t.createdAt)}</p><div class="body">${e(t.description)}</div></li>`,
-      ]
-    : [];
+  const { ticketFiles, messages } = s.conversation;
+  const first =
+    t.description || ticketFiles.length
+      ? [
+          `<li class="${t.own ? 'you' : ''}"><p class="meta">${t.own ? 'You' : 'A colleague'} · ${when(t.createdAt)}</p><div class="body">${e(t.description ?? '')}</div>${fileList(site, t.id, ticketFiles)}</li>`,
+        ]
+      : [];
   const thread = first.concat(
-    s.messages.map(
+    messages.map(
       (m) =>
-        `<li class="${m.by === 'you' ? 'you' : ''}"><p class="meta">${byWords[m.by]} · ${when(m.createdAt)}</p><div class="body">${e(m.body)}</div></li>`,
+        `<li class="${m.by === 'you' ? 'you' : ''}"><p class="meta">${byWords[m.by]} · ${when(m.createdAt)}</p><div class="body">${e(m.body)}</div>${fileList(site, t.id, m.files)}</li>`,
     ),
   );
   const errors = s.errors ?? [];
@@ -189,9 +215,10 @@ export function ticketPage(site: HelpSite, s: TicketPageState) {
       ? `<p>This request is closed. <a href="${portalBase(site)}/new">Open a new request</a> if you need more help.</p>`
       : !t.own
         ? '<p>A colleague of yours opened this request; they can answer it.</p>'
-        : `<h2>Reply</h2>${errorSummary(errors)}<form method="post" action="${portalBase(site)}/tickets/${t.id}/reply" class="stack" novalidate>
+        : `<h2>Reply</h2>${errorSummary(errors)}<form method="post" action="${portalBase(site)}/tickets/${t.id}/reply" class="stack" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="csrf" value="${e(s.csrf)}">
 ${textarea('message', 'Your reply', s.reply ?? '', errors)}
+${fileInput(errors, limit)}
 <div><button type="submit">Send reply</button></div></form>`;
   return page({
     site,
@@ -203,16 +230,23 @@ ${textarea('message', 'Your reply', s.reply ?? '', errors)}
   });
 }
 
-export function newTicketPage(site: HelpSite, csrf: string, values: { subject: string; message: string }, errors: FieldError[]) {
+export function newTicketPage(
+  site: HelpSite,
+  csrf: string,
+  values: { subject: string; message: string },
+  errors: FieldError[],
+  limit: string,
+) {
   return page({
     site,
     title: 'New request',
     css,
     body: `<nav aria-label="Breadcrumb"><a href="${portalBase(site)}">Your requests</a></nav><h1>New request</h1>
-${errorSummary(errors)}<form method="post" action="${portalBase(site)}/new" class="stack" novalidate>
+${errorSummary(errors)}<form method="post" action="${portalBase(site)}/new" class="stack" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="csrf" value="${e(csrf)}">
 ${input('subject', 'Subject', values.subject, errors, { required: true })}
 ${textarea('message', 'How can we help?', values.message, errors)}
+${fileInput(errors, limit)}
 <div><button type="submit">Send</button></div></form>`,
   });
 }

@@ -8,10 +8,13 @@ import { databaseRateLimitStore } from '../../http/rate-limit-store.ts';
 import type { App } from '../../http/typed-app.ts';
 import { isEmailAddress, isStorableText } from '../../http/validation.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import { sizeText } from '../email/attachments.ts';
 import { notFoundPage } from '../knowledge/help-centre.html.ts';
 import { type HelpSite, helpSite } from '../knowledge/help-centre.service.ts';
+import { attachmentCap, readPublicAttachment, type Upload } from '../tickets/attachments.ts';
 import { checkForm, formToken, formTokenProblem, formValues, HONEYPOT, submitContactForm } from './contact-form.ts';
 import { commentOnRating, type Rating, rateTicket, ticketOfCsatToken, ticketSatisfaction } from './csat.service.ts';
+import { MAX_FORM_FILES, multipartParser } from './multipart.ts';
 import {
   confirmSignInPage,
   contactPage,
@@ -39,6 +42,7 @@ import { openTicketAsCustomer, portalMessages, portalTicket, portalTickets, repl
 
 const SiteParams = Type.Object({ slug: HelpCentreSlug }, { additionalProperties: false });
 const TicketParams = Type.Object({ slug: HelpCentreSlug, id: Uuid }, { additionalProperties: false });
+const FileParams = Type.Object({ slug: HelpCentreSlug, id: Uuid, fileId: Uuid }, { additionalProperties: false });
 const SentQuery = Type.Object({ sent: Type.Optional(Type.Literal('1')) }, { additionalProperties: false });
 const RateParams = Type.Object({ slug: HelpCentreSlug, token: Type.String({ maxLength: 300 }) }, { additionalProperties: false });
 const RateQuery = Type.Object({ rating: Type.Union([Type.Literal('good'), Type.Literal('bad')]) }, { additionalProperties: false });
@@ -62,6 +66,44 @@ export async function portalRoutes(app: App) {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 100_000 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
+  // Forms with files (a reply, a new request) post multipart: text fields as above, files beside them.
+  app.addContentTypeParser('multipart/form-data', multipartParser(attachmentCap));
+  const limit = () => sizeText(attachmentCap());
+
+  /**
+   * The files a form brought, or the error that refuses the whole form: too many files, or files
+   * together over the cap (named, with the limit). The customer's text stays in the form; a file
+   * input cannot be filled again by a page, so the message asks for the files again.
+   */
+  const formFiles = (req: FastifyRequest): { files: Upload[]; errors: FieldError[] } => {
+    const got = req.formFiles;
+    if (!got) return { files: [], errors: [] };
+    if (got.over)
+      return {
+        files: [],
+        errors: [
+          {
+            field: 'attachments',
+            code: 'attachments_too_large',
+            message: `${got.over.filename} takes your files over the ${limit()} limit. Nothing was sent: please attach smaller files (your text is kept).`,
+          },
+        ],
+      };
+    if (got.tooMany)
+      return {
+        files: [],
+        errors: [
+          {
+            field: 'attachments',
+            code: 'too_many_files',
+            message: `Attach at most ${MAX_FORM_FILES} files. Nothing was sent: please choose them again (your text is kept).`,
+          },
+        ],
+      };
+    return { files: got.files, errors: [] };
+  };
+  /** 413 when the files were refused for their size, 422 for anything else the form got wrong. */
+  const statusOf = (errors: FieldError[]) => (errors.some((x) => x.code === 'attachments_too_large') ? 413 : 422);
 
   const Store = databaseRateLimitStore(app.database);
   const perEmail = new Store('portal-email|');
@@ -251,8 +293,31 @@ export async function portalRoutes(app: App) {
       withViewer(req, reply, req.params.slug, async (site, viewer) => {
         const ticket = await portalTicket(app.db, viewer, req.params.id);
         if (!ticket) return html(reply, 404, notFoundPage(site));
-        const messages = await portalMessages(app.db, viewer, ticket.id);
-        return html(reply, 200, ticketPage(site, { csrf: viewer.csrfToken, ticket, messages, rating: await ratingOf(site, ticket) }));
+        const conversation = await portalMessages(app.db, viewer, ticket.id);
+        return html(
+          reply,
+          200,
+          ticketPage(site, { csrf: viewer.csrfToken, ticket, conversation, rating: await ratingOf(site, ticket) }, limit()),
+        );
+      }),
+  });
+
+  // A file of the viewer's ticket: a public reply's or the ticket's own, never an internal note's.
+  app.get('/help/:slug/portal/tickets/:id/files/:fileId', {
+    config: limited(60),
+    schema: { hide: true, params: FileParams },
+    handler: (req, reply) =>
+      withViewer(req, reply, req.params.slug, async (site, viewer) => {
+        const ticket = await portalTicket(app.db, viewer, req.params.id);
+        const file = ticket && (await readPublicAttachment(app.db, viewer.workspaceId, ticket.id, req.params.fileId));
+        if (!file) return html(reply, 404, notFoundPage(site));
+        return reply
+          .header('content-type', file.contentType)
+          .header('content-disposition', file.disposition)
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('cache-control', 'private, no-store')
+          .send(file.content);
       }),
   });
 
@@ -264,14 +329,19 @@ export async function portalRoutes(app: App) {
         const ticket = await portalTicket(app.db, viewer, req.params.id);
         if (!ticket) return html(reply, 404, notFoundPage(site));
         const { message } = formValues(req.body);
-        const errors = checkForm({ name: '', email: 'x@x.example', subject: 'x', message });
+        const { files, errors: fileErrors } = formFiles(req);
+        const errors = [...checkForm({ name: '', email: 'x@x.example', subject: 'x', message }), ...fileErrors];
         if (errors.length || !ticket.own || ticket.status === 'closed') {
-          const messages = await portalMessages(app.db, viewer, ticket.id);
-          return html(reply, 422, ticketPage(site, { csrf: viewer.csrfToken, ticket, messages, reply: message, errors }));
+          const conversation = await portalMessages(app.db, viewer, ticket.id);
+          return html(
+            reply,
+            statusOf(errors),
+            ticketPage(site, { csrf: viewer.csrfToken, ticket, conversation, reply: message, errors }, limit()),
+          );
         }
         const ctx = await portalCtx(app.db, site);
         if (!ctx) return html(reply, 404, notFoundPage(site));
-        await app.db.transaction((tx) => replyAsCustomer(tx, ctx, ticket, message));
+        await app.db.transaction((tx) => replyAsCustomer(tx, ctx, ticket, message, files));
         return seeOther(reply, `${portalBase(site)}/tickets/${ticket.id}`);
       }),
   });
@@ -333,7 +403,7 @@ export async function portalRoutes(app: App) {
     schema: { hide: true, params: SiteParams },
     handler: (req, reply) =>
       withViewer(req, reply, req.params.slug, async (site, viewer) =>
-        html(reply, 200, newTicketPage(site, viewer.csrfToken, { subject: '', message: '' }, [])),
+        html(reply, 200, newTicketPage(site, viewer.csrfToken, { subject: '', message: '' }, [], limit())),
       ),
   });
 
@@ -343,11 +413,13 @@ export async function portalRoutes(app: App) {
     handler: (req, reply) =>
       withPost(req, req.body, reply, req.params.slug, async (site, viewer) => {
         const { subject, message } = formValues(req.body);
-        const errors = checkForm({ name: '', email: 'x@x.example', subject, message });
-        if (errors.length) return html(reply, 422, newTicketPage(site, viewer.csrfToken, { subject, message }, errors));
+        const { files, errors: fileErrors } = formFiles(req);
+        const errors = [...checkForm({ name: '', email: 'x@x.example', subject, message }), ...fileErrors];
+        if (errors.length)
+          return html(reply, statusOf(errors), newTicketPage(site, viewer.csrfToken, { subject, message }, errors, limit()));
         const ctx = await portalCtx(app.db, site);
         if (!ctx) return html(reply, 404, notFoundPage(site));
-        const ticket = await app.db.transaction((tx) => openTicketAsCustomer(tx, ctx, viewer, { subject, description: message }));
+        const ticket = await app.db.transaction((tx) => openTicketAsCustomer(tx, ctx, viewer, { subject, description: message }, files));
         return seeOther(reply, `${portalBase(site)}/tickets/${ticket.id}`);
       }),
   });

@@ -106,6 +106,26 @@ async function signIn(d: Desk, email: string) {
   return { cookie: set.split(';')[0], token };
 }
 
+/** A form with files, encoded as a browser sends it (multipart/form-data). */
+async function postFiles(
+  url: string,
+  fields: Record<string, string>,
+  files: { name: string; type: string; bytes: Buffer | string }[],
+  cookie: string,
+) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  for (const f of files) fd.append('attachments', new Blob([f.bytes], { type: f.type }), f.name);
+  const encoded = new Response(fd);
+  return (await testApp()).inject({
+    method: 'POST',
+    url,
+    remoteAddress: ip,
+    headers: { 'content-type': encoded.headers.get('content-type') as string, cookie },
+    payload: Buffer.from(await encoded.arrayBuffer()),
+  });
+}
+
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] as string;
 
 describe('public contact form', () => {
@@ -292,6 +312,134 @@ describe('customer portal', () => {
     const [second] = await ticketsOf(d);
     expect(second).toMatchObject({ subject: 'Second one', requesterId: t.requesterId, channel: 'web_form' });
     expect(made.headers.location).toBe(`/help/${d.slug}/portal/tickets/${second.id}`);
+  });
+
+  it('takes files with a customer’s reply and new request, and lets them download only public files of their own tickets', async () => {
+    const d = await desk();
+    const email = uniqueEmail('files');
+    await contactForm(d, { email, subject: 'Broken invoice', message: 'The total is wrong' });
+    const [t] = await ticketsOf(d);
+    const agentReply = await api(d.s).post(`/tickets/${t.id}/messages`, {
+      kind: 'reply',
+      body: 'Here is the corrected one.',
+      attachments: [
+        { filename: 'corrected.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF corrected').toString('base64') },
+      ],
+    });
+    const note = await api(d.s).post(`/tickets/${t.id}/messages`, {
+      kind: 'note',
+      body: 'SECRET internal note',
+      attachments: [{ filename: 'internal.txt', contentType: 'text/plain', content: Buffer.from('internal only').toString('base64') }],
+    });
+    const { cookie } = await signIn(d, email);
+    const page = await get(`/help/${d.slug}/portal/tickets/${t.id}`, cookie);
+    expect(page.body).toContain('enctype="multipart/form-data"');
+    expect(page.body).toContain('corrected.pdf');
+    expect(page.body).not.toContain('internal.txt');
+    const csrf = csrfOf(page.body);
+
+    const publicFile = agentReply.json().attachments[0].id;
+    const download = await get(`/help/${d.slug}/portal/tickets/${t.id}/files/${publicFile}`, cookie);
+    expect(download.statusCode).toBe(200);
+    expect(download.body).toBe('%PDF corrected');
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="corrected.pdf"/);
+    expect(download.headers['x-content-type-options']).toBe('nosniff');
+    // An internal note's file is not found, even by its id; nor without a session.
+    const internal = note.json().attachments[0].id;
+    expect((await get(`/help/${d.slug}/portal/tickets/${t.id}/files/${internal}`, cookie)).statusCode).toBe(404);
+    expect((await get(`/help/${d.slug}/portal/tickets/${t.id}/files/${publicFile}`)).statusCode).toBe(303);
+
+    const r = await postFiles(
+      `/help/${d.slug}/portal/tickets/${t.id}/reply`,
+      { message: 'My screenshot', csrf },
+      [{ name: 'screen shot.png', type: 'image/png', bytes: Buffer.from([137, 80, 78, 71]) }],
+      cookie,
+    );
+    expect(r.statusCode, r.body).toBe(303);
+    const mine = (await api(d.s).get(`/tickets/${t.id}/messages`)).json().data.at(-1);
+    expect(mine).toMatchObject({ kind: 'reply', body: 'My screenshot', authorContactId: t.requesterId });
+    expect(mine.attachments).toEqual([expect.objectContaining({ filename: 'screen shot.png', contentType: 'image/png', size: 4 })]);
+    const after = await get(`/help/${d.slug}/portal/tickets/${t.id}`, cookie);
+    expect(after.body).toContain(`/files/${mine.attachments[0].id}`);
+
+    // A new request with two files: they come with the ticket.
+    const made = await postFiles(
+      `/help/${d.slug}/portal/new`,
+      { subject: 'Second invoice', message: 'Also wrong', csrf },
+      [
+        { name: 'a.txt', type: 'text/plain', bytes: 'first' },
+        { name: 'b.txt', type: 'text/plain', bytes: 'second' },
+      ],
+      cookie,
+    );
+    expect(made.statusCode, made.body).toBe(303);
+    const [second] = await ticketsOf(d);
+    expect(second).toMatchObject({ subject: 'Second invoice', description: 'Also wrong' });
+    const files = (await api(d.s).get(`/tickets/${second.id}/attachments`)).json().data;
+    expect(files.map((f: { filename: string; messageId: string | null }) => [f.filename, f.messageId])).toEqual([
+      ['a.txt', null],
+      ['b.txt', null],
+    ]);
+    const secondPage = await get(`/help/${d.slug}/portal/tickets/${second.id}`, cookie);
+    expect(secondPage.body).toContain('a.txt');
+    const own = await get(`/help/${d.slug}/portal/tickets/${second.id}/files/${files[1].id}`, cookie);
+    expect(own.body).toBe('second');
+    // A file of one ticket is not served through another ticket of the same customer.
+    expect((await get(`/help/${d.slug}/portal/tickets/${t.id}/files/${files[1].id}`, cookie)).statusCode).toBe(404);
+
+    // Another customer of the workspace cannot fetch them.
+    const other = uniqueEmail('other');
+    await contactForm(d, { email: other, subject: 'Mine', message: 'mine' });
+    const theirs = await signIn(d, other);
+    expect((await get(`/help/${d.slug}/portal/tickets/${t.id}/files/${publicFile}`, theirs.cookie)).statusCode).toBe(404);
+  });
+
+  it('refuses files over the cap or too many of them with the reason, keeping the text and writing nothing', async () => {
+    process.env.RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES = '5000';
+    try {
+      const d = await desk();
+      const email = uniqueEmail('big');
+      await contactForm(d, { email, subject: 'Large files', message: 'Look' });
+      const [t] = await ticketsOf(d);
+      const { cookie } = await signIn(d, email);
+      const csrf = csrfOf((await get(`/help/${d.slug}/portal/tickets/${t.id}`, cookie)).body);
+      const before = (await api(d.s).get(`/tickets/${t.id}/messages`)).json().data.length;
+
+      const big = await postFiles(
+        `/help/${d.slug}/portal/tickets/${t.id}/reply`,
+        { message: 'My words stay <here>', csrf },
+        [
+          { name: 'small.txt', type: 'text/plain', bytes: Buffer.alloc(3000, 97) },
+          { name: 'huge.bin', type: 'application/octet-stream', bytes: Buffer.alloc(6000, 1) },
+        ],
+        cookie,
+      );
+      expect(big.statusCode).toBe(413);
+      expect(big.headers['content-type']).toMatch(/^text\/html/);
+      expect(big.body).toContain('huge.bin takes your files over the 5 KB limit');
+      expect(big.body).toContain('id="attachments-error"');
+      expect(big.body).toContain('My words stay &lt;here&gt;');
+
+      const many = await postFiles(
+        `/help/${d.slug}/portal/new`,
+        { subject: 'Many', message: 'Many files', csrf },
+        Array.from({ length: 11 }, (_, i) => ({ name: `f${i}.txt`, type: 'text/plain', bytes: 'x' })),
+        cookie,
+      );
+      expect(many.statusCode).toBe(422);
+      expect(many.body).toContain('Attach at most 10 files');
+      expect(many.body).toContain('Many files');
+
+      expect((await api(d.s).get(`/tickets/${t.id}/messages`)).json().data.length).toBe(before);
+      expect(await ticketsOf(d)).toHaveLength(1);
+      const [{ n }] = await (await testDatabase()).query<{ n: number }>(
+        'select count(*)::int as n from ticket_attachments where workspace_id = $1',
+        [d.s.workspaceId],
+      );
+      expect(n).toBe(0);
+    } finally {
+      delete process.env.RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES;
+    }
   });
 
   it('never shows another customer’s or another workspace’s ticket, by id guessing either', async () => {

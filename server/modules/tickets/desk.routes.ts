@@ -9,6 +9,8 @@ import {
   MacroUpdate,
   PresencePut,
   SuggestedArticles,
+  TicketBulkAction,
+  TicketBulkResult,
   TicketMerge,
   TicketPresence,
   TicketRelations,
@@ -18,6 +20,7 @@ import { ArticleLanguage } from '../../../contract/knowledge.ts';
 import { Ticket } from '../../../contract/support.ts';
 import type { App } from '../../http/typed-app.ts';
 import { errorResponses } from '../../records/routes.ts';
+import { bulkActOnTickets } from './bulk-actions.ts';
 import { applyMacro } from './macros.apply.ts';
 import * as macros from './macros.service.ts';
 import { listRelations, mergeTickets, splitTicket } from './merge.ts';
@@ -87,6 +90,19 @@ export async function deskRoutes(app: App) {
       response: { 200: MacroApplied, ...errorResponses },
     },
     handler: async (req) => app.db.transaction((tx) => applyMacro(tx, req.ctx, req.body.macroId, req.body.ids)),
+  });
+
+  app.post('/tickets/bulk-actions', {
+    config: { permission: 'write' },
+    schema: {
+      tags,
+      summary: 'Act on the tickets selected in a queue: assign, set status or priority, tag, apply a macro',
+      description:
+        'Each ticket is changed as a single edit would change it (history, events, SLA clock), in a savepoint of its own: one the caller may not see or edit, or one in the trash, is refused alone with its reason (`results`), the others are done. `changes` sets the given fields and adds or removes tags; `macroId` applies a macro first. The whole request is refused when the caller may not bulk-edit tickets, or for an unknown assignee, team or macro.',
+      body: TicketBulkAction,
+      response: { 200: TicketBulkResult, ...errorResponses },
+    },
+    handler: async (req) => app.db.transaction((tx) => bulkActOnTickets(tx, req.ctx, req.body)),
   });
 
   app.get('/tickets/:id/presence', {

@@ -31,6 +31,10 @@ export const samples: Samples = {
     setup: async (s) => ({ recordId: (await ticket(s)).id, macroId: (await createOk(s, '/ticket-macros', macro())).id }),
     body: (_s, p) => ({ macroId: p.macroId, ids: [p.recordId] }),
   },
+  'POST /api/v1/tickets/bulk-actions': {
+    setup: async (s) => ({ recordId: (await ticket(s)).id, macroId: (await createOk(s, '/ticket-macros', macro())).id }),
+    body: (s, p) => ({ ids: [p.recordId], changes: { assigneeId: s.memberId, addTags: ['vip'] }, macroId: p.macroId }),
+  },
   'GET /api/v1/tickets/:id/presence': { setup: async (s) => ({ id: (await ticket(s)).id }) },
   'PUT /api/v1/tickets/:id/presence': { setup: async (s) => ({ id: (await ticket(s)).id }), body: () => ({ state: 'viewing' }) },
   'POST /api/v1/tickets/:id/merge': {

@@ -43,30 +43,55 @@ async function placeholderValues(conn: Conn, ctx: Ctx, row: TicketRow, agentName
   };
 }
 
+type MacroRow = Awaited<ReturnType<typeof findMacro>>;
+
+/** What applying a macro needs once, whatever the number of tickets: the macro and the agent's name for its text. */
+export async function prepareMacro(conn: Conn, ctx: Ctx, macroId: string) {
+  const macro = await findMacro(conn, ctx, macroId);
+  const agentName = macro.body ? ((await listMembers(conn, ctx)).find((m) => m.id === ctx.memberId)?.name ?? '') : '';
+  return { macro, agentName };
+}
+
 /**
- * Applies a macro to tickets, all in the caller's transaction: each ticket's reply or note first
- * (so that the reply counts as the response before a "solve" stops the clock), then its field
- * changes, with history and events, as an edit by the caller. One ticket the caller may not edit
- * fails the whole call: a bulk macro is all or nothing.
+ * Applies a macro to one ticket in the caller's transaction: the reply or note first (so that the
+ * reply counts as the response before a "solve" stops the clock), then the field changes, with
+ * history and events, as an edit by the caller. Answers the message written (or null) and the
+ * fields the macro changed.
+ */
+export async function applyMacroTo(conn: Conn, ctx: Ctx, m: { macro: MacroRow; agentName: string }, id: string) {
+  const row = await findRow<TicketRow>(conn, ctx, ticketDef, id, true);
+  let messageId: string | null = null;
+  if (m.macro.body) {
+    const body = renderMacro(m.macro.body, await placeholderValues(conn, ctx, row, m.agentName)).slice(0, 20_000);
+    if (body.trim()) messageId = (await addMessage(conn, ctx, id, { kind: m.macro.kind, body })).id;
+  }
+  const fields = await changeTicket(conn, ctx, id, m.macro.changes);
+  return { messageId, fields };
+}
+
+/**
+ * Sets a macro's (or a bulk action's) field changes on one ticket, only those that differ from its
+ * values now: nothing to change writes nothing (no version, history or event). Answers the fields changed.
+ */
+export async function changeTicket(conn: Conn, ctx: Ctx, id: string, changes: MacroChanges): Promise<string[]> {
+  const current = await findRow<TicketRow>(conn, ctx, ticketDef, id, true);
+  const update = updateOf(current, changes);
+  const differs = (Object.keys(update) as (keyof typeof update)[]).filter((k) =>
+    k === 'tags' ? (update.tags ?? []).join('\u0000') !== current.tags.join('\u0000') : update[k] !== current[k as keyof TicketRow],
+  );
+  if (!differs.length) return [];
+  await updateTicket(conn, ctx, id, current.version, Object.fromEntries(differs.map((k) => [k, update[k]])));
+  return differs;
+}
+
+/**
+ * Applies a macro to tickets, all in the caller's transaction. One ticket the caller may not edit
+ * fails the whole call: this route is all or nothing (the queue's bulk actions report per ticket).
  */
 export async function applyMacro(conn: Conn, ctx: Ctx, macroId: string, ticketIds: string[]): Promise<MacroApplied> {
-  const macro = await findMacro(conn, ctx, macroId);
+  const m = await prepareMacro(conn, ctx, macroId);
   const ids = [...new Set(ticketIds.map((id) => id.toLowerCase()))];
-  const agentName = macro.body ? ((await listMembers(conn, ctx)).find((m) => m.id === ctx.memberId)?.name ?? '') : '';
   const messageIds: (string | null)[] = [];
-  for (const id of ids) {
-    const row = await findRow<TicketRow>(conn, ctx, ticketDef, id, true);
-    let messageId: string | null = null;
-    if (macro.body) {
-      const body = renderMacro(macro.body, await placeholderValues(conn, ctx, row, agentName)).slice(0, 20_000);
-      if (body.trim()) messageId = (await addMessage(conn, ctx, id, { kind: macro.kind, body })).id;
-    }
-    const update = updateOf(row, macro.changes);
-    if (Object.keys(update).length) {
-      const current = await findRow<TicketRow>(conn, ctx, ticketDef, id, true);
-      await updateTicket(conn, ctx, id, current.version, update);
-    }
-    messageIds.push(messageId);
-  }
+  for (const id of ids) messageIds.push((await applyMacroTo(conn, ctx, m, id)).messageId);
   return { ticketIds: ids, messageIds };
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { type Macro, type MacroCreate, type MacroUpdate, macroPlaceholders } from '../../../contract/desk.ts';
+import { type Macro, type MacroChanges, type MacroCreate, type MacroUpdate, macroPlaceholders } from '../../../contract/desk.ts';
 import type { Conn } from '../../db/client.ts';
 import { type Ctx, roleAllows } from '../../http/context.ts';
 import { type FieldError, forbidden, invalid, notFound } from '../../http/errors.ts';
@@ -35,6 +35,19 @@ export function renderMacro(body: string, values: Partial<Record<(typeof macroPl
   return body.replace(placeholder, (_, name: string) => (known.has(name) ? (values[name as keyof typeof values] ?? '') : ''));
 }
 
+/** The field changes of a macro or a bulk action: a tag not both added and removed, a team and an assignee of this workspace. */
+export async function checkChanges(conn: Conn, ctx: Ctx, c: MacroChanges, field = 'body.changes') {
+  const errors: FieldError[] = [];
+  if (c.addTags && c.removeTags && c.addTags.some((t) => c.removeTags?.includes(t))) {
+    errors.push({ field: `${field}.removeTags`, code: 'conflict', message: 'a tag cannot be both added and removed' });
+  }
+  if (c.teamId && !(await listTeams(conn, ctx)).some((t) => t.id === c.teamId?.toLowerCase())) {
+    errors.push({ field: `${field}.teamId`, code: 'unknown_record', message: 'is not a team of this workspace' });
+  }
+  if (errors.length) throw invalid(errors);
+  await assertMembers(conn, ctx, [{ field: `${field}.assigneeId`, id: c.assigneeId }]);
+}
+
 async function checkMacro(conn: Conn, ctx: Ctx, input: Partial<MacroCreate>) {
   const errors: FieldError[] = [];
   for (const m of (input.body ?? '').matchAll(placeholder)) {
@@ -46,15 +59,8 @@ async function checkMacro(conn: Conn, ctx: Ctx, input: Partial<MacroCreate>) {
       });
     }
   }
-  const c = input.changes ?? {};
-  if (c.addTags && c.removeTags && c.addTags.some((t) => c.removeTags?.includes(t))) {
-    errors.push({ field: 'body.changes.removeTags', code: 'conflict', message: 'a tag cannot be both added and removed' });
-  }
-  if (c.teamId && !(await listTeams(conn, ctx)).some((t) => t.id === c.teamId?.toLowerCase())) {
-    errors.push({ field: 'body.changes.teamId', code: 'unknown_record', message: 'is not a team of this workspace' });
-  }
   if (errors.length) throw invalid(errors);
-  await assertMembers(conn, ctx, [{ field: 'body.changes.assigneeId', id: c.assigneeId }]);
+  await checkChanges(conn, ctx, input.changes ?? {});
 }
 
 /** Shared macros and the caller's own, by name. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { TicketRelation } from '../../../contract/desk.ts';
 import type { Ticket } from '../../../contract/support.ts';
@@ -9,6 +9,7 @@ import { checkVersion, findRow } from '../../records/crud.ts';
 import { assertReach, visibleWhere } from '../../records/visibility.ts';
 import { getContact } from '../contacts/contacts.service.ts';
 import { writeHistory } from '../history/history.service.ts';
+import { copyAttachments } from './attachments.ts';
 import { ticketRelations } from './desk.table.ts';
 import { addMessage } from './messages.service.ts';
 import { createTicket, getTicket, ticketDef, updateTicket } from './tickets.service.ts';
@@ -56,11 +57,14 @@ export async function mergeTickets(conn: Conn, ctx: Ctx, targetId: string, sourc
     );
   if (merged) throw conflict('already_merged', `Ticket #${source.number} was merged already`);
 
-  // Copied, not moved: the source keeps its conversation for anyone holding a link to it.
-  await conn.execute(sql`
-    insert into ${ticketMessages} (workspace_id, id, ticket_id, kind, author_member_id, author_contact_id, body, created_at)
-    select workspace_id, gen_random_uuid(), ${targetId}::uuid, kind, author_member_id, author_contact_id, body, created_at
-    from ${ticketMessages} where workspace_id = ${ctx.workspaceId} and ticket_id = ${sourceId}::uuid`);
+  // Copied, not moved: the source keeps its conversation (and its files) for anyone holding a link to it.
+  const copied = await conn
+    .select()
+    .from(ticketMessages)
+    .where(and(eq(ticketMessages.workspaceId, ctx.workspaceId), eq(ticketMessages.ticketId, sourceId)));
+  const copies = new Map<string | null, string | null>(copied.map((m) => [m.id, uuidv7()]));
+  if (copied.length)
+    await conn.insert(ticketMessages).values(copied.map((m) => ({ ...m, id: copies.get(m.id) as string, ticketId: targetId })));
   const lines = [`Merged ticket #${source.number} "${source.subject}" into this ticket.`];
   if (source.description) lines.push('', source.description);
   if (source.requesterId && source.requesterId !== target.requesterId) {
@@ -69,7 +73,10 @@ export async function mergeTickets(conn: Conn, ctx: Ctx, targetId: string, sourc
     const who = [[other.firstName, other.lastName].filter(Boolean).join(' '), other.emails[0]?.value].filter(Boolean).join(' · ');
     lines.push('', `Its requester, ${who || 'another contact'}, is not this ticket's requester: copy them in when you reply.`);
   }
-  await addMessage(conn, ctx, targetId, { kind: 'note', body: lines.join('\n').slice(0, 20_000) });
+  const note = await addMessage(conn, ctx, targetId, { kind: 'note', body: lines.join('\n').slice(0, 20_000) });
+  // The files that came with the source (its description's) go with the note that quotes it.
+  copies.set(null, note.id);
+  await copyAttachments(conn, ctx.workspaceId, sourceId, targetId, copies);
   await addMessage(conn, ctx, sourceId, { kind: 'note', body: `Merged into ticket #${target.number} "${target.subject}".` });
   await relate(conn, ctx, sourceId, 'merged_into', targetId);
   if (source.status !== 'closed') await updateTicket(conn, ctx, sourceId, source.version, { status: 'closed' });
@@ -99,6 +106,8 @@ export async function splitTicket(conn: Conn, ctx: Ctx, ticketId: string, messag
     teamId: from.teamId,
     assigneeId: from.assigneeId,
   });
+  // The message's files come with it, as the new ticket's own (the message is its description).
+  await copyAttachments(conn, ctx.workspaceId, ticketId, created.id, new Map([[message.id, null]]));
   await addMessage(conn, ctx, created.id, { kind: 'note', body: `Split from ticket #${from.number} "${from.subject}".` });
   await addMessage(conn, ctx, ticketId, { kind: 'note', body: `A message was split into ticket #${created.number}.` });
   await relate(conn, ctx, ticketId, 'split_into', created.id);

@@ -5,6 +5,7 @@ import { systemCtx } from '../../http/context.ts';
 import { getContact } from '../contacts/contacts.service.ts';
 import { emailIdByMessageId, systemMailbox } from '../email/email.service.ts';
 import { sendEmail } from '../email/send.ts';
+import { filesToSend, type Upload } from './attachments.ts';
 import { supportMailboxOf } from './support-mailboxes.service.ts';
 import { ticketEmails } from './ticket-mail.table.ts';
 import { ticketMessages, tickets } from './tickets.table.ts';
@@ -70,6 +71,7 @@ export async function sendTicketMail(db: Db, input: TicketMailOut): Promise<{ se
   if (!emailId) {
     let subject: string;
     let text: string;
+    let files: Upload[] = [];
     if (input.kind === 'ack') {
       const requester = ticket.requesterId
         ? await getContact(db, { ...ctx, access: undefined }, ticket.requesterId).catch(() => null)
@@ -95,6 +97,7 @@ export async function sendTicketMail(db: Db, input: TicketMailOut): Promise<{ se
       if (message?.kind !== 'reply' || !message.authorMemberId) return { sent: false, why: 'not an agent’s public reply' };
       subject = withReference(`Re: ${ticket.subject}`, ticket.number);
       text = message.body;
+      files = await filesToSend(db, workspaceId, input.ticketMessageId ?? '');
     }
     const [parent] = await db
       .select({ emailId: ticketEmails.emailId })
@@ -105,7 +108,16 @@ export async function sendTicketMail(db: Db, input: TicketMailOut): Promise<{ se
     const sent = await sendEmail(
       db,
       ctx,
-      { mailboxId: mb.id, to: [customer.address], subject, text, ...(parent?.emailId ? { replyTo: parent.emailId } : {}) },
+      {
+        mailboxId: mb.id,
+        to: [customer.address],
+        subject,
+        text,
+        ...(parent?.emailId ? { replyTo: parent.emailId } : {}),
+        ...(files.length
+          ? { attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.content.toString('base64') })) }
+          : {}),
+      },
       { messageKey: key, ...(input.kind === 'ack' ? { headers: { 'Auto-Submitted': 'auto-replied' } } : {}) },
     );
     emailId = sent.id;

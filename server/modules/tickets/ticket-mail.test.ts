@@ -71,6 +71,43 @@ async function messages(s: Session, ticketId: string) {
   return r.json().data as TicketMessage[];
 }
 
+/** A customer's email with files (multipart/mixed), as their client sends it. */
+function withFiles(
+  from: string,
+  to: string,
+  subject: string,
+  messageId: string,
+  files: { name: string; type: string; bytes: Buffer }[],
+  inReplyTo?: string,
+) {
+  const b = 'b-files';
+  return [
+    `From: ${from}`,
+    `To: ${to}`,
+    `Subject: ${subject}`,
+    `Message-ID: ${messageId}`,
+    ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`, `References: ${inReplyTo}`] : []),
+    `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${b}"`,
+    '',
+    `--${b}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Please see the attached files.',
+    ...files.flatMap((f) => [
+      `--${b}`,
+      `Content-Type: ${f.type}; name="${f.name}"`,
+      `Content-Disposition: attachment; filename="${f.name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      f.bytes.toString('base64'),
+    ]),
+    `--${b}--`,
+    '',
+  ].join('\r\n');
+}
+
 /** The customer's mailbox, read over IMAP as their mail client would. */
 const inboxOf = (u: MailUser) => servers.inbox(u);
 
@@ -140,6 +177,85 @@ describe('email to ticket', { timeout: 120_000 }, () => {
     expect(outcomes.filter((o) => o.status === 'dead')).toEqual([]);
     expect((await inboxOf(customer)).some((m) => m.text?.includes('Secret'))).toBe(false);
     expect((await inboxOf(customer)).filter((m) => m.subject?.includes(`[#${ticket.number}]`))).toHaveLength(2);
+  });
+
+  it('names the email’s stored files on its ticket and reply without copying them, and mails an agent’s files with the answer', async () => {
+    process.env.RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES = '5000';
+    try {
+      const { s, support, mailboxId } = await desk({ ack: false });
+      const customer = await user('files');
+      const first = mid('files');
+      const pdf = Buffer.from('%PDF-1.4 the broken invoice\n'.repeat(5));
+      await servers.append(
+        support,
+        'INBOX',
+        withFiles(customer.address, support.address, 'Invoice is wrong', first, [
+          { name: 'invoice.pdf', type: 'application/pdf', bytes: pdf },
+          { name: 'huge.bin', type: 'application/octet-stream', bytes: Buffer.alloc(6000, 7) },
+        ]),
+      );
+      await syncNow(s, mailboxId);
+      const ticket = await until('the ticket', async () => (await emailTickets(s))[0]);
+      const files = (await api(s).get(`/tickets/${ticket.id}/attachments`)).json().data;
+      expect(files).toEqual([
+        { id: expect.any(String), messageId: null, filename: 'invoice.pdf', contentType: 'application/pdf', size: pdf.length, note: null },
+        {
+          id: expect.any(String),
+          messageId: null,
+          filename: 'huge.bin',
+          contentType: 'application/octet-stream',
+          size: 6000,
+          note: 'not stored: 6 KB is over the 5 KB limit',
+        },
+      ]);
+      const download = await api(s).get(`/tickets/${ticket.id}/attachments/${files[0].id}`);
+      expect(download.statusCode).toBe(200);
+      expect(download.rawPayload.equals(pdf)).toBe(true);
+      expect((await api(s).get(`/tickets/${ticket.id}/attachments/${files[1].id}`)).statusCode).toBe(404);
+      // A reference to the email's stored file: the bytes are held once.
+      const rows = await q<{ content: unknown; email_attachment_id: string | null }>(
+        'select content, email_attachment_id from ticket_attachments where workspace_id = $1 order by created_at, id',
+        [s.workspaceId],
+      );
+      expect(rows.map((r) => [r.content, r.email_attachment_id !== null])).toEqual([
+        [null, true],
+        [null, false],
+      ]);
+
+      // The customer answers with a screenshot: it is on their reply.
+      await servers.append(
+        support,
+        'INBOX',
+        withFiles(
+          customer.address,
+          support.address,
+          `Re: Invoice is wrong [#${ticket.number}]`,
+          mid('files-re'),
+          [{ name: 'screen.png', type: 'image/png', bytes: Buffer.from('png') }],
+          first,
+        ),
+      );
+      await syncNow(s, mailboxId);
+      const theirs = await until('the customer’s reply', async () => (await messages(s, ticket.id)).find((m) => m.kind === 'reply'));
+      expect(theirs.attachments.map((a) => a.filename)).toEqual(['screen.png']);
+
+      // The agent answers with the corrected invoice: it arrives attached.
+      const corrected = Buffer.from('%PDF-1.4 corrected');
+      const answer = await api(s).post(`/tickets/${ticket.id}/messages`, {
+        kind: 'reply',
+        body: 'Here is the corrected invoice.',
+        attachments: [{ filename: 'corrected.pdf', contentType: 'application/pdf', content: corrected.toString('base64') }],
+      });
+      expect(answer.statusCode, answer.body).toBe(201);
+      const mailed = await until('the answer with its file', async () =>
+        (await inboxOf(customer)).find((m) => m.text?.includes('Here is the corrected invoice.')),
+      );
+      expect(mailed.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([
+        ['corrected.pdf', 'application/pdf', '%PDF-1.4 corrected'],
+      ]);
+    } finally {
+      delete process.env.RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES;
+    }
   });
 
   it('never opens a ticket for, nor answers, an auto-reply or a bounce; on a ticket they become internal notes', async () => {

@@ -7,10 +7,12 @@ import { AppError } from '../../http/errors.ts';
 import type { JobLog } from '../../jobs/define.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { createContact } from '../contacts/contacts.service.ts';
+import type { StoredAttachment } from '../email/attachments.ts';
 import { isOwnAddress, storedEmail, systemMailbox } from '../email/email.service.ts';
 import { textArray } from '../email/threads.ts';
 import { emitEvent } from '../history/history.service.ts';
 import { contactsByEmail } from '../imports/imports.queries.ts';
+import { linkEmailAttachments } from './attachments.ts';
 import { ticketRelations } from './desk.table.ts';
 import { supportMailboxOf } from './support-mailboxes.service.ts';
 import { ticketMailOutJob } from './ticket-mail.jobs.ts';
@@ -98,7 +100,7 @@ export async function ticketFromEmail(conn: Conn, workspaceId: string, mailboxId
   const text = visibleText(email.text);
   if (ticket) {
     const authorId = await contactFor(conn, ctx, from);
-    await insertMessage(conn, ctx, ticket.id, 'reply', authorId, text || email.subject);
+    await insertMessage(conn, ctx, ticket.id, 'reply', authorId, text || email.subject, email.attachments);
     await noteMessage(conn, ctx, ticket.id, 'reply', true);
     if (ticket.status === 'solved') await updateTicket(conn, ctx, ticket.id, ticket.version, { status: 'open' });
     await record(ticket.id);
@@ -140,6 +142,8 @@ export async function ticketFromEmail(conn: Conn, workspaceId: string, mailboxId
     log.warn({ workspaceId, from, emailId, err: err.message }, 'email-to-ticket: no ticket for this sender');
     return { done: 'ignored', why: `the sender cannot be a requester: ${err.message}` };
   }
+  // The files that came with the email go with the ticket it opened, as references to the email's.
+  await linkEmailAttachments(conn, workspaceId, created.id, null, email.attachments);
   await record(created.id);
   if (support.autoAcknowledge && !email.automated) {
     const [{ acks }] = await conn
@@ -248,7 +252,15 @@ function visibleText(text: string) {
   }
 }
 
-async function insertMessage(conn: Conn, ctx: Ctx, ticketId: string, kind: 'reply' | 'note', authorContactId: string | null, body: string) {
+async function insertMessage(
+  conn: Conn,
+  ctx: Ctx,
+  ticketId: string,
+  kind: 'reply' | 'note',
+  authorContactId: string | null,
+  body: string,
+  files?: StoredAttachment[],
+) {
   const [row] = await conn
     .insert(ticketMessages)
     .values({
@@ -261,7 +273,8 @@ async function insertMessage(conn: Conn, ctx: Ctx, ticketId: string, kind: 'repl
       body: body.slice(0, 20_000),
     })
     .returning();
+  const attachments = await linkEmailAttachments(conn, ctx.workspaceId, ticketId, row.id, files);
   await emitEvent(conn, ctx, `ticket.${kind === 'note' ? 'note_added' : 'replied'}`, 'ticket', ticketId, {
-    message: { ...row, createdAt: row.createdAt.toISOString() },
+    message: { ...row, attachments, createdAt: row.createdAt.toISOString() },
   });
 }

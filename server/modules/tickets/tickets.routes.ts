@@ -1,21 +1,26 @@
+import Type from 'typebox';
 import { uuidv7 } from 'uuidv7';
-import { IdParams, Page } from '../../../contract/common.ts';
+import { IdParams, Page, Problem } from '../../../contract/common.ts';
 import {
   ServiceReport,
   ServiceReportQuery,
   SlaPolicyAnswer,
   SlaPolicyPut,
   Ticket,
+  TicketAttachment,
+  TicketAttachmentParams,
   TicketCreate,
   TicketMessage,
   TicketMessageCreate,
   TicketQueueCounts,
   TicketUpdate,
 } from '../../../contract/support.ts';
+import { loadConfig } from '../../config.ts';
 import { invalid } from '../../http/errors.ts';
 import type { App } from '../../http/typed-app.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
+import { listTicketAttachments, readTicketAttachment, uploadsOf } from './attachments.ts';
 import { addMessage, listMessages } from './messages.service.ts';
 import { queueCounts } from './queues.ts';
 import { serviceReport } from './service-report.ts';
@@ -77,18 +82,59 @@ export async function ticketRoutes(app: App) {
 
   app.post('/tickets/:id/messages', {
     config: { permission: 'write' },
+    // The files' base64 (4/3 of the cap) and the text; a larger body is refused before it is read.
+    bodyLimit: Math.ceil((loadConfig().emailAttachmentMaxBytes * 4) / 3) + 1024 * 1024,
     schema: {
       tags: ['Tickets'],
-      summary: 'Reply to a ticket or add an internal note',
+      summary: 'Reply to a ticket or add an internal note, with files',
       description:
-        "An agent's first public reply meets the first-response target; a reply from the requester starts the next-response clock, the agent's next reply stops it. Notes touch no clock.",
+        "An agent's first public reply meets the first-response target; a reply from the requester starts the next-response clock, the agent's next reply stops it. Notes touch no clock. Files over the attachment cap refuse the whole message (413, naming the file and the limit); nothing is written.",
       params: IdParams,
       body: TicketMessageCreate,
-      response: { 201: TicketMessage, ...errorResponses },
+      response: { 201: TicketMessage, 413: Problem, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const m = await app.db.transaction((tx) => addMessage(tx, req.ctx, req.params.id, req.body));
+      const { attachments, ...input } = req.body;
+      const files = uploadsOf(attachments);
+      const m = await app.db.transaction((tx) => addMessage(tx, req.ctx, req.params.id, input, files));
       return reply.code(201).send(m);
+    },
+  });
+
+  app.get('/tickets/:id/attachments', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Tickets'],
+      summary: "Every file of a ticket's conversation: those that came with the ticket (messageId null), then each message's",
+      params: IdParams,
+      response: { 200: Type.Object({ data: Type.Array(TicketAttachment) }), ...errorResponses },
+    },
+    handler: async (req) => ({ data: await listTicketAttachments(app.db, req.ctx, req.params.id) }),
+  });
+
+  app.get('/tickets/:id/attachments/:attachmentId', {
+    config: { permission: 'read' },
+    schema: {
+      tags: ['Tickets'],
+      summary: 'Download a file of a ticket (as a file, never shown inline); 404 when you may not read the ticket',
+      params: TicketAttachmentParams,
+      produces: ['application/octet-stream'],
+      response: {
+        200: { type: 'string', format: 'binary', description: 'The file’s bytes, with its Content-Type (markup and scripts as bytes)' },
+        ...errorResponses,
+      },
+    },
+    handler: async (req, reply) => {
+      const file = await readTicketAttachment(app.db, req.ctx, req.params.id, req.params.attachmentId);
+      return (
+        reply
+          .header('content-type', file.contentType)
+          .header('content-disposition', file.disposition)
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          // The schema says `string` (binary) for the document; Fastify sends a Buffer as it is.
+          .send(file.content as unknown as string)
+      );
     },
   });
 

@@ -1,4 +1,5 @@
-import { bulkSample, createOk, recordSamples, type Samples } from '../../test/samples.ts';
+import { api, type Session } from '../../test/harness.ts';
+import { createOk, recordSamples, type Samples } from '../../test/samples.ts';
 
 const ticket = () => ({ subject: 'Printer on fire', description: 'It smokes.', priority: 'high', channel: 'phone', tags: ['hardware'] });
 
@@ -12,9 +13,24 @@ const policy = {
   },
 };
 
+/** A ticket with a reply carrying one file. */
+async function withFile(s: Session) {
+  const { id } = await createOk(s, '/tickets', ticket());
+  const r = await api(s).post(`/tickets/${id}/messages`, {
+    kind: 'reply',
+    body: 'Attached.',
+    attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: Buffer.from('hello').toString('base64') }],
+  });
+  if (r.statusCode !== 201) throw new Error(`message → ${r.statusCode} ${r.body}`);
+  return { id, attachmentId: r.json().attachments[0].id as string };
+}
+
 export const samples: Samples = {
   ...recordSamples('tickets', ticket, { status: 'open' }),
-  ...bulkSample('tickets', ticket, { priority: 'urgent' }),
+  'POST /api/v1/tickets/bulk-update': {
+    setup: async (s) => ({ recordId: (await createOk(s, '/tickets', ticket())).id }),
+    body: (s, p) => ({ ids: [p.recordId], set: { assigneeId: s.memberId } }),
+  },
   'GET /api/v1/tickets/queues': {},
   'GET /api/v1/tickets/report': { query: 'from=2026-01-01&to=2026-12-31' },
   'GET /api/v1/tickets/:id/messages': { setup: async (s) => ({ id: (await createOk(s, '/tickets', ticket())).id }) },
@@ -22,6 +38,8 @@ export const samples: Samples = {
     setup: async (s) => ({ id: (await createOk(s, '/tickets', ticket())).id }),
     body: () => ({ kind: 'reply', body: 'We are on it.' }),
   },
+  'GET /api/v1/tickets/:id/attachments': { setup: withFile },
+  'GET /api/v1/tickets/:id/attachments/:attachmentId': { setup: withFile },
   'GET /api/v1/sla-policy': {},
   'PUT /api/v1/sla-policy': { body: () => policy },
 };

@@ -29,7 +29,10 @@ export const ticketDef: ObjectDef = {
   table: tickets,
   // A ticket belongs to its assignee for access scopes (own, team …), as a task does.
   owner: tickets.assigneeId,
-  bulk: ['assigneeId', 'status', 'priority'],
+  // Only the assignee: a status or priority moves the SLA clock (pauses, due times, solved time),
+  // which updateTicket computes and the engine's set-based update does not. The queue's bulk
+  // actions (bulk-actions.ts) set those per ticket.
+  bulk: ['assigneeId'],
   hasCustom: true,
   defaultSort: '-createdAt',
   fields: {

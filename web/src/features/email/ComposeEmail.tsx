@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
+import { MAX_ATTACHMENT_BYTES, toBase64 } from '../../ui/files.ts';
 import { mailboxesKey } from './MailboxSettings.tsx';
 import { useSignatures } from './SignatureSettings.tsx';
 import { templatesKey } from './TemplateSettings.tsx';
@@ -47,16 +48,6 @@ export function forwardQuote(e: {
     .split('\n')
     .map((l) => `> ${l}`)
     .join('\n')}`;
-}
-
-/** What the server takes at most (RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES by default); it checks again and says so. */
-const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-
-async function toBase64(file: File) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
 }
 
 /** The signature block as it is put below the message (the usual "-- " separator). */

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type GetResult, unwrap } from '../../api.ts';
 import { relativeTime } from '../../format.ts';
+import { formatBytes } from '../../ui/files.ts';
 import { LoadingRows } from '../../ui/States.tsx';
 
 export type EmailMessage = GetResult<'/api/v1/emails/{id}'>;
@@ -69,9 +70,6 @@ function TrackingSummary({ tracking }: { tracking: NonNullable<EmailMessage['tra
     </Stack>
   );
 }
-
-const formatBytes = (n: number) =>
-  n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
 
 const people = (list: { address: string; name: string }[]) => list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
 

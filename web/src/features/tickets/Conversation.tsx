@@ -1,14 +1,16 @@
-import { Alert, Button, Card, Group, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Card, FileInput, Group, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
+import { MAX_ATTACHMENT_BYTES, toBase64 } from '../../ui/files.ts';
 import { ErrorState, LoadingRows } from '../../ui/States.tsx';
 import { useMembers } from '../../ui/useMembers.ts';
 import type { ComposerRequest } from './desk.ts';
 import { SplitMessage } from './SplitMessage.tsx';
+import { TicketFiles } from './TicketFiles.tsx';
 import { messagesQuery, ticketKeys } from './tickets.ts';
 
 /**
@@ -36,6 +38,10 @@ export function Conversation({
   // undefined: not writing yet; null: began when the ticket had no messages.
   const [lastSeen, setLastSeen] = useState<string | null | undefined>(undefined);
   const [newer, setNewer] = useState<string | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
+  // The server's refusal of the files (over the cap): shown at the file input until the files change.
+  const [filesError, setFilesError] = useState<string | null>(null);
+  const tooLarge = files.reduce((n, f) => n + f.size, 0) > MAX_ATTACHMENT_BYTES;
   const input = useRef<HTMLTextAreaElement>(null);
   // Read through a ref in the request effect below, which must run once per request, not per refetch.
   const newestId = useRef<string | null>(null);
@@ -63,11 +69,28 @@ export function Conversation({
       unwrap(
         await api.POST('/api/v1/tickets/{id}/messages', {
           params: { path: { id: ticketId } },
-          body: { kind, body, ...(kind === 'reply' ? { lastSeenMessageId: lastSeen === undefined ? newest() : lastSeen, confirmed } : {}) },
+          body: {
+            kind,
+            body,
+            ...(kind === 'reply' ? { lastSeenMessageId: lastSeen === undefined ? newest() : lastSeen, confirmed } : {}),
+            ...(files.length
+              ? {
+                  attachments: await Promise.all(
+                    files.map(async (f) => ({
+                      filename: f.name,
+                      contentType: f.type || 'application/octet-stream',
+                      content: await toBase64(f),
+                    })),
+                  ),
+                }
+              : {}),
+          },
         }),
       ),
     onSuccess: async () => {
       setBody('');
+      setFiles([]);
+      setFilesError(null);
       setLastSeen(undefined);
       setNewer(null);
       await qc.invalidateQueries({ queryKey: ticketKeys.all });
@@ -76,6 +99,11 @@ export function Conversation({
       if (e instanceof ApiError && e.status === 409 && e.code === 'newer_reply') {
         setNewer(e.message);
         await qc.invalidateQueries({ queryKey: ticketKeys.messages(ticketId) });
+        return;
+      }
+      // Nothing was sent: the text and the files stay, and the file input says what to change.
+      if (e instanceof ApiError && e.fieldMessage('attachments')) {
+        setFilesError(e.fieldMessage('attachments') ?? null);
         return;
       }
       notifications.show({ color: 'red', message: e instanceof ApiError ? e.message : String(e) });
@@ -118,6 +146,7 @@ export function Conversation({
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
                 {m.body}
               </Text>
+              <TicketFiles ticketId={ticketId} files={m.attachments} />
             </Card>
           ))}
         </Stack>
@@ -149,6 +178,19 @@ export function Conversation({
               minRows={3}
               maxLength={20_000}
             />
+            <FileInput
+              label={t('tickets.attach')}
+              description={t('tickets.attachHint')}
+              multiple
+              clearable
+              clearButtonProps={{ 'aria-label': t('email.removeFiles') }}
+              value={files}
+              onChange={(f) => {
+                setFiles(f);
+                setFilesError(null);
+              }}
+              error={tooLarge ? t('email.attachTooLarge', { limit: '10 MB' }) : filesError}
+            />
             {newer && (
               <Alert color="orange" title={t('desk.newerReplyTitle')} data-testid="newer-reply">
                 <Stack gap="xs">
@@ -165,7 +207,7 @@ export function Conversation({
               </Alert>
             )}
             <Group justify="flex-end">
-              <Button type="submit" loading={send.isPending} disabled={!body.trim()}>
+              <Button type="submit" loading={send.isPending} disabled={!body.trim() || tooLarge}>
                 {kind === 'note' ? t('tickets.addNote') : t('tickets.sendReply')}
               </Button>
             </Group>

@@ -20,7 +20,8 @@ import { SatisfactionBadge } from './SatisfactionBadge.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 import { DueLine, SlaBadge } from './SlaBadge.tsx';
 import { SuggestedArticles } from './SuggestedArticles.tsx';
-import { type Ticket, ticketKeys, ticketQuery } from './tickets.ts';
+import { TicketFiles } from './TicketFiles.tsx';
+import { type Ticket, ticketFilesQuery, ticketKeys, ticketQuery } from './tickets.ts';
 import { usePresence } from './usePresence.ts';
 import { type ShortcutAction, useTicketShortcuts } from './useTicketShortcuts.ts';
 
@@ -33,6 +34,8 @@ export default function TicketPage({ id }: { id: string }) {
   const me = useMe();
   const { members } = useMembers();
   const ticket = useQuery(ticketQuery(id));
+  // The files that came with the ticket (the email or form that opened it), shown with its description.
+  const ownFiles = useQuery({ ...ticketFilesQuery(id), select: (files) => files.filter((f) => f.messageId === null) });
   const mayWrite = me.member.role !== 'read-only';
   const [request, setRequest] = useState<ComposerRequest>();
   const [replying, setReplying] = useState(false);
@@ -98,11 +101,12 @@ export default function TicketPage({ id }: { id: string }) {
       <Grid>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
-            {x.description && (
+            {(x.description || (ownFiles.data?.length ?? 0) > 0) && (
               <Card withBorder padding="sm">
                 <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
                   {x.description}
                 </Text>
+                <TicketFiles ticketId={id} files={ownFiles.data ?? []} />
               </Card>
             )}
             <Title order={2} size="h4">

@@ -12,6 +12,7 @@ export const ticketKeys = {
   list: (queue: Queue) => ['tickets', 'list', queue] as const,
   one: (id: string) => ['tickets', 'one', id] as const,
   messages: (id: string) => ['tickets', 'messages', id] as const,
+  files: (id: string) => ['tickets', 'files', id] as const,
 };
 
 /**
@@ -46,4 +47,10 @@ export const messagesQuery = (id: string) =>
   queryOptions({
     queryKey: ticketKeys.messages(id),
     queryFn: async () => unwrap(await api.GET('/api/v1/tickets/{id}/messages', { params: { path: { id } } })).data,
+  });
+
+export const ticketFilesQuery = (id: string) =>
+  queryOptions({
+    queryKey: ticketKeys.files(id),
+    queryFn: async () => unwrap(await api.GET('/api/v1/tickets/{id}/attachments', { params: { path: { id } } })).data,
   });
