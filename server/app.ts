@@ -83,10 +83,13 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     return sendProblem(reply, req, new AppError(404, 'route_not_found', `No route ${req.method} ${req.url.split('?')[0]}`));
   });
 
+  let addingWebFiles = false;
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const permission = route.config?.permission;
     if (!route.url.startsWith('/api/')) {
+      // The web app's own files (its build, one route per file) hold no workspace data.
+      if (addingWebFiles) return;
       for (const method of methods) if (method !== 'HEAD' && method !== 'OPTIONS') app.pageTable.push({ method, url: route.url });
       return;
     }
@@ -158,6 +161,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   });
 
   if (serveWeb) {
+    addingWebFiles = true;
     await app.register(fastifyStatic, {
       root: webDist,
       prefix: '/',
@@ -168,6 +172,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       immutable: true,
     });
     app.get('/', { schema: { hide: true } }, (_req, reply) => sendIndex(reply));
+    addingWebFiles = false;
   }
 
   if (config.benchRoutes) await app.register((await import('../bench/raw-routes.ts')).benchRoutes);

@@ -20,7 +20,7 @@ import { api, type Session, signUp, testApp, uniqueEmail } from './harness.ts';
 const app = await testApp();
 
 type Caller = 'nobody' | 'customer' | 'visitor';
-type IdKind = 'article' | 'category' | 'ticket' | 'conversation' | 'rating';
+type IdKind = 'article' | 'category' | 'ticket' | 'conversation' | 'rating' | 'file';
 
 /** How a page is called: which kind of thing `:id` / `:token` names, its body, and what its owner must be shown. */
 interface PageCase {
@@ -44,6 +44,8 @@ interface Site {
   ids: Record<IdKind, string>;
   /** A's other customer's ticket, conversation and rating link (never the customer's or the visitor's to see). */
   others: Partial<Record<IdKind, string>>;
+  /** More file ids that must fail. */
+  moreFiles: string[];
   visitorToken: string;
 }
 
@@ -73,10 +75,22 @@ async function site(name: string): Promise<Site> {
   await ok(a.put('/knowledge/help-centre', { slug }), 200);
   await ok(a.patch('/portal/settings', { companyTickets: true }), 200);
   const marks = Object.fromEntries(
-    ['category', 'article', 'internal', 'draft', 'ticket', 'reply', 'note', 'colleague', 'other', 'chat', 'otherChat'].map((k) => [
-      k,
-      mark(`${name}${k}`),
-    ]),
+    [
+      'category',
+      'article',
+      'internal',
+      'draft',
+      'ticket',
+      'reply',
+      'note',
+      'colleague',
+      'other',
+      'chat',
+      'otherChat',
+      'file',
+      'noteFile',
+      'otherFile',
+    ].map((k) => [k, mark(`${name}${k}`)]),
   );
   const category = await ok<{ id: string }>(a.post('/knowledge/categories', { name: marks.category }));
   const article = await ok<{ id: string }>(
@@ -103,10 +117,20 @@ async function site(name: string): Promise<Site> {
   const colleague = await person('Cole', [{ companyId: company.id }]);
   const stranger = await person('Sam', []);
   const ticket = await ok<{ id: string }>(a.post('/tickets', { subject: marks.ticket, description: 'x', requesterId: customer.id }));
-  await ok(a.post(`/tickets/${ticket.id}/messages`, { kind: 'reply', body: marks.reply }));
-  await ok(a.post(`/tickets/${ticket.id}/messages`, { kind: 'note', body: marks.note }));
+  // Files whose bytes are their markers: a download shows them as a page shows its text.
+  const file = (text: string) => [{ filename: 'file.txt', contentType: 'text/plain', content: Buffer.from(text).toString('base64') }];
+  const fileOf = (m: { attachments: { id: string }[] }) => m.attachments[0].id;
+  const reply = await ok<{ attachments: { id: string }[] }>(
+    a.post(`/tickets/${ticket.id}/messages`, { kind: 'reply', body: marks.reply, attachments: file(marks.file) }),
+  );
+  const note = await ok<{ attachments: { id: string }[] }>(
+    a.post(`/tickets/${ticket.id}/messages`, { kind: 'note', body: marks.note, attachments: file(marks.noteFile) }),
+  );
   await ok(a.post('/tickets', { subject: marks.colleague, description: 'x', requesterId: colleague.id }));
   const other = await ok<{ id: string }>(a.post('/tickets', { subject: marks.other, description: 'x', requesterId: stranger.id }));
+  const otherReply = await ok<{ attachments: { id: string }[] }>(
+    a.post(`/tickets/${other.id}/messages`, { kind: 'reply', body: 'Done.', attachments: file(marks.otherFile) }),
+  );
 
   const start = async (body: string) =>
     ok<{ id: string; token: string }>(
@@ -124,9 +148,19 @@ async function site(name: string): Promise<Site> {
       ticket: ticket.id,
       conversation: chat.id,
       rating: csatToken(s.workspaceId, ticket.id),
+      // A file is named by its ticket and its own id (`ticket/file`).
+      file: `${ticket.id}/${fileOf(reply)}`,
     },
     // A rating link has no "other": whoever holds one may use it, as the customer it was mailed to.
-    others: { ticket: other.id, conversation: otherChat.id, article: internal.id },
+    others: {
+      ticket: other.id,
+      conversation: otherChat.id,
+      article: internal.id,
+      // The note's file through the customer's own ticket.
+      file: `${ticket.id}/${fileOf(note)}`,
+    },
+    // Another customer's file through their ticket, and through the customer's own.
+    moreFiles: [`${other.id}/${fileOf(otherReply)}`, `${ticket.id}/${fileOf(otherReply)}`],
     visitorToken: chat.token,
   };
   await solve(made);
@@ -194,6 +228,7 @@ const cases: Record<string, PageCase | { outside: string }> = {
   'POST /help/:slug/portal/sign-in': { body: async (w) => ({ token: await customerToken(w.a) }) },
   'POST /help/:slug/portal/sign-out': { by: 'customer', body: (w, _s, caller) => ({ csrf: csrfOf(w, caller) }) },
   'GET /help/:slug/portal/tickets/:id': { id: 'ticket', by: 'customer', shows: (a) => [a.marks.ticket, a.marks.reply] },
+  'GET /help/:slug/portal/tickets/:id/files/:fileId': { id: 'file', by: 'customer', shows: (a) => [a.marks.file] },
   'POST /help/:slug/portal/tickets/:id/reply': { id: 'ticket', by: 'customer', body: message },
   'POST /help/:slug/portal/tickets/:id/rating': {
     id: 'ticket',
@@ -257,7 +292,8 @@ beforeAll(async () => {
 /** The markers a caller may see on a site: the site's public content, and their own things on A's. */
 function allowed(site: Site, caller: Caller) {
   const m = site.marks;
-  const mine = site === w.a ? (caller === 'customer' ? [m.ticket, m.reply, m.colleague] : caller === 'visitor' ? [m.chat] : []) : [];
+  const mine =
+    site === w.a ? (caller === 'customer' ? [m.ticket, m.reply, m.colleague, m.file] : caller === 'visitor' ? [m.chat] : []) : [];
   return new Set([m.article, m.category, ...mine]);
 }
 
@@ -278,7 +314,8 @@ describe.each(pages.filter((p) => !('outside' in (cases[`${p.method} ${p.url}`] 
 
     async function call(site: Site, id: string | undefined, caller: Caller) {
       let url = page.url.replace(':slug', site.slug);
-      if (id) url = url.replace(/:(id|token)/, id);
+      if (id && c.id === 'file') url = url.replace(':id/files/:fileId', id.replace('/', '/files/'));
+      else if (id) url = url.replace(/:(id|token)/, id);
       if (c.query) url += `?${c.query}`;
       const headers: Record<string, string> = {};
       if (caller === 'customer') headers.cookie = w.customer.cookie;
@@ -297,7 +334,13 @@ describe.each(pages.filter((p) => !('outside' in (cases[`${p.method} ${p.url}`] 
 
     it('shows each caller only what is theirs, on the site asked for', async () => {
       const ids: (string | undefined)[] = c.id
-        ? [w.a.ids[c.id], w.a.others[c.id], w.b.ids[c.id], w.b.others[c.id]].filter((x) => x !== undefined)
+        ? [
+            w.a.ids[c.id],
+            w.a.others[c.id],
+            w.b.ids[c.id],
+            w.b.others[c.id],
+            ...(c.id === 'file' ? [...w.a.moreFiles, ...w.b.moreFiles] : []),
+          ].filter((x) => x !== undefined)
         : [undefined];
       for (const site of [w.a, w.b]) {
         for (const id of ids) {
