@@ -17,8 +17,9 @@ import { dealDef } from '../deals/deals.service.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { contactsByEmail } from '../imports/imports.queries.ts';
 import { listTeams } from '../teams/teams.service.ts';
+import type { Customer } from './customer-tier.ts';
 import { routeNewTicket } from './routing.ts';
-import { dueTimes, getSlaPolicy, pausesAfter, type SlaInput, slaStateAt } from './sla.ts';
+import { dueTimes, getSlaPolicy, pausesAfter, type SlaInput, slaStateAt, tiersFor } from './sla.ts';
 import { tickets } from './tickets.table.ts';
 
 type Row = typeof tickets.$inferSelect;
@@ -145,9 +146,14 @@ export const toTicket = (r: Row): Ticket => ({
   custom: r.custom,
 });
 
-/** The SLA columns of a ticket in the state `t`, at `at`. */
-async function slaColumns(conn: Conn, ctx: Ctx, t: SlaInput, at: Date) {
-  const due = dueTimes(await getSlaPolicy(conn, ctx), t);
+/**
+ * The SLA columns of a ticket in the state `t`, at `at`, under the terms its channel and its
+ * customer's tier select: a change of either (or of the company or requester) moves its targets.
+ */
+async function slaColumns(conn: Conn, ctx: Ctx, t: Omit<SlaInput, 'tier'> & Customer, at: Date) {
+  const policy = await getSlaPolicy(conn, ctx);
+  const [tier] = await tiersFor(conn, ctx.workspaceId, policy, [t]);
+  const due = dueTimes(policy, { ...t, tier });
   return { ...due, slaState: slaStateAt(due, at) };
 }
 
@@ -213,12 +219,24 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
   const at = now();
   const status = input.status ?? 'new';
   const priority = input.priority ?? 'normal';
+  const channel = input.channel ?? 'web_form';
   const slaPauses = pausesAfter([], status, at);
   const solvedAt = status === 'solved' || status === 'closed' ? at : null;
   const sla = await slaColumns(
     conn,
     ctx,
-    { priority, status, createdAt: at, firstRespondedAt: null, awaitingSince: null, solvedAt, slaPauses },
+    {
+      priority,
+      channel,
+      companyId: input.companyId,
+      requesterId,
+      status,
+      createdAt: at,
+      firstRespondedAt: null,
+      awaitingSince: null,
+      solvedAt,
+      slaPauses,
+    },
     at,
   );
   // Routing (routing.ts) picks the team and agent of a ticket nobody was assigned, in this transaction.
@@ -238,7 +256,7 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
       status,
       priority,
       type: input.type ?? null,
-      channel: input.channel ?? 'web_form',
+      channel,
       assigneeId: input.assigneeId ?? routed?.assigneeId ?? null,
       teamId: routed?.teamId ?? input.teamId ?? null,
       tags: uniq(input.tags) ?? [],
@@ -294,6 +312,9 @@ export async function updateTicket(conn: Conn, ctx: Ctx, id: string, version: nu
         ctx,
         {
           priority,
+          channel: input.channel ?? before.channel,
+          companyId: input.companyId === undefined ? before.companyId : input.companyId,
+          requesterId: input.requesterId === undefined ? before.requesterId : input.requesterId,
           status,
           createdAt: before.createdAt,
           firstRespondedAt: before.firstRespondedAt,
@@ -334,6 +355,9 @@ export async function noteMessage(conn: Conn, ctx: Ctx, ticketId: string, kind: 
     ctx,
     {
       priority: before.priority,
+      channel: before.channel,
+      companyId: before.companyId,
+      requesterId: before.requesterId,
       status,
       createdAt: before.createdAt,
       firstRespondedAt,
