@@ -102,4 +102,24 @@ describe('SLA policy changes', () => {
     expect(await read(s, goldEmail.id)).toMatchObject({ firstResponseDueAt: '2026-03-02T09:20:00.000Z', slaState: 'breaching_soon' });
     expect(await read(s, plainEmail.id)).toMatchObject({ firstResponseDueAt: '2026-03-02T10:00:00.000Z', slaState: 'ok' });
   });
+
+  it('recompute the open tickets of a customer whose tier changes', async () => {
+    const s = await signUp();
+    await createOk(s, '/fields', { objectType: 'company', key: 'tier', label: 'Tier', type: 'text' });
+    const acme = await createOk(s, '/companies', { name: 'Acme', custom: { tier: 'basic' } });
+    const other = await createOk(s, '/companies', { name: 'Other' });
+    at('2026-03-02T09:00:00.000Z');
+    const t = { firstResponse: 15, nextResponse: 30, resolution: 120 };
+    const gold = { name: 'Gold', channels: [], tiers: ['gold'], targets: { low: t, normal: t, high: t, urgent: t } };
+    expect((await api(s).put('/sla-policy', { ...policy(60, 240), overrides: [gold] })).statusCode).toBe(200);
+    const mine = await ticket(s, { subject: 'Acme asks', companyId: acme.id });
+    const theirs = await ticket(s, { subject: 'Other asks', companyId: other.id });
+    expect(mine.firstResponseDueAt).toBe('2026-03-02T10:00:00.000Z');
+
+    const upgraded = await api(s).patch(`/companies/${acme.id}`, { custom: { tier: 'Gold' }, version: acme.version });
+    expect(upgraded.statusCode, upgraded.body).toBe(200);
+    await until('the gold targets', async () => (await read(s, mine.id)).firstResponseDueAt === '2026-03-02T09:15:00.000Z');
+    expect(await read(s, mine.id)).toMatchObject({ resolutionDueAt: '2026-03-02T11:00:00.000Z', slaState: 'breaching_soon' });
+    expect(await read(s, theirs.id)).toMatchObject({ firstResponseDueAt: '2026-03-02T10:00:00.000Z', version: 1 });
+  });
 });

@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { openTicketStatuses } from '../../../contract/support.ts';
 import type { Db } from '../../db/client.ts';
-import { dueTimes, slaPolicyOf, slaStateAt, tiersFor } from './sla.ts';
+import { dueTimes, readsTier, slaPolicyOf, slaStateAt, tiersFor } from './sla.ts';
 import { tickets } from './tickets.table.ts';
 
 /** Open tickets recomputed per transaction: a calendar change over 100k tickets commits as it goes. */
@@ -14,9 +14,20 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  * is (after an admin changed targets, overrides or the calendar), in batches by id, each written in
  * one statement; each ticket under the terms its channel and customer tier select. A ticket's clock inputs (creation, answers, pauses) are its own and stay; only what
  * the policy derives from them changes. Safe to run again: it writes what the policy says.
+ *
+ * With `customers`, only the tickets of those companies and requesters, whose tier changed: and
+ * nothing at all when no override looks at tiers.
  */
-export async function recomputeSla(db: Db, workspaceId: string, at: Date) {
+export async function recomputeSla(db: Db, workspaceId: string, at: Date, customers?: { companyIds: string[]; contactIds: string[] }) {
   const policy = await slaPolicyOf(db, workspaceId);
+  if (customers && !readsTier(policy)) return { recomputed: 0 };
+  const theirs = customers
+    ? or(
+        customers.companyIds.length ? inArray(tickets.companyId, customers.companyIds) : undefined,
+        customers.contactIds.length ? inArray(tickets.requesterId, customers.contactIds) : undefined,
+        sql`false`,
+      )
+    : undefined;
   let after = '00000000-0000-0000-0000-000000000000';
   let recomputed = 0;
   for (;;) {
@@ -42,6 +53,7 @@ export async function recomputeSla(db: Db, workspaceId: string, at: Date) {
             isNull(tickets.deletedAt),
             inArray(tickets.status, [...openTicketStatuses]),
             gt(tickets.id, after),
+            theirs,
           ),
         )
         .orderBy(asc(tickets.id))
