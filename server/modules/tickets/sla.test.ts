@@ -100,7 +100,7 @@ describe('SLA terms', () => {
     const put = (overrides: SlaPolicy['overrides']) => checkOverrides({ calendar: always, targets: base, overrides });
     expect(put(policy.overrides)).toEqual([]);
     expect(put([...policy.overrides, { name: ' chat ', channels: ['phone'], tiers: [], targets: base }])).toEqual([
-      { field: 'body.overrides.3.name', code: 'duplicate', message: 'names another override too' },
+      { field: 'body.overrides.3.name', code: 'duplicate_name', message: 'names another override too' },
     ]);
     expect(put([{ name: 'All', channels: [], tiers: [], targets: base }]).map((e) => e.field)).toEqual(['body.overrides.0.channels']);
     expect(checkOverrides({ calendar: always, targets: base })).toEqual([]);

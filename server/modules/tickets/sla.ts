@@ -161,7 +161,7 @@ export function checkOverrides(policy: SlaPolicyPut): FieldError[] {
   const seen = new Set<string>();
   for (const [i, o] of (policy.overrides ?? []).entries()) {
     const name = fold(o.name);
-    if (seen.has(name)) errors.push({ field: `body.overrides.${i}.name`, code: 'duplicate', message: 'names another override too' });
+    if (seen.has(name)) errors.push({ field: `body.overrides.${i}.name`, code: 'duplicate_name', message: 'names another override too' });
     seen.add(name);
     if (!o.channels.length && !o.tiers.length) {
       errors.push({
