@@ -26,8 +26,8 @@ export default function SlaSettings() {
   const saved = useQuery(slaPolicyQuery);
   const [draft, setDraft] = useState<Draft | null>(null);
   useEffect(() => {
-    if (saved.isSuccess) setDraft(draftFrom(saved.data ?? starterPolicy(me.member.timeZone)));
-  }, [saved.isSuccess, saved.data, me.member.timeZone]);
+    if (saved.isSuccess) setDraft(draftFrom(saved.data ?? starterPolicy(me.member.timeZone, t('sla.calendarTitle'))));
+  }, [saved.isSuccess, saved.data, me.member.timeZone, t]);
   const save = useMutation({
     mutationFn: async (d: Draft) =>
       unwrap(

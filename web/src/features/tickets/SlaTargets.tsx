@@ -60,7 +60,7 @@ function Duration({
         />
       </Group>
       {error && (
-        <Text size="xs" c="red.8" mt={2}>
+        <Text size="xs" c="var(--mantine-color-error)" mt={2}>
           {error}
         </Text>
       )}
@@ -86,35 +86,38 @@ export function SlaTargets({
   const { t } = useTranslation();
   const set = (p: Priority, k: Kind, v: number | null) => onChange({ ...targets, [p]: { ...targets[p], [k]: v } });
   return (
-    <Table withRowBorders={false} verticalSpacing={4} w="fit-content">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>{t('sla.priority')}</Table.Th>
-          {targetKinds.map((k) => (
-            <Table.Th key={k}>{t(`tickets.${k}`)}</Table.Th>
-          ))}
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {ticketPriorities.map((p) => (
-          <Table.Tr key={p}>
-            <Table.Td>{t(`enums.ticketPriority.${p}`)}</Table.Td>
-            {targetKinds.map((k) => {
-              const what = [name, t(`enums.ticketPriority.${p}`), t(`tickets.${k}`)].filter(Boolean).join(', ');
-              return (
-                <Table.Td key={k}>
-                  <Duration
-                    label={what}
-                    minutes={targets[p][k]}
-                    onChange={(v) => set(p, k, v)}
-                    error={err?.fieldMessage(`${path}.${p}.${k}`)}
-                  />
-                </Table.Td>
-              );
-            })}
+    // On a phone the table scrolls sideways inside its card rather than widening the page.
+    <Table.ScrollContainer minWidth={600} type="native">
+      <Table withRowBorders={false} verticalSpacing={4} w="fit-content">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('sla.priority')}</Table.Th>
+            {targetKinds.map((k) => (
+              <Table.Th key={k}>{t(`tickets.${k}`)}</Table.Th>
+            ))}
           </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+        </Table.Thead>
+        <Table.Tbody>
+          {ticketPriorities.map((p) => (
+            <Table.Tr key={p}>
+              <Table.Td>{t(`enums.ticketPriority.${p}`)}</Table.Td>
+              {targetKinds.map((k) => {
+                const what = [name, t(`enums.ticketPriority.${p}`), t(`tickets.${k}`)].filter(Boolean).join(', ');
+                return (
+                  <Table.Td key={k}>
+                    <Duration
+                      label={what}
+                      minutes={targets[p][k]}
+                      onChange={(v) => set(p, k, v)}
+                      error={err?.fieldMessage(`${path}.${p}.${k}`)}
+                    />
+                  </Table.Td>
+                );
+              })}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

@@ -44,11 +44,11 @@ export function timeZones(current: string) {
 const workingDay = [{ from: 9 * 60, to: 17 * 60 }];
 
 /** What the form starts from before an admin has saved a policy: office hours in their zone, targets a desk commonly begins with. */
-export function starterPolicy(timeZone: string): SlaPolicy {
+export function starterPolicy(timeZone: string, name: string): SlaPolicy {
   const t = (firstResponse: number, resolution: number): Targets => ({ firstResponse, nextResponse: firstResponse, resolution });
   return {
     calendar: {
-      name: 'Business hours',
+      name,
       timeZone,
       week: { 1: workingDay, 2: workingDay, 3: workingDay, 4: workingDay, 5: workingDay },
       holidays: [],
