@@ -147,7 +147,21 @@ describe.runIf(hasChromium)('SLA settings', () => {
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(screenshotDir, 'sla-settings.png'), fullPage: true });
 
-    // A gold customer's email ticket: due fifteen minutes after it came; their chat ticket takes the base targets.
+    // A chat override, moved ahead of the gold one: the order is saved as shown.
+    await page.getByRole('button', { name: 'Add override' }).click();
+    const chatCard = page.getByTestId('sla-override').nth(1);
+    await chatCard.getByLabel('Override name').fill('Chat');
+    await chatCard.getByRole('combobox', { name: 'Channels' }).click();
+    await page.getByRole('option', { name: 'Chat' }).click();
+    await page.keyboard.press('Escape');
+    await chatCard.getByRole('button', { name: 'Move Chat up' }).click();
+    expect(await page.getByTestId('sla-override').first().getByLabel('Override name').inputValue()).toBe('Chat');
+    await page.getByRole('button', { name: 'Save SLA policy' }).click();
+    await expect
+      .poll(async () => (await pageApi(page, 'GET', '/sla-policy')).body.policy.overrides.map((o: { name: string }) => o.name))
+      .toEqual(['Chat', 'Gold email']);
+
+    // A gold customer's email ticket: due fifteen minutes after it came; their chat ticket takes the chat override's (business-hours) targets.
     const mail = await pageApi(page, 'POST', '/tickets', { subject: 'Invoice is wrong', channel: 'email', companyId: gold.body.id });
     const chat = await pageApi(page, 'POST', '/tickets', { subject: 'Quick question', channel: 'chat', companyId: gold.body.id });
     expect([mail.status, chat.status]).toEqual([201, 201]);
