@@ -138,6 +138,11 @@ describe('SLA overrides over the API', () => {
     const byPerson = await newTicket(s, { subject: 'Phone call', channel: 'phone', requesterId: person.id });
     expect(byPerson.firstResponseDueAt).toBe('2026-03-02T09:30:00.000Z');
 
+    // A ticket naming no company takes its requester's: a contact of Gold Corp writing by email is a gold customer.
+    const worker = await createOk(s, '/contacts', { firstName: 'Gus', companies: [{ companyId: goldCo.id }] });
+    const viaRequester = await newTicket(s, { subject: 'From Gus', channel: 'email', requesterId: worker.id });
+    expect(viaRequester).toMatchObject({ companyId: goldCo.id, firstResponseDueAt: '2026-03-02T09:15:00.000Z' });
+
     // A ticket moved to another channel, or to another company, takes that one's targets.
     at('2026-03-02T09:01:00.000Z');
     const moved = await api(s).patch(`/tickets/${email.id}`, { channel: 'phone', version: 1 });

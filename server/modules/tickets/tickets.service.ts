@@ -216,6 +216,9 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
   await checkRefs(conn, ctx, input);
   const custom = await checkCustom(conn, ctx, 'ticket', input.custom, null, true);
   const requesterId = await requesterOf(conn, ctx, input);
+  // The requester's company unless one is named: the portal's company view, the customer's history
+  // beside the ticket, and the customer tier its SLA targets and routing read all go by it.
+  const companyId = input.companyId !== undefined ? input.companyId : requesterId && (await primaryCompanyOf(conn, ctx, requesterId));
   const at = now();
   const status = input.status ?? 'new';
   const priority = input.priority ?? 'normal';
@@ -228,7 +231,7 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
     {
       priority,
       channel,
-      companyId: input.companyId,
+      companyId,
       requesterId,
       status,
       createdAt: at,
@@ -240,7 +243,7 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
     at,
   );
   // Routing (routing.ts) picks the team and agent of a ticket nobody was assigned, in this transaction.
-  const routed = input.assigneeId || solvedAt ? null : await routeNewTicket(conn, ctx, { ...input, requesterId });
+  const routed = input.assigneeId || solvedAt ? null : await routeNewTicket(conn, ctx, { ...input, companyId, requesterId });
   const ticket = await insertRecord(
     conn,
     ctx,
@@ -250,9 +253,7 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
       subject: input.subject,
       description: input.description ?? null,
       requesterId,
-      // The requester's company unless one is named: the portal's company view and the customer's
-      // history beside the ticket both go by it.
-      companyId: input.companyId !== undefined ? input.companyId : requesterId && (await primaryCompanyOf(conn, ctx, requesterId)),
+      companyId,
       status,
       priority,
       type: input.type ?? null,
