@@ -178,16 +178,57 @@ export const SlaTargets = Type.Object(
 );
 export type SlaTargets = Static<typeof SlaTargets>;
 
+/** The targets of each priority. */
+export const SlaPriorityTargets = Type.Object(
+  { low: SlaTargets, normal: SlaTargets, high: SlaTargets, urgent: SlaTargets },
+  { additionalProperties: false },
+);
+export type SlaPriorityTargets = Static<typeof SlaPriorityTargets>;
+
+/** A customer tier as routing rules and SLA overrides name it (the `tier` custom field of a company or contact). */
+export const CustomerTier = Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' });
+
 /**
- * A workspace's SLA policy: targets per priority on one business calendar. Optional narrowing by
- * channel and customer tier is left for later; one policy applies to every ticket.
+ * Targets for some tickets: those of any of `channels` (empty: every channel) from a customer of
+ * any of `tiers` (empty: every tier, and none). At least one of the two must be given. `calendar`
+ * absent: the policy's own calendar.
+ */
+export const SlaOverride = Type.Object(
+  {
+    name: ShortText({ minLength: 1 }),
+    channels: Type.Array(Type.Enum(ticketChannels), { maxItems: ticketChannels.length, uniqueItems: true }),
+    tiers: Type.Array(CustomerTier, { maxItems: 20 }),
+    targets: SlaPriorityTargets,
+    calendar: Type.Optional(BusinessCalendar),
+  },
+  { additionalProperties: false },
+);
+export type SlaOverride = Static<typeof SlaOverride>;
+
+/**
+ * A workspace's SLA policy: targets per priority on a business calendar, and ordered overrides by
+ * channel and customer tier. A ticket takes the first override that matches it, else the base
+ * targets and calendar.
  */
 export const SlaPolicy = Type.Object({
   calendar: BusinessCalendar,
-  targets: Type.Object({ low: SlaTargets, normal: SlaTargets, high: SlaTargets, urgent: SlaTargets }, { additionalProperties: false }),
+  targets: SlaPriorityTargets,
+  overrides: Type.Array(SlaOverride, { description: 'Tried in order; the first that matches the ticket wins' }),
 });
 export type SlaPolicy = Static<typeof SlaPolicy>;
-export const SlaPolicyPut = Type.Object(SlaPolicy.properties, { additionalProperties: false });
+export const SlaPolicyPut = Type.Object(
+  {
+    calendar: BusinessCalendar,
+    targets: SlaPriorityTargets,
+    overrides: Type.Optional(
+      Type.Array(SlaOverride, {
+        maxItems: 50,
+        description: 'Tried in order, the first that matches wins; absent: none (the whole policy is replaced)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type SlaPolicyPut = Static<typeof SlaPolicyPut>;
 /** The policy as the API answers it; null before an admin sets one. */
 export const SlaPolicyAnswer = Type.Object({ policy: Nullable(SlaPolicy) });
@@ -274,7 +315,7 @@ const ruleFields = {
   name: ShortText({ minLength: 1 }),
   keywords: Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }), { maxItems: 30 }),
   channels: Type.Array(Type.Enum(ticketChannels), { maxItems: ticketChannels.length, uniqueItems: true }),
-  tiers: Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }), { maxItems: 20 }),
+  tiers: Type.Array(CustomerTier, { maxItems: 20 }),
   teamId: Uuid,
   requiredSkill: Nullable(Skill),
 };

@@ -25,7 +25,20 @@ const modes = [
 /** Tabs of RecordPage.tsx. */
 const recordTabs = ['Timeline', 'Tasks', 'History'];
 /** Tabs of SettingsPage.tsx that an owner sees. */
-const settingsTabs = ['workspace', 'members', 'invitations', 'pipelines', 'objects', 'fields', 'apiKeys', 'webhooks', 'jobs', 'profile'];
+const settingsTabs = [
+  'workspace',
+  'members',
+  'sla',
+  'portal',
+  'invitations',
+  'pipelines',
+  'objects',
+  'fields',
+  'apiKeys',
+  'webhooks',
+  'jobs',
+  'profile',
+];
 
 interface Target {
   path: string;

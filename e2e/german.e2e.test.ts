@@ -124,6 +124,8 @@ describe.runIf(hasChromium)('German throughout', () => {
       for (const tab of [
         'workspace',
         'members',
+        'sla',
+        'portal',
         'invitations',
         'pipelines',
         'fields',

@@ -3,11 +3,9 @@ import type { TicketCreate } from '../../../contract/support.ts';
 import { openTicketStatuses } from '../../../contract/support.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
-import { findRow } from '../../records/crud.ts';
 import { memberIdsAmong } from '../auth/members.service.ts';
-import { companyDef } from '../companies/companies.service.ts';
-import { contactDef } from '../contacts/contacts.service.ts';
 import { getTeam } from '../teams/teams.service.ts';
+import { customerTier, fold } from './customer-tier.ts';
 import { routingRules, supportAgents, teamRouting } from './routing.table.ts';
 import { tickets } from './tickets.table.ts';
 
@@ -25,8 +23,6 @@ export type Routable = Pick<TicketCreate, 'subject' | 'description' | 'channel' 
   requesterId: string | null;
 };
 
-const fold = (s: string) => s.normalize('NFKC').toLowerCase().trim();
-
 /** Whether a ticket meets a rule: each non-empty condition must hold; within one, any value will do. */
 export function ruleMatches(rule: Pick<RuleRow, 'keywords' | 'channels' | 'tiers'>, t: Routable, tier: string | null) {
   if (rule.keywords.length) {
@@ -36,24 +32,6 @@ export function ruleMatches(rule: Pick<RuleRow, 'keywords' | 'channels' | 'tiers
   if (rule.channels.length && !rule.channels.includes(t.channel ?? 'web_form')) return false;
   if (rule.tiers.length && (tier === null || !rule.tiers.some((x) => fold(x) === tier))) return false;
   return true;
-}
-
-/**
- * The customer's tier: the `tier` custom field of the ticket's company, else of the requester
- * (contact). Companies carry it in most desks (a support plan is bought per account); the contact
- * covers customers who buy as persons. Read as the system: the agent creating the ticket may not
- * see the company, and the routing must not depend on who typed the ticket in.
- */
-export async function customerTier(conn: Conn, ctx: Ctx, t: Routable): Promise<string | null> {
-  const sys = { ...ctx, access: undefined };
-  const pick = (custom: Record<string, unknown>) => (typeof custom.tier === 'string' && custom.tier.trim() ? fold(custom.tier) : null);
-  if (t.companyId) {
-    const c = await findRow<{ custom: Record<string, unknown> }>(conn, sys, companyDef, t.companyId);
-    const tier = pick(c.custom);
-    if (tier) return tier;
-  }
-  if (t.requesterId) return pick((await findRow<{ custom: Record<string, unknown> }>(conn, sys, contactDef, t.requesterId)).custom);
-  return null;
 }
 
 export async function listRuleRows(conn: Conn, ctx: Ctx) {
@@ -140,7 +118,7 @@ export async function routeNewTicket(conn: Conn, ctx: Ctx, t: Routable): Promise
   let skill: string | null = null;
   if (!teamId) {
     const rules = await listRuleRows(conn, ctx);
-    const tier = rules.some((r) => r.tiers.length) ? await customerTier(conn, ctx, t) : null;
+    const tier = rules.some((r) => r.tiers.length) ? await customerTier(conn, ctx.workspaceId, t) : null;
     const rule = rules.find((r) => ruleMatches(r, t, tier));
     if (rule) {
       teamId = rule.teamId;

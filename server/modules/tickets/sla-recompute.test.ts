@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../contract/support.ts';
 import { api, type Session, signUp } from '../../test/harness.ts';
+import { createOk } from '../../test/samples.ts';
 import { automationClock } from '../automation/clock.ts';
 
 // A changed SLA policy reaches the tickets already open: a job recomputes their due times and states
@@ -71,5 +72,54 @@ describe('SLA policy changes', () => {
     await until('the office calendar', async () => (await read(s, open.id)).resolutionDueAt === '2026-03-03T17:00:00.000Z');
 
     expect(await read(s, solved.id)).toMatchObject({ firstResponseDueAt: null, resolutionDueAt: null, slaState: 'none' });
+  });
+
+  it('recompute under the overrides: each open ticket takes the targets its channel and customer tier select', async () => {
+    const s = await signUp();
+    await createOk(s, '/fields', { objectType: 'company', key: 'tier', label: 'Tier', type: 'text' });
+    const gold = await createOk(s, '/companies', { name: 'Gold Corp', custom: { tier: 'gold' } });
+    at('2026-03-02T09:00:00.000Z');
+    expect((await api(s).put('/sla-policy', policy(60, 240))).statusCode).toBe(200);
+    const goldEmail = await ticket(s, { subject: 'Gold mail', channel: 'email', companyId: gold.id });
+    const goldChat = await ticket(s, { subject: 'Gold chat', channel: 'chat', companyId: gold.id });
+    const plainEmail = await ticket(s, { subject: 'Plain mail', channel: 'email' });
+    for (const t of [goldEmail, goldChat, plainEmail]) expect(t.firstResponseDueAt).toBe('2026-03-02T10:00:00.000Z');
+
+    const quick = (firstResponse: number) => {
+      const t = { firstResponse, nextResponse: 30, resolution: 240 };
+      return { low: t, normal: t, high: t, urgent: t };
+    };
+    const withOverrides = {
+      ...policy(60, 240),
+      overrides: [
+        { name: 'Chat', channels: ['chat'], tiers: [], targets: quick(10) },
+        { name: 'Gold', channels: [], tiers: ['Gold'], targets: quick(20) },
+      ],
+    };
+    expect((await api(s).put('/sla-policy', withOverrides)).statusCode).toBe(200);
+    await until('the override targets', async () => (await read(s, goldChat.id)).firstResponseDueAt === '2026-03-02T09:10:00.000Z');
+    expect(await read(s, goldChat.id)).toMatchObject({ slaState: 'breaching_soon' });
+    expect(await read(s, goldEmail.id)).toMatchObject({ firstResponseDueAt: '2026-03-02T09:20:00.000Z', slaState: 'breaching_soon' });
+    expect(await read(s, plainEmail.id)).toMatchObject({ firstResponseDueAt: '2026-03-02T10:00:00.000Z', slaState: 'ok' });
+  });
+
+  it('recompute the open tickets of a customer whose tier changes', async () => {
+    const s = await signUp();
+    await createOk(s, '/fields', { objectType: 'company', key: 'tier', label: 'Tier', type: 'text' });
+    const acme = await createOk(s, '/companies', { name: 'Acme', custom: { tier: 'basic' } });
+    const other = await createOk(s, '/companies', { name: 'Other' });
+    at('2026-03-02T09:00:00.000Z');
+    const t = { firstResponse: 15, nextResponse: 30, resolution: 120 };
+    const gold = { name: 'Gold', channels: [], tiers: ['gold'], targets: { low: t, normal: t, high: t, urgent: t } };
+    expect((await api(s).put('/sla-policy', { ...policy(60, 240), overrides: [gold] })).statusCode).toBe(200);
+    const mine = await ticket(s, { subject: 'Acme asks', companyId: acme.id });
+    const theirs = await ticket(s, { subject: 'Other asks', companyId: other.id });
+    expect(mine.firstResponseDueAt).toBe('2026-03-02T10:00:00.000Z');
+
+    const upgraded = await api(s).patch(`/companies/${acme.id}`, { custom: { tier: 'Gold' }, version: acme.version });
+    expect(upgraded.statusCode, upgraded.body).toBe(200);
+    await until('the gold targets', async () => (await read(s, mine.id)).firstResponseDueAt === '2026-03-02T09:15:00.000Z');
+    expect(await read(s, mine.id)).toMatchObject({ resolutionDueAt: '2026-03-02T11:00:00.000Z', slaState: 'breaching_soon' });
+    expect(await read(s, theirs.id)).toMatchObject({ firstResponseDueAt: '2026-03-02T10:00:00.000Z', version: 1 });
   });
 });

@@ -1,8 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { defineConsumer } from '../../jobs/consumers.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import type { FieldChange } from '../../records/changes.ts';
 import { ticketMailInJob, ticketMailOutJob } from './ticket-mail.jobs.ts';
 import { supportMailboxes, ticketEmails } from './ticket-mail.table.ts';
+import { slaRecomputeJob } from './tickets.jobs.ts';
 
 /**
  * Email-to-ticket, driven by the outbox: an email received in a support mailbox is read into a
@@ -57,5 +59,28 @@ export const ticketMailConsumer = defineConsumer({
         { workspaceId: e.workspaceId, singletonKey: `ticket-mail-out:${message.id}` },
       );
     }
+  },
+});
+
+/**
+ * A customer whose tier changes (the `tier` custom field of a company or contact) may fall under
+ * another SLA override: their open tickets are recomputed, by a job per workspace and batch of
+ * events, over those tickets alone (sla-recompute.ts; nothing when no override names a tier).
+ */
+export const slaTierConsumer = defineConsumer({
+  name: 'sla-tier',
+  batch: 200,
+  needed: sql`exists (select 1 from sla_policies)`,
+  async handle(tx, events) {
+    const byWorkspace = new Map<string, { companyIds: string[]; contactIds: string[] }>();
+    for (const e of events) {
+      if (e.type !== 'company.updated' && e.type !== 'contact.updated') continue;
+      const changes = (e.payload.changes ?? []) as FieldChange[];
+      if (!changes.some((c) => c.field === 'custom.tier')) continue;
+      const ids = byWorkspace.get(e.workspaceId) ?? { companyIds: [], contactIds: [] };
+      (e.type === 'company.updated' ? ids.companyIds : ids.contactIds).push(e.recordId);
+      byWorkspace.set(e.workspaceId, ids);
+    }
+    for (const [workspaceId, ids] of byWorkspace) await enqueue(tx, slaRecomputeJob, { workspaceId, ...ids }, { workspaceId });
   },
 });

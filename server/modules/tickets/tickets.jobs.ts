@@ -13,10 +13,24 @@ export const ticketSlaJob = defineJob({
   run: async ({ db }) => scanSla(db, now()),
 });
 
-/** Recomputes the open tickets' due times after the SLA policy changed (sla-recompute.ts); one per workspace at a time. */
+const Ids = Type.Array(Type.String({ format: 'uuid' }), { maxItems: 1000 });
+
+/**
+ * Recomputes the open tickets' due times after the SLA policy changed (sla-recompute.ts), or, with
+ * `companyIds` / `contactIds`, those of customers whose tier changed.
+ */
 export const slaRecomputeJob = defineJob({
   name: 'tickets.sla_recompute',
-  input: Type.Object({ workspaceId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+  input: Type.Object(
+    { workspaceId: Type.String({ format: 'uuid' }), companyIds: Type.Optional(Ids), contactIds: Type.Optional(Ids) },
+    { additionalProperties: false },
+  ),
   retry: { attempts: 3 },
-  run: async ({ db, input }) => recomputeSla(db, input.workspaceId, now()),
+  run: async ({ db, input }) =>
+    recomputeSla(
+      db,
+      input.workspaceId,
+      now(),
+      input.companyIds || input.contactIds ? { companyIds: input.companyIds ?? [], contactIds: input.contactIds ?? [] } : undefined,
+    ),
 });

@@ -16,7 +16,7 @@ import {
   TicketUpdate,
 } from '../../../contract/support.ts';
 import { loadConfig } from '../../config.ts';
-import { invalid } from '../../http/errors.ts';
+import { AppError, invalid } from '../../http/errors.ts';
 import type { App } from '../../http/typed-app.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { errorResponses, registerRecordRoutes } from '../../records/routes.ts';
@@ -24,7 +24,7 @@ import { listTicketAttachments, readTicketAttachment, uploadsOf } from './attach
 import { addMessage, listMessages } from './messages.service.ts';
 import { queueCounts } from './queues.ts';
 import { serviceReport } from './service-report.ts';
-import { checkPolicy, getSlaPolicy, putSlaPolicy } from './sla.ts';
+import { checkOverrides, checkPolicy, getSlaPolicy, putSlaPolicy } from './sla.ts';
 import { slaRecomputeJob } from './tickets.jobs.ts';
 import * as tickets from './tickets.service.ts';
 
@@ -152,13 +152,16 @@ export async function ticketRoutes(app: App) {
     config: { permission: 'admin' },
     schema: {
       tags: ['Tickets'],
-      summary: "Set the workspace's SLA policy: targets per priority in business minutes on one calendar",
+      summary:
+        "Set the workspace's SLA policy: targets per priority in business minutes, on a calendar, with overrides by channel and customer tier",
       description:
-        "Applies to new tickets at once; the open tickets' due times and SLA states are recomputed under it in the background (a job, in batches).",
+        "A ticket takes the first override whose channels (empty: any) hold its channel and whose tiers (empty: any) hold its customer's tier (the `tier` custom field of its company, else of its requester), else the base targets; an override without a calendar counts on the base one. Override names must be unique and each must name a channel or a tier (400). Applies to new tickets at once; the open tickets' due times and SLA states are recomputed under it in the background (a job, in batches).",
       body: SlaPolicyPut,
       response: { 200: SlaPolicyAnswer, ...errorResponses },
     },
     handler: async (req) => {
+      const malformed = checkOverrides(req.body);
+      if (malformed.length) throw new AppError(400, 'bad_request', 'Some overrides are malformed', malformed);
       const errors = checkPolicy(req.body);
       if (errors.length) throw invalid(errors);
       const policy = await app.db.transaction(async (tx) => {

@@ -11,6 +11,19 @@ const policy = {
     high: { firstResponse: 60, nextResponse: 120, resolution: 480 },
     urgent: { firstResponse: 15, nextResponse: 30, resolution: 240 },
   },
+  overrides: [
+    {
+      name: 'Gold by chat',
+      channels: ['chat'],
+      tiers: ['gold'],
+      targets: {
+        low: { firstResponse: 60, nextResponse: 60, resolution: 480 },
+        normal: { firstResponse: 30, nextResponse: 30, resolution: 480 },
+        high: { firstResponse: 15, nextResponse: 15, resolution: 240 },
+        urgent: { firstResponse: 5, nextResponse: 10, resolution: 120 },
+      },
+    },
+  ],
 };
 
 /** A ticket with a reply carrying one file. */

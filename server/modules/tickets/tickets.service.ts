@@ -17,8 +17,9 @@ import { dealDef } from '../deals/deals.service.ts';
 import { checkCustom } from '../fields/fields.service.ts';
 import { contactsByEmail } from '../imports/imports.queries.ts';
 import { listTeams } from '../teams/teams.service.ts';
+import type { Customer } from './customer-tier.ts';
 import { routeNewTicket } from './routing.ts';
-import { dueTimes, getSlaPolicy, pausesAfter, type SlaInput, slaStateAt } from './sla.ts';
+import { dueTimes, getSlaPolicy, pausesAfter, type SlaInput, slaStateAt, tiersFor } from './sla.ts';
 import { tickets } from './tickets.table.ts';
 
 type Row = typeof tickets.$inferSelect;
@@ -148,9 +149,14 @@ export const toTicket = (r: Row): Ticket => ({
   custom: r.custom,
 });
 
-/** The SLA columns of a ticket in the state `t`, at `at`. */
-async function slaColumns(conn: Conn, ctx: Ctx, t: SlaInput, at: Date) {
-  const due = dueTimes(await getSlaPolicy(conn, ctx), t);
+/**
+ * The SLA columns of a ticket in the state `t`, at `at`, under the terms its channel and its
+ * customer's tier select: a change of either (or of the company or requester) moves its targets.
+ */
+async function slaColumns(conn: Conn, ctx: Ctx, t: Omit<SlaInput, 'tier'> & Customer, at: Date) {
+  const policy = await getSlaPolicy(conn, ctx);
+  const [tier] = await tiersFor(conn, ctx.workspaceId, policy, [t]);
+  const due = dueTimes(policy, { ...t, tier });
   return { ...due, slaState: slaStateAt(due, at) };
 }
 
@@ -213,19 +219,34 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
   await checkRefs(conn, ctx, input);
   const custom = await checkCustom(conn, ctx, 'ticket', input.custom, null, true);
   const requesterId = await requesterOf(conn, ctx, input);
+  // The requester's company unless one is named: the portal's company view, the customer's history
+  // beside the ticket, and the customer tier its SLA targets and routing read all go by it.
+  const companyId = input.companyId !== undefined ? input.companyId : requesterId && (await primaryCompanyOf(conn, ctx, requesterId));
   const at = now();
   const status = input.status ?? 'new';
   const priority = input.priority ?? 'normal';
+  const channel = input.channel ?? 'web_form';
   const slaPauses = pausesAfter([], status, at);
   const solvedAt = status === 'solved' || status === 'closed' ? at : null;
   const sla = await slaColumns(
     conn,
     ctx,
-    { priority, status, createdAt: at, firstRespondedAt: null, awaitingSince: null, solvedAt, slaPauses },
+    {
+      priority,
+      channel,
+      companyId,
+      requesterId,
+      status,
+      createdAt: at,
+      firstRespondedAt: null,
+      awaitingSince: null,
+      solvedAt,
+      slaPauses,
+    },
     at,
   );
   // Routing (routing.ts) picks the team and agent of a ticket nobody was assigned, in this transaction.
-  const routed = input.assigneeId || solvedAt ? null : await routeNewTicket(conn, ctx, { ...input, requesterId });
+  const routed = input.assigneeId || solvedAt ? null : await routeNewTicket(conn, ctx, { ...input, companyId, requesterId });
   const ticket = await insertRecord(
     conn,
     ctx,
@@ -235,13 +256,11 @@ export async function createTicket(conn: Conn, ctx: Ctx, input: TicketCreate) {
       subject: input.subject,
       description: input.description ?? null,
       requesterId,
-      // The requester's company unless one is named: the portal's company view and the customer's
-      // history beside the ticket both go by it.
-      companyId: input.companyId !== undefined ? input.companyId : requesterId && (await primaryCompanyOf(conn, ctx, requesterId)),
+      companyId,
       status,
       priority,
       type: input.type ?? null,
-      channel: input.channel ?? 'web_form',
+      channel,
       assigneeId: input.assigneeId ?? routed?.assigneeId ?? null,
       teamId: routed?.teamId ?? input.teamId ?? null,
       tags: uniq(input.tags) ?? [],
@@ -297,6 +316,9 @@ export async function updateTicket(conn: Conn, ctx: Ctx, id: string, version: nu
         ctx,
         {
           priority,
+          channel: input.channel ?? before.channel,
+          companyId: input.companyId === undefined ? before.companyId : input.companyId,
+          requesterId: input.requesterId === undefined ? before.requesterId : input.requesterId,
           status,
           createdAt: before.createdAt,
           firstRespondedAt: before.firstRespondedAt,
@@ -337,6 +359,9 @@ export async function noteMessage(conn: Conn, ctx: Ctx, ticketId: string, kind: 
     ctx,
     {
       priority: before.priority,
+      channel: before.channel,
+      companyId: before.companyId,
+      requesterId: before.requesterId,
       status,
       createdAt: before.createdAt,
       firstRespondedAt,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { foreignKey, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import {
-  type SlaPolicy,
+  type SlaPolicyPut,
   slaStates,
   ticketChannels,
   ticketMessageKinds,
@@ -86,12 +86,12 @@ export const ticketMessages = pgTable(
   ],
 );
 
-/** One SLA policy per workspace (issue 14 allows more, by channel and tier, later). */
+/** One SLA policy per workspace; its overrides narrow it by channel and customer tier (sla.ts). */
 export const slaPolicies = pgTable(
   'sla_policies',
   {
     ...tenantKey(),
-    policy: jsonb('policy').$type<SlaPolicy>().notNull(),
+    policy: jsonb('policy').$type<SlaPolicyPut>().notNull(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [...tenantConstraints(t), unique('sla_policies_workspace_key').on(t.workspaceId)],

@@ -14,6 +14,7 @@ import { TemplateSettings } from '../email/TemplateSettings.tsx';
 import { TrackingSetting } from '../email/TrackingSetting.tsx';
 import { UndoWindowSetting } from '../email/UndoWindowSetting.tsx';
 import RoutingSettings from '../tickets/RoutingSettings.tsx';
+import SlaSettings from '../tickets/SlaSettings.tsx';
 import { SupportAddresses } from '../tickets/SupportAddresses.tsx';
 import { ApiKeySettings } from './ApiKeySettings.tsx';
 import { AuditSettings } from './AuditSettings.tsx';
@@ -25,6 +26,7 @@ import { NoticeSender } from './NoticeSender.tsx';
 import { NotificationPreferences } from './NotificationPreferences.tsx';
 import { ObjectSettings } from './ObjectSettings.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
+import { PortalSettings } from './PortalSettings.tsx';
 import { RoleSettings } from './RoleSettings.tsx';
 import { SessionSettings } from './SessionSettings.tsx';
 import { SsoSettings } from './SsoSettings.tsx';
@@ -210,6 +212,8 @@ const tabs = [
   'members',
   'teams',
   'routing',
+  'sla',
+  'portal',
   'accessRoles',
   'invitations',
   'pipelines',
@@ -264,6 +268,12 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="routing" pt="md">
           <RoutingSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="sla" pt="md">
+          <SlaSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="portal" pt="md">
+          <PortalSettings />
         </Tabs.Panel>
         <Tabs.Panel value="accessRoles" pt="md">
           <RoleSettings />
