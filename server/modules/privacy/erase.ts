@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { ErasureInput } from '../../../contract/privacy.ts';
-import { type Conn, selectRows } from '../../db/client.ts';
+import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, invalid } from '../../http/errors.ts';
 import { logSecurityEvent } from '../audit/security-log.ts';
@@ -115,6 +115,45 @@ export async function eraseContact(conn: Conn, ctx: Ctx, id: string, input: Eras
       ),
     );
   }
+  // The tickets they opened stay counted (channel, status, times for the service reports) without
+  // them: no requester, no words, no files. Their replies elsewhere (a company ticket) lose theirs.
+  const ticketIds = (
+    await selectRows<{ id: string }>(conn, sql`select t.id from tickets t where t.workspace_id = ${ws} and t.requester_id = ${id}`)
+  ).map((t) => t.id);
+  const tickets = sql`(select unnest(${pgArray(ticketIds, 'uuid')}))`;
+  const written = sql`(select m.id from ticket_messages m where m.workspace_id = ${ws} and m.author_contact_id = ${id})`;
+  tally.add(
+    'removed',
+    'ticket_attachments',
+    await keys(
+      conn,
+      sql`delete from ticket_attachments where workspace_id = ${ws} and (ticket_id in ${tickets} or message_id in ${written})
+        returning id::text as k`,
+    ),
+  );
+  tally.add(
+    'redacted',
+    'ticket_messages',
+    await keys(
+      conn,
+      sql`update ticket_messages set body = ${ERASED}, author_contact_id = null
+        where workspace_id = ${ws} and (ticket_id in ${tickets} or author_contact_id = ${id}) returning id::text as k`,
+    ),
+  );
+  tally.add(
+    'redacted',
+    'tickets',
+    await keys(
+      conn,
+      sql`update tickets set subject = ${ERASED}, description = null, requester_id = null, custom = '{}'::jsonb
+        where workspace_id = ${ws} and id in ${tickets} returning id::text as k`,
+    ),
+  );
+  // What the tickets' events carried, and the words they were found by, go with their words.
+  await conn.execute(
+    sql`update domain_events set payload = '{"erased": true}'::jsonb where workspace_id = ${ws} and record_type = 'ticket' and record_id in ${tickets}`,
+  );
+  await conn.execute(sql`delete from search_terms where workspace_id = ${ws} and record_type = 'ticket' and record_id in ${tickets}`);
   // Their own history and events keep what happened and when, not the values.
   tally.add(
     'redacted',

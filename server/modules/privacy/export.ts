@@ -53,6 +53,25 @@ export async function exportContact(conn: Conn, ctx: Ctx, id: string, reason: st
           where workspace_id = ${ws} and email_id = any(${`{${messages.map((m) => m.id).join(',')}}`}::uuid[])`,
       )
     : [];
+  // The tickets they opened, with the conversation they saw (public replies, not the team's notes)
+  // and the files of those replies and of the ticket itself.
+  const tickets = await rows(sql`select jsonb_build_object('id', t.id, 'number', t.number, 'subject', t.subject,
+      'description', t.description, 'status', t.status, 'channel', t.channel, 'createdAt', t.created_at, 'solvedAt', t.solved_at,
+      'messages', coalesce((select jsonb_agg(jsonb_build_object('id', m.id, 'body', m.body, 'createdAt', m.created_at,
+          'by', case when m.author_contact_id is not null then 'you' else 'support' end) order by m.created_at)
+        from ticket_messages m where m.workspace_id = ${ws} and m.ticket_id = t.id and m.kind = 'reply'), '[]'::jsonb)) as j
+    from tickets t where t.workspace_id = ${ws} and t.requester_id = ${id} and t.deleted_at is null order by t.number`);
+  const ticketFiles = tickets.length
+    ? await selectRows<{ ticket_id: string; id: string; filename: string | null; content: Buffer | Uint8Array }>(
+        conn,
+        sql`select f.ticket_id, f.id, f.filename, coalesce(f.content, e.content) as content
+          from ticket_attachments f
+          left join email_attachments e on e.workspace_id = f.workspace_id and e.id = f.email_attachment_id
+          left join ticket_messages m on m.workspace_id = f.workspace_id and m.id = f.message_id
+          where f.workspace_id = ${ws} and f.ticket_id = any(${`{${tickets.map((t) => t.id).join(',')}}`}::uuid[])
+            and (f.message_id is null or m.kind = 'reply') and coalesce(f.content, e.content) is not null`,
+      )
+    : [];
   const photo = await readContactPhoto(conn, ctx, id);
   const consents = (await contactConsentsOf(conn, ctx, id)).records;
 
@@ -60,18 +79,21 @@ export async function exportContact(conn: Conn, ctx: Ctx, id: string, reason: st
     'README.txt': strToU8(
       `Personal data held about contact ${id}, exported ${new Date().toISOString()}.\n` +
         'contact.json: the record. activities.json: calls, meetings, notes and emails on their timeline. ' +
-        'emails.json: the emails they sent or received, with attachments/ by email id. tasks.json, deals.json, ' +
+        'emails.json: the emails they sent or received, with attachments/ by email id. tickets.json: the tickets ' +
+        'they opened with their public replies, with ticket-files/ by ticket id. tasks.json, deals.json, ' +
         'history.json: every change to the record. consents.json: every consent given or withdrawn.\n',
     ),
     'contact.json': json(contact),
     'activities.json': json(activities),
     'emails.json': json(messages),
+    'tickets.json': json(tickets),
     'tasks.json': json(tasks),
     'deals.json': json(deals),
     'history.json': json(history),
     'consents.json': json(consents),
   };
   for (const f of files) zip[`attachments/${f.email_id}/${f.id}-${safeName(f.filename ?? 'attachment')}`] = new Uint8Array(f.content);
+  for (const f of ticketFiles) zip[`ticket-files/${f.ticket_id}/${f.id}-${safeName(f.filename ?? 'file')}`] = new Uint8Array(f.content);
   if (photo) zip[`photo.${photo.contentType.split('/')[1]}`] = new Uint8Array(photo.content);
 
   await conn.insert(privacyRequests).values({
@@ -86,6 +108,8 @@ export async function exportContact(conn: Conn, ctx: Ctx, id: string, reason: st
       activities: activities.length,
       emails: messages.length,
       attachments: files.length,
+      tickets: tickets.length,
+      ticketFiles: ticketFiles.length,
       tasks: tasks.length,
       deals: deals.length,
       history: history.length,

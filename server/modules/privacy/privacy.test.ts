@@ -124,7 +124,22 @@ async function plant(s: Session, p: Planted) {
       JSON.stringify({ data: { firstName: p.contact.firstName, id: contact.id, n: 1, ok: true } }),
     ],
   );
-  return { contact, company, deal, alone, shared, emailId };
+  // A ticket they opened, with their reply and the file they sent, and an agent's answer.
+  const file = (text: string) => [{ filename: 'scan.txt', contentType: 'text/plain', content: Buffer.from(text).toString('base64') }];
+  const ticket = await createOk(s, '/tickets', {
+    subject: `Refund for ${p.contact.lastName}`,
+    description: `Please call ${p.phone}`,
+    requesterId: contact.id,
+  });
+  const their = await api(s).post(`/tickets/${ticket.id}/messages`, {
+    kind: 'reply',
+    fromRequester: true,
+    body: `Signed, ${p.contact.firstName}`,
+    attachments: file(`Passport of ${p.contact.lastName}`),
+  });
+  if (their.statusCode !== 201) throw new Error(their.body);
+  await createOk(s, `/tickets/${ticket.id}/messages`, { kind: 'reply', body: `Dear ${p.contact.firstName}, refunded.` });
+  return { contact, company, deal, alone, shared, emailId, ticket };
 }
 
 describe('privacy', () => {
@@ -143,18 +158,30 @@ describe('privacy', () => {
       read('activities.json')
         .map((a: { subject: string }) => a.subject)
         .sort(),
-    ).toEqual([`Lunch with ${p.contact.firstName}`, 'Quarterly call']);
+    ).toEqual([`Lunch with ${p.contact.firstName}`, 'Quarterly call', `Ticket #1: Refund for ${p.contact.lastName}`]);
     expect(read('emails.json')).toMatchObject([{ id: emailId, subject: `From ${p.contact.firstName}` }]);
     expect(read('tasks.json')).toMatchObject([{ title: `Call ${p.contact.firstName} back` }]);
     expect(read('deals.json')).toMatchObject([{ name: 'Renewal 2027' }]);
     expect(read('history.json').length).toBeGreaterThanOrEqual(2);
     const cv = Object.keys(files).find((f) => f.startsWith(`attachments/${emailId}/`));
     expect(new TextDecoder().decode(files[cv ?? ''])).toBe(`CV of ${p.contact.lastName}`);
+    // Their ticket with its public replies, and the file they sent.
+    expect(read('tickets.json')).toMatchObject([
+      {
+        subject: `Refund for ${p.contact.lastName}`,
+        messages: [
+          { body: `Signed, ${p.contact.firstName}`, by: 'you' },
+          { body: `Dear ${p.contact.firstName}, refunded.`, by: 'support' },
+        ],
+      },
+    ]);
+    const scan = Object.keys(files).find((f) => f.startsWith('ticket-files/'));
+    expect(new TextDecoder().decode(files[scan ?? ''])).toBe(`Passport of ${p.contact.lastName}`);
     const register = (await api(s).get('/privacy/requests')).json().data;
     expect(register).toMatchObject([
       { kind: 'export', recordType: 'contact', recordId: contact.id, requestedBy: s.memberId, reason: 'Access request by email' },
     ]);
-    expect(register[0].summary).toMatchObject({ activities: 2, emails: 1, attachments: 1, tasks: 1, deals: 1 });
+    expect(register[0].summary).toMatchObject({ activities: 3, emails: 1, attachments: 1, tasks: 1, deals: 1, tickets: 1, ticketFiles: 1 });
     // Admins only.
     const member = await addMember(s, 'member');
     expect((await api(member).get(`/contacts/${contact.id}/personal-data`)).statusCode).toBe(403);
@@ -163,7 +190,7 @@ describe('privacy', () => {
   it('erases a person from every table but keeps the figures, and never touches another workspace', async () => {
     const s = await signUp();
     const p = planted();
-    const { contact, company, deal, alone, shared } = await plant(s, p);
+    const { contact, company, deal, alone, shared, ticket } = await plant(s, p);
     // Another workspace knows someone with the very same values: theirs stay.
     const other = await signUp({ workspaceName: 'Other Co' });
     const theirs = await createOk(other, '/contacts', p.contact);
@@ -195,9 +222,12 @@ describe('privacy', () => {
       'removed.contacts': 1,
       'redacted.email_messages': 1,
       'removed.email_attachments': 1,
-      'redacted.activities': 2,
+      'redacted.activities': 3,
       'redacted.tasks': 1,
       'redacted.webhook_deliveries': 1,
+      'redacted.tickets': 1,
+      'redacted.ticket_messages': 2,
+      'removed.ticket_attachments': 1,
     });
     expect(done.json().summary['redacted.contacts']).toBeUndefined();
 
@@ -218,6 +248,14 @@ describe('privacy', () => {
       subject: 'Lunch with [erased]',
       body: 'Talked about her move. Mobile [erased].',
     });
+    // Their ticket stays counted (channel, status, times) without them, its words or their file.
+    const t = (await api(s).get(`/tickets/${ticket.id}`)).json();
+    expect(t).toMatchObject({ requesterId: null, subject: '[erased]', description: null, channel: 'web_form' });
+    const conversation = (await api(s).get(`/tickets/${ticket.id}/messages`)).json().data;
+    expect(conversation.map((m: { body: string; attachments: unknown[] }) => [m.body, m.attachments.length])).toEqual([
+      ['[erased]', 0],
+      ['[erased]', 0],
+    ]);
     expect((await api(s).get(`/deals/${deal.id}`)).json()).toMatchObject({ name: 'Renewal 2027', amountMinor: 120_000, contacts: [] });
     const history = (await api(s).get(`/deals/${deal.id}/history`)).json().data;
     expect(history.length).toBeGreaterThan(0);
