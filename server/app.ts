@@ -14,6 +14,7 @@ import type { Database, Db } from './db/client.ts';
 import { registerAuth } from './http/auth.ts';
 import type { Permission } from './http/context.ts';
 import { AppError, errorHandler, sendProblem } from './http/errors.ts';
+import { readiness } from './http/health.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { icalRoutes } from './modules/calendar/calendar.routes.ts';
@@ -158,6 +159,16 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await database.query('select 1');
     return { ok: true };
+  });
+  // For an orchestrator or a load balancer: alive (the process answers, whatever its database does),
+  // and ready (the database answers and holds this build's migrations).
+  app.get('/health', { schema: { hide: true } }, async (_req, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+  app.get('/ready', { schema: { hide: true } }, async (_req, reply) => {
+    const r = await readiness(database);
+    return reply
+      .code(r.ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(r.ready ? { status: 'ready' } : { status: 'not ready', reason: r.reason });
   });
 
   if (serveWeb) {

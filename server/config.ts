@@ -24,6 +24,8 @@ export interface Config {
    * processes beside `rapport worker` ones). `rapport worker` runs jobs only, this many at once.
    */
   jobConcurrency: number;
+  /** Where `rapport worker` answers /health and /ready (RAPPORT_HEALTH_PORT); none when unset. */
+  healthPort: number | null;
   /** How long a worker holds a job without renewing its lease before another worker may take it over. */
   jobLeaseMs: number;
   /** A list's `count=true` counts up to this many records exactly and estimates past it. */
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: Number(env.RAPPORT_LOGIN_RATE_LIMIT ?? 10),
     benchRoutes: env.RAPPORT_BENCH_ROUTES === '1',
     jobConcurrency: Number(env.RAPPORT_JOB_CONCURRENCY ?? 2),
+    healthPort: env.RAPPORT_HEALTH_PORT ? Number(env.RAPPORT_HEALTH_PORT) : null,
     jobLeaseMs: Number(env.RAPPORT_JOB_LEASE_MS ?? 30_000),
     listCountCap: Number(env.RAPPORT_LIST_COUNT_CAP ?? 10_000),
     outboundAllow: env.RAPPORT_OUTBOUND_ALLOW ?? '',

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { startHealthServer } from './http/health.ts';
 import { startWorker } from './jobs/start.ts';
 import { configureOutbound } from './outbound/request.ts';
 import { configureKeyring, ephemeralKeyring, loadKeyring } from './security/keyring.ts';
@@ -67,10 +68,12 @@ export async function work(config: Config) {
   applyOutbound(config, log);
   applyKeyring(config, log);
   const worker = await startWorker(database, config, log, Math.max(1, config.jobConcurrency));
-  log.info({ worker: worker.id }, 'worker started');
+  const health = config.healthPort !== null ? await startHealthServer(database, config.healthPort, config.host) : null;
+  log.info({ worker: worker.id, healthPort: health?.port }, 'worker started');
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) log.error({ err }, 'worker shutting down after an error');
     else log.info({ signal }, 'worker shutting down');
+    await health?.close();
     await worker.stop(8_000);
     await database.close();
   });

@@ -254,6 +254,8 @@ const cases: Record<string, PageCase | { outside: string }> = {
   'GET /chat/:slug/conversations/:id/stream': { id: 'conversation', by: 'visitor', query: 'seconds=0', shows: (a) => [a.marks.chat] },
   'POST /chat/:slug/offline': { body: (_w, site) => ({ body: `Offline through ${site.slug}`, email: uniqueEmail('offline') }) },
   'GET /chat/widget.js': { outside: 'the built script, the same file for every site' },
+  'GET /health': { outside: 'whether the process is alive: no data' },
+  'GET /ready': { outside: 'whether the database answers and is migrated: no data' },
   'GET /ical/:file': { outside: 'a member’s calendar feed by its secret token (server/modules/calendar/feed.test.ts)' },
   'GET /t/o/:token': { outside: 'an email’s open pixel by its signed token (server/modules/email/tracking.test.ts)' },
   'GET /t/c/:token': { outside: 'an email’s tracked link by its signed token (server/modules/email/tracking.test.ts)' },
