@@ -49,7 +49,7 @@ describe('health and readiness', () => {
       try {
         const r = await fetch(`http://127.0.0.1:${behind.port}/ready`);
         expect(r.status).toBe(503);
-        expect((await r.json()).status).toBe('not ready');
+        expect(((await r.json()) as { status: string }).status).toBe('not ready');
         expect((await fetch(`http://127.0.0.1:${behind.port}/health`)).status).toBe(200);
       } finally {
         await behind.close();

@@ -170,3 +170,21 @@ export async function companiesByDomain(conn: Conn, ctx: Ctx, domains: string[])
     .limit(20);
   return rows.map((r) => r.id);
 }
+
+/**
+ * One custom field's text value (a customer's `tier`) for many live companies at once, by id: read as
+ * the system for the service desk's routing and SLA targets. A company in the trash has none.
+ */
+export async function companyCustomText(conn: Conn, workspaceId: string, ids: string[], key: string): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  if (!ids.length) return out;
+  const rows = await conn
+    .select({
+      id: companies.id,
+      value: sql<string | null>`case when jsonb_typeof(${companies.custom}->${key}) = 'string' then ${companies.custom}->>${key} end`,
+    })
+    .from(companies)
+    .where(and(eq(companies.workspaceId, workspaceId), inArray(companies.id, ids), isNull(companies.deletedAt)));
+  for (const r of rows) out.set(r.id, r.value);
+  return out;
+}

@@ -419,3 +419,21 @@ export async function addContactCompany(conn: Conn, ctx: Ctx, contactId: string,
     companies: [...kept, { companyId, role, isPrimary: !kept.some((l) => l.isPrimary) }],
   });
 }
+
+/**
+ * One custom field's text value (a customer's `tier`) for many live contacts at once, by id: read as
+ * the system for the service desk's routing and SLA targets. A contact in the trash has none.
+ */
+export async function contactCustomText(conn: Conn, workspaceId: string, ids: string[], key: string): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  if (!ids.length) return out;
+  const rows = await conn
+    .select({
+      id: contacts.id,
+      value: sql<string | null>`case when jsonb_typeof(${contacts.custom}->${key}) = 'string' then ${contacts.custom}->>${key} end`,
+    })
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, ids), isNull(contacts.deletedAt)));
+  for (const r of rows) out.set(r.id, r.value);
+  return out;
+}
