@@ -1,4 +1,4 @@
-import { Busboy, type BusboyHeaders, type BusboyInstance } from '@fastify/busboy';
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../../http/errors.ts';
 import type { Upload } from '../tickets/attachments.ts';
@@ -47,7 +47,8 @@ export function multipartParser(cap: () => number) {
     let bb: BusboyInstance;
     try {
       bb = Busboy({
-        headers: req.headers as BusboyHeaders,
+        // Busboy needs the content type as a string; a request without one is refused below like any other bad form.
+        headers: { ...req.headers, 'content-type': req.headers['content-type'] ?? '' },
         limits: { fields: 20, fieldSize: 60_000, fieldNameSize: 50, files: MAX_FORM_FILES, fileSize: max + 1, parts: 40 },
       });
     } catch {
