@@ -44,11 +44,16 @@ describe.runIf(hasChromium)('ticket routing', () => {
     await page.getByTestId('agent-availability').getByText(status, { exact: true }).click();
     await page.getByText(`Your status is now ${status}.`).waitFor();
   };
+  /** Subject → assignee of each row, the columns found by their headings (a selection column comes first for those who may edit). */
   const assignees = async (page: Page) => {
-    const rows = page.getByTestId('tickets-table').locator('tbody tr');
+    const table = page.getByTestId('tickets-table');
+    const headings = (await table.locator('thead th').allInnerTexts()).map((h) => h.trim());
+    const [subject, assignee] = [headings.indexOf('Subject'), headings.indexOf('Assignee')];
+    expect(subject).toBeGreaterThanOrEqual(0);
+    expect(assignee).toBeGreaterThanOrEqual(0);
     const out: [string, string][] = [];
-    for (const r of await rows.all())
-      out.push([(await r.locator('td').nth(1).innerText()).trim(), (await r.locator('td').nth(4).innerText()).trim()]);
+    for (const r of await table.locator('tbody tr').all())
+      out.push([(await r.locator('td').nth(subject).innerText()).trim(), (await r.locator('td').nth(assignee).innerText()).trim()]);
     return out.sort();
   };
 
