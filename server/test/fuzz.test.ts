@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { objectDefs } from '../modules/registry.ts';
 import { operatorsByKind } from '../records/filter.ts';
-import { type Session, signUp, testApp } from './harness.ts';
+import { type Session, signUp, stillSignedIn, testApp } from './harness.ts';
 import { answerOf, type Samples } from './samples.ts';
 
 // Property tests over every operation of the API: random and half-valid input, with valid,
@@ -27,11 +27,7 @@ const body = fc.oneof(json, fc.dictionary(fc.string({ maxLength: 12 }), json, { 
  */
 let strangerSession: Session | null = null;
 async function stranger() {
-  if (strangerSession) {
-    const r = await app.inject({ method: 'GET', url: '/api/v1/contacts?limit=1', headers: strangerSession.headers });
-    if (r.statusCode === 200) return strangerSession;
-  }
-  strangerSession = await signUp({ workspaceName: 'Other Co' });
+  strangerSession = await stillSignedIn(strangerSession, { workspaceName: 'Other Co' });
   return strangerSession;
 }
 
@@ -155,10 +151,7 @@ const deepObject = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(l
  */
 let deepOwner: Session | null = null;
 async function arranged(sample: Samples[string]) {
-  const alive =
-    deepOwner && (await app.inject({ method: 'GET', url: '/api/v1/contacts?limit=1', headers: deepOwner.headers })).statusCode === 200;
-  if (!alive) deepOwner = await signUp();
-  if (!deepOwner) throw new Error('no session');
+  deepOwner = await stillSignedIn(deepOwner);
   const make = async (owner: Session) => {
     const params = sample.setup ? await sample.setup(owner) : {};
     const valid = sample.body ? ((await sample.body(owner, params)) as Record<string, unknown>) : {};

@@ -144,6 +144,18 @@ export async function signUp(opts: { name?: string; workspaceName?: string } = {
   };
 }
 
+/**
+ * `s` while its session still reads (a plain list of contacts), else a fresh sign-up: for suites that
+ * share a session across routes whose own calls may sign it out or bar it (two-factor demanded).
+ */
+export async function stillSignedIn(s: Session | null, opts: { workspaceName?: string } = {}): Promise<Session> {
+  if (s) {
+    const r = await (await testApp()).inject({ method: 'GET', url: '/api/v1/contacts?limit=1', headers: s.headers });
+    if (r.statusCode === 200) return s;
+  }
+  return signUp(opts);
+}
+
 /** Invites and signs in another member of `owner`'s workspace with the given role. */
 export async function addMember(owner: Session, role: 'admin' | 'member' | 'read-only', name = `${role} person`): Promise<Session> {
   const a = await testApp();
