@@ -75,16 +75,41 @@ async function toMailboxes(conn: Conn, ctx: Ctx, rows: MailboxRow[]): Promise<Ma
       from mailbox_folders f where f.workspace_id = ${ctx.workspaceId} and f.mailbox_id = any(${sql`${`{${ids.join(',')}}`}::uuid[]`})
       order by array_position(array['inbox', 'sent', 'folder'], f.role), f.path`,
   );
-  const queued = await selectRows<{ key: string }>(
+  // Health and "is a sync queued or running" are read in one statement (one snapshot): read apart,
+  // a sync that failed between the two reads showed as `ok` with its attempt time (CI caught it).
+  const health = await selectRows<{
+    id: string;
+    last_success_at: Date | null;
+    last_attempt_at: Date | null;
+    last_error: string | null;
+    last_error_at: Date | null;
+    consecutive_failures: number;
+    next_sync_at: Date | null;
+    syncing: boolean;
+  }>(
     conn,
-    sql`select singleton_key as key from jobs where name = ${syncMailboxJob.name} and workspace_id = ${ctx.workspaceId}
-      and status in ('queued', 'running') and singleton_key = any(${`{${ids.map((i) => `mailbox:${i}`).join(',')}}`}::text[])`,
+    sql`select m.id, m.last_success_at, m.last_attempt_at, m.last_error, m.last_error_at, m.consecutive_failures, m.next_sync_at,
+        exists (select 1 from jobs j where j.workspace_id = m.workspace_id and j.workspace_id = ${ctx.workspaceId}
+          and j.name = ${syncMailboxJob.name} and j.status in ('queued', 'running') and j.singleton_key = 'mailbox:' || m.id) as syncing
+      from mailboxes m where m.workspace_id = ${ctx.workspaceId} and m.id = any(${`{${ids.join(',')}}`}::uuid[])`,
   );
-  const syncing = new Set(queued.map((q) => q.key.slice('mailbox:'.length)));
-  return rows.map((r) => {
+  const date = (d: Date | string | null) => (d === null ? null : new Date(d));
+  return rows.map((row) => {
+    const h = health.find((x) => x.id === row.id);
+    const r = h
+      ? {
+          ...row,
+          lastSuccessAt: date(h.last_success_at),
+          lastAttemptAt: date(h.last_attempt_at),
+          lastError: h.last_error,
+          lastErrorAt: date(h.last_error_at),
+          consecutiveFailures: h.consecutive_failures,
+          nextSyncAt: date(h.next_sync_at),
+        }
+      : row;
     // Picked folders the owner since dropped keep their state (picked again, they go on) but are not shown.
     const own = folders.filter((f) => f.mailbox_id === r.id && (f.role !== 'folder' || r.folders.includes(f.path)));
-    const state = syncing.has(r.id) ? 'syncing' : r.consecutiveFailures > 0 ? 'failing' : r.lastSuccessAt ? 'ok' : 'waiting';
+    const state = h?.syncing ? 'syncing' : r.consecutiveFailures > 0 ? 'failing' : r.lastSuccessAt ? 'ok' : 'waiting';
     return {
       id: r.id,
       name: r.name,

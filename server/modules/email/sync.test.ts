@@ -337,6 +337,36 @@ describe('syncing', () => {
     expect(await storedIds(s)).toEqual({ [bare(m)]: 1 });
   });
 
+  it('never shows a failing sync as ok while it ends (health and "syncing" are read together)', async () => {
+    const s = await signUp();
+    const u = await servers.addUser(`race${++seq}`);
+    const mb = await synced(s, (await connect(s, u)).id);
+    await servers.stopImap();
+    const seen: Mailbox['health'][] = [];
+    try {
+      for (let round = 0; round < 12; round++) {
+        const before = Date.now() - 5;
+        expect((await api(s).post(`/mailboxes/${mb.id}/sync`, {})).statusCode).toBe(202);
+        // Several readers poll while the sync runs and ends, so some read falls between its steps.
+        let done = false;
+        const poll = async () => {
+          while (!done) {
+            const h = ((await api(s).get(`/mailboxes/${mb.id}`)).json() as Mailbox).health;
+            if (h.lastAttemptAt && Date.parse(h.lastAttemptAt) >= before) seen.push(h);
+            if (h.state === 'failing' && h.consecutiveFailures === round + 1) done = true;
+            // A turn of the event loop: in-process requests on PGlite never leave the microtask queue, starving the worker's timers.
+            await new Promise((r) => setTimeout(r, 2));
+          }
+        };
+        await Promise.all([poll(), poll(), poll(), poll(), poll(), poll()]);
+      }
+    } finally {
+      await servers.startImap();
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((h) => h.state === 'ok')).toEqual([]);
+  });
+
   it('a sync stopped after a batch (worker killed, lease lost) is taken over and ends with every message once', async () => {
     const s = await signUp();
     const u = await servers.addUser(`kill${++seq}`);
