@@ -171,20 +171,32 @@ interface Req {
  * under it. Reports that rate's achieved req/s and its p50/p99 (autocannon's histogram, ms).
  */
 export async function mixedLoad(
-  base: string,
+  base: string | string[],
   auth: Auth,
   next: (r: number) => Req,
   opts: { seconds: number; connections: number; steps: number },
   sample: () => void,
 ): Promise<Stats> {
+  // Several servers (processes behind one balancer): the users and the rate are split evenly between
+  // them, and the figures joined: requests add up, p99 is the worst server's (the load's p99 is at
+  // most that), p50 the mean of theirs.
+  const bases = Array.isArray(base) ? base : [base];
   const run = async (rate?: number) => {
+    const parts = await Promise.all(bases.map((b) => runOn(b, rate === undefined ? undefined : rate / bases.length)));
+    return {
+      rps: parts.reduce((n, p) => n + p.rps, 0),
+      p50: parts.reduce((n, p) => n + p.p50, 0) / parts.length,
+      p99: Math.max(...parts.map((p) => p.p99)),
+    };
+  };
+  const runOn = async (url: string, rate?: number) => {
     const timer = setInterval(sample, 250);
     try {
       const res = await autocannon({
-        url: base,
-        connections: opts.connections,
+        url,
+        connections: Math.ceil(opts.connections / bases.length),
         duration: opts.seconds,
-        ...(rate ? { overallRate: rate } : {}),
+        ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}),
         headers: auth,
         requests: [
           {

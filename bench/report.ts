@@ -74,7 +74,10 @@ export function goalsOf(results: Result[], loadRssMb: number): Goal[] {
   add('import', by('import')?.api.rps, 50_000, 'rows/s', 'higher');
   // A nightly duplicate scan of 100k contacts within two minutes (ours, not the issue's: it names none).
   add('duplicate scan', by('duplicates-scan')?.api.rps, 1000, 'records/s', 'higher');
-  add('mixed load at p99 < 100 ms', by('mixed')?.api.rps, 2000, 'req/s', 'higher');
+  // Issue 16: the mixed load holds p99 < 100 ms at no less than half the rate the raw-SQL list sustains alone.
+  const rawList = by('list')?.raw?.rps;
+  add('mixed load at p99 < 100 ms', by('mixed')?.api.rps, rawList ? Math.round(rawList / 2) : 2000, 'req/s', 'higher');
+  add('… with two server processes', by('mixed-2')?.api.rps, rawList ? Math.round(rawList / 2) : 2000, 'req/s', 'higher');
   add('server RSS under load', loadRssMb, 300, 'MB', 'lower');
   // Issue 11: p99 trigger-to-action under 1 s; 20× Twenty's documented 100 runs a minute; 50 rules cheap on an update.
   add('automation event to action p99', by('automation-latency')?.api.p99, 1000, 'ms', 'lower');
@@ -113,8 +116,13 @@ export function writeResults(file: string, chartFile: string, meta: Meta, runs: 
         `| ${r.label} | ${f2(r.api.p50)} | ${f2(r.api.p99)} | ${int(r.api.rps)}${perSec} | ${r.raw ? f2(r.raw.p50) : '–'} | ${r.raw ? f2(r.raw.p99) : '–'} | ${r.raw ? `${int(r.raw.rps)}${perSec}` : '–'} | ${r.raw ? `**${(r.api.p50 / r.raw.p50).toFixed(2)}×**` : '–'} |`,
       );
     }
-    const mixed = run.results.find((r) => r.key === 'mixed');
-    if (mixed?.api.steps) lines.push('', `Mixed-load search: ${mixed.api.steps.join('; ')}.`);
+    for (const [key, what] of [
+      ['mixed', 'Mixed-load search'],
+      ['mixed-2', 'Mixed-load search over two server processes'],
+    ]) {
+      const mixed = run.results.find((r) => r.key === key);
+      if (mixed?.api.steps) lines.push('', `${what}: ${mixed.api.steps.join('; ')}.`);
+    }
     lines.push('', '| goal | measured | target | |', '|---|---:|---:|---|');
     for (const g of run.goals) {
       lines.push(

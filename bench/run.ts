@@ -52,9 +52,9 @@ const hasTaskset = (() => {
 
 const rssMb = (pid: number) => Number(execSync(`ps -o rss= -p ${pid}`).toString().trim()) / 1024;
 
-async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
+async function startServer(env: Record<string, string>, port: number, core = 0): Promise<ChildProcess> {
   const cmd = hasTaskset ? 'taskset' : process.execPath;
-  const args = [...(hasTaskset ? ['-c', '0', process.execPath] : []), path.join(root, 'bin/rapport.mjs'), 'serve'];
+  const args = [...(hasTaskset ? ['-c', String(core), process.execPath] : []), path.join(root, 'bin/rapport.mjs'), 'serve'];
   const child = spawn(cmd, args, {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn', RAPPORT_BENCH_ROUTES: '1', RAPPORT_SCRYPT_LOG_N: '14' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -397,25 +397,38 @@ async function runOn(kind: Kind): Promise<{ results: Result[]; ds: Dataset; idle
       () => `/api/v1/contacts/${nextId()}`,
     ];
     let loadRssMb = idleRssMb;
-    const mixed = await mixedLoad(
-      base,
-      auth,
-      (r) => {
-        if (r < 0.8) return { method: 'GET', path: pick(reads)() };
-        if (r < 0.95) return { method: 'GET', path: `/api/v1/search?q=${pick(r < 0.875 ? input.prefixes3 : input.prefixes5)}&limit=10` };
-        return {
-          method: 'POST',
-          path: '/api/v1/activities',
-          body: JSON.stringify({ type: 'note', subject: 'Load test note', links: [{ recordType: 'contact', recordId: nextId() }] }),
-        };
-      },
-      mixedPlan,
-      () => {
-        loadRssMb = Math.max(loadRssMb, rssMb(Number(server.pid)));
-      },
-    );
+    const mixedRequest = (r: number) => {
+      if (r < 0.8) return { method: 'GET' as const, path: pick(reads)() };
+      if (r < 0.95)
+        return { method: 'GET' as const, path: `/api/v1/search?q=${pick(r < 0.875 ? input.prefixes3 : input.prefixes5)}&limit=10` };
+      return {
+        method: 'POST' as const,
+        path: '/api/v1/activities',
+        body: JSON.stringify({ type: 'note', subject: 'Load test note', links: [{ recordType: 'contact', recordId: nextId() }] }),
+      };
+    };
+    const mixed = await mixedLoad(base, auth, mixedRequest, mixedPlan, () => {
+      loadRssMb = Math.max(loadRssMb, rssMb(Number(server.pid)));
+    });
     console.log(`[${kind}] mixed load: ${Math.round(mixed.rps)} req/s at p99 ${mixed.p99.toFixed(1)} ms (${mixed.steps?.join('; ')})`);
     results.push({ db: kind, size, key: 'mixed', label: 'mixed load, 50 users: 80% read, 15% search, 5% write', api: mixed, raw: null });
+
+    // 9. The same load over two server processes on one PostgreSQL server, the second pinned to core 1
+    // (beside the load generator: this machine has two cores) and running no jobs, as a team scales
+    // out behind a balancer. The embedded database belongs to one process: PostgreSQL only.
+    if (loc.databaseUrl) {
+      const portB = port + 1;
+      const second = await startServer({ DATABASE_URL: loc.databaseUrl, RAPPORT_JOB_CONCURRENCY: '0' }, portB, 1);
+      try {
+        const two = await mixedLoad([base, `http://127.0.0.1:${portB}`], auth, mixedRequest, mixedPlan, () => {});
+        console.log(
+          `[${kind}] mixed load, two servers: ${Math.round(two.rps)} req/s at p99 ${two.p99.toFixed(1)} ms (${two.steps?.join('; ')})`,
+        );
+        results.push({ db: kind, size, key: 'mixed-2', label: '… the same over two server processes', api: two, raw: null });
+      } finally {
+        second.kill('SIGTERM');
+      }
+    }
 
     // 10. Create a contact: what the outbox adds to a write. The API writes the contact, its search
     // terms, its create history row and its `contact.created` event in one transaction (a contact

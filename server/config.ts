@@ -4,6 +4,11 @@ import path from 'node:path';
 export interface Config {
   /** postgres://… for a PostgreSQL server; empty for the embedded PGlite database. */
   databaseUrl: string;
+  /**
+   * The server itself when DATABASE_URL goes through a pooler in transaction mode (PgBouncer):
+   * migrations and LISTEN use it, and statements are not prepared by name (docs/operations.md).
+   */
+  databaseDirectUrl: string;
   /** Directory of the embedded database; 'memory://' keeps it in memory (tests). */
   dataDir: string;
   host: string;
@@ -54,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = env.HOST ?? '127.0.0.1';
   return {
     databaseUrl: env.DATABASE_URL ?? '',
+    databaseDirectUrl: env.DATABASE_DIRECT_URL ?? '',
     dataDir: env.RAPPORT_DATA_DIR ?? path.resolve('data'),
     host,
     port,
@@ -73,3 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailIdle: env.RAPPORT_EMAIL_IDLE !== 'off',
   };
 }
+
+/** Where the database is, as openDatabase takes it. */
+export const databaseOptions = (config: Pick<Config, 'databaseUrl' | 'databaseDirectUrl' | 'dataDir'>) => ({
+  databaseUrl: config.databaseUrl,
+  directUrl: config.databaseDirectUrl || undefined,
+  dataDir: config.dataDir,
+});

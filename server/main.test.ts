@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // Not the harness: this test starts servers of its own and needs no test database.
-import { dbKind } from './test/db-kind.ts';
+import { databaseEnv, dbKind } from './test/db-kind.ts';
 
 // Restart safety: a real server process takes concurrent creates, is killed with SIGKILL in the
 // middle of them, and is started again on the same data. Every create it acknowledged must be there.
@@ -49,8 +49,7 @@ const killed = (child: ChildProcess) => new Promise((r) => (child.exitCode !== n
 describe('restart safety', () => {
   it('keeps every acknowledged write across kill -9', { timeout: 180_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rapport-kill-'));
-    const env: Record<string, string> =
-      dbKind === 'postgres' ? { DATABASE_URL: String(process.env.TEST_DATABASE_URL) } : { RAPPORT_DATA_DIR: path.join(dir, 'data') };
+    const env: Record<string, string> = dbKind === 'postgres' ? databaseEnv() : { RAPPORT_DATA_DIR: path.join(dir, 'data') };
     const port = 20000 + Math.floor(Math.random() * 20000);
     const base = `http://127.0.0.1:${port}/api/v1`;
     try {
@@ -114,8 +113,7 @@ describe('restart safety', () => {
 
   it('stops cleanly on SIGTERM, finishing the request in flight', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rapport-term-'));
-    const env: Record<string, string> =
-      dbKind === 'postgres' ? { DATABASE_URL: String(process.env.TEST_DATABASE_URL) } : { RAPPORT_DATA_DIR: path.join(dir, 'data') };
+    const env: Record<string, string> = dbKind === 'postgres' ? databaseEnv() : { RAPPORT_DATA_DIR: path.join(dir, 'data') };
     const port = 20000 + Math.floor(Math.random() * 20000);
     try {
       const server = await start(env, port, 'info');

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { buildApp } from './app.ts';
-import type { Config } from './config.ts';
+import { type Config, databaseOptions } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { startHealthServer } from './http/health.ts';
 import { startWorker } from './jobs/start.ts';
@@ -31,7 +31,7 @@ function applyKeyring(config: Config, log: { info(obj: object, msg: string): voi
 
 /** Opens the database, migrates, listens; on SIGTERM/SIGINT stops taking requests, drains, closes the pool. */
 export async function serve(config: Config) {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase(databaseOptions(config));
   await database.migrate();
   const app = await buildApp(config, database);
   applyOutbound(config, app.log);
@@ -62,7 +62,7 @@ export async function serve(config: Config) {
 
 /** `rapport worker`: runs jobs only, no HTTP; any number may run beside `rapport serve` processes on one PostgreSQL. */
 export async function work(config: Config) {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase(databaseOptions(config));
   await database.migrate();
   const log = pino({ level: config.logLevel });
   applyOutbound(config, log);

@@ -7,14 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../db/client.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { authCleanupJob } from '../modules/auth/auth.jobs.ts';
-import { dbKind, testDatabase } from '../test/harness.ts';
+import { databaseEnv, dbKind, testDatabase } from '../test/harness.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'rapport-cli-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const env: Record<string, string> =
-  dbKind === 'postgres' ? { DATABASE_URL: String(process.env.TEST_DATABASE_URL) } : { RAPPORT_DATA_DIR: path.join(dir, 'data') };
+const env: Record<string, string> = dbKind === 'postgres' ? databaseEnv() : { RAPPORT_DATA_DIR: path.join(dir, 'data') };
 
 /** Runs `rapport …` against the test database; resolves with its exit code and output. */
 function rapport(args: string[]): Promise<{ code: number | null; out: string; err: string }> {

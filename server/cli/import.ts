@@ -11,7 +11,7 @@ import {
   importDelimiters,
   importObjects,
 } from '../../contract/imports.ts';
-import type { Config } from '../config.ts';
+import { type Config, databaseOptions } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import type { JobLog } from '../jobs/define.ts';
@@ -104,7 +104,7 @@ export async function importCommand(config: Config, a: ImportArgs, out: (line: s
     throw new UsageError(`cannot read ${a.file}`);
   }
   const mapping = a.mapping === undefined ? undefined : readFileSync(a.mapping, 'utf8');
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase(databaseOptions(config));
   await database.migrate();
   const { db } = database;
   let worker: Awaited<ReturnType<typeof startWorker>> | null = null;

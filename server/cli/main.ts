@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { databaseOptions, loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 
 const usage = `rapport — the Rapport CRM
@@ -18,7 +18,7 @@ const usage = `rapport — the Rapport CRM
                                 import a CSV file (progress, then a summary; Ctrl-C cancels)
 
 The database is the embedded one in ./data unless DATABASE_URL=postgres://… is set.
-Other settings: PORT, HOST, RAPPORT_BASE_URL, RAPPORT_DATA_DIR, LOG_LEVEL, RAPPORT_JOB_CONCURRENCY.`;
+Other settings: DATABASE_DIRECT_URL (the server itself when DATABASE_URL is PgBouncer in transaction mode), PORT, HOST, RAPPORT_BASE_URL, RAPPORT_DATA_DIR, LOG_LEVEL, RAPPORT_JOB_CONCURRENCY.`;
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
@@ -40,7 +40,7 @@ async function main() {
     case 'migrate': {
       const { values } = parseArgs({ args: rest, options: { citus: { type: 'boolean' } } });
       if (values.citus && !config.databaseUrl) throw new Error('migrate --citus needs DATABASE_URL (a Citus coordinator)');
-      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, citus: values.citus });
+      const db = await openDatabase({ ...databaseOptions(config), citus: values.citus });
       await db.migrate();
       await db.close();
       console.log('migrations applied');
@@ -61,7 +61,7 @@ async function main() {
       if (!values.email || !values.password) throw new Error('create-user needs --email and --password');
       const { signUp } = await import('../modules/auth/auth.service.ts');
       (await import('../modules/registry.ts')).wireRecordEngine();
-      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const db = await openDatabase(databaseOptions(config));
       await db.migrate();
       try {
         const out = await signUp(db.db, config, {

@@ -1,9 +1,9 @@
-import type { Config } from '../config.ts';
+import { type Config, databaseOptions } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import { DEMO_PASSWORD, seedDemo } from './demo-data.ts';
 
 export async function seedCommand(config: Config, opts: { companies?: number }) {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase(databaseOptions(config));
   try {
     await db.migrate();
     const t0 = Date.now();

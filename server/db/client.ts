@@ -45,7 +45,24 @@ export interface OpenOptions {
    * missing. Without it, a database with the citus extension is migrated in Citus mode too.
    */
   citus?: boolean;
+  /**
+   * The PostgreSQL server itself, when `databaseUrl` goes through a pooler in transaction mode
+   * (PgBouncer): migrations (a session advisory lock) and LISTEN need a session of their own, and
+   * no statement may be prepared by name, since the next transaction may run on another server
+   * connection where that name does not exist (PgBouncer before 1.21 does not carry them over).
+   */
+  directUrl?: string;
 }
+
+/** Databases reached through a transaction-mode pooler: their statements are never prepared by name. */
+const pooled = new WeakSet<Db>();
+
+/**
+ * The name to prepare a statement under: `name` on a direct connection (parsed once per connection,
+ * then only bound), none behind a transaction-mode pooler (parsed anew each time, which survives
+ * the pooler handing each transaction another server connection).
+ */
+export const statementName = (db: Db, name: string) => (pooled.has(db) ? '' : name);
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
@@ -53,17 +70,27 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // An idle client that errors (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     const db = drizzlePg(pool, { schema }) as unknown as Db;
+    if (opts.directUrl) pooled.add(db);
+    const sessionUrl = opts.directUrl || opts.databaseUrl;
     return {
       db,
       kind: 'postgres',
       query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
-      migrate: () =>
-        migrateWithLock(pool, async (client) => {
-          if (opts.citus) await client.query('CREATE EXTENSION IF NOT EXISTS citus');
-          if (opts.citus || (await isCitus(client))) await migrateOnCitus(client, migrationsFolder);
-          else await migratePg(drizzlePg(pool), { migrationsFolder });
-        }),
-      listen: (channel, onNotify) => listenOnServer(opts.databaseUrl as string, channel, onNotify),
+      migrate: async () => {
+        // Behind a pooler the migration runs on a session of its own on the server: the advisory lock
+        // is a session's, and would be taken and released on different server connections otherwise.
+        const on = opts.directUrl ? new pg.Pool({ connectionString: opts.directUrl, max: 2 }) : pool;
+        try {
+          await migrateWithLock(on, async (client) => {
+            if (opts.citus) await client.query('CREATE EXTENSION IF NOT EXISTS citus');
+            if (opts.citus || (await isCitus(client))) await migrateOnCitus(client, migrationsFolder);
+            else await migratePg(drizzlePg(on), { migrationsFolder });
+          });
+        } finally {
+          if (on !== pool) await on.end();
+        }
+      },
+      listen: (channel, onNotify) => listenOnServer(sessionUrl, channel, onNotify),
       close: () => pool.end(),
     };
   }

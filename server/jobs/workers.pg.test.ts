@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../db/client.ts';
-import { dbKind, testDatabase } from '../test/harness.ts';
+import { databaseEnv, dbKind, testDatabase } from '../test/harness.ts';
 import { ensureRunsTable, recordJob } from './jobs.fixture.ts';
 import { enqueue } from './queue.ts';
 
@@ -20,7 +20,7 @@ function worker() {
     cwd: root,
     env: {
       ...process.env,
-      DATABASE_URL: process.env.TEST_DATABASE_URL,
+      ...databaseEnv(),
       RAPPORT_EXTRA_JOBS: fixture,
       RAPPORT_JOB_LEASE_MS: '1500',
       RAPPORT_JOB_CONCURRENCY: '3',

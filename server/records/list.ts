@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
-import type { Conn, Db } from '../db/client.ts';
+import { type Conn, type Db, statementName } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest } from '../http/errors.ts';
 import { isIsoDate, isStorableText } from '../http/validation.ts';
@@ -286,7 +286,7 @@ function prepareRead(db: Db, def: ObjectDef) {
     .select({ json, version: t.version })
     .from(t)
     .where(and(eq(t.workspaceId, sql.placeholder('workspaceId')), eq(t.id, sql.placeholder('id'))))
-    .prepare(`rapport_read_${def.type}`);
+    .prepare(statementName(db, `rapport_read_${def.type}`));
 }
 
 /**

@@ -10,6 +10,25 @@ export function workerDatabaseUrl(base: string, pool: string) {
   return url.toString();
 }
 
+/**
+ * When the suite runs through a pooler in transaction mode (PgBouncer; TEST_DIRECT_DATABASE_URL
+ * names the server behind it), the same database on the server itself: migrations and LISTEN go
+ * there (server/db/client.ts). Undefined without a pooler.
+ */
+export function directUrlOf(url: string | undefined): string | undefined {
+  const direct = process.env.TEST_DIRECT_DATABASE_URL;
+  if (!direct || !url) return undefined;
+  const out = new URL(direct);
+  out.pathname = new URL(url).pathname;
+  return out.toString();
+}
+
+/** The env that points a process (`rapport worker`, `rapport serve`) at test database `url`. */
+export function databaseEnv(url = process.env.TEST_DATABASE_URL): Record<string, string> {
+  const direct = directUrlOf(url);
+  return { DATABASE_URL: String(url), ...(direct ? { DATABASE_DIRECT_URL: direct } : {}) };
+}
+
 // Two test files run at once (vitest.config.ts). On PostgreSQL each vitest worker gets a database
 // of its own (made fresh by server/test/pg-databases.ts before the run): every test app runs a job
 // worker, and one file's worker must not run another file's jobs — on another clock (tests move the

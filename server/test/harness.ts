@@ -8,7 +8,7 @@ import type { Worker } from '../jobs/worker.ts';
 import { wireRecordEngine } from '../modules/registry.ts';
 import { configureOutbound } from '../outbound/request.ts';
 import { configureKeyring, parseKeys } from '../security/keyring.ts';
-import { dbKind, onCitus } from './db-kind.ts';
+import { databaseEnv, dbKind, directUrlOf, onCitus } from './db-kind.ts';
 
 // One fixed key for every test process: on PostgreSQL a secret one process stored may be read by
 // another's worker. Production keys come from the environment or the data directory's key file.
@@ -19,7 +19,7 @@ configureKeyring(parseKeys(`test:${Buffer.alloc(32, 7).toString('base64')}`, 'te
 // test makes its own workspace, so tests never see each other's data — the tenant key isolates them
 // as it does customers.
 
-export { dbKind, onCitus };
+export { databaseEnv, dbKind, onCitus };
 
 let database: Promise<Database> | undefined;
 let app: Promise<App> | undefined;
@@ -31,7 +31,7 @@ export function testDatabase() {
   database ??= (async () => {
     const url = dbKind === 'postgres' ? process.env.TEST_DATABASE_URL : undefined;
     if (dbKind === 'postgres' && !url) throw new Error('RAPPORT_TEST_DB=postgres needs TEST_DATABASE_URL');
-    const d = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 5 });
+    const d = await openDatabase({ databaseUrl: url, directUrl: directUrlOf(url), dataDir: 'memory://', poolSize: 5 });
     await d.migrate();
     return d;
   })();

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { workerDatabaseUrl } from './db-kind.ts';
+import { directUrlOf, workerDatabaseUrl } from './db-kind.ts';
 
 // Vitest global setup of the PostgreSQL project: one empty database per vitest worker, made afresh
 // each run so that every run proves the migrations from zero (server/test/db-kind.ts says why each
@@ -8,7 +8,8 @@ import { workerDatabaseUrl } from './db-kind.ts';
 export default async function setup() {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) return;
-  const admin = new pg.Client({ connectionString: base });
+  // On the server itself when the suite goes through a pooler: databases are made and dropped there.
+  const admin = new pg.Client({ connectionString: directUrlOf(base) ?? base });
   await admin.connect();
   try {
     for (let pool = 1; pool <= 8; pool++) {

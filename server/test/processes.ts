@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { directUrlOf } from './db-kind.ts';
 
 // Real `rapport worker` processes for the PostgreSQL tests that need several of them: a database of
 // their own (so no other test's jobs run in them), started with the env a test gives, stopped at the end.
@@ -11,7 +12,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export async function ownDatabase(suffix: string) {
   const base = new URL(process.env.TEST_DATABASE_URL as string);
   const name = `${base.pathname.slice(1)}_${suffix}`;
-  const admin = new pg.Client({ connectionString: base.toString() });
+  const admin = new pg.Client({ connectionString: directUrlOf(base.toString()) ?? base.toString() });
   await admin.connect();
   const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
   if (!exists.rowCount) await admin.query(`create database "${name.replace(/"/g, '')}"`);

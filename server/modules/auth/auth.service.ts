@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { AcceptInvitation, InvitationDetails, Member, SessionInfo, SignIn, SignUp } from '../../../contract/auth.ts';
 import type { Config } from '../../config.ts';
 import { acrossWorkspaces } from '../../db/citus.ts';
-import type { Conn, Db } from '../../db/client.ts';
+import { type Conn, type Db, statementName } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, invalid } from '../../http/errors.ts';
 import { isCountry } from '../../records/phones.ts';
@@ -187,7 +187,7 @@ function prepareSessionLookup(db: Db) {
         gt(sessions.expiresAt, sql`now()`),
       ),
     )
-    .prepare('rapport_resolve_session');
+    .prepare(statementName(db, 'rapport_resolve_session'));
 }
 
 /** Finds the live session of a cookie token, sliding its idle window; null when absent, expired or disabled. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { enqueue } from '../../jobs/queue.ts';
-import { dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
+import { databaseEnv, dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
 import { ownDatabase, stop, workerPool } from '../../test/processes.ts';
 import { signUp } from '../auth/auth.service.ts';
 import { createDeal } from '../deals/deals.service.ts';
@@ -31,7 +31,7 @@ let database: Database;
 let url: string;
 
 const pool = workerPool(() => ({
-  DATABASE_URL: url,
+  ...databaseEnv(url),
   RAPPORT_EXTRA_JOBS: fixture,
   RAPPORT_TEST_CLOCK: '1',
   RAPPORT_JOB_LEASE_MS: '1500',

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase, selectRows } from '../../db/client.ts';
 import { systemCtx } from '../../http/context.ts';
 import { configureOutbound } from '../../outbound/request.ts';
-import { dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
+import { databaseEnv, dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
 import { ownDatabase, stop, workerPool } from '../../test/processes.ts';
 import { signUp } from '../auth/auth.service.ts';
 import { createContact } from '../contacts/contacts.service.ts';
@@ -22,7 +22,7 @@ let url: string;
 let servers: MailServers;
 
 const pool = workerPool(() => ({
-  DATABASE_URL: url,
+  ...databaseEnv(url),
   RAPPORT_OUTBOUND_ALLOW: '127.0.0.1',
   // The key the test harness encrypts with: the workers must read the password this process stored.
   RAPPORT_SECRET_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}`,

@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
-import { dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
+import { databaseEnv, dbKind, testConfig, uniqueEmail } from '../../test/harness.ts';
 import { ownDatabase, stop, workerPool } from '../../test/processes.ts';
 import { signUp } from '../auth/auth.service.ts';
 import { wireRecordEngine } from '../registry.ts';
@@ -21,7 +21,7 @@ wireRecordEngine();
 
 let database: Database;
 let url: string;
-const pool = workerPool(() => ({ DATABASE_URL: url, RAPPORT_JOB_LEASE_MS: '1500' }));
+const pool = workerPool(() => ({ ...databaseEnv(url), RAPPORT_JOB_LEASE_MS: '1500' }));
 
 beforeAll(async () => {
   if (dbKind !== 'postgres') return;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase, selectRows } from '../../db/client.ts';
-import { api, signUp } from '../../test/harness.ts';
+import { api, databaseEnv, signUp } from '../../test/harness.ts';
 import { sendDigests } from '../notifications/digest.ts';
 import { sendDueReminders } from './reminders.ts';
 
@@ -10,7 +10,7 @@ import { sendDueReminders } from './reminders.ts';
 
 const opened: Database[] = [];
 const worker = async () => {
-  const d = await openDatabase({ databaseUrl: process.env.TEST_DATABASE_URL, poolSize: 3 });
+  const d = await openDatabase({ databaseUrl: process.env.TEST_DATABASE_URL, directUrl: databaseEnv().DATABASE_DIRECT_URL, poolSize: 3 });
   opened.push(d);
   return d.db;
 };
