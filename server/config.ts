@@ -47,6 +47,16 @@ export interface Config {
    * new mail syncs at once; off (RAPPORT_EMAIL_IDLE=off), mailboxes are polled only.
    */
   emailIdle: boolean;
+  /** Where `rapport backup` and the scheduled backup write their files (RAPPORT_BACKUP_DIR, ./backups). */
+  backupDir: string;
+  /** How many backups the backup directory keeps; older ones are removed after each new one (0: all). */
+  backupKeep: number;
+  /**
+   * When `rapport worker` (or the worker in `rapport serve`) backs the database up: a cron expression
+   * (`30 2 * * *`), in `backupTimeZone`. Empty: no scheduled backups.
+   */
+  backupSchedule: string;
+  backupTimeZone: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -71,5 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKeys: env.RAPPORT_SECRET_KEYS ?? '',
     emailAttachmentMaxBytes: Number(env.RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES ?? 10 * 1024 * 1024),
     emailIdle: env.RAPPORT_EMAIL_IDLE !== 'off',
+    backupDir: path.resolve(env.RAPPORT_BACKUP_DIR || 'backups'),
+    backupKeep: Number(env.RAPPORT_BACKUP_KEEP ?? 7),
+    backupSchedule: env.RAPPORT_BACKUP_SCHEDULE ?? '',
+    backupTimeZone: env.RAPPORT_BACKUP_TIME_ZONE || 'UTC',
   };
 }
