@@ -80,8 +80,8 @@ export default defineConfig({
             },
           ]
         : []),
-      // The web app's own units (translations), no database.
-      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.ts'] } },
+      // The web app's own units (translations), and the checks of the deployment files: no database.
+      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.ts', 'deploy/**/*.test.ts'] } },
       // Browser tests: build the web app if needed, start the real server, drive Debian's Chromium (e2e/harness.ts).
       {
         extends: true,
