@@ -54,7 +54,8 @@ export default defineConfig({
                 ...common,
                 name: 'postgres',
                 // `*.citus.test.ts` check what only a Citus cluster has: the citus project runs them.
-                exclude: ['**/*.citus.test.ts', '**/node_modules/**'],
+                // `*.embedded.test.ts` test what needs no test database (the embedded one's own tools): pglite only.
+                exclude: ['**/*.citus.test.ts', '**/*.embedded.test.ts', '**/node_modules/**'],
                 env: { RAPPORT_TEST_DB: 'postgres' },
                 globalSetup: ['server/test/pg-databases.ts'],
                 setupFiles: ['server/test/db-kind.ts', 'server/test/per-file.ts'],
@@ -72,7 +73,9 @@ export default defineConfig({
               test: {
                 ...common,
                 name: 'citus',
-                exclude: ['**/*.pg.test.ts', '**/node_modules/**'],
+                // Also not: the scheduled backup (a Citus cluster is backed up by its own tooling, and pg_dump
+                // reading every shard is the fan-out these connections refuse; docs/operations.md).
+                exclude: ['**/*.pg.test.ts', '**/*.embedded.test.ts', 'server/backup/backup.test.ts', '**/node_modules/**'],
                 env: { RAPPORT_TEST_DB: 'citus', TEST_DATABASE_URL: citusUrl },
                 globalSetup: ['server/test/citus-database.ts'],
                 setupFiles: ['server/test/db-kind.ts', 'server/test/per-file.ts'],
@@ -80,8 +83,8 @@ export default defineConfig({
             },
           ]
         : []),
-      // The web app's own units (translations), no database.
-      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.ts'] } },
+      // The web app's own units (translations), and the checks of the deployment files: no database.
+      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.ts', 'deploy/**/*.test.ts'] } },
       // Browser tests: build the web app if needed, start the real server, drive Debian's Chromium (e2e/harness.ts).
       {
         extends: true,

@@ -52,6 +52,16 @@ export interface Config {
    * new mail syncs at once; off (RAPPORT_EMAIL_IDLE=off), mailboxes are polled only.
    */
   emailIdle: boolean;
+  /** Where `rapport backup` and the scheduled backup write their files (RAPPORT_BACKUP_DIR, ./backups). */
+  backupDir: string;
+  /** How many backups the backup directory keeps; older ones are removed after each new one (0: all). */
+  backupKeep: number;
+  /**
+   * When `rapport worker` (or the worker in `rapport serve`) backs the database up: a cron expression
+   * (`30 2 * * *`), in `backupTimeZone`. Empty: no scheduled backups.
+   */
+  backupSchedule: string;
+  backupTimeZone: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -77,8 +87,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKeys: env.RAPPORT_SECRET_KEYS ?? '',
     emailAttachmentMaxBytes: Number(env.RAPPORT_EMAIL_ATTACHMENT_MAX_BYTES ?? 10 * 1024 * 1024),
     emailIdle: env.RAPPORT_EMAIL_IDLE !== 'off',
+    backupDir: path.resolve(env.RAPPORT_BACKUP_DIR || 'backups'),
+    backupKeep: Number(env.RAPPORT_BACKUP_KEEP ?? 7),
+    backupSchedule: env.RAPPORT_BACKUP_SCHEDULE ?? '',
+    backupTimeZone: env.RAPPORT_BACKUP_TIME_ZONE || 'UTC',
   };
 }
+
+/**
+ * The URL of a session of its own on the server: DATABASE_DIRECT_URL behind a transaction-mode pooler,
+ * else DATABASE_URL. pg_dump and pg_restore set session settings before their transaction, which a
+ * pooler would carry to another client or lose.
+ */
+export const sessionDatabaseUrl = (config: Pick<Config, 'databaseUrl' | 'databaseDirectUrl'>) =>
+  config.databaseDirectUrl || config.databaseUrl;
 
 /** Where the database is, as openDatabase takes it. */
 export const databaseOptions = (config: Pick<Config, 'databaseUrl' | 'databaseDirectUrl' | 'dataDir'>) => ({

@@ -16,9 +16,17 @@ const usage = `rapport — the Rapport CRM
                  [--mapping mapping.json] [--as EMAIL] [--encoding E] [--delimiter comma|semicolon|tab|pipe]
                  [--no-header] [--country US]
                                 import a CSV file (progress, then a summary; Ctrl-C cancels)
+  rapport backup [--out FILE]   back the database up now: pg_dump -Fc of DATABASE_URL, or the embedded
+                                database as gzipped SQL; into FILE, or the backup directory (keeping the newest
+                                RAPPORT_BACKUP_KEEP there)
+  rapport restore FILE          restore a backup into the empty database DATABASE_URL (or RAPPORT_DATA_DIR) names
+  rapport backups               list the backups, and what the scheduled backups did
 
 The database is the embedded one in ./data unless DATABASE_URL=postgres://… is set.
-Other settings: DATABASE_DIRECT_URL (the server itself when DATABASE_URL is PgBouncer in transaction mode), PORT, HOST, RAPPORT_BASE_URL, RAPPORT_DATA_DIR, LOG_LEVEL, RAPPORT_JOB_CONCURRENCY.`;
+Other settings: DATABASE_DIRECT_URL (the server itself when DATABASE_URL is PgBouncer in transaction mode), PORT, HOST,
+RAPPORT_BASE_URL, RAPPORT_DATA_DIR, LOG_LEVEL, RAPPORT_JOB_CONCURRENCY;
+backups: RAPPORT_BACKUP_DIR (./backups), RAPPORT_BACKUP_KEEP (7), RAPPORT_BACKUP_SCHEDULE (a cron schedule
+for the workers, e.g. "30 2 * * *"; none when unset), RAPPORT_BACKUP_TIME_ZONE (UTC). docs/operations.md.`;
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
@@ -119,6 +127,22 @@ async function main() {
         }
         throw e;
       }
+      return;
+    }
+    case 'backup': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+      await (await import('./backup.ts')).backupCommand(config, { out: values.out });
+      return;
+    }
+    case 'restore': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length !== 1) throw new Error('usage: rapport restore FILE');
+      await (await import('./backup.ts')).restoreCommand(config, positionals[0]);
+      return;
+    }
+    case 'backups': {
+      parseArgs({ args: rest, options: {} });
+      await (await import('./backup.ts')).backupsCommand(config);
       return;
     }
     default:

@@ -22,6 +22,8 @@ export type Conn = Db | Tx;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** The embedded database's own client (its dump tool reads it: server/backup); null on a server. */
+  pglite: PGlite | null;
   /** A raw parameterised query on the same connection(s); used by benchmarks and catalog tests. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   migrate(): Promise<void>;
@@ -32,6 +34,13 @@ export interface Database {
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+/**
+ * The extensions every embedded database is opened with. pg_trgm: duplicate detection compares
+ * names by trigram similarity (migration 0020 creates it). A restored or copied database needs the
+ * same, or its trigram indexes cannot be built or read.
+ */
+export const pgliteExtensions = { pg_trgm };
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -75,6 +84,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       db,
       kind: 'postgres',
+      pglite: null,
       query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
       migrate: async () => {
         // Behind a pooler the migration runs on a session of its own on the server: the advisory lock
@@ -95,12 +105,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     };
   }
   const dataDir = opts.dataDir ?? 'memory://';
-  // pg_trgm: duplicate detection compares names by trigram similarity (migration 0020 creates it).
-  const client = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, { extensions: { pg_trgm } });
+  const client = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, { extensions: pgliteExtensions });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
+    pglite: client,
     query: async (text, params) => (await client.query(text, params as unknown[])).rows as never,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     listen: async (channel, onNotify) => client.listen(channel, () => onNotify()),

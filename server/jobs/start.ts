@@ -1,3 +1,4 @@
+import { scheduledBackupJob } from '../backup/backup.jobs.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { consumerDefs } from '../modules/consumers.ts';
@@ -29,7 +30,9 @@ export async function startWorker(
   only?: readonly string[],
 ) {
   wireRecordEngine();
-  const defs = [...jobDefs, ...(await extraJobs(process.env))].filter((d) => !only || only.includes(d.name));
+  // The scheduled backup exists only where RAPPORT_BACKUP_SCHEDULE says when and where to write it.
+  const backup = config.backupSchedule ? [scheduledBackupJob(config)] : [];
+  const defs = [...jobDefs, ...backup, ...(await extraJobs(process.env))].filter((d) => !only || only.includes(d.name));
   const worker = new Worker(database, defs, {
     consumers,
     concurrency,

@@ -21,6 +21,23 @@ export async function ownDatabase(suffix: string) {
   return base.toString();
 }
 
+/** The test database's name + `_<suffix>`, dropped if it exists and made anew, empty: its URL. */
+export async function freshDatabase(suffix: string) {
+  const base = new URL(process.env.TEST_DATABASE_URL as string);
+  const name = `${base.pathname.slice(1)}_${suffix}`;
+  const admin = new pg.Client({ connectionString: directUrlOf(base.toString()) ?? base.toString() });
+  await admin.connect();
+  try {
+    const ident = `"${name.replace(/"/g, '""')}"`;
+    await admin.query(`drop database if exists ${ident} with (force)`);
+    await admin.query(`create database ${ident}`);
+  } finally {
+    await admin.end();
+  }
+  base.pathname = `/${name}`;
+  return base.toString();
+}
+
 export const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 
 /** Stops a process and waits until it is gone (SIGKILL for a worker killed mid-work). */
