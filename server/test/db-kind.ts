@@ -29,21 +29,21 @@ export function databaseEnv(url = process.env.TEST_DATABASE_URL): Record<string,
   return { DATABASE_URL: String(url), ...(direct ? { DATABASE_DIRECT_URL: direct } : {}) };
 }
 
-// Two test files run at once (vitest.config.ts). On PostgreSQL each vitest worker gets a database
-// of its own (made fresh by server/test/pg-databases.ts before the run): every test app runs a job
-// worker, and one file's worker must not run another file's jobs — on another clock (tests move the
-// automation clock) or without the job kinds a test registers. TEST_DATABASE_URL is pointed at it
-// here, once per worker process, so that everything downstream (worker processes a test spawns,
-// ownDatabase) follows.
-if (!onCitus && dbKind === 'postgres' && process.env.TEST_DATABASE_URL && process.env.VITEST_POOL_ID && !process.env.RAPPORT_TEST_DB_BASE) {
+// Two test files run at once (vitest.config.ts). On PostgreSQL and on Citus each vitest worker gets
+// a database of its own (made fresh by server/test/pg-databases.ts or citus-database.ts before the
+// run): every test app runs a job worker, and one file's worker must not run another file's jobs —
+// on another clock (tests move the automation clock) or without the job kinds a test registers — nor
+// may one file's start empty the queue under another (server/test/harness.ts, startFileAfresh).
+// TEST_DATABASE_URL is pointed at it here, once per worker process, so that everything downstream
+// (worker processes a test spawns, ownDatabase) follows.
+if (dbKind === 'postgres' && process.env.TEST_DATABASE_URL && process.env.VITEST_POOL_ID && !process.env.RAPPORT_TEST_DB_BASE) {
   process.env.RAPPORT_TEST_DB_BASE = process.env.TEST_DATABASE_URL;
   process.env.TEST_DATABASE_URL = workerDatabaseUrl(process.env.TEST_DATABASE_URL, process.env.VITEST_POOL_ID);
 }
 
-// On Citus the suite shares one database (a database is made on every node by hand, cluster.sh) and
-// runs one file at a time. Every app connection refuses a query that runs on more than one shard
-// (a fan-out): a request names its workspace, so each of its queries must route to one node. The
-// few cross-workspace queries allow it explicitly (server/db/citus.ts, allowFanOut).
+// On Citus every app connection refuses a query that runs on more than one shard (a fan-out): a
+// request names its workspace, so each of its queries must route to one node. The few
+// cross-workspace queries allow it explicitly (server/db/citus.ts, allowFanOut).
 if (onCitus && process.env.TEST_DATABASE_URL && !process.env.TEST_DATABASE_URL.includes('multi_task_query_log_level')) {
   const url = new URL(process.env.TEST_DATABASE_URL);
   url.searchParams.set('options', '-c citus.multi_task_query_log_level=error');

@@ -3,6 +3,7 @@ import { Team, TeamCreate, TeamMemberIds, TeamUpdate } from '../../../contract/a
 import { IdParams, Problem } from '../../../contract/common.ts';
 import type { App } from '../../http/typed-app.ts';
 import { errorResponses, expectedVersion } from '../../records/routes.ts';
+import { releaseTeam } from '../tickets/tickets.service.ts';
 import * as teams from './teams.service.ts';
 
 export async function teamRoutes(app: App) {
@@ -58,7 +59,12 @@ export async function teamRoutes(app: App) {
       response: { 200: Team, ...errorResponses },
     },
     handler: async (req) =>
-      app.db.transaction((tx) => teams.deleteTeam(tx, req.ctx, req.params.id, expectedVersion(req, undefined, false))),
+      app.db.transaction(async (tx) => {
+        // Its tickets and support addresses are left without a team, in the same transaction: a
+        // refused delete (409, stale version) rolls this back too.
+        await releaseTeam(tx, req.ctx, req.params.id);
+        return teams.deleteTeam(tx, req.ctx, req.params.id, expectedVersion(req, undefined, false));
+      }),
   });
   app.post('/teams/:id/members', {
     config: { permission: 'admin' },

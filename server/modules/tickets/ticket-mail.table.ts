@@ -2,6 +2,7 @@ import { boolean, foreignKey, index, pgTable, text, unique, uuid } from 'drizzle
 import { tenantKey, ts } from '../../db/columns.ts';
 import { tenantConstraints } from '../../db/constraints.ts';
 import { mailboxes } from '../email/email.table.ts';
+import { teams } from '../teams/teams.table.ts';
 import { tickets } from './tickets.table.ts';
 
 /**
@@ -26,8 +27,9 @@ export const supportMailboxes = pgTable(
     ...tenantConstraints(t),
     unique('support_mailboxes_mailbox_key').on(t.workspaceId, t.mailboxId),
     foreignKey({ columns: [t.workspaceId, t.mailboxId], foreignColumns: [mailboxes.workspaceId, mailboxes.id] }).onDelete('cascade'),
-    // support_mailboxes_team_fk, written by hand in the migration: a team removed leaves the address
-    // without a team (ON DELETE SET NULL (team_id), which drizzle cannot declare).
+    // A team removed leaves the address without a team: releaseTeam (tickets.service.ts), not ON
+    // DELETE SET NULL, which Citus refuses on a key that holds the distribution column.
+    foreignKey({ name: 'support_mailboxes_team_fk', columns: [t.workspaceId, t.teamId], foreignColumns: [teams.workspaceId, teams.id] }),
   ],
 );
 

@@ -20,6 +20,7 @@ import { listTeams } from '../teams/teams.service.ts';
 import type { Customer } from './customer-tier.ts';
 import { routeNewTicket } from './routing.ts';
 import { dueTimes, getSlaPolicy, pausesAfter, type SlaInput, slaStateAt, tiersFor } from './sla.ts';
+import { supportMailboxes } from './ticket-mail.table.ts';
 import { tickets } from './tickets.table.ts';
 
 type Row = typeof tickets.$inferSelect;
@@ -165,6 +166,22 @@ export async function assertTeam(conn: Conn, ctx: Ctx, teamId: string | null | u
   if (!(await listTeams(conn, ctx)).some((t) => t.id === teamId.toLowerCase())) {
     throw invalid([{ field: 'body.teamId', code: 'unknown_record', message: 'is not a team of this workspace' }]);
   }
+}
+
+/**
+ * Leaves a team's tickets (those in the trash too) and support addresses without a team, before the
+ * team is deleted (teams.routes.ts): the keys to teams are plain ones, since Citus refuses ON DELETE
+ * SET NULL on a key that holds the distribution column. As that did, it changes no version or history.
+ */
+export async function releaseTeam(conn: Conn, ctx: Ctx, teamId: string) {
+  await conn
+    .update(tickets)
+    .set({ teamId: null })
+    .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.teamId, teamId)));
+  await conn
+    .update(supportMailboxes)
+    .set({ teamId: null })
+    .where(and(eq(supportMailboxes.workspaceId, ctx.workspaceId), eq(supportMailboxes.teamId, teamId)));
 }
 
 async function checkRefs(conn: Conn, ctx: Ctx, input: Partial<TicketCreate>) {

@@ -12,6 +12,7 @@ import { customColumn, recordColumns, tenantKey, ts } from '../../db/columns.ts'
 import { memberRef, tenantConstraints } from '../../db/constraints.ts';
 import { companies } from '../companies/companies.table.ts';
 import { contacts } from '../contacts/contacts.table.ts';
+import { teams } from '../teams/teams.table.ts';
 
 /** A pause of the SLA clock as stored: ISO instants (jsonb has no timestamps). */
 export type StoredPause = { from: string; to: string | null };
@@ -52,8 +53,9 @@ export const tickets = pgTable(
     memberRef(t, t.assigneeId),
     foreignKey({ columns: [t.workspaceId, t.requesterId], foreignColumns: [contacts.workspaceId, contacts.id] }),
     foreignKey({ columns: [t.workspaceId, t.companyId], foreignColumns: [companies.workspaceId, companies.id] }),
-    // tickets_team_fk, written by hand in the migration: a team removed leaves its tickets without a
-    // team (ON DELETE SET NULL (team_id), which drizzle cannot declare).
+    // No ON DELETE SET NULL (team_id): Citus refuses it on a key that holds the distribution column.
+    // Deleting a team leaves its tickets without one through releaseTeam (tickets.service.ts) instead.
+    foreignKey({ name: 'tickets_team_fk', columns: [t.workspaceId, t.teamId], foreignColumns: [teams.workspaceId, teams.id] }),
     unique('tickets_number_key').on(t.workspaceId, t.number),
     index('tickets_queue_idx').on(t.workspaceId, t.status, t.assigneeId),
     index('tickets_requester_idx').on(t.workspaceId, t.requesterId),

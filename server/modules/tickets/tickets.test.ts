@@ -247,6 +247,26 @@ describe('tickets', () => {
     expect((await api(s).get(`/tickets/${t.id}`)).json().priority).toBe('urgent');
   });
 
+  it('leaves a deleted team’s tickets, open or in the trash, without a team, and another team’s as they were', async () => {
+    const s = await signUp();
+    const gone = await createOk(s, '/teams', { name: 'Night shift' });
+    const stays = await createOk(s, '/teams', { name: 'Day shift' });
+    const open = await ticket(s, { subject: 'Open one', teamId: gone.id });
+    const trashed = await ticket(s, { subject: 'Trashed one', teamId: gone.id });
+    expect((await api(s).delete(`/tickets/${trashed.id}`)).statusCode).toBe(200);
+    const other = await ticket(s, { subject: 'Other team', teamId: stays.id });
+    const r = await api(s).delete(`/teams/${gone.id}`);
+    expect(r.statusCode, r.body).toBe(200);
+    expect((await api(s).get(`/tickets/${open.id}`)).json()).toMatchObject({ teamId: null, version: 1 });
+    expect((await api(s).get(`/tickets/${other.id}`)).json().teamId).toBe(stays.id);
+    const { query } = await testDatabase();
+    const [row] = await query<{ team_id: string | null }>('select team_id from tickets where workspace_id = $1 and id = $2', [
+      s.workspaceId,
+      trashed.id,
+    ]);
+    expect(row.team_id).toBeNull();
+  });
+
   it('counts the queues over the open tickets the member may read', async () => {
     const s = await signUp();
     const agent = await addMember(s, 'member');
