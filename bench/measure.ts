@@ -237,3 +237,54 @@ export async function mixedLoad(
   }
   return { ...(best ?? { rps: 0, p50: top.p50, p99: top.p99 }), steps };
 }
+
+/**
+ * The mixed load at a fixed rate, open loop (a request starts on schedule whether or not earlier ones
+ * have answered), with each request's latency kept by its class: which kind of request is slow on its
+ * own, which one overall p99 cannot tell. `next` names the class of each request it makes.
+ */
+export async function pacedByClass(
+  base: string,
+  auth: Auth,
+  next: (r: number) => Req & { kind: string },
+  opts: { rate: number; seconds: number },
+): Promise<Stats & { byKind: Record<string, Stats & { n: number }> }> {
+  const agentMany = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const lat: Record<string, number[]> = {};
+  const inflight: Promise<void>[] = [];
+  const send = (r: Req & { kind: string }) =>
+    new Promise<void>((resolve, reject) => {
+      const started = performance.now();
+      const req = http.request(
+        `${base}${r.path}`,
+        { method: r.method, agent: agentMany, headers: { ...auth, ...(r.body ? { 'content-type': 'application/json' } : {}) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if ((res.statusCode ?? 500) >= 300) return reject(new Error(`${r.method} ${r.path} → ${res.statusCode}`));
+            lat[r.kind] ??= [];
+            lat[r.kind].push(performance.now() - started);
+            resolve();
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(r.body);
+    });
+  const t0 = performance.now();
+  let sent = 0;
+  while (performance.now() - t0 < opts.seconds * 1000) {
+    const due = Math.floor(((performance.now() - t0) / 1000) * opts.rate);
+    for (; sent < due; sent++) inflight.push(send(next(Math.random())));
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await Promise.all(inflight);
+  agentMany.destroy();
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const at = (p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))];
+    return { p50: at(0.5), p99: at(0.99), rps: xs.length / opts.seconds, n: xs.length };
+  };
+  const byKind = Object.fromEntries(Object.entries(lat).map(([k, xs]) => [k, stats(xs)]));
+  return { ...stats(Object.values(lat).flat()), byKind };
+}

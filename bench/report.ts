@@ -119,6 +119,7 @@ export function writeResults(file: string, chartFile: string, meta: Meta, runs: 
     for (const [key, what] of [
       ['mixed', 'Mixed-load search'],
       ['mixed-2', 'Mixed-load search over two server processes'],
+      ['mixed-by-kind', 'Mixed load by kind of request, open loop at a fixed rate, worst p99 first'],
     ]) {
       const mixed = run.results.find((r) => r.key === key);
       if (mixed?.api.steps) lines.push('', `${what}: ${mixed.api.steps.join('; ')}.`);
