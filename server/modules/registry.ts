@@ -50,7 +50,7 @@ export function wireRecordEngine() {
     customFieldKeys: async (conn, ctx, def) => (await fieldResolver(conn, ctx, def)).defs.map((d) => d.key),
     history: { write: writeHistory, changedSince: fieldsChangedSince, list: listHistory, rowsSql: historyRowsSql },
     events: { emit: emitEvent, rowsSql: eventRowsSql },
-    indexSearch: (conn, ctx, def, ids) => refreshSearch(conn, ctx.workspaceId, def, ids),
+    indexSearch: (conn, ctx, def, ids, opts) => refreshSearch(conn, ctx.workspaceId, def, ids, opts),
     searchTermsSql: newTermsSql,
     resolveView,
     securityEvent: logSecurityEvent,

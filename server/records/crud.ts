@@ -41,7 +41,8 @@ export async function insertRecord<Row, Api extends Shape>(
     .returning()) as Row[];
   const api = toApi(row);
   const { history, events, indexSearch } = ports();
-  await indexSearch(conn, ctx, def, [api.id as string]);
+  // An id made here is new, so it has no search terms yet; one given by the caller may be reused.
+  await indexSearch(conn, ctx, def, [api.id as string], { fresh: values.id === undefined });
   await history.write(conn, ctx, def.type, api.id as string, 'create', [{ field: null, old: null, new: api }], Number(api.version ?? 1));
   await events.emit(conn, ctx, `${def.type}.created`, def.type, api.id as string, { after: api });
   return api;

@@ -57,8 +57,8 @@ export interface RecordPorts {
   };
   /** INSERT … SELECT of the search terms of new records of `def`, read from `from` as `r` (set-based writes). */
   searchTermsSql(def: ObjectDef, from: SQL): SQL;
-  /** Brings the search terms of some records up to date, in the caller's transaction. */
-  indexSearch(conn: Conn, ctx: Ctx, def: ObjectDef, ids: readonly string[]): Promise<void>;
+  /** Brings the search terms of some records up to date, in the caller's transaction (`fresh`: new records, no terms to replace). */
+  indexSearch(conn: Conn, ctx: Ctx, def: ObjectDef, ids: readonly string[], opts?: { fresh?: boolean }): Promise<void>;
   /** Writes a security event (an export) in the audit module's log. */
   securityEvent(
     conn: Conn,

@@ -241,6 +241,28 @@ async function insertLinks(conn: Conn, ctx: Ctx, activityId: string, links: Reco
 }
 
 /**
+ * After a new live activity, its records were last active at the later of their date and its
+ * occurredAt: one UPDATE per object and no read, where a recompute (refreshLastActivity) takes two.
+ * The comparison is made on the row the UPDATE locks (PostgreSQL re-checks the WHERE against the
+ * newest version when it had to wait), so two activities logged at once on one company leave the
+ * later date whichever commits first. Like refreshLastActivity: no version bump, no history.
+ */
+async function bumpLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[], at: Date) {
+  if (!links.length) return;
+  const { objectDefs } = await import('../registry.ts');
+  for (const def of Object.values(objectDefs)) {
+    const column = def.lastActivityAt;
+    const ids = [...new Set(links.filter((l) => l.recordType === def.type).map((l) => l.recordId))];
+    if (!column || !ids.length) continue;
+    const col = sql.identifier(column.name);
+    const when = sql`${at.toISOString()}::timestamptz`;
+    await conn.execute(sql`
+      update ${def.table} set ${col} = ${when}
+      where workspace_id = ${ctx.workspaceId} and id = any(${pgArray(ids, 'uuid')}) and (${col} is null or ${col} < ${when})`);
+  }
+}
+
+/**
  * Sets `last_activity_at` of the given records to the latest occurredAt of their activities that are
  * not in the trash. It is derived, written by the system rather than by a person editing the record,
  * so it neither bumps the record's version (which would make the owner's open edit form stale and
@@ -387,7 +409,7 @@ export async function createActivity(conn: Conn, ctx: Ctx, input: ActivityCreate
     await saveMeeting(conn, ctx, api.id, { location: meeting.location, mailboxId }, meeting.attendees);
     if (mailboxId && addresses(meeting).length) await queueInvite(conn, ctx, api.id, 'REQUEST');
   }
-  await refreshLastActivity(conn, ctx, links);
+  await bumpLastActivity(conn, ctx, links, occurredAt);
   await notifyMentioned(conn, ctx, api, mentions);
   return api;
 }

@@ -5,9 +5,6 @@ import { type Conn, type Db, selectRows, type Tx } from '../../db/client.ts';
 /** The channel an event's transaction notifies, so that consumers read it as soon as it commits. */
 export const EVENTS_CHANNEL = 'rapport_events';
 
-/** Wakes the event consumers of every process when the caller's transaction commits (NOTIFY is sent only then). */
-export const notifyEvents = (conn: Conn) => conn.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
-
 export interface OutboxEvent {
   workspaceId: string;
   id: string;

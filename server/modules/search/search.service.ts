@@ -57,12 +57,21 @@ export const newTermsSql = (def: ObjectDef, from: SQL) => insertTerms(def, sql`t
  * every write path calls this after it changes a record (create, update, delete, restore, import,
  * bulk update), so search never lags behind the data. Records in the trash have no terms.
  */
-export async function refreshSearch(conn: Conn, workspaceId: string, def: ObjectDef, ids: readonly string[]) {
+export async function refreshSearch(
+  conn: Conn,
+  workspaceId: string,
+  def: ObjectDef,
+  ids: readonly string[],
+  /** `fresh`: records just inserted with new ids, which have no terms to delete (a round trip saved on every create). */
+  opts: { fresh?: boolean } = {},
+) {
   if (!def.search || ids.length === 0) return;
   const idArray = pgArray(ids, 'uuid');
-  await conn.execute(
-    sql`delete from search_terms where workspace_id = ${workspaceId} and record_type = ${def.type} and record_id = any(${idArray})`,
-  );
+  if (!opts.fresh) {
+    await conn.execute(
+      sql`delete from search_terms where workspace_id = ${workspaceId} and record_type = ${def.type} and record_id = any(${idArray})`,
+    );
+  }
   await conn.execute(insertTerms(def, sql`r.workspace_id = ${workspaceId} and r.id = any(${idArray})`));
 }
 
