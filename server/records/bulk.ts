@@ -6,10 +6,12 @@ import { type Conn, pgArray, selectRows } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import { badRequest, conflict, invalid } from '../http/errors.ts';
 import type { App } from '../http/typed-app.ts';
+import type { FieldChange } from './changes.ts';
 import { compileFilter } from './filter.ts';
 import { builtInField, columnsOf, isoTimestamp, type ObjectDef } from './object-def.ts';
 import { ports } from './ports.ts';
 import { ruleSql } from './rules.ts';
+import { eventsOfWritten } from './set-writes.ts';
 import { assertAction, visibleWhere } from './visibility.ts';
 
 /** One column a bulk update writes: the field's API name, its column, and its new value as SQL (which may read the old row `t`). */
@@ -91,6 +93,9 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
     ? sql`${def.table.id} = any(${pgArray(input.ids, 'uuid')})`
     : await filterCondition(conn, ctx, def, input.filter);
 
+  // The time of the change, from the app: Citus refuses now() inside the CASE a rule builds, and
+  // one value for the stamps the rules write and updated_at keeps them equal, as PATCH writes them.
+  const at = sql`${new Date().toISOString()}::timestamptz`;
   const byField = new Map<string, Assignment>();
   for (const [field, value] of Object.entries(input.set))
     byField.set(field, { field, ...columnOf(def, field), next: setValue(def, field, value) });
@@ -102,7 +107,7 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
     if (!Object.hasOwn(input.set, rule.field)) continue;
     const facts = rule.input ? await rule.input(conn, ctx, input.set[rule.field], `body.set.${rule.field}`) : {};
     const given = Object.fromEntries([...byField.values()].map((a) => [a.field, a.next]));
-    const read = ruleSql(def, rule, given, facts, ruleReads);
+    const read = ruleSql(def, rule, given, facts, ruleReads, at);
     for (const [key, next] of Object.entries(read.follow)) byField.set(key, { field: key, ...ruleColumn(def, key), next });
     if (rule.refuse && read.refuse) refusals.push({ when: read.refuse, code: rule.refuse.code, message: rule.refuse.many });
   }
@@ -119,20 +124,22 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
         sql` or `,
       )
     : sql`false`;
+  // The update returns each written column's old and new value raw (o0, n0, …), and the changes are
+  // built from those in the next step: Citus refuses json building and time formatting in RETURNING.
+  const oldOut = (i: number) => sql.identifier(`o${i}`);
+  const newOut = (i: number) => sql.identifier(`n${i}`);
+  const returned = sql.join(
+    assignments.map((a, i) => sql`${old(a.column)} as ${oldOut(i)}, ${col(a.column)} as ${newOut(i)}`),
+    sql`, `,
+  );
   const changes = sql.join(
     assignments.map(
-      (a) => sql`case when ${old(a.column)} is distinct from ${col(a.column)}
-        then jsonb_build_object('field', ${a.field}::text, 'old', ${apiJson(a.kind, old(a.column))}, 'new', ${apiJson(a.kind, col(a.column))}) end`,
+      (a, i) => sql`case when u.${oldOut(i)} is distinct from u.${newOut(i)}
+        then jsonb_build_object('field', ${a.field}::text, 'old', ${apiJson(a.kind, sql`u.${oldOut(i)}`)}, 'new', ${apiJson(a.kind, sql`u.${newOut(i)}`)}) end`,
     ),
     sql`, `,
   );
-  const after = def.eventShape ?? def.projection;
-  if (!after) throw new Error(`${def.type} has no event shape for bulk updates`);
-  // Built as jsonb directly: building json text and casting it would parse every record again.
-  const afterJson = sql`jsonb_build_object(${sql.join(
-    Object.entries(after).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
-    sql`, `,
-  )})`;
+  if (!(def.eventShape ?? def.projection)) throw new Error(`${def.type} has no event shape for bulk updates`);
 
   // Only records the request may both see and edit are touched; the others are not matched at all,
   // as if the ids or the filter had not named them.
@@ -176,24 +183,26 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
         type,
         def.type,
         { recordId: sql`u.id`, payload: sql`jsonb_build_object('from', c->'old', 'to', c->'new')` },
-        sql`upd u cross join lateral jsonb_array_elements(u.changes) c where c->>'field' = ${field}::text`,
+        sql`ch u cross join lateral jsonb_array_elements(u.changes) c where c->>'field' = ${field}::text`,
       )})`,
     );
-  const [out] = await selectRows<{ updated: number }>(
+  const updated = await selectRows<{ id: string; changes: FieldChange[] }>(
     conn,
     sql`
     with upd as (
       update ${table} set ${sql.join(
         assignments.map((a) => sql`${sql.identifier(a.column)} = ${a.next}`),
         sql`, `,
-      )}, "version" = ${col('version')} + 1, "updated_at" = now()
+      )}, "version" = ${col('version')} + 1, "updated_at" = ${at}
       from ${table} t
       where ${live} and t.workspace_id = ${ctx.workspaceId} and t.id = ${col('id')}
         and (${sql.join(
           assignments.map((a) => sql`${old(a.column)} is distinct from ${a.next}`),
           sql` or `,
         )})
-      returning ${col('id')} as id, ${col('version')} as version, to_jsonb(array_remove(array[${changes}]::jsonb[], null)) as changes, ${afterJson} as after
+      returning ${col('id')} as id, ${col('version')} as version, ${returned}
+    ), ch as (
+      select u.id, u.version, to_jsonb(array_remove(array[${changes}]::jsonb[], null)) as changes from upd u
     ), hist as (
       ${history.rowsSql(
         ctx,
@@ -206,20 +215,14 @@ export async function bulkUpdate(conn: Conn, ctx: Ctx, def: ObjectDef, input: Bu
           new: sql`nullif(c->'new', 'null'::jsonb)`,
           version: sql`u.version`,
         },
-        sql`upd u cross join lateral jsonb_array_elements(u.changes) c`,
-      )}
-    ), ev as (
-      ${events.rowsSql(
-        ctx,
-        `${def.type}.updated`,
-        def.type,
-        { recordId: sql`u.id`, payload: sql`jsonb_build_object('changes', u.changes, 'after', u.after)` },
-        sql`upd u`,
+        sql`ch u cross join lateral jsonb_array_elements(u.changes) c`,
       )}
     )${sql.join(fieldEvents, sql``)}
-    select count(*)::int as updated from upd`,
+    select id, changes from ch`,
   );
-  return { matched: lock.matched, updated: out.updated };
+  // `<type>.updated` with the record as it now reads, in a statement of its own (set-writes.ts says why).
+  await eventsOfWritten(conn, ctx, def, `${def.type}.updated`, updated);
+  return { matched: lock.matched, updated: updated.length };
 }
 
 export interface BulkRoute {

@@ -4,7 +4,7 @@ import type { Ctx } from '../http/context.ts';
 import { badRequest } from '../http/errors.ts';
 import { isIsoDate, isStorableText } from '../http/validation.ts';
 import { castOf, compileFilter, parseFilter } from './filter.ts';
-import { builtInField, type FieldSpec, type ObjectDef } from './object-def.ts';
+import { builtInField, type FieldSpec, type ObjectDef, type ProjectionSql, projectionFor } from './object-def.ts';
 import { ports } from './ports.ts';
 import { visibleWhere } from './visibility.ts';
 
@@ -228,18 +228,26 @@ export async function fieldsFor(conn: Conn, ctx: Ctx, def: ObjectDef, input: Lis
   return (n: string) => builtInField(def, n);
 }
 
-/** A row as a json value, key by key from a projection (optionally only some keys): for nesting in bigger JSON. */
-export function projectionObject(projection: Record<string, SQL>, only?: ReadonlySet<string>) {
-  const pairs = Object.entries(projection).filter(([k]) => !only || only.has(k));
-  return sql`json_build_object(${sql.join(
+/**
+ * A row as a json value, key by key from a projection for workspace `ws` (optionally only some
+ * keys): for nesting in bigger JSON. `build` is json_build_object, or jsonb_build_object for events.
+ */
+export function projectionObject(
+  projection: Record<string, ProjectionSql>,
+  ws: SQL,
+  only?: ReadonlySet<string>,
+  build: 'json' | 'jsonb' = 'json',
+) {
+  const pairs = Object.entries(projectionFor(projection, ws)).filter(([k]) => !only || only.has(k));
+  return sql`${sql.raw(`${build}_build_object`)}(${sql.join(
     pairs.map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
     sql`, `,
   )})`;
 }
 
 /** A row as JSON text, key by key from a projection (optionally only some keys). */
-const projectionJson = (projection: Record<string, SQL>, only?: ReadonlySet<string>) =>
-  sql<string>`${projectionObject(projection, only)}::text`;
+const projectionJson = (projection: Record<string, ProjectionSql>, ws: SQL, only?: ReadonlySet<string>) =>
+  sql<string>`${projectionObject(projection, ws, only)}::text`;
 
 /**
  * A page as JSON text built by PostgreSQL from the object's projection, ready to send. No row
@@ -250,7 +258,7 @@ export async function listJson(conn: Conn, ctx: Ctx, def: ObjectDef, input: List
   if (!def.projection) throw new Error(`${def.type} has no projection`);
   const field = await fieldsFor(conn, ctx, def, input);
   const q = pageQuery(ctx, def, input, field);
-  const json = projectionJson(def.projection, only);
+  const json = projectionJson(def.projection, sql`${ctx.workspaceId}`, only);
   const rows = await q.fetch(
     async (extra) =>
       (await conn
@@ -281,7 +289,7 @@ const readers = new WeakMap<Db, Map<string, ReturnType<typeof prepareRead>>>();
 
 function prepareRead(db: Db, def: ObjectDef) {
   const t = def.table;
-  const json = projectionJson(def.projection ?? {});
+  const json = projectionJson(def.projection ?? {}, sql`${sql.placeholder('workspaceId')}`);
   return db
     .select({ json, version: t.version })
     .from(t)
@@ -301,7 +309,7 @@ export async function readJson(db: Db, ctx: Ctx, def: ObjectDef, id: string) {
     // profile sees only some records: no statement to prepare once for either.
     const t = def.table;
     const [row] = (await db
-      .select({ json: projectionJson(def.projection), version: t.version })
+      .select({ json: projectionJson(def.projection, sql`${ctx.workspaceId}`), version: t.version })
       .from(t)
       .where(and(eq(t.workspaceId, ctx.workspaceId), eq(t.id, id), def.scope, visible))) as { json: string; version: number }[];
     return row ?? null;

@@ -67,13 +67,13 @@ export interface ObjectDef {
    * The API shape as SQL, key by key, for lists built as JSON by the database. Must read exactly
    * like the module's row mapper; each module's tests compare the two.
    */
-  projection?: Record<string, SQL>;
+  projection?: Record<string, ProjectionSql>;
   /**
    * The record as its events and history carry it (`after`), as SQL, where that differs from the
    * projection or there is none: a task's list adds its related records' names, its events do not.
    * Bulk updates write it; it must read like the module's row mapper (bulk.test.ts compares).
    */
-  eventShape?: Record<string, SQL>;
+  eventShape?: Record<string, ProjectionSql>;
   /** Fields a person sets on many records at once: their record routes add `POST /<path>/bulk-update` (bulk.ts). */
   bulk?: readonly string[];
   /** What else follows when a field is set, and which records refuse it (rules.ts). */
@@ -191,4 +191,17 @@ export function metaProjection(t: ObjectDef['table'] & { createdBy: PgColumn }):
     createdBy: sql`${t.createdBy}`,
     deletedAt: isoTimestamp(t.deletedAt),
   };
+}
+
+/**
+ * One key of a projection: SQL over the record's own row, or, for a subquery over other tables (a
+ * contact's companies, a deal's contacts), SQL made for the request's workspace `ws`. The subquery
+ * must name the workspace itself, not only through the outer row: Citus routes a query to one shard
+ * only when every table in every subquery is pinned to one workspace_id (docs/operations.md).
+ */
+export type ProjectionSql = SQL | ((ws: SQL) => SQL);
+
+/** A projection's keys as SQL for workspace `ws` (a bound value, or a prepared statement's placeholder). */
+export function projectionFor(projection: Record<string, ProjectionSql>, ws: SQL): Record<string, SQL> {
+  return Object.fromEntries(Object.entries(projection).map(([k, v]) => [k, typeof v === 'function' ? v(ws) : v]));
 }

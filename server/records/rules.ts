@@ -100,13 +100,22 @@ export function applyRule<Row, Input>(rule: DomainRule<Row, Input>, before: Row,
  * (already SQL), `facts` what the rule's `input` read once; the columns the rule reads of the old
  * row are added to `reads`, so that the statement that locks the records can select just those.
  */
-export function ruleSql(def: ObjectDef, rule: AnyRule, given: Record<string, SQL>, facts: Record<string, unknown>, reads: Set<string>) {
-  const lits = Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, sqlOps.lit(v as string | number | boolean | null)]));
+export function ruleSql(
+  def: ObjectDef,
+  rule: AnyRule,
+  given: Record<string, SQL>,
+  facts: Record<string, unknown>,
+  reads: Set<string>,
+  /** The time of the change as SQL, when not now(): Citus refuses now() inside CASE and COALESCE, which these readings build. */
+  now: SQL = sqlOps.now,
+) {
+  const ops = { ...sqlOps, now };
+  const lits = Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, ops.lit(v as string | number | boolean | null)]));
   const input = sqlInput({ ...given, ...lits });
   const before = sqlRow(def, reads);
   return {
-    follow: (rule.follow?.(sqlOps, before, input) ?? {}) as Record<string, SQL>,
-    refuse: rule.refuse ? (rule.refuse.when(sqlOps, before, input) as SQL) : undefined,
+    follow: (rule.follow?.(ops, before, input) ?? {}) as Record<string, SQL>,
+    refuse: rule.refuse ? (rule.refuse.when(ops, before, input) as SQL) : undefined,
   };
 }
 

@@ -3,7 +3,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import { type Conn, pgArray, selectRows } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
 import type { FieldChange } from './changes.ts';
-import { columnsOf, type ObjectDef } from './object-def.ts';
+import { columnsOf, type ObjectDef, projectionFor } from './object-def.ts';
 import { ports } from './ports.ts';
 
 // Set-based writes of many records of one object: what an import writes per batch. Each statement
@@ -93,13 +93,13 @@ export async function updateRecords(conn: Conn, ctx: Ctx, def: ObjectDef, rows: 
   const columns = columnsFor(def, rows).filter((c) => c.key !== 'id');
   const records = rows.map((r) => ({ ...byName(columns, r.values), id: r.id, changes: r.changes }));
   const changed = rows.flatMap((r) => r.changes.map((ch) => ({ rid: r.id, field: ch.field, old: ch.old ?? null, new: ch.new ?? null })));
-  const after = def.eventShape ?? def.projection;
-  if (!after) throw new Error(`${def.type} has no event shape for set-based updates`);
+  if (!(def.eventShape ?? def.projection)) throw new Error(`${def.type} has no event shape for set-based updates`);
   const table = sql.identifier(getTableName(def.table));
   const col = (name: string) => sql`${table}.${sql.identifier(name)}`;
-  const { history, events, indexSearch } = ports();
-  // The updated row is read in RETURNING under the table's own name, as the event shape names it.
-  await conn.execute(sql`
+  const { history, indexSearch } = ports();
+  const updated = await selectRows<{ id: string; changes: FieldChange[] }>(
+    conn,
+    sql`
     with r as materialized (${recordset(columns, records, 'id uuid, changes jsonb')}),
     upd as (
       update ${table} set ${sql.join(
@@ -108,10 +108,7 @@ export async function updateRecords(conn: Conn, ctx: Ctx, def: ObjectDef, rows: 
       )}${columns.length ? sql`, ` : sql``}"version" = ${col('version')} + 1, "updated_at" = now()
       from r
       where ${col('workspace_id')} = ${ctx.workspaceId} and ${col('id')} = r.id${def.scope ? sql` and ${def.scope}` : sql``}
-      returning ${col('id')} as id, ${col('version')} as version, r.changes, jsonb_build_object(${sql.join(
-        Object.entries(after).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
-        sql`, `,
-      )}) as after
+      returning ${col('id')} as id, ${col('version')} as version, r.changes
     ), history as (
       ${history.rowsSql(
         ctx,
@@ -121,13 +118,9 @@ export async function updateRecords(conn: Conn, ctx: Ctx, def: ObjectDef, rows: 
         sql`jsonb_to_recordset(${jsonb(changed)}) h(rid uuid, field text, old jsonb, new jsonb) join upd u on u.id = h.rid`,
       )}
     )
-    ${events.rowsSql(
-      ctx,
-      `${def.type}.updated`,
-      def.type,
-      { recordId: sql`u.id`, payload: sql`jsonb_build_object('changes', u.changes, 'after', u.after)` },
-      sql`upd u`,
-    )}`);
+    select id, changes from upd`,
+  );
+  await eventsOfWritten(conn, ctx, def, `${def.type}.updated`, updated);
   await indexSearch(
     conn,
     ctx,
@@ -143,11 +136,10 @@ export async function updateRecords(conn: Conn, ctx: Ctx, def: ObjectDef, rows: 
  */
 export async function trashRecords(conn: Conn, ctx: Ctx, def: ObjectDef, ids: readonly string[]) {
   if (!ids.length) return 0;
-  const after = def.eventShape ?? def.projection;
-  if (!after) throw new Error(`${def.type} has no event shape for set-based deletes`);
+  if (!(def.eventShape ?? def.projection)) throw new Error(`${def.type} has no event shape for set-based deletes`);
   const table = sql.identifier(getTableName(def.table));
   const col = (name: string) => sql`${table}.${sql.identifier(name)}`;
-  const { history, events, indexSearch } = ports();
+  const { history, indexSearch } = ports();
   const rows = await selectRows<{ id: string }>(
     conn,
     sql`
@@ -155,18 +147,64 @@ export async function trashRecords(conn: Conn, ctx: Ctx, def: ObjectDef, ids: re
       update ${table} set "deleted_at" = now(), "version" = ${col('version')} + 1, "updated_at" = now()
       where ${col('workspace_id')} = ${ctx.workspaceId} and ${col('id')} = any(${pgArray(ids, 'uuid')})
         and ${col('deleted_at')} is null${def.scope ? sql` and ${def.scope}` : sql``}
-      returning ${col('id')} as id, ${col('version')} as version, jsonb_build_object(${sql.join(
-        Object.entries(after).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
-        sql`, `,
-      )}) as after
+      returning ${col('id')} as id, ${col('version')} as version
     ), history as (
       ${history.rowsSql(ctx, def.type, 'delete', { recordId: sql`u.id`, field: sql`null`, old: sql`null`, new: sql`null`, version: sql`u.version` }, sql`upd u`)}
-    ), events as (
-      ${events.rowsSql(ctx, `${def.type}.deleted`, def.type, { recordId: sql`u.id`, payload: sql`jsonb_build_object('after', u.after)` }, sql`upd u`)}
     )
     select id from upd`,
   );
+  await eventsOfWritten(conn, ctx, def, `${def.type}.deleted`, rows);
   const moved = rows.map((r) => r.id);
   await indexSearch(conn, ctx, def, moved);
   return moved.length;
+}
+
+/**
+ * The events of records just written by a set-based statement, one per record, each with the record
+ * as it now reads (the object's event shape) and, for an update, its changes. A statement of its own,
+ * reading the table after the write: Citus refuses the event shape's functions (json building, time
+ * formatting) in RETURNING and its correlated subqueries over a CTE, and here every table the shape
+ * reads names the workspace, so the statement stays on one shard.
+ */
+export async function eventsOfWritten(
+  conn: Conn,
+  ctx: Ctx,
+  def: ObjectDef,
+  type: string,
+  written: { id: string; changes?: FieldChange[] }[],
+) {
+  if (!written.length) return;
+  const after = def.eventShape ?? def.projection;
+  if (!after) return;
+  const table = sql.identifier(getTableName(def.table));
+  const afterJson = sql`jsonb_build_object(${sql.join(
+    Object.entries(projectionFor(after, sql`${ctx.workspaceId}`)).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`),
+    sql`, `,
+  )})`;
+  // Read first, then inserted from the values read: Citus plans an INSERT … SELECT whose SELECT holds
+  // the shape's correlated subqueries as a join across shards and refuses it, while the same SELECT
+  // alone goes to one shard. Read as text, so that numbers keep every digit on the way through.
+  const read = await selectRows<{ id: string; after: string }>(
+    conn,
+    sql`select ${table}.id, (${afterJson})::text as after from ${table}
+      where ${table}.workspace_id = ${ctx.workspaceId} and ${table}.id = any(${pgArray(
+        written.map((w) => w.id),
+        'uuid',
+      )})`,
+  );
+  if (!read.length) return;
+  const changes = new Map(written.map((w) => [w.id, w.changes]));
+  const payloads = read.map((r) => {
+    const ch = changes.get(r.id);
+    return `{"id":${JSON.stringify(r.id)},"payload":{${ch ? `"changes":${JSON.stringify(ch)},` : ''}"after":${r.after}}}`;
+  });
+  await conn.execute(
+    ports().events.rowsSql(
+      ctx,
+      type,
+      def.type,
+      { recordId: sql`x.id`, payload: sql`x.payload` },
+      sql`jsonb_to_recordset(${`[${payloads.join(',')}]`}::jsonb) x(id uuid, payload jsonb)`,
+    ),
+  );
 }

@@ -579,9 +579,13 @@ function decodeTimelineCursor(text: string): [string, string] {
   throw badRequest('query.cursor', 'bad_cursor', 'cursor is not one this timeline gave out');
 }
 
-/** An activity as JSON, built by PostgreSQL: the SQL twin of toActivity (activities.test.ts compares them). */
-export const activityJson = (a: string) =>
-  sql.raw(`json_build_object(
+/**
+ * An activity as JSON, built by PostgreSQL: the SQL twin of toActivity (activities.test.ts compares
+ * them). Its subqueries name workspace `ws` themselves, so that Citus keeps the query on one shard.
+ */
+export const activityJson = (a: string, ws: SQL) =>
+  sql.join(
+    `json_build_object(
   'id', ${a}.id, 'version', ${a}.version,
   'createdAt', to_char(${a}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'updatedAt', to_char(${a}.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -591,11 +595,15 @@ export const activityJson = (a: string) =>
   'occurredAt', to_char(${a}.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'durationSeconds', ${a}.duration_seconds, 'outcome', ${a}.outcome, 'ownerId', ${a}.owner_id, 'mentions', to_json(${a}.mentions), 'private', ${a}.private, 'custom', ${a}.custom,
   'links', coalesce((select json_agg(json_build_object('recordType', k.record_type, 'recordId', k.record_id) order by k.record_type, k.record_id)
-                     from activity_links k where k.workspace_id = ${a}.workspace_id and k.activity_id = ${a}.id), '[]'),
+                     from activity_links k where k.workspace_id = {ws} and k.activity_id = ${a}.id), '[]'),
   'attendees', coalesce((select json_agg(json_build_object('contactId', t.contact_id, 'memberId', t.member_id, 'email', t.email, 'name', t.name, 'status', t.status) order by t.position)
-                     from meeting_attendees t where t.workspace_id = ${a}.workspace_id and t.activity_id = ${a}.id), '[]'),
-  'location', (select m.location from meetings m where m.workspace_id = ${a}.workspace_id and m.activity_id = ${a}.id),
-  'cancelled', coalesce((select m.cancelled from meetings m where m.workspace_id = ${a}.workspace_id and m.activity_id = ${a}.id), false))`);
+                     from meeting_attendees t where t.workspace_id = {ws} and t.activity_id = ${a}.id), '[]'),
+  'location', (select m.location from meetings m where m.workspace_id = {ws} and m.activity_id = ${a}.id),
+  'cancelled', coalesce((select m.cancelled from meetings m where m.workspace_id = {ws} and m.activity_id = ${a}.id), false))`
+      .split('{ws}')
+      .map((part) => sql.raw(part)),
+    ws,
+  );
 
 /**
  * The activities on one record, newest first, as JSON text ready to send. One statement: the
@@ -619,18 +627,20 @@ export async function recordTimeline(conn: Conn, ctx: Ctx, recordType: LinkableT
     const [at, id] = decodeTimelineCursor(q.cursor);
     conds.push(sql` and (l.occurred_at, l.activity_id) < (${at}::timestamptz, ${id}::uuid)`);
   }
+  // Every table names the workspace itself (one shard on Citus), not only through the record's row.
+  const ws = sql`${ctx.workspaceId}`;
   const rows = await selectRows<{ j: string | null; at: string | null; aid: string | null }>(
     conn,
     sql`select p.j, p.at, p.aid
         from ${def.table} r
         left join lateral (
-          select ${activityJson('a')}::text as j, to_char(l.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+          select ${activityJson('a', ws)}::text as j, to_char(l.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
                  l.activity_id as aid, l.occurred_at, l.activity_id
-          from activity_links l join activities a on a.workspace_id = l.workspace_id and a.id = l.activity_id
-          where l.workspace_id = r.workspace_id and l.record_type = ${recordType} and l.record_id = r.id and a.deleted_at is null${sql.join(conds, sql``)}
+          from activity_links l join activities a on a.workspace_id = ${ws} and a.id = l.activity_id
+          where l.workspace_id = ${ws} and l.record_type = ${recordType} and l.record_id = r.id and a.deleted_at is null${sql.join(conds, sql``)}
           order by l.occurred_at desc nulls last, l.activity_id desc nulls last
           limit ${limit + 1}) p on true
-        where r.workspace_id = ${ctx.workspaceId} and r.id = ${recordId}${seesRecord ? sql` and ${seesRecord}` : sql``}
+        where r.workspace_id = ${ws} and r.id = ${recordId}${seesRecord ? sql` and ${seesRecord}` : sql``}
         order by p.occurred_at desc nulls last, p.activity_id desc nulls last`,
   );
   if (!rows.length) throw notFound(def.label);

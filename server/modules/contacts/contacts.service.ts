@@ -24,13 +24,14 @@ type Row = typeof contacts.$inferSelect;
 /**
  * A contact's live company links as one json array, read in the same query as the contact. The
  * outer columns are written out qualified: in a select list Drizzle renders columns bare, which
- * inside this subquery would bind to contact_companies instead.
+ * inside this subquery would bind to contact_companies instead. Both tables name workspace `ws`
+ * (ProjectionSql: one shard on Citus).
  */
-const companiesJson = sql`coalesce((
+const companiesJson = (ws: SQL) => sql`coalesce((
   select json_agg(json_build_object('companyId', cc.company_id, 'name', co.name, 'role', cc.role, 'isPrimary', cc.is_primary)
     order by cc.is_primary desc, co.name collate "C", cc.company_id)
-  from ${contactCompanies} cc join ${companies} co on co.workspace_id = cc.workspace_id and co.id = cc.company_id
-  where cc.workspace_id = "contacts"."workspace_id" and cc.contact_id = "contacts"."id" and co.deleted_at is null), '[]'::json)`;
+  from ${contactCompanies} cc join ${companies} co on co.workspace_id = ${ws} and co.id = cc.company_id
+  where cc.workspace_id = ${ws} and cc.contact_id = "contacts"."id" and co.deleted_at is null), '[]'::json)`;
 
 export const contactDef = {
   type: 'contact',
@@ -296,8 +297,12 @@ async function replaceLinks(conn: Conn, ctx: Ctx, contactId: string, links: Cont
 }
 
 export function listContacts(conn: Conn, ctx: Ctx, input: ListInput) {
-  return listRecords<Row, Contact>(conn, ctx, contactDef, { ...input, with: { companies: companiesJson } }, (r, extra) =>
-    toContact(r, sortLinks([...(extra.companies as ContactCompany[])])),
+  return listRecords<Row, Contact>(
+    conn,
+    ctx,
+    contactDef,
+    { ...input, with: { companies: companiesJson(sql`${ctx.workspaceId}`) } },
+    (r, extra) => toContact(r, sortLinks([...(extra.companies as ContactCompany[])])),
   );
 }
 

@@ -169,10 +169,10 @@ export const dealDef: ObjectDef = {
     ownerId: sql`${deals.ownerId}`,
     companyId: sql`${deals.companyId}`,
     // Contacts in the trash are hidden, as loadContacts hides them; ordered by id like it.
-    contacts: sql`coalesce((select json_agg(json_build_object('contactId', dc.contact_id, 'role', dc.role) order by dc.contact_id)
+    contacts: (ws) => sql`coalesce((select json_agg(json_build_object('contactId', dc.contact_id, 'role', dc.role) order by dc.contact_id)
       from ${dealContacts} dc
-      where dc.workspace_id = "deals"."workspace_id" and dc.deal_id = "deals"."id"
-        and ${isLiveContact(sql`dc.workspace_id`, sql`dc.contact_id`)}), '[]'::json)`,
+      where dc.workspace_id = ${ws} and dc.deal_id = "deals"."id"
+        and ${isLiveContact(ws, sql`dc.contact_id`)}), '[]'::json)`,
     lastActivityAt: isoTimestamp(deals.lastActivityAt),
     custom: sql`${deals.custom}`,
   },

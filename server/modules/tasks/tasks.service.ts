@@ -83,9 +83,9 @@ export const taskDef: ObjectDef = {
     reminderMinutes: sql`${tasks.reminderMinutes}`,
     remindAt: isoTimestamp(tasks.remindAt),
     custom: sql`${tasks.custom}`,
-    links: sql`coalesce((select json_agg(json_build_object('recordType', l.record_type, 'recordId', l.record_id)
+    links: (ws) => sql`coalesce((select json_agg(json_build_object('recordType', l.record_type, 'recordId', l.record_id)
       order by l.record_type collate "C", l.record_id)
-      from ${taskLinks} l where l.workspace_id = "tasks"."workspace_id" and l.task_id = "tasks"."id"), '[]'::json)`,
+      from ${taskLinks} l where l.workspace_id = ${ws} and l.task_id = "tasks"."id"), '[]'::json)`,
   },
 };
 
