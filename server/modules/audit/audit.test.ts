@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
 import { addMember, api, type Session, signUp, testApp, testDatabase } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
+import { allowHistoryRedaction } from '../privacy/redact.ts';
 import { auditPurgeJob } from './audit.jobs.ts';
 
 const q = async <T = Record<string, unknown>>(text: string, params: unknown[] = []) => (await testDatabase()).query<T>(text, params);
@@ -263,9 +264,10 @@ describe('audit: retention purge', () => {
     const c = await createOk(a, '/contacts', { firstName: 'Kept', lastName: 'History' });
     // A change made long before the retention period (history is append-only: backdated through the guarded path).
     await (await testDatabase()).db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('rapport.allow_history_redaction', 'on', true)`);
+      await allowHistoryRedaction(tx);
       await tx.execute(
-        sql`update record_history set at = now() - interval '400 days' where workspace_id = ${a.workspaceId} and record_id = ${c.id}`,
+        sql`update record_history set at = ${new Date(Date.now() - 400 * 86_400_000).toISOString()}::timestamptz
+          where workspace_id = ${a.workspaceId} and record_id = ${c.id}`,
       );
     });
     const aOld = await plantEvent(a, 40);

@@ -10,6 +10,17 @@ import { type Conn, selectRows } from '../../db/client.ts';
 export const ERASED = '[erased]';
 
 /**
+ * Opens the guarded path through the history's append-only trigger (migration 0001) for the rest of
+ * transaction `conn` only. By SET LOCAL, propagated: on Citus the trigger runs on the node that
+ * holds the shard, which sees a SET LOCAL only with citus.propagate_set_commands = 'local', never a
+ * set_config. A placeholder setting on plain PostgreSQL and PGlite.
+ */
+export async function allowHistoryRedaction(conn: Conn) {
+  await conn.execute(sql`select set_config('citus.propagate_set_commands', 'local', true)`);
+  await conn.execute(sql`set local rapport.allow_history_redaction to on`);
+}
+
+/**
  * Tables the sweep leaves alone: the workspace's own people, credentials and configuration (a
  * customer's name is not in them, and a member who shares a name with one must keep theirs), and
  * the privacy register itself.
