@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { AuditChangeQuery, AuditSettings, SecurityEvent, SecurityEventQuery, SignInQuery } from '../../../contract/audit.ts';
 import { auditObjectTypes } from '../../../contract/audit.ts';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import { affectedRows, type Conn, type Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { type FieldError, invalid } from '../../http/errors.ts';
@@ -104,7 +105,7 @@ export async function updateAuditSettings(conn: Conn, ctx: Ctx, retentionDays: n
   await conn
     .insert(auditSettings)
     .values({ workspaceId: ctx.workspaceId, retentionDays })
-    .onConflictDoUpdate({ target: auditSettings.workspaceId, set: { retentionDays, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({ target: auditSettings.workspaceId, set: { retentionDays, updatedAt: new Date() } });
   if (before.retentionDays !== retentionDays) {
     await logSecurityEvent(
       conn,
@@ -122,10 +123,13 @@ export async function updateAuditSettings(conn: Conn, ctx: Ctx, retentionDays: n
 
 /** The workspaces with a retention period, for the nightly purge. */
 export async function workspacesWithRetention(db: Db) {
-  return db
-    .select({ workspaceId: auditSettings.workspaceId, days: auditSettings.retentionDays })
-    .from(auditSettings)
-    .where(sql`${auditSettings.retentionDays} is not null`);
+  // A named cross-workspace query (house-keeping over every workspace).
+  return acrossWorkspaces(db, (tx) =>
+    tx
+      .select({ workspaceId: auditSettings.workspaceId, days: auditSettings.retentionDays })
+      .from(auditSettings)
+      .where(sql`${auditSettings.retentionDays} is not null`),
+  );
 }
 
 /** A workspace's retention in days, as SQL (null: for good), for the sign-in purge that weighs every workspace of a login. */

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, ne, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { SignInAttempt } from '../../../contract/audit.ts';
-import { affectedRows, type Conn } from '../../db/client.ts';
+import { acrossWorkspaces } from '../../db/citus.ts';
+import { affectedRows, type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { loginEvents, members } from './auth.table.ts';
 
@@ -61,19 +62,37 @@ export async function listSignIns(conn: Conn, ctx: Ctx, f: SignInFilter): Promis
  * Deletes up to `batch` sign-ins of the workspace's members older than `days`, returning how many.
  * A login may belong to several workspaces: its attempt goes only once every workspace it belongs
  * to would let it go. `retentionOf` is the SQL of a workspace's retention in days (null: for good),
- * given by the audit module that keeps the setting. This subquery spans workspaces on purpose: the
- * row is shared by them.
+ * given by the audit module that keeps the setting. The other workspaces of each login are read
+ * apart, as a named cross-workspace query (the row is shared by them), and each login's longest
+ * period is worked out here: Citus cannot join members of every workspace by login inside a delete.
  */
 export async function purgeSignIns(conn: Conn, workspaceId: string, days: number, batch: number, retentionOf: (workspaceId: SQL) => SQL) {
-  const r = await conn.execute(sql`delete from login_events where id in (
-    select le.id from login_events le
-    join members m on m.workspace_id = ${workspaceId} and m.identity_id = le.identity_id
-    where le.created_at < now() - make_interval(days => ${days}::int)
-      and not exists (
-        select 1 from members o
-        where o.identity_id = le.identity_id and o.workspace_id <> ${workspaceId}
-          and coalesce(le.created_at < now() - make_interval(days => ${retentionOf(sql`o.workspace_id`)}), false) = false
-      )
-    limit ${batch})`);
-  return affectedRows(r);
+  const mine = await selectRows<{ identity_id: string }>(
+    conn,
+    sql`select distinct identity_id from members where workspace_id = ${workspaceId} and identity_id is not null`,
+  );
+  if (!mine.length) return 0;
+  const others = await acrossWorkspaces(conn, (tx) =>
+    selectRows<{ identity_id: string; days: number | null }>(
+      tx,
+      sql`select o.identity_id, ${retentionOf(sql`o.workspace_id`)} as days from members o
+        where o.identity_id = any(${`{${mine.map((m) => m.identity_id).join(',')}}`}::uuid[]) and o.workspace_id <> ${workspaceId}`,
+    ),
+  );
+  // Per login, the days its attempts are kept: the longest of its workspaces' (null: for good).
+  const kept = new Map<string, number | null>(mine.map((m) => [m.identity_id, days]));
+  for (const o of others) {
+    const k = kept.get(o.identity_id);
+    if (k === null || k === undefined) continue;
+    kept.set(o.identity_id, o.days === null ? null : Math.max(k, Number(o.days)));
+  }
+  let deleted = 0;
+  for (const [identity, d] of kept) {
+    if (d === null || deleted >= batch) continue;
+    const r = await conn.execute(sql`delete from login_events where id in (
+      select id from login_events where identity_id = ${identity} and created_at < now() - make_interval(days => ${d}::int)
+      limit ${batch - deleted})`);
+    deleted += affectedRows(r);
+  }
+  return deleted;
 }

@@ -2,6 +2,7 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { SsoConfig, SsoConfigInput } from '../../../contract/sso.ts';
 import type { Config } from '../../config.ts';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { AppError, conflict, invalid } from '../../http/errors.ts';
@@ -87,10 +88,13 @@ export async function saveSsoConfig(db: Db, ctx: Ctx, config: Config, input: Sso
   }
   return db.transaction(async (tx) => {
     // One domain, one workspace: the sign-in page must know where to send an address.
-    const [taken] = await tx
-      .select({ id: ssoConfigs.workspaceId })
-      .from(ssoConfigs)
-      .where(and(eq(ssoConfigs.emailDomain, domain), ne(ssoConfigs.workspaceId, ctx.workspaceId)));
+    // A named cross-workspace query: the domain is looked for in every workspace.
+    const [taken] = await acrossWorkspaces(tx, (t) =>
+      t
+        .select({ id: ssoConfigs.workspaceId })
+        .from(ssoConfigs)
+        .where(and(eq(ssoConfigs.emailDomain, domain), ne(ssoConfigs.workspaceId, ctx.workspaceId))),
+    );
     if (taken) throw conflict('domain_taken', 'Another workspace signs in people of this domain with its own provider');
     const values = {
       issuer: input.issuer,
@@ -105,7 +109,7 @@ export async function saveSsoConfig(db: Db, ctx: Ctx, config: Config, input: Sso
     const [row] = await tx
       .insert(ssoConfigs)
       .values({ workspaceId: ctx.workspaceId, ...values })
-      .onConflictDoUpdate({ target: ssoConfigs.workspaceId, set: { ...values, updatedAt: sql`now()` } })
+      .onConflictDoUpdate({ target: ssoConfigs.workspaceId, set: { ...values, updatedAt: new Date() } })
       .returning();
     const { clientSecret: _s, ...shown } = values;
     await recordChange(tx, ctx, 'workspace', ctx.workspaceId, 'update', [
@@ -137,7 +141,7 @@ const noSso = () => new AppError(404, 'sso_not_configured', 'No workspace signs 
 export async function startSso(db: Db, config: Config, email: string, meta: ClientMeta) {
   const domain = email.trim().toLowerCase().split('@').pop() ?? '';
   // Before anyone is signed in the domain is all there is: the one cross-workspace read of this table.
-  const [row] = await db.select().from(ssoConfigs).where(eq(ssoConfigs.emailDomain, domain)).limit(1);
+  const [row] = await acrossWorkspaces(db, (tx) => tx.select().from(ssoConfigs).where(eq(ssoConfigs.emailDomain, domain)).limit(1));
   if (!row) throw noSso();
   const client = await discoverFor(row);
   const verifier = newVerifier();

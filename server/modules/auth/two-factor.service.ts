@@ -215,7 +215,7 @@ export async function setRequireTwoFactor(conn: Conn, ctx: Ctx, requireTwoFactor
   await conn
     .insert(workspaceSecurity)
     .values({ workspaceId: ctx.workspaceId, requireTwoFactor })
-    .onConflictDoUpdate({ target: workspaceSecurity.workspaceId, set: { requireTwoFactor, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({ target: workspaceSecurity.workspaceId, set: { requireTwoFactor, updatedAt: new Date() } });
   if (before !== requireTwoFactor)
     await recordChange(conn, ctx, 'workspace', ctx.workspaceId, 'update', [
       { field: 'requireTwoFactor', old: before, new: requireTwoFactor },

@@ -244,10 +244,15 @@ async function actionOutcome(sc: RunStepContext, step: RuleStep, path: StepPath)
 }
 
 async function log(tx: Tx, run: RunRow, path: StepPath, step: RuleStep, out: Outcome, startedAt: Date, ms: number) {
+  // The next number read first: Citus refuses a subquery inside an INSERT's VALUES.
+  const [{ seq }] = await selectRows<{ seq: number }>(
+    tx,
+    sql`select coalesce(max(seq), 0)::int + 1 as seq from automation_run_steps where workspace_id = ${run.workspaceId} and run_id = ${run.id}`,
+  );
   await tx.insert(automationRunSteps).values({
     workspaceId: run.workspaceId,
     runId: run.id,
-    seq: sql`(select coalesce(max(seq), 0) + 1 from automation_run_steps where workspace_id = ${run.workspaceId} and run_id = ${run.id})` as never,
+    seq,
     path: pathText(path),
     stepType: step.type,
     action: step.action ?? null,

@@ -68,11 +68,14 @@ export class RateGuard {
 
 /** Tells the admins once an hour at most that the rate guard skipped runs. */
 async function warnAdmins(conn: Conn, ctx: Ctx, limit: number, at: Date) {
+  // The hour before `at` computed here: Citus refuses a timestamptz - interval (a stable function)
+  // in the WHERE of ON CONFLICT.
   const [row] = await selectRows<{ notified: boolean }>(
     conn,
     sql`insert into automation_settings (workspace_id, rate_notified_at) values (${ctx.workspaceId}, ${at.toISOString()}::timestamptz)
       on conflict (workspace_id) do update set rate_notified_at = excluded.rate_notified_at
-        where automation_settings.rate_notified_at is null or automation_settings.rate_notified_at < excluded.rate_notified_at - interval '1 hour'
+        where automation_settings.rate_notified_at is null
+          or automation_settings.rate_notified_at < ${new Date(at.getTime() - 3_600_000).toISOString()}::timestamptz
       returning true as notified`,
   );
   if (!row) return;

@@ -1,8 +1,10 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { RuleDefinition } from '../../../contract/automation.ts';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import { type Conn, type Db, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import { dueByWorkspace, uuidArray } from '../../jobs/sweep.ts';
 import { nextTick } from '../../jobs/worker.ts';
 import { compileFilter } from '../../records/filter.ts';
 import { runJob } from './automation.jobs.ts';
@@ -42,15 +44,30 @@ export async function scan(db: Db, at = now()) {
 
 /** Waiting runs whose time has come (and whose rule is not paused) are queued again. */
 export async function wakeDueWaits(db: Db, at: Date) {
+  const due = await dueByWorkspace(
+    db,
+    sql`select w.workspace_id, w.id from automation_runs w
+      join automation_rules u on u.workspace_id = w.workspace_id and u.id = w.rule_id
+      where w.status = 'waiting' and w.resume_at <= ${at.toISOString()}::timestamptz and u.enabled and u.deleted_at is null
+      order by w.resume_at limit ${BATCH}`,
+  );
+  let woken = 0;
+  for (const [workspaceId, ids] of due) woken += await wakeInWorkspace(db, workspaceId, ids, at);
+  return woken;
+}
+
+/** Queues again the runs `ids` of one workspace that still wait and are due (one shard, SKIP LOCKED). */
+async function wakeInWorkspace(db: Db, workspaceId: string, ids: string[], at: Date) {
   return db.transaction(async (tx) => {
     const due = await selectRows<{ workspace_id: string; id: string }>(
       tx,
       sql`update automation_runs r set status = 'queued', updated_at = ${at.toISOString()}::timestamptz
-        where (r.workspace_id, r.id) in (
-          select w.workspace_id, w.id from automation_runs w
+        where r.workspace_id = ${workspaceId} and r.id in (
+          select w.id from automation_runs w
           join automation_rules u on u.workspace_id = w.workspace_id and u.id = w.rule_id
-          where w.status = 'waiting' and w.resume_at <= ${at.toISOString()}::timestamptz and u.enabled and u.deleted_at is null
-          order by w.resume_at limit ${BATCH} for update of w skip locked)
+          where w.workspace_id = ${workspaceId} and u.workspace_id = ${workspaceId} and w.id = any(${uuidArray(ids)}::uuid[])
+            and w.status = 'waiting' and w.resume_at <= ${at.toISOString()}::timestamptz and u.enabled and u.deleted_at is null
+          for update of w skip locked)
         returning r.workspace_id, r.id`,
     );
     for (const r of due) await enqueue(tx, runJob, { workspaceId: r.workspace_id, runId: r.id }, { workspaceId: r.workspace_id });
@@ -58,12 +75,15 @@ export async function wakeDueWaits(db: Db, at: Date) {
   });
 }
 
+/** The enabled rules of a trigger type in every workspace: a named cross-workspace query (the scanner serves them all). */
 const rulesOf = (db: Conn, triggerType: string, extra: SQL) =>
-  selectRows<DueRule>(
-    db,
-    sql`select r.workspace_id, r.id, r.version, r.definition, r.armed_at, r.next_fire_at, v.created_by as saved_by
+  acrossWorkspaces(db, (tx) =>
+    selectRows<DueRule>(
+      tx,
+      sql`select r.workspace_id, r.id, r.version, r.definition, r.armed_at, r.next_fire_at, v.created_by as saved_by
       from automation_rules r join automation_rule_versions v on v.workspace_id = r.workspace_id and v.rule_id = r.id and v.version = r.version
       where r.enabled and r.deleted_at is null and r.trigger_type = ${triggerType} and ${extra}`,
+    ),
   );
 
 export const ruleCtx = (workspaceId: string, savedBy: string | null): Ctx => ({

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import Type from 'typebox';
 import { Uuid } from '../../../contract/common.ts';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import { type Conn, selectRows } from '../../db/client.ts';
 import { defineJob } from '../../jobs/define.ts';
 import { enqueue } from '../../jobs/queue.ts';
@@ -42,20 +43,24 @@ export const pollMailboxesJob = defineJob({
   schedule: { cron: '* * * * *', input: {} },
   hidden: true,
   run: async ({ db }) => {
-    const due = await selectRows<{ workspace_id: string; id: string }>(
-      db,
-      sql`select workspace_id, id from mailboxes where next_sync_at <= now() order by next_sync_at limit 500`,
-    );
+    // Named cross-workspace queries (house-keeping over every workspace's mailboxes): they read
+    // every shard; the jobs are queued after, outside the fan-out.
+    const { due, unreconciled } = await acrossWorkspaces(db, async (tx) => ({
+      due: await selectRows<{ workspace_id: string; id: string }>(
+        tx,
+        sql`select workspace_id, id from mailboxes where next_sync_at <= now() order by next_sync_at limit 500`,
+      ),
+      unreconciled: await selectRows<{ workspace_id: string; id: string }>(
+        tx,
+        sql`select workspace_id, id from mailboxes
+          where last_success_at is not null and consecutive_failures = 0
+            and (reconciled_at is null or reconciled_at <= now() - ${`${RECONCILE_EVERY_MS} milliseconds`}::interval)
+          order by reconciled_at nulls first limit 100`,
+      ),
+    }));
     for (const m of due) {
       await enqueue(db, syncMailboxJob, { mailboxId: m.id }, { workspaceId: m.workspace_id, singletonKey: `mailbox:${m.id}` });
     }
-    const unreconciled = await selectRows<{ workspace_id: string; id: string }>(
-      db,
-      sql`select workspace_id, id from mailboxes
-        where last_success_at is not null and consecutive_failures = 0
-          and (reconciled_at is null or reconciled_at <= now() - ${`${RECONCILE_EVERY_MS} milliseconds`}::interval)
-        order by reconciled_at nulls first limit 100`,
-    );
     for (const m of unreconciled) await queueReconcile(db, m.workspace_id, m.id);
     const alerted = await alertStaleMailboxes(db);
     return { queued: due.length, reconciling: unreconciled.length, alerted };

@@ -70,7 +70,7 @@ async function toMailboxes(conn: Conn, ctx: Ctx, rows: MailboxRow[]): Promise<Ma
   }>(
     conn,
     sql`select f.mailbox_id, f.path, f.role, f.uid_validity, f.last_uid, f.last_sync_at,
-        (select count(*)::int from mailbox_messages m where m.workspace_id = f.workspace_id and m.mailbox_id = f.mailbox_id
+        (select count(*)::int from mailbox_messages m where m.workspace_id = ${ctx.workspaceId} and m.mailbox_id = f.mailbox_id
           and m.role = f.role and m.folder = f.folder and m.uid_validity = f.uid_validity and m.vanished_at is null) as messages
       from mailbox_folders f where f.workspace_id = ${ctx.workspaceId} and f.mailbox_id = any(${sql`${`{${ids.join(',')}}`}::uuid[]`})
       order by array_position(array['inbox', 'sent', 'folder'], f.role), f.path`,

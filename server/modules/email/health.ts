@@ -21,9 +21,13 @@ export async function recordSuccess(conn: Conn, workspaceId: string, mailboxId: 
 
 /** A sync that failed: the reason in words, one more failure, the next try backed off. */
 export async function recordFailure(conn: Conn, workspaceId: string, mailboxId: string, reason: string) {
-  await conn.execute(sql`update mailboxes set last_error = ${reason.slice(0, 1000)}, last_error_at = now(),
+  // The next try in epoch milliseconds, through to_timestamp (immutable): Citus refuses a stable
+  // function (timestamptz + interval) over a column in an UPDATE, and the wait needs the column.
+  const now = Date.now();
+  const at = new Date(now).toISOString();
+  await conn.execute(sql`update mailboxes set last_error = ${reason.slice(0, 1000)}, last_error_at = ${at}::timestamptz,
       consecutive_failures = consecutive_failures + 1,
-      next_sync_at = now() + (least(3600000, ${POLL_MS} * power(2, consecutive_failures))::bigint || ' milliseconds')::interval,
-      updated_at = now()
+      next_sync_at = to_timestamp((${now}::bigint + least(3600000, ${POLL_MS} * power(2, consecutive_failures))::bigint) / 1000.0),
+      updated_at = ${at}::timestamptz
     where workspace_id = ${workspaceId} and id = ${mailboxId}`);
 }

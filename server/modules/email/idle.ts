@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { ImapFlow } from 'imapflow';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import { type Database, selectRows } from '../../db/client.ts';
 import type { JobLog } from '../../jobs/define.ts';
 import { enqueue } from '../../jobs/queue.ts';
@@ -92,19 +93,24 @@ export class MailboxWatchers {
     await this.scanning;
     await Promise.all([...this.watchers.values()].map((w) => w.stop()));
     this.watchers.clear();
-    await this.database.db
-      .execute(sql`update mailboxes set idle_by = null, idle_until = null where idle_by = ${this.owner}`)
-      .catch((err) => this.log.warn({ err }, 'IDLE watchers: leases not released (they run out)'));
+    // A named cross-workspace write: this worker's leases, in whichever workspaces they are.
+    await acrossWorkspaces(this.database.db, (tx) =>
+      tx.execute(sql`update mailboxes set idle_by = null, idle_until = null where idle_by = ${this.owner}`),
+    ).catch((err) => this.log.warn({ err }, 'IDLE watchers: leases not released (they run out)'));
   }
 
   private async scan() {
     const db = this.database.db;
-    const lease = `${this.opts.leaseMs} milliseconds`;
+    const now = new Date();
+    const until = new Date(now.getTime() + this.opts.leaseMs).toISOString();
     // The leases this worker holds, renewed; a watcher whose lease was lost (taken over after a
-    // stall, or the mailbox deleted) stops.
-    const held = await selectRows<{ id: string }>(
-      db,
-      sql`update mailboxes set idle_until = now() + ${lease}::interval where idle_by = ${this.owner} returning id`,
+    // stall, or the mailbox deleted) stops. A named cross-workspace write: the worker serves every
+    // workspace.
+    const held = await acrossWorkspaces(db, (tx) =>
+      selectRows<{ id: string }>(
+        tx,
+        sql`update mailboxes set idle_until = ${until}::timestamptz where idle_by = ${this.owner} returning id`,
+      ),
     );
     const kept = new Set(held.map((r) => r.id));
     for (const [id, w] of this.watchers) {
@@ -116,16 +122,28 @@ export class MailboxWatchers {
     const room = this.opts.max - this.watchers.size;
     if (room <= 0) return;
     // Across workspaces, as the poll job is: the worker serves them all. Unwatched mailboxes, or
-    // those whose watcher's lease ran out; SKIP LOCKED so that two workers scanning at once split them.
-    const claimed = await selectRows<{ workspace_id: string; id: string }>(
-      db,
-      sql`update mailboxes m set idle_by = ${this.owner}, idle_until = now() + ${lease}::interval
-        from (select workspace_id, id from mailboxes
-              where idle_by is null or idle_until < now()
-              order by id limit ${room} for update skip locked) free
-        where m.workspace_id = free.workspace_id and m.id = free.id
-        returning m.workspace_id, m.id`,
+    // those whose watcher's lease ran out, read without a lock (a named cross-workspace query: Citus
+    // refuses FOR UPDATE over several shards); then each claimed on its own shard, the condition
+    // tested again, so that of two workers scanning at once one only takes a mailbox.
+    const free = await acrossWorkspaces(db, (tx) =>
+      selectRows<{ workspace_id: string; id: string }>(
+        tx,
+        sql`select workspace_id, id from mailboxes
+          where idle_by is null or idle_until < ${now.toISOString()}::timestamptz
+          order by id limit ${room}`,
+      ),
     );
+    const claimed: { workspace_id: string; id: string }[] = [];
+    for (const f of free) {
+      const rows = await selectRows<{ workspace_id: string; id: string }>(
+        db,
+        sql`update mailboxes set idle_by = ${this.owner}, idle_until = ${until}::timestamptz
+          where workspace_id = ${f.workspace_id} and id = ${f.id}
+            and (idle_by is null or idle_until < ${now.toISOString()}::timestamptz)
+          returning workspace_id, id`,
+      );
+      claimed.push(...rows);
+    }
     for (const m of claimed) {
       if (this.stopped || this.watchers.has(m.id)) continue;
       const w = new MailboxWatcher(this.database, m.workspace_id, m.id, this.log, this.opts);

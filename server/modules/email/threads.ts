@@ -5,9 +5,12 @@ import type { ParsedEmail } from './parse.ts';
 
 /**
  * A text[] parameter that holds any text: Message-IDs and addresses may contain commas, quotes or
- * braces, which an array literal would read as syntax.
+ * braces, which an array literal reads as syntax unless each element is quoted (and its quotes and
+ * backslashes escaped), as here. Not a subquery over a JSON array: Citus refuses a subquery inside
+ * an INSERT's VALUES.
  */
-export const textArray = (values: readonly string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+export const textArray = (values: readonly string[]) =>
+  sql`${`{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`}::text[]`;
 
 /** Reply and forward prefixes mail clients put before a subject, in the languages seen most. */
 const prefix = /^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|antw|rif|tr|r)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*|\[[^\]]{1,40}\]\s*)/i;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import type { Conn } from '../../db/client.ts';
 import { workspaceBySlug } from '../workspaces/workspaces.service.ts';
 import { matches, rank } from './knowledge.search.ts';
@@ -108,7 +108,7 @@ export async function voteOnArticle(conn: Conn, site: HelpSite, articleId: strin
     .values({ workspaceId: site.workspaceId, articleId, voter, helpful })
     .onConflictDoUpdate({
       target: [kbArticleVotes.workspaceId, kbArticleVotes.articleId, kbArticleVotes.voter],
-      set: { helpful, votedAt: sql`now()` },
+      set: { helpful, votedAt: new Date() },
     });
   return true;
 }

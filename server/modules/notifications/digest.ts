@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import { type Ctx, systemCtx } from '../../http/context.ts';
 import { memberIdsAmong, memberTimeZone } from '../auth/members.service.ts';
@@ -88,10 +89,13 @@ export function localDayAndHour(at: Date, timeZone: string) {
 
 /** Sends the digests due at `at` (the automation clock's now in the scheduled job). */
 export async function sendDigests(db: Db, at: Date) {
-  const wanted = await db
-    .select({ workspaceId: notificationPreferences.workspaceId, memberId: notificationPreferences.memberId })
-    .from(notificationPreferences)
-    .where(eq(notificationPreferences.dailyDigest, true));
+  // A named cross-workspace query (house-keeping over every workspace): who wants a digest.
+  const wanted = await acrossWorkspaces(db, (tx) =>
+    tx
+      .select({ workspaceId: notificationPreferences.workspaceId, memberId: notificationPreferences.memberId })
+      .from(notificationPreferences)
+      .where(eq(notificationPreferences.dailyDigest, true)),
+  );
   let sent = 0;
   for (const w of wanted) {
     const ctx = systemCtx(w.workspaceId, w.memberId);

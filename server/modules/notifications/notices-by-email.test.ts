@@ -107,9 +107,9 @@ describe('notices by email', () => {
     // No job was enqueued for it: it stays unsent, without an error.
     await new Promise((r) => setTimeout(r, 1_000));
     const db = await testDatabase();
-    expect(await db.query('select emailed_at, email_error from notifications where id = $1', [silent?.id])).toEqual([
-      { emailed_at: null, email_error: null },
-    ]);
+    expect(
+      await db.query('select emailed_at, email_error from notifications where workspace_id = $1 and id = $2', [s.workspaceId, silent?.id]),
+    ).toEqual([{ emailed_at: null, email_error: null }]);
     expect(mailTo(quiet.email)).toEqual([]);
   });
 

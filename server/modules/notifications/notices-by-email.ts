@@ -34,7 +34,7 @@ export async function updateNotificationSettings(conn: Conn, ctx: Ctx, input: No
     .values({ workspaceId: ctx.workspaceId, senderMailboxId: input.senderMailboxId })
     .onConflictDoUpdate({
       target: notificationSettings.workspaceId,
-      set: { senderMailboxId: input.senderMailboxId, updatedAt: sql`now()` },
+      set: { senderMailboxId: input.senderMailboxId, updatedAt: new Date() },
     });
   return getNotificationSettings(conn, ctx);
 }

@@ -89,7 +89,7 @@ export async function updatePreferences(conn: Conn, ctx: Ctx, input: Notificatio
     .values({ workspaceId: ctx.workspaceId, memberId: ctx.memberId, ...next })
     .onConflictDoUpdate({
       target: [notificationPreferences.workspaceId, notificationPreferences.memberId],
-      set: { ...next, updatedAt: sql`now()` },
+      set: { ...next, updatedAt: new Date() },
     });
   return next;
 }

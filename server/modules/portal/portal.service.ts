@@ -34,7 +34,7 @@ export async function updatePortalSettings(conn: Conn, ctx: Ctx, input: PortalSe
   await conn
     .insert(portalSettings)
     .values({ workspaceId: ctx.workspaceId, ...next })
-    .onConflictDoUpdate({ target: portalSettings.workspaceId, set: { ...next, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({ target: portalSettings.workspaceId, set: { ...next, updatedAt: new Date() } });
   return getPortalSettings(conn, ctx);
 }
 

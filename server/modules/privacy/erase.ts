@@ -8,7 +8,7 @@ import { logSecurityEvent } from '../audit/security-log.ts';
 import { getContact } from '../contacts/contacts.service.ts';
 import { emitEvent } from '../history/history.service.ts';
 import { legalHolds, privacyRequests } from './privacy.table.ts';
-import { ERASED, type Person, sweep, Tally } from './redact.ts';
+import { allowHistoryRedaction, ERASED, type Person, sweep, Tally } from './redact.ts';
 
 // Erasure of a contact (GDPR art. 17): the person goes, and their personal data is redacted from
 // everything that kept a copy — history, events, search terms, emails, notes, webhook logs, jobs,
@@ -67,7 +67,7 @@ export async function eraseContact(conn: Conn, ctx: Ctx, id: string, input: Eras
   const emails = c.emails.map((e) => e.value.toLowerCase());
   const tally = new Tally();
   // The guarded path through the history's append-only trigger (migration 0001): this transaction only.
-  await conn.execute(sql`select set_config('rapport.allow_history_redaction', 'on', true)`);
+  await allowHistoryRedaction(conn);
 
   // What was about them alone loses its words but stays counted: notes and calls only on their
   // timeline, tasks only for them, the emails they wrote or received.

@@ -10,6 +10,17 @@ import { type Conn, selectRows } from '../../db/client.ts';
 export const ERASED = '[erased]';
 
 /**
+ * Opens the guarded path through the history's append-only trigger (migration 0001) for the rest of
+ * transaction `conn` only. By SET LOCAL, propagated: on Citus the trigger runs on the node that
+ * holds the shard, which sees a SET LOCAL only with citus.propagate_set_commands = 'local', never a
+ * set_config. A placeholder setting on plain PostgreSQL and PGlite.
+ */
+export async function allowHistoryRedaction(conn: Conn) {
+  await conn.execute(sql`select set_config('citus.propagate_set_commands', 'local', true)`);
+  await conn.execute(sql`set local rapport.allow_history_redaction to on`);
+}
+
+/**
  * Tables the sweep leaves alone: the workspace's own people, credentials and configuration (a
  * customer's name is not in them, and a member who shares a name with one must keep theirs), and
  * the privacy register itself.
@@ -134,6 +145,27 @@ export interface Person {
   weak: string[];
 }
 
+/** Types whose text form depends on the session (dates, times, OIDs' names): none holds a person's identifiers. */
+const unmatched = new Set(['timestamptz', 'timestamp', 'date', 'time', 'timetz', 'interval', 'regclass', 'regnamespace']);
+
+/**
+ * Whether a row names the person: the row's values as text, a space after each (as concat_ws joins
+ * them, so a full name across first and last name is found), and each element of an array. Built
+ * of immutable functions only: Citus refuses a stable one (concat_ws, a date's or an array's text
+ * form) over columns in an UPDATE or DELETE.
+ */
+function rowMatches(columns: Column[], anchor: string): SQL {
+  const scalars = columns.filter((c) => !c.type.startsWith('_') && !unmatched.has(c.type));
+  const arrays = columns.filter((c) => ['_text', '_varchar', '_uuid'].includes(c.type));
+  const text = sql.join(
+    scalars.map((c) => sql`coalesce(${sql.identifier(c.column)}::text || ' ', '')`),
+    sql` || `,
+  );
+  const parts = [sql`(${text}) ~* ${anchor}`];
+  for (const c of arrays) parts.push(sql`exists (select 1 from unnest(${sql.identifier(c.column)}) x where x::text ~* ${anchor})`);
+  return sql`(${sql.join(parts, sql` or `)})`;
+}
+
 /**
  * Redacts the person from every tenant table of the workspace. Returns the rows changed per table.
  * History rows are changed too: the caller has opened the guarded path (rapport.allow_history_redaction).
@@ -143,10 +175,7 @@ export async function sweep(conn: Conn, workspaceId: string, person: Person, tal
   const pattern = alternation([...person.strong, ...person.weak]);
   if (!anchor || !pattern) return;
   for (const [table, columns] of await tenantTables(conn)) {
-    const row = sql.join(
-      columns.map((c) => sql`${sql.identifier(c.column)}::text`),
-      sql`, `,
-    );
+    const found = rowMatches(columns, anchor);
     if (dropped.has(table)) {
       const key = columns.some((c) => c.column === 'id') ? sql`id::text` : sql`null::text`;
       tally.add(
@@ -154,7 +183,7 @@ export async function sweep(conn: Conn, workspaceId: string, person: Person, tal
         table,
         await selectRows<{ k: string | null }>(
           conn,
-          sql`delete from ${sql.identifier(table)} where workspace_id = ${workspaceId} and concat_ws(' ', ${row}) ~* ${anchor} returning ${key} as k`,
+          sql`delete from ${sql.identifier(table)} where workspace_id = ${workspaceId} and ${found} returning ${key} as k`,
         ),
       );
       continue;
@@ -180,7 +209,7 @@ export async function sweep(conn: Conn, workspaceId: string, person: Person, tal
       await selectRows<{ k: string | null }>(
         conn,
         sql`update ${sql.identifier(table)} set ${sql.join(sets, sql`, `)}
-          where workspace_id = ${workspaceId} and concat_ws(' ', ${row}) ~* ${anchor} returning ${key} as k`,
+          where workspace_id = ${workspaceId} and ${found} returning ${key} as k`,
       ),
     );
   }

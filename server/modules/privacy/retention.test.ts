@@ -19,7 +19,8 @@ async function trashed(s: Session, path: string, table: string, body: Record<str
   return r.id;
 }
 
-const present = async (table: string, id: string) => (await q(`select 1 from ${table} where id = $1`, [id])).length === 1;
+const present = async (workspaceId: string, table: string, id: string) =>
+  (await q(`select 1 from ${table} where workspace_id = $1 and id = $2`, [workspaceId, id])).length === 1;
 
 async function runRetention(workspaceId: string) {
   return retentionJob.run({
@@ -43,7 +44,7 @@ describe('retention rules', () => {
     const old = await trashed(a, '/leads', 'leads', { lastName: 'Old lead' }, 40);
     const recent = await trashed(a, '/leads', 'leads', { lastName: 'Recent lead' }, 10);
     const live = await createOk(a, '/leads', { lastName: 'Live lead' });
-    await q(`update leads set updated_at = now() - interval '400 days' where id = $1`, [live.id]);
+    await q(`update leads set updated_at = now() - interval '400 days' where workspace_id = $1 and id = $2`, [a.workspaceId, live.id]);
     const oldContact = await trashed(a, '/contacts', 'contacts', { lastName: 'Old contact' }, 40);
     // Under legal hold: kept whatever the rule says.
     const held = await trashed(a, '/contacts', 'contacts', { lastName: 'Held contact' }, 40);
@@ -62,16 +63,16 @@ describe('retention rules', () => {
     ]);
 
     expect(await runRetention(a.workspaceId)).toEqual({ rules: 2, purged: 2 });
-    expect(await present('leads', old)).toBe(false);
-    expect(await present('contacts', oldContact)).toBe(false);
-    for (const [table, id] of [
-      ['leads', recent],
-      ['leads', live.id],
-      ['contacts', held],
-      ['companies', company],
-      ['leads', otherWorkspace],
+    expect(await present(a.workspaceId, 'leads', old)).toBe(false);
+    expect(await present(a.workspaceId, 'contacts', oldContact)).toBe(false);
+    for (const [workspaceId, table, id] of [
+      [a.workspaceId, 'leads', recent],
+      [a.workspaceId, 'leads', live.id],
+      [a.workspaceId, 'contacts', held],
+      [a.workspaceId, 'companies', company],
+      [b.workspaceId, 'leads', otherWorkspace],
     ] as const) {
-      expect(await present(table, id), `${table} ${id}`).toBe(true);
+      expect(await present(workspaceId, table, id), `${table} ${id}`).toBe(true);
     }
     // The history says the record was purged, and the security log how many went by which rule.
     expect(

@@ -29,7 +29,7 @@ export async function putRetentionRule(conn: Conn, ctx: Ctx, objectType: TrashTy
   const [row] = await conn
     .insert(retentionRules)
     .values({ workspaceId: ctx.workspaceId, objectType, days })
-    .onConflictDoUpdate({ target: [retentionRules.workspaceId, retentionRules.objectType], set: { days, updatedAt: sql`now()` } })
+    .onConflictDoUpdate({ target: [retentionRules.workspaceId, retentionRules.objectType], set: { days, updatedAt: new Date() } })
     .returning();
   await logSecurityEvent(conn, ctx, 'retention.changed', { type: objectType, id: null }, { days });
   return toRule(row as typeof retentionRules.$inferSelect);
