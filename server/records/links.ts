@@ -3,6 +3,7 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { LinkableType, RecordLink } from '../../contract/activities.ts';
 import { type Conn, pgArray, selectRows } from '../db/client.ts';
 import type { Ctx } from '../http/context.ts';
+import { sqlInWorkspace } from './object-def.ts';
 import { ports } from './ports.ts';
 
 /** A link table: rows (workspace_id, <owner>_id, record_type, record_id), as activity_links and task_links. */
@@ -48,10 +49,11 @@ export async function nameLinks(conn: Conn, ctx: Ctx, links: RecordLink[]): Prom
     const def = ports().objectDef(type);
     if (!def?.title) continue;
     // A custom record's search subtitle is its object's key, which its address needs.
-    const objectKey = type === 'custom_record' && def.search ? def.search.subtitle : 'null::text';
+    const objectKey =
+      type === 'custom_record' && def.search ? sqlInWorkspace(def.search.subtitle, sql`${ctx.workspaceId}`) : sql`null::text`;
     const rows = await selectRows<{ id: string; name: string | null; object_key: string | null }>(
       conn,
-      sql`select r.id, ${sql.raw(def.title)} as name, ${sql.raw(objectKey)} as object_key
+      sql`select r.id, ${sql.raw(def.title)} as name, ${objectKey} as object_key
         from ${sql.identifier(getTableName(def.table))} r where r.workspace_id = ${ctx.workspaceId} and r.id = any(${pgArray([...ids], 'uuid')})`,
     );
     for (const r of rows) {

@@ -84,7 +84,8 @@ export interface ObjectDef {
   title?: string;
   /**
    * What search finds a record by, as SQL over the record `r`: `terms` is a query of (kind, term)
-   * rows (see search.service.ts), `subtitle` the line shown under the title.
+   * rows (see search.service.ts), `subtitle` the line shown under the title. A subquery in `subtitle`
+   * names the workspace as `{ws}` (sqlInWorkspace), so that Citus keeps the query on one shard.
    */
   search?: { terms: string; subtitle: string };
   /** The column activities stamp with the time of the newest activity linked to the record. */
@@ -121,8 +122,11 @@ export interface DuplicateRules {
   exact: readonly string[];
   /** The name compared by trigram similarity, as SQL over the record `r`, written as its trigram index is. */
   name: string;
-  /** The companies a record belongs to, as text[] over `r`: look-alike names at one company score higher. */
-  company?: string;
+  /**
+   * The companies a record belongs to, as text[] over `r`, for workspace `ws` (a subquery names it
+   * itself: one shard on Citus): look-alike names at one company score higher.
+   */
+  company?: (ws: SQL) => SQL;
 }
 
 export interface MergeSpec {
@@ -204,4 +208,12 @@ export type ProjectionSql = SQL | ((ws: SQL) => SQL);
 /** A projection's keys as SQL for workspace `ws` (a bound value, or a prepared statement's placeholder). */
 export function projectionFor(projection: Record<string, ProjectionSql>, ws: SQL): Record<string, SQL> {
   return Object.fromEntries(Object.entries(projection).map(([k, v]) => [k, typeof v === 'function' ? v(ws) : v]));
+}
+
+/** Raw SQL text of a definition with `{ws}` standing for the workspace: as SQL for workspace `ws`. */
+export function sqlInWorkspace(text: string, ws: SQL): SQL {
+  return sql.join(
+    text.split('{ws}').map((part) => sql.raw(part)),
+    ws,
+  );
 }

@@ -61,7 +61,8 @@ export const contactDef = {
   duplicates: {
     exact: ['email', 'phone'],
     name: `rapport_fold(coalesce(r.first_name, '') || ' ' || coalesce(r.last_name, ''))`,
-    company: `array(select cc.company_id::text from contact_companies cc where cc.workspace_id = r.workspace_id and cc.contact_id = r.id)`,
+    company: (ws) =>
+      sql`array(select cc.company_id::text from contact_companies cc where cc.workspace_id = ${ws} and cc.contact_id = r.id)`,
   },
   merge: {
     fields: {

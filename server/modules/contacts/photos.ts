@@ -51,7 +51,8 @@ export async function saveContactPhotos(conn: Conn, ctx: Ctx, photos: { contactI
         contentType: sql`excluded.content_type`,
         size: sql`excluded.size`,
         content: sql`excluded.content`,
-        updatedAt: sql`now()`,
+        // The app's time: Citus refuses now() in ON CONFLICT DO UPDATE.
+        updatedAt: new Date(),
       },
     });
 }

@@ -105,7 +105,7 @@ export const dealDef: ObjectDef = {
   duplicates: {
     exact: [],
     name: 'rapport_fold(r.name)',
-    company: 'case when r.company_id is null then null::text[] else array[r.company_id::text] end',
+    company: () => sql`case when r.company_id is null then null::text[] else array[r.company_id::text] end`,
   },
   // The stage carries its pipeline (the stage rule sets pipelineId from it), the amount its currency.
   merge: {

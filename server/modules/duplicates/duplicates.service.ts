@@ -7,7 +7,7 @@ type Reason = (typeof duplicateReasons)[number];
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
-import { columnsOf, type ObjectDef } from '../../records/object-def.ts';
+import { columnsOf, type ObjectDef, sqlInWorkspace } from '../../records/object-def.ts';
 import { objectDefs } from '../registry.ts';
 
 // Duplicate detection, for every object that declares `duplicates` in its ObjectDef. Two kinds of
@@ -88,12 +88,10 @@ export async function findCandidates(conn: Conn, workspaceId: string, target: Ob
   const kinds = rules.exact.filter((k) => own.exact.includes(k));
   const table = sql.identifier(getTableName(target.table));
   const sameType = probe.def.type === target.type;
-  const probeCompanies = probe.companies
-    ? pgArray(probe.companies, 'text')
-    : sameType && own.company
-      ? sql.raw(own.company)
-      : sql`null::text[]`;
-  const sameCompany = sameType && rules.company ? sql`coalesce(${sql.raw(rules.company)} && pn.co, false)` : sql`false`;
+  // Every table of the statement names the workspace itself, so that Citus routes it whole to one shard.
+  const ws = sql`${workspaceId}`;
+  const probeCompanies = probe.companies ? pgArray(probe.companies, 'text') : sameType && own.company ? own.company(ws) : sql`null::text[]`;
+  const sameCompany = sameType && rules.company ? sql`coalesce(${rules.company(ws)} && pn.co, false)` : sql`false`;
   const rows = await selectRows<CandidateRow>(
     conn,
     sql`with p as materialized (${probe.row}),
@@ -132,7 +130,7 @@ export async function describe(conn: Conn, workspaceId: string, def: ObjectDef, 
   if (!ids.length || !def.title || !def.search) return new Map<string, { title: string; subtitle: string | null }>();
   const rows = await selectRows<{ id: string; title: string | null; subtitle: string | null }>(
     conn,
-    sql`select r.id, ${sql.raw(def.title)} as title, ${sql.raw(def.search.subtitle)} as subtitle
+    sql`select r.id, ${sql.raw(def.title)} as title, ${sqlInWorkspace(def.search.subtitle, sql`${workspaceId}`)} as subtitle
       from ${sql.identifier(getTableName(def.table))} r where r.workspace_id = ${workspaceId} and r.id = any(${pgArray(ids, 'uuid')})`,
   );
   return new Map(rows.map((r) => [r.id, { title: r.title ?? '', subtitle: r.subtitle }]));
@@ -158,7 +156,8 @@ export async function describedCandidates(
 
 /**
  * Writes suspected pairs into the review queue: a pair already there gets its new score and
- * reasons, unless a person called it "not a duplicate", which stays so.
+ * reasons, unless a person called it "not a duplicate", which stays so. (Here and below the update
+ * takes the time from the proposed row, `excluded`: Citus refuses now() in ON CONFLICT DO UPDATE.)
  */
 export async function recordPairs(
   conn: Conn,
@@ -173,7 +172,7 @@ export async function recordPairs(
     insert into duplicate_pairs (workspace_id, record_type, a_id, b_id, score, reasons)
     select ${workspaceId}, ${type}, x.a, x.b, x.score, array(select jsonb_array_elements_text(x.reasons))
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) x(a uuid, b uuid, score real, reasons jsonb)
-    on conflict (workspace_id, record_type, a_id, b_id) do update set score = excluded.score, reasons = excluded.reasons, found_at = now()
+    on conflict (workspace_id, record_type, a_id, b_id) do update set score = excluded.score, reasons = excluded.reasons, found_at = excluded.found_at
       where duplicate_pairs.status = 'open'`);
 }
 
@@ -219,7 +218,7 @@ export async function scanBatch(conn: Conn, workspaceId: string, type: string, a
   await conn.execute(sql`set local work_mem = '64MB'`);
   await conn.execute(sql`drop table if exists dup_scan_names, dup_scan_records, dup_scan_batch`);
   await conn.execute(sql`create temp table dup_scan_records on commit drop as
-    select r.id, ${name} as name, ${rules.company ? sql.raw(rules.company) : sql`null::text[]`} as co from ${table} r
+    select r.id, ${name} as name, ${rules.company ? rules.company(sql`${workspaceId}`) : sql`null::text[]`} as co from ${table} r
     where r.workspace_id = ${workspaceId} and r.deleted_at is null`);
   await conn.execute(sql`create temp table dup_scan_names on commit drop as select distinct name from dup_scan_records`);
   await conn.execute(sql`create temp table dup_scan_batch on commit drop as
@@ -281,7 +280,7 @@ export async function scanBatch(conn: Conn, workspaceId: string, type: string, a
     select distinct on (least(a, b), greatest(a, b)) ${workspaceId}::uuid, ${type}, least(a, b), greatest(a, b), score, reasons
     from best where k <= ${num(PAIRS_PER_RECORD)}
     order by least(a, b), greatest(a, b), score desc
-    on conflict (workspace_id, record_type, a_id, b_id) do update set score = excluded.score, reasons = excluded.reasons, found_at = now()
+    on conflict (workspace_id, record_type, a_id, b_id) do update set score = excluded.score, reasons = excluded.reasons, found_at = excluded.found_at
       where duplicate_pairs.status = 'open'`);
   return Number(read.n) === batch ? read.last : null;
 }
@@ -340,5 +339,5 @@ export async function dismissPair(conn: Conn, ctx: Ctx, type: DuplicateType, ids
   await conn.execute(sql`
     insert into duplicate_pairs (workspace_id, record_type, a_id, b_id, score, reasons, status, dismissed_by, dismissed_at)
     values (${ctx.workspaceId}, ${type}, ${a}, ${b}, 0, '{}', 'dismissed', ${ctx.memberId}, now())
-    on conflict (workspace_id, record_type, a_id, b_id) do update set status = 'dismissed', dismissed_by = excluded.dismissed_by, dismissed_at = now()`);
+    on conflict (workspace_id, record_type, a_id, b_id) do update set status = 'dismissed', dismissed_by = excluded.dismissed_by, dismissed_at = excluded.dismissed_at`);
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { ImportMappingChoice as ChoiceSchema, type ImportMappingChoice, type ImportObject } from '../../../contract/imports.ts';
 import type { Conn } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
@@ -129,6 +129,6 @@ export async function saveChoice(conn: Conn, workspaceId: string, object: Import
     .values({ workspaceId, objectType: object, signature, choice })
     .onConflictDoUpdate({
       target: [importMappings.workspaceId, importMappings.objectType, importMappings.signature],
-      set: { choice, updatedAt: sql`now()` },
+      set: { choice, updatedAt: new Date() }, // the app's time: Citus refuses now() in DO UPDATE
     });
 }

@@ -68,7 +68,7 @@ export const leadDef: ObjectDef = {
   duplicates: {
     exact: ['email', 'phone'],
     name: `rapport_fold(coalesce(r.first_name, '') || ' ' || coalesce(r.last_name, ''))`,
-    company: `array_remove(array[rapport_fold(r.company_name)], null)`,
+    company: () => sql`array_remove(array[rapport_fold(r.company_name)], null)`,
   },
   merge: {
     fields: {

@@ -50,7 +50,7 @@ export const customRecordDef: ObjectDef = {
   // The hit's subtitle is the record's object's key, which the web app needs for the record's address.
   search: {
     terms: `select 'name' as kind, w as term from rapport_words(r.name) w`,
-    subtitle: `(select t.key from object_types t where t.workspace_id = r.workspace_id and t.id = r.object_type_id)`,
+    subtitle: `(select t.key from object_types t where t.workspace_id = {ws} and t.id = r.object_type_id)`,
   },
   fields: {
     ...metaFields(customRecords),

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { SearchHit } from '../../../contract/search.ts';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
-import type { ObjectDef } from '../../records/object-def.ts';
+import { type ObjectDef, sqlInWorkspace } from '../../records/object-def.ts';
 import { isCountry } from '../../records/phones.ts';
 import { visibleWhere } from '../../records/visibility.ts';
 import { workspaceCountry } from '../workspaces/workspaces.service.ts';
@@ -190,7 +190,7 @@ const visible = (ctx: Ctx, def: ObjectDef) => {
  */
 const displayOf = (ctx: Ctx, defs: ObjectDef[]) =>
   defs.map(sourceOf).map(
-    (s, i) => sql`select ${sql.raw(s.title)} as title, ${sql.raw(s.subtitle)} as subtitle
+    (s, i) => sql`select ${sql.raw(s.title)} as title, ${sqlInWorkspace(s.subtitle, sql`${ctx.workspaceId}`)} as subtitle
       from ${sql.identifier(s.table)} r
       where c.record_type = ${defs[i].type} and r.workspace_id = ${ctx.workspaceId} and r.id = c.record_id and r.deleted_at is null
         ${visible(ctx, defs[i])}`,
