@@ -69,19 +69,21 @@ async function moveLinks(conn: Conn, ctx: Ctx, lt: LinkTable, type: string, surv
   // One merged record at a time: two merged records linked to the same thing would otherwise both move onto one key.
   for (const m of mergedIds) {
     await conn.execute(sql`delete from ${T} t where t.workspace_id = ${ctx.workspaceId} and t.${col} = ${m}${typeCond(lt, 't', type)}
-      and exists (select 1 from ${T} s where s.workspace_id = t.workspace_id and s.${col} = ${survivorId}${sameType} and ${sameKey})`);
+      and exists (select 1 from ${T} s where s.workspace_id = ${ctx.workspaceId} and s.${col} = ${survivorId}${sameType} and ${sameKey})`);
     const demote = lt.demote
       ? sql`, ${ident(lt.demote)} = ${ident(lt.demote)} and not exists (select 1 from ${T} s where s.workspace_id = ${ctx.workspaceId} and s.${col} = ${survivorId} and s.${ident(lt.demote)})`
       : sql``;
-    const keys = await selectRows<{ key: Record<string, string> }>(
+    // The moved rows' keys (ids) come back as plain columns and become objects here: Citus refuses
+    // json building in RETURNING.
+    const keys = await selectRows<Record<string, string>>(
       conn,
       sql`update ${T} t set ${col} = ${survivorId}${demote} where t.workspace_id = ${ctx.workspaceId} and t.${col} = ${m}${typeCond(lt, 't', type)}
-        returning jsonb_build_object(${sql.join(
-          lt.key.map((k) => sql`${k}::text, t.${ident(k)}`),
+        returning ${sql.join(
+          lt.key.map((k) => sql`t.${ident(k)} as ${ident(k)}`),
           sql`, `,
-        )}) as key`,
+        )}`,
     );
-    moved.push(...keys.map((k) => k.key));
+    moved.push(...keys.map((k) => Object.fromEntries(lt.key.map((name) => [name, String(k[name])]))));
   }
   return {
     table: lt.table,
