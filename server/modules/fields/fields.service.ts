@@ -251,7 +251,8 @@ export async function restoreFieldDefinition(conn: Conn, ctx: Ctx, object: Objec
         delete from custom_value_archive a where a.workspace_id = ${ctx.workspaceId} and a.field_id = ${id}
         returning a.record_id, a.value
       )
-      update ${t} set custom = ${col('custom')} || jsonb_build_object(${row.key}::text, back.value)
+      -- jsonb_set, which is immutable: Citus refuses jsonb_build_object (stable) over columns in UPDATE.
+      update ${t} set custom = jsonb_set(${col('custom')}, array[${row.key}::text], back.value)
       from back where ${col('workspace_id')} = ${ctx.workspaceId} and ${col('id')} = back.record_id`);
   }
   return restoreRecord(conn, ctx, fieldDefinitionDef, id, toFieldDefinition);
