@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import { type Database, pgArray, selectRows } from '../../db/client.ts';
 import { EVENTS_CHANNEL } from '../history/outbox.ts';
 
@@ -137,20 +138,23 @@ export class LiveFeed {
     const workspaces = [...this.listeners.keys()];
     if (!cursor || !workspaces.length) return;
     for (;;) {
-      // The horizon is read in the same snapshot as the events: every transaction older than it has
-      // ended, so the cursor may move up to it even when none of its events were for these workspaces.
-      const found = await selectRows<EventRow & { horizon: string }>(
-        this.database.db,
-        sql`with h as (select pg_snapshot_xmin(pg_current_snapshot()) as x)
-          select h.x::text as horizon, e.* from h left join lateral (
-            select ${columns}
+      // The horizon is read first: every transaction older than it has ended, so the events read next
+      // (a later snapshot) hold all of theirs, and the cursor may move up to it even when none of its
+      // events were for these workspaces. The events of the page's workspaces lie on several shards
+      // on Citus: a named cross-workspace read (server/db/citus.ts).
+      const { horizon, rows } = await acrossWorkspaces(this.database.db, async (tx) => {
+        const [h] = await selectRows<{ x: string }>(tx, sql`select pg_snapshot_xmin(pg_current_snapshot())::text as x`);
+        const read = await selectRows<EventRow>(
+          tx,
+          sql`select ${columns}
             from domain_events
             where workspace_id = any(${pgArray(workspaces, 'uuid')})
               and (tx_id, seq) > (${cursor.txId}::xid8, ${cursor.seq}::bigint)
-              and tx_id < h.x
-            order by tx_id, seq limit 500) e on true`,
-      );
-      const rows = found.filter((r) => r.workspace_id !== null);
+              and tx_id < ${h.x}::xid8
+            order by tx_id, seq limit 500`,
+        );
+        return { horizon: h.x, rows: read };
+      });
       for (const r of rows) {
         const change = toChange(r);
         const at = positionOf(r.tx_id, r.seq);
@@ -158,8 +162,8 @@ export class LiveFeed {
       }
       if (rows.length < 500) {
         // All read up to the horizon: nothing older can still appear.
-        if (BigInt(found[0].horizon) - 1n >= BigInt(cursor.txId)) {
-          cursor.txId = (BigInt(found[0].horizon) - 1n).toString();
+        if (BigInt(horizon) - 1n >= BigInt(cursor.txId)) {
+          cursor.txId = (BigInt(horizon) - 1n).toString();
           cursor.seq = Number.MAX_SAFE_INTEGER;
         }
         return;
