@@ -241,6 +241,20 @@ async function insertLinks(conn: Conn, ctx: Ctx, activityId: string, links: Reco
 }
 
 /**
+ * The linked records whose object keeps a last-activity column (leads do not), by object: the
+ * object, its column and the records' ids, each once.
+ */
+async function lastActivityTargets(links: RecordLink[]) {
+  if (!links.length) return [];
+  const { objectDefs } = await import('../registry.ts');
+  return Object.values(objectDefs).flatMap((def) => {
+    const column = def.lastActivityAt;
+    const ids = [...new Set(links.filter((l) => l.recordType === def.type).map((l) => l.recordId))];
+    return column && ids.length ? [{ def, column, ids }] : [];
+  });
+}
+
+/**
  * After a new live activity, its records were last active at the later of their date and its
  * occurredAt: one UPDATE per object and no read, where a recompute (refreshLastActivity) takes two.
  * The comparison is made on the row the UPDATE locks (PostgreSQL re-checks the WHERE against the
@@ -248,12 +262,7 @@ async function insertLinks(conn: Conn, ctx: Ctx, activityId: string, links: Reco
  * later date whichever commits first. Like refreshLastActivity: no version bump, no history.
  */
 async function bumpLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[], at: Date) {
-  if (!links.length) return;
-  const { objectDefs } = await import('../registry.ts');
-  for (const def of Object.values(objectDefs)) {
-    const column = def.lastActivityAt;
-    const ids = [...new Set(links.filter((l) => l.recordType === def.type).map((l) => l.recordId))];
-    if (!column || !ids.length) continue;
+  for (const { def, column, ids } of await lastActivityTargets(links)) {
     const col = sql.identifier(column.name);
     const when = sql`${at.toISOString()}::timestamptz`;
     await conn.execute(sql`
@@ -269,13 +278,7 @@ async function bumpLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[], at: D
  * their save a 409 for a change they never saw) nor writes history (nobody changed the record).
  */
 async function refreshLastActivity(conn: Conn, ctx: Ctx, links: RecordLink[]) {
-  if (!links.length) return;
-  // The objects that declare a column for it in the registry (leads do not have one).
-  const { objectDefs } = await import('../registry.ts');
-  for (const def of Object.values(objectDefs)) {
-    const column = def.lastActivityAt;
-    const ids = [...new Set(links.filter((l) => l.recordType === def.type).map((l) => l.recordId))];
-    if (!column || !ids.length) continue;
+  for (const { def, column, ids } of await lastActivityTargets(links)) {
     const { table, type } = def;
     // Lock first, then recompute in a new statement: under READ COMMITTED the UPDATE then sees the
     // activities of any transaction that held these rows before us, so two activities logged at once
