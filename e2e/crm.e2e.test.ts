@@ -124,6 +124,17 @@ describe.runIf(hasChromium)('the web app', () => {
       expect(firstGroup).toContain("--spotlight-label: 'Contacts'");
       await shot(page, 'search-close-spelling');
       await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      // Ctrl+K works from inside a form field too (it once did nothing there, nor in the search's own
+      // input while it closed after a pick).
+      await page.getByLabel('What happened?').fill('Half-written note');
+      await page.getByLabel('What happened?').press('Control+k');
+      await page.getByPlaceholder('Search contacts, companies, deals…').fill('ada');
+      await page.getByRole('dialog').getByText('Ada Lovelace').waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      expect(await page.getByLabel('What happened?').inputValue()).toBe('Half-written note');
+      await page.getByLabel('What happened?').fill('');
 
       // Add a custom field and fill it; the change shows in the history.
       await page.goto(`${server.url}/settings?tab=fields`);

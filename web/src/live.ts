@@ -56,6 +56,15 @@ export function useLiveUpdates(enabled: boolean) {
       timer ??= setTimeout(flush, 150);
     });
     source.addEventListener('reset', () => void qc.invalidateQueries());
+    // What the page read before the stream began is not replayed: a change made between that read and
+    // the server's subscription would never show. So the first `ready` reads anew what is on screen
+    // (a reconnect names the last change it had and is sent what it missed instead).
+    let started = false;
+    source.addEventListener('ready', (e) => {
+      if (started && (e as MessageEvent<string>).lastEventId) return;
+      started = true;
+      void qc.invalidateQueries();
+    });
     return () => {
       source.close();
       if (timer) clearTimeout(timer);

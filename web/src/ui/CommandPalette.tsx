@@ -93,6 +93,9 @@ export function CommandPalette() {
       query={query}
       onQueryChange={setQuery}
       shortcut={['mod + K']}
+      // Ctrl+K opens search from anywhere, a form field included (by default an input swallows it,
+      // also the search's own input while it closes after a pick, so a quick second Ctrl+K did nothing).
+      tagsToIgnore={[]}
       // The server already matched the records; only the fixed actions are filtered here.
       filter={(_q, all) => all}
       nothingFound={found.isFetching ? '…' : t('search.nothing')}
