@@ -4,12 +4,14 @@ import { createOk } from '../test/samples.ts';
 
 const query = async <T = Record<string, unknown>>(text: string, params: unknown[]) => (await testDatabase()).query<T>(text, params);
 
-const versions = async (table: string, ids: string[]) =>
+const versions = async (table: string, workspaceId: string, ids: string[]) =>
   Object.fromEntries(
-    (await query<{ id: string; version: number }>(`select id, version from ${table} where id = any($1::uuid[])`, [ids])).map((r) => [
-      r.id,
-      r.version,
-    ]),
+    (
+      await query<{ id: string; version: number }>(`select id, version from ${table} where workspace_id = $1 and id = any($2::uuid[])`, [
+        workspaceId,
+        ids,
+      ])
+    ).map((r) => [r.id, r.version]),
   );
 
 const historyOf = (workspaceId: string, recordId: string) =>
@@ -47,7 +49,7 @@ describe('bulk update', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ matched: 3, updated: 2 });
 
-    expect(await versions('contacts', [a.id, b.id, same.id])).toEqual({ [a.id]: 2, [b.id]: 2, [same.id]: 1 });
+    expect(await versions('contacts', s.workspaceId, [a.id, b.id, same.id])).toEqual({ [a.id]: 2, [b.id]: 2, [same.id]: 1 });
     const ann = (await c.get(`/contacts/${a.id}`)).json();
     expect(ann).toMatchObject({ ownerId: rep.memberId, lifecycleStage: 'customer', version: 2, source: null });
 
@@ -90,7 +92,7 @@ describe('bulk update', () => {
     expect(m.size).toBe('11-50');
     expect(await historyOf(s.workspaceId, paper2.id)).toMatchObject([{ field: 'size', old_value: '51-200', new_value: '11-50' }]);
     expect((await eventsOf(s.workspaceId, paper2.id))[0].payload.after).toEqual(m);
-    expect(await versions('companies', [other.id])).toEqual({ [other.id]: 1 });
+    expect(await versions('companies', s.workspaceId, [other.id])).toEqual({ [other.id]: 1 });
 
     // $me, nested groups and custom fields work as in lists.
     const mine = await c.post('/companies/bulk-update', {
@@ -108,13 +110,13 @@ describe('bulk update', () => {
     const before = await traces(stranger.workspaceId);
     const res = await api(s).post('/contacts/bulk-update', { ids: [mine.id, theirs.id], set: { lifecycleStage: 'customer' } });
     expect(res.json()).toEqual({ matched: 1, updated: 1 });
-    expect(await versions('contacts', [theirs.id])).toEqual({ [theirs.id]: 1 });
+    expect(await versions('contacts', stranger.workspaceId, [theirs.id])).toEqual({ [theirs.id]: 1 });
     expect((await api(stranger).get(`/contacts/${theirs.id}`)).json().lifecycleStage).toBe('lead');
     expect(await traces(stranger.workspaceId)).toBe(before);
     // A filter only ever sees this workspace's records.
     const all = await api(s).post('/contacts/bulk-update', { filter: { field: 'firstName', op: 'isNotEmpty' }, set: { source: 'fair' } });
     expect(all.json()).toEqual({ matched: 1, updated: 1 });
-    expect(await versions('contacts', [theirs.id])).toEqual({ [theirs.id]: 1 });
+    expect(await versions('contacts', stranger.workspaceId, [theirs.id])).toEqual({ [theirs.id]: 1 });
   });
 
   it('refuses an owner who is not an active member of this workspace, writing nothing', async () => {
@@ -131,7 +133,7 @@ describe('bulk update', () => {
       expect(res.body).not.toContain(ownerId);
     }
     expect(await traces(s.workspaceId)).toBe(before);
-    expect(await versions('deals', [deal.id])).toEqual({ [deal.id]: 1 });
+    expect(await versions('deals', s.workspaceId, [deal.id])).toEqual({ [deal.id]: 1 });
   });
 
   it('leaves records in the trash alone', async () => {
@@ -142,7 +144,7 @@ describe('bulk update', () => {
     await c.delete(`/leads/${trashed.id}`);
     const res = await c.post('/leads/bulk-update', { ids: [live.id, trashed.id], set: { status: 'qualified' } });
     expect(res.json()).toEqual({ matched: 1, updated: 1 });
-    expect(await versions('leads', [trashed.id])).toEqual({ [trashed.id]: 2 }); // the delete's bump only
+    expect(await versions('leads', s.workspaceId, [trashed.id])).toEqual({ [trashed.id]: 2 }); // the delete's bump only
     expect((await c.get(`/leads/${trashed.id}`)).json().status).toBe('new');
     const byFilter = await c.post('/leads/bulk-update', {
       filter: { field: 'firstName', op: 'eq', value: 'Trashed' },
@@ -179,7 +181,7 @@ describe('bulk update', () => {
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json()).toMatchObject({ code: 'lead_converted', count: 1 });
     expect(await traces(s.workspaceId)).toBe(before);
-    expect(await versions('leads', [lead.id])).toEqual({ [lead.id]: 1 });
+    expect(await versions('leads', s.workspaceId, [lead.id])).toEqual({ [lead.id]: 1 });
     // The owner of a converted lead can still change.
     const owner = await c.post('/leads/bulk-update', { ids: [lead.id, converted.id], set: { ownerId: null } });
     expect(owner.json()).toEqual({ matched: 2, updated: 2 });

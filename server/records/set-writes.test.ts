@@ -125,8 +125,8 @@ describe('set-based writes', () => {
       version: 1,
     });
     const rows = await (await testDatabase()).query<{ name: string; version: number }>(
-      'select name, version from custom_records where id = $1',
-      [foreign.json().id],
+      'select name, version from custom_records where workspace_id = $1 and id = $2',
+      [other.workspaceId, foreign.json().id],
     );
     expect(rows).toEqual([{ name: 'Elsewhere', version: 1 }]);
     expect((await traces(s.workspaceId, made.json().id)).events.map((e) => e.type)).toEqual(['custom_record.created']);

@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { addMember, api, countRows, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { addMember, api, countRows, onCitus, type Session, signUp, testDatabase } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
 
 type Json = Record<string, unknown>;
@@ -510,15 +511,24 @@ describe('what an import writes', () => {
     const poison = `Poison${Date.now()}`;
     // The first try of the batch holding the poisoned row fails after writing part of it; the retry goes
     // through. A sequence counts the tries: unlike a row, it is not rolled back with the failed batch.
-    await db.query('drop sequence if exists rapport_test_poison_tries');
-    await db.query('create sequence rapport_test_poison_tries');
+    // On Citus the trigger runs on the worker holding the workspace's shard: the sequence is made on
+    // every node (each counts its own tries; one workspace is on one node), and a trigger on a
+    // distributed table must be allowed for the session that makes it.
+    const everyNode = (ddl: string) => db.query(onCitus ? `select * from run_command_on_all_nodes($ddl$${ddl}$ddl$)` : ddl);
+    await everyNode('drop sequence if exists rapport_test_poison_tries');
+    await everyNode('create sequence rapport_test_poison_tries');
     await db.query(`create or replace function rapport_test_poison() returns trigger language plpgsql as $$
       begin
         if new.last_name like 'Poison%' and nextval('rapport_test_poison_tries') = 1 then raise exception 'refused on purpose'; end if;
         return new;
       end $$`);
-    await db.query('drop trigger if exists rapport_test_poison on contacts');
-    await db.query('create trigger rapport_test_poison before insert on contacts for each row execute function rapport_test_poison()');
+    const triggerDdl = (ddl: string) =>
+      db.db.transaction(async (tx) => {
+        if (onCitus) await tx.execute(sql`set local citus.enable_unsafe_triggers = on`);
+        await tx.execute(sql.raw(ddl));
+      });
+    await triggerDdl('drop trigger if exists rapport_test_poison on contacts');
+    await triggerDdl('create trigger rapport_test_poison before insert on contacts for each row execute function rapport_test_poison()');
     try {
       // 5,500 rows: more than one batch on either database (1,000 rows a batch embedded, 5,000 on a server).
       // The answer waits up to 60 s for the import (the retry after its backoff included): the default 30 s
@@ -532,7 +542,8 @@ describe('what an import writes', () => {
       expect(r.json()).toMatchObject({ status: 'completed', created: 5_500, totalRows: 5_500, companiesCreated: 3000 });
       expect(await countRows('companies', s.workspaceId)).toBe(3000);
     } finally {
-      await db.query('drop trigger if exists rapport_test_poison on contacts');
+      await triggerDdl('drop trigger if exists rapport_test_poison on contacts');
+      await everyNode('drop sequence if exists rapport_test_poison_tries');
     }
     // Every row once: the batches written before the failure were not written again.
     const [counts] = await sqlRows<{ contacts: number; distinct_emails: number; history: number; events: number }>(

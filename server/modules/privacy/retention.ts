@@ -1,6 +1,7 @@
 import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import type { RetentionRule } from '../../../contract/privacy.ts';
 import type { TrashType } from '../../../contract/trash.ts';
+import { acrossWorkspaces } from '../../db/citus.ts';
 import type { Conn, Db } from '../../db/client.ts';
 import { type Ctx, systemCtx } from '../../http/context.ts';
 import { logSecurityEvent } from '../audit/security-log.ts';
@@ -45,9 +46,14 @@ export async function deleteRetentionRule(conn: Conn, ctx: Ctx, objectType: Tras
   return gone.length > 0;
 }
 
-/** Every rule of every workspace, for the nightly job (rules are few: one per object type at most). */
+/**
+ * Every rule of every workspace, for the nightly job (rules are few: one per object type at most).
+ * A named cross-workspace read: on Citus the rules lie on every shard.
+ */
 export async function allRetentionRules(db: Db) {
-  return db.select().from(retentionRules).orderBy(asc(retentionRules.workspaceId), asc(retentionRules.objectType));
+  return acrossWorkspaces(db, (tx) =>
+    tx.select().from(retentionRules).orderBy(asc(retentionRules.workspaceId), asc(retentionRules.objectType)),
+  );
 }
 
 /**

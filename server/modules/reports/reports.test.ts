@@ -13,12 +13,16 @@ async function salesPipeline(s: Session) {
 const deal = (s: Session, body: Record<string, unknown>) => createOk(s, '/deals', body);
 
 /** Moves a deal's close into another month, straight in the database (the API stamps now()). */
-async function closeAt(id: string, monthsAgo: number, offset: string) {
+async function closeAt(s: Session, id: string, monthsAgo: number, offset: string) {
   const db = await testDatabase();
-  await db.query(
-    `update deals set closed_at = (date_trunc('month', now() at time zone 'UTC') - make_interval(months => $2::int)) at time zone 'UTC' + $3::interval where id = $1`,
-    [id, monthsAgo, offset],
-  );
+  const now = new Date();
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 1));
+  await db.query('update deals set closed_at = $3::timestamptz + $4::interval where workspace_id = $1 and id = $2', [
+    s.workspaceId,
+    id,
+    monthStart.toISOString(),
+    offset,
+  ]);
 }
 
 const monthLabel = (monthsAgo: number) => {
@@ -174,11 +178,11 @@ describe('win rate', () => {
     await deal(s, { name: 'w2b', amountMinor: 500, currency: 'USD', stageId: won });
     await deal(s, { name: 'l1', amountMinor: 500, currency: 'EUR', stageId: lost });
     const w3 = await deal(s, { name: 'w3', amountMinor: 3_000, currency: 'EUR', stageId: won });
-    await closeAt(w3.id, 2, '1 hour');
+    await closeAt(s, w3.id, 2, '1 hour');
     const l2 = await deal(s, { name: 'l2', amountMinor: 4_000, currency: 'EUR', stageId: lost });
-    await closeAt(l2.id, 2, '0 seconds'); // the first instant of the window counts
+    await closeAt(s, l2.id, 2, '0 seconds'); // the first instant of the window counts
     const old = await deal(s, { name: 'old', amountMinor: 8_000, currency: 'EUR', stageId: won });
-    await closeAt(old.id, 2, '-1 second'); // the last instant before it does not
+    await closeAt(s, old.id, 2, '-1 second'); // the last instant before it does not
     const trashed = await deal(s, { name: 'trashed', amountMinor: 9_000, currency: 'EUR', stageId: won });
     await c.delete(`/deals/${trashed.id}`);
     await deal(s, { name: 'open', amountMinor: 9_000, currency: 'EUR', stageId: stage('Proposal') });
