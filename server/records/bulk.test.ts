@@ -320,6 +320,8 @@ describe('bulk update', () => {
     expect((await eventsOf(s.workspaceId, lead.id))[0].payload.after).toEqual((await c.get(`/leads/${lead.id}`)).json());
   });
 
+  // 5,000 records and then 30,000 ids: some 15 s on PGlite alone, twice that on a busy 2-core machine
+  // (a CI run ran past the default 30 s). The time is the benchmark's business; this checks the result.
   it('takes 5,000 ids in one request', async () => {
     const s = await signUp();
     const rep = await addMember(s, 'member');
@@ -348,5 +350,5 @@ describe('bulk update', () => {
     const big = await api(s).post('/contacts/bulk-update', { ids: [...unknown, ids[0]], set: { ownerId: s.memberId } });
     expect(big.statusCode, big.body.slice(0, 300)).toBe(200);
     expect(big.json()).toEqual({ matched: 1, updated: 1 });
-  });
+  }, 120_000);
 });

@@ -44,6 +44,16 @@ const recordsOf = (body: unknown): Rec[] =>
         : [body as Rec]
       : [];
 
+/** Every object anywhere in an answer whose id is `id`. */
+function withId(body: unknown, id: string, out: Rec[] = []): Rec[] {
+  if (Array.isArray(body)) for (const e of body) withId(e, id, out);
+  else if (body && typeof body === 'object') {
+    if ((body as Rec).id === id) out.push(body as Rec);
+    for (const v of Object.values(body)) withId(v, id, out);
+  }
+  return out;
+}
+
 const open: Omit<ObjectRights, 'fields'> = {
   read: 'all',
   edit: 'all',
@@ -116,6 +126,8 @@ describe('field rules of a role, on every record route', () => {
         const r = await c.get(`${url}${query ? `?${query}` : ''}`);
         if (r.statusCode !== 200 || !String(r.headers['content-type']).includes('json')) continue;
         checked++;
+        // Wherever our record sits in the answer (a page, an overview's part), without the field.
+        for (const nested of withId(r.json(), record.id)) expect(has(nested, hidden), `${route.url} nests ${type}.${hidden}`).toBe(false);
         for (const rec of recordsOf(r.json())) {
           expect(has(rec, hidden), `${route.url} answers ${type}.${hidden}`).toBe(false);
           if ('action' in rec && 'field' in rec) expect(rec.field, `${route.url}: history of ${hidden}`).not.toBe(hidden);
@@ -153,4 +165,61 @@ describe('field rules of a role, on every record route', () => {
       }
     });
   }
+
+  it("leaves a hidden field out where another object's route answers the record: a company's contacts, a contact's deals and overview", async () => {
+    const owner = await signUp();
+    const o = api(owner);
+    const company = await createOk(owner, '/companies', { name: 'Hidden Fields Ltd' });
+    const contact = await createOk(owner, '/contacts', {
+      firstName: 'Hedda',
+      lastName: 'Hidden',
+      emails: [{ value: 'hedda.hidden@example.com', label: 'work' }],
+      companies: [{ companyId: company.id }],
+    });
+    const stageId = (await o.get('/pipelines')).json().data[0].stages[0].id;
+    const deal = await createOk(owner, '/deals', {
+      name: 'Secret amount',
+      stageId,
+      amountMinor: 987_654_321,
+      currency: 'EUR',
+      contacts: [{ contactId: contact.id }],
+    });
+    const me = await addMember(owner, 'member', 'Rita Restricted');
+    const role = await createOk(owner, '/access-profiles', {
+      name: 'No emails, no amounts',
+      rights: {
+        ...Object.fromEntries(Object.keys(objectDefs).map((k) => [k, open])),
+        contact: { ...open, fields: { emails: 'hidden' } },
+        deal: { ...open, fields: { amountMinor: 'hidden' } },
+      },
+    });
+    expect((await o.put(`/members/${me.memberId}/access-profile`, { profileId: role.id })).statusCode).toBe(200);
+    const c = api(me);
+    // The owner's answers hold both: the member is spared what is really there.
+    for (const [who, sees] of [
+      [o, true],
+      [c, false],
+    ] as const) {
+      const answers = [
+        await who.get(`/companies/${company.id}/contacts`),
+        await who.get(`/contacts/${contact.id}/overview`),
+        await who.get(`/contacts/${contact.id}/deals`),
+      ];
+      for (const r of answers) expect(r.statusCode, r.body).toBe(200);
+      const [atCompany, overview, deals] = answers.map((r) => r.json());
+      expect(atCompany.data.map((x: Rec) => x.id)).toEqual([contact.id]);
+      expect(has(atCompany.data[0], 'emails'), 'a company’s contacts').toBe(sees);
+      expect(has(overview.contact, 'emails'), 'the overview’s contact').toBe(sees);
+      expect(overview.openDeals.map((x: Rec) => x.id)).toEqual([deal.id]);
+      expect(has(overview.openDeals[0], 'amountMinor'), 'the overview’s deals').toBe(sees);
+      expect(deals.data.map((x: Rec) => x.id)).toEqual([deal.id]);
+      expect(has(deals.data[0], 'amountMinor'), 'a contact’s deals').toBe(sees);
+      // Nor anywhere else in the answer, under another name.
+      if (!sees)
+        for (const r of answers) {
+          expect(r.body).not.toContain('hedda.hidden@example.com');
+          expect(r.body).not.toContain('987654321');
+        }
+    }
+  });
 });

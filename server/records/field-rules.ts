@@ -14,6 +14,18 @@ import { rightsOn } from './visibility.ts';
 
 type Rec = Record<string, unknown>;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Where the answer holds records of which object, for a route whose answer is not (only) the
+     * records of the path it is under: a top-level key to the object type of the record or the array
+     * of records there (`{ data: 'deal' }` for a contact's deals, `{ contact: 'contact', openDeals:
+     * 'deal' }` for a contact's overview). Each is answered without the fields its object hides.
+     */
+    answers?: Record<string, string>;
+  }
+}
+
 /** The API paths under which an object's records are answered (`contacts`, `objects/:objectKey/records`), to their object type. */
 const recordPaths = new Map<string, string>();
 
@@ -65,9 +77,16 @@ function stripAnswer(body: unknown, hidden: readonly string[]): unknown {
   if (!body || typeof body !== 'object') return body;
   const b = body as Rec;
   if (Array.isArray(b.data)) {
+    const isHistory = (e: unknown): e is Rec => !!e && typeof e === 'object' && 'field' in e && 'action' in e;
     b.data = (b.data as unknown[])
-      .filter((e) => !(e && typeof e === 'object' && 'field' in e && 'action' in e && hidden.includes(String((e as Rec).field))))
-      .map((e) => (e && typeof e === 'object' ? stripHidden(e as Rec, hidden) : e));
+      .filter((e) => !(isHistory(e) && hidden.includes(String(e.field))))
+      .map((e) => {
+        if (!e || typeof e !== 'object') return e;
+        // A history entry of the whole record (create, delete, restore) holds it as it was: without the field too.
+        if (isHistory(e))
+          for (const v of [e.oldValue, e.newValue]) if (v && typeof v === 'object' && !Array.isArray(v)) stripHidden(v as Rec, hidden);
+        return stripHidden(e as Rec, hidden);
+      });
   }
   return Array.isArray(body) ? body.map((e) => (e && typeof e === 'object' ? stripHidden(e as Rec, hidden) : e)) : stripHidden(b, hidden);
 }
@@ -134,7 +153,9 @@ export function registerFieldRules(app: App) {
   app.addHook('preHandler', async (req) => {
     const ctx = ctxOf(req);
     if (!ctx?.access) return;
-    const type = typeOfRoute(req.routeOptions.url);
+    // A route that answers another object's records (a company's contacts) is probed through theirs.
+    const answers = req.routeOptions.config?.answers;
+    const type = req.method === 'GET' && answers ? answers.data : typeOfRoute(req.routeOptions.url);
     const rules = type && fieldRules(ctx, type);
     if (!rules) return;
     if (req.method === 'GET') {
@@ -156,9 +177,25 @@ export function registerFieldRules(app: App) {
   app.addHook('onSend', async (req, reply, payload) => {
     const ctx = ctxOf(req);
     if (!ctx?.access || typeof payload !== 'string' || reply.statusCode >= 300) return payload;
+    const answers = req.routeOptions.config?.answers;
+    if (answers) return stripAnswers(ctx, answers, payload, String(reply.getHeader('content-type') ?? ''));
     const type = typeOfRoute(req.routeOptions.url);
     const hidden = type ? hiddenFields(ctx, type) : [];
     if (!hidden.length || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
     return JSON.stringify(stripAnswer(JSON.parse(payload), hidden));
   });
+}
+
+/** An answer whose records sit under the keys `answers` names, without the fields each one's object hides. */
+function stripAnswers(ctx: Ctx, answers: Record<string, string>, payload: string, contentType: string) {
+  const hiddenAt = Object.entries(answers)
+    .map(([key, type]) => [key, hiddenFields(ctx, type)] as const)
+    .filter(([, hidden]) => hidden.length);
+  if (!hiddenAt.length || !contentType.startsWith('application/json')) return payload;
+  const body = JSON.parse(payload) as Rec;
+  for (const [key, hidden] of hiddenAt) {
+    const v = body[key];
+    for (const r of Array.isArray(v) ? v : [v]) if (r && typeof r === 'object') stripHidden(r as Rec, hidden);
+  }
+  return JSON.stringify(body);
 }

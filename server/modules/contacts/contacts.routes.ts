@@ -36,7 +36,7 @@ export async function contactRoutes(app: App) {
   });
 
   app.get('/companies/:id/contacts', {
-    config: { permission: 'read' },
+    config: { permission: 'read', answers: { data: 'contact' } },
     schema: {
       tags: ['Companies'],
       summary: 'Contacts who work at a company',
@@ -50,7 +50,7 @@ export async function contactRoutes(app: App) {
   });
 
   app.get('/contacts/:id/overview', {
-    config: { permission: 'read' },
+    config: { permission: 'read', answers: { contact: 'contact', openDeals: 'deal' } },
     schema: {
       tags: ['Contacts'],
       summary: "A contact's page in one request",

@@ -26,7 +26,7 @@ export async function dealRoutes(app: App) {
   });
 
   app.get('/contacts/:id/deals', {
-    config: { permission: 'read' },
+    config: { permission: 'read', answers: { data: 'deal' } },
     schema: {
       tags: ['Deals'],
       summary: 'The deals a contact is on (newest first, at most 200)',
