@@ -86,8 +86,10 @@ export interface ObjectDef {
    * What search finds a record by, as SQL over the record `r`: `terms` is a query of (kind, term)
    * rows (see search.service.ts), `subtitle` the line shown under the title. A subquery in `subtitle`
    * names the workspace as `{ws}` (sqlInWorkspace), so that Citus keeps the query on one shard.
+   * `reads` names the API fields each kind of term and the subtitle are made of: a role that hides
+   * one of them finds no record by those terms and sees no subtitle (field-rules.ts).
    */
-  search?: { terms: string; subtitle: string };
+  search?: { terms: string; subtitle: string; reads?: { kinds: Record<string, readonly string[]>; subtitle: readonly string[] } };
   /** The column activities stamp with the time of the newest activity linked to the record. */
   lastActivityAt?: PgColumn;
   /**

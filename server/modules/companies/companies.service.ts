@@ -55,6 +55,7 @@ export const companyDef = {
       union all select 'phone', ${searchTerms.digits('r.phone')}
       union all select 'phone', ${searchTerms.digits('r.phone_e164')}`,
     subtitle: 'r.domain',
+    reads: { kinds: { name: ['name'], domain: ['domain'], phone: ['phone'] }, subtitle: ['domain'] },
   },
   apiFields: [
     'name',

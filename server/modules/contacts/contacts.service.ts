@@ -94,6 +94,7 @@ export const contactDef = {
       union all select 'phone', ${searchTerms.digits(`p->>'value'`)} from jsonb_array_elements(r.phones) p
       union all select 'phone', ${searchTerms.digits(`p->>'e164'`)} from jsonb_array_elements(r.phones) p`,
     subtitle: `r.emails->0->>'value'`,
+    reads: { kinds: { name: ['firstName', 'lastName'], email: ['emails'], domain: ['emails'], phone: ['phones'] }, subtitle: ['emails'] },
   },
   apiFields: [
     'firstName',

@@ -99,7 +99,11 @@ export const dealDef: ObjectDef = {
   // Automations and forecasts react to moves on the board, not to every edit of a deal.
   changeEvents: { stageId: 'deal.stage_changed' },
   title: 'r.name',
-  search: { terms: `select 'name' as kind, w as term from rapport_words(r.name) w`, subtitle: 'r.status' },
+  search: {
+    terms: `select 'name' as kind, w as term from rapport_words(r.name) w`,
+    subtitle: 'r.status',
+    reads: { kinds: { name: ['name'] }, subtitle: ['status'] },
+  },
   // A deal has no email or domain of its own: two deals are alike by name, more so for one company
   // (the same opportunity entered twice, by two reps or by an import and a person).
   duplicates: {

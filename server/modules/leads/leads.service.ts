@@ -92,6 +92,10 @@ export const leadDef: ObjectDef = {
       union all select 'phone', ${searchTerms.digits('r.phone')}
       union all select 'phone', ${searchTerms.digits('r.phone_e164')}`,
     subtitle: 'r.company_name',
+    reads: {
+      kinds: { name: ['firstName', 'lastName'], company: ['companyName'], email: ['email'], domain: ['email'], phone: ['phone'] },
+      subtitle: ['companyName'],
+    },
   },
   apiFields: [
     'firstName',

@@ -51,6 +51,8 @@ export const customRecordDef: ObjectDef = {
   search: {
     terms: `select 'name' as kind, w as term from rapport_words(r.name) w`,
     subtitle: `(select t.key from object_types t where t.workspace_id = {ws} and t.id = r.object_type_id)`,
+    // The subtitle is the object's key, no field of the record.
+    reads: { kinds: { name: ['name'] }, subtitle: [] },
   },
   fields: {
     ...metaFields(customRecords),

@@ -3,6 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { SearchHit } from '../../../contract/search.ts';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
+import { hiddenFields } from '../../records/field-rules.ts';
 import { type ObjectDef, sqlInWorkspace } from '../../records/object-def.ts';
 import { isCountry } from '../../records/phones.ts';
 import { visibleWhere } from '../../records/visibility.ts';
@@ -178,6 +179,34 @@ export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
 /** Letters a mistyped word may have lost or had replaced: the folded index holds a–z and the word's own letters. */
 const alphabet = [...'abcdefghijklmnopqrstuvwxyz'];
 
+/**
+ * What of `def` search must not show the request, from its role's hidden fields (field-rules.ts):
+ * the kinds of term made of them (found by those, a record would give a hidden value away) and
+ * whether the subtitle is.
+ */
+function hiddenFromSearch(ctx: Ctx, def: ObjectDef) {
+  const hidden = new Set(hiddenFields(ctx, def.type));
+  const reads = def.search?.reads;
+  if (!hidden.size || !reads) return { kinds: [] as string[], subtitle: false };
+  return {
+    kinds: Object.entries(reads.kinds)
+      .filter(([, fields]) => fields.some((f) => hidden.has(f)))
+      .map(([kind]) => kind),
+    subtitle: reads.subtitle.some((f) => hidden.has(f)),
+  };
+}
+
+/** Leaves out the search terms (alias `t`) of kinds made of fields hidden from the request. */
+const termsShown = (ctx: Ctx, defs: ObjectDef[], t: string) =>
+  sql.join(
+    defs.flatMap((d) => {
+      const { kinds } = hiddenFromSearch(ctx, d);
+      return kinds.length
+        ? [sql` and not (${sql.identifier(t)}.record_type = ${d.type} and ${sql.identifier(t)}.kind = any(${pgArray(kinds, 'text')}))`]
+        : [];
+    }),
+  );
+
 /** The records of `def` the request may see, over the record `r` (visibility.ts); nothing when it sees all. */
 const visible = (ctx: Ctx, def: ObjectDef) => {
   const where = visibleWhere(ctx, def, 'read', 'r');
@@ -190,7 +219,8 @@ const visible = (ctx: Ctx, def: ObjectDef) => {
  */
 const displayOf = (ctx: Ctx, defs: ObjectDef[]) =>
   defs.map(sourceOf).map(
-    (s, i) => sql`select ${sql.raw(s.title)} as title, ${sqlInWorkspace(s.subtitle, sql`${ctx.workspaceId}`)} as subtitle
+    (s, i) => sql`select ${sql.raw(s.title)} as title,
+        ${hiddenFromSearch(ctx, defs[i]).subtitle ? sql`null::text` : sqlInWorkspace(s.subtitle, sql`${ctx.workspaceId}`)} as subtitle
       from ${sql.identifier(s.table)} r
       where c.record_type = ${defs[i].type} and r.workspace_id = ${ctx.workspaceId} and r.id = c.record_id and r.deleted_at is null
         ${visible(ctx, defs[i])}`,
@@ -241,16 +271,16 @@ async function closeMatches(conn: Conn, ctx: Ctx, input: SearchInput): Promise<S
   // As many candidates as the prefix search reads: "jhon smtih" reads the Smiths, and John may be the 3,000th.
   const scan = rest.length ? candidateScan.multi : candidateScan.single;
   const scans = [
-    sql`(select record_type, record_id, term from search_terms
-      where workspace_id = ${ctx.workspaceId} and record_type = any(${typeArray}) and term like ${likePrefix(first)}
+    sql`(select record_type, record_id, term from search_terms s
+      where workspace_id = ${ctx.workspaceId} and record_type = any(${typeArray}) and term like ${likePrefix(first)}${termsShown(ctx, defs, 's')}
       order by term limit ${scan})`,
-    sql`(select record_type, record_id, term from search_terms
-      where workspace_id = ${ctx.workspaceId} and record_type = any(${typeArray}) and term = any(${pgArray(spellings(first), 'text')})
+    sql`(select record_type, record_id, term from search_terms s
+      where workspace_id = ${ctx.workspaceId} and record_type = any(${typeArray}) and term = any(${pgArray(spellings(first), 'text')})${termsShown(ctx, defs, 's')}
       limit ${scan})`,
   ];
   const others = rest.map(
     (w) => sql` and exists (select 1 from search_terms o where o.workspace_id = ${ctx.workspaceId} and o.record_type = c.record_type
-      and o.record_id = c.record_id
+      and o.record_id = c.record_id${termsShown(ctx, defs, 'o')}
       and (o.term like ${likePrefix(w)} or o.term = any(${pgArray(spellings(w), 'text')}) or o.term % ${w}))`,
   );
   const display = displayOf(ctx, defs);
@@ -288,14 +318,14 @@ async function prefixMatches(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
   // read in the workspace's country too, and both digit strings are looked up.
   const firsts = [first, ...(isPhoneQuery(input.q) ? await internationalDigits(conn, ctx, input.q) : [])];
   const scans = [...new Set(firsts)].map(
-    (w) => sql`(select record_type, record_id, kind, term from search_terms
+    (w) => sql`(select record_type, record_id, kind, term from search_terms s
       where workspace_id = ${ctx.workspaceId} and term like ${likePrefix(fold(w))}
-        and record_type = any(${typeArray})
+        and record_type = any(${typeArray})${termsShown(ctx, defs, 's')}
       order by term limit ${rest.length ? candidateScan.multi : candidateScan.single})`,
   );
   const others = rest.map(
     (w) => sql` and exists (select 1 from search_terms o where o.workspace_id = ${ctx.workspaceId} and o.record_type = c.record_type
-      and o.record_id = c.record_id and o.term like ${likePrefix(fold(w))})`,
+      and o.record_id = c.record_id and o.term like ${likePrefix(fold(w))}${termsShown(ctx, defs, 'o')})`,
   );
   const display = displayOf(ctx, defs);
   return selectRows<SearchHit>(

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { api, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { addMember, api, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { createOk } from '../../test/samples.ts';
+import { objectDefs } from '../registry.ts';
 import { fold, queryWords, spellings } from './search.service.ts';
 
 type Hit = { type: string; id: string; title: string; subtitle: string | null; matched: string };
@@ -48,6 +50,45 @@ describe('search', () => {
     // Company names and lead company names.
     expect((await find(s, 'engi'))[0].id).toBe(acme.id);
     expect(await find(s, 'navy lab')).toMatchObject([{ type: 'lead', title: 'Grace Hopper', subtitle: 'Navy Labs' }]);
+  });
+
+  it('knows which fields every searchable object’s terms and subtitle are made of', () => {
+    for (const def of Object.values(objectDefs)) {
+      if (!def.search) continue;
+      expect(def.search.reads, `${def.type}: search.reads`).toBeDefined();
+      for (const f of Object.values(def.search.reads?.kinds ?? {})
+        .flat()
+        .concat(def.search.reads?.subtitle ?? []))
+        expect(def.apiFields ?? Object.keys(def.fields), `${def.type}.${f}`).toContain(f);
+    }
+  });
+
+  it('finds nothing by a field the role hides, and shows no subtitle made of one', async () => {
+    const { s, ada, acme } = await workspace();
+    const me = await addMember(s, 'member', 'Nora Noemail');
+    const open = { read: 'all', edit: 'all', delete: 'all', create: true, export: true, import: true, merge: true, bulkEdit: true };
+    const role = await createOk(s, '/access-profiles', {
+      name: 'No emails or phones',
+      rights: {
+        ...Object.fromEntries(Object.keys(objectDefs).map((k) => [k, open])),
+        contact: { ...open, fields: { emails: 'hidden', phones: 'hidden' } },
+      },
+    });
+    expect((await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: role.id })).statusCode).toBe(200);
+    // By name: found, without the subtitle (the email).
+    expect(await find(me, 'lovelace')).toMatchObject([{ id: ada.id, title: 'Ada Lovelace', subtitle: null }]);
+    expect(await find(me, 'lovelcae')).toMatchObject([{ id: ada.id, subtitle: null }]); // a slip, read by the close search
+    // By the hidden email, its domain or the hidden phone: not found (the hit would tell the value).
+    // The company is still found by its own domain.
+    expect(await find(me, 'ada@ana')).toEqual([]);
+    expect((await find(me, 'analytical.ex')).map((h) => h.id)).toEqual([acme.id]);
+    expect(await find(me, '+44 20 7946')).toEqual([]);
+    expect(await find(me, 'ada analytical')).toEqual([]); // the second word checked against hidden terms neither
+    expect(await find(me, 'lovelace analyticla')).toEqual([]);
+    // The owner, whose role hides nothing, finds her by all of them.
+    expect((await find(s, 'ada@ana'))[0]).toMatchObject({ id: ada.id, subtitle: 'ada@analytical.example' });
+    expect((await find(s, 'ada analytical')).map((h) => h.id)).toEqual([ada.id]);
+    expect((await find(s, '+44 20 7946'))[0].id).toBe(ada.id);
   });
 
   it('ignores case and accents, and splits hyphenated names', async () => {

@@ -64,6 +64,7 @@ export const ticketDef: ObjectDef = {
       select 'name' as kind, w as term from rapport_words(r.subject) w
       union all select 'number', r.number::text`,
     subtitle: `r.status`,
+    reads: { kinds: { name: ['subject'], number: ['number'] }, subtitle: ['status'] },
   },
   apiFields: [
     'number',
