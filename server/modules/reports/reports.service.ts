@@ -3,6 +3,7 @@ import type { PipelineReport, WinRate } from '../../../contract/reports.ts';
 import { type Conn, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
 import { invalid } from '../../http/errors.ts';
+import { hiddenFields } from '../../records/field-rules.ts';
 import { visibleWhere } from '../../records/visibility.ts';
 import { assertMembers } from '../auth/members.service.ts';
 
@@ -75,11 +76,18 @@ interface GroupRow {
 type Amount = { currency: string; amountMinor: number; weightedMinor: number };
 
 /** Adds one (key, currency) group to its key's count and amounts. */
+/**
+ * Whether the request's role hides what the amounts are made of (a deal's amount or probability):
+ * then the reports count deals but sum nothing, since a stage or month of one deal would show it.
+ */
+const amountsHidden = (ctx: Ctx) => hiddenFields(ctx, 'deal').some((f) => f === 'amountMinor' || f === 'probability');
+
 function gather<T extends { count: number; amounts: Amount[] }>(
   into: Map<string | null, T>,
   key: string | null,
   g: GroupRow,
   make: () => T,
+  hidden: boolean,
 ) {
   let entry = into.get(key);
   if (!entry) {
@@ -87,7 +95,7 @@ function gather<T extends { count: number; amounts: Amount[] }>(
     into.set(key, entry);
   }
   entry.count += g.count;
-  entry.amounts.push({ currency: g.currency, amountMinor: Number(g.amount), weightedMinor: Number(g.weighted) });
+  if (!hidden) entry.amounts.push({ currency: g.currency, amountMinor: Number(g.amount), weightedMinor: Number(g.weighted) });
 }
 
 /**
@@ -127,16 +135,17 @@ export async function pipelineReport(conn: Conn, ctx: Ctx, q: { pipelineId?: str
     ]),
   );
   const byOwner = new Map<string | null, PipelineReport['byOwner'][number]>();
+  const hidden = amountsHidden(ctx);
   for (const g of groups) {
     if (g.byStage) {
       // A deal always sits on a stage of its pipeline (foreign key and deal checks), so its stage is listed.
       const stage = byStage.get(g.stageId);
       if (stage) {
         stage.count += g.count;
-        stage.amounts.push({ currency: g.currency, amountMinor: Number(g.amount), weightedMinor: Number(g.weighted) });
+        if (!hidden) stage.amounts.push({ currency: g.currency, amountMinor: Number(g.amount), weightedMinor: Number(g.weighted) });
       }
     } else {
-      gather(byOwner, g.ownerId, g, () => ({ ownerId: g.ownerId, name: g.ownerName, count: 0, amounts: [] }));
+      gather(byOwner, g.ownerId, g, () => ({ ownerId: g.ownerId, name: g.ownerName, count: 0, amounts: [] }), hidden);
     }
   }
   const owners = [...byOwner.values()].sort(
@@ -188,6 +197,7 @@ export async function winRate(conn: Conn, ctx: Ctx, q: { pipelineId?: string; ow
     order by m, c.currency`,
   );
   const byMonth = new Map<string, WinRate['months'][number]>();
+  const hidden = amountsHidden(ctx);
   for (const r of rows) {
     let m = byMonth.get(r.month);
     if (!m) {
@@ -196,7 +206,7 @@ export async function winRate(conn: Conn, ctx: Ctx, q: { pipelineId?: string; ow
     }
     m.won += r.won;
     m.lost += r.lost;
-    if (r.currency && r.won > 0) m.wonAmounts.push({ currency: r.currency, amountMinor: Number(r.wonAmount ?? 0) });
+    if (r.currency && r.won > 0 && !hidden) m.wonAmounts.push({ currency: r.currency, amountMinor: Number(r.wonAmount ?? 0) });
   }
   for (const m of byMonth.values()) m.winRate = m.won + m.lost ? m.won / (m.won + m.lost) : null;
   return { pipelineId, months: [...byMonth.values()] };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addMember, api, type Session, signUp, testDatabase } from '../../test/harness.ts';
 import { createOk } from '../../test/samples.ts';
+import { objectDefs } from '../registry.ts';
 
 type Stage = { id: string; name: string; kind: string };
 
@@ -132,6 +133,45 @@ describe('pipeline report', () => {
         amounts: [{ currency: 'EUR', amountMinor: 1_000_000, weightedMinor: 100_000 }],
       },
     ]);
+  });
+
+  it('counts but sums nothing for a role that hides the deal amount, on both reports', async () => {
+    const s = await signUp();
+    const { stage } = await salesPipeline(s);
+    await deal(s, { name: 'open one', amountMinor: 123_456, currency: 'EUR', stageId: stage('Qualification') });
+    await deal(s, { name: 'won one', amountMinor: 654_321, currency: 'EUR', stageId: stage('Won') });
+    const me = await addMember(s, 'member', 'Nils Noamount');
+    const open = { read: 'all', edit: 'all', delete: 'all', create: true, export: true, import: true, merge: true, bulkEdit: true };
+    const role = await createOk(s, '/access-profiles', {
+      name: 'No amounts',
+      rights: {
+        ...Object.fromEntries(Object.keys(objectDefs).map((k) => [k, open])),
+        deal: { ...open, fields: { amountMinor: 'hidden' } },
+      },
+    });
+    expect((await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: role.id })).statusCode).toBe(200);
+    for (const [who, sums] of [
+      [s, true],
+      [me, false],
+    ] as const) {
+      const pipeline = await api(who).get('/reports/pipeline');
+      expect(pipeline.statusCode, pipeline.body).toBe(200);
+      const q = pipeline.json().byStage.find((x: { stageId: string }) => x.stageId === stage('Qualification'));
+      expect(q.count).toBe(1);
+      expect(q.amounts).toEqual(sums ? [{ currency: 'EUR', amountMinor: 123_456, weightedMinor: expect.any(Number) }] : []);
+      expect(pipeline.json().byOwner[0]).toMatchObject({
+        count: 1,
+        amounts: sums ? [expect.objectContaining({ amountMinor: 123_456 })] : [],
+      });
+      const rate = await api(who).get('/reports/win-rate');
+      expect(rate.statusCode, rate.body).toBe(200);
+      const month = rate.json().months.at(-1);
+      expect(month).toMatchObject({ won: 1, wonAmounts: sums ? [{ currency: 'EUR', amountMinor: 654_321 }] : [] });
+      if (!sums) {
+        expect(pipeline.body).not.toContain('123456');
+        expect(rate.body).not.toContain('654321');
+      }
+    }
   });
 
   it("refuses a pipeline that is not this workspace's", async () => {
