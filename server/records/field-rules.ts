@@ -3,6 +3,7 @@ import type { FieldRule } from '../../contract/access.ts';
 import type { Ctx } from '../http/context.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import type { App } from '../http/typed-app.ts';
+import type { ObjectDef } from './object-def.ts';
 import { ports } from './ports.ts';
 import { rightsOn } from './visibility.ts';
 
@@ -56,6 +57,23 @@ export function hiddenFields(ctx: Ctx, type: string): string[] {
   return Object.entries(fieldRules(ctx, type) ?? {})
     .filter(([, rule]) => rule === 'hidden')
     .map(([f]) => f);
+}
+
+/**
+ * What of `def` search and look-alike lists must not show the request, from its role's hidden fields (field-rules.ts):
+ * the kinds of term made of them (found by those, a record would give a hidden value away) and
+ * whether the subtitle is.
+ */
+export function hiddenFromSearch(ctx: Ctx, def: ObjectDef) {
+  const hidden = new Set(hiddenFields(ctx, def.type));
+  const reads = def.search?.reads;
+  if (!hidden.size || !reads) return { kinds: [] as string[], subtitle: false };
+  return {
+    kinds: Object.entries(reads.kinds)
+      .filter(([, fields]) => fields.some((f) => hidden.has(f)))
+      .map(([kind]) => kind),
+    subtitle: reads.subtitle.some((f) => hidden.has(f)),
+  };
 }
 
 /** A record without the fields hidden from the request (`custom.<key>` names a custom field). Changes and returns `r`. */

@@ -54,12 +54,7 @@ export async function duplicateRoutes(app: App) {
     handler: async (req) => {
       const { values, companies } = await contactCheckValues(app.db, req.ctx, req.body);
       return {
-        candidates: await describedCandidates(
-          app.db,
-          req.ctx.workspaceId,
-          contactDef,
-          valuesProbe(contactDef, req.ctx.workspaceId, values, companies),
-        ),
+        candidates: await describedCandidates(app.db, req.ctx, contactDef, valuesProbe(contactDef, req.ctx.workspaceId, values, companies)),
       };
     },
   });
@@ -75,12 +70,7 @@ export async function duplicateRoutes(app: App) {
     handler: async (req) => {
       const values = await companyCheckValues(app.db, req.ctx, req.body);
       return {
-        candidates: await describedCandidates(
-          app.db,
-          req.ctx.workspaceId,
-          companyDef,
-          valuesProbe(companyDef, req.ctx.workspaceId, values),
-        ),
+        candidates: await describedCandidates(app.db, req.ctx, companyDef, valuesProbe(companyDef, req.ctx.workspaceId, values)),
       };
     },
   });
@@ -96,7 +86,7 @@ export async function duplicateRoutes(app: App) {
     handler: async (req) => {
       const values = await leadCheckValues(app.db, req.ctx, req.body);
       return {
-        candidates: await describedCandidates(app.db, req.ctx.workspaceId, leadDef, valuesProbe(leadDef, req.ctx.workspaceId, values)),
+        candidates: await describedCandidates(app.db, req.ctx, leadDef, valuesProbe(leadDef, req.ctx.workspaceId, values)),
       };
     },
   });
@@ -114,7 +104,7 @@ export async function duplicateRoutes(app: App) {
       // Only what the rule compares: the name and the company (an unknown company matches nothing).
       const values = { name: req.body.name, companyId: req.body.companyId ?? null };
       return {
-        candidates: await describedCandidates(app.db, req.ctx.workspaceId, dealDef, valuesProbe(dealDef, req.ctx.workspaceId, values)),
+        candidates: await describedCandidates(app.db, req.ctx, dealDef, valuesProbe(dealDef, req.ctx.workspaceId, values)),
       };
     },
   });
@@ -144,7 +134,7 @@ export async function duplicateRoutes(app: App) {
       const def = defs[req.params.type];
       await findRow(app.db, req.ctx, def, req.params.id);
       return {
-        candidates: await describedCandidates(app.db, req.ctx.workspaceId, def, storedProbe(def, req.ctx.workspaceId, req.params.id)),
+        candidates: await describedCandidates(app.db, req.ctx, def, storedProbe(def, req.ctx.workspaceId, req.params.id)),
       };
     },
   });

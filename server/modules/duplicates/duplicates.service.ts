@@ -1,5 +1,6 @@
 import { getTableName, type SQL, sql } from 'drizzle-orm';
 import type { DuplicateCandidate, DuplicatePair, DuplicateType, duplicateReasons } from '../../../contract/duplicates.ts';
+import { hiddenFromSearch } from '../../records/field-rules.ts';
 import { visibleWhere } from '../../records/visibility.ts';
 
 type Reason = (typeof duplicateReasons)[number];
@@ -79,9 +80,11 @@ function scored(r: CandidateRow): { id: string; score: number; reasons: Reason[]
 /**
  * The records of `target` that look like the probe, best first. The probe may be of another object
  * (a lead looked for among contacts): then only the exact keys both objects know and the names
- * compare, not companies. Every read is of the workspace's rows only.
+ * compare, not companies. Every read is of the workspace's rows only. `visible` (a condition on the
+ * record `r`) narrows them to those a request may see, in the query (shown to a person, a look-alike
+ * they may not see would give its name away; a dedupe looks at every record).
  */
-export async function findCandidates(conn: Conn, workspaceId: string, target: ObjectDef, probe: Probe, limit = 10) {
+export async function findCandidates(conn: Conn, workspaceId: string, target: ObjectDef, probe: Probe, limit = 10, visible?: SQL) {
   const rules = target.duplicates;
   const own = probe.def.duplicates;
   if (!rules || !own || !probe.def.search || !target.search) return [];
@@ -112,11 +115,16 @@ export async function findCandidates(conn: Conn, workspaceId: string, target: Ob
         select r.id, similarity(${sql.raw(rules.name)}, pn.name) as sim, ${sameCompany} as same_co
         from ${table} r, pn
         where r.workspace_id = ${workspaceId} and r.deleted_at is null and length(btrim(pn.name)) >= 3
-          and ${sql.raw(rules.name)} % pn.name and r.id is distinct from ${probe.id}::uuid
+          and ${sql.raw(rules.name)} % pn.name and r.id is distinct from ${probe.id}::uuid${visible ? sql` and ${visible}` : sql``}
         order by sim desc limit 50
       )
       select coalesce(e.id, f.id) as id, e.reasons, f.sim, coalesce(f.same_co, false) as same_co
-      from exact e full join fuzzy f on f.id = e.id`,
+      from exact e full join fuzzy f on f.id = e.id${
+        visible
+          ? sql`
+      where exists (select 1 from ${table} r where r.workspace_id = ${workspaceId} and r.id = coalesce(e.id, f.id) and ${visible})`
+          : sql``
+      }`,
   );
   return rows
     .map(scored)
@@ -125,29 +133,31 @@ export async function findCandidates(conn: Conn, workspaceId: string, target: Ob
     .slice(0, limit);
 }
 
-/** How records of a type are shown: their title and subtitle, by id. */
-export async function describe(conn: Conn, workspaceId: string, def: ObjectDef, ids: string[]) {
+/** How records of a type are shown to a request: their title and subtitle (none when made of a field its role hides), by id. */
+export async function describe(conn: Conn, ctx: Ctx, def: ObjectDef, ids: string[]) {
   if (!ids.length || !def.title || !def.search) return new Map<string, { title: string; subtitle: string | null }>();
+  const workspaceId = ctx.workspaceId;
+  const subtitle = hiddenFromSearch(ctx, def).subtitle ? sql`null::text` : sqlInWorkspace(def.search.subtitle, sql`${workspaceId}`);
   const rows = await selectRows<{ id: string; title: string | null; subtitle: string | null }>(
     conn,
-    sql`select r.id, ${sql.raw(def.title)} as title, ${sqlInWorkspace(def.search.subtitle, sql`${workspaceId}`)} as subtitle
+    sql`select r.id, ${sql.raw(def.title)} as title, ${subtitle} as subtitle
       from ${sql.identifier(getTableName(def.table))} r where r.workspace_id = ${workspaceId} and r.id = any(${pgArray(ids, 'uuid')})`,
   );
   return new Map(rows.map((r) => [r.id, { title: r.title ?? '', subtitle: r.subtitle }]));
 }
 
-/** Candidates with what a person needs to recognise them. */
+/** Candidates a request may see, with what a person needs to recognise them. */
 export async function describedCandidates(
   conn: Conn,
-  workspaceId: string,
+  ctx: Ctx,
   target: ObjectDef,
   probe: Probe,
   limit = 10,
 ): Promise<DuplicateCandidate[]> {
-  const found = await findCandidates(conn, workspaceId, target, probe, limit);
+  const found = await findCandidates(conn, ctx.workspaceId, target, probe, limit, visibleWhere(ctx, target, 'read', 'r'));
   const names = await describe(
     conn,
-    workspaceId,
+    ctx,
     target,
     found.map((c) => c.id),
   );
@@ -305,7 +315,7 @@ export async function listPairs(conn: Conn, ctx: Ctx, type: DuplicateType, limit
   );
   const names = await describe(
     conn,
-    ctx.workspaceId,
+    ctx,
     def,
     rows.flatMap((r) => [r.a_id, r.b_id]),
   );

@@ -16,10 +16,10 @@ type LeadRow = { email: string | null; companyName: string | null };
 export async function findLeadMatches(conn: Conn, ctx: Ctx, id: string) {
   const lead = await findRow<LeadRow>(conn, ctx, leadDef, id);
   const ws = ctx.workspaceId;
-  const contacts = await describedCandidates(conn, ws, contactDef, storedProbe(leadDef, ws, id), 5);
+  const contacts = await describedCandidates(conn, ctx, contactDef, storedProbe(leadDef, ws, id), 5);
   const name = lead.companyName?.trim();
   const domain = lead.email?.split('@')[1] ?? null;
   const companies =
-    name || domain ? await describedCandidates(conn, ws, companyDef, valuesProbe(companyDef, ws, { name: name ?? '', domain }), 5) : [];
+    name || domain ? await describedCandidates(conn, ctx, companyDef, valuesProbe(companyDef, ws, { name: name ?? '', domain }), 5) : [];
   return { contacts, companies };
 }

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { SearchHit } from '../../../contract/search.ts';
 import { type Conn, pgArray, selectRows } from '../../db/client.ts';
 import type { Ctx } from '../../http/context.ts';
-import { hiddenFields } from '../../records/field-rules.ts';
+import { hiddenFromSearch } from '../../records/field-rules.ts';
 import { type ObjectDef, sqlInWorkspace } from '../../records/object-def.ts';
 import { isCountry } from '../../records/phones.ts';
 import { visibleWhere } from '../../records/visibility.ts';
@@ -178,23 +178,6 @@ export async function search(conn: Conn, ctx: Ctx, input: SearchInput): Promise<
 
 /** Letters a mistyped word may have lost or had replaced: the folded index holds a–z and the word's own letters. */
 const alphabet = [...'abcdefghijklmnopqrstuvwxyz'];
-
-/**
- * What of `def` search must not show the request, from its role's hidden fields (field-rules.ts):
- * the kinds of term made of them (found by those, a record would give a hidden value away) and
- * whether the subtitle is.
- */
-function hiddenFromSearch(ctx: Ctx, def: ObjectDef) {
-  const hidden = new Set(hiddenFields(ctx, def.type));
-  const reads = def.search?.reads;
-  if (!hidden.size || !reads) return { kinds: [] as string[], subtitle: false };
-  return {
-    kinds: Object.entries(reads.kinds)
-      .filter(([, fields]) => fields.some((f) => hidden.has(f)))
-      .map(([kind]) => kind),
-    subtitle: reads.subtitle.some((f) => hidden.has(f)),
-  };
-}
 
 /** Leaves out the search terms (alias `t`) of kinds made of fields hidden from the request. */
 const termsShown = (ctx: Ctx, defs: ObjectDef[], t: string) =>
