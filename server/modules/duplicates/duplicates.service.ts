@@ -178,10 +178,13 @@ export async function recordPairs(
 ) {
   if (!found.length) return;
   const rows = found.map((c) => ({ a: c.id < id ? c.id : id, b: c.id < id ? id : c.id, score: c.score, reasons: c.reasons }));
+  // Written in key order: two writers of overlapping pairs (a record's own check and a scan) then
+  // take their row locks in the same order and wait for each other instead of deadlocking (seen on Citus).
   await conn.execute(sql`
     insert into duplicate_pairs (workspace_id, record_type, a_id, b_id, score, reasons)
     select ${workspaceId}, ${type}, x.a, x.b, x.score, array(select jsonb_array_elements_text(x.reasons))
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) x(a uuid, b uuid, score real, reasons jsonb)
+    order by x.a, x.b
     on conflict (workspace_id, record_type, a_id, b_id) do update set score = excluded.score, reasons = excluded.reasons, found_at = excluded.found_at
       where duplicate_pairs.status = 'open'`);
 }
