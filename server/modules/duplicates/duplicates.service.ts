@@ -82,13 +82,23 @@ function scored(r: CandidateRow): { id: string; score: number; reasons: Reason[]
  * (a lead looked for among contacts): then only the exact keys both objects know and the names
  * compare, not companies. Every read is of the workspace's rows only. `visible` (a condition on the
  * record `r`) narrows them to those a request may see, in the query (shown to a person, a look-alike
- * they may not see would give its name away; a dedupe looks at every record).
+ * they may not see would give its name away; a dedupe looks at every record), and `hiddenKinds` are
+ * the exact keys not compared, those made of fields hidden from the request (a match would tell it
+ * the hidden value).
  */
-export async function findCandidates(conn: Conn, workspaceId: string, target: ObjectDef, probe: Probe, limit = 10, visible?: SQL) {
+export async function findCandidates(
+  conn: Conn,
+  workspaceId: string,
+  target: ObjectDef,
+  probe: Probe,
+  limit = 10,
+  shown?: { visible?: SQL; hiddenKinds?: readonly string[] },
+) {
+  const visible = shown?.visible;
   const rules = target.duplicates;
   const own = probe.def.duplicates;
   if (!rules || !own || !probe.def.search || !target.search) return [];
-  const kinds = rules.exact.filter((k) => own.exact.includes(k));
+  const kinds = rules.exact.filter((k) => own.exact.includes(k) && !shown?.hiddenKinds?.includes(k));
   const table = sql.identifier(getTableName(target.table));
   const sameType = probe.def.type === target.type;
   // Every table of the statement names the workspace itself, so that Citus routes it whole to one shard.
@@ -154,7 +164,10 @@ export async function describedCandidates(
   probe: Probe,
   limit = 10,
 ): Promise<DuplicateCandidate[]> {
-  const found = await findCandidates(conn, ctx.workspaceId, target, probe, limit, visibleWhere(ctx, target, 'read', 'r'));
+  const found = await findCandidates(conn, ctx.workspaceId, target, probe, limit, {
+    visible: visibleWhere(ctx, target, 'read', 'r'),
+    hiddenKinds: hiddenFromSearch(ctx, target).kinds,
+  });
   const names = await describe(
     conn,
     ctx,

@@ -49,6 +49,16 @@ describe('duplicate check before create', () => {
     const seen = await check(mine, '/contacts', { firstName: 'Ada', lastName: 'Lovelace' });
     expect(seen).toEqual([expect.objectContaining({ id: ada.id, title: 'Ada Lovelace', subtitle: null })]);
     expect((await check(s, '/contacts', { firstName: 'Ada', lastName: 'Lovelace' }))[0]).toMatchObject({ subtitle: 'ada@engines.example' });
+    // Nor is the hidden email compared: a match would tell the member whose address it is. A check
+    // naming it is refused as a create would be; a stored record's look-alikes leave it out.
+    const byEmail = { firstName: 'Someone', lastName: 'Else', emails: [{ value: 'ada@engines.example' }] };
+    const refused = await api(mine).post('/contacts/duplicates-check', byEmail);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().errors[0]).toMatchObject({ field: 'body.emails', code: 'field_hidden' });
+    const other = await createOk(s, '/contacts', byEmail);
+    const alike = (who: Session) => api(who).get(`/records/contact/${other.id}/duplicates`);
+    expect((await alike(s)).json().candidates).toEqual([expect.objectContaining({ id: ada.id, reasons: ['email'] })]);
+    expect((await alike(mine)).json().candidates).toEqual([]);
   });
 
   it('finds the same phone written another way (E.164)', async () => {
