@@ -60,9 +60,9 @@ export function hiddenFields(ctx: Ctx, type: string): string[] {
 }
 
 /**
- * What of `def` search and look-alike lists must not show the request, from its role's hidden fields (field-rules.ts):
- * the kinds of term made of them (found by those, a record would give a hidden value away) and
- * whether the subtitle is.
+ * What of `def` search and look-alike lists must not show the request, from its role's hidden
+ * fields: the kinds of term made of them (found by those, a record would give a hidden value away)
+ * and whether the subtitle is.
  */
 export function hiddenFromSearch(ctx: Ctx, def: ObjectDef) {
   const hidden = new Set(hiddenFields(ctx, def.type));
