@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { enqueue } from '../../jobs/queue.ts';
 import { addMember, api, type Session, signUp, testDatabase } from '../../test/harness.ts';
+import { giveRole, openRights } from '../../test/roles.ts';
 import { createOk } from '../../test/samples.ts';
-import { objectDefs } from '../registry.ts';
 import { scanDuplicatesJob } from './duplicates.jobs.ts';
 import { queueDuplicatesOf, scanBatch } from './duplicates.service.ts';
 
@@ -28,24 +28,14 @@ describe('duplicate check before create', () => {
   it('shows a member only the look-alikes their role lets them see, without a subtitle made of a hidden field', async () => {
     const s = await signUp();
     const mine = await addMember(s, 'member', 'Olga Own');
-    const open = { read: 'all', edit: 'all', delete: 'all', create: true, export: true, import: true, merge: true, bulkEdit: true };
-    const everything = Object.fromEntries(Object.keys(objectDefs).map((k) => [k, open]));
-    const own = await createOk(s, '/access-profiles', {
-      name: 'Own contacts',
-      rights: { ...everything, contact: { ...open, read: 'own', edit: 'own', delete: 'own' } },
-    });
-    const noEmails = await createOk(s, '/access-profiles', {
-      name: 'No emails',
-      rights: { ...everything, contact: { ...open, fields: { emails: 'hidden' } } },
-    });
-    expect((await api(s).put(`/members/${mine.memberId}/access-profile`, { profileId: own.id })).statusCode).toBe(200);
+    await giveRole(s, mine.memberId, 'Own contacts', { contact: { ...openRights, read: 'own', edit: 'own', delete: 'own' } });
     const ada = await createOk(s, '/contacts', { firstName: 'Ada', lastName: 'Lovelace', emails: [{ value: 'ada@engines.example' }] });
     const probe = { firstName: 'Ada', lastName: 'Lovelace', emails: [{ value: 'ada@engines.example' }] };
     // Ada is the owner's: out of sight of a member who sees their own, so not named to them.
     expect((await check(s, '/contacts', probe)).map((c) => c.id)).toEqual([ada.id]);
     expect(await check(mine, '/contacts', probe)).toEqual([]);
     // Seen, but with emails hidden: named, without the email under the name.
-    expect((await api(s).put(`/members/${mine.memberId}/access-profile`, { profileId: noEmails.id })).statusCode).toBe(200);
+    await giveRole(s, mine.memberId, 'No emails', { contact: { ...openRights, fields: { emails: 'hidden' } } });
     const seen = await check(mine, '/contacts', { firstName: 'Ada', lastName: 'Lovelace' });
     expect(seen).toEqual([expect.objectContaining({ id: ada.id, title: 'Ada Lovelace', subtitle: null })]);
     expect((await check(s, '/contacts', { firstName: 'Ada', lastName: 'Lovelace' }))[0]).toMatchObject({ subtitle: 'ada@engines.example' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addMember, api, type Session, signUp, testDatabase } from '../../test/harness.ts';
-import { createOk } from '../../test/samples.ts';
+import { giveRole, openRights } from '../../test/roles.ts';
 import { objectDefs } from '../registry.ts';
 import { fold, queryWords, spellings } from './search.service.ts';
 
@@ -66,15 +66,7 @@ describe('search', () => {
   it('finds nothing by a field the role hides, and shows no subtitle made of one', async () => {
     const { s, ada, acme } = await workspace();
     const me = await addMember(s, 'member', 'Nora Noemail');
-    const open = { read: 'all', edit: 'all', delete: 'all', create: true, export: true, import: true, merge: true, bulkEdit: true };
-    const role = await createOk(s, '/access-profiles', {
-      name: 'No emails or phones',
-      rights: {
-        ...Object.fromEntries(Object.keys(objectDefs).map((k) => [k, open])),
-        contact: { ...open, fields: { emails: 'hidden', phones: 'hidden' } },
-      },
-    });
-    expect((await api(s).put(`/members/${me.memberId}/access-profile`, { profileId: role.id })).statusCode).toBe(200);
+    await giveRole(s, me.memberId, 'No emails or phones', { contact: { ...openRights, fields: { emails: 'hidden', phones: 'hidden' } } });
     // By name: found, without the subtitle (the email).
     expect(await find(me, 'lovelace')).toMatchObject([{ id: ada.id, title: 'Ada Lovelace', subtitle: null }]);
     expect(await find(me, 'lovelcae')).toMatchObject([{ id: ada.id, subtitle: null }]); // a slip, read by the close search
